@@ -1,0 +1,1204 @@
+/**
+ * The embedded adapter of the engine port: bpmn-engine runs the diagrams, this module makes them
+ * durable and gives them Zeebe's semantics. Every event (start, job done, task completed, message,
+ * timer due, incident retried) is handled in one database transaction: load the instance's state,
+ * resume it in a live engine, apply the event, run to the next wait, save state and wait indexes.
+ * Waiting instances cost no memory: they are rows.
+ */
+import type { Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
+import {
+  BusinessError,
+  ConflictError,
+  InvalidArgumentError,
+  InvalidResourceError,
+  NotFoundError,
+  type DeployProblem,
+} from '../errors.js';
+import type {
+  DeployResource,
+  DeploymentResult,
+  DeployWarning,
+  EnginePort,
+  HistoryEvent,
+  Incident,
+  Job,
+  JobContext,
+  JobHandler,
+  ProcessInstance,
+  ProcessInstanceRef,
+  PublishMessageRequest,
+  PublishMessageResult,
+  StartOptions,
+  UserTask,
+  UserTaskEvent,
+  UserTaskState,
+  Variables,
+  WorkerOptions,
+} from '../port.js';
+import { evaluateTimer, isExpression, nextCycle } from './feel.js';
+import { execIdOf, newKey, waitKey } from './keys.js';
+import { parseResource, type ProcessModel } from './model.js';
+import { InstanceRun, type HistoryRecord, type SavedRun, type StartTrigger, type Wait } from './run.js';
+import type { Database } from './store/database.js';
+import {
+  Store,
+  type DefinitionRow,
+  type IncidentRow,
+  type InstanceRow,
+  type JobRow,
+  type MessageRow,
+  type SubscriptionRow,
+  type TimerRow,
+  type Tx,
+  type UserTaskRow,
+} from './store/store.js';
+
+export interface EngineLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface EmbeddedEngineOptions {
+  db: Database;
+  clock?: Clock;
+  logger?: EngineLogger;
+  /** run timers, jobs and message expiry in the background (default true); tests drive them with idle() */
+  background?: boolean;
+  /** how often workers look for jobs when not told of new ones (ms, default 1000) */
+  pollInterval?: number;
+  /** jobs run at once by this process (default 8) */
+  maxJobsInFlight?: number;
+}
+
+export interface EmbeddedEngine extends EnginePort {
+  /** run everything due now until nothing is left (tests, scripts) */
+  idle(): Promise<void>;
+}
+
+type PendingEvent =
+  | { kind: 'start'; variables: Variables; trigger?: StartTrigger }
+  | { kind: 'complete'; execId: string; output: Variables }
+  | { kind: 'error'; execId: string; code: string; message: string; variables?: Variables };
+
+interface Ctx {
+  tx: Tx;
+  /** run after commit: listener notifications, waking the job loop */
+  effects: (() => void)[];
+}
+
+interface Worker {
+  handler: JobHandler;
+  options: WorkerOptions;
+}
+
+const silent: EngineLogger = { info() {}, warn() {}, error() {} };
+const DEFAULT_BACKOFF = 1000;
+const DEFAULT_JOB_TIMEOUT = 5 * 60_000;
+
+function parseJson<T>(text: string | null | undefined, fallback: T): T {
+  return text ? (JSON.parse(text) as T) : fallback;
+}
+
+function assertVariables(variables: unknown, what = 'variables'): Variables {
+  if (variables === undefined || variables === null) return {};
+  if (typeof variables !== 'object' || Array.isArray(variables)) {
+    throw new InvalidArgumentError(`${what} must be a JSON object`);
+  }
+  try {
+    return JSON.parse(JSON.stringify(variables));
+  } catch {
+    throw new InvalidArgumentError(`${what} must be JSON-serialisable`);
+  }
+}
+
+function assertName(value: unknown, what: string): string {
+  if (typeof value !== 'string' || !value.trim()) throw new InvalidArgumentError(`${what} must be a non-empty string`);
+  return value;
+}
+
+export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEngine {
+  return new Embedded(options);
+}
+
+class Embedded implements EmbeddedEngine {
+  private readonly db: Database;
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly log: EngineLogger;
+  private readonly background: boolean;
+  private readonly models = new Map<string, Promise<ProcessModel>>();
+  private readonly workers = new Map<string, Worker>();
+  private readonly taskListeners = new Set<(e: UserTaskEvent) => void | Promise<void>>();
+  private messageStarts: Promise<Map<string, { definitionId: string; processId: string; elementId: string }[]>> | undefined;
+  private opened = false;
+  private closed = false;
+  private timerHandle: NodeJS.Timeout | undefined;
+  private jobHandle: NodeJS.Timeout | undefined;
+  private unsubscribeClock: (() => void) | undefined;
+  private jobsInFlight = 0;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly pollInterval: number;
+  private readonly maxJobsInFlight: number;
+
+  constructor(options: EmbeddedEngineOptions) {
+    this.db = options.db;
+    this.store = new Store(options.db);
+    this.clock = options.clock ?? systemClock;
+    this.log = options.logger ?? silent;
+    this.background = options.background ?? true;
+    this.pollInterval = options.pollInterval ?? 1000;
+    this.maxJobsInFlight = options.maxJobsInFlight ?? 8;
+  }
+
+  private now() {
+    return this.clock.now().getTime();
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  async open() {
+    if (this.opened) return;
+    this.opened = true;
+    if (!this.background) return;
+    this.unsubscribeClock = this.clock.onJump?.(() => this.scheduleTimers(0));
+    this.scheduleTimers(0);
+    this.scheduleJobs(0);
+  }
+
+  async close() {
+    this.closed = true;
+    if (this.timerHandle) clearTimeout(this.timerHandle);
+    if (this.jobHandle) clearTimeout(this.jobHandle);
+    this.unsubscribeClock?.();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inFlight.add(p);
+    p.finally(() => this.inFlight.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  private scheduleTimers(delay: number) {
+    if (!this.background || this.closed) return;
+    if (this.timerHandle) clearTimeout(this.timerHandle);
+    this.timerHandle = setTimeout(() => {
+      this.timerHandle = undefined;
+      void this.track(this.timerTick());
+    }, delay);
+    this.timerHandle.unref?.();
+  }
+
+  private async timerTick() {
+    try {
+      while (!this.closed && (await this.fireDueTimers()) > 0);
+      await this.expireMessages();
+      const next = await this.store.one<{ due: number | null }>('SELECT MIN(due_at) AS due FROM engine_timers', []);
+      const due = next?.due === null || next?.due === undefined ? undefined : Number(next.due);
+      // a fake clock tells us when it jumps; a real one is re-checked at least every 30 s
+      const wait = due === undefined ? 30_000 : Math.min(Math.max(due - this.now(), 0), 30_000);
+      this.scheduleTimers(wait);
+    } catch (err) {
+      this.log.error({ err }, 'timer loop failed');
+      this.scheduleTimers(5_000);
+    }
+  }
+
+  private scheduleJobs(delay: number) {
+    if (!this.background || this.closed) return;
+    if (this.jobHandle) clearTimeout(this.jobHandle);
+    this.jobHandle = setTimeout(() => {
+      this.jobHandle = undefined;
+      void this.track(this.jobTick());
+    }, delay);
+    this.jobHandle.unref?.();
+  }
+
+  private async jobTick() {
+    try {
+      const free = this.maxJobsInFlight - this.jobsInFlight;
+      if (free > 0) {
+        const jobs = await this.lockDueJobs(free);
+        for (const job of jobs) {
+          this.jobsInFlight++;
+          void this.track(this.runJob(job)).finally(() => {
+            this.jobsInFlight--;
+            this.scheduleJobs(0);
+          });
+        }
+        if (jobs.length) return;
+      }
+      this.scheduleJobs(this.pollInterval);
+    } catch (err) {
+      this.log.error({ err }, 'job loop failed');
+      this.scheduleJobs(5_000);
+    }
+  }
+
+  async idle() {
+    for (let round = 0; round < 100_000; round++) {
+      const timers = await this.fireDueTimers();
+      const jobs = await this.lockDueJobs(50);
+      for (const job of jobs) await this.runJob(job);
+      const expired = await this.expireMessages();
+      if (timers + jobs.length + expired === 0) return;
+    }
+    throw new Error('idle(): still busy after 100000 rounds (a loop in the diagram?)');
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  private async inTx<T>(fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+    const effects: (() => void)[] = [];
+    const result = await this.db.transaction((tx) => fn({ tx, effects }));
+    for (const effect of effects) {
+      try {
+        effect();
+      } catch (err) {
+        this.log.error({ err }, 'after-commit effect failed');
+      }
+    }
+    return result;
+  }
+
+  // ---------------------------------------------------------------- models and deployment
+
+  private modelOf(definitionId: string, tx?: Tx): Promise<ProcessModel> {
+    let model = this.models.get(definitionId);
+    if (!model) {
+      model = (async () => {
+        const row = await this.store.definition(definitionId, tx);
+        if (!row) throw new NotFoundError(`process definition ${definitionId} not found`);
+        const parsed = await parseResource(row.resource_name, row.xml);
+        const m = parsed.processes.get(row.process_id);
+        if (!m) throw new Error(`process ${row.process_id} missing from its resource`);
+        return m;
+      })();
+      model.catch(() => this.models.delete(definitionId));
+      this.models.set(definitionId, model);
+    }
+    return model;
+  }
+
+  async deploy(resources: DeployResource[], meta: { deployedBy?: string } = {}): Promise<DeploymentResult> {
+    if (!Array.isArray(resources) || !resources.length) throw new InvalidArgumentError('deploy needs at least one resource');
+    const problems: DeployProblem[] = [];
+    const parsed: Awaited<ReturnType<typeof parseResource>>[] = [];
+    for (const r of resources) {
+      if (!r || typeof r.name !== 'string' || (typeof r.content !== 'string' && !Buffer.isBuffer(r.content))) {
+        throw new InvalidArgumentError('each resource needs a name and content');
+      }
+      try {
+        parsed.push(await parseResource(r.name, r.content));
+      } catch (err) {
+        if (err instanceof InvalidResourceError) problems.push(...err.problems);
+        else throw err;
+      }
+    }
+    const seen = new Map<string, string>();
+    for (const p of parsed) {
+      for (const id of p.processes.keys()) {
+        const other = seen.get(id);
+        if (other) problems.push({ resourceName: p.resourceName, elementId: id, message: `process id '${id}' is also in ${other}` });
+        seen.set(id, p.resourceName);
+      }
+    }
+    if (problems.length) {
+      throw new InvalidResourceError(`deployment rejected: ${problems.map((p) => `${p.resourceName}${p.elementId ? `#${p.elementId}` : ''}: ${p.message}`).join('; ')}`, problems);
+    }
+
+    const warnings: DeployWarning[] = [];
+    for (const p of parsed) {
+      for (const model of p.processes.values()) {
+        for (const el of model.elements.values()) {
+          const type = el.taskDefinition?.type;
+          if (type !== undefined && !isExpression(type) && !this.workers.has(type)) {
+            warnings.push({ resourceName: p.resourceName, elementId: el.id, message: `no worker is registered for job type '${type}': its jobs will wait` });
+          }
+        }
+      }
+    }
+
+    const deploymentKey = newKey();
+    const now = this.now();
+    const processes = await this.inTx(async (ctx) => {
+      await this.store.insert('engine_deployments', { id: deploymentKey, deployed_at: now, deployed_by: meta.deployedBy ?? null }, ctx.tx);
+      const out = [];
+      for (const p of parsed) {
+        for (const [processId, model] of p.processes) {
+          const latest = await this.store.latestDefinition(processId, ctx.tx);
+          if (latest && latest.checksum === p.checksum) {
+            out.push({ processId, version: latest.version, processDefinitionKey: latest.id, resourceName: p.resourceName, duplicate: true });
+            continue;
+          }
+          const id = newKey();
+          const version = (latest?.version ?? 0) + 1;
+          await this.store.insert(
+            'engine_process_definitions',
+            { id, process_id: processId, version, resource_name: p.resourceName, checksum: p.checksum, xml: p.xml, deployment_id: deploymentKey, deployed_at: now },
+            ctx.tx,
+          );
+          this.models.set(id, Promise.resolve(model));
+          await this.scheduleStartTimers(ctx, processId, id, model);
+          out.push({ processId, version, processDefinitionKey: id, resourceName: p.resourceName, duplicate: false });
+        }
+      }
+      return out;
+    });
+    this.messageStarts = undefined;
+    this.scheduleTimers(0);
+    return { deploymentKey, processes, warnings };
+  }
+
+  /** a new version replaces the timer start events of the previous ones (as in Zeebe) */
+  private async scheduleStartTimers(ctx: Ctx, processId: string, definitionId: string, model: ProcessModel) {
+    await this.store.exec(
+      'DELETE FROM engine_timers WHERE instance_id IS NULL AND definition_id IN (SELECT id FROM engine_process_definitions WHERE process_id = ?)',
+      [processId],
+      ctx.tx,
+    );
+    for (const el of model.timerStarts) {
+      if (!el.timer) continue;
+      const schedule = evaluateTimer(el.timer.kind, el.timer.expression, {}, this.clock.now());
+      await this.store.insert(
+        'engine_timers',
+        {
+          id: `${definitionId}/${el.id}`,
+          instance_id: null,
+          definition_id: definitionId,
+          element_id: el.id,
+          due_at: schedule.dueAt.getTime(),
+          repetitions: schedule.repetitions ?? null,
+          cycle_interval: schedule.interval ?? null,
+        },
+        ctx.tx,
+      );
+    }
+  }
+
+  private getMessageStarts() {
+    if (!this.messageStarts) {
+      this.messageStarts = (async () => {
+        const byName = new Map<string, { definitionId: string; processId: string; elementId: string }[]>();
+        for (const def of await this.store.latestDefinitions()) {
+          const model = await this.modelOf(def.id);
+          for (const el of model.messageStarts) {
+            const name = el.message?.name;
+            if (!name) continue;
+            const list = byName.get(name) ?? [];
+            list.push({ definitionId: def.id, processId: def.process_id, elementId: el.id });
+            byName.set(name, list);
+          }
+        }
+        return byName;
+      })();
+      this.messageStarts.catch(() => (this.messageStarts = undefined));
+    }
+    return this.messageStarts;
+  }
+
+  // ---------------------------------------------------------------- instances
+
+  async start(processId: string, variables: Variables = {}, options: StartOptions = {}): Promise<ProcessInstanceRef> {
+    assertName(processId, 'processId');
+    const vars = assertVariables(variables);
+    const def =
+      options.version !== undefined ? await this.store.definitionByVersion(processId, options.version) : await this.store.latestDefinition(processId);
+    if (!def) throw new NotFoundError(`no process '${processId}'${options.version !== undefined ? ` version ${options.version}` : ''} is deployed`);
+    const model = await this.modelOf(def.id);
+    const hasNoneStart = [...model.elements.values()].some((e) => e.isStartEvent && !e.parentId && e.eventKind === 'none');
+    if (!hasNoneStart) throw new InvalidArgumentError(`process '${processId}' has no none start event: it starts by message or timer only`);
+    const id = await this.inTx((ctx) => this.startInstance(ctx, def, model, vars));
+    return { processInstanceKey: id, processId, version: def.version, processDefinitionKey: def.id };
+  }
+
+  private async startInstance(
+    ctx: Ctx,
+    def: DefinitionRow,
+    model: ProcessModel,
+    variables: Variables,
+    trigger?: StartTrigger,
+    parent?: { id: string; execId: string },
+  ): Promise<string> {
+    const id = newKey();
+    const row: InstanceRow = {
+      id,
+      process_id: def.process_id,
+      version: def.version,
+      definition_id: def.id,
+      parent_id: parent?.id ?? null,
+      parent_execution_id: parent?.execId ?? null,
+      state: 'active',
+      engine_state: null,
+      variables: JSON.stringify(variables),
+      waits: '[]',
+      lock_version: 0,
+      started_at: this.now(),
+      ended_at: null,
+    };
+    await this.store.insert('engine_instances', row as any, ctx.tx);
+    const run = await InstanceRun.start({ model, instanceKey: id, clock: this.clock, variables: { ...variables, ...(trigger?.variables ?? {}) }, trigger });
+    await this.settle(ctx, row, run, [], { kind: 'start', variables, trigger });
+    return id;
+  }
+
+  /** load an instance, apply `action` to its live run, run to the next wait and save */
+  private async withInstance(ctx: Ctx, instanceId: string, event: PendingEvent, extraHistory: HistoryRecord[] = []) {
+    const row = await this.store.getInstance(instanceId, ctx.tx);
+    if (!row) throw new NotFoundError(`process instance ${instanceId} not found`);
+    if (row.state === 'completed' || row.state === 'canceled') throw new ConflictError(`process instance ${instanceId} is ${row.state}`);
+    const model = await this.modelOf(row.definition_id, ctx.tx);
+    if (!row.engine_state) {
+      // the instance failed before its first wait: only its start can be retried
+      if (event.kind !== 'start') throw new ConflictError(`process instance ${instanceId} has not started yet (incident at start)`);
+      const run = await InstanceRun.start({
+        model,
+        instanceKey: row.id,
+        clock: this.clock,
+        variables: { ...parseJson(row.variables, {}), ...(event.trigger?.variables ?? {}) },
+        trigger: event.trigger,
+      });
+      run.history.unshift(...extraHistory);
+      return this.settle(ctx, row, run, [], event);
+    }
+    const saved: SavedRun = { ...JSON.parse(row.engine_state), variables: parseJson(row.variables, {}), waits: parseJson(row.waits, []) };
+    const run = await InstanceRun.resume({ model, instanceKey: row.id, clock: this.clock, saved });
+    if (run.failure) throw new Error(`process instance ${instanceId} could not be resumed: ${run.failure.message}`);
+    run.history.push(...extraHistory);
+    if (event.kind === 'complete') {
+      if (!run.hasWait(event.execId)) throw new ConflictError(`process instance ${instanceId} is not waiting at ${event.execId}`);
+      run.complete(event.execId, event.output);
+    } else if (event.kind === 'error') {
+      if (!run.hasWait(event.execId)) throw new ConflictError(`process instance ${instanceId} is not waiting at ${event.execId}`);
+      run.throwError(event.execId, event.code, event.message, event.variables);
+    }
+    await this.settle(ctx, row, run, saved.waits, event);
+  }
+
+  /**
+   * After a run: correlate buffered messages to new subscriptions, then either record an incident
+   * (the state stays as it was before the event; the event is kept for the retry) or save the new
+   * state and bring the wait indexes in line with the run's waits.
+   */
+  private async settle(ctx: Ctx, row: InstanceRow, run: InstanceRun, oldWaits: Wait[], event: PendingEvent) {
+    const before = new Map(oldWaits.map((w) => [w.execId, w]));
+    const checked = new Set<string>();
+    for (let again = true; again && !run.failure; ) {
+      again = false;
+      for (const w of [...run.waits.values()]) {
+        if (w.kind !== 'message' || before.has(w.execId) || checked.has(w.execId)) continue;
+        checked.add(w.execId);
+        const msg = await this.findBufferedMessage(ctx, w.messageName, w.correlationKey, row.process_id);
+        if (!msg) continue;
+        await this.markCorrelated(ctx, msg, row.process_id);
+        run.complete(w.execId, parseJson(msg.variables, {}));
+        again = true;
+        break;
+      }
+    }
+
+    const now = this.now();
+    if (run.failure) {
+      const f = run.failure;
+      await this.store.insert(
+        'engine_incidents',
+        {
+          id: newKey(),
+          instance_id: row.id,
+          process_id: row.process_id,
+          element_id: f.elementId,
+          job_id: null,
+          error_type: f.errorType,
+          error_message: f.message,
+          state: 'active',
+          pending_event: JSON.stringify(event),
+          created_at: now,
+          resolved_at: null,
+        },
+        ctx.tx,
+      );
+      await this.store.appendHistory(row.id, [{ elementId: f.elementId, elementType: run.model.elements.get(f.elementId)?.type ?? 'bpmn:Process', event: 'incident', at: now, detail: { errorType: f.errorType, message: f.message } }], ctx.tx);
+      const ok = await this.store.exec('UPDATE engine_instances SET state = ?, lock_version = lock_version + 1 WHERE id = ? AND lock_version = ?', ['incident', row.id, row.lock_version], ctx.tx);
+      if (ok !== 1) throw new ConflictError(`process instance ${row.id} was changed concurrently`);
+      this.log.warn({ processInstanceKey: row.id, elementId: f.elementId, errorType: f.errorType }, 'incident');
+      return;
+    }
+
+    const newWaits = [...run.waits.values()];
+    const after = new Map(newWaits.map((w) => [w.execId, w]));
+    const removed = oldWaits.filter((w) => !after.has(w.execId));
+    const added = newWaits.filter((w) => !before.has(w.execId));
+    const history: HistoryRecord[] = [...run.history];
+
+    for (const w of removed) await this.removeWait(ctx, row, w);
+    const calls: Wait[] = [];
+    for (const w of added) {
+      if (w.kind === 'call') calls.push(w);
+      else await this.addWait(ctx, row, w, history);
+    }
+
+    let state: InstanceRow['state'] = run.completed ? 'completed' : 'active';
+    if (!run.completed && row.state === 'incident') {
+      const open = await this.store.one<{ n: number }>("SELECT COUNT(*) AS n FROM engine_incidents WHERE instance_id = ? AND state = 'active'", [row.id], ctx.tx);
+      if (Number(open?.n ?? 0) > 0) state = 'incident';
+    }
+    const saved = run.completed ? null : run.getState();
+    const ok = await this.store.saveInstance(
+      {
+        id: row.id,
+        state,
+        engine_state: saved ? JSON.stringify({ engine: saved.engine, scopes: saved.scopes }) : null,
+        variables: JSON.stringify(run.variables),
+        waits: JSON.stringify(newWaits),
+        ended_at: run.completed ? now : null,
+      },
+      row.lock_version,
+      ctx.tx,
+    );
+    if (!ok) throw new ConflictError(`process instance ${row.id} was changed concurrently`);
+    row.lock_version += 1;
+    await this.store.appendHistory(row.id, history, ctx.tx);
+
+    // after the save: children may complete at once and come back to this instance
+    for (const w of calls) {
+      if (w.kind !== 'call') continue;
+      const def = await this.store.latestDefinition(w.processId, ctx.tx);
+      if (!def) {
+        await this.childIncident(ctx, row, w, `no process '${w.processId}' is deployed to call`);
+        continue;
+      }
+      const model = await this.modelOf(def.id, ctx.tx);
+      await this.startInstance(ctx, def, model, w.variables, undefined, { id: row.id, execId: w.execId });
+    }
+    if (run.completed && row.parent_id && row.parent_execution_id) {
+      await this.withInstance(ctx, row.parent_id, { kind: 'complete', execId: row.parent_execution_id, output: run.variables });
+    }
+  }
+
+  private async childIncident(ctx: Ctx, row: InstanceRow, w: Wait, message: string) {
+    await this.store.insert(
+      'engine_incidents',
+      {
+        id: newKey(),
+        instance_id: row.id,
+        process_id: row.process_id,
+        element_id: w.elementId,
+        job_id: null,
+        error_type: 'CALLED_ELEMENT_ERROR',
+        error_message: message,
+        state: 'active',
+        pending_event: JSON.stringify({ kind: 'call', execId: w.execId }),
+        created_at: this.now(),
+        resolved_at: null,
+      },
+      ctx.tx,
+    );
+    await this.store.exec("UPDATE engine_instances SET state = 'incident' WHERE id = ?", [row.id], ctx.tx);
+  }
+
+  private async addWait(ctx: Ctx, row: InstanceRow, w: Wait, history: HistoryRecord[]) {
+    const id = waitKey(row.id, w.execId);
+    const now = this.now();
+    switch (w.kind) {
+      case 'job':
+        await this.store.insert(
+          'engine_jobs',
+          {
+            id,
+            instance_id: row.id,
+            process_id: row.process_id,
+            element_id: w.elementId,
+            type: w.type,
+            retries: w.retries,
+            state: 'activatable',
+            not_before: now,
+            locked_until: null,
+            variables: JSON.stringify(w.locals),
+            headers: JSON.stringify(w.headers),
+            error_message: null,
+            created_at: now,
+          },
+          ctx.tx,
+        );
+        history.push({ elementId: w.elementId, elementType: 'job', event: 'job-created', at: now, detail: { jobKey: id, type: w.type } });
+        if (this.workers.has(w.type)) ctx.effects.push(() => this.scheduleJobs(0));
+        return;
+      case 'userTask': {
+        const task: UserTaskRow = {
+          id,
+          instance_id: row.id,
+          process_id: row.process_id,
+          element_id: w.elementId,
+          name: w.name ?? null,
+          assignee: w.assignee ?? null,
+          candidate_groups: JSON.stringify(w.candidateGroups),
+          candidate_users: JSON.stringify(w.candidateUsers),
+          form_id: w.formId ?? null,
+          due_date: w.dueDate ?? null,
+          follow_up_date: w.followUpDate ?? null,
+          priority: w.priority ?? null,
+          state: 'created',
+          variables: JSON.stringify(w.locals),
+          created_at: now,
+          ended_at: null,
+        };
+        await this.store.insert('engine_user_tasks', task as any, ctx.tx);
+        const variables = { ...parseJson(row.variables, {}), ...w.locals };
+        ctx.effects.push(() => this.emitTask({ type: 'created', task: this.toTask(task, variables) }));
+        return;
+      }
+      case 'timer':
+        await this.store.insert(
+          'engine_timers',
+          { id, instance_id: row.id, definition_id: null, element_id: w.elementId, due_at: w.dueAt, repetitions: w.repetitions ?? null, cycle_interval: w.interval ?? null },
+          ctx.tx,
+        );
+        ctx.effects.push(() => this.scheduleTimers(0));
+        return;
+      case 'message':
+        await this.store.insert(
+          'engine_subscriptions',
+          { id, instance_id: row.id, process_id: row.process_id, element_id: w.elementId, message_name: w.messageName, correlation_key: w.correlationKey, created_at: now },
+          ctx.tx,
+        );
+        return;
+      case 'call':
+        return;
+    }
+  }
+
+  private async removeWait(ctx: Ctx, row: InstanceRow, w: Wait) {
+    const id = waitKey(row.id, w.execId);
+    switch (w.kind) {
+      case 'job':
+        await this.store.exec('DELETE FROM engine_jobs WHERE id = ?', [id], ctx.tx);
+        return;
+      case 'userTask': {
+        const n = await this.store.exec("UPDATE engine_user_tasks SET state = 'canceled', ended_at = ? WHERE id = ? AND state = 'created'", [this.now(), id], ctx.tx);
+        if (n) {
+          const task = await this.store.one<UserTaskRow>('SELECT * FROM engine_user_tasks WHERE id = ?', [id], ctx.tx);
+          if (task) ctx.effects.push(() => this.emitTask({ type: 'canceled', task: this.toTask(task) }));
+        }
+        return;
+      }
+      case 'timer':
+        await this.store.exec('DELETE FROM engine_timers WHERE id = ?', [id], ctx.tx);
+        return;
+      case 'message':
+        await this.store.exec('DELETE FROM engine_subscriptions WHERE id = ?', [id], ctx.tx);
+        return;
+      case 'call': {
+        // the call activity was interrupted: its child goes too
+        const children = await this.store.select<{ id: string }>(
+          "SELECT id FROM engine_instances WHERE parent_id = ? AND parent_execution_id = ? AND state IN ('active', 'incident')",
+          [row.id, w.execId],
+          ctx.tx,
+        );
+        for (const c of children) await this.cancelIn(ctx, c.id);
+        return;
+      }
+    }
+  }
+
+  async cancel(processInstanceKey: string) {
+    assertName(processInstanceKey, 'processInstanceKey');
+    await this.inTx(async (ctx) => {
+      const row = await this.store.getInstance(processInstanceKey, ctx.tx);
+      if (!row) throw new NotFoundError(`process instance ${processInstanceKey} not found`);
+      if (row.state === 'completed' || row.state === 'canceled') throw new ConflictError(`process instance ${processInstanceKey} is already ${row.state}`);
+      await this.cancelIn(ctx, processInstanceKey);
+    });
+  }
+
+  private async cancelIn(ctx: Ctx, id: string) {
+    const row = await this.store.getInstance(id, ctx.tx);
+    if (!row || row.state === 'completed' || row.state === 'canceled') return;
+    const now = this.now();
+    const tasks = await this.store.select<UserTaskRow>("SELECT * FROM engine_user_tasks WHERE instance_id = ? AND state = 'created'", [id], ctx.tx);
+    await this.store.exec("UPDATE engine_user_tasks SET state = 'canceled', ended_at = ? WHERE instance_id = ? AND state = 'created'", [now, id], ctx.tx);
+    for (const t of tasks) ctx.effects.push(() => this.emitTask({ type: 'canceled', task: this.toTask({ ...t, state: 'canceled', ended_at: now }) }));
+    await this.store.exec('DELETE FROM engine_jobs WHERE instance_id = ?', [id], ctx.tx);
+    await this.store.exec('DELETE FROM engine_timers WHERE instance_id = ?', [id], ctx.tx);
+    await this.store.exec('DELETE FROM engine_subscriptions WHERE instance_id = ?', [id], ctx.tx);
+    await this.store.exec("UPDATE engine_incidents SET state = 'resolved', resolved_at = ? WHERE instance_id = ? AND state = 'active'", [now, id], ctx.tx);
+    await this.store.exec("UPDATE engine_instances SET state = 'canceled', ended_at = ?, engine_state = NULL, waits = '[]', lock_version = lock_version + 1 WHERE id = ?", [now, id], ctx.tx);
+    await this.store.appendHistory(id, [{ elementId: row.process_id, elementType: 'bpmn:Process', event: 'canceled', at: now }], ctx.tx);
+    const children = await this.store.select<{ id: string }>("SELECT id FROM engine_instances WHERE parent_id = ? AND state IN ('active', 'incident')", [id], ctx.tx);
+    for (const c of children) await this.cancelIn(ctx, c.id);
+  }
+
+  async setVariables(processInstanceKey: string, variables: Variables) {
+    assertName(processInstanceKey, 'processInstanceKey');
+    const vars = assertVariables(variables);
+    await this.inTx(async (ctx) => {
+      const row = await this.store.getInstance(processInstanceKey, ctx.tx);
+      if (!row) throw new NotFoundError(`process instance ${processInstanceKey} not found`);
+      if (row.state === 'completed' || row.state === 'canceled') throw new ConflictError(`process instance ${processInstanceKey} is ${row.state}`);
+      const merged = { ...parseJson<Variables>(row.variables, {}), ...vars };
+      const n = await this.store.exec('UPDATE engine_instances SET variables = ?, lock_version = lock_version + 1 WHERE id = ? AND lock_version = ?', [JSON.stringify(merged), row.id, row.lock_version], ctx.tx);
+      if (n !== 1) throw new ConflictError(`process instance ${row.id} was changed concurrently`);
+      await this.store.appendHistory(row.id, [{ elementId: row.process_id, elementType: 'bpmn:Process', event: 'variables-updated', at: this.now(), detail: { names: Object.keys(vars) } }], ctx.tx);
+    });
+  }
+
+  async getProcessInstance(processInstanceKey: string): Promise<ProcessInstance | undefined> {
+    const row = await this.store.getInstance(processInstanceKey);
+    if (!row) return undefined;
+    return {
+      processInstanceKey: row.id,
+      processId: row.process_id,
+      version: row.version,
+      processDefinitionKey: row.definition_id,
+      state: row.state,
+      ...(row.parent_id && { parentProcessInstanceKey: row.parent_id }),
+      variables: parseJson(row.variables, {}),
+      startedAt: new Date(row.started_at),
+      ...(row.ended_at !== null && { endedAt: new Date(row.ended_at) }),
+    };
+  }
+
+  async getHistory(processInstanceKey: string): Promise<HistoryEvent[]> {
+    const rows = await this.store.select<any>('SELECT * FROM engine_history WHERE instance_id = ? ORDER BY id', [processInstanceKey]);
+    return rows.map((r) => ({
+      id: Number(r.id),
+      processInstanceKey: r.instance_id,
+      elementId: r.element_id,
+      elementType: r.element_type,
+      event: r.event,
+      at: new Date(Number(r.at)),
+      ...(r.detail && { detail: JSON.parse(r.detail) }),
+    }));
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  async publishMessage(request: PublishMessageRequest): Promise<PublishMessageResult> {
+    if (!request || typeof request !== 'object') throw new InvalidArgumentError('a message needs a name and a correlation key');
+    const name = assertName(request.name, 'message name');
+    if (typeof request.correlationKey !== 'string') throw new InvalidArgumentError('correlationKey must be a string');
+    const ttl = request.timeToLive ?? 0;
+    if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0) throw new InvalidArgumentError('timeToLive must be a number of milliseconds ≥ 0');
+    if (request.messageId !== undefined && typeof request.messageId !== 'string') throw new InvalidArgumentError('messageId must be a string');
+    const variables = assertVariables(request.variables);
+    const key = request.correlationKey;
+    const starts = (await this.getMessageStarts()).get(name) ?? [];
+
+    return this.inTx(async (ctx) => {
+      const now = this.now();
+      if (request.messageId) {
+        const dup = await this.store.one<MessageRow>(
+          'SELECT * FROM engine_messages WHERE name = ? AND correlation_key = ? AND message_id = ? AND expires_at > ?',
+          [name, key, request.messageId, now],
+          ctx.tx,
+        );
+        if (dup) throw new ConflictError(`a message '${name}' with id '${request.messageId}' is already published for correlation key '${key}'`, 'ALREADY_EXISTS');
+      }
+      const subs = await this.store.select<SubscriptionRow>(
+        'SELECT * FROM engine_subscriptions WHERE message_name = ? AND correlation_key = ? ORDER BY created_at, id',
+        [name, key],
+        ctx.tx,
+      );
+      const correlatedProcesses = new Set<string>();
+      const correlated: string[] = [];
+      for (const sub of subs) {
+        // Zeebe correlates a message at most once per process
+        if (correlatedProcesses.has(sub.process_id)) continue;
+        correlatedProcesses.add(sub.process_id);
+        await this.store.exec('DELETE FROM engine_subscriptions WHERE id = ?', [sub.id], ctx.tx);
+        await this.withInstance(ctx, sub.instance_id, { kind: 'complete', execId: execIdOf(sub.id), output: variables });
+        correlated.push(sub.instance_id);
+      }
+      for (const s of starts) {
+        if (correlatedProcesses.has(s.processId)) continue;
+        const def = await this.store.definition(s.definitionId, ctx.tx);
+        if (!def) continue;
+        correlatedProcesses.add(s.processId);
+        const model = await this.modelOf(def.id, ctx.tx);
+        correlated.push(await this.startInstance(ctx, def, model, variables, { elementId: s.elementId, variables }));
+      }
+      const messageKey = newKey();
+      if (ttl > 0) {
+        await this.store.insert(
+          'engine_messages',
+          {
+            id: messageKey,
+            name,
+            correlation_key: key,
+            message_id: request.messageId ?? null,
+            variables: JSON.stringify(variables),
+            published_at: now,
+            expires_at: now + ttl,
+            correlated_process_ids: JSON.stringify([...correlatedProcesses]),
+          },
+          ctx.tx,
+        );
+      }
+      return { messageKey, correlatedInstanceKeys: correlated, buffered: ttl > 0 };
+    });
+  }
+
+  private async findBufferedMessage(ctx: Ctx, name: string, key: string, processId: string) {
+    const rows = await this.store.select<MessageRow>(
+      'SELECT * FROM engine_messages WHERE name = ? AND correlation_key = ? AND expires_at > ? ORDER BY published_at, id',
+      [name, key, this.now()],
+      ctx.tx,
+    );
+    return rows.find((m) => !parseJson<string[]>(m.correlated_process_ids, []).includes(processId));
+  }
+
+  private async markCorrelated(ctx: Ctx, msg: MessageRow, processId: string) {
+    const ids = [...parseJson<string[]>(msg.correlated_process_ids, []), processId];
+    await this.store.exec('UPDATE engine_messages SET correlated_process_ids = ? WHERE id = ?', [JSON.stringify(ids), msg.id], ctx.tx);
+  }
+
+  private async expireMessages(): Promise<number> {
+    const n = await this.inTx((ctx) => this.store.exec('DELETE FROM engine_messages WHERE expires_at <= ?', [this.now()], ctx.tx));
+    return n;
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  private async fireDueTimers(): Promise<number> {
+    const due = await this.store.select<TimerRow>('SELECT * FROM engine_timers WHERE due_at <= ? ORDER BY due_at, id LIMIT 100', [this.now()]);
+    let fired = 0;
+    for (const t of due) {
+      const done = await this.inTx(async (ctx) => {
+        const timer = await this.store.one<TimerRow>('SELECT * FROM engine_timers WHERE id = ?', [t.id], ctx.tx);
+        if (!timer) return false;
+        if (timer.instance_id) {
+          await this.store.exec('DELETE FROM engine_timers WHERE id = ?', [timer.id], ctx.tx);
+          await this.withInstance(ctx, timer.instance_id, { kind: 'complete', execId: execIdOf(timer.id), output: {} });
+          return true;
+        }
+        return this.fireStartTimer(ctx, timer);
+      });
+      if (done) fired++;
+    }
+    return fired;
+  }
+
+  private async fireStartTimer(ctx: Ctx, timer: TimerRow) {
+    const def = timer.definition_id ? await this.store.definition(timer.definition_id, ctx.tx) : undefined;
+    if (!def) {
+      await this.store.exec('DELETE FROM engine_timers WHERE id = ?', [timer.id], ctx.tx);
+      return false;
+    }
+    const next =
+      timer.cycle_interval && timer.repetitions !== null
+        ? nextCycle({ interval: timer.cycle_interval, repetitions: timer.repetitions }, new Date(timer.due_at))
+        : undefined;
+    if (next) {
+      await this.store.exec('UPDATE engine_timers SET due_at = ?, repetitions = ? WHERE id = ?', [next.dueAt.getTime(), next.repetitions ?? -1, timer.id], ctx.tx);
+    } else {
+      await this.store.exec('DELETE FROM engine_timers WHERE id = ?', [timer.id], ctx.tx);
+    }
+    const model = await this.modelOf(def.id, ctx.tx);
+    const id = await this.startInstance(ctx, def, model, {}, { elementId: timer.element_id });
+    await this.store.appendHistory(id, [{ elementId: timer.element_id, elementType: 'bpmn:StartEvent', event: 'timer-fired', at: this.now(), detail: { dueAt: new Date(timer.due_at).toISOString() } }], ctx.tx);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- jobs
+
+  registerWorker(type: string, handler: JobHandler, options: WorkerOptions = {}) {
+    assertName(type, 'job type');
+    if (typeof handler !== 'function') throw new InvalidArgumentError(`the worker for '${type}' must be a function`);
+    if (this.workers.has(type)) throw new ConflictError(`a worker for job type '${type}' is already registered`);
+    this.workers.set(type, { handler, options });
+    this.scheduleJobs(0);
+  }
+
+  async listJobs(filter: { processInstanceKey?: string; type?: string } = {}): Promise<Job[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.processInstanceKey) (where.push('instance_id = ?'), args.push(filter.processInstanceKey));
+    if (filter.type) (where.push('type = ?'), args.push(filter.type));
+    const rows = await this.store.select<JobRow>(`SELECT * FROM engine_jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, args);
+    return rows.map((r) => ({
+      jobKey: r.id,
+      type: r.type,
+      processInstanceKey: r.instance_id,
+      processId: r.process_id,
+      elementId: r.element_id,
+      retries: r.retries,
+      state: r.state,
+      ...(r.not_before > r.created_at && { notBefore: new Date(r.not_before) }),
+      ...(r.error_message && { errorMessage: r.error_message }),
+      createdAt: new Date(r.created_at),
+    }));
+  }
+
+  /** take due jobs of the registered types (also those whose worker vanished past its timeout) */
+  private async lockDueJobs(limit: number): Promise<JobRow[]> {
+    const types = [...this.workers.keys()];
+    if (!types.length || limit <= 0) return [];
+    const now = this.now();
+    await this.store.exec("UPDATE engine_jobs SET state = 'activatable', locked_until = NULL WHERE state = 'activated' AND locked_until < ?", [now]);
+    const candidates = await this.store.select<JobRow>(
+      `SELECT * FROM engine_jobs WHERE state = 'activatable' AND not_before <= ? AND type IN (${types.map(() => '?').join(', ')}) ORDER BY not_before, created_at, id LIMIT ${Math.floor(limit)}`,
+      [now, ...types],
+    );
+    const locked: JobRow[] = [];
+    for (const job of candidates) {
+      const timeout = this.workers.get(job.type)?.options.timeout ?? DEFAULT_JOB_TIMEOUT;
+      const n = await this.store.exec("UPDATE engine_jobs SET state = 'activated', locked_until = ? WHERE id = ? AND state = 'activatable'", [now + timeout, job.id]);
+      if (n === 1) locked.push({ ...job, state: 'activated', locked_until: now + timeout });
+    }
+    return locked;
+  }
+
+  private async runJob(job: JobRow) {
+    const worker = this.workers.get(job.type);
+    if (!worker) return;
+    const instance = await this.store.one<{ variables: string | null }>('SELECT variables FROM engine_instances WHERE id = ?', [job.instance_id]);
+    const variables = { ...parseJson<Variables>(instance?.variables, {}), ...parseJson<Variables>(job.variables, {}) };
+    const ctx: JobContext = {
+      jobKey: job.id,
+      type: job.type,
+      processInstanceKey: job.instance_id,
+      processId: job.process_id,
+      elementId: job.element_id,
+      headers: parseJson(job.headers, {}),
+      retries: job.retries,
+    };
+    const execId = execIdOf(job.id);
+    let output: Variables | void;
+    try {
+      output = await worker.handler(variables, ctx);
+    } catch (err) {
+      if (err instanceof BusinessError || (err as any)?.name === 'BusinessError') {
+        const e = err as BusinessError;
+        await this.finishJob(job, { kind: 'error', execId, code: e.code, message: e.message, variables: e.variables }, 'job-error-thrown', { code: e.code });
+        return;
+      }
+      await this.failJob(job, worker, err as Error);
+      return;
+    }
+    let out: Variables;
+    try {
+      out = assertVariables(output ?? {}, `the output of worker '${job.type}'`);
+    } catch (err) {
+      await this.failJob(job, worker, err as Error);
+      return;
+    }
+    await this.finishJob(job, { kind: 'complete', execId, output: out }, 'job-completed', {});
+  }
+
+  private async finishJob(job: JobRow, event: PendingEvent, historyEvent: HistoryRecord['event'], detail: Record<string, unknown>) {
+    try {
+      await this.inTx(async (ctx) => {
+        const n = await this.store.exec("DELETE FROM engine_jobs WHERE id = ? AND state = 'activated'", [job.id], ctx.tx);
+        if (n !== 1) return; // canceled, or taken back after its timeout: the result is dropped, as in Zeebe
+        await this.withInstance(ctx, job.instance_id, event, [
+          { elementId: job.element_id, elementType: 'job', event: historyEvent as any, at: this.now(), detail: { jobKey: job.id, ...detail } },
+        ]);
+      });
+    } catch (err) {
+      if (err instanceof ConflictError) {
+        // someone else advanced the instance meanwhile: offer the job again
+        await this.store.exec("UPDATE engine_jobs SET state = 'activatable', locked_until = NULL WHERE id = ? AND state = 'activated'", [job.id]);
+        return;
+      }
+      throw err;
+    }
+  }
+
+  private async failJob(job: JobRow, worker: Worker, err: Error) {
+    const retries = job.retries - 1;
+    const message = err?.message ?? String(err);
+    const now = this.now();
+    const attempt = Math.max(1, 1 + (await this.countFailures(job.id)));
+    const b = worker.options.backoff ?? DEFAULT_BACKOFF;
+    const backoff = typeof b === 'function' ? b(attempt) : b;
+    this.log.warn({ jobKey: job.id, type: job.type, retries, err: message }, 'job failed');
+    await this.inTx(async (ctx) => {
+      const history = [{ elementId: job.element_id, elementType: 'job', event: 'job-failed', at: now, detail: { jobKey: job.id, retries, message } }];
+      if (retries > 0) {
+        await this.store.exec(
+          "UPDATE engine_jobs SET state = 'activatable', retries = ?, not_before = ?, locked_until = NULL, error_message = ? WHERE id = ? AND state = 'activated'",
+          [retries, now + backoff, message, job.id],
+          ctx.tx,
+        );
+        await this.store.appendHistory(job.instance_id, history, ctx.tx);
+        return;
+      }
+      const n = await this.store.exec("UPDATE engine_jobs SET state = 'incident', retries = 0, locked_until = NULL, error_message = ? WHERE id = ? AND state = 'activated'", [message, job.id], ctx.tx);
+      if (n !== 1) return;
+      await this.store.insert(
+        'engine_incidents',
+        {
+          id: newKey(),
+          instance_id: job.instance_id,
+          process_id: job.process_id,
+          element_id: job.element_id,
+          job_id: job.id,
+          error_type: 'JOB_NO_RETRIES',
+          error_message: message,
+          state: 'active',
+          pending_event: null,
+          created_at: now,
+          resolved_at: null,
+        },
+        ctx.tx,
+      );
+      await this.store.exec("UPDATE engine_instances SET state = 'incident' WHERE id = ? AND state = 'active'", [job.instance_id], ctx.tx);
+      await this.store.appendHistory(
+        job.instance_id,
+        [...history, { elementId: job.element_id, elementType: 'job', event: 'incident', at: now, detail: { errorType: 'JOB_NO_RETRIES', message } }],
+        ctx.tx,
+      );
+    });
+  }
+
+  private async countFailures(jobId: string) {
+    const r = await this.store.one<{ n: number }>("SELECT COUNT(*) AS n FROM engine_history WHERE event = 'job-failed' AND instance_id = ? AND detail LIKE ?", [
+      jobId.slice(0, jobId.indexOf('/')),
+      `%${JSON.stringify(jobId).slice(1, -1)}%`,
+    ]);
+    return Number(r?.n ?? 0);
+  }
+
+  // ---------------------------------------------------------------- incidents
+
+  async listIncidents(filter: { processInstanceKey?: string; state?: 'active' | 'resolved' } = {}): Promise<Incident[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.processInstanceKey) (where.push('instance_id = ?'), args.push(filter.processInstanceKey));
+    if (filter.state) (where.push('state = ?'), args.push(filter.state));
+    const rows = await this.store.select<IncidentRow>(`SELECT * FROM engine_incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, args);
+    return rows.map((r) => ({
+      incidentKey: r.id,
+      processInstanceKey: r.instance_id,
+      processId: r.process_id,
+      elementId: r.element_id,
+      ...(r.job_id && { jobKey: r.job_id }),
+      errorType: r.error_type,
+      errorMessage: r.error_message,
+      state: r.state,
+      createdAt: new Date(r.created_at),
+    }));
+  }
+
+  async retryIncident(incidentKey: string, options: { retries?: number } = {}) {
+    assertName(incidentKey, 'incidentKey');
+    const retries = options.retries ?? 1;
+    if (!Number.isInteger(retries) || retries < 1) throw new InvalidArgumentError('retries must be a whole number ≥ 1');
+    await this.inTx(async (ctx) => {
+      const inc = await this.store.one<IncidentRow>('SELECT * FROM engine_incidents WHERE id = ?', [incidentKey], ctx.tx);
+      if (!inc) throw new NotFoundError(`incident ${incidentKey} not found`);
+      if (inc.state !== 'active') throw new ConflictError(`incident ${incidentKey} is already resolved`);
+      const now = this.now();
+      const n = await this.store.exec("UPDATE engine_incidents SET state = 'resolved', resolved_at = ? WHERE id = ? AND state = 'active'", [now, inc.id], ctx.tx);
+      if (n !== 1) throw new ConflictError(`incident ${incidentKey} is already resolved`);
+      const resolved: HistoryRecord = { elementId: inc.element_id, elementType: 'incident', event: 'incident-resolved', at: now, detail: { incidentKey: inc.id } };
+      const open = await this.store.one<{ n: number }>("SELECT COUNT(*) AS n FROM engine_incidents WHERE instance_id = ? AND state = 'active'", [inc.instance_id], ctx.tx);
+      if (Number(open?.n ?? 0) === 0) {
+        await this.store.exec("UPDATE engine_instances SET state = 'active' WHERE id = ? AND state = 'incident'", [inc.instance_id], ctx.tx);
+      }
+      if (inc.job_id) {
+        await this.store.exec("UPDATE engine_jobs SET state = 'activatable', retries = ?, not_before = ?, error_message = NULL WHERE id = ?", [retries, now, inc.job_id], ctx.tx);
+        await this.store.appendHistory(inc.instance_id, [resolved], ctx.tx);
+        ctx.effects.push(() => this.scheduleJobs(0));
+        return;
+      }
+      const pending = parseJson<PendingEvent | { kind: 'call'; execId: string } | null>(inc.pending_event, null);
+      if (!pending) return;
+      if (pending.kind === 'call') {
+        const row = await this.store.getInstance(inc.instance_id, ctx.tx);
+        const wait = parseJson<Wait[]>(row?.waits ?? null, []).find((w) => w.execId === pending.execId);
+        if (!row || wait?.kind !== 'call') return;
+        const def = await this.store.latestDefinition(wait.processId, ctx.tx);
+        if (!def) {
+          await this.childIncident(ctx, row, wait, `no process '${wait.processId}' is deployed to call`);
+          return;
+        }
+        await this.store.appendHistory(inc.instance_id, [resolved], ctx.tx);
+        await this.startInstance(ctx, def, await this.modelOf(def.id, ctx.tx), wait.variables, undefined, { id: row.id, execId: wait.execId });
+        return;
+      }
+      await this.withInstance(ctx, inc.instance_id, pending, [resolved]);
+    });
+  }
+
+  // ---------------------------------------------------------------- user tasks
+
+  onUserTask(listener: (event: UserTaskEvent) => void | Promise<void>) {
+    this.taskListeners.add(listener);
+    return () => {
+      this.taskListeners.delete(listener);
+    };
+  }
+
+  private emitTask(event: UserTaskEvent) {
+    for (const l of this.taskListeners) {
+      Promise.resolve()
+        .then(() => l(event))
+        .catch((err) => this.log.error({ err, userTaskKey: event.task.userTaskKey }, 'user task listener failed'));
+    }
+  }
+
+  private toTask(r: UserTaskRow, variables?: Variables): UserTask {
+    return {
+      userTaskKey: r.id,
+      processInstanceKey: r.instance_id,
+      processId: r.process_id,
+      elementId: r.element_id,
+      ...(r.name && { name: r.name }),
+      ...(r.assignee && { assignee: r.assignee }),
+      candidateGroups: parseJson(r.candidate_groups, []),
+      candidateUsers: parseJson(r.candidate_users, []),
+      ...(r.form_id && { formId: r.form_id }),
+      ...(r.due_date && { dueDate: r.due_date }),
+      ...(r.follow_up_date && { followUpDate: r.follow_up_date }),
+      ...(r.priority !== null && { priority: r.priority }),
+      state: r.state,
+      variables: variables ?? parseJson(r.variables, {}),
+      createdAt: new Date(r.created_at),
+      ...(r.ended_at !== null && { endedAt: new Date(r.ended_at) }),
+    };
+  }
+
+  async getUserTask(userTaskKey: string): Promise<UserTask | undefined> {
+    const r = await this.store.one<UserTaskRow & { instance_variables: string | null }>(
+      'SELECT t.*, i.variables AS instance_variables FROM engine_user_tasks t JOIN engine_instances i ON i.id = t.instance_id WHERE t.id = ?',
+      [userTaskKey],
+    );
+    if (!r) return undefined;
+    return this.toTask(r, { ...parseJson(r.instance_variables, {}), ...parseJson(r.variables, {}) });
+  }
+
+  async listUserTasks(filter: { processInstanceKey?: string; state?: UserTaskState } = {}): Promise<UserTask[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.processInstanceKey) (where.push('t.instance_id = ?'), args.push(filter.processInstanceKey));
+    if (filter.state) (where.push('t.state = ?'), args.push(filter.state));
+    const rows = await this.store.select<UserTaskRow & { instance_variables: string | null }>(
+      `SELECT t.*, i.variables AS instance_variables FROM engine_user_tasks t JOIN engine_instances i ON i.id = t.instance_id
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.created_at, t.id`,
+      args,
+    );
+    return rows.map((r) => this.toTask(r, { ...parseJson(r.instance_variables, {}), ...parseJson(r.variables, {}) }));
+  }
+
+  async completeUserTask(userTaskKey: string, variables: Variables = {}) {
+    assertName(userTaskKey, 'userTaskKey');
+    const vars = assertVariables(variables);
+    let completed: UserTaskRow | undefined;
+    await this.inTx(async (ctx) => {
+      const task = await this.store.one<UserTaskRow>('SELECT * FROM engine_user_tasks WHERE id = ?', [userTaskKey], ctx.tx);
+      if (!task) throw new NotFoundError(`user task ${userTaskKey} not found`);
+      if (task.state !== 'created') throw new ConflictError(`user task ${userTaskKey} is already ${task.state}`);
+      const now = this.now();
+      const n = await this.store.exec("UPDATE engine_user_tasks SET state = 'completed', ended_at = ? WHERE id = ? AND state = 'created'", [now, userTaskKey], ctx.tx);
+      if (n !== 1) throw new ConflictError(`user task ${userTaskKey} was completed concurrently`);
+      completed = { ...task, state: 'completed', ended_at: now };
+      await this.withInstance(ctx, task.instance_id, { kind: 'complete', execId: execIdOf(task.id), output: vars });
+    });
+    if (completed) {
+      const c = completed;
+      this.emitTask({ type: 'completed', task: this.toTask(c), variables: vars });
+    }
+  }
+}

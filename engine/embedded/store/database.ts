@@ -1,0 +1,111 @@
+/**
+ * The database connection shared by the engine's store and (later) the app: SQLite (a file; the
+ * embedded default) or MySQL/MariaDB (production, CI). Writes go through `transaction()`, which on
+ * SQLite takes an IMMEDIATE lock behind one in-process queue (SQLite allows one writer; deferred
+ * transactions racing for it fail with SQLITE_BUSY).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { Sequelize, Transaction } from 'sequelize';
+import { Umzug, SequelizeStorage } from 'umzug';
+import { engineMigrations } from './migrations.js';
+
+const require = createRequire(import.meta.url);
+
+export type Dialect = 'sqlite' | 'mysql' | 'mariadb';
+
+export interface Database {
+  sequelize: Sequelize;
+  dialect: Dialect;
+  /** run `fn` in one write transaction */
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** `sqlite:data/wenzheng.sqlite`, `mysql://user:pass@host:3306/db`, `mariadb://…` */
+  url: string;
+  /** extra migrations run after the engine's (the app's tables) */
+  migrations?: { name: string; up: (ctx: { sequelize: Sequelize }) => Promise<void> }[];
+}
+
+/** sqlite3 module whose connections set WAL and a busy timeout when they open (Sequelize opens one per transaction). */
+function sqliteWithPragmas() {
+  const sqlite3 = require('sqlite3');
+  class Database extends sqlite3.Database {
+    constructor(file: string, mode: number, callback: (err: Error | null) => void) {
+      super(file, mode, (err: Error | null) => {
+        if (err) return callback(err);
+        this.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;', callback);
+      });
+    }
+  }
+  return { ...sqlite3, Database };
+}
+
+export async function createDatabase(options: DatabaseOptions): Promise<Database> {
+  const { url } = options;
+  let sequelize: Sequelize;
+  let dialect: Dialect;
+  if (url.startsWith('sqlite:')) {
+    const storage = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!storage || storage === ':memory:') {
+      throw new Error('DB_URL: an in-memory SQLite database cannot be shared between connections; give a file path');
+    }
+    mkdirSync(dirname(storage), { recursive: true });
+    dialect = 'sqlite';
+    sequelize = new Sequelize({
+      dialect: 'sqlite',
+      storage,
+      dialectModule: sqliteWithPragmas(),
+      logging: false,
+      define: { underscored: true, timestamps: false },
+    });
+  } else if (/^(mysql|mariadb):\/\//.test(url)) {
+    dialect = url.startsWith('mariadb') ? 'mariadb' : 'mysql';
+    // mysql2 speaks to both; Sequelize's mariadb dialect would need another driver
+    sequelize = new Sequelize(url.replace(/^mariadb:/, 'mysql:'), {
+      dialect: 'mysql',
+      dialectModule: require('mysql2'),
+      logging: false,
+      pool: { max: 10, min: 0, idle: 10_000 },
+      dialectOptions: { dateStrings: false, supportBigNumbers: true, charset: 'utf8mb4' },
+      timezone: '+00:00',
+      define: { underscored: true, timestamps: false, charset: 'utf8mb4', collate: 'utf8mb4_bin' },
+    });
+  } else {
+    throw new Error(`DB_URL must start with sqlite:, mysql:// or mariadb:// (got "${url.replace(/\/\/[^@]*@/, '//…@')}")`);
+  }
+  await sequelize.authenticate();
+
+  let queue: Promise<unknown> = Promise.resolve();
+  const transaction = <T>(fn: (tx: Transaction) => Promise<T>): Promise<T> => {
+    if (dialect !== 'sqlite') {
+      return sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, fn);
+    }
+    const run = queue.then(() => sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, fn));
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  return {
+    sequelize,
+    dialect,
+    transaction,
+    async migrate() {
+      const umzug = new Umzug({
+        migrations: [...engineMigrations, ...(options.migrations ?? [])].map((m) => ({
+          name: m.name,
+          up: () => m.up({ sequelize }),
+        })),
+        context: { sequelize },
+        storage: new SequelizeStorage({ sequelize, tableName: 'schema_migrations' }),
+        logger: undefined,
+      });
+      await umzug.up();
+    },
+    close: () => sequelize.close(),
+  };
+}

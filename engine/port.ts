@@ -1,0 +1,212 @@
+/**
+ * The engine port: everything above it (server, workers, scenario tests) talks to a process engine
+ * only through these types, so the embedded adapter and the Zeebe adapter are interchangeable.
+ * Keys are strings (Zeebe's int64 keys arrive as strings from its SDK as well).
+ * See engine/README.md for how each call maps to Zeebe / Camunda 8.8.
+ */
+
+export type Variables = Record<string, unknown>;
+
+export interface DeployResource {
+  /** file name, e.g. `petition.bpmn`; also what warnings and errors refer to */
+  name: string;
+  content: string | Buffer;
+}
+
+export interface DeployedProcess {
+  processId: string;
+  version: number;
+  /** key of this (processId, version) */
+  processDefinitionKey: string;
+  resourceName: string;
+  /** true when the resource was identical to the latest version, so no new version was made */
+  duplicate: boolean;
+}
+
+export interface DeployWarning {
+  resourceName: string;
+  elementId?: string;
+  message: string;
+}
+
+export interface DeploymentResult {
+  deploymentKey: string;
+  processes: DeployedProcess[];
+  warnings: DeployWarning[];
+}
+
+export interface StartOptions {
+  /** start a given version instead of the latest */
+  version?: number;
+}
+
+export interface ProcessInstanceRef {
+  processInstanceKey: string;
+  processId: string;
+  version: number;
+  processDefinitionKey: string;
+}
+
+export interface PublishMessageRequest {
+  name: string;
+  correlationKey: string;
+  variables?: Variables;
+  /** milliseconds the message is buffered for subscriptions that open later; 0 = not buffered */
+  timeToLive?: number;
+  /** publishing the same messageId again (same name + correlation key) while it is buffered is refused */
+  messageId?: string;
+}
+
+export interface PublishMessageResult {
+  messageKey: string;
+  /** process instances the message was correlated to on publication (started ones included) */
+  correlatedInstanceKeys: string[];
+  buffered: boolean;
+}
+
+export type InstanceState = 'active' | 'completed' | 'canceled' | 'incident';
+
+export interface ProcessInstance extends ProcessInstanceRef {
+  state: InstanceState;
+  parentProcessInstanceKey?: string;
+  variables: Variables;
+  startedAt: Date;
+  endedAt?: Date;
+}
+
+export type UserTaskState = 'created' | 'completed' | 'canceled';
+
+export interface UserTask {
+  userTaskKey: string;
+  processInstanceKey: string;
+  processId: string;
+  elementId: string;
+  name?: string;
+  assignee?: string;
+  candidateGroups: string[];
+  candidateUsers: string[];
+  formId?: string;
+  dueDate?: string;
+  followUpDate?: string;
+  priority?: number;
+  state: UserTaskState;
+  /** the process variables when the task was created (for display; complete() sends new ones) */
+  variables: Variables;
+  createdAt: Date;
+  endedAt?: Date;
+}
+
+export type UserTaskEvent =
+  | { type: 'created'; task: UserTask }
+  | { type: 'completed'; task: UserTask; variables: Variables }
+  | { type: 'canceled'; task: UserTask };
+
+export interface JobContext {
+  jobKey: string;
+  type: string;
+  processInstanceKey: string;
+  processId: string;
+  elementId: string;
+  /** zeebe:taskHeaders */
+  headers: Record<string, string>;
+  /** retries left, counting this attempt */
+  retries: number;
+  logger?: { info(o: object, msg?: string): void; warn(o: object, msg?: string): void };
+}
+
+/** A job handler: variables in, output variables out (merged into the process per the output mappings). */
+export type JobHandler = (variables: Variables, ctx: JobContext) => Promise<Variables | void> | Variables | void;
+
+export interface WorkerOptions {
+  /** ms before a locked job is offered again (a crashed worker); default 5 min */
+  timeout?: number;
+  /** backoff before a failed job is retried: ms, or a function of the attempt number (1-based) */
+  backoff?: number | ((attempt: number) => number);
+}
+
+export interface Job {
+  jobKey: string;
+  type: string;
+  processInstanceKey: string;
+  processId: string;
+  elementId: string;
+  retries: number;
+  /** activatable: waiting for a worker (also when no worker for its type is registered); activated: a worker has it */
+  state: 'activatable' | 'activated' | 'incident';
+  /** not before this instant (backoff after a failure) */
+  notBefore?: Date;
+  errorMessage?: string;
+  createdAt: Date;
+}
+
+export interface Incident {
+  incidentKey: string;
+  processInstanceKey: string;
+  processId: string;
+  elementId: string;
+  jobKey?: string;
+  /** e.g. JOB_NO_RETRIES, EXTRACT_VALUE_ERROR, CONDITION_ERROR, UNHANDLED_ERROR_EVENT */
+  errorType: string;
+  errorMessage: string;
+  state: 'active' | 'resolved';
+  createdAt: Date;
+}
+
+export type HistoryEventType =
+  | 'activated'
+  | 'completed'
+  | 'terminated'
+  | 'timer-fired'
+  | 'message-correlated'
+  | 'job-created'
+  | 'job-completed'
+  | 'job-failed'
+  | 'job-error-thrown'
+  | 'incident'
+  | 'incident-resolved'
+  | 'variables-updated'
+  | 'canceled';
+
+export interface HistoryEvent {
+  id: number;
+  processInstanceKey: string;
+  elementId: string;
+  elementType: string;
+  event: HistoryEventType;
+  at: Date;
+  detail?: Record<string, unknown>;
+}
+
+export interface EnginePort {
+  /** Parse and deploy diagrams; a changed process becomes version N+1. Rejects unparsable resources. */
+  deploy(resources: DeployResource[], meta?: { deployedBy?: string }): Promise<DeploymentResult>;
+  start(processId: string, variables?: Variables, options?: StartOptions): Promise<ProcessInstanceRef>;
+  publishMessage(request: PublishMessageRequest): Promise<PublishMessageResult>;
+  cancel(processInstanceKey: string): Promise<void>;
+  /** set (merge) process variables, e.g. to fix the cause of an incident before retrying it */
+  setVariables(processInstanceKey: string, variables: Variables): Promise<void>;
+
+  /** user tasks */
+  onUserTask(listener: (event: UserTaskEvent) => void | Promise<void>): () => void;
+  completeUserTask(userTaskKey: string, variables?: Variables): Promise<void>;
+  getUserTask(userTaskKey: string): Promise<UserTask | undefined>;
+  listUserTasks(filter?: { processInstanceKey?: string; state?: UserTaskState }): Promise<UserTask[]>;
+
+  /** job workers */
+  registerWorker(type: string, handler: JobHandler, options?: WorkerOptions): void;
+  listJobs(filter?: { processInstanceKey?: string; type?: string }): Promise<Job[]>;
+
+  /** incidents */
+  listIncidents(filter?: { processInstanceKey?: string; state?: 'active' | 'resolved' }): Promise<Incident[]>;
+  /** resolve an incident: a job incident gets `retries` again (default 1); any other re-runs its element */
+  retryIncident(incidentKey: string, options?: { retries?: number }): Promise<void>;
+
+  /** inspection */
+  getProcessInstance(processInstanceKey: string): Promise<ProcessInstance | undefined>;
+  getHistory(processInstanceKey: string): Promise<HistoryEvent[]>;
+
+  /** begin working: timers, jobs, message expiry (an engine serves deploy/start/... without it too) */
+  open(): Promise<void>;
+  /** stop working and release resources; waiting instances stay where they are */
+  close(): Promise<void>;
+}

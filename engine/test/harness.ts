@@ -1,0 +1,87 @@
+/**
+ * Test harness for engine feature tests: a fresh database per call (SQLite file in a temp folder by
+ * default, a throw-away MariaDB/MySQL database when DB_URL is set), a fake clock, and an embedded
+ * engine without background loops — tests move time with `clock.advance…()` then `await t.idle()`.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createFakeClock, type FakeClock } from '../clock.js';
+import { createEmbeddedEngine, type EmbeddedEngine } from '../embedded/index.js';
+import { createDatabase, type Database } from '../embedded/store/database.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const fixturesDir = join(here, 'fixtures');
+
+export function fixture(name: string): { name: string; content: string } {
+  return { name, content: readFileSync(join(fixturesDir, name), 'utf8') };
+}
+
+export interface TestEngine {
+  engine: EmbeddedEngine;
+  clock: FakeClock;
+  db: Database;
+  /** deploy fixtures by file name (from engine/test/fixtures) */
+  deploy(...names: string[]): Promise<Awaited<ReturnType<EmbeddedEngine['deploy']>>>;
+  /** run everything due now (timers, jobs with a registered worker, message expiry) until nothing is left */
+  idle(): Promise<void>;
+  /** stop this engine and start a new one on the same database and clock (as after a process restart) */
+  restart(): Promise<EmbeddedEngine>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function openTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = process.env.DB_URL;
+  if (!base) {
+    const dir = mkdtempSync(join(tmpdir(), 'wz-engine-'));
+    return { url: `sqlite:${join(dir, 'test.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  // one database per test file, so jest workers never share tables
+  const name = `wz_t${process.pid}_${++counter}_${Date.now() % 100000}`;
+  const admin = await createDatabase({ url: base });
+  await admin.sequelize.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  await admin.close();
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const a = await createDatabase({ url: base });
+      await a.sequelize.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await a.close();
+    },
+  };
+}
+
+export async function createTestEngine(options: { start?: string } = {}): Promise<TestEngine> {
+  const clock = createFakeClock(options.start ?? '2026-03-02T01:00:00.000Z');
+  const target = await openTestDatabase();
+  const db = await createDatabase({ url: target.url });
+  await db.migrate();
+  let engine = createEmbeddedEngine({ db, clock, background: false });
+  await engine.open();
+  const t: TestEngine = {
+    get engine() {
+      return engine;
+    },
+    clock,
+    db,
+    deploy: (...names) => engine.deploy(names.map(fixture)),
+    idle: () => engine.idle(),
+    async restart() {
+      await engine.close();
+      engine = createEmbeddedEngine({ db, clock, background: false });
+      await engine.open();
+      return engine;
+    },
+    async close() {
+      await engine.close();
+      await db.close();
+      await target.drop();
+    },
+  };
+  return t;
+}

@@ -1,0 +1,17 @@
+// Jest runs the TypeScript sources as native ESM (node --experimental-vm-modules), compiled by swc,
+// so ESM-only dependencies (bpmn-moddle, feelin) load as they do in production.
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }];
+const common = {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testEnvironment: 'node',
+  cacheDirectory: '<rootDir>/.cache/jest',
+};
+export default {
+  projects: [
+    // "db" holds the data-layer and engine tests: .ci/run runs them again against MariaDB (DB_URL).
+    { ...common, displayName: 'db', testMatch: ['<rootDir>/engine/**/*.test.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{server,workers}/**/*.test.ts'] },
+  ],
+};

@@ -1,0 +1,2 @@
+// packages that ship no type definitions
+declare module 'bpmn-moddle';
