@@ -549,7 +549,7 @@ class Embedded implements EmbeddedEngine {
       {
         id: row.id,
         state,
-        engine_state: saved ? JSON.stringify({ engine: saved.engine, scopes: saved.scopes }) : null,
+        engine_state: saved ? JSON.stringify({ engine: saved.engine, scopes: saved.scopes, open: saved.open }) : null,
         variables: JSON.stringify(run.variables),
         waits: JSON.stringify(newWaits),
         ended_at: run.completed ? now : null,
@@ -724,7 +724,15 @@ class Embedded implements EmbeddedEngine {
     await this.store.exec('DELETE FROM engine_subscriptions WHERE instance_id = ?', [id], ctx.tx);
     await this.store.exec("UPDATE engine_incidents SET state = 'resolved', resolved_at = ? WHERE instance_id = ? AND state = 'active'", [now, id], ctx.tx);
     await this.store.exec("UPDATE engine_instances SET state = 'canceled', ended_at = ?, engine_state = NULL, waits = '[]', lock_version = lock_version + 1 WHERE id = ?", [now, id], ctx.tx);
-    await this.store.appendHistory(id, [{ elementId: row.process_id, elementType: 'bpmn:Process', event: 'canceled', at: now }], ctx.tx);
+    // what was running is terminated, as Zeebe records it
+    const open = parseJson<{ open?: Record<string, string> }>(row.engine_state, {}).open ?? {};
+    const model = await this.modelOf(row.definition_id, ctx.tx);
+    const terminated: HistoryRecord[] = [];
+    for (const [execId, elementId] of Object.entries(open)) {
+      const type = model.elements.get(elementId)?.type ?? 'bpmn:Activity';
+      if (type !== 'bpmn:BoundaryEvent') terminated.push({ elementId, elementType: type, event: 'terminated', at: now, detail: { executionId: execId } });
+    }
+    await this.store.appendHistory(id, [...terminated, { elementId: row.process_id, elementType: 'bpmn:Process', event: 'canceled', at: now }], ctx.tx);
     const children = await this.store.select<{ id: string }>("SELECT id FROM engine_instances WHERE parent_id = ? AND state IN ('active', 'incident')", [id], ctx.tx);
     for (const c of children) await this.cancelIn(ctx, c.id);
   }

@@ -84,6 +84,7 @@ export interface SavedRun {
   engine: any;
   variables: Variables;
   scopes: Record<string, Variables>;
+  open: Record<string, string>;
   waits: Wait[];
 }
 
@@ -99,6 +100,7 @@ interface WaitHandler {
 }
 
 const OUTPUT_ELEMENT = '__zeebeOutputElement';
+const LOOP = '__zeebeLoop';
 
 const silentLogger = () => ({ debug() {}, error() {}, warn() {} });
 
@@ -127,6 +129,8 @@ export class InstanceRun {
   readonly instanceKey: string;
   variables: Variables;
   scopes: Record<string, Variables>;
+  /** started, not yet ended executions (execution id → element id): what "terminated" applies to */
+  open: Record<string, string>;
   readonly waits = new Map<string, Wait>();
   readonly history: HistoryRecord[] = [];
   failure?: RunFailure;
@@ -137,6 +141,8 @@ export class InstanceRun {
   private readonly trigger?: StartTrigger;
   private engine: any;
   private readonly listener = new EventEmitter();
+  /** the element that started last: where a failure without a source happened */
+  private lastActivated?: string;
   readonly expressions;
 
   private constructor(opts: { model: ProcessModel; instanceKey: string; clock: Clock; trigger?: StartTrigger; saved?: SavedRun; variables?: Variables }) {
@@ -146,6 +152,7 @@ export class InstanceRun {
     this.trigger = opts.trigger;
     this.variables = { ...(opts.saved?.variables ?? opts.variables ?? {}) };
     this.scopes = { ...(opts.saved?.scopes ?? {}) };
+    this.open = { ...(opts.saved?.open ?? {}) };
     this.saved = new Map((opts.saved?.waits ?? []).map((w) => [w.execId, w]));
     const run = this;
     this.expressions = {
@@ -198,7 +205,7 @@ export class InstanceRun {
   getState(): SavedRun {
     const state = this.engine.execution.getState();
     for (const d of state.definitions) delete d.source;
-    return { engine: state, variables: this.variables, scopes: this.scopes, waits: [...this.waits.values()] };
+    return { engine: state, variables: this.variables, scopes: this.scopes, open: this.open, waits: [...this.waits.values()] };
   }
 
   hasWait(execId: string) {
@@ -235,8 +242,15 @@ export class InstanceRun {
     }
     chain.push(content.executionId);
     for (const id of chain) {
-      const locals = id && this.scopes[id];
-      if (locals) scope = { ...scope, ...locals };
+      if (!id) continue;
+      const iteration = /^(.*)_(\d+)$/.exec(id);
+      const loop = iteration && (this.scopes[iteration[1]]?.[LOOP] as { element: string; collection: unknown[] } | undefined);
+      if (loop) scope = { ...scope, [loop.element]: loop.collection[Number(iteration[2])] ?? null };
+      const locals = this.scopes[id];
+      if (locals) {
+        const { [LOOP]: _loop, ...rest } = locals;
+        scope = { ...scope, ...rest };
+      }
     }
     return scope;
   }
@@ -244,7 +258,7 @@ export class InstanceRun {
   private fail(err: any) {
     if (this.failure) return;
     const source = err?.source?.content ?? err?.inner?.source?.content;
-    const elementId = source?.id ?? this.model.processId;
+    const elementId = source?.id ?? this.lastActivated ?? this.model.processId;
     const inner = err?.inner;
     let message = err?.description ?? err?.message ?? String(err);
     if (inner?.name === 'BusinessError' || err?.name === 'BusinessError') {
@@ -265,32 +279,49 @@ export class InstanceRun {
     };
     l.on('activity.start', (api: any) => {
       const info = this.model.elements.get(api.id);
-      const c = api.content;
-      // a multi-instance iteration gets its input element as a local variable
-      if (c?.isMultiInstance && info?.loop?.inputElement) {
-        this.scopes[api.executionId] = { ...this.scopes[api.executionId], [info.loop.inputElement]: c[info.loop.inputElement] };
+      const c = api.content ?? {};
+      this.lastActivated = api.id;
+      // the input collection is read once, when the multi-instance body starts; each iteration
+      // (execution id `<body>_<index>`) then sees its element as a local variable
+      // (a missing or wrong collection fails in the loop itself, which makes it an incident)
+      if (info?.loop?.inputCollection && c.index === undefined) {
+        let collection: unknown;
+        try {
+          collection = evaluate(info.loop.inputCollection, this.scopeFor(c));
+        } catch {
+          collection = undefined;
+        }
+        if (Array.isArray(collection)) this.scopes[api.executionId] = { [LOOP]: { element: info.loop.inputElement || 'item', collection } };
       }
-      if (c?.isMultiInstance) return this.record(api.id, api.type, 'activated', detailOf(api));
-      this.record(api.id, api.type, 'activated', detailOf(api));
+      this.open[api.executionId] = api.id;
+      // a boundary event shows in the history only when it is triggered, as in Zeebe
+      if (info?.type !== 'bpmn:BoundaryEvent') this.record(api.id, this.typeOf(api), 'activated', detailOf(api));
     });
     l.on('activity.end', (api: any) => {
       const c = api.content ?? {};
       const info = this.model.elements.get(api.id);
-      if (info?.loop?.outputCollection && !c.isMultiInstance && Array.isArray(c.output)) {
+      if (info?.loop?.outputCollection && c.isRootScope && Array.isArray(c.output)) {
         this.variables = { ...this.variables, [info.loop.outputCollection]: c.output.map((o: any) => (o ? o[OUTPUT_ELEMENT] ?? null : null)) };
       }
-      this.record(api.id, api.type, 'completed', detailOf(api));
+      if (info?.type === 'bpmn:BoundaryEvent') this.record(api.id, info.type, 'activated', detailOf(api));
+      this.record(api.id, this.typeOf(api), 'completed', detailOf(api));
+      delete this.open[api.executionId];
       this.dropScopes(api.executionId);
     });
-    l.on('activity.discard', (api: any) => {
-      if (api.content?.state === 'discard' || api.content?.isRootScope === false) {
-        this.record(api.id, api.type, 'terminated', detailOf(api));
+    l.on('activity.leave', (api: any) => {
+      // left without completing: interrupted by a boundary event, an event-based gateway, a cancel
+      if (this.open[api.executionId] && this.model.elements.get(api.id)?.type !== 'bpmn:BoundaryEvent') {
+        this.record(api.id, this.typeOf(api), 'terminated', detailOf(api));
       }
+      delete this.open[api.executionId];
       this.dropScopes(api.executionId);
     });
-    l.on('activity.leave', (api: any) => this.dropScopes(api.executionId));
     l.on('flow.take', (api: any) => this.record(api.id, 'bpmn:SequenceFlow', 'taken'));
     l.on('process.end', (api: any) => this.record(api.id, 'bpmn:Process', 'completed'));
+  }
+
+  private typeOf(api: any): string {
+    return this.model.elements.get(api.id)?.type ?? api.type;
   }
 
   private dropScopes(execId: string) {
@@ -339,10 +370,11 @@ export class InstanceRun {
       return callback(asFailure(err));
     }
     const full = { ...scope, ...locals };
+    const iterationLocals = content.isMultiInstance && !content.isRootScope ? loopLocalNames(info) : undefined;
     const finish = (output: Variables) => {
       this.releaseWait(execId);
       try {
-        const result = this.applyOutputs(info, full, output);
+        const result = this.applyOutputs(info, full, output, iterationLocals);
         callback(null, result);
       } catch (err) {
         callback(asFailure(err));
@@ -432,22 +464,28 @@ export class InstanceRun {
   }
 
   /** job result / task / message / child variables into the process, through output mappings if any */
-  private applyOutputs(info: ElementInfo, scope: Variables, output: Variables): Variables {
+  private applyOutputs(info: ElementInfo, scope: Variables, output: Variables, iterationLocals?: Set<string>): Variables {
     let result: Variables;
     if (info.outputs.length) {
       result = applyOutputMappings(info.outputs, { ...scope, ...output }, this.variables);
     } else {
       result = output;
     }
-    this.variables = { ...this.variables, ...result };
+    // an iteration's own variables (input and output element) stay in the iteration, as in Zeebe
+    const propagated = iterationLocals ? Object.fromEntries(Object.entries(result).filter(([k]) => !iterationLocals.has(k))) : result;
+    this.variables = { ...this.variables, ...propagated };
     if (info.loop?.outputElement) {
       return { [OUTPUT_ELEMENT]: evaluate(info.loop.outputElement, { ...scope, ...output }) ?? null };
     }
     return {};
   }
 
+  /** what an element sees beyond the process variables (multi-instance element, enclosing locals) */
   private localsOf(content: any): Variables {
-    return (content?.executionId && this.scopes[content.executionId]) || {};
+    const scope = this.scopeFor(content);
+    const locals: Variables = {};
+    for (const k of Object.keys(scope)) if (scope[k] !== this.variables[k] || !(k in this.variables)) locals[k] = scope[k];
+    return locals;
   }
 
   private addWait(wait: Wait, handler: WaitHandler) {
@@ -544,6 +582,15 @@ const TASK_TYPES = new Set([
   'bpmn:BusinessRuleTask',
   'bpmn:SendTask',
 ]);
+
+/** variables local to a multi-instance iteration: its input element and the variable its output element reads */
+function loopLocalNames(info: ElementInfo): Set<string> {
+  const names = new Set<string>();
+  if (info.loop?.inputElement) names.add(info.loop.inputElement);
+  const out = /^=\s*([A-Za-z_][\w]*)(\.[\w.]+)?\s*$/.exec(info.loop?.outputElement ?? '');
+  if (out) names.add(out[1]);
+  return names;
+}
 
 function isTaskType(type: string) {
   return TASK_TYPES.has(type);
