@@ -531,7 +531,7 @@ export function nextCycle(
   if (dueAt.getTime() <= firedAt.getTime()) {
     throw new FeelError(`timer cycle interval '${interval}' must be longer than zero`, interval);
   }
-  return { dueAt, repetitions: repetitions === -1 ? -1 : repetitions, interval };
+  return { dueAt, repetitions: repetitions === -1 ? -1 : repetitions - 1, interval };
 }
 
 // ---------------------------------------------------------------------------------------------

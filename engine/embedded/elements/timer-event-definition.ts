@@ -18,14 +18,13 @@ class TimerDefinition extends WaitingEventDefinition {
     const content = executeMessage.content;
     const run = runOf(this.activity);
     // a repeated non-interrupting cycle carries what is left of it on the restart message
-    const repeatFrom = content.inbound?.[0]?.zeebeCycle;
+    const repeat = content.inbound?.[0]?.repeat;
+    const repeatFrom = repeat && typeof repeat === 'object' ? repeat : undefined;
     run.registerTimer(this.activity.id, content.executionId, repeatFrom, (fired) => {
-      const extra: Record<string, unknown> = {};
       this.broker.publish('event', 'activity.timeout', cloneContent(content, { state: 'timeout', dueAt: fired.dueAt }));
-      if (fired.next && this.activity.isBoundaryEvent === true && this.activity.cancelActivity === false) {
-        this.broker.publish('execution', 'execute.repeat', cloneContent(content, { repeat: fired.next.repetitions, zeebeCycle: fired.next }));
-      }
-      this.complete({}, extra);
+      // only a non-interrupting boundary cycle has a next firing: the boundary event restarts with it
+      if (fired.next) this.broker.publish('execution', 'execute.repeat', cloneContent(content, { repeat: fired.next }));
+      this.complete({});
     });
   }
 }
