@@ -86,6 +86,8 @@ interface Ctx {
   tx: Tx;
   /** run after commit: listener notifications, waking the job loop */
   effects: (() => void)[];
+  /** run after a rollback: undo in-memory reservations */
+  rollbacks: (() => void)[];
 }
 
 interface Worker {
@@ -96,6 +98,8 @@ interface Worker {
 const silent: EngineLogger = { info() {}, warn() {}, error() {} };
 const DEFAULT_BACKOFF = 1000;
 const DEFAULT_JOB_TIMEOUT = 5 * 60_000;
+/** lock_version of an instance row that settle() still has to insert */
+const NEW_ROW = -1;
 
 function parseJson<T>(text: string | null | undefined, fallback: T): T {
   return text ? (JSON.parse(text) as T) : fallback;
@@ -138,8 +142,18 @@ class Embedded implements EmbeddedEngine {
   private jobHandle: NodeJS.Timeout | undefined;
   private unsubscribeClock: (() => void) | undefined;
   private jobsInFlight = 0;
+  private jobsReserved = 0;
+  /** jobs for local workers are waiting for room (not pushed, or more due than could be taken) */
+  private backlog = false;
+  private lastLockSweep = Number.NEGATIVE_INFINITY;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly pollInterval: number;
+  /**
+   * Live runs of instances whose next event is a job this process will run: its completion then
+   * skips the resume from JSON. Keyed by instance, valid only for the saved lock version; bounded.
+   */
+  private readonly hot = new Map<string, { run: InstanceRun; version: number; row: InstanceRow }>();
+  private static readonly HOT_MAX = 64;
   private readonly maxJobsInFlight: number;
 
   constructor(options: EmbeddedEngineOptions) {
@@ -216,18 +230,24 @@ class Embedded implements EmbeddedEngine {
     this.jobHandle.unref?.();
   }
 
+  private dispatch(job: JobRow & { instance_variables: string | null }) {
+    this.jobsInFlight++;
+    void this.track(this.runJob(job))
+      .catch((err) => this.log.error({ err, jobKey: job.id }, 'job handling failed'))
+      .finally(() => {
+        this.jobsInFlight--;
+        // look for waiting jobs only when some were left waiting for room
+        if (this.backlog) this.scheduleJobs(0);
+      });
+  }
+
   private async jobTick() {
     try {
-      const free = this.maxJobsInFlight - this.jobsInFlight;
+      const free = this.maxJobsInFlight - this.jobsInFlight - this.jobsReserved;
       if (free > 0) {
         const jobs = await this.lockDueJobs(free);
-        for (const job of jobs) {
-          this.jobsInFlight++;
-          void this.track(this.runJob(job)).finally(() => {
-            this.jobsInFlight--;
-            this.scheduleJobs(0);
-          });
-        }
+        this.backlog = jobs.length === free;
+        for (const job of jobs) this.dispatch(job);
         if (jobs.length) return;
       }
       this.scheduleJobs(this.pollInterval);
@@ -252,7 +272,14 @@ class Embedded implements EmbeddedEngine {
 
   private async inTx<T>(fn: (ctx: Ctx) => Promise<T>): Promise<T> {
     const effects: (() => void)[] = [];
-    const result = await this.db.transaction((tx) => fn({ tx, effects }));
+    const rollbacks: (() => void)[] = [];
+    let result: T;
+    try {
+      result = await this.db.transaction((tx) => fn({ tx, effects, rollbacks }));
+    } catch (err) {
+      for (const undo of rollbacks) undo();
+      throw err;
+    }
     for (const effect of effects) {
       try {
         effect();
@@ -410,7 +437,10 @@ class Embedded implements EmbeddedEngine {
     const model = await this.modelOf(def.id);
     const hasNoneStart = [...model.elements.values()].some((e) => e.isStartEvent && !e.parentId && e.eventKind === 'none');
     if (!hasNoneStart) throw new InvalidArgumentError(`process '${processId}' has no none start event: it starts by message or timer only`);
-    const id = await this.inTx((ctx) => this.startInstance(ctx, def, model, vars));
+    // the first run needs nothing from the database: do it before taking the write lock
+    const key = newKey();
+    const run = await InstanceRun.start({ model, instanceKey: key, clock: this.clock, variables: vars });
+    const id = await this.inTx((ctx) => this.startInstance(ctx, def, model, vars, undefined, undefined, run));
     return { processInstanceKey: id, processId, version: def.version, processDefinitionKey: def.id };
   }
 
@@ -421,8 +451,9 @@ class Embedded implements EmbeddedEngine {
     variables: Variables,
     trigger?: StartTrigger,
     parent?: { id: string; execId: string },
+    prerun?: InstanceRun,
   ): Promise<string> {
-    const id = newKey();
+    const id = prerun?.instanceKey ?? newKey();
     const row: InstanceRow = {
       id,
       process_id: def.process_id,
@@ -434,19 +465,21 @@ class Embedded implements EmbeddedEngine {
       engine_state: null,
       variables: JSON.stringify(variables),
       waits: '[]',
-      lock_version: 0,
+      // not inserted yet: settle() inserts it with its first state
+      lock_version: NEW_ROW,
       started_at: this.now(),
       ended_at: null,
     };
-    await this.store.insert('engine_instances', row as any, ctx.tx);
-    const run = await InstanceRun.start({ model, instanceKey: id, clock: this.clock, variables: { ...variables, ...(trigger?.variables ?? {}) }, trigger });
+    const run = prerun ?? (await InstanceRun.start({ model, instanceKey: id, clock: this.clock, variables: { ...variables, ...(trigger?.variables ?? {}) }, trigger }));
     await this.settle(ctx, row, run, [], { kind: 'start', variables, trigger });
     return id;
   }
 
   /** load an instance, apply `action` to its live run, run to the next wait and save */
   private async withInstance(ctx: Ctx, instanceId: string, event: PendingEvent, extraHistory: HistoryRecord[] = []) {
-    const row = await this.store.getInstance(instanceId, ctx.tx);
+    const hotEntry = this.hot.get(instanceId);
+    // a live run needs no read: the save's version check proves it is still current
+    const row = hotEntry ? { ...hotEntry.row } : await this.store.getInstance(instanceId, ctx.tx);
     if (!row) throw new NotFoundError(`process instance ${instanceId} not found`);
     if (row.state === 'completed' || row.state === 'canceled') throw new ConflictError(`process instance ${instanceId} is ${row.state}`);
     const model = await this.modelOf(row.definition_id, ctx.tx);
@@ -463,18 +496,29 @@ class Embedded implements EmbeddedEngine {
       run.history.unshift(...extraHistory);
       return this.settle(ctx, row, run, [], event);
     }
-    const saved: SavedRun = { ...JSON.parse(row.engine_state), variables: parseJson(row.variables, {}), waits: parseJson(row.waits, []) };
-    const run = await InstanceRun.resume({ model, instanceKey: row.id, clock: this.clock, saved });
-    if (run.failure) throw new Error(`process instance ${instanceId} could not be resumed: ${run.failure.message}`);
-    run.history.push(...extraHistory);
-    if (event.kind === 'complete') {
-      if (!run.hasWait(event.execId)) throw new ConflictError(`process instance ${instanceId} is not waiting at ${event.execId}`);
-      run.complete(event.execId, event.output);
-    } else if (event.kind === 'error') {
-      if (!run.hasWait(event.execId)) throw new ConflictError(`process instance ${instanceId} is not waiting at ${event.execId}`);
-      run.throwError(event.execId, event.code, event.message, event.variables);
+    const cached = this.hot.get(instanceId);
+    this.hot.delete(instanceId);
+    let run: InstanceRun;
+    let oldWaits: Wait[];
+    if (cached && cached.version === row.lock_version) {
+      run = cached.run;
+      run.reuse();
+      oldWaits = [...run.waits.values()];
+    } else {
+      const saved: SavedRun = { ...JSON.parse(row.engine_state), variables: parseJson(row.variables, {}), waits: parseJson(row.waits, []) };
+      run = await InstanceRun.resume({ model, instanceKey: row.id, clock: this.clock, saved });
+      if (run.failure) throw new Error(`process instance ${instanceId} could not be resumed: ${run.failure.message}`);
+      oldWaits = saved.waits;
     }
-    await this.settle(ctx, row, run, saved.waits, event);
+    run.history.push(...extraHistory);
+    if (event.kind !== 'start' && !run.hasWait(event.execId)) throw new ConflictError(`process instance ${instanceId} is not waiting at ${event.execId}`);
+    this.apply(run, event);
+    await this.settle(ctx, row, run, oldWaits, event);
+  }
+
+  private apply(run: InstanceRun, event: PendingEvent) {
+    if (event.kind === 'complete') run.complete(event.execId, event.output);
+    else if (event.kind === 'error') run.throwError(event.execId, event.code, event.message, event.variables);
   }
 
   /**
@@ -520,8 +564,12 @@ class Embedded implements EmbeddedEngine {
         ctx.tx,
       );
       await this.store.appendHistory(row.id, [{ elementId: f.elementId, elementType: run.model.elements.get(f.elementId)?.type ?? 'bpmn:Process', event: 'incident', at: now, detail: { errorType: f.errorType, message: f.message } }], ctx.tx);
-      const ok = await this.store.exec('UPDATE engine_instances SET state = ?, lock_version = lock_version + 1 WHERE id = ? AND lock_version = ?', ['incident', row.id, row.lock_version], ctx.tx);
-      if (ok !== 1) throw new ConflictError(`process instance ${row.id} was changed concurrently`);
+      if (row.lock_version === NEW_ROW) {
+        await this.store.insert('engine_instances', { ...row, state: 'incident', lock_version: 0 } as any, ctx.tx);
+      } else {
+        const ok = await this.store.exec('UPDATE engine_instances SET state = ?, lock_version = lock_version + 1 WHERE id = ? AND lock_version = ?', ['incident', row.id, row.lock_version], ctx.tx);
+        if (ok !== 1) throw new ConflictError(`process instance ${row.id} was changed concurrently`);
+      }
       this.log.warn({ processInstanceKey: row.id, elementId: f.elementId, errorType: f.errorType }, 'incident');
       return;
     }
@@ -536,7 +584,7 @@ class Embedded implements EmbeddedEngine {
     const calls: Wait[] = [];
     for (const w of added) {
       if (w.kind === 'call') calls.push(w);
-      else await this.addWait(ctx, row, w, history);
+      else await this.addWait(ctx, row, w, history, run.variables);
     }
 
     let state: InstanceRow['state'] = run.completed ? 'completed' : 'active';
@@ -545,21 +593,30 @@ class Embedded implements EmbeddedEngine {
       if (Number(open?.n ?? 0) > 0) state = 'incident';
     }
     const saved = run.completed ? null : run.getState();
-    const ok = await this.store.saveInstance(
-      {
-        id: row.id,
-        state,
-        engine_state: saved ? JSON.stringify({ engine: saved.engine, scopes: saved.scopes, open: saved.open }) : null,
-        variables: JSON.stringify(run.variables),
-        waits: JSON.stringify(newWaits),
-        ended_at: run.completed ? now : null,
-      },
-      row.lock_version,
-      ctx.tx,
-    );
-    if (!ok) throw new ConflictError(`process instance ${row.id} was changed concurrently`);
-    row.lock_version += 1;
+    const next = {
+      id: row.id,
+      state,
+      engine_state: saved ? JSON.stringify({ engine: saved.engine, scopes: saved.scopes, open: saved.open }) : null,
+      variables: JSON.stringify(run.variables),
+      waits: JSON.stringify(newWaits),
+      ended_at: run.completed ? now : null,
+    };
+    if (row.lock_version === NEW_ROW) {
+      await this.store.insert('engine_instances', { ...row, ...next, lock_version: 0 } as any, ctx.tx);
+      row.lock_version = 0;
+    } else {
+      const ok = await this.store.saveInstance(next, row.lock_version, ctx.tx);
+      if (!ok) throw new ConflictError(`process instance ${row.id} was changed concurrently`);
+      row.lock_version += 1;
+    }
+    Object.assign(row, next);
     await this.store.appendHistory(row.id, history, ctx.tx);
+    if (!run.completed && newWaits.some((w) => w.kind === 'job' && this.workers.has(w.type))) {
+      const version = row.lock_version;
+      // only once committed: a rolled-back save must not leave a run that looks current
+      const copy = { ...row };
+      ctx.effects.push(() => this.keepHot(row.id, run, version, copy));
+    }
 
     // after the save: children may complete at once and come back to this instance
     for (const w of calls) {
@@ -575,6 +632,12 @@ class Embedded implements EmbeddedEngine {
     if (run.completed && row.parent_id && row.parent_execution_id) {
       await this.withInstance(ctx, row.parent_id, { kind: 'complete', execId: row.parent_execution_id, output: run.variables });
     }
+  }
+
+  private keepHot(id: string, run: InstanceRun, version: number, row: InstanceRow) {
+    this.hot.delete(id);
+    this.hot.set(id, { run, version, row });
+    if (this.hot.size > Embedded.HOT_MAX) this.hot.delete(this.hot.keys().next().value as string);
   }
 
   private async childIncident(ctx: Ctx, row: InstanceRow, w: Wait, message: string) {
@@ -598,33 +661,49 @@ class Embedded implements EmbeddedEngine {
     await this.store.exec("UPDATE engine_instances SET state = 'incident' WHERE id = ?", [row.id], ctx.tx);
   }
 
-  private async addWait(ctx: Ctx, row: InstanceRow, w: Wait, history: HistoryRecord[]) {
+  private async addWait(ctx: Ctx, row: InstanceRow, w: Wait, history: HistoryRecord[], instanceVariables: Variables) {
     const id = waitKey(row.id, w.execId);
     const now = this.now();
     switch (w.kind) {
-      case 'job':
-        await this.store.insert(
-          'engine_jobs',
-          {
-            id,
-            instance_id: row.id,
-            process_id: row.process_id,
-            element_id: w.elementId,
-            type: w.type,
-            retries: w.retries,
-            state: 'activatable',
-            not_before: now,
-            locked_until: null,
+      case 'job': {
+        // a job for a worker of this process with room to run it is handed over at once, locked
+        // for it (no polling, no lock transaction); the others wait for a worker to take them
+        const worker = this.workers.get(w.type);
+        const push = this.background && worker && this.jobsInFlight + this.jobsReserved < this.maxJobsInFlight;
+        const lockedUntil = push ? now + (worker.options.timeout ?? DEFAULT_JOB_TIMEOUT) : null;
+        const job = {
+          id,
+          instance_id: row.id,
+          process_id: row.process_id,
+          element_id: w.elementId,
+          type: w.type,
+          retries: w.retries,
+          state: push ? ('activated' as const) : ('activatable' as const),
+          not_before: now,
+          locked_until: lockedUntil,
             variables: JSON.stringify(w.locals),
-            headers: JSON.stringify(w.headers),
-            error_message: null,
-            created_at: now,
-          },
-          ctx.tx,
-        );
+          headers: JSON.stringify(w.headers),
+          error_message: null,
+          created_at: now,
+        };
+        await this.store.insert('engine_jobs', job, ctx.tx);
         history.push({ elementId: w.elementId, elementType: 'job', event: 'job-created', at: now, detail: { jobKey: id, type: w.type } });
-        if (this.workers.has(w.type)) ctx.effects.push(() => this.scheduleJobs(0));
+        if (push) {
+          this.jobsReserved++;
+          const pushed = { ...job, instance_variables: JSON.stringify(instanceVariables) };
+          ctx.effects.push(() => {
+            this.jobsReserved--;
+            this.dispatch(pushed);
+          });
+          ctx.rollbacks.push(() => this.jobsReserved--);
+        } else if (worker) {
+          ctx.effects.push(() => {
+            this.backlog = true;
+            this.scheduleJobs(0);
+          });
+        }
         return;
+      }
       case 'userTask': {
         const task: UserTaskRow = {
           id,
@@ -645,7 +724,7 @@ class Embedded implements EmbeddedEngine {
           ended_at: null,
         };
         await this.store.insert('engine_user_tasks', task as any, ctx.tx);
-        const variables = { ...parseJson(row.variables, {}), ...w.locals };
+        const variables = { ...instanceVariables, ...w.locals };
         ctx.effects.push(() => this.emitTask({ type: 'created', task: this.toTask(task, variables) }));
         return;
       }
@@ -939,29 +1018,37 @@ class Embedded implements EmbeddedEngine {
   }
 
   /** take due jobs of the registered types (also those whose worker vanished past its timeout) */
-  private async lockDueJobs(limit: number): Promise<JobRow[]> {
+  private async lockDueJobs(limit: number): Promise<(JobRow & { instance_variables: string | null })[]> {
     const types = [...this.workers.keys()];
     if (!types.length || limit <= 0) return [];
     const now = this.now();
-    await this.store.exec("UPDATE engine_jobs SET state = 'activatable', locked_until = NULL WHERE state = 'activated' AND locked_until < ?", [now]);
-    const candidates = await this.store.select<JobRow>(
-      `SELECT * FROM engine_jobs WHERE state = 'activatable' AND not_before <= ? AND type IN (${types.map(() => '?').join(', ')}) ORDER BY not_before, created_at, id LIMIT ${Math.floor(limit)}`,
-      [now, ...types],
-    );
-    const locked: JobRow[] = [];
-    for (const job of candidates) {
-      const timeout = this.workers.get(job.type)?.options.timeout ?? DEFAULT_JOB_TIMEOUT;
-      const n = await this.store.exec("UPDATE engine_jobs SET state = 'activated', locked_until = ? WHERE id = ? AND state = 'activatable'", [now + timeout, job.id]);
-      if (n === 1) locked.push({ ...job, state: 'activated', locked_until: now + timeout });
-    }
-    return locked;
+    return this.inTx(async (ctx) => {
+      if (now - this.lastLockSweep >= 5_000 || now < this.lastLockSweep) {
+        this.lastLockSweep = now;
+        await this.store.exec("UPDATE engine_jobs SET state = 'activatable', locked_until = NULL WHERE state = 'activated' AND locked_until < ?", [now], ctx.tx);
+      }
+      const candidates = await this.store.select<JobRow & { instance_variables: string | null }>(
+        `SELECT j.*, i.variables AS instance_variables FROM engine_jobs j JOIN engine_instances i ON i.id = j.instance_id
+         WHERE j.state = 'activatable' AND j.not_before <= ? AND j.type IN (${types.map(() => '?').join(', ')})
+         ORDER BY j.not_before, j.created_at, j.id LIMIT ${Math.floor(limit)}`,
+        [now, ...types],
+        ctx.tx,
+      );
+      const locked: (JobRow & { instance_variables: string | null })[] = [];
+      for (const job of candidates) {
+        const timeout = this.workers.get(job.type)?.options.timeout ?? DEFAULT_JOB_TIMEOUT;
+        // the state check makes the lock safe against another process taking the same job
+        const n = await this.store.exec("UPDATE engine_jobs SET state = 'activated', locked_until = ? WHERE id = ? AND state = 'activatable'", [now + timeout, job.id], ctx.tx);
+        if (n === 1) locked.push({ ...job, state: 'activated', locked_until: now + timeout });
+      }
+      return locked;
+    });
   }
 
-  private async runJob(job: JobRow) {
+  private async runJob(job: JobRow & { instance_variables: string | null }) {
     const worker = this.workers.get(job.type);
     if (!worker) return;
-    const instance = await this.store.one<{ variables: string | null }>('SELECT variables FROM engine_instances WHERE id = ?', [job.instance_id]);
-    const variables = { ...parseJson<Variables>(instance?.variables, {}), ...parseJson<Variables>(job.variables, {}) };
+    const variables = { ...parseJson<Variables>(job.instance_variables, {}), ...parseJson<Variables>(job.variables, {}) };
     const ctx: JobContext = {
       jobKey: job.id,
       type: job.type,
@@ -995,21 +1082,42 @@ class Embedded implements EmbeddedEngine {
   }
 
   private async finishJob(job: JobRow, event: PendingEvent, historyEvent: HistoryRecord['event'], detail: Record<string, unknown>) {
-    try {
-      await this.inTx(async (ctx) => {
-        const n = await this.store.exec("DELETE FROM engine_jobs WHERE id = ? AND state = 'activated'", [job.id], ctx.tx);
-        if (n !== 1) return; // canceled, or taken back after its timeout: the result is dropped, as in Zeebe
-        await this.withInstance(ctx, job.instance_id, event, [
-          { elementId: job.element_id, elementType: 'job', event: historyEvent as any, at: this.now(), detail: { jobKey: job.id, ...detail } },
-        ]);
-      });
-    } catch (err) {
-      if (err instanceof ConflictError) {
-        // someone else advanced the instance meanwhile: offer the job again
-        await this.store.exec("UPDATE engine_jobs SET state = 'activatable', locked_until = NULL WHERE id = ? AND state = 'activated'", [job.id]);
-        return;
+    const record = (): HistoryRecord => ({ elementId: job.element_id, elementType: 'job', event: historyEvent as any, at: this.now(), detail: { jobKey: job.id, ...detail } });
+    const deleteJob = async (ctx: Ctx) =>
+      // 0 rows: canceled, or taken back after its timeout: the result is dropped, as in Zeebe
+      (await this.store.exec("DELETE FROM engine_jobs WHERE id = ? AND state = 'activated'", [job.id], ctx.tx)) === 1;
+
+    // fast path: the run that created the job is still live; advance it before taking the write
+    // lock, then save it in one transaction whose version check proves nobody moved the instance
+    const hot = this.hot.get(job.instance_id);
+    if (hot && event.kind !== 'start') {
+      this.hot.delete(job.instance_id);
+      const run = hot.run;
+      run.reuse();
+      const oldWaits = [...run.waits.values()];
+      if (run.hasWait(event.execId)) {
+        run.history.push(record());
+        this.apply(run, event);
+        try {
+          await this.inTx(async (ctx) => {
+            if (await deleteJob(ctx)) await this.settle(ctx, { ...hot.row }, run, oldWaits, event);
+          });
+          return;
+        } catch (err) {
+          if (!(err instanceof ConflictError)) throw err;
+        }
       }
-      throw err;
+    }
+    // from the database; a concurrent change of the instance makes us read it again
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.inTx(async (ctx) => {
+          if (await deleteJob(ctx)) await this.withInstance(ctx, job.instance_id, event, [record()]);
+        });
+        return;
+      } catch (err) {
+        if (!(err instanceof ConflictError) || attempt >= 3) throw err;
+      }
     }
   }
 

@@ -208,6 +208,12 @@ export class InstanceRun {
     return { engine: state, variables: this.variables, scopes: this.scopes, open: this.open, waits: [...this.waits.values()] };
   }
 
+  /** ready the live run for its next event (it stays in memory only while a local worker has its job) */
+  reuse() {
+    this.history.length = 0;
+    this.saved.clear();
+  }
+
   hasWait(execId: string) {
     return this.handlers.has(execId);
   }

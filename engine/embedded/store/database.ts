@@ -45,6 +45,22 @@ function sqliteWithPragmas() {
   return { ...sqlite3, Database };
 }
 
+/**
+ * Sequelize opens (and closes) a new SQLite connection for every transaction, which costs more than
+ * the transaction itself. Transactions here are serialised by one queue, so they can share a single
+ * long-lived writer connection; plain reads keep using the default one (WAL: they see committed data).
+ */
+function keepOneWriterConnection(sequelize: Sequelize) {
+  const cm = sequelize.connectionManager as any;
+  const get = cm.getConnection.bind(cm);
+  const release = cm.releaseConnection.bind(cm);
+  cm.getConnection = (opts: any = {}) => get(opts.uuid && opts.uuid !== 'default' ? { ...opts, uuid: 'writer' } : opts);
+  cm.releaseConnection = (connection: any, force?: boolean) => {
+    if (connection === cm.connections.writer && force !== true) return;
+    return release(connection, force);
+  };
+}
+
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
   const { url } = options;
   let sequelize: Sequelize;
@@ -79,6 +95,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     throw new Error(`DB_URL must start with sqlite:, mysql:// or mariadb:// (got "${url.replace(/\/\/[^@]*@/, '//…@')}")`);
   }
   await sequelize.authenticate();
+  if (dialect === 'sqlite') keepOneWriterConnection(sequelize);
 
   let queue: Promise<unknown> = Promise.resolve();
   const transaction = <T>(fn: (tx: Transaction) => Promise<T>): Promise<T> => {

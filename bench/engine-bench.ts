@@ -1,0 +1,230 @@
+/**
+ * npm run bench — the embedded engine's figures, measured in one run on this machine:
+ *  1. throughput on start → job → FEEL gateway → end: raw bpmn-engine in memory (the baseline, with
+ *     the same pre-parsed diagram and the same FEEL) vs this adapter persisting every step to SQLite;
+ *  2. heap per parked instance with 10,000 instances waiting at a user task (and, for comparison,
+ *     per instance when bpmn-engine holds waiting instances in memory);
+ *  3. time from process start to serving with 100,000 parked instances in the database (bulk-copied
+ *     from one real parked instance with new keys), measured in a fresh child process.
+ * The last line is one JSON object with the figures.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
+import { Engine } from 'bpmn-engine';
+import { createEmbeddedEngine } from '../engine/embedded/index.js';
+import { createDatabase } from '../engine/embedded/store/database.js';
+import { parseResource } from '../engine/embedded/model.js';
+import { evaluate } from '../engine/embedded/feel.js';
+
+const zeebeSchema = createRequire(import.meta.url)('zeebe-bpmn-moddle/resources/zeebe.json');
+const here = dirname(fileURLToPath(import.meta.url));
+const fixturesDir = join(here, '..', '..', 'bench', 'fixtures');
+const read = (name: string) => ({ name, content: readFileSync(join(fixturesDir, name), 'utf8') });
+const gc = () => (globalThis as any).gc?.();
+const heap = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+async function rawThroughput(n: number): Promise<number> {
+  const xml = read('bench-job-gateway.bpmn').content;
+  const parsed = await parseResource('bench-job-gateway.bpmn', xml);
+  const model = parsed.processes.get('bench-job-gateway')!;
+  // the same FEEL as the adapter: bpmn-engine has none of its own
+  const expressions = {
+    resolveExpression: (e: any, ctx: any) => (typeof e === 'string' && e.startsWith('=') ? evaluate(e, ctx.environment.variables) : e),
+    isExpression: (t: any) => typeof t === 'string' && t.startsWith('='),
+    hasExpression: (t: any) => typeof t === 'string' && t.startsWith('='),
+  };
+  const extensions = {
+    job(activity: any) {
+      if (activity.type !== 'bpmn:ServiceTask') return;
+      activity.behaviour.Service = function Job() {
+        return {
+          execute(message: any, callback: (e: any, o?: any) => void) {
+            // the worker's work, then its output merged into the variables
+            Promise.resolve({ score: 7 }).then((output) => {
+              Object.assign(activity.environment.variables, output);
+              callback(null, output);
+            });
+          },
+        };
+      };
+    },
+  };
+  const once = async () => {
+    const engine = new Engine({
+      sourceContext: model.sourceContext as any,
+      expressions: expressions as any,
+      extensions,
+      Logger: (() => ({ debug() {}, error() {}, warn() {} })) as any,
+      variables: { applicant: 'x' },
+    } as any);
+    const listener = new EventEmitter();
+    const ended = new Promise<void>((resolve, reject) => {
+      engine.once('end', () => resolve());
+      engine.once('error', reject);
+    });
+    await engine.execute({ listener });
+    await ended;
+  };
+  for (let i = 0; i < 50; i++) await once();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await once();
+  return (n / (performance.now() - t0)) * 1000;
+}
+
+async function adapterThroughput(dir: string, n: number): Promise<number> {
+  const db = await createDatabase({ url: `sqlite:${join(dir, 'throughput.sqlite')}` });
+  await db.migrate();
+  // as in production: background job loop, jobs picked up as soon as they are created
+  const engine = createEmbeddedEngine({ db });
+  await engine.open();
+  engine.registerWorker('score', async () => ({ score: 7 }));
+  await engine.deploy([read('bench-job-gateway.bpmn')]);
+  const unfinished = async () =>
+    Number(((await db.sequelize.query("SELECT COUNT(*) AS n FROM engine_instances WHERE state <> 'completed'", { plain: true })) as any).n);
+  // requests arrive from several clients at once, as they do at a server
+  const batch = async (count: number) => {
+    let next = 0;
+    const client = async () => {
+      while (next < count) {
+        next++;
+        await engine.start('bench-job-gateway', { applicant: 'x' });
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, client));
+    while ((await unfinished()) > 0) await new Promise((r) => setTimeout(r, 50));
+  };
+  await batch(50);
+  const t0 = performance.now();
+  await batch(n);
+  const perSec = (n / (performance.now() - t0)) * 1000;
+  await engine.close();
+  await db.close();
+  return perSec;
+}
+
+async function rawHeapPerWaiting(count: number): Promise<number> {
+  // plain bpmn-engine, its own element types, diagram parsed once
+  const source = read('bench-parked.bpmn').content;
+  const sourceContext = await (new Engine({ source, moddleOptions: { zeebe: zeebeSchema } } as any) as any)._serializeSource(source);
+  const timers = { executing: [], register: () => timers, setTimeout: () => ({}), clearTimeout() {} };
+  const keep: unknown[] = [];
+  const before = heap();
+  for (let i = 0; i < count; i++) {
+    const engine = new Engine({ sourceContext, timers: timers as any, Logger: (() => ({ debug() {}, error() {}, warn() {} })) as any } as any);
+    await engine.execute();
+    keep.push(engine);
+  }
+  const per = (heap() - before) / count / 1024;
+  keep.length = 0;
+  return per;
+}
+
+async function parkedHeap(dir: string, count: number): Promise<{ perKB: number; startPerSec: number }> {
+  const db = await createDatabase({ url: `sqlite:${join(dir, 'parked.sqlite')}` });
+  await db.migrate();
+  const engine = createEmbeddedEngine({ db, background: false });
+  await engine.open();
+  await engine.deploy([read('bench-parked.bpmn')]);
+  await engine.start('bench-parked', {});
+  const before = heap();
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) await engine.start('bench-parked', { petition: `WZ${i}` });
+  const startPerSec = (count / (performance.now() - t0)) * 1000;
+  const perKB = Math.max(0, heap() - before) / count / 1024;
+  await engine.close();
+  await db.close();
+  return { perKB, startPerSec };
+}
+
+/** 100,000 parked instances: copies of one real parked instance (row, user task, timer) with new keys */
+async function makeParkedDatabase(file: string, count: number) {
+  const db = await createDatabase({ url: `sqlite:${file}` });
+  await db.migrate();
+  const engine = createEmbeddedEngine({ db, background: false });
+  await engine.open();
+  await engine.deploy([read('bench-parked.bpmn')]);
+  const ref = await engine.start('bench-parked', { petition: 'WZ0' });
+  await engine.close();
+  const q = (sql: string) => db.sequelize.query(sql);
+  // a numbers table of `count` rows, then INSERT … SELECT with keys derived from the number
+  await q(`CREATE TEMP TABLE n (i INTEGER PRIMARY KEY)`);
+  await q(`WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ${count - 1}) INSERT INTO n SELECT i FROM c`);
+  const id = ref.processInstanceKey;
+  const key = `'bulk' || printf('%08d', n.i)`;
+  await q(`INSERT INTO engine_instances (id, process_id, version, definition_id, parent_id, parent_execution_id, state, engine_state, variables, waits, lock_version, started_at, ended_at)
+           SELECT ${key}, process_id, version, definition_id, NULL, NULL, state, engine_state, variables, waits, 0, started_at, NULL FROM engine_instances, n WHERE engine_instances.id = '${id}'`);
+  await q(`INSERT INTO engine_user_tasks (id, instance_id, process_id, element_id, name, assignee, candidate_groups, candidate_users, form_id, due_date, follow_up_date, priority, state, variables, created_at, ended_at)
+           SELECT ${key} || substr(t.id, instr(t.id, '/')), ${key}, process_id, element_id, name, assignee, candidate_groups, candidate_users, form_id, due_date, follow_up_date, priority, state, variables, created_at, NULL
+           FROM engine_user_tasks t, n WHERE t.instance_id = '${id}'`);
+  await q(`INSERT INTO engine_timers (id, instance_id, definition_id, element_id, due_at, repetitions, cycle_interval)
+           SELECT ${key} || substr(t.id, instr(t.id, '/')), ${key}, NULL, element_id, due_at, repetitions, cycle_interval FROM engine_timers t, n WHERE t.instance_id = '${id}'`);
+  const [[row]]: any = await q(`SELECT COUNT(*) AS c FROM engine_instances WHERE state = 'active'`);
+  await db.close();
+  return Number(row.c);
+}
+
+function startupInChild(file: string): { ms: number; completed: string } {
+  const probe = join(here, 'startup-probe.js');
+  const r = spawnSync(process.execPath, [probe, file], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`startup probe failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+async function main() {
+  const started = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), 'wz-bench-'));
+  try {
+    const n = Number(process.env.BENCH_N ?? 500);
+    out(`start → job → FEEL gateway → end, ${n} instances each`);
+    const rawPerSec = await rawThroughput(n);
+    out(`  raw bpmn-engine, in memory:        ${rawPerSec.toFixed(1)} instances/s`);
+    const adapterPerSec = await adapterThroughput(dir, n);
+    out(`  embedded adapter, persisted:       ${adapterPerSec.toFixed(1)} instances/s`);
+    const ratio = adapterPerSec / rawPerSec;
+    out(`  ratio adapter / raw:               ${ratio.toFixed(2)} (target ≥ 0.5)`);
+
+    const parkedCount = Number(process.env.BENCH_PARKED ?? 10_000);
+    const rawHeap = await rawHeapPerWaiting(500);
+    out(`heap per waiting instance held by raw bpmn-engine (500): ${rawHeap.toFixed(1)} KB`);
+    const parked = await parkedHeap(dir, parkedCount);
+    out(`heap per parked instance, ${parkedCount} parked:        ${parked.perKB.toFixed(2)} KB (target ≤ 10); started ${parked.startPerSec.toFixed(0)}/s`);
+
+    const bulk = Number(process.env.BENCH_BULK ?? 100_000);
+    const file = join(dir, 'startup.sqlite');
+    const active = await makeParkedDatabase(file, bulk);
+    const probe = startupInChild(file);
+    out(`start to serving with ${active} parked instances:    ${probe.ms.toFixed(0)} ms (target < 5000), then completed task ${probe.completed}`);
+
+    const seconds = (performance.now() - started) / 1000;
+    out(`whole run: ${seconds.toFixed(0)} s`);
+    out(
+      JSON.stringify({
+        rawPerSec: Number(rawPerSec.toFixed(1)),
+        adapterPerSec: Number(adapterPerSec.toFixed(1)),
+        ratio: Number(ratio.toFixed(3)),
+        heapPerParkedKB: Number(parked.perKB.toFixed(3)),
+        rawHeapPerWaitingKB: Number(rawHeap.toFixed(1)),
+        startupWith100kParkedMs: Math.round(probe.ms),
+        parkedForStartup: active,
+        runSeconds: Math.round(seconds),
+      }),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err?.stack ?? err}\n`);
+  process.exit(1);
+});
