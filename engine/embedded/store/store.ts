@@ -155,9 +155,22 @@ export type Tx = Transaction | undefined;
 export class Store {
   constructor(readonly db: Database) {}
 
+  /**
+   * Inside a transaction on SQLite, statements go straight to the transaction's connection with
+   * bound parameters: the engine's hot path is a handful of small statements per event, and
+   * Sequelize's per-query formatting cost as much as SQLite itself. Everything else goes through
+   * Sequelize with replacements.
+   */
+  private native(tx?: Tx): any {
+    return tx && this.db.dialect === 'sqlite' ? (tx as any).connection : undefined;
+  }
+
   async select<T>(sql: string, replacements: unknown[], tx?: Tx): Promise<T[]> {
-    const rows = await this.db.sequelize.query(sql, { type: QueryTypes.SELECT, replacements, transaction: tx });
-    return (rows as any[]).map((r) => normalise<T>(r));
+    const conn = this.native(tx);
+    const rows: any[] = conn
+      ? await new Promise((resolve, reject) => conn.all(sql, replacements, (err: Error | null, r: any[]) => (err ? reject(err) : resolve(r))))
+      : await this.db.sequelize.query(sql, { type: QueryTypes.SELECT, replacements, transaction: tx });
+    return rows.map((r) => normalise<T>(r));
   }
 
   async one<T>(sql: string, replacements: unknown[], tx?: Tx): Promise<T | undefined> {
@@ -166,6 +179,15 @@ export class Store {
 
   /** run a write; returns affected rows */
   async exec(sql: string, replacements: unknown[], tx?: Tx): Promise<number> {
+    const conn = this.native(tx);
+    if (conn) {
+      return new Promise((resolve, reject) =>
+        conn.run(sql, replacements, function (this: { changes: number }, err: Error | null) {
+          if (err) reject(err);
+          else resolve(this.changes);
+        }),
+      );
+    }
     // the UPDATE query type answers [_, affectedRows] on both dialects, for DELETE statements too
     const [, affected]: any = await this.db.sequelize.query(sql, { replacements, transaction: tx, type: QueryTypes.UPDATE });
     return Number(affected ?? 0);
@@ -173,11 +195,11 @@ export class Store {
 
   async insert(table: string, row: Record<string, unknown>, tx?: Tx): Promise<void> {
     const cols = Object.keys(row);
-    await this.db.sequelize.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`, {
-      replacements: cols.map((c) => row[c] ?? null),
-      transaction: tx,
-      type: QueryTypes.INSERT,
-    });
+    await this.exec(
+      `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+      cols.map((c) => row[c] ?? null),
+      tx,
+    );
   }
 
   async insertMany(table: string, rows: Record<string, unknown>[], tx?: Tx): Promise<void> {
@@ -186,9 +208,10 @@ export class Store {
     const chunk = 200;
     for (let i = 0; i < rows.length; i += chunk) {
       const part = rows.slice(i, i + chunk);
-      await this.db.sequelize.query(
+      await this.exec(
         `INSERT INTO ${table} (${cols.join(', ')}) VALUES ${part.map(() => `(${cols.map(() => '?').join(', ')})`).join(', ')}`,
-        { replacements: part.flatMap((r) => cols.map((c) => r[c] ?? null)), transaction: tx, type: QueryTypes.INSERT },
+        part.flatMap((r) => cols.map((c) => r[c] ?? null)),
+        tx,
       );
     }
   }

@@ -1,0 +1,55 @@
+/**
+ * `npm start`: read the configuration, open the database (SQLite file under data/ by default,
+ * created on first start), migrate, start the embedded engine, deploy every diagram in processes/
+ * through the engine, serve HTTP on PORT.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createEmbeddedEngine } from '../engine/embedded/index.js';
+import { createDatabase } from '../engine/embedded/store/database.js';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const db = await createDatabase({ url: config.dbUrl });
+  await db.migrate();
+  const engine = createEmbeddedEngine({ db, logger: log.child({ part: 'engine' }) });
+  await engine.open();
+
+  const files = readdirSync(config.processesDir).filter((f) => f.endsWith('.bpmn'));
+  const deployed: { processId: string; version: number }[] = [];
+  if (files.length) {
+    const result = await engine.deploy(files.map((name) => ({ name, content: readFileSync(join(config.processesDir, name), 'utf8') })), { deployedBy: 'start-up' });
+    for (const w of result.warnings) log.warn({ resource: w.resourceName, elementId: w.elementId }, w.message);
+    deployed.push(...result.processes.map((p) => ({ processId: p.processId, version: p.version })));
+  }
+
+  const app = createApp({ engine, log, deployed });
+  const server = app.listen(config.port, () => log.info({ port: config.port, db: config.dbUrl.split(':')[0], processes: deployed.length }, '问政平台已启动'));
+  const stop = async () => {
+    log.info('stopping');
+    server.close();
+    await engine.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err?.stack ?? err}\n`);
+  process.exit(1);
+});
