@@ -176,7 +176,11 @@ class Embedded implements EmbeddedEngine {
     if (this.opened) return;
     this.opened = true;
     if (!this.background) return;
-    this.unsubscribeClock = this.clock.onJump?.(() => this.scheduleTimers(0));
+    // a clock that jumps (tests, simulations) makes timers and backed-off jobs due at once
+    this.unsubscribeClock = this.clock.onJump?.(() => {
+      this.scheduleTimers(0);
+      this.scheduleJobs(0);
+    });
     this.scheduleTimers(0);
     this.scheduleJobs(0);
   }

@@ -26,7 +26,7 @@ export interface TestEngine {
   deploy(...names: string[]): Promise<Awaited<ReturnType<EmbeddedEngine['deploy']>>>;
   /** run everything due now (timers, jobs with a registered worker, message expiry) until nothing is left */
   idle(): Promise<void>;
-  /** stop this engine and start a new one on the same database and clock (as after a process restart) */
+  /** stop this engine, close the database, and start anew on the same database and clock (as after a process restart) */
   restart(): Promise<EmbeddedEngine>;
   close(): Promise<void>;
 }
@@ -56,24 +56,31 @@ export async function openTestDatabase(): Promise<{ url: string; drop(): Promise
   };
 }
 
-export async function createTestEngine(options: { start?: string } = {}): Promise<TestEngine> {
+export async function createTestEngine(options: { start?: string; background?: boolean } = {}): Promise<TestEngine> {
   const clock = createFakeClock(options.start ?? '2026-03-02T01:00:00.000Z');
   const target = await openTestDatabase();
-  const db = await createDatabase({ url: target.url });
+  let db = await createDatabase({ url: target.url });
   await db.migrate();
-  let engine = createEmbeddedEngine({ db, clock, background: false });
+  const background = options.background ?? false;
+  let engine = createEmbeddedEngine({ db, clock, background });
   await engine.open();
   const t: TestEngine = {
     get engine() {
       return engine;
     },
+    get db() {
+      return db;
+    },
     clock,
-    db,
     deploy: (...names) => engine.deploy(names.map(fixture)),
     idle: () => engine.idle(),
     async restart() {
+      // nothing survives but the database: a new connection, a new engine
       await engine.close();
-      engine = createEmbeddedEngine({ db, clock, background: false });
+      await db.close();
+      db = await createDatabase({ url: target.url });
+      await db.migrate();
+      engine = createEmbeddedEngine({ db, clock, background });
       await engine.open();
       return engine;
     },
