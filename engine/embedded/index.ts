@@ -122,6 +122,12 @@ function assertName(value: unknown, what: string): string {
   return value;
 }
 
+/** a WHERE clause of the conditions whose value is given */
+function whereOf(conditions: [string, unknown][]): { where: string; args: unknown[] } {
+  const given = conditions.filter(([, v]) => v !== undefined && v !== null && v !== '');
+  return { where: given.length ? `WHERE ${given.map(([c]) => c).join(' AND ')}` : '', args: given.map(([, v]) => v) };
+}
+
 export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEngine {
   return new Embedded(options);
 }
@@ -1002,11 +1008,11 @@ class Embedded implements EmbeddedEngine {
   }
 
   async listJobs(filter: { processInstanceKey?: string; type?: string } = {}): Promise<Job[]> {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (filter.processInstanceKey) (where.push('instance_id = ?'), args.push(filter.processInstanceKey));
-    if (filter.type) (where.push('type = ?'), args.push(filter.type));
-    const rows = await this.store.select<JobRow>(`SELECT * FROM engine_jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, args);
+    const { where, args } = whereOf([
+      ['instance_id = ?', filter.processInstanceKey],
+      ['type = ?', filter.type],
+    ]);
+    const rows = await this.store.select<JobRow>(`SELECT * FROM engine_jobs ${where} ORDER BY created_at, id`, args);
     return rows.map((r) => ({
       jobKey: r.id,
       type: r.type,
@@ -1183,11 +1189,11 @@ class Embedded implements EmbeddedEngine {
   // ---------------------------------------------------------------- incidents
 
   async listIncidents(filter: { processInstanceKey?: string; state?: 'active' | 'resolved' } = {}): Promise<Incident[]> {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (filter.processInstanceKey) (where.push('instance_id = ?'), args.push(filter.processInstanceKey));
-    if (filter.state) (where.push('state = ?'), args.push(filter.state));
-    const rows = await this.store.select<IncidentRow>(`SELECT * FROM engine_incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, args);
+    const { where, args } = whereOf([
+      ['instance_id = ?', filter.processInstanceKey],
+      ['state = ?', filter.state],
+    ]);
+    const rows = await this.store.select<IncidentRow>(`SELECT * FROM engine_incidents ${where} ORDER BY created_at, id`, args);
     return rows.map((r) => ({
       incidentKey: r.id,
       processInstanceKey: r.instance_id,
@@ -1290,13 +1296,13 @@ class Embedded implements EmbeddedEngine {
   }
 
   async listUserTasks(filter: { processInstanceKey?: string; state?: UserTaskState } = {}): Promise<UserTask[]> {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (filter.processInstanceKey) (where.push('t.instance_id = ?'), args.push(filter.processInstanceKey));
-    if (filter.state) (where.push('t.state = ?'), args.push(filter.state));
+    const { where, args } = whereOf([
+      ['t.instance_id = ?', filter.processInstanceKey],
+      ['t.state = ?', filter.state],
+    ]);
     const rows = await this.store.select<UserTaskRow & { instance_variables: string | null }>(
       `SELECT t.*, i.variables AS instance_variables FROM engine_user_tasks t JOIN engine_instances i ON i.id = t.instance_id
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.created_at, t.id`,
+       ${where} ORDER BY t.created_at, t.id`,
       args,
     );
     return rows.map((r) => this.toTask(r, { ...parseJson(r.instance_variables, {}), ...parseJson(r.variables, {}) }));

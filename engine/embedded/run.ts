@@ -154,11 +154,10 @@ export class InstanceRun {
     this.scopes = { ...(opts.saved?.scopes ?? {}) };
     this.open = { ...(opts.saved?.open ?? {}) };
     this.saved = new Map((opts.saved?.waits ?? []).map((w) => [w.execId, w]));
-    const run = this;
     this.expressions = {
-      resolveExpression(expression: any, context: any, fnContext: any) {
+      resolveExpression: (expression: any, context: any, fnContext: any) => {
         if (typeof expression === 'string' && isExpression(expression)) {
-          const value = evaluate(expression, run.scopeFor(context?.content));
+          const value = evaluate(expression, this.scopeFor(context?.content));
           if (value === null || value === undefined) {
             throw new ElementFailure(`expression '${expression}' evaluated to null`, 'EXTRACT_VALUE_ERROR');
           }
@@ -174,10 +173,10 @@ export class InstanceRun {
       sourceContext: opts.model.sourceContext as any,
       Logger: silentLogger as any,
       expressions: this.expressions as any,
-      extensions: { zeebe: (activity: any) => run.extend(activity) },
+      extensions: { zeebe: (activity: any) => this.extend(activity) },
       timers: noTimers as any,
       settings: { enableDummyService: false },
-      zeebeRun: run,
+      zeebeRun: this,
     } as any);
     this.engine.on('error', (err: any) => this.fail(err));
     this.engine.on('end', () => {
@@ -254,8 +253,8 @@ export class InstanceRun {
       if (loop) scope = { ...scope, [loop.element]: loop.collection[Number(iteration[2])] ?? null };
       const locals = this.scopes[id];
       if (locals) {
-        const { [LOOP]: _loop, ...rest } = locals;
-        scope = { ...scope, ...rest };
+        scope = { ...scope, ...locals };
+        delete scope[LOOP];
       }
     }
     return scope;
@@ -350,17 +349,15 @@ export class InstanceRun {
       }
     }
     if (!isTaskType(info.type)) return;
-    const run = this;
+    const service = {
+      execute: (message: any, callback: (err: any, output?: any) => void) => this.executeTask(info, message, callback),
+      discard: (message: any) => {
+        const execId = message?.content?.executionId;
+        if (execId) this.releaseWait(execId);
+      },
+    };
     activity.behaviour.Service = function ZeebeTask() {
-      return {
-        execute(message: any, callback: (err: any, output?: any) => void) {
-          run.executeTask(info, message, callback);
-        },
-        discard(message: any) {
-          const execId = message?.content?.executionId;
-          if (execId) run.releaseWait(execId);
-        },
-      };
+      return service;
     };
   }
 

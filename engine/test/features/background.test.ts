@@ -77,7 +77,11 @@ describe('background engine (as in production)', () => {
 
     // when
     const canceled = new Promise<UserTaskEvent>((resolve) => {
-      void t.restart().then((engine) => engine.onUserTask((e) => e.type === 'canceled' && resolve(e)));
+      void t.restart().then((engine) =>
+        engine.onUserTask((e) => {
+          if (e.type === 'canceled') resolve(e);
+        }),
+      );
     });
 
     // then
