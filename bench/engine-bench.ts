@@ -33,7 +33,8 @@ const heap = () => {
 };
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
-async function rawThroughput(n: number): Promise<number> {
+/** raw bpmn-engine in memory: returns a function that runs `count` instances one after another */
+async function rawRunner(): Promise<(count: number) => Promise<void>> {
   const xml = read('bench-job-gateway.bpmn').content;
   const parsed = await parseResource('bench-job-gateway.bpmn', xml);
   const model = parsed.processes.get('bench-job-gateway')!;
@@ -48,7 +49,7 @@ async function rawThroughput(n: number): Promise<number> {
       if (activity.type !== 'bpmn:ServiceTask') return;
       activity.behaviour.Service = function Job() {
         return {
-          execute(message: any, callback: (e: any, o?: any) => void) {
+          execute(_message: any, callback: (e: any, o?: any) => void) {
             // the worker's work, then its output merged into the variables
             Promise.resolve({ score: 7 }).then((output) => {
               Object.assign(activity.environment.variables, output);
@@ -75,16 +76,16 @@ async function rawThroughput(n: number): Promise<number> {
     await engine.execute({ listener });
     await ended;
   };
-  for (let i = 0; i < 50; i++) await once();
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) await once();
-  return (n / (performance.now() - t0)) * 1000;
+  return async (count) => {
+    for (let i = 0; i < count; i++) await once();
+  };
 }
 
-async function adapterThroughput(dir: string, n: number): Promise<number> {
+/** the adapter as the app runs it: returns a function that runs `count` instances, and a closer */
+async function adapterRunner(dir: string): Promise<{ run: (count: number) => Promise<void>; close: () => Promise<void> }> {
   const db = await createDatabase({ url: `sqlite:${join(dir, 'throughput.sqlite')}` });
   await db.migrate();
-  // as in production: background job loop, jobs picked up as soon as they are created
+  // background job loop: a job is handed to its worker as soon as it is created
   const engine = createEmbeddedEngine({ db });
   await engine.open();
   engine.registerWorker('score', async () => ({ score: 7 }));
@@ -92,7 +93,8 @@ async function adapterThroughput(dir: string, n: number): Promise<number> {
   const unfinished = async () =>
     Number(((await db.sequelize.query("SELECT COUNT(*) AS n FROM engine_instances WHERE state <> 'completed'", { plain: true })) as any).n);
   // requests arrive from several clients at once, as they do at a server
-  const batch = async (count: number) => {
+  const clients = Number(process.env.BENCH_CLIENTS ?? 4);
+  const run = async (count: number) => {
     let next = 0;
     const client = async () => {
       while (next < count) {
@@ -100,16 +102,16 @@ async function adapterThroughput(dir: string, n: number): Promise<number> {
         await engine.start('bench-job-gateway', { applicant: 'x' });
       }
     };
-    await Promise.all(Array.from({ length: 4 }, client));
-    while ((await unfinished()) > 0) await new Promise((r) => setTimeout(r, 50));
+    await Promise.all(Array.from({ length: clients }, client));
+    while ((await unfinished()) > 0) await new Promise((r) => setTimeout(r, 20));
   };
-  await batch(50);
-  const t0 = performance.now();
-  await batch(n);
-  const perSec = (n / (performance.now() - t0)) * 1000;
-  await engine.close();
-  await db.close();
-  return perSec;
+  return {
+    run,
+    close: async () => {
+      await engine.close();
+      await db.close();
+    },
+  };
 }
 
 async function rawHeapPerWaiting(count: number): Promise<number> {
@@ -184,18 +186,27 @@ async function main() {
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'wz-bench-'));
   try {
-    const n = Number(process.env.BENCH_N ?? 300);
-    const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-    out(`start → job → FEEL gateway → end, ${n} instances a round, ${rounds} rounds each, interleaved; best round counts`);
-    let rawPerSec = 0;
-    let adapterPerSec = 0;
-    for (let r = 1; r <= rounds; r++) {
-      const raw = await rawThroughput(n);
-      const adapter = await adapterThroughput(join(dir, `r${r}`), n);
-      out(`  round ${r}: raw ${raw.toFixed(1)}/s, adapter ${adapter.toFixed(1)}/s`);
-      rawPerSec = Math.max(rawPerSec, raw);
-      adapterPerSec = Math.max(adapterPerSec, adapter);
+    // the two run in alternating blocks, so that whatever else slows the machine down slows both
+    const blocks = Number(process.env.BENCH_BLOCKS ?? 10);
+    const size = Number(process.env.BENCH_BLOCK ?? 50);
+    out(`start → job → FEEL gateway → end: ${blocks} alternating blocks of ${size} instances each`);
+    const raw = await rawRunner();
+    const adapter = await adapterRunner(dir);
+    await raw(100);
+    await adapter.run(100);
+    let rawMs = 0;
+    let adapterMs = 0;
+    for (let b = 0; b < blocks; b++) {
+      let t0 = performance.now();
+      await raw(size);
+      rawMs += performance.now() - t0;
+      t0 = performance.now();
+      await adapter.run(size);
+      adapterMs += performance.now() - t0;
     }
+    await adapter.close();
+    const rawPerSec = ((blocks * size) / rawMs) * 1000;
+    const adapterPerSec = ((blocks * size) / adapterMs) * 1000;
     out(`  raw bpmn-engine, in memory:        ${rawPerSec.toFixed(1)} instances/s`);
     out(`  embedded adapter, persisted:       ${adapterPerSec.toFixed(1)} instances/s`);
     const ratio = adapterPerSec / rawPerSec;

@@ -68,7 +68,7 @@ export interface EmbeddedEngineOptions {
   background?: boolean;
   /** how often workers look for jobs when not told of new ones (ms, default 1000) */
   pollInterval?: number;
-  /** jobs run at once by this process (default 8) */
+  /** jobs run at once by this process (default 32) */
   maxJobsInFlight?: number;
 }
 
@@ -98,6 +98,8 @@ interface Worker {
 const silent: EngineLogger = { info() {}, warn() {}, error() {} };
 const DEFAULT_BACKOFF = 1000;
 const DEFAULT_JOB_TIMEOUT = 5 * 60_000;
+/** ms a cached "latest version" is trusted (real time: another process's deployment shows within it) */
+const LATEST_TTL = 2_000;
 /** lock_version of an instance row that settle() still has to insert */
 const NEW_ROW = -1;
 
@@ -158,6 +160,7 @@ class Embedded implements EmbeddedEngine {
    * Live runs of instances whose next event is a job this process will run: its completion then
    * skips the resume from JSON. Keyed by instance, valid only for the saved lock version; bounded.
    */
+  private readonly latestCache = new Map<string, { def: DefinitionRow; at: number }>();
   private readonly hot = new Map<string, { run: InstanceRun; version: number; row: InstanceRow }>();
   private static readonly HOT_MAX = 64;
   private readonly maxJobsInFlight: number;
@@ -169,7 +172,7 @@ class Embedded implements EmbeddedEngine {
     this.log = options.logger ?? silent;
     this.background = options.background ?? true;
     this.pollInterval = options.pollInterval ?? 1000;
-    this.maxJobsInFlight = options.maxJobsInFlight ?? 8;
+    this.maxJobsInFlight = options.maxJobsInFlight ?? 32;
   }
 
   private now() {
@@ -385,6 +388,7 @@ class Embedded implements EmbeddedEngine {
       return out;
     });
     this.messageStarts = undefined;
+    this.latestCache.clear();
     this.scheduleTimers(0);
     return { deploymentKey, processes, warnings };
   }
@@ -415,6 +419,19 @@ class Embedded implements EmbeddedEngine {
     }
   }
 
+  /**
+   * The latest version of a process, cached for a moment: starts are the hottest read there is,
+   * and a deployment by this process clears the cache at once (another process's after LATEST_TTL).
+   */
+  private async latest(processId: string): Promise<DefinitionRow | undefined> {
+    const now = Date.now();
+    const cached = this.latestCache.get(processId);
+    if (cached && now - cached.at < LATEST_TTL) return cached.def;
+    const def = await this.store.latestDefinition(processId);
+    if (def) this.latestCache.set(processId, { def, at: now });
+    return def;
+  }
+
   private getMessageStarts() {
     if (!this.messageStarts) {
       this.messageStarts = (async () => {
@@ -441,8 +458,7 @@ class Embedded implements EmbeddedEngine {
   async start(processId: string, variables: Variables = {}, options: StartOptions = {}): Promise<ProcessInstanceRef> {
     assertName(processId, 'processId');
     const vars = assertVariables(variables);
-    const def =
-      options.version !== undefined ? await this.store.definitionByVersion(processId, options.version) : await this.store.latestDefinition(processId);
+    const def = options.version !== undefined ? await this.store.definitionByVersion(processId, options.version) : await this.latest(processId);
     if (!def) throw new NotFoundError(`no process '${processId}'${options.version !== undefined ? ` version ${options.version}` : ''} is deployed`);
     const model = await this.modelOf(def.id);
     const hasNoneStart = [...model.elements.values()].some((e) => e.isStartEvent && !e.parentId && e.eventKind === 'none');
