@@ -131,7 +131,7 @@ async function rawHeapPerWaiting(count: number): Promise<number> {
   return per;
 }
 
-async function parkedHeap(dir: string, count: number): Promise<{ perKB: number; startPerSec: number }> {
+async function parkedHeap(dir: string, count: number): Promise<{ perKB: number; startPerSec: number; diskPerKB: number }> {
   const db = await createDatabase({ url: `sqlite:${join(dir, 'parked.sqlite')}` });
   await db.migrate();
   const engine = createEmbeddedEngine({ db, background: false });
@@ -143,9 +143,12 @@ async function parkedHeap(dir: string, count: number): Promise<{ perKB: number; 
   for (let i = 0; i < count; i++) await engine.start('bench-parked', { petition: `WZ${i}` });
   const startPerSec = (count / (performance.now() - t0)) * 1000;
   const perKB = Math.max(0, heap() - before) / count / 1024;
+  // where a parked instance lives instead: its rows (state JSON, task, timer, history)
+  const pages: any = await db.sequelize.query('SELECT (SELECT page_count FROM pragma_page_count()) * (SELECT page_size FROM pragma_page_size()) AS bytes', { plain: true });
+  const diskPerKB = Number(pages.bytes) / (count + 1) / 1024;
   await engine.close();
   await db.close();
-  return { perKB, startPerSec };
+  return { perKB, startPerSec, diskPerKB };
 }
 
 /** 100,000 parked instances: copies of one real parked instance (row, user task, timer) with new keys */
@@ -217,6 +220,7 @@ async function main() {
     out(`heap per waiting instance held by raw bpmn-engine (500): ${rawHeap.toFixed(1)} KB`);
     const parked = await parkedHeap(dir, parkedCount);
     out(`heap per parked instance, ${parkedCount} parked:        ${parked.perKB.toFixed(2)} KB (target ≤ 10); started ${parked.startPerSec.toFixed(0)}/s`);
+    out(`database size per parked instance:                   ${parked.diskPerKB.toFixed(1)} KB`);
 
     const bulk = Number(process.env.BENCH_BULK ?? 100_000);
     const file = join(dir, 'startup.sqlite');
@@ -232,6 +236,7 @@ async function main() {
         adapterPerSec: Number(adapterPerSec.toFixed(1)),
         ratio: Number(ratio.toFixed(3)),
         heapPerParkedKB: Number(parked.perKB.toFixed(3)),
+        diskPerParkedKB: Number(parked.diskPerKB.toFixed(1)),
         rawHeapPerWaitingKB: Number(rawHeap.toFixed(1)),
         startupWith100kParkedMs: Math.round(probe.ms),
         parkedForStartup: active,
