@@ -503,9 +503,7 @@ class Embedded implements EmbeddedEngine {
 
   /** load an instance, apply `action` to its live run, run to the next wait and save */
   private async withInstance(ctx: Ctx, instanceId: string, event: PendingEvent, extraHistory: HistoryRecord[] = []) {
-    const hotEntry = this.hot.get(instanceId);
-    // a live run needs no read: the save's version check proves it is still current
-    const row = hotEntry ? { ...hotEntry.row } : await this.store.getInstance(instanceId, ctx.tx);
+    const row = await this.store.getInstance(instanceId, ctx.tx);
     if (!row) throw new NotFoundError(`process instance ${instanceId} not found`);
     if (row.state === 'completed' || row.state === 'canceled') throw new ConflictError(`process instance ${instanceId} is ${row.state}`);
     const model = await this.modelOf(row.definition_id, ctx.tx);
@@ -600,7 +598,8 @@ class Embedded implements EmbeddedEngine {
       return;
     }
 
-    const newWaits = [...run.waits.values()];
+    // an ended instance waits for nothing (a terminate end event leaves other branches' waits behind)
+    const newWaits = run.completed ? [] : [...run.waits.values()];
     const after = new Map(newWaits.map((w) => [w.execId, w]));
     const removed = oldWaits.filter((w) => !after.has(w.execId));
     const added = newWaits.filter((w) => !before.has(w.execId));

@@ -322,7 +322,15 @@ export class InstanceRun {
       this.dropScopes(api.executionId);
     });
     l.on('flow.take', (api: any) => this.record(api.id, 'bpmn:SequenceFlow', 'taken'));
-    l.on('process.end', (api: any) => this.record(api.id, 'bpmn:Process', 'completed'));
+    l.on('process.end', (api: any) => {
+      // whatever still runs when the process ends (a terminate end event) is terminated
+      for (const [execId, elementId] of Object.entries(this.open)) {
+        const type = this.model.elements.get(elementId)?.type ?? 'bpmn:Activity';
+        if (type !== 'bpmn:BoundaryEvent') this.record(elementId, type, 'terminated', { executionId: execId });
+      }
+      this.open = {};
+      this.record(api.id, 'bpmn:Process', 'completed');
+    });
   }
 
   private typeOf(api: any): string {
