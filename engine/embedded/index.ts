@@ -917,8 +917,9 @@ class Embedded implements EmbeddedEngine {
       for (const sub of subs) {
         // Zeebe correlates a message at most once per process
         if (correlatedProcesses.has(sub.process_id)) continue;
+        // another publication may have taken this subscription meanwhile (MySQL, several app processes)
+        if ((await this.store.exec('DELETE FROM engine_subscriptions WHERE id = ?', [sub.id], ctx.tx)) !== 1) continue;
         correlatedProcesses.add(sub.process_id);
-        await this.store.exec('DELETE FROM engine_subscriptions WHERE id = ?', [sub.id], ctx.tx);
         await this.withInstance(ctx, sub.instance_id, { kind: 'complete', execId: execIdOf(sub.id), output: variables });
         correlated.push(sub.instance_id);
       }
@@ -980,7 +981,8 @@ class Embedded implements EmbeddedEngine {
         const timer = await this.store.one<TimerRow>('SELECT * FROM engine_timers WHERE id = ?', [t.id], ctx.tx);
         if (!timer) return false;
         if (timer.instance_id) {
-          await this.store.exec('DELETE FROM engine_timers WHERE id = ?', [timer.id], ctx.tx);
+          // 0 rows: another process fired it first
+          if ((await this.store.exec('DELETE FROM engine_timers WHERE id = ?', [timer.id], ctx.tx)) !== 1) return false;
           await this.withInstance(ctx, timer.instance_id, { kind: 'complete', execId: execIdOf(timer.id), output: {} });
           return true;
         }
@@ -1001,11 +1003,11 @@ class Embedded implements EmbeddedEngine {
       timer.cycle_interval && timer.repetitions !== null
         ? nextCycle({ interval: timer.cycle_interval, repetitions: timer.repetitions }, new Date(timer.due_at))
         : undefined;
-    if (next) {
-      await this.store.exec('UPDATE engine_timers SET due_at = ?, repetitions = ? WHERE id = ?', [next.dueAt.getTime(), next.repetitions ?? -1, timer.id], ctx.tx);
-    } else {
-      await this.store.exec('DELETE FROM engine_timers WHERE id = ?', [timer.id], ctx.tx);
-    }
+    // the due time in the condition: another process that fired this occurrence first wins
+    const taken = next
+      ? await this.store.exec('UPDATE engine_timers SET due_at = ?, repetitions = ? WHERE id = ? AND due_at = ?', [next.dueAt.getTime(), next.repetitions ?? -1, timer.id, timer.due_at], ctx.tx)
+      : await this.store.exec('DELETE FROM engine_timers WHERE id = ? AND due_at = ?', [timer.id, timer.due_at], ctx.tx);
+    if (taken !== 1) return false;
     const model = await this.modelOf(def.id, ctx.tx);
     const id = await this.startInstance(ctx, def, model, {}, { elementId: timer.element_id });
     await this.store.appendHistory(id, [{ elementId: timer.element_id, elementType: 'bpmn:StartEvent', event: 'timer-fired', at: this.now(), detail: { dueAt: new Date(timer.due_at).toISOString() } }], ctx.tx);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFakeClock, type FakeClock } from '../clock.js';
+import type { EnginePort, HistoryEvent, ProcessInstance } from '../port.js';
 import { createEmbeddedEngine, type EmbeddedEngine } from '../embedded/index.js';
 import { createDatabase, type Database } from '../embedded/store/database.js';
 
@@ -91,4 +92,16 @@ export async function createTestEngine(options: { start?: string; background?: b
     },
   };
   return t;
+}
+
+/** the instance, or a failed test naming the key */
+export async function instanceOf(engine: EnginePort, key: string): Promise<ProcessInstance> {
+  const found = await engine.getProcessInstance(key);
+  if (!found) throw new Error(`process instance ${key} not found`);
+  return found;
+}
+
+/** the end events an instance completed, in order */
+export function endsReached(history: HistoryEvent[]): string[] {
+  return history.filter((e) => e.elementType === 'bpmn:EndEvent' && e.event === 'completed').map((e) => e.elementId);
 }

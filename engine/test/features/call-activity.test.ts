@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { createTestEngine, type TestEngine } from '../harness.js';
-import type { EnginePort, JobContext, ProcessInstance, Variables } from '../../port.js';
+import { createTestEngine, instanceOf, type TestEngine } from '../harness.js';
+import type { EnginePort, JobContext, Variables } from '../../port.js';
 
 describe('call activity (zeebe:calledElement)', () => {
   let t: TestEngine;
@@ -12,11 +12,7 @@ describe('call activity (zeebe:calledElement)', () => {
   });
   afterEach(() => t.close());
 
-  async function instance(key: string): Promise<ProcessInstance> {
-    const found = await engine.getProcessInstance(key);
-    if (!found) throw new Error(`process instance ${key} not found`);
-    return found;
-  }
+  const instance = (key: string) => instanceOf(engine, key);
 
   it('given a parent calling a child deployed in the same deployment, when the child completes, then the child saw the parent variables and its variables come back to the parent', async () => {
     // given

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { createTestEngine, type TestEngine } from '../harness.js';
+import { createTestEngine, instanceOf, endsReached, type TestEngine } from '../harness.js';
 import { BusinessError } from '../../errors.js';
-import type { EnginePort, HistoryEvent, ProcessInstance } from '../../port.js';
+import type { EnginePort } from '../../port.js';
 
 describe('BPMN errors and escalations', () => {
   let t: TestEngine;
@@ -13,15 +13,8 @@ describe('BPMN errors and escalations', () => {
   });
   afterEach(() => t.close());
 
-  async function instance(key: string): Promise<ProcessInstance> {
-    const found = await engine.getProcessInstance(key);
-    if (!found) throw new Error(`process instance ${key} not found`);
-    return found;
-  }
+  const instance = (key: string) => instanceOf(engine, key);
 
-  function endsReached(history: HistoryEvent[]): string[] {
-    return history.filter((e) => e.elementType === 'bpmn:EndEvent' && e.event === 'completed').map((e) => e.elementId);
-  }
 
   describe('error boundary event', () => {
     it('given a worker that throws a BusinessError with the modelled code, when the job runs, then the boundary catches it, the task is terminated and the error path ends the instance', async () => {

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { createTestEngine, type TestEngine } from '../harness.js';
-import type { EnginePort, HistoryEvent, ProcessInstance } from '../../port.js';
+import { createTestEngine, instanceOf, endsReached, type TestEngine } from '../harness.js';
+import type { EnginePort } from '../../port.js';
 
 describe('gateways', () => {
   let t: TestEngine;
@@ -12,16 +12,9 @@ describe('gateways', () => {
   });
   afterEach(() => t.close());
 
-  async function instance(key: string): Promise<ProcessInstance> {
-    const found = await engine.getProcessInstance(key);
-    if (!found) throw new Error(`process instance ${key} not found`);
-    return found;
-  }
+  const instance = (key: string) => instanceOf(engine, key);
 
   /** ids of the end events an instance completed, in order */
-  function endsReached(history: HistoryEvent[]): string[] {
-    return history.filter((e) => e.elementType === 'bpmn:EndEvent' && e.event === 'completed').map((e) => e.elementId);
-  }
 
   describe('exclusive gateway', () => {
     it.each([

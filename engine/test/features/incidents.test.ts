@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { createTestEngine, type TestEngine } from '../harness.js';
-import type { EnginePort, Job, ProcessInstance } from '../../port.js';
+import { createTestEngine, instanceOf, type TestEngine } from '../harness.js';
+import type { EnginePort, Job } from '../../port.js';
 
 describe('job failures and incidents', () => {
   let t: TestEngine;
@@ -12,11 +12,7 @@ describe('job failures and incidents', () => {
   });
   afterEach(() => t.close());
 
-  async function instance(key: string): Promise<ProcessInstance> {
-    const found = await engine.getProcessInstance(key);
-    if (!found) throw new Error(`process instance ${key} not found`);
-    return found;
-  }
+  const instance = (key: string) => instanceOf(engine, key);
 
   async function onlyJob(processInstanceKey: string): Promise<Job> {
     const jobs = await engine.listJobs({ processInstanceKey });

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { createTestEngine, type TestEngine } from '../harness.js';
-import type { EnginePort, ProcessInstance, Variables } from '../../port.js';
+import { createTestEngine, instanceOf, type TestEngine } from '../harness.js';
+import type { EnginePort, Variables } from '../../port.js';
 
 describe('input and output mappings (zeebe:ioMapping)', () => {
   let t: TestEngine;
@@ -12,11 +12,7 @@ describe('input and output mappings (zeebe:ioMapping)', () => {
   });
   afterEach(() => t.close());
 
-  async function instance(key: string): Promise<ProcessInstance> {
-    const found = await engine.getProcessInstance(key);
-    if (!found) throw new Error(`process instance ${key} not found`);
-    return found;
-  }
+  const instance = (key: string) => instanceOf(engine, key);
 
   const petition = { citizenId: 'C-7', title: 'Road repair' };
 

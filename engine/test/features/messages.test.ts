@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { createTestEngine, type TestEngine } from '../harness.js';
+import { createTestEngine, instanceOf, endsReached, type TestEngine } from '../harness.js';
 import { ConflictError } from '../../errors.js';
-import type { EnginePort, HistoryEvent, ProcessInstance, UserTaskEvent } from '../../port.js';
+import type { EnginePort, UserTaskEvent } from '../../port.js';
 
 describe('messages', () => {
   let t: TestEngine;
@@ -13,15 +13,8 @@ describe('messages', () => {
   });
   afterEach(() => t.close());
 
-  async function instance(key: string): Promise<ProcessInstance> {
-    const found = await engine.getProcessInstance(key);
-    if (!found) throw new Error(`process instance ${key} not found`);
-    return found;
-  }
+  const instance = (key: string) => instanceOf(engine, key);
 
-  function endsReached(history: HistoryEvent[]): string[] {
-    return history.filter((e) => e.elementType === 'bpmn:EndEvent' && e.event === 'completed').map((e) => e.elementId);
-  }
 
   describe('intermediate message catch event', () => {
     it('given an instance waiting for a payment, when a message with its correlation key is published, then it correlates, its variables are merged and the instance ends', async () => {

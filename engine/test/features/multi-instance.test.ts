@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { createTestEngine, type TestEngine } from '../harness.js';
-import type { EnginePort, JobContext, ProcessInstance } from '../../port.js';
+import { createTestEngine, instanceOf, type TestEngine } from '../harness.js';
+import type { EnginePort, JobContext } from '../../port.js';
 
 describe('parallel multi-instance service task (zeebe:loopCharacteristics)', () => {
   let t: TestEngine;
@@ -12,11 +12,7 @@ describe('parallel multi-instance service task (zeebe:loopCharacteristics)', () 
   });
   afterEach(() => t.close());
 
-  async function instance(key: string): Promise<ProcessInstance> {
-    const found = await engine.getProcessInstance(key);
-    if (!found) throw new Error(`process instance ${key} not found`);
-    return found;
-  }
+  const instance = (key: string) => instanceOf(engine, key);
 
   it('given three units, when the jobs finish out of order, then each job saw its own unit and the output collection is in input order', async () => {
     // given

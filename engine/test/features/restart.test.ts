@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { createTestEngine, type TestEngine } from '../harness.js';
-import type { EnginePort, HistoryEvent, ProcessInstance } from '../../port.js';
+import { createTestEngine, instanceOf, endsReached, type TestEngine } from '../harness.js';
+import type { EnginePort } from '../../port.js';
 
 const MINUTE = 60_000;
 
@@ -14,15 +14,8 @@ describe('restart: waiting instances survive a new engine on the same database',
   });
   afterEach(() => t.close());
 
-  async function instance(key: string): Promise<ProcessInstance> {
-    const found = await engine.getProcessInstance(key);
-    if (!found) throw new Error(`process instance ${key} not found`);
-    return found;
-  }
+  const instance = (key: string) => instanceOf(engine, key);
 
-  function endsReached(history: HistoryEvent[]): string[] {
-    return history.filter((e) => e.elementType === 'bpmn:EndEvent' && e.event === 'completed').map((e) => e.elementId);
-  }
 
   it('given instances waiting at a user task, a timer, a message and a job, when the engine restarts, then each goes on from where it was and reaches its end, the timer on time', async () => {
     // given

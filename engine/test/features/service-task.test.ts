@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { createTestEngine, type TestEngine } from '../harness.js';
-import type { DeploymentResult, EnginePort, JobContext, ProcessInstance, Variables } from '../../port.js';
+import { createTestEngine, instanceOf, type TestEngine } from '../harness.js';
+import type { DeploymentResult, EnginePort, JobContext, Variables } from '../../port.js';
 
 describe('service task (zeebe:taskDefinition)', () => {
   let t: TestEngine;
@@ -12,11 +12,7 @@ describe('service task (zeebe:taskDefinition)', () => {
   });
   afterEach(() => t.close());
 
-  async function instance(key: string): Promise<ProcessInstance> {
-    const found = await engine.getProcessInstance(key);
-    if (!found) throw new Error(`process instance ${key} not found`);
-    return found;
-  }
+  const instance = (key: string) => instanceOf(engine, key);
 
   it('given a worker for the job type, when an instance starts and the engine idles, then the worker gets the process variables and its output is merged into the process', async () => {
     // given

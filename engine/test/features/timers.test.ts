@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { createTestEngine, type TestEngine } from '../harness.js';
-import type { EnginePort, HistoryEvent, JobContext, ProcessInstance } from '../../port.js';
+import { createTestEngine, instanceOf, endsReached, type TestEngine } from '../harness.js';
+import type { EnginePort, HistoryEvent, JobContext } from '../../port.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -16,19 +16,12 @@ describe('timers', () => {
   });
   afterEach(() => t.close());
 
-  async function instance(key: string): Promise<ProcessInstance> {
-    const found = await engine.getProcessInstance(key);
-    if (!found) throw new Error(`process instance ${key} not found`);
-    return found;
-  }
+  const instance = (key: string) => instanceOf(engine, key);
 
   function fired(history: HistoryEvent[]): Array<[string, string]> {
     return history.filter((e) => e.event === 'timer-fired').map((e) => [e.elementId, e.at.toISOString()]);
   }
 
-  function endsReached(history: HistoryEvent[]): string[] {
-    return history.filter((e) => e.elementType === 'bpmn:EndEvent' && e.event === 'completed').map((e) => e.elementId);
-  }
 
   describe('timer start event', () => {
     it('given a timeDate start event, when the clock reaches the date, then exactly one instance starts then and not a minute before', async () => {
