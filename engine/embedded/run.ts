@@ -527,7 +527,8 @@ export class InstanceRun {
   }
 
   /** called by the message event definition when a catching message event activates */
-  registerMessage(elementId: string, execId: string, onCatch: (vars: Variables) => void) {
+  registerMessage(elementId: string, content: any, onCatch: (vars: Variables) => void) {
+    const execId: string = content.executionId;
     const info = this.model.elements.get(elementId);
     if (!info) throw new Error(`unknown element ${elementId}`);
     const catchIt = (vars: Variables) => {
@@ -539,16 +540,17 @@ export class InstanceRun {
       if (this.trigger?.elementId === elementId) return catchIt(this.trigger.variables ?? {});
       return; // another start event started this instance; this one is discarded
     }
-    this.registerMessageWait(info, execId, this.variables, catchIt);
+    this.registerMessageWait(info, execId, this.scopeFor(content), catchIt);
   }
 
   /** called by the timer event definition when a timer event activates */
   registerTimer(
     elementId: string,
-    execId: string,
+    content: any,
     repeatFrom: { dueAt: number; repetitions: number; interval: string } | undefined,
     onFire: (fired: { dueAt: number; next?: { dueAt: number; repetitions: number; interval: string } }) => void,
   ) {
+    const execId: string = content.executionId;
     const info = this.model.elements.get(elementId);
     if (!info?.timer) throw new ElementFailure(`timer ${elementId} has no time expression`, 'EXTRACT_VALUE_ERROR');
     if (info.isStartEvent) {
@@ -560,7 +562,7 @@ export class InstanceRun {
     if (saved?.kind === 'timer') wait = saved;
     else if (repeatFrom) wait = { kind: 'timer', execId, elementId, ...repeatFrom };
     else {
-      const schedule = evaluateTimer(info.timer.kind, info.timer.expression, this.scopeFor(undefined), this.clock.now());
+      const schedule = evaluateTimer(info.timer.kind, info.timer.expression, this.scopeFor(content), this.clock.now());
       wait = {
         kind: 'timer',
         execId,

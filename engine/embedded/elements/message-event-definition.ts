@@ -24,6 +24,6 @@ class MessageDefinition extends WaitingEventDefinition {
 
   protected register(executeMessage: any) {
     const content = executeMessage.content;
-    runOf(this.activity).registerMessage(this.activity.id, content.executionId, (variables) => this.complete(variables));
+    runOf(this.activity).registerMessage(this.activity.id, content, (variables) => this.complete(variables));
   }
 }

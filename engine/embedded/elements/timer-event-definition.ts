@@ -20,7 +20,7 @@ class TimerDefinition extends WaitingEventDefinition {
     // a repeated non-interrupting cycle carries what is left of it on the restart message
     const repeat = content.inbound?.[0]?.repeat;
     const repeatFrom = repeat && typeof repeat === 'object' ? repeat : undefined;
-    run.registerTimer(this.activity.id, content.executionId, repeatFrom, (fired) => {
+    run.registerTimer(this.activity.id, content, repeatFrom, (fired) => {
       this.broker.publish('event', 'activity.timeout', cloneContent(content, { state: 'timeout', dueAt: fired.dueAt }));
       // only a non-interrupting boundary cycle has a next firing: the boundary event restarts with it
       if (fired.next) this.broker.publish('execution', 'execute.repeat', cloneContent(content, { repeat: fired.next }));
