@@ -4,14 +4,27 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    // bin/ holds both the CLI's source (wenzheng.ts) and its launcher (wenzheng.js): tests want the source
+    '^\\./wenzheng\\.js$': '<rootDir>/bin/wenzheng.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   testEnvironment: 'node',
   cacheDirectory: '<rootDir>/.cache/jest',
 };
 export default {
   projects: [
     // "db" holds the data-layer and engine tests: .ci/run runs them again against MariaDB (DB_URL).
-    { ...common, displayName: 'db', testMatch: ['<rootDir>/engine/**/*.test.ts'] },
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{server,workers}/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'db',
+      testMatch: ['<rootDir>/engine/**/*.test.ts', '<rootDir>/server/data/**/*.test.ts', '<rootDir>/bin/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{server,workers}/**/*.test.ts', '<rootDir>/forms/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/server/data/'],
+    },
   ],
 };

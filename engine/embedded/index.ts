@@ -567,6 +567,7 @@ class Embedded implements EmbeddedEngine {
       }
     }
 
+    run.reconcile();
     const now = this.now();
     if (run.failure) {
       const f = run.failure;

@@ -320,6 +320,12 @@ export class InstanceRun {
       }
       delete this.open[api.executionId];
       this.dropScopes(api.executionId);
+      // an activity that is left waits for nothing more (bpmn-elements does not always tell the
+      // behaviours of an interrupted sub-process's children)
+      const leaving = api.executionId as string;
+      for (const execId of [...this.waits.keys()]) {
+        if (execId === leaving || execId.startsWith(`${leaving}_`)) this.releaseWait(execId);
+      }
     });
     l.on('flow.take', (api: any) => this.record(api.id, 'bpmn:SequenceFlow', 'taken'));
     l.on('process.end', (api: any) => {
@@ -411,17 +417,20 @@ export class InstanceRun {
                 locals: { ...this.localsOf(content), ...locals },
               };
         if (!Number.isInteger(wait.retries) || wait.retries < 0) throw new ElementFailure(`job retries of ${info.id} must be a whole number`, 'EXTRACT_VALUE_ERROR');
-        return this.addWait(wait, {
-          complete: finish,
-          error: (code, msg, vars) => {
-            this.releaseWait(execId);
-            if (vars) this.variables = { ...this.variables, ...vars };
-            const err: any = new Error(msg || code);
-            err.code = code;
-            err.name = 'BusinessError';
-            callback(err);
+        return this.addWait(
+          wait,
+          {
+            complete: finish,
+            error: (code, msg, vars) => {
+              this.releaseWait(execId);
+              if (vars) this.variables = { ...this.variables, ...vars };
+              const err: any = new Error(msg || code);
+              err.code = code;
+              err.name = 'BusinessError';
+              callback(err);
+            },
           },
-        });
+        );
       }
       if (info.userTask) {
         const u = info.userTask;
@@ -457,15 +466,18 @@ export class InstanceRun {
                 processId: evaluateString(c.processId, full, 'called process id'),
                 variables: c.propagateAllParentVariables ? full : { ...this.localsOf(content), ...locals },
               };
-        return this.addWait(wait, {
-          complete: (childVariables) => {
-            const out = c.propagateAllChildVariables || info.outputs.length ? childVariables : {};
-            finish(out);
+        return this.addWait(
+          wait,
+          {
+            complete: (childVariables) => {
+              const out = c.propagateAllChildVariables || info.outputs.length ? childVariables : {};
+              finish(out);
+            },
           },
-        });
+        );
       }
       if (info.message) {
-        return this.registerMessageWait(info, execId, full, finish);
+        return this.registerMessageWait(info, content, full, finish);
       }
       // a task with nothing to do (Zeebe would refuse it at deploy; lint says so)
       return finish({});
@@ -504,7 +516,8 @@ export class InstanceRun {
     this.handlers.set(wait.execId, handler);
   }
 
-  private registerMessageWait(info: ElementInfo, execId: string, scope: Variables, onCatch: (vars: Variables) => void) {
+  private registerMessageWait(info: ElementInfo, content: any, scope: Variables, onCatch: (vars: Variables) => void) {
+    const execId: string = content.executionId;
     const saved = this.saved.get(execId);
     const m = info.message;
     if (!m) throw new ElementFailure(`${info.id} has no message`, 'EXTRACT_VALUE_ERROR');
@@ -518,12 +531,15 @@ export class InstanceRun {
             messageName: evaluateString(m.name, scope, 'message name'),
             correlationKey: m.correlationKey ? evaluateString(m.correlationKey, scope, 'correlation key') : '',
           };
-    this.addWait(wait, {
-      complete: (vars) => {
-        this.record(info.id, info.type, 'message-correlated', { messageName: wait.messageName, correlationKey: wait.correlationKey });
-        onCatch(vars);
+    this.addWait(
+      wait,
+      {
+        complete: (vars) => {
+          this.record(info.id, info.type, 'message-correlated', { messageName: wait.messageName, correlationKey: wait.correlationKey });
+          onCatch(vars);
+        },
       },
-    });
+    );
   }
 
   /** called by the message event definition when a catching message event activates */
@@ -540,7 +556,7 @@ export class InstanceRun {
       if (this.trigger?.elementId === elementId) return catchIt(this.trigger.variables ?? {});
       return; // another start event started this instance; this one is discarded
     }
-    this.registerMessageWait(info, execId, this.scopeFor(content), catchIt);
+    this.registerMessageWait(info, content, this.scopeFor(content), catchIt);
   }
 
   /** called by the timer event definition when a timer event activates */
@@ -583,6 +599,37 @@ export class InstanceRun {
         onFire({ dueAt: wait.dueAt, next });
       },
     });
+  }
+
+  /**
+   * Bring waits and open executions in line with what the engine still runs: the children of an
+   * interrupted sub-process get neither a discard nor a leave of their own, so after a run every
+   * wait whose execution is gone is dropped and every open execution that is gone is terminated.
+   */
+  reconcile() {
+    if (this.completed || this.failure) return;
+    const active = new Set<string>();
+    const visit = (apis: any[]) => {
+      for (const api of apis ?? []) {
+        const id = api?.executionId ?? api?.content?.executionId;
+        if (!id || active.has(id)) continue;
+        active.add(id);
+        if (api.content?.executionId) active.add(api.content.executionId);
+        visit(typeof api.getPostponed === 'function' ? api.getPostponed() : []);
+      }
+    };
+    visit(this.engine.execution?.getPostponed?.() ?? []);
+    const alive = (id: string): boolean => {
+      for (let x: string | undefined = id; x; x = /^(.*)_\d+$/.exec(x)?.[1]) if (active.has(x)) return true;
+      return false;
+    };
+    for (const execId of [...this.waits.keys()]) if (!alive(execId)) this.releaseWait(execId);
+    for (const [execId, elementId] of Object.entries(this.open)) {
+      if (alive(execId)) continue;
+      const type = this.model.elements.get(elementId)?.type ?? 'bpmn:Activity';
+      if (type !== 'bpmn:BoundaryEvent') this.record(elementId, type, 'terminated', { executionId: execId });
+      delete this.open[execId];
+    }
   }
 }
 
