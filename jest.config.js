@@ -18,12 +18,12 @@ export default {
     {
       ...common,
       displayName: 'db',
-      testMatch: ['<rootDir>/engine/**/*.test.ts', '<rootDir>/server/data/**/*.test.ts', '<rootDir>/bin/**/*.test.ts'],
+      testMatch: ['<rootDir>/engine/**/*.test.ts', '<rootDir>/server/data/**/*.test.ts', '<rootDir>/bin/**/*.test.ts', '<rootDir>/processes/scenarios/**/*.test.ts'],
     },
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{server,workers}/**/*.test.ts', '<rootDir>/forms/**/*.test.ts'],
+      testMatch: ['<rootDir>/{server,workers}/**/*.test.ts', '<rootDir>/forms/**/*.test.ts', '<rootDir>/processes/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/server/data/'],
     },
   ],

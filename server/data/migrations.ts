@@ -1,0 +1,37 @@
+/**
+ * The app's tables, migrated after the engine's (`createDatabase({ url, migrations: appMigrations })`).
+ * Same conventions as the engine: times are epoch milliseconds (BIGINT), no time-zone conversion in
+ * the driver stack. Names are ordered: the app's start at 0101.
+ */
+import { DataTypes, type Sequelize } from 'sequelize';
+
+const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
+
+export interface AppMigration {
+  name: string;
+  up: (ctx: { sequelize: Sequelize }) => Promise<void>;
+}
+
+export const appMigrations: AppMigration[] = [
+  {
+    // the admins' working-day overrides and the years they marked complete (SPEC "Working days")
+    name: '0101-calendar',
+    async up({ sequelize }) {
+      const qi = sequelize.getQueryInterface();
+      await qi.createTable('calendar_overrides', {
+        date: { type: STRING(10), primaryKey: true, allowNull: false },
+        workday: { type: BOOLEAN, allowNull: false },
+        label: { type: STRING(255), allowNull: true },
+        source_document: { type: STRING(500), allowNull: true },
+        updated_by: { type: STRING(128), allowNull: false },
+        updated_at: { type: BIGINT, allowNull: false },
+      });
+      await qi.createTable('calendar_years', {
+        year: { type: INTEGER, primaryKey: true, allowNull: false },
+        complete: { type: BOOLEAN, allowNull: false },
+        marked_by: { type: STRING(128), allowNull: false },
+        marked_at: { type: BIGINT, allowNull: false },
+      });
+    },
+  },
+];
