@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createFakeClock, type FakeClock } from '../clock.js';
 import type { EnginePort, HistoryEvent, ProcessInstance } from '../port.js';
 import { createEmbeddedEngine, type EmbeddedEngine } from '../embedded/index.js';
-import { createDatabase, type Database } from '../embedded/store/database.js';
+import { createDatabase, type Database, type DatabaseOptions } from '../embedded/store/database.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const fixturesDir = join(here, 'fixtures');
@@ -57,10 +57,10 @@ export async function openTestDatabase(): Promise<{ url: string; drop(): Promise
   };
 }
 
-export async function createTestEngine(options: { start?: string; background?: boolean } = {}): Promise<TestEngine> {
+export async function createTestEngine(options: { start?: string; background?: boolean; migrations?: DatabaseOptions['migrations'] } = {}): Promise<TestEngine> {
   const clock = createFakeClock(options.start ?? '2026-03-02T01:00:00.000Z');
   const target = await openTestDatabase();
-  let db = await createDatabase({ url: target.url });
+  let db = await createDatabase({ url: target.url, migrations: options.migrations });
   await db.migrate();
   const background = options.background ?? false;
   let engine = createEmbeddedEngine({ db, clock, background });
@@ -79,7 +79,7 @@ export async function createTestEngine(options: { start?: string; background?: b
       // nothing survives but the database: a new connection, a new engine
       await engine.close();
       await db.close();
-      db = await createDatabase({ url: target.url });
+      db = await createDatabase({ url: target.url, migrations: options.migrations });
       await db.migrate();
       engine = createEmbeddedEngine({ db, clock, background });
       await engine.open();

@@ -1,0 +1,22 @@
+import { describe, it, expect, afterEach } from '@jest/globals';
+import { createScenario, sent, type Scenario } from './scenario.js';
+
+describe('第十二条 共同办理', () => {
+  let s: Scenario;
+  afterEach(() => s.close());
+
+  it('第十二条 a matter spanning several units goes to a lead unit, and the co-handling units are told', async () => {
+    // given
+    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    await s.submit({ category: 'complaint' });
+    await s.complete('Task_ScreenPetition', { inScope: true, isMajor: false });
+
+    // when
+    await s.complete('Task_DispatchPetition', { unitId: 'u-longnan', jointMode: 'joint', coUnitIds: ['u-market', 'u-water'], coordinationNote: '镇政府牵头,市场监管局、自来水公司协办' });
+
+    // then
+    const joint = await sent(s, 'case-joint');
+    expect(joint.map((m) => m.recipientRef).sort()).toEqual(['contact-of-u-market', 'contact-of-u-water']);
+    expect((await s.task('Task_SignOrReturn')).candidateGroups).toEqual(['unit:u-longnan']);
+  });
+});

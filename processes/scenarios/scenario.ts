@@ -1,0 +1,155 @@
+/**
+ * The regulation's scenarios run on the embedded engine: the four diagrams of processes/, every
+ * worker of the registry, the real calendar (official schedule + the overrides table), the real
+ * outbox, score ledger and publications tables; units and petitions come from the in-memory
+ * directories until the app's stores exist. Time moves only on the fake clock.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTestEngine, type TestEngine } from '../../engine/test/harness.js';
+import type { EnginePort, UserTask, Variables } from '../../engine/port.js';
+import { appMigrations } from '../../server/data/migrations.js';
+import { workerMigrations } from '../../server/data/worker-migrations.js';
+import { createCalendarRepository, type CalendarRepository } from '../../server/data/calendar-repository.js';
+import { createOutboxRepository, type OutboxRepository } from '../../server/data/outbox-repository.js';
+import { createScoreLedgerRepository, type ScoreLedgerRepository } from '../../server/data/score-ledger-repository.js';
+import { createPublicationRepository, type PublicationRepository } from '../../server/data/publication-repository.js';
+import { createWorkers } from '../../workers/registry.js';
+import { InMemoryPetitionDirectory, InMemoryUnitDirectory, TEST_UNITS } from '../../workers/testing/in-memory.js';
+
+const processesDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface Scenario {
+  t: TestEngine;
+  engine: EnginePort;
+  outbox: OutboxRepository;
+  ledger: ScoreLedgerRepository;
+  publications: PublicationRepository;
+  calendar: CalendarRepository;
+  petitions: InMemoryPetitionDirectory;
+  /** submit a petition: starts petition-lifecycle */
+  submit(variables?: Variables): Promise<string>;
+  /** the open user task of an element (any instance), or a failed test */
+  task(elementId: string): Promise<UserTask>;
+  /** open user tasks' element ids */
+  open(): Promise<string[]>;
+  complete(elementId: string, variables?: Variables): Promise<void>;
+  publish(name: string, petitionId: string, variables?: Variables): Promise<void>;
+  /** the variables of the unit-handling instance of a petition (the latest) */
+  handling(petitionId: string): Promise<Variables>;
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+let seq = 0;
+
+export async function createScenario(options: { start: string }): Promise<Scenario> {
+  const t = await createTestEngine({ start: options.start, migrations: [...appMigrations, ...workerMigrations] });
+  const files = readdirSync(processesDir).filter((f) => f.endsWith('.bpmn'));
+  await t.engine.deploy(files.map((name) => ({ name, content: readFileSync(join(processesDir, name), 'utf8') })));
+  const now = () => t.clock.now().getTime();
+  const outbox = createOutboxRepository(t.db, { now });
+  const ledger = createScoreLedgerRepository(t.db);
+  const publications = createPublicationRepository(t.db);
+  const calendar = createCalendarRepository(t.db, { now: () => t.clock.now() });
+  const petitions = new InMemoryPetitionDirectory();
+  const silent = { info() {}, warn() {}, error() {} };
+  const workers = createWorkers({
+    calendar: () => calendar.loadCalendar(),
+    clock: t.clock,
+    outbox,
+    ledger,
+    publications,
+    units: new InMemoryUnitDirectory(TEST_UNITS),
+    petitions,
+    logger: silent,
+    config: { publicBaseUrl: 'https://wz.longnan.example' },
+  });
+  for (const [type, handler] of Object.entries(workers)) t.engine.registerWorker(type, handler);
+
+  const openTasks = () => t.engine.listUserTasks({ state: 'created' });
+  const s: Scenario = {
+    t,
+    engine: t.engine,
+    outbox,
+    ledger,
+    publications,
+    calendar,
+    petitions,
+    async submit(variables = {}) {
+      const petitionId = `P-${++seq}`;
+      await t.engine.start('petition-lifecycle', {
+        petitionId,
+        trackingCode: `WZ${String(seq).padStart(6, '0')}`,
+        category: 'complaint',
+        urgent: false,
+        township: '360727100',
+        channel: 'web',
+        title: '小区路灯不亮',
+        ...variables,
+      });
+      await t.idle();
+      return (variables.petitionId as string) ?? petitionId;
+    },
+    async task(elementId) {
+      const found = (await openTasks()).filter((x) => x.elementId === elementId);
+      if (found.length !== 1) throw new Error(`expected one open task ${elementId}, found ${found.length} (open: ${(await s.open()).join(', ')})`);
+      return found[0];
+    },
+    async open() {
+      return (await openTasks()).map((x) => x.elementId).sort();
+    },
+    async complete(elementId, variables = {}) {
+      const task = await s.task(elementId);
+      await t.engine.completeUserTask(task.userTaskKey, variables);
+      await t.idle();
+    },
+    async publish(name, petitionId, variables = {}) {
+      await t.engine.publishMessage({ name, correlationKey: petitionId, variables });
+      await t.idle();
+    },
+    async handling(petitionId) {
+      const rows = (await t.db.sequelize.query(
+        "SELECT id, variables FROM engine_instances WHERE process_id = 'unit-handling' ORDER BY started_at DESC, id DESC",
+        { type: 'SELECT' as any },
+      )) as { id: string; variables: string }[];
+      const match = rows.map((r) => JSON.parse(r.variables)).find((v) => v.petitionId === petitionId);
+      if (!match) throw new Error(`no unit-handling instance for ${petitionId}`);
+      return match;
+    },
+    idle: () => t.idle(),
+    close: () => t.close(),
+  };
+  return s;
+}
+
+/** dispatch a screened, in-scope petition to a unit and sign it there */
+export async function dispatchAndSign(s: Scenario, unitId = 'u-longnan') {
+  await s.complete('Task_ScreenPetition', { inScope: true, isMajor: false });
+  await s.complete('Task_DispatchPetition', { unitId, jointMode: 'single' });
+  await s.complete('Task_SignOrReturn', { returnRequested: false });
+}
+
+/** from a signed complaint to the platform's 办结审核: contact, reply, OA sign-off */
+export async function replyAndSignOff(s: Scenario, reply: Record<string, unknown> = {}) {
+  await s.complete('Task_ContactPetitioner', { contactedAt: '2026-03-02T06:00:00Z', contactMethod: 'phone', contactSummary: '已电话联系诉求人' });
+  await s.complete('Task_DraftReply', {
+    reply: {
+      handledAt: '2026-03-03T02:00:00Z',
+      handlingUnit: '龙南镇人民政府',
+      result: '已修复小区路灯,恢复照明。',
+      legalBasis: '《城市照明管理规定》第二十条',
+      contactRecord: '2026-03-02 电话告知诉求人处理进度',
+      publishable: true,
+      replyText: '您反映的小区路灯不亮问题已修复。联系人张三,电话13812345678。',
+      ...reply,
+    },
+  });
+  await s.complete('Task_OASignOff', { signOffApproved: true });
+}
+
+/** the outbox rows of a template, oldest first */
+export async function sent(s: Scenario, template: string) {
+  return (await s.outbox.list({ limit: 1000 })).filter((m) => m.template === template);
+}

@@ -1,0 +1,43 @@
+/**
+ * Plain SQL through Sequelize for the repositories here (the same statements on SQLite and
+ * MySQL/MariaDB), as the engine's store does: replacements, plain rows out. Writes run inside
+ * `db.transaction()` (on SQLite: the one writer behind an in-process queue).
+ */
+import { QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
+import type { Database } from '../../engine/embedded/store/database.js';
+
+export type { Database };
+
+export function select<T>(db: Database, sql: string, replacements: unknown[] = [], transaction?: Transaction): Promise<T[]> {
+  return db.sequelize.query(sql, { type: QueryTypes.SELECT, replacements, transaction }) as Promise<T[]>;
+}
+
+/** an UPDATE or DELETE; answers the number of rows it changed */
+export async function exec(db: Database, sql: string, replacements: unknown[], transaction?: Transaction): Promise<number> {
+  const [, affected]: any = await db.sequelize.query(sql, { replacements, transaction, type: QueryTypes.UPDATE });
+  return Number(affected ?? 0);
+}
+
+/**
+ * INSERT a row unless one with the same unique key exists: true when it was inserted. Portable
+ * across dialects (MySQL's `ON DUPLICATE KEY` cannot tell an insert from a duplicate under
+ * mysql2's FOUND_ROWS flag): a duplicate fails only this statement, on both dialects, and the
+ * transaction goes on.
+ */
+export async function insertIfAbsent(db: Database, table: string, row: Record<string, unknown>, transaction: Transaction): Promise<boolean> {
+  const cols = Object.keys(row);
+  try {
+    await db.sequelize.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`, {
+      replacements: cols.map((c) => row[c] ?? null),
+      transaction,
+      type: QueryTypes.INSERT,
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof UniqueConstraintError) return false;
+    throw err;
+  }
+}
+
+export const toDate = (ms: unknown): Date => new Date(Number(ms));
+export const toDateOrNull = (ms: unknown): Date | null => (ms === null || ms === undefined ? null : new Date(Number(ms)));

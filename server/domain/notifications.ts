@@ -1,0 +1,305 @@
+/**
+ * Notifications leave through the outbox (ARCHITECTURE "Data"): a worker writes a row in the same
+ * job that decided to notify, and the OutboxDispatcher sends pending rows through a channel and marks
+ * them sent or failed, so a crash neither loses nor doubles one.
+ *
+ * Channels: the logging channel is the default (it logs the template, the recipient kind and
+ * reference, never a phone or a name); SMS, WeChat and e-mail channels post to a provider gateway
+ * and are chosen by configuration (`createChannels`). A channel resolves the recipient reference
+ * (a petition id, a unit id, an office name) to an address itself, through `resolveAddress`, which
+ * the app implements over its encrypted store: addresses never enter the outbox or the logs.
+ */
+import { looksPersonal } from './masking.js';
+import { renderTemplate, TemplateError, type Payload, type RecipientKind } from './templates.js';
+
+export const CHANNEL_NAMES = ['sms', 'wechat', 'email', 'log'] as const;
+export type ChannelName = (typeof CHANNEL_NAMES)[number];
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** a message handed to a channel */
+export interface OutgoingMessage {
+  /** the outbox row's id */
+  id: number;
+  channel: ChannelName;
+  recipientKind: RecipientKind;
+  /** a petition id, a unit id, or an office name — never an address */
+  recipientRef: string;
+  template: string;
+  /** the rendered Chinese text */
+  text: string;
+  payload: Payload;
+}
+
+export interface Channel {
+  readonly name: ChannelName;
+  send(message: OutgoingMessage): Promise<void>;
+}
+
+/** the channel is used without its provider configuration */
+export class ChannelNotConfiguredError extends Error {
+  constructor(readonly channel: ChannelName) {
+    super(`notification channel "${channel}" is not configured`);
+    this.name = 'ChannelNotConfiguredError';
+  }
+}
+
+/** the default channel: writes a log line instead of sending */
+export class LoggingChannel implements Channel {
+  readonly name: ChannelName;
+  constructor(
+    private readonly logger: Logger,
+    /** the channel name it stands in for (rows keep their channel; the log says which) */
+    name: ChannelName = 'log',
+  ) {
+    this.name = name;
+  }
+  async send(message: OutgoingMessage): Promise<void> {
+    this.logger.info(
+      { outboxId: message.id, channel: message.channel, template: message.template, recipientKind: message.recipientKind, recipientRef: message.recipientRef },
+      'notification (logged, not sent)',
+    );
+  }
+}
+
+export interface ProviderConfig {
+  /** the provider gateway's URL; the message is POSTed there as JSON */
+  endpoint: string;
+  /** sent as `Authorization: Bearer <token>` */
+  token?: string;
+  /** the address (mobile number, WeChat openid, e-mail) of a recipient; undefined when there is none */
+  resolveAddress(recipientKind: RecipientKind, recipientRef: string): Promise<string | undefined>;
+  /** ms before a request is abandoned (default 10 000) */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export interface SmsConfig extends ProviderConfig {
+  /** the SMS signature registered with the provider, e.g. 龙南问政 */
+  signName?: string;
+}
+
+export interface WechatConfig extends ProviderConfig {
+  /** the official account's template message id */
+  templateId?: string;
+}
+
+export interface EmailConfig extends ProviderConfig {
+  from: string;
+}
+
+abstract class ProviderChannel<C extends ProviderConfig> implements Channel {
+  abstract readonly name: ChannelName;
+  constructor(protected readonly config?: C) {}
+
+  protected abstract body(to: string, message: OutgoingMessage): Record<string, unknown>;
+
+  async send(message: OutgoingMessage): Promise<void> {
+    const config = this.config;
+    if (!config?.endpoint) throw new ChannelNotConfiguredError(this.name);
+    const to = await config.resolveAddress(message.recipientKind, message.recipientRef);
+    // the error names the reference, never an address
+    if (!to) throw new Error(`no ${this.name} address for ${message.recipientKind} ${message.recipientRef}`);
+    const doFetch = config.fetch ?? fetch;
+    const res = await doFetch(config.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(config.token && { authorization: `Bearer ${config.token}` }) },
+      body: JSON.stringify(this.body(to, message)),
+      signal: AbortSignal.timeout(config.timeoutMs ?? 10_000),
+    });
+    // the response body may echo the address: only the status is reported
+    if (!res.ok) throw new Error(`${this.name} provider answered HTTP ${res.status}`);
+  }
+}
+
+export class SmsChannel extends ProviderChannel<SmsConfig> {
+  readonly name = 'sms' as const;
+  protected body(to: string, m: OutgoingMessage) {
+    return { to, text: m.text, template: m.template, sign: this.config?.signName, reference: `outbox-${m.id}` };
+  }
+}
+
+export class WechatChannel extends ProviderChannel<WechatConfig> {
+  readonly name = 'wechat' as const;
+  protected body(to: string, m: OutgoingMessage) {
+    return { touser: to, template_id: this.config?.templateId, text: m.text, template: m.template, reference: `outbox-${m.id}` };
+  }
+}
+
+export class EmailChannel extends ProviderChannel<EmailConfig> {
+  readonly name = 'email' as const;
+  protected body(to: string, m: OutgoingMessage) {
+    return { from: this.config?.from, to, subject: `龙南问政:${m.template}`, text: m.text, reference: `outbox-${m.id}` };
+  }
+}
+
+export interface ChannelsConfig {
+  sms?: SmsConfig;
+  wechat?: WechatConfig;
+  email?: EmailConfig;
+}
+
+/** one channel per name: the configured providers, the logging channel for everything else (the default) */
+export function createChannels(config: ChannelsConfig, logger: Logger): Record<ChannelName, Channel> {
+  return {
+    sms: config.sms ? new SmsChannel(config.sms) : new LoggingChannel(logger, 'sms'),
+    wechat: config.wechat ? new WechatChannel(config.wechat) : new LoggingChannel(logger, 'wechat'),
+    email: config.email ? new EmailChannel(config.email) : new LoggingChannel(logger, 'email'),
+    log: new LoggingChannel(logger, 'log'),
+  };
+}
+
+/** the channel a recipient is reached through by default */
+export const DEFAULT_CHANNEL: Record<RecipientKind, ChannelName> = {
+  petitioner: 'sms',
+  'unit-contact': 'sms',
+  'unit-leader': 'sms',
+  'unit-head': 'sms',
+  platform: 'email',
+  'inspection-office': 'email',
+};
+
+/** payload keys that would carry identity: refused in the outbox */
+const PERSONAL_KEYS = /^(phone|mobile|tel|telephone|name|petitionerName|petitionerPhone|idNumber|idCard|address|email)$/i;
+
+/** throws when a payload carries personal data (a forbidden key, or a value that looks like a phone, ID number or e-mail) */
+export function assertNoPersonalData(payload: Payload): void {
+  for (const [k, v] of Object.entries(payload)) {
+    if (PERSONAL_KEYS.test(k)) throw new Error(`outbox payload must not carry personal data (field "${k}")`);
+    if (typeof v === 'string' && looksPersonal(v)) throw new Error(`outbox payload must not carry personal data (field "${k}" looks like a phone, ID number or e-mail)`);
+  }
+}
+
+/** a message to put in the outbox */
+export interface OutboxEntry {
+  channel: ChannelName;
+  recipientKind: RecipientKind;
+  recipientRef: string;
+  template: string;
+  payload: Payload;
+  /** the same key twice is one message: a retried job never doubles a notification */
+  dedupeKey: string;
+}
+
+export type OutboxState = 'pending' | 'sent' | 'failed';
+
+export interface OutboxRecord extends OutboxEntry {
+  id: number;
+  state: OutboxState;
+  attempts: number;
+  createdAt: Date;
+  sentAt: Date | null;
+  lastError: string | null;
+}
+
+/** what the dispatcher needs of the outbox table */
+export interface OutboxStore {
+  /** pending rows, oldest first */
+  pending(limit: number): Promise<OutboxRecord[]>;
+  /** take a row for one attempt: attempts + 1 if it is still pending with `attempts`; false when someone else took it */
+  claim(id: number, attempts: number): Promise<boolean>;
+  markSent(id: number, at: Date): Promise<void>;
+  /** record a failed attempt; `final` → state failed, otherwise it stays pending for the next run */
+  markFailed(id: number, error: string, final: boolean): Promise<void>;
+}
+
+export interface DispatcherOptions {
+  outbox: OutboxStore;
+  channels: Partial<Record<ChannelName, Channel>>;
+  logger: Logger;
+  clock?: { now(): Date };
+  /** attempts before a row is failed for good (default 5) */
+  maxAttempts?: number;
+  /** rows per run (default 50) */
+  batchSize?: number;
+}
+
+export interface DispatchResult {
+  sent: number;
+  /** failed for good */
+  failed: number;
+  /** failed this time, tried again next run */
+  retrying: number;
+}
+
+export class OutboxDispatcher {
+  private readonly maxAttempts: number;
+  private readonly batchSize: number;
+  private readonly clock: { now(): Date };
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+  private stopped = true;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.batchSize = options.batchSize ?? 50;
+    this.clock = options.clock ?? { now: () => new Date() };
+  }
+
+  /** send what is pending now, once */
+  async dispatchOnce(): Promise<DispatchResult> {
+    const result: DispatchResult = { sent: 0, failed: 0, retrying: 0 };
+    const rows = await this.options.outbox.pending(this.batchSize);
+    for (const row of rows) {
+      if (!(await this.options.outbox.claim(row.id, row.attempts))) continue;
+      const attempt = row.attempts + 1;
+      const log = { outboxId: row.id, channel: row.channel, template: row.template, recipientKind: row.recipientKind, attempt };
+      let text: string;
+      try {
+        text = renderTemplate(row.template, row.payload);
+      } catch (err) {
+        await this.options.outbox.markFailed(row.id, (err as Error).message, true);
+        this.options.logger.error({ ...log, err: (err as Error).message }, 'notification cannot be rendered');
+        result.failed += 1;
+        continue;
+      }
+      const channel = this.options.channels[row.channel];
+      if (!channel) {
+        await this.options.outbox.markFailed(row.id, `no channel "${row.channel}"`, true);
+        this.options.logger.error(log, 'notification has no channel');
+        result.failed += 1;
+        continue;
+      }
+      try {
+        await channel.send({ id: row.id, channel: row.channel, recipientKind: row.recipientKind, recipientRef: row.recipientRef, template: row.template, text, payload: row.payload });
+        await this.options.outbox.markSent(row.id, this.clock.now());
+        result.sent += 1;
+      } catch (err) {
+        const message = (err as Error)?.message ?? String(err);
+        const final = err instanceof ChannelNotConfiguredError || err instanceof TemplateError || attempt >= this.maxAttempts;
+        await this.options.outbox.markFailed(row.id, message, final);
+        this.options.logger.warn({ ...log, err: message, final }, final ? 'notification failed' : 'notification failed, will retry');
+        if (final) result.failed += 1;
+        else result.retrying += 1;
+      }
+    }
+    return result;
+  }
+
+  /** dispatch every `intervalMs` until stop() */
+  start(intervalMs = 5_000): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const tick = () => {
+      this.running = this.dispatchOnce()
+        .catch((err) => this.options.logger.error({ err: (err as Error)?.message ?? String(err) }, 'outbox dispatch failed'))
+        .finally(() => {
+          if (!this.stopped) {
+            this.timer = setTimeout(tick, intervalMs);
+            this.timer.unref?.();
+          }
+        });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+}

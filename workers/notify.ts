@@ -1,0 +1,62 @@
+/**
+ * `notify` (headers `template`, `to`; optional `channel`): outbox rows, one per recipient (`to:
+ * co-units` gives one per co-handling unit, 第十二条). The payload holds the template's fields taken
+ * from the process variables — plus the evaluation link, and the (lead) unit's name where the template
+ * shows them — and nothing personal. Each row's dedupe key is the job's key (and the unit, for
+ * co-units), so a retried job adds no second row.
+ */
+import { CHANNEL_NAMES, DEFAULT_CHANNEL, type ChannelName } from '../server/domain/notifications.js';
+import { getTemplate, missingFields, ratingUrl, renderTemplate, type Payload } from '../server/domain/templates.js';
+import { requireId, VariableError, type Vars } from '../server/domain/variables.js';
+import type { WorkerDeps } from './deps.js';
+import { defineJob, headerOneOf, optionalHeader, requireHeader, type JobHandler } from './job.js';
+import { NOTIFY_TARGETS, recipientsFor } from './recipients.js';
+
+function scalar(name: string, v: unknown): Payload[string] | undefined {
+  if (v === undefined) return undefined;
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  throw new VariableError(`variable "${name}" must be text, a number or true/false to be shown in a notification (got ${JSON.stringify(v)})`);
+}
+
+export function createNotify(deps: Pick<WorkerDeps, 'outbox' | 'units' | 'logger' | 'config'>): JobHandler {
+  return defineJob('notify', async (variables: Vars, ctx) => {
+    const template = getTemplate(requireHeader(ctx, 'template'));
+    const to = headerOneOf(ctx, 'to', NOTIFY_TARGETS);
+    const channelHeader = optionalHeader(ctx, 'channel');
+    if (channelHeader !== undefined && !(CHANNEL_NAMES as readonly string[]).includes(channelHeader)) {
+      throw new VariableError(`task header "channel" must be one of ${CHANNEL_NAMES.join(', ')} (got ${JSON.stringify(channelHeader)})`);
+    }
+    if (!ctx.jobKey) throw new VariableError('the job has no key');
+
+    const petitionId = requireId(variables, 'petitionId');
+    const recipients = await recipientsFor(to, variables, deps);
+
+    const available: Vars = { ...variables };
+    if (typeof variables.trackingCode === 'string' && variables.trackingCode !== '') available.ratingUrl = ratingUrl(deps.config.publicBaseUrl, variables.trackingCode);
+    const unitId = typeof variables.unitId === 'string' ? variables.unitId : undefined;
+    const lead = unitId ? (await deps.units.list()).find((u) => u.id === unitId) : undefined;
+    if (lead) available.unitName = lead.name;
+
+    const payload: Payload = { petitionId };
+    for (const field of [...template.fields, ...(template.optional ?? [])]) {
+      const v = scalar(field, available[field]);
+      if (v !== undefined) payload[field] = v;
+    }
+    const missing = missingFields(template, payload);
+    if (missing.length) throw new VariableError(`template ${template.id} needs the variable(s) ${missing.join(', ')}`);
+    renderTemplate(template.id, payload);
+
+    for (const recipient of recipients) {
+      const channel = (channelHeader as ChannelName | undefined) ?? DEFAULT_CHANNEL[recipient.recipientKind];
+      const { id, created } = await deps.outbox.enqueue({
+        channel,
+        recipientKind: recipient.recipientKind,
+        recipientRef: recipient.recipientRef,
+        template: template.id,
+        payload,
+        dedupeKey: to === 'co-units' ? `notify:${ctx.jobKey}:${recipient.unit?.id}` : `notify:${ctx.jobKey}`,
+      });
+      deps.logger.info({ jobKey: ctx.jobKey, outboxId: id, created, template: template.id, recipientKind: recipient.recipientKind, channel }, 'notification queued');
+    }
+  });
+}

@@ -1,0 +1,46 @@
+/**
+ * Every job type of docs/process-contract.md and its handler. The app (and the scenario tests)
+ * register them all: `for (const [type, handler] of Object.entries(createWorkers(deps))) engine.registerWorker(type, handler)`.
+ */
+import type { JobHandler } from '../engine/port.js';
+import { createCheckExtensionRequest } from './check-extension-request.js';
+import { createCheckReturnRequest } from './check-return-request.js';
+import { createComputeDeadlines } from './compute-deadlines.js';
+import type { WorkerDeps } from './deps.js';
+import { createExtendDeadline } from './extend-deadline.js';
+import { createNotify } from './notify.js';
+import { createPublishReply } from './publish-reply.js';
+import { createRaiseWarning } from './raise-warning.js';
+import { createSetPetitionStatus } from './set-petition-status.js';
+import { createSuggestUnit } from './suggest-unit.js';
+import { createTransferToInspection } from './transfer-to-inspection.js';
+
+export const jobTypes = [
+  'compute-deadlines',
+  'suggest-unit',
+  'check-return-request',
+  'check-extension-request',
+  'extend-deadline',
+  'notify',
+  'raise-warning',
+  'transfer-to-inspection',
+  'publish-reply',
+  'set-petition-status',
+] as const;
+
+export type JobType = (typeof jobTypes)[number];
+
+export function createWorkers(deps: WorkerDeps): Record<JobType, JobHandler> {
+  return {
+    'compute-deadlines': createComputeDeadlines(deps),
+    'suggest-unit': createSuggestUnit(deps),
+    'check-return-request': createCheckReturnRequest(deps),
+    'check-extension-request': createCheckExtensionRequest(deps),
+    'extend-deadline': createExtendDeadline(deps),
+    notify: createNotify(deps),
+    'raise-warning': createRaiseWarning(deps),
+    'transfer-to-inspection': createTransferToInspection(deps),
+    'publish-reply': createPublishReply(deps),
+    'set-petition-status': createSetPetitionStatus(deps),
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * `set-petition-status` (header `status`): the app's petition status shown when tracking.
+ * Idempotent (setting the same status again changes nothing).
+ */
+import { isKnownStatus, STATUS_PATTERN } from '../server/domain/petition-status.js';
+import { requireId, VariableError } from '../server/domain/variables.js';
+import type { WorkerDeps } from './deps.js';
+import { defineJob, requireHeader, type JobHandler } from './job.js';
+
+export function createSetPetitionStatus(deps: Pick<WorkerDeps, 'petitions' | 'logger'>): JobHandler {
+  return defineJob('set-petition-status', async (variables, ctx) => {
+    const status = requireHeader(ctx, 'status');
+    if (!STATUS_PATTERN.test(status)) throw new VariableError(`task header "status" must be a lower-case word such as "handling" (got ${JSON.stringify(status)})`);
+    const petitionId = requireId(variables, 'petitionId');
+    if (!isKnownStatus(status)) deps.logger.warn({ jobKey: ctx.jobKey, status }, 'a petition status without a Chinese label (server/domain/petition-status.ts)');
+    await deps.petitions.setStatus(petitionId, status);
+  });
+}
