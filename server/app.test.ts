@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createTestEngine, type TestEngine } from '../engine/test/harness.js';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
+import { createWorkingCalendar } from './domain/calendar/working-calendar.js';
 
 describe('HTTP app', () => {
   let t: TestEngine;
@@ -19,6 +20,15 @@ describe('HTTP app', () => {
     const res = await request(app).get('/health');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok', processes: [{ processId: 'user-task', version: 1 }] });
+  });
+
+  it('given next year’s official schedule is missing, when health is asked from 1 November, then it carries the notice, and not before', async () => {
+    const calendar = async () => createWorkingCalendar({});
+    const at = (iso: string) => createApp({ engine: t.engine, log: createLogger('silent'), deployed: [], calendar, clock: { now: () => new Date(iso) } });
+    const november = await request(at('2026-11-01T00:00:00+08:00')).get('/health');
+    const october = await request(at('2026-10-31T23:59:00+08:00')).get('/health');
+    expect(november.body.notice).toBe('2027 年法定节假日安排尚未录入,该年度的办理期限按周一至周五暂算');
+    expect(october.body.notice).toBeUndefined();
   });
 
   it('given a running instance, when it is asked for, then its state comes back without its variables', async () => {

@@ -7,6 +7,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEmbeddedEngine } from '../engine/embedded/index.js';
 import { createDatabase } from '../engine/embedded/store/database.js';
+import { loadCalendar } from './data/calendar-repository.js';
+import { appMigrations } from './data/migrations.js';
+import { createOutboxRepository } from './data/outbox-repository.js';
+import { workerMigrations } from './data/worker-migrations.js';
+import { createChannels, OutboxDispatcher } from './domain/notifications.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
@@ -23,7 +28,7 @@ async function main() {
     throw err;
   }
   const log = createLogger(config.logLevel);
-  const db = await createDatabase({ url: config.dbUrl });
+  const db = await createDatabase({ url: config.dbUrl, migrations: [...appMigrations, ...workerMigrations] });
   await db.migrate();
   const engine = createEmbeddedEngine({ db, logger: log.child({ part: 'engine' }) });
   await engine.open();
@@ -36,11 +41,20 @@ async function main() {
     deployed.push(...result.processes.map((p) => ({ processId: p.processId, version: p.version })));
   }
 
-  const app = createApp({ engine, log, deployed });
+  // notifications leave through the outbox; without provider settings every channel only logs
+  const dispatcher = new OutboxDispatcher({ outbox: createOutboxRepository(db), channels: createChannels({}, log.child({ part: 'notifications' })), logger: log });
+  dispatcher.start();
+
+  // 第十三条 deadlines need next year's official schedule: from 1 November, say so until it is covered
+  const banner = (await loadCalendar(db)).nextYearBanner(new Date());
+  if (banner) log.warn({ year: banner.year }, '下一年度的法定节假日安排尚未录入,期限按周一至周五暂算');
+
+  const app = createApp({ engine, log, deployed, calendar: () => loadCalendar(db) });
   const server = app.listen(config.port, () => log.info({ port: config.port, db: config.dbUrl.split(':')[0], processes: deployed.length }, '问政平台已启动'));
   const stop = async () => {
     log.info('stopping');
     server.close();
+    await dispatcher.stop();
     await engine.close();
     await db.close();
     process.exit(0);
