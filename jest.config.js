@@ -18,6 +18,8 @@ export default {
     {
       ...common,
       displayName: 'db',
+      // scenario tests walk a whole case through a database; MariaDB in CI is slower than SQLite here
+      testTimeout: 60_000,
       testMatch: ['<rootDir>/engine/**/*.test.ts', '<rootDir>/server/data/**/*.test.ts', '<rootDir>/bin/**/*.test.ts', '<rootDir>/processes/scenarios/**/*.test.ts'],
     },
     {

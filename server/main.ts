@@ -12,6 +12,13 @@ import { appMigrations } from './data/migrations.js';
 import { createOutboxRepository } from './data/outbox-repository.js';
 import { workerMigrations } from './data/worker-migrations.js';
 import { createChannels, OutboxDispatcher } from './domain/notifications.js';
+import { createPetitionDirectory, createUnitDirectory } from './data/directories.js';
+import { createPublicationRepository } from './data/publication-repository.js';
+import { createScoreLedgerRepository } from './data/score-ledger-repository.js';
+import { seedDemoData, DEMO_PASSWORD } from './data/seed.js';
+import { resolvePiiKey } from './secrets.js';
+import { createWorkers } from '../workers/registry.js';
+import { systemClock } from '../engine/clock.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
@@ -30,7 +37,31 @@ async function main() {
   const log = createLogger(config.logLevel);
   const db = await createDatabase({ url: config.dbUrl, migrations: [...appMigrations, ...workerMigrations] });
   await db.migrate();
+  const key = resolvePiiKey(config, log);
+
+  // Longnan's townships, departments and enterprises with demo staff of every role (idempotent)
+  const seeded = await seedDemoData(db, { key });
+  if (seeded.created.units || seeded.created.staff) {
+    log.info({ units: seeded.created.units, staff: seeded.created.staff }, '已导入龙南市乡镇、部门和演示账号');
+  }
+  if (!config.production) {
+    log.info({ accounts: seeded.credentials.map((c) => c.username), password: DEMO_PASSWORD }, '演示账号(仅用于演示环境)');
+  }
+
   const engine = createEmbeddedEngine({ db, logger: log.child({ part: 'engine' }) });
+  // every job type's worker, before the diagrams are deployed
+  const workers = createWorkers({
+    calendar: () => loadCalendar(db),
+    clock: systemClock,
+    outbox: createOutboxRepository(db),
+    ledger: createScoreLedgerRepository(db),
+    publications: createPublicationRepository(db),
+    units: createUnitDirectory(db),
+    petitions: createPetitionDirectory({ db, key }),
+    logger: log.child({ part: 'workers' }),
+    config: { publicBaseUrl: config.publicBaseUrl },
+  });
+  for (const [type, handler] of Object.entries(workers)) engine.registerWorker(type, handler);
   await engine.open();
 
   const files = readdirSync(config.processesDir).filter((f) => f.endsWith('.bpmn'));

@@ -15,7 +15,7 @@ describe('第八条 不予受理', () => {
 
     // then
     expect(await s.open()).toEqual([]);
-    expect(s.petitions.status(petitionId)).toBe('rejected');
+    expect(await s.status(petitionId)).toBe('rejected');
     const [rejected] = await sent(s, 'petition-rejected');
     expect(rejected.recipientKind).toBe('petitioner');
     expect(JSON.stringify(rejected.payload)).toContain('110');

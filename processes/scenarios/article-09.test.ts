@@ -8,7 +8,7 @@ describe('第九条 属地办理、部门指导;信息专报', () => {
   it('第九条 the township where it happened is suggested as the handling unit', async () => {
     // given
     s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
-    await s.submit({ township: '360727200', category: 'complaint' });
+    await s.submit({ township: '360783201', category: 'complaint' });
 
     // when
     await s.complete('Task_ScreenPetition', { inScope: true, isMajor: false });

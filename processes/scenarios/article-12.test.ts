@@ -1,5 +1,6 @@
 import { describe, it, expect, afterEach } from '@jest/globals';
 import { createScenario, sent, type Scenario } from './scenario.js';
+import { personRef } from '../../server/data/units-repository.js';
 
 describe('第十二条 共同办理', () => {
   let s: Scenario;
@@ -16,7 +17,8 @@ describe('第十二条 共同办理', () => {
 
     // then
     const joint = await sent(s, 'case-joint');
-    expect(joint.map((m) => m.recipientRef).sort()).toEqual(['contact-of-u-market', 'contact-of-u-water']);
+    const contacts = await Promise.all(['u-market', 'u-water'].map(async (u) => personRef((await s.units.personInRole(u, 'contact'))!.id)));
+    expect(joint.map((m) => m.recipientRef).sort()).toEqual(contacts.sort());
     expect((await s.task('Task_SignOrReturn')).candidateGroups).toEqual(['unit:u-longnan']);
   });
 });

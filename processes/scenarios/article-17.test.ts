@@ -23,7 +23,7 @@ describe('第十七条 满意度评价', () => {
 
     // then
     expect(await s.open()).toEqual([]);
-    expect(s.petitions.status(petitionId)).toBe('closed');
+    expect(await s.status(petitionId)).toBe('closed');
   });
 
   it('第十七条 no rating within 5 working days of the reply is recorded as not rated, and the case closes', async () => {
@@ -34,13 +34,16 @@ describe('第十七条 满意度评价', () => {
     // when
     s.t.clock.set('2026-03-09T15:59:00.000Z');
     await s.idle();
-    const before = s.petitions.status(petitionId);
+    const before = await s.status(petitionId);
     s.t.clock.set('2026-03-09T16:00:00.000Z');
     await s.idle();
 
     // then
     expect(before).toBe('replied');
-    expect(s.petitions.statuses.get(petitionId)?.slice(-2)).toEqual(['not-rated', 'closed']);
+    const evaluation = (await s.t.db.sequelize.query("SELECT id FROM engine_instances WHERE process_id = 'evaluation'", { type: 'SELECT' as any })) as { id: string }[];
+    const notRated = (await s.engine.getHistory(evaluation[0].id)).filter((e) => e.elementId === 'Task_StatusNotRated' && e.event === 'completed');
+    expect(notRated.map((e) => e.at.toISOString())).toEqual(['2026-03-09T16:00:00.000Z']);
+    expect(await s.status(petitionId)).toBe('closed');
   });
 
   it('第十七条 a first 不满意 sends the case back to the unit for one redo within 5 working days', async () => {

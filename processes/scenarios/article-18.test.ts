@@ -38,6 +38,6 @@ describe('第十八条 重办', () => {
 
     // then
     expect(await s.open()).toEqual([]);
-    expect(s.petitions.status(petitionId)).toBe('closed');
+    expect(await s.status(petitionId)).toBe('closed');
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The regulation's scenarios run on the embedded engine: the four diagrams of processes/, every
- * worker of the registry, the real calendar (official schedule + the overrides table), the real
- * outbox, score ledger and publications tables; units and petitions come from the in-memory
- * directories until the app's stores exist. Time moves only on the fake clock.
+ * worker of the registry, and the app's own stores — the calendar (official schedule + overrides),
+ * the outbox, score ledger and publications, Longnan's units as seeded, petitions with encrypted
+ * identity. Time moves only on the fake clock.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,7 +16,11 @@ import { createOutboxRepository, type OutboxRepository } from '../../server/data
 import { createScoreLedgerRepository, type ScoreLedgerRepository } from '../../server/data/score-ledger-repository.js';
 import { createPublicationRepository, type PublicationRepository } from '../../server/data/publication-repository.js';
 import { createWorkers } from '../../workers/registry.js';
-import { InMemoryPetitionDirectory, InMemoryUnitDirectory, TEST_UNITS } from '../../workers/testing/in-memory.js';
+import { createPetitionDirectory, createUnitDirectory } from '../../server/data/directories.js';
+import { createPetitionsRepository, type PetitionsRepository } from '../../server/data/petitions-repository.js';
+import { createUnitsRepository, type UnitsRepository } from '../../server/data/units-repository.js';
+import { seedDemoData } from '../../server/data/seed.js';
+import { generateIdentityKey } from '../../server/domain/identity-crypto.js';
 
 const processesDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -27,9 +31,12 @@ export interface Scenario {
   ledger: ScoreLedgerRepository;
   publications: PublicationRepository;
   calendar: CalendarRepository;
-  petitions: InMemoryPetitionDirectory;
-  /** submit a petition: starts petition-lifecycle */
-  submit(variables?: Variables): Promise<string>;
+  petitions: PetitionsRepository;
+  units: UnitsRepository;
+  /** submit a petition (stored with its petitioner) and start petition-lifecycle for it */
+  submit(variables?: Variables & { petitionerName?: string; petitionerPhone?: string; confidential?: boolean }): Promise<string>;
+  /** the petition's status as the petitioner sees it */
+  status(petitionId: string): Promise<string | undefined>;
   /** the open user task of an element (any instance), or a failed test */
   task(elementId: string): Promise<UserTask>;
   /** open user tasks' element ids */
@@ -42,8 +49,6 @@ export interface Scenario {
   close(): Promise<void>;
 }
 
-let seq = 0;
-
 export async function createScenario(options: { start: string }): Promise<Scenario> {
   const t = await createTestEngine({ start: options.start, migrations: [...appMigrations, ...workerMigrations] });
   const files = readdirSync(processesDir).filter((f) => f.endsWith('.bpmn'));
@@ -53,7 +58,10 @@ export async function createScenario(options: { start: string }): Promise<Scenar
   const ledger = createScoreLedgerRepository(t.db);
   const publications = createPublicationRepository(t.db);
   const calendar = createCalendarRepository(t.db, { now: () => t.clock.now() });
-  const petitions = new InMemoryPetitionDirectory();
+  const key = generateIdentityKey();
+  await seedDemoData(t.db, { key, now, accounts: false });
+  const petitions = createPetitionsRepository(t.db, { key, clock: t.clock });
+  const units = createUnitsRepository(t.db);
   const silent = { info() {}, warn() {}, error() {} };
   const workers = createWorkers({
     calendar: () => calendar.loadCalendar(),
@@ -61,8 +69,8 @@ export async function createScenario(options: { start: string }): Promise<Scenar
     outbox,
     ledger,
     publications,
-    units: new InMemoryUnitDirectory(TEST_UNITS),
-    petitions,
+    units: createUnitDirectory(units),
+    petitions: createPetitionDirectory(petitions),
     logger: silent,
     config: { publicBaseUrl: 'https://wz.longnan.example' },
   });
@@ -77,20 +85,27 @@ export async function createScenario(options: { start: string }): Promise<Scenar
     publications,
     calendar,
     petitions,
+    units,
     async submit(variables = {}) {
-      const petitionId = `P-${++seq}`;
-      await t.engine.start('petition-lifecycle', {
-        petitionId,
-        trackingCode: `WZ${String(seq).padStart(6, '0')}`,
-        category: 'complaint',
-        urgent: false,
-        township: '360727100',
-        channel: 'web',
-        title: '小区路灯不亮',
-        ...variables,
+      const { petitionerName = '李四', petitionerPhone = '13900001111', confidential = false, ...rest } = variables;
+      const input = { category: 'complaint', urgent: false, township: '360783100', channel: 'web', title: '小区路灯不亮', ...rest } as Variables;
+      const petition = await petitions.create({
+        channel: input.channel as any,
+        category: input.category as any,
+        title: String(input.title),
+        content: '小区 3 栋旁的路灯已经一周不亮。',
+        township: (input.township as string) ?? null,
+        urgent: Boolean(input.urgent),
+        confidential,
+        petitionerName,
+        petitionerPhone,
       });
+      await t.engine.start('petition-lifecycle', { ...input, petitionId: petition.id, trackingCode: petition.trackingCode });
       await t.idle();
-      return (variables.petitionId as string) ?? petitionId;
+      return petition.id;
+    },
+    async status(petitionId) {
+      return (await petitions.get(petitionId))?.status;
     },
     async task(elementId) {
       const found = (await openTasks()).filter((x) => x.elementId === elementId);

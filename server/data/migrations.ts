@@ -1,9 +1,11 @@
 /**
  * The app's tables, migrated after the engine's (`createDatabase({ url, migrations: appMigrations })`).
  * Same conventions as the engine: times are epoch milliseconds (BIGINT), no time-zone conversion in
- * the driver stack. Names are ordered: the app's start at 0101.
+ * the driver stack. Names are ordered: the app's start at 0101 (0201… are the workers', in
+ * worker-migrations.ts; 0301 the people and petitions, in people-migrations.ts).
  */
 import { DataTypes, type Sequelize } from 'sequelize';
+import { peopleMigrations } from './people-migrations.js';
 
 const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
 
@@ -34,4 +36,6 @@ export const appMigrations: AppMigration[] = [
       });
     },
   },
+  // units and their people, staff, petitions (identity encrypted), identity access log, audit log
+  ...peopleMigrations,
 ];

@@ -41,3 +41,11 @@ export async function insertIfAbsent(db: Database, table: string, row: Record<st
 
 export const toDate = (ms: unknown): Date => new Date(Number(ms));
 export const toDateOrNull = (ms: unknown): Date | null => (ms === null || ms === undefined ? null : new Date(Number(ms)));
+
+/** INSERT one row into a table with an autoincrement id; answers the new id (both dialects report it for QueryTypes.INSERT) */
+export async function insertReturningId(db: Database, sql: string, replacements: unknown[], transaction?: Transaction): Promise<number> {
+  const [insertId] = (await db.sequelize.query(sql, { replacements, transaction, type: QueryTypes.INSERT })) as unknown as [number | string, number];
+  const id = Number(insertId);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new Error('the database did not report the id of the inserted row');
+  return id;
+}

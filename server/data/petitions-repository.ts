@@ -1,0 +1,504 @@
+/**
+ * Petitions (table `petitions`, migration 0301) with the petitioner's identity encrypted at rest
+ * (server/domain/identity-crypto.ts) and every read of it logged (`identity_access_log`; 第十九条).
+ *
+ * - `create` validates the fields (第六条: channel and category), encrypts name and phone, keeps the
+ *   phone's blind index, gives the petition a tracking code `WZ` + 8 characters (no 0/O, 1/I/L) and
+ *   answers the petition without its identity.
+ * - `findForTracking(code, phone)` answers the petition only when the phone is the petitioner's; an
+ *   unknown code and a wrong phone take the same path (one query by code, one HMAC, one
+ *   constant-time comparison) and give the same `undefined`.
+ * - `readIdentity` decrypts for the platform office's roles; for a unit's staff only when the petition
+ *   is assigned to their unit and is not confidential (第十九条); otherwise IdentityAccessDenied (and
+ *   an `identity.read-denied` audit entry). Every successful read writes an `identity_access_log` row.
+ * - Nothing here returns identity except `readIdentity` / `readIdentityAsSystem`; nothing here puts
+ *   personal data into an error message.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import { QueryTypes, UniqueConstraintError } from 'sequelize';
+import { CATEGORIES, isCategory, type Category } from '../domain/categories.js';
+import { createIdentityCipher, normalizeMainlandMobile, type IdentityKeyInput } from '../domain/identity-crypto.js';
+import { STATUS_PATTERN } from '../domain/petition-status.js';
+import { hasIdentityRole, hasUnitRole } from '../domain/roles.js';
+import { createAuditRepository, SYSTEM_ACTOR } from './audit-repository.js';
+import { exec, insertReturningId, select, toDate, type Database } from './sql.js';
+
+export const CHANNELS = ['web', 'wechat', 'hotline'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const CHANNEL_LABELS: Record<Channel, string> = { web: '网站', wechat: '微信公众号', hotline: '热线电话' };
+
+export const LIMITS = { title: 100, content: 5000, name: 50 } as const;
+export const INITIAL_STATUS = 'submitted';
+
+/** tracking-code characters: digits 2–9 and capitals without I, L, O (nothing to confuse with 0, 1) */
+export const TRACKING_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+export const TRACKING_CODE = new RegExp(`^WZ[${TRACKING_ALPHABET}]{8}$`);
+
+export interface PetitionInput {
+  channel: Channel;
+  category: Category;
+  title: string;
+  content: string;
+  /** township code (统计用区划代码) of the place it happened; optional */
+  township?: string | null;
+  /** 突发 (第十四条) */
+  urgent?: boolean;
+  /** the petitioner asked for confidentiality (第十九条) */
+  confidential?: boolean;
+  petitionerName: string;
+  /** a mainland mobile number */
+  petitionerPhone: string;
+}
+
+/** a petition as staff and the petitioner see it: never the identity */
+export interface Petition {
+  id: string;
+  trackingCode: string;
+  channel: Channel;
+  category: Category;
+  urgent: boolean;
+  confidential: boolean;
+  title: string;
+  content: string;
+  township: string | null;
+  status: string;
+  /** the unit the petition is assigned to (dispatched to) */
+  unitId: string | null;
+  processInstanceKey: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** what anyone may see of a petition: no title or content (第二十一条: nothing published before it is answered and approved), no identity, no tracking code */
+export interface PublicPetition {
+  id: string;
+  channel: Channel;
+  category: Category;
+  township: string | null;
+  status: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface PetitionerIdentity {
+  name: string;
+  phone: string;
+}
+
+export interface IdentityReader {
+  /** the staff account reading */
+  staffId: string;
+  /** why, as a word: `contact-petitioner`, `hotline-callback`, … (logged) */
+  purpose: string;
+  /** the reader's member unit (unit handlers and unit leaders) */
+  unitId?: string | null;
+  /** the reader's roles (server/domain/roles.ts) */
+  roles: readonly string[];
+}
+
+export interface IdentityAccessRecord {
+  id: number;
+  petitionId: string;
+  staffId: string;
+  purpose: string;
+  at: Date;
+}
+
+export type IdentityDenialReason = 'no-role' | 'not-assigned' | 'confidential';
+
+const DENIAL_TEXT: Record<IdentityDenialReason, string> = {
+  'no-role': 'the account has no role that may see a petitioner’s identity',
+  'not-assigned': 'the petition is not assigned to the account’s unit',
+  confidential: 'the petitioner asked for confidentiality: units see no identity (第十九条)',
+};
+
+/** a read of identity that the rules do not allow (the message names the petition id and the rule, nothing personal) */
+export class IdentityAccessDenied extends Error {
+  constructor(
+    readonly petitionId: string,
+    readonly reason: IdentityDenialReason,
+  ) {
+    super(`identity of petition ${petitionId} is not shown: ${DENIAL_TEXT[reason]}`);
+    this.name = 'IdentityAccessDenied';
+  }
+}
+
+export class PetitionInputError extends Error {
+  constructor(
+    message: string,
+    /** the input field at fault */
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'PetitionInputError';
+  }
+}
+
+export class PetitionNotFoundError extends Error {
+  constructor(petitionId: string) {
+    super(`petition ${JSON.stringify(petitionId)} not found`);
+    this.name = 'PetitionNotFoundError';
+  }
+}
+
+export interface PetitionsRepository {
+  create(input: PetitionInput): Promise<Petition>;
+  get(id: string): Promise<Petition | undefined>;
+  /** the petition when `phone` is its petitioner's, else undefined — the same answer and work for an unknown code */
+  findForTracking(code: string, phone: string): Promise<Petition | undefined>;
+  /** petitions, newest first, optionally of one unit or status */
+  list(filter?: { unitId?: string; status?: string; limit?: number; offset?: number }): Promise<Petition[]>;
+  /** petitions, newest first, without anything personal or unpublished */
+  listPublic(options?: { limit?: number; offset?: number }): Promise<PublicPetition[]>;
+  /** the status shown when tracking; `changed` false when it already was that status */
+  setStatus(petitionId: string, status: string): Promise<{ changed: boolean }>;
+  /** the petition's handling unit (null: none) and, when given, its process instance */
+  assign(petitionId: string, unitId: string | null, processInstanceKey?: string | null): Promise<Petition>;
+  /** the decrypted identity, when the reader may see it (logged); IdentityAccessDenied otherwise */
+  readIdentity(petitionId: string, reader: IdentityReader): Promise<PetitionerIdentity>;
+  /** the decrypted identity for the system itself (publication masking, SMS to the petitioner), logged as staff `system`; undefined for an unknown petition */
+  readIdentityAsSystem(petitionId: string, purpose: string): Promise<PetitionerIdentity | undefined>;
+  /** the identity reads of a petition, oldest first */
+  identityAccessLog(petitionId: string): Promise<IdentityAccessRecord[]>;
+}
+
+export interface PetitionsRepositoryOptions {
+  /** the identity key: base64 text from the configuration, or its 32 bytes */
+  key: IdentityKeyInput;
+  clock?: { now(): Date };
+}
+
+interface PetitionRow {
+  id: string;
+  tracking_code: string;
+  channel: string;
+  category: string;
+  urgent: number | boolean | string;
+  confidential: number | boolean | string;
+  title: string;
+  content: string;
+  township: string | null;
+  phone_index: string;
+  status: string;
+  unit_id: string | null;
+  process_instance_key: string | null;
+  created_at: number | string;
+  updated_at: number | string;
+}
+
+interface IdentityRow {
+  id: string;
+  confidential: number | boolean | string;
+  unit_id: string | null;
+  petitioner_name_enc: string;
+  petitioner_phone_enc: string;
+}
+
+const bool = (v: unknown) => Boolean(Number(v));
+
+function toPetition(r: PetitionRow): Petition {
+  return {
+    id: r.id,
+    trackingCode: r.tracking_code,
+    channel: r.channel as Channel,
+    category: r.category as Category,
+    urgent: bool(r.urgent),
+    confidential: bool(r.confidential),
+    title: r.title,
+    content: r.content,
+    township: r.township ?? null,
+    status: r.status,
+    unitId: r.unit_id ?? null,
+    processInstanceKey: r.process_instance_key ?? null,
+    createdAt: toDate(r.created_at),
+    updatedAt: toDate(r.updated_at),
+  };
+}
+
+/** whether text holds a control character other than tab, line feed and carriage return */
+function hasControl(t: string): boolean {
+  for (const ch of t) {
+    const c = ch.codePointAt(0) as number;
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;
+  }
+  return false;
+}
+const TOWNSHIP_CODE = /^\d{9}(?:\d{3})?$/;
+const PURPOSE = /^[a-z][a-z0-9-]{1,63}$/;
+const ID = /^[\w.:-]{1,64}$/;
+
+function checkText(value: unknown, field: string, label: string, max: number, singleLine: boolean): string {
+  if (typeof value !== 'string') throw new PetitionInputError(`${label} must be text`, field);
+  const t = singleLine ? value.trim().replace(/\s+/g, ' ') : value.replace(/\r\n?/g, '\n').trim();
+  const n = [...t].length;
+  if (n === 0) throw new PetitionInputError(`${label} must not be empty`, field);
+  if (n > max) throw new PetitionInputError(`${label} must have at most ${max} characters (got ${n})`, field);
+  if (hasControl(t)) throw new PetitionInputError(`${label} must not contain control characters`, field);
+  return t;
+}
+
+function checkFlag(value: unknown, field: string): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') throw new PetitionInputError(`${field} must be true or false`, field);
+  return value;
+}
+
+interface CheckedInput {
+  channel: Channel;
+  category: Category;
+  title: string;
+  content: string;
+  township: string | null;
+  urgent: boolean;
+  confidential: boolean;
+  name: string;
+  phone: string;
+}
+
+export function checkPetitionInput(input: unknown): CheckedInput {
+  if (typeof input !== 'object' || input === null) throw new PetitionInputError('a petition needs channel, category, title, content, petitionerName and petitionerPhone');
+  const i = input as Record<string, unknown>;
+  if (!(CHANNELS as readonly unknown[]).includes(i.channel)) throw new PetitionInputError(`channel must be one of ${CHANNELS.join(', ')}`, 'channel');
+  if (!isCategory(i.category)) throw new PetitionInputError(`category must be one of ${CATEGORIES.join(', ')}`, 'category');
+  const title = checkText(i.title, 'title', 'title', LIMITS.title, true);
+  const content = checkText(i.content, 'content', 'content', LIMITS.content, false);
+  let township: string | null = null;
+  if (i.township !== undefined && i.township !== null && i.township !== '') {
+    if (typeof i.township !== 'string' || !TOWNSHIP_CODE.test(i.township.trim())) throw new PetitionInputError('township must be a 9- or 12-digit township code', 'township');
+    township = i.township.trim();
+  }
+  const name = checkText(i.petitionerName, 'petitionerName', 'the petitioner’s name', LIMITS.name, true);
+  const phone = normalizeMainlandMobile(i.petitionerPhone);
+  if (phone === undefined) throw new PetitionInputError('the petitioner’s phone must be a mainland mobile number (11 digits starting 13–19)', 'petitionerPhone');
+  return {
+    channel: i.channel as Channel,
+    category: i.category,
+    title,
+    content,
+    township,
+    urgent: checkFlag(i.urgent, 'urgent'),
+    confidential: checkFlag(i.confidential, 'confidential'),
+    name,
+    phone,
+  };
+}
+
+export function newTrackingCode(): string {
+  let code = 'WZ';
+  for (let k = 0; k < 8; k++) code += TRACKING_ALPHABET[randomInt(TRACKING_ALPHABET.length)];
+  return code;
+}
+
+/** a tracking code as typed (lower case, spaces, dashes) in its stored form; undefined when it cannot be one */
+export function normalizeTrackingCode(code: unknown): string | undefined {
+  if (typeof code !== 'string' || code.length > 40) return undefined;
+  const c = code.trim().toUpperCase().replace(/[\s-]/g, '');
+  return TRACKING_CODE.test(c) ? c : undefined;
+}
+
+const context = (petitionId: string, field: 'name' | 'phone') => `petition:${petitionId}:${field}`;
+
+export function createPetitionsRepository(db: Database, options: PetitionsRepositoryOptions): PetitionsRepository {
+  const cipher = createIdentityCipher(options.key);
+  const now = () => (options.clock ?? { now: () => new Date() }).now().getTime();
+  const audit = createAuditRepository(db, { now });
+  const COLS =
+    'id, tracking_code, channel, category, urgent, confidential, title, content, township, phone_index, status, unit_id, process_instance_key, created_at, updated_at';
+  const IDENTITY_COLS = 'id, confidential, unit_id, petitioner_name_enc, petitioner_phone_enc';
+
+  async function getRow(id: string): Promise<PetitionRow | undefined> {
+    if (typeof id !== 'string' || !ID.test(id)) return undefined;
+    const [row] = await select<PetitionRow>(db, `SELECT ${COLS} FROM petitions WHERE id = ?`, [id]);
+    return row;
+  }
+
+  async function identityRow(id: string): Promise<IdentityRow | undefined> {
+    if (typeof id !== 'string' || !ID.test(id)) return undefined;
+    const [row] = await select<IdentityRow>(db, `SELECT ${IDENTITY_COLS} FROM petitions WHERE id = ?`, [id]);
+    return row;
+  }
+
+  /** decrypt and log the read together: no identity leaves without its log row */
+  async function decryptAndLog(row: IdentityRow, staffId: string, purpose: string): Promise<PetitionerIdentity> {
+    const identity = { name: cipher.decrypt(row.petitioner_name_enc, context(row.id, 'name')), phone: cipher.decrypt(row.petitioner_phone_enc, context(row.id, 'phone')) };
+    await db.transaction((tx) =>
+      insertReturningId(db, 'INSERT INTO identity_access_log (petition_id, staff_id, purpose, at) VALUES (?, ?, ?, ?)', [row.id, staffId, purpose, now()], tx),
+    );
+    return identity;
+  }
+
+  function checkPurpose(purpose: unknown): string {
+    if (typeof purpose !== 'string' || !PURPOSE.test(purpose)) throw new PetitionInputError('purpose must be a lower-case word such as "contact-petitioner"', 'purpose');
+    return purpose;
+  }
+
+  const repo: PetitionsRepository = {
+    async create(input) {
+      const p = checkPetitionInput(input);
+      const id = randomUUID();
+      const at = now();
+      const nameEnc = cipher.encrypt(p.name, context(id, 'name'));
+      const phoneEnc = cipher.encrypt(p.phone, context(id, 'phone'));
+      const phoneIndex = cipher.phoneIndex(p.phone);
+      for (let attempt = 1; ; attempt++) {
+        const trackingCode = newTrackingCode();
+        try {
+          await db.transaction((tx) =>
+            db.sequelize.query(
+              `INSERT INTO petitions (id, tracking_code, channel, category, urgent, confidential, title, content, township,
+                 petitioner_name_enc, petitioner_phone_enc, phone_index, status, unit_id, process_instance_key, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)`,
+              {
+                replacements: [id, trackingCode, p.channel, p.category, p.urgent, p.confidential, p.title, p.content, p.township, nameEnc, phoneEnc, phoneIndex, INITIAL_STATUS, at, at],
+                transaction: tx,
+                type: QueryTypes.INSERT,
+              },
+            ),
+          );
+          return {
+            id,
+            trackingCode,
+            channel: p.channel,
+            category: p.category,
+            urgent: p.urgent,
+            confidential: p.confidential,
+            title: p.title,
+            content: p.content,
+            township: p.township,
+            status: INITIAL_STATUS,
+            unitId: null,
+            processInstanceKey: null,
+            createdAt: new Date(at),
+            updatedAt: new Date(at),
+          };
+        } catch (err) {
+          // a tracking code drawn twice (31^8 ≈ 8.5·10^11 codes): draw again
+          if (err instanceof UniqueConstraintError && attempt < 5) continue;
+          throw err;
+        }
+      }
+    },
+
+    async get(id) {
+      const row = await getRow(id);
+      return row && toPetition(row);
+    },
+
+    async findForTracking(code, phone) {
+      const normalized = normalizeTrackingCode(code);
+      const [row] = await select<PetitionRow>(db, `SELECT ${COLS} FROM petitions WHERE tracking_code = ?`, [normalized ?? 'WZ-NONE']);
+      // the same comparison whether or not the code exists: against a value that never matches when it does not
+      const matches = cipher.phoneMatches(typeof phone === 'string' ? phone : '', row?.phone_index ?? '~'.repeat(43));
+      return row && matches ? toPetition(row) : undefined;
+    },
+
+    async list(filter = {}) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (filter.unitId !== undefined) {
+        where.push('unit_id = ?');
+        params.push(filter.unitId);
+      }
+      if (filter.status !== undefined) {
+        where.push('status = ?');
+        params.push(filter.status);
+      }
+      const limit = Number.isFinite(filter.limit) ? Math.max(1, Math.min(Math.floor(filter.limit as number), 500)) : 100;
+      const offset = Number.isFinite(filter.offset) ? Math.max(0, Math.floor(filter.offset as number)) : 0;
+      const rows = await select<PetitionRow>(
+        db,
+        `SELECT ${COLS} FROM petitions${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ${limit} OFFSET ${offset}`,
+        params,
+      );
+      return rows.map(toPetition);
+    },
+
+    async listPublic(opts = {}) {
+      const limit = Number.isFinite(opts.limit) ? Math.max(1, Math.min(Math.floor(opts.limit as number), 100)) : 20;
+      const offset = Number.isFinite(opts.offset) ? Math.max(0, Math.floor(opts.offset as number)) : 0;
+      const rows = await select<Pick<PetitionRow, 'id' | 'channel' | 'category' | 'township' | 'status' | 'created_at' | 'updated_at'>>(
+        db,
+        `SELECT id, channel, category, township, status, created_at, updated_at FROM petitions ORDER BY created_at DESC, id LIMIT ${limit} OFFSET ${offset}`,
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        channel: r.channel as Channel,
+        category: r.category as Category,
+        township: r.township ?? null,
+        status: r.status,
+        createdAt: toDate(r.created_at),
+        updatedAt: toDate(r.updated_at),
+      }));
+    },
+
+    async setStatus(petitionId, status) {
+      if (typeof status !== 'string' || !STATUS_PATTERN.test(status)) throw new PetitionInputError('status must be a lower-case word such as "handling"', 'status');
+      const changed = await db.transaction((tx) => exec(db, 'UPDATE petitions SET status = ?, updated_at = ? WHERE id = ? AND status <> ?', [status, now(), petitionId, status], tx));
+      if (changed > 0) return { changed: true };
+      if (!(await getRow(petitionId))) throw new PetitionNotFoundError(petitionId);
+      return { changed: false };
+    },
+
+    async assign(petitionId, unitId, processInstanceKey) {
+      if (unitId !== null && (typeof unitId !== 'string' || unitId === '')) throw new PetitionInputError('unitId must be a unit id or null', 'unitId');
+      if (processInstanceKey !== undefined && processInstanceKey !== null && (typeof processInstanceKey !== 'string' || processInstanceKey === '' || processInstanceKey.length > 255)) {
+        throw new PetitionInputError('processInstanceKey must be a process instance key', 'processInstanceKey');
+      }
+      await db.transaction(async (tx) => {
+        if (unitId !== null) {
+          const [unit] = await select<{ active: unknown }>(db, 'SELECT active FROM units WHERE id = ?', [unitId], tx);
+          if (!unit) throw new PetitionInputError(`unit ${JSON.stringify(unitId)} does not exist`, 'unitId');
+          if (!bool(unit.active)) throw new PetitionInputError(`unit ${JSON.stringify(unitId)} is not active`, 'unitId');
+        }
+        const changed =
+          processInstanceKey === undefined
+            ? await exec(db, 'UPDATE petitions SET unit_id = ?, updated_at = ? WHERE id = ?', [unitId, now(), petitionId], tx)
+            : await exec(db, 'UPDATE petitions SET unit_id = ?, process_instance_key = ?, updated_at = ? WHERE id = ?', [unitId, processInstanceKey, now(), petitionId], tx);
+        if (changed === 0) throw new PetitionNotFoundError(petitionId);
+      });
+      const row = await getRow(petitionId);
+      if (!row) throw new PetitionNotFoundError(petitionId);
+      return toPetition(row);
+    },
+
+    async readIdentity(petitionId, reader) {
+      if (typeof reader !== 'object' || reader === null) throw new PetitionInputError('readIdentity needs the reader { staffId, purpose, roles, unitId? }');
+      const purpose = checkPurpose(reader.purpose);
+      const { staffId } = reader;
+      if (typeof staffId !== 'string' || !ID.test(staffId) || staffId === SYSTEM_ACTOR || staffId === 'petitioner') {
+        throw new PetitionInputError('staffId must be a staff account id', 'staffId');
+      }
+      const roles = Array.isArray(reader.roles) ? reader.roles : [];
+      const row = await identityRow(petitionId);
+      if (!row) throw new PetitionNotFoundError(petitionId);
+
+      let denial: IdentityDenialReason | undefined;
+      if (!hasIdentityRole(roles)) {
+        if (!hasUnitRole(roles)) denial = 'no-role';
+        else if (typeof reader.unitId !== 'string' || row.unit_id === null || row.unit_id !== reader.unitId) denial = 'not-assigned';
+        else if (bool(row.confidential)) denial = 'confidential';
+      }
+      if (denial) {
+        await audit.append({ actor: staffId, action: 'identity.read-denied', petitionId: row.id, detail: { reason: denial, purpose } });
+        throw new IdentityAccessDenied(row.id, denial);
+      }
+      return decryptAndLog(row, staffId, purpose);
+    },
+
+    async readIdentityAsSystem(petitionId, purpose) {
+      const p = checkPurpose(purpose);
+      const row = await identityRow(petitionId);
+      return row && decryptAndLog(row, SYSTEM_ACTOR, p);
+    },
+
+    async identityAccessLog(petitionId) {
+      const rows = await select<{ id: number | string; petition_id: string; staff_id: string; purpose: string; at: number | string }>(
+        db,
+        'SELECT id, petition_id, staff_id, purpose, at FROM identity_access_log WHERE petition_id = ? ORDER BY id',
+        [petitionId],
+      );
+      return rows.map((r) => ({ id: Number(r.id), petitionId: r.petition_id, staffId: r.staff_id, purpose: r.purpose, at: toDate(r.at) }));
+    },
+  };
+  return repo;
+}
