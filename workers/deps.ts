@@ -66,7 +66,7 @@ export type UnitRole = 'contact' | 'leader' | 'head';
 export interface UnitDirectory {
   list(): Promise<UnitInfo[]>;
   /**
-   * the reference (a staff account id — never a phone or a name) of the unit's person in a role:
+   * the reference (`unit-person:<id>` of the unit's people table — never a phone or a name) of the unit's person in a role:
    * 责任人 `contact`, 分管领导 `leader`, 主要领导 `head`; undefined when none is recorded
    */
   recipient(unitId: string, role: UnitRole): Promise<string | undefined>;
