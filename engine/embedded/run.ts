@@ -155,7 +155,7 @@ export class InstanceRun {
     this.open = { ...(opts.saved?.open ?? {}) };
     this.saved = new Map((opts.saved?.waits ?? []).map((w) => [w.execId, w]));
     this.expressions = {
-      resolveExpression: (expression: any, context: any, fnContext: any) => {
+      resolveExpression: (expression: any, context: any) => {
         if (typeof expression === 'string' && isExpression(expression)) {
           const value = evaluate(expression, this.scopeFor(context?.content));
           if (value === null || value === undefined) {
@@ -163,7 +163,8 @@ export class InstanceRun {
           }
           return value;
         }
-        return defaultResolve(expression, context, fnContext);
+        // a value without `=` is static, as in Zeebe
+        return expression;
       },
       isExpression: (text: unknown) => typeof text === 'string' && isExpression(text),
       hasExpression: (text: unknown) => typeof text === 'string' && isExpression(text),
@@ -658,13 +659,8 @@ function isTaskType(type: string) {
 
 function asFailure(err: unknown): Error {
   if (err instanceof ElementFailure) return err;
-  if (err instanceof FeelError) return Object.assign(new ElementFailure(err.message, 'EXTRACT_VALUE_ERROR'));
+  if (err instanceof FeelError) return new ElementFailure(err.message, 'EXTRACT_VALUE_ERROR');
   return err as Error;
-}
-
-/** bpmn-elements' own `${…}` resolution for non-FEEL values (kept for plain BPMN attributes) */
-function defaultResolve(expression: any, _context: any, _fnContext: any) {
-  return expression;
 }
 
 /** timers never run in memory: every timer is durable and fired by the adapter */

@@ -139,7 +139,6 @@ const NUMERIC = new Set([
   'deployed_at',
   'priority',
   'at',
-  'id_num',
 ]);
 
 /** MySQL returns BIGINT as strings when large: normalise the numeric columns */
