@@ -109,7 +109,15 @@ export async function createScenario(options: { start: string }): Promise<Scenar
     },
     async task(elementId) {
       const found = (await openTasks()).filter((x) => x.elementId === elementId);
-      if (found.length !== 1) throw new Error(`expected one open task ${elementId}, found ${found.length} (open: ${(await s.open()).join(', ')})`);
+      if (found.length !== 1) {
+        // say what the engine is stuck on: a failing job or an incident explains a missing task
+        const jobs = (await t.engine.listJobs()).filter((j) => j.errorMessage || j.state !== 'activatable');
+        const incidents = await t.engine.listIncidents({ state: 'active' });
+        throw new Error(
+          `expected one open task ${elementId}, found ${found.length} (open: ${(await s.open()).join(', ')}; ` +
+            `jobs: ${JSON.stringify(jobs.map((j) => [j.elementId, j.state, j.errorMessage]))}; incidents: ${JSON.stringify(incidents.map((i) => [i.elementId, i.errorMessage]))})`,
+        );
+      }
       return found[0];
     },
     async open() {
