@@ -20,13 +20,13 @@ export default {
       displayName: 'db',
       // scenario tests walk a whole case through a database; MariaDB in CI is slower than SQLite here
       testTimeout: 60_000,
-      testMatch: ['<rootDir>/engine/**/*.test.ts', '<rootDir>/server/data/**/*.test.ts', '<rootDir>/bin/**/*.test.ts', '<rootDir>/processes/scenarios/**/*.test.ts'],
+      testMatch: ['<rootDir>/engine/**/*.test.ts', '<rootDir>/server/data/**/*.test.ts', '<rootDir>/bin/**/*.test.ts', '<rootDir>/processes/scenarios/**/*.test.ts', '<rootDir>/server/test/api/**/*.test.ts'],
     },
     {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/{server,workers}/**/*.test.ts', '<rootDir>/forms/**/*.test.ts', '<rootDir>/processes/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/server/data/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/server/data/', '<rootDir>/server/test/api/'],
     },
   ],
 };

@@ -1,26 +1,205 @@
 /**
- * The Express app: routes → services → data access. This first version serves health and the
- * engine's deployments; the pages and the API come with the later issues.
+ * The Express app: routes → services → data access. `createApp` builds the repositories and
+ * services on one database and engine, attaches the task listener that keeps petitions in step
+ * with their tasks, and mounts the portal, staff pages, admin pages, the REST API, Open311 and the
+ * OpenAPI document, behind security headers, sessions, CSRF checks and rate limits.
  */
-import express, { type Express } from 'express';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookieParser from 'cookie-parser';
+import express, { type Express, type RequestHandler, type Response } from 'express';
+import multer from 'multer';
 import type { EnginePort } from '../engine/port.js';
-import { errorMiddleware, HttpError } from './http-error.js';
-import type { Logger } from './logger.js';
+import { createAttachmentsRepository } from './data/attachments-repository.js';
+import { createAuditRepository, type AuditRepository } from './data/audit-repository.js';
+import { createCalendarRepository } from './data/calendar-repository.js';
+import { createPetitionsRepository, type PetitionsRepository } from './data/petitions-repository.js';
+import { createPublicationRepository } from './data/publication-repository.js';
+import { createSessionsRepository } from './data/sessions-repository.js';
+import type { Database } from './data/sql.js';
+import { createStaffRepository, type StaffRecord, type StaffRepository } from './data/staff-repository.js';
+import { createUnitsRepository } from './data/units-repository.js';
 import type { WorkingCalendar } from './domain/calendar/working-calendar.js';
+import { createChallenges, type ChallengeIssuer } from './domain/challenge.js';
+import type { FormSchema } from './domain/form-validation.js';
+import type { IdentityKeyInput } from './domain/identity-crypto.js';
+import { errorMiddleware, HttpError } from './http-error.js';
+import { createViews, type Render } from './http/views.js';
+import { createCsrf, limiter, readOnlyGuard, securityHeaders, sessionMiddleware, staffOf, type SessionOptions } from './http/web.js';
+import type { Logger } from './logger.js';
+import { adminRoutes } from './routes/admin.js';
+import { apiRoutes } from './routes/api.js';
+import { openApiDocument } from './routes/openapi.js';
+import { open311Routes } from './routes/open311.js';
+import { portalRoutes } from './routes/portal.js';
+import { staffRoutes } from './routes/staff.js';
+import { createAdminService, type AdminService } from './services/admin-service.js';
+import { createAttachmentService, type AttachmentService } from './services/attachment-service.js';
+import { createCaseService, type CaseService } from './services/case-service.js';
+import { createPetitionService, type PetitionService } from './services/petition-service.js';
+import { createTaskEvents } from './services/task-events.js';
+import { createTaskService, userTaskDocs, type TaskService } from './services/task-service.js';
+
+/** the project folder (holding package.json), from the source tree or from dist/ */
+export const projectRoot = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('package.json not found above the server code');
+    dir = up;
+  }
+  return dir;
+})();
+
+export interface AppOptions {
+  production?: boolean;
+  publicBaseUrl?: string;
+  uploadMaxMb?: number;
+  portalRateLimit?: number;
+  loginRateLimit?: number;
+  open311ApiKeys?: string[];
+  trustProxy?: number;
+  sessionTtlHours?: number;
+  formsDir?: string;
+  processesDir?: string;
+}
 
 export interface AppDeps {
   engine: EnginePort;
+  db: Database;
   log: Logger;
+  /** the identity key (PII_KEY) */
+  key: IdentityKeyInput;
+  /** signs CSRF tokens and challenges (SESSION_SECRET) */
+  secret: string;
   deployed: { processId: string; version: number }[];
   /** the working calendar with the admins' overrides (for the next-year notice) */
   calendar?: () => Promise<WorkingCalendar>;
+  /** called after an admin changed the calendar (the app's cached calendar is dropped) */
+  calendarChanged?: () => void;
   clock?: { now(): Date };
+  options?: AppOptions;
 }
 
-export function createApp({ engine, log, deployed, calendar, clock = { now: () => new Date() } }: AppDeps): Express {
+/** what the routes use: built once per app */
+export interface AppContext {
+  render: Render;
+  petitions: PetitionsRepository;
+  staff: StaffRepository;
+  audit: AuditRepository;
+  petitionService: PetitionService;
+  taskService: TaskService;
+  caseService: CaseService;
+  attachmentService: AttachmentService;
+  adminService: AdminService;
+  challenges: ChallengeIssuer;
+  sessionOptions: SessionOptions;
+  limits: { portal: RequestHandler; login: RequestHandler };
+  upload: { petition: RequestHandler; single: RequestHandler };
+  uploadMaxMb: number;
+  open311ApiKeys: string[];
+  publicBaseUrl: string;
+  townshipOptions(): Promise<{ value: string; label: string }[]>;
+  navFor(staff: StaffRecord | undefined): Record<string, boolean>;
+  /** the CSRF token of the response's visitor and session (a sign-in changes it) */
+  csrfTokenFor(res: Response): string;
+}
+
+export function loadForms(dir: string): Map<string, FormSchema> {
+  const forms = new Map<string, FormSchema>();
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.form'))) {
+    const schema = JSON.parse(readFileSync(join(dir, f), 'utf8')) as FormSchema;
+    forms.set(f.slice(0, -'.form'.length), schema);
+  }
+  return forms;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { engine, db, log, deployed, calendar } = deps;
+  const clock = deps.clock ?? { now: () => new Date() };
+  const o = deps.options ?? {};
+  const now = () => clock.now().getTime();
+  const production = o.production ?? false;
+  const uploadMaxMb = o.uploadMaxMb ?? 10;
+  const maxUploadBytes = uploadMaxMb * 1024 * 1024;
+  const formsDir = o.formsDir ?? join(projectRoot, 'forms');
+  const processesDir = o.processesDir ?? join(projectRoot, 'processes');
+
+  const petitions = createPetitionsRepository(db, { key: deps.key, clock });
+  const staff = createStaffRepository(db, { now });
+  const units = createUnitsRepository(db);
+  const audit = createAuditRepository(db, { now });
+  const attachments = createAttachmentsRepository(db, { now, maxBytes: maxUploadBytes });
+  const sessions = createSessionsRepository(db, { now, ttlMs: (o.sessionTtlHours ?? 12) * 3600_000 });
+  const taskEvents = createTaskEvents({ petitions, log });
+  taskEvents.attach(engine);
+
+  const petitionService = createPetitionService({ engine, petitions, attachments, audit, publications: createPublicationRepository(db), log, maxUploadBytes });
+  const taskService = createTaskService({
+    engine,
+    petitions,
+    units,
+    audit,
+    forms: loadForms(formsDir),
+    docs: userTaskDocs(readdirSync(processesDir).filter((f) => f.endsWith('.bpmn')).map((f) => ({ content: readFileSync(join(processesDir, f), 'utf8') }))),
+    clock,
+    log,
+    attachments,
+    inStep: (task) => taskEvents.onEvent({ type: 'created', task }),
+  });
+  const caseService = createCaseService({ engine, petitions, units, audit, attachments });
+  const csrf = createCsrf(deps.secret, production, (req) => req.method === 'POST' && /^\/open311\/v2\/requests\.\w+$/.test(req.path));
+  const sessionOptions: SessionOptions = { sessions, staff, secureCookies: production, ttlMs: (o.sessionTtlHours ?? 12) * 3600_000 };
+  const ctx: AppContext = {
+    render: createViews(join(projectRoot, 'server', 'views')),
+    petitions,
+    staff,
+    audit,
+    petitionService,
+    taskService,
+    caseService,
+    attachmentService: createAttachmentService({ attachments, cases: caseService }),
+    adminService: createAdminService({ units, staff, sessions, calendar: createCalendarRepository(db, { now }), audit, ...(deps.calendarChanged && { calendarChanged: deps.calendarChanged }) }),
+    challenges: createChallenges(deps.secret, clock),
+    sessionOptions,
+    limits: {
+      portal: limiter({ name: 'portal', windowMs: 10 * 60_000, limit: o.portalRateLimit ?? 30 }),
+      login: limiter({ name: 'login', windowMs: 15 * 60_000, limit: o.loginRateLimit ?? 20 }),
+    },
+    upload: uploads(maxUploadBytes),
+    uploadMaxMb,
+    open311ApiKeys: o.open311ApiKeys ?? [],
+    publicBaseUrl: o.publicBaseUrl ?? 'http://localhost:3000',
+    async townshipOptions() {
+      return (await units.list({ kind: 'township' })).filter((u) => u.township).map((u) => ({ value: u.township as string, label: u.name }));
+    },
+    navFor(s) {
+      const has = (r: string) => Boolean(s?.roles.includes(r as never));
+      return { hotline: has('intake-operator'), units: has('process-admin') || has('admin'), accounts: has('admin') };
+    },
+    csrfTokenFor: (res) => csrf.tokenFor(res),
+  };
+
   const app = express();
+  // tests and shutdown wait for the task listener's pending work
+  app.locals.taskEvents = taskEvents;
   app.disable('x-powered-by');
+  app.set('trust proxy', o.trustProxy ?? 0);
+  app.use(securityHeaders());
+  app.use('/static', express.static(join(projectRoot, 'server', 'public'), { maxAge: production ? '1d' : 0 }));
+  app.use('/assets', express.static(join(projectRoot, 'modeler', 'dist'), { maxAge: production ? '1d' : 0 }));
   app.use(express.json({ limit: '1mb' }));
+  app.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 200 }));
+  app.use(cookieParser());
+  app.use(sessionMiddleware(sessionOptions));
+  app.use(csrf.middleware);
+  app.use(readOnlyGuard());
+  // staff pages and answers with personal data are never cached
+  app.use((req, res, next) => {
+    if (staffOf(res) || req.path.startsWith('/api/')) res.set('cache-control', 'no-store');
+    next();
+  });
 
   app.get('/health', async (_req, res, next) => {
     try {
@@ -35,10 +214,10 @@ export function createApp({ engine, log, deployed, calendar, clock = { now: () =
       next(err);
     }
   });
-
-  app.get('/api/process-instances/:key', async (req, res, next) => {
+  app.get('/api/openapi.json', (_req, res) => res.json(openApiDocument(ctx.publicBaseUrl)));
+  app.get('/api/process-instances/:key', requireStaffRole(['auditor', 'process-admin', 'platform-reviewer']), async (req, res, next) => {
     try {
-      const key = req.params.key;
+      const key = String(req.params.key);
       if (!/^[\w./-]{1,255}$/.test(key)) throw new HttpError(400, 'INVALID_KEY', '流程实例编号格式不正确');
       const instance = await engine.getProcessInstance(key);
       if (!instance) throw new HttpError(404, 'NOT_FOUND', '未找到该流程实例');
@@ -49,7 +228,29 @@ export function createApp({ engine, log, deployed, calendar, clock = { now: () =
     }
   });
 
+  app.use(portalRoutes(ctx));
+  app.use(staffRoutes(ctx));
+  app.use(adminRoutes(ctx));
+  app.use(apiRoutes(ctx));
+  app.use(open311Routes(ctx));
+
   app.use((_req, _res, next) => next(new HttpError(404, 'NOT_FOUND', '页面不存在')));
-  app.use(errorMiddleware(log));
+  app.use(errorMiddleware(log, ctx.render));
   return app;
+}
+
+function requireStaffRole(roles: string[]): RequestHandler {
+  return (_req, res, next) => {
+    const s = staffOf(res);
+    if (!s) return next(new HttpError(401, 'UNAUTHENTICATED', '请先登录'));
+    if (!s.roles.some((r) => roles.includes(r))) return next(new HttpError(403, 'FORBIDDEN', '您的账号无权进行此操作'));
+    next();
+  };
+}
+
+/** multipart bodies: a petition's files (at most 3) or one staff document, in memory, size-limited */
+function uploads(maxBytes: number) {
+  const limits = { fileSize: maxBytes, fields: 60, fieldSize: 64 * 1024, parts: 70 };
+  const m = (files: number) => multer({ storage: multer.memoryStorage(), limits: { ...limits, files }, defParamCharset: 'utf8' });
+  return { petition: m(3).array('attachments', 3), single: m(1).single('file') };
 }

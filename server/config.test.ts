@@ -11,8 +11,23 @@ describe('configuration', () => {
       logLevel: 'info',
       processesDir: 'processes',
       publicBaseUrl: 'http://localhost:3000',
+      sessionTtlHours: 12,
+      uploadMaxMb: 10,
+      portalRateLimit: 30,
+      loginRateLimit: 20,
+      open311ApiKeys: [],
+      trustProxy: 0,
       production: false,
     });
+  });
+
+  it('given production without a session secret, or bad limits and API keys, when read, then start-up fails naming each', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(() => loadConfig({ NODE_ENV: 'production', PII_KEY: key })).toThrow(/SESSION_SECRET is required/);
+    expect(() => loadConfig({ SESSION_SECRET: 'c2hvcnQ=' })).toThrow(/at least 32 bytes/);
+    expect(() => loadConfig({ UPLOAD_MAX_MB: '0', PORTAL_RATE_LIMIT: 'many', OPEN311_API_KEYS: 'short' })).toThrow(/UPLOAD_MAX_MB[\s\S]*PORTAL_RATE_LIMIT[\s\S]*OPEN311_API_KEYS/);
+    const ok = loadConfig({ NODE_ENV: 'production', PII_KEY: key, SESSION_SECRET: key, OPEN311_API_KEYS: 'intake-app-key-000001, other-app-key-0000002', TRUST_PROXY: '1' });
+    expect([ok.sessionSecret, ok.open311ApiKeys, ok.trustProxy]).toEqual([key, ['intake-app-key-000001', 'other-app-key-0000002'], 1]);
   });
 
   it('given a MySQL URL and a port, when read, then both are taken', () => {
@@ -23,7 +38,7 @@ describe('configuration', () => {
   it('given production without an encryption key, or a key of the wrong length, when read, then start-up fails', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PII_KEY is required/);
     expect(() => loadConfig({ PII_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/32 bytes/);
-    expect(loadConfig({ NODE_ENV: 'production', PII_KEY: Buffer.alloc(32, 7).toString('base64') }).piiKey).toBe(Buffer.alloc(32, 7).toString('base64'));
+    expect(loadConfig({ NODE_ENV: 'production', PII_KEY: Buffer.alloc(32, 7).toString('base64'), SESSION_SECRET: Buffer.alloc(32, 8).toString('base64') }).piiKey).toBe(Buffer.alloc(32, 7).toString('base64'));
   });
 
   it('given several bad values, when read, then start-up fails listing every problem', () => {

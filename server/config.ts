@@ -22,6 +22,23 @@ export interface Config {
   piiKey?: string;
   /** the portal's public address, for the evaluation link in SMS (PUBLIC_BASE_URL, default http://localhost:PORT) */
   publicBaseUrl: string;
+  /**
+   * key that signs CSRF tokens and the portal's challenge (SESSION_SECRET: at least 32 bytes, base64).
+   * Required when NODE_ENV=production; elsewhere made once into data/session.key.
+   */
+  sessionSecret?: string;
+  /** staff sessions end after this many hours (SESSION_TTL_HOURS, default 12) or 2 hours without a request */
+  sessionTtlHours: number;
+  /** largest upload, in MB (UPLOAD_MAX_MB, default 10) */
+  uploadMaxMb: number;
+  /** portal requests (submit, track, rate) per IP per 10 minutes (PORTAL_RATE_LIMIT, default 30) */
+  portalRateLimit: number;
+  /** sign-in attempts per IP per 15 minutes (LOGIN_RATE_LIMIT, default 20; accounts also lock after 5 failures) */
+  loginRateLimit: number;
+  /** API keys of the third-party intake apps allowed to submit through Open311 (OPEN311_API_KEYS, comma-separated; none: Open311 submission is off) */
+  open311ApiKeys: string[];
+  /** the app runs behind this many reverse proxies (TRUST_PROXY, default 0): client IPs for rate limits come from X-Forwarded-For */
+  trustProxy: number;
   production: boolean;
 }
 
@@ -51,6 +68,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (piiKey === undefined && production) problems.push('PII_KEY is required when NODE_ENV=production (32 bytes, base64)');
   const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${Number.isInteger(port) ? port : 3000}`;
   if (!/^https?:\/\/[^\s]+$/.test(publicBaseUrl)) problems.push(`PUBLIC_BASE_URL must be an http(s) address (got "${publicBaseUrl}")`);
+  const sessionSecret = env.SESSION_SECRET;
+  if (sessionSecret !== undefined && Buffer.from(sessionSecret, 'base64').length < 32) problems.push('SESSION_SECRET must be at least 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
+  if (sessionSecret === undefined && production) problems.push('SESSION_SECRET is required when NODE_ENV=production (32 bytes, base64)');
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    const v = raw === undefined || raw === '' ? fallback : Number(raw);
+    if (!Number.isInteger(v) || v < min || v > max) {
+      problems.push(`${name} must be a whole number ${min}–${max} (got "${raw}")`);
+      return fallback;
+    }
+    return v;
+  };
+  const sessionTtlHours = int('SESSION_TTL_HOURS', 12, 1, 24 * 30);
+  const uploadMaxMb = int('UPLOAD_MAX_MB', 10, 1, 100);
+  const portalRateLimit = int('PORTAL_RATE_LIMIT', 30, 1, 100_000);
+  const loginRateLimit = int('LOGIN_RATE_LIMIT', 20, 1, 100_000);
+  const trustProxy = int('TRUST_PROXY', 0, 0, 10);
+  const open311ApiKeys = (env.OPEN311_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  if (open311ApiKeys.some((k) => !/^[A-Za-z0-9_-]{16,128}$/.test(k))) problems.push('OPEN311_API_KEYS must be comma-separated keys of 16–128 letters, digits, - or _');
   if (problems.length) throw new ConfigError(problems);
-  return { port, dbUrl, engine, logLevel, processesDir, ...(piiKey !== undefined && { piiKey }), publicBaseUrl, production };
+  return {
+    port,
+    dbUrl,
+    engine,
+    logLevel,
+    processesDir,
+    ...(piiKey !== undefined && { piiKey }),
+    publicBaseUrl,
+    ...(sessionSecret !== undefined && { sessionSecret }),
+    sessionTtlHours,
+    uploadMaxMb,
+    portalRateLimit,
+    loginRateLimit,
+    open311ApiKeys,
+    trustProxy,
+    production,
+  };
 }

@@ -16,7 +16,7 @@ import { createPetitionDirectory, createUnitDirectory } from './data/directories
 import { createPublicationRepository } from './data/publication-repository.js';
 import { createScoreLedgerRepository } from './data/score-ledger-repository.js';
 import { seedDemoData, DEMO_PASSWORD } from './data/seed.js';
-import { resolvePiiKey } from './secrets.js';
+import { resolvePiiKey, resolveSessionSecret } from './secrets.js';
 import { createWorkers } from '../workers/registry.js';
 import { systemClock } from '../engine/clock.js';
 import { createApp } from './app.js';
@@ -80,7 +80,26 @@ async function main() {
   const banner = (await loadCalendar(db)).nextYearBanner(new Date());
   if (banner) log.warn({ year: banner.year }, '下一年度的法定节假日安排尚未录入,期限按周一至周五暂算');
 
-  const app = createApp({ engine, log, deployed, calendar: () => loadCalendar(db) });
+  const app = createApp({
+    engine,
+    db,
+    log,
+    key,
+    secret: resolveSessionSecret(config, log),
+    deployed,
+    calendar: () => loadCalendar(db),
+    options: {
+      production: config.production,
+      publicBaseUrl: config.publicBaseUrl,
+      uploadMaxMb: config.uploadMaxMb,
+      portalRateLimit: config.portalRateLimit,
+      loginRateLimit: config.loginRateLimit,
+      open311ApiKeys: config.open311ApiKeys,
+      trustProxy: config.trustProxy,
+      sessionTtlHours: config.sessionTtlHours,
+      processesDir: config.processesDir,
+    },
+  });
   const server = app.listen(config.port, () => log.info({ port: config.port, db: config.dbUrl.split(':')[0], processes: deployed.length }, '问政平台已启动'));
   const stop = async () => {
     log.info('stopping');

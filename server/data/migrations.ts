@@ -6,6 +6,8 @@
  */
 import { DataTypes, type Sequelize } from 'sequelize';
 import { peopleMigrations } from './people-migrations.js';
+import { attachmentMigrations } from './attachment-migrations.js';
+import { sessionMigrations } from './session-migrations.js';
 
 const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
 
@@ -38,4 +40,8 @@ export const appMigrations: AppMigration[] = [
   },
   // units and their people, staff, petitions (identity encrypted), identity access log, audit log
   ...peopleMigrations,
+  // case documents (content in the database)
+  ...attachmentMigrations,
+  // staff sessions (sign-in)
+  ...sessionMigrations,
 ];

@@ -19,6 +19,7 @@ import { QueryTypes, UniqueConstraintError } from 'sequelize';
 import { CATEGORIES, isCategory, type Category } from '../domain/categories.js';
 import { createIdentityCipher, normalizeMainlandMobile, type IdentityKeyInput } from '../domain/identity-crypto.js';
 import { STATUS_PATTERN } from '../domain/petition-status.js';
+import { hasControlCharacters } from '../domain/text.js';
 import { hasIdentityRole, hasUnitRole } from '../domain/roles.js';
 import { createAuditRepository, SYSTEM_ACTOR } from './audit-repository.js';
 import { exec, insertReturningId, select, toDate, type Database } from './sql.js';
@@ -144,6 +145,8 @@ export class PetitionNotFoundError extends Error {
 export interface PetitionsRepository {
   create(input: PetitionInput): Promise<Petition>;
   get(id: string): Promise<Petition | undefined>;
+  /** the petition of a tracking code (no proof of phone: for status-only answers such as Open311's) */
+  findByTrackingCode(code: string): Promise<Petition | undefined>;
   /** the petition when `phone` is its petitioner's, else undefined — the same answer and work for an unknown code */
   findForTracking(code: string, phone: string): Promise<Petition | undefined>;
   /** petitions, newest first, optionally of one unit or status */
@@ -215,14 +218,6 @@ function toPetition(r: PetitionRow): Petition {
   };
 }
 
-/** whether text holds a control character other than tab, line feed and carriage return */
-function hasControl(t: string): boolean {
-  for (const ch of t) {
-    const c = ch.codePointAt(0) as number;
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;
-  }
-  return false;
-}
 const TOWNSHIP_CODE = /^\d{9}(?:\d{3})?$/;
 const PURPOSE = /^[a-z][a-z0-9-]{1,63}$/;
 const ID = /^[\w.:-]{1,64}$/;
@@ -233,7 +228,7 @@ function checkText(value: unknown, field: string, label: string, max: number, si
   const n = [...t].length;
   if (n === 0) throw new PetitionInputError(`${label} must not be empty`, field);
   if (n > max) throw new PetitionInputError(`${label} must have at most ${max} characters (got ${n})`, field);
-  if (hasControl(t)) throw new PetitionInputError(`${label} must not contain control characters`, field);
+  if (hasControlCharacters(t)) throw new PetitionInputError(`${label} must not contain control characters`, field);
   return t;
 }
 
@@ -381,6 +376,13 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
 
     async get(id) {
       const row = await getRow(id);
+      return row && toPetition(row);
+    },
+
+    async findByTrackingCode(code) {
+      const normalized = normalizeTrackingCode(code);
+      if (!normalized) return undefined;
+      const [row] = await select<PetitionRow>(db, `SELECT ${COLS} FROM petitions WHERE tracking_code = ?`, [normalized]);
       return row && toPetition(row);
     },
 

@@ -1,0 +1,217 @@
+/**
+ * The REST API: everything the pages do, as JSON (described by /api/openapi.json). Staff sign in
+ * with POST /api/login (a session cookie); every unsafe request carries the CSRF token from
+ * GET /api/session in `x-csrf-token`. Public calls (submit, track, rate) are rate-limited, and
+ * submitting answers the challenge of GET /api/challenge.
+ */
+import { Router, type Request, type Response } from 'express';
+import { CHANNEL_LABELS } from '../data/petitions-repository.js';
+import type { StaffRecord } from '../data/staff-repository.js';
+import { ROLE_LABELS } from '../domain/roles.js';
+import { HttpError } from '../http-error.js';
+import { field, handle, locals, requireRole, signIn, signOut, staffOf } from '../http/web.js';
+import { categoryOptions, filesOf, portalChannel, ratingOptions } from './portal.js';
+import type { AppContext } from '../app.js';
+
+const publicAccount = (s: StaffRecord) => ({ id: s.id, username: s.username, displayName: s.displayName, roles: s.roles, roleLabels: s.roles.map((r) => ROLE_LABELS[r]), unitId: s.unitId });
+
+export function apiRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const { petitionService, taskService, caseService, attachmentService, adminService: admin, challenges, limits, upload } = ctx;
+  const me = (res: Response) => staffOf(res) as StaffRecord;
+  const body = (req: Request) => (typeof req.body === 'object' && req.body !== null ? req.body : {});
+
+  // ---- session
+  r.get('/api/session', (_req, res) => {
+    const staff = staffOf(res);
+    res.set('cache-control', 'no-store').json({ csrfToken: locals(res).csrfToken, staff: staff ? publicAccount(staff) : null });
+  });
+  r.post(
+    '/api/login',
+    limits.login,
+    handle(async (req, res) => {
+      const result = await ctx.staff.verifyLogin(field(body(req), 'username') ?? '', typeof req.body?.password === 'string' ? req.body.password : '');
+      if (!result.ok) {
+        if (result.reason === 'locked') throw new HttpError(429, 'LOCKED', '登录失败次数过多,账号已暂时锁定,请 15 分钟后再试', { lockedUntil: result.lockedUntil });
+        throw new HttpError(401, 'INVALID_CREDENTIALS', result.reason === 'inactive' ? '该账号已停用' : '用户名或密码不正确');
+      }
+      await signIn(res, ctx.sessionOptions, result.staff, locals(res).sessionToken);
+      await ctx.audit.append({ actor: result.staff.id, action: 'staff.signed-in' });
+      // the token is bound to the session: the new one comes back
+      res.json({ staff: publicAccount(result.staff), csrfToken: ctx.csrfTokenFor(res) });
+    }),
+  );
+  r.post(
+    '/api/logout',
+    handle(async (_req, res) => {
+      await signOut(res, ctx.sessionOptions);
+      res.status(204).end();
+    }),
+  );
+
+  // ---- public
+  r.get('/api/challenge', (_req, res) => res.set('cache-control', 'no-store').json(challenges.issue()));
+  r.get('/api/categories', (_req, res) => res.json(categoryOptions()));
+  r.get('/api/townships', handle(async (_req, res) => res.json(await ctx.townshipOptions())));
+  r.post(
+    '/api/petitions',
+    limits.portal,
+    upload.petition,
+    handle(async (req, res) => {
+      const b = body(req);
+      if (field(b, 'website')) throw new HttpError(400, 'INVALID_INPUT', '提交未通过验证', [{ field: 'challengeAnswer', message: '提交未通过验证' }]);
+      if (!challenges.verify(b.challengeToken, b.challengeAnswer)) throw new HttpError(400, 'INVALID_INPUT', '验证答案不正确或已过期,请重新获取验证问题', [{ field: 'challengeAnswer', message: '验证答案不正确或已过期' }]);
+      const p = await petitionService.submit(b, { channel: portalChannel(req), actor: 'petitioner', files: filesOf(req), requireAgreement: true, allowUrgent: false });
+      res.status(201).json({ trackingCode: p.trackingCode, status: p.status, createdAt: p.createdAt });
+    }),
+  );
+  r.post(
+    '/api/track',
+    limits.portal,
+    handle(async (req, res) => {
+      const v = await petitionService.track(field(body(req), 'trackingCode'), field(body(req), 'phone'));
+      res.set('cache-control', 'no-store').json({
+        trackingCode: v.petition.trackingCode,
+        title: v.petition.title,
+        category: v.petition.category,
+        categoryLabel: v.categoryLabel,
+        status: v.petition.status,
+        statusLabel: v.statusLabel,
+        channel: v.petition.channel,
+        createdAt: v.petition.createdAt,
+        updatedAt: v.petition.updatedAt,
+        ...(v.reply && { reply: v.reply }),
+        ...(v.rejection && { rejection: v.rejection }),
+        canRate: v.canRate,
+      });
+    }),
+  );
+  r.get('/api/ratings', (_req, res) => res.json(ratingOptions()));
+  r.post(
+    '/api/rate',
+    limits.portal,
+    handle(async (req, res) => {
+      const b = body(req);
+      await petitionService.rate(field(b, 'trackingCode'), field(b, 'phone'), b.rating, b.ratingComment ?? '');
+      res.status(202).json({ accepted: true });
+    }),
+  );
+  r.get(
+    '/api/replies',
+    handle(async (req, res) => {
+      const n = Number(req.query.page ?? 1);
+      if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new HttpError(400, 'INVALID_INPUT', 'page 须为正整数');
+      res.json((await petitionService.listPublished(n)).map((p) => ({ title: p.title, text: p.maskedText, publishedAt: p.publishedAt })));
+    }),
+  );
+
+  // ---- staff: tasks
+  r.get('/api/tasks', requireRole(), handle(async (_req, res) => res.json(await taskService.list(me(res)))));
+  r.get('/api/tasks/:key', requireRole(), handle(async (req, res) => res.json(await taskService.get(me(res), String(req.params.key)))));
+  r.post(
+    '/api/tasks/:key/complete',
+    requireRole(),
+    handle(async (req, res) => {
+      const variables = body(req).variables;
+      if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) throw new HttpError(400, 'INVALID_INPUT', '请求须为 { "variables": { … } }', [{ field: '', message: '请求须为 { "variables": { … } }' }]);
+      res.json(await taskService.complete(me(res), String(req.params.key), variables));
+    }),
+  );
+  r.post(
+    '/api/attachments',
+    requireRole(),
+    upload.single,
+    handle(async (req, res) => {
+      const file = req.file ? { filename: req.file.originalname, content: req.file.buffer } : undefined;
+      const record = await attachmentService.upload(me(res), { petitionId: field(body(req), 'petitionId'), purpose: field(body(req), 'purpose'), ...(file && { file }) });
+      res.status(201).json(record);
+    }),
+  );
+  r.get(
+    '/api/attachments/:id',
+    requireRole(),
+    handle(async (req, res) => {
+      const found = await attachmentService.read(me(res), String(req.params.id));
+      res.set({ 'content-type': found.record.mediaType, 'cache-control': 'private, no-store' }).attachment(found.record.filename).send(found.content);
+    }),
+  );
+
+  // ---- staff: cases
+  r.get(
+    '/api/cases',
+    requireRole(),
+    handle(async (req, res) => {
+      const n = Number(req.query.page ?? 1);
+      if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new HttpError(400, 'INVALID_INPUT', 'page 须为正整数');
+      res.json(await caseService.list(me(res), { page: n }));
+    }),
+  );
+  r.get('/api/cases/export.csv', requireRole(), handle(async (_req, res) => res.type('text/csv; charset=utf-8').attachment('wenzheng-cases.csv').send(await caseService.exportCsv(me(res)))));
+  r.get(
+    '/api/cases/:id',
+    requireRole(),
+    handle(async (req, res) => {
+      const c = await caseService.get(me(res), String(req.params.id));
+      res.json({ ...c, channelLabel: CHANNEL_LABELS[c.channel], tasks: await taskService.forPetition(me(res), c.id) });
+    }),
+  );
+  r.post(
+    '/api/cases/:id/identity',
+    requireRole(),
+    handle(async (req, res) => {
+      const purpose = field(body(req), 'purpose') ?? 'api';
+      if (!/^[a-z][a-z0-9-]{1,63}$/.test(purpose)) throw new HttpError(400, 'INVALID_INPUT', 'purpose 须为小写英文单词,如 contact-petitioner');
+      res.set('cache-control', 'no-store').json(await caseService.readIdentity(me(res), String(req.params.id), purpose));
+    }),
+  );
+  r.post('/api/cases/:id/extension-request', requireRole('unit-handler'), handle(async (req, res) => {
+    await caseService.requestExtension(me(res), String(req.params.id), body(req));
+    res.status(202).json({ accepted: true });
+  }));
+  r.post('/api/cases/:id/delay-explanation', requireRole('unit-handler'), handle(async (req, res) => {
+    await caseService.explainDelay(me(res), String(req.params.id), body(req));
+    res.status(202).json({ accepted: true });
+  }));
+
+  // ---- hotline
+  r.post(
+    '/api/hotline',
+    requireRole('intake-operator'),
+    upload.petition,
+    handle(async (req, res) => {
+      const p = await petitionService.submit(body(req), { channel: 'hotline', actor: me(res).id, files: filesOf(req), requireAgreement: false, allowUrgent: true });
+      res.status(201).json({ id: p.id, trackingCode: p.trackingCode, status: p.status });
+    }),
+  );
+
+  // ---- admin
+  const units = requireRole('process-admin', 'admin');
+  const accounts = requireRole('admin');
+  r.get('/api/admin/units', units, handle(async (_req, res) => res.json(await admin.listUnits())));
+  r.post('/api/admin/units', units, handle(async (req, res) => res.status(201).json(await admin.createUnit(me(res), body(req)))));
+  r.get('/api/admin/units/:id', units, handle(async (req, res) => res.json(await admin.getUnit(String(req.params.id)))));
+  r.patch('/api/admin/units/:id', units, handle(async (req, res) => res.json(await admin.updateUnit(me(res), String(req.params.id), body(req)))));
+  r.post('/api/admin/units/:id/people', units, handle(async (req, res) => res.status(201).json(await admin.addPerson(me(res), String(req.params.id), body(req)))));
+  r.delete('/api/admin/people/:id', units, handle(async (req, res) => {
+    await admin.removePerson(me(res), Number(String(req.params.id)));
+    res.status(204).end();
+  }));
+  r.get('/api/admin/calendar', units, handle(async (_req, res) => res.json(await admin.listOverrides())));
+  r.put('/api/admin/calendar/:date', units, handle(async (req, res) => res.json(await admin.setOverride(me(res), { ...body(req), date: String(req.params.date) }))));
+  r.delete('/api/admin/calendar/:date', units, handle(async (req, res) => {
+    await admin.removeOverride(me(res), String(req.params.date));
+    res.status(204).end();
+  }));
+  r.get('/api/admin/staff', accounts, handle(async (_req, res) => res.json((await admin.listStaff()).map((s) => ({ ...publicAccount(s), active: s.active, lockedUntil: s.lockedUntil })))));
+  r.post('/api/admin/staff', accounts, handle(async (req, res) => res.status(201).json(publicAccount(await admin.createStaff(me(res), body(req))))));
+  r.patch('/api/admin/staff/:id', accounts, handle(async (req, res) => res.json(publicAccount(await admin.updateStaff(me(res), String(req.params.id), body(req))))));
+  r.put('/api/admin/staff/:id/password', accounts, handle(async (req, res) => {
+    await admin.setPassword(me(res), String(req.params.id), body(req).password);
+    res.status(204).end();
+  }));
+  r.post('/api/admin/staff/:id/unlock', accounts, handle(async (req, res) => {
+    await admin.unlock(me(res), String(req.params.id));
+    res.status(204).end();
+  }));
+  return r;
+}

@@ -1,0 +1,136 @@
+/**
+ * The OpenAPI 3.1 description of the REST API (served at /api/openapi.json). Kept beside the
+ * routes; a test checks that every route of server/routes/api.ts and open311.ts is described.
+ */
+const json = (schema: object) => ({ 'application/json': { schema } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const ok = (description: string, schema?: object) => ({ description, ...(schema && { content: json(schema) }) });
+const errors = {
+  '400': { description: '输入有误:每个字段的问题见 error.details', content: json(ref('Error')) },
+  '401': { description: '未登录', content: json(ref('Error')) },
+  '403': { description: '无权操作,或缺少/伪造的 CSRF 令牌', content: json(ref('Error')) },
+  '404': { description: '不存在,或无权查看', content: json(ref('Error')) },
+};
+const body = (schema: object, type = 'application/json') => ({ required: true, content: { [type]: { schema } } });
+const id = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
+const staff = [{ session: [] }];
+
+export function openApiDocument(baseUrl: string) {
+  const op = (summary: string, extra: Record<string, unknown> = {}) => ({ summary, responses: { '200': ok('成功'), ...errors }, ...extra });
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: '龙南市网络问政平台 API',
+      version: '1.0.0',
+      description:
+        '页面能做的事都可以通过本 API 完成。工作人员用 POST /api/login 登录(会话 Cookie);所有修改类请求须在 `x-csrf-token` 头中带上 GET /api/session 返回的令牌。公众提交须先 GET /api/challenge 并作答。第三方受理应用也可使用 Open311 GeoReport v2 接口(/open311/v2)。',
+    },
+    servers: [{ url: baseUrl }],
+    components: {
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'wz_sid' },
+        csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } } } },
+        },
+        Category: { type: 'string', enum: ['consultation', 'complaint', 'report', 'help', 'suggestion', 'other'] },
+        Rating: { type: 'string', enum: ['very-satisfied', 'satisfied', 'basically-satisfied', 'unsatisfied', 'very-unsatisfied'] },
+        PetitionInput: {
+          type: 'object',
+          required: ['category', 'title', 'content', 'petitionerName', 'petitionerPhone'],
+          properties: {
+            category: ref('Category'),
+            title: { type: 'string', maxLength: 100 },
+            content: { type: 'string', maxLength: 5000 },
+            township: { type: ['string', 'null'], description: '乡镇区划代码(GET /api/townships)' },
+            confidential: { type: 'boolean', description: '要求保密(第十九条)' },
+            petitionerName: { type: 'string', maxLength: 50 },
+            petitionerPhone: { type: 'string', description: '11 位手机号码' },
+            agree: { type: 'boolean', description: '同意平台规则(公众提交必填 true)' },
+            challengeToken: { type: 'string' },
+            challengeAnswer: { type: 'string' },
+            urgent: { type: 'boolean', description: '突发事项(仅热线录入)' },
+            attachments: { type: 'array', items: { type: 'string', format: 'binary' }, description: 'multipart/form-data 时最多 3 个文件' },
+          },
+        },
+        Task: { type: 'object', properties: { key: { type: 'string' }, name: { type: 'string' }, elementId: { type: 'string' }, formId: { type: 'string' }, article: { type: 'string' }, deadline: { type: 'object' }, warningLabel: { type: 'string' }, petition: { type: 'object' }, mayAct: { type: 'boolean' } } },
+        Attachment: { type: 'object', properties: { id: { type: 'string' }, filename: { type: 'string' }, mediaType: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' }, purpose: { type: 'string' } } },
+      },
+    },
+    paths: {
+      '/api/session': { get: op('当前会话与 CSRF 令牌') },
+      '/api/login': { post: op('工作人员登录', { requestBody: body({ type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } }) }) },
+      '/api/logout': { post: op('退出登录', { responses: { '204': ok('已退出') } }) },
+      '/api/challenge': { get: op('获取提交验证问题', { responses: { '200': ok('问题', { type: 'object', properties: { token: { type: 'string' }, question: { type: 'string' } } }) } }) },
+      '/api/categories': { get: op('诉求类别') },
+      '/api/townships': { get: op('乡镇(区划代码)') },
+      '/api/ratings': { get: op('满意度选项') },
+      '/api/petitions': {
+        post: op('提交诉求(网站/公众号)', {
+          requestBody: { required: true, content: { 'application/json': { schema: ref('PetitionInput') }, 'multipart/form-data': { schema: ref('PetitionInput') } } },
+          responses: { '201': ok('已提交,返回查询编号', { type: 'object', properties: { trackingCode: { type: 'string' }, status: { type: 'string' } } }), ...errors, '429': ok('过于频繁') },
+        }),
+      },
+      '/api/track': { post: op('凭查询编号和手机号码查询进度', { requestBody: body({ type: 'object', required: ['trackingCode', 'phone'], properties: { trackingCode: { type: 'string' }, phone: { type: 'string' } } }) }) },
+      '/api/rate': {
+        post: op('评价办理结果(第十七条)', {
+          requestBody: body({ type: 'object', required: ['trackingCode', 'phone', 'rating'], properties: { trackingCode: { type: 'string' }, phone: { type: 'string' }, rating: ref('Rating'), ratingComment: { type: 'string', maxLength: 500 } } }),
+          responses: { '202': ok('已收到'), ...errors, '409': ok('不在评价期内') },
+        }),
+      },
+      '/api/replies': { get: op('公开的答复(已隐去个人信息)', { parameters: [{ name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } }] }) },
+      '/api/tasks': { get: op('我的待办', { security: staff, responses: { '200': ok('待办', { type: 'array', items: ref('Task') }), ...errors } }) },
+      '/api/tasks/{key}': { get: op('待办详情(含表单与数据)', { security: staff, parameters: [id('key', '待办编号')] }) },
+      '/api/tasks/{key}/complete': {
+        post: op('提交表单,完成待办(按表单校验)', {
+          security: staff,
+          parameters: [id('key', '待办编号')],
+          requestBody: body({ type: 'object', required: ['variables'], properties: { variables: { type: 'object' } } }),
+          responses: { '200': ok('已完成'), ...errors, '409': ok('已办理,不能重复提交') },
+        }),
+      },
+      '/api/attachments': {
+        post: op('上传办理材料(按内容校验类型,限制大小,记录校验和)', {
+          security: staff,
+          requestBody: body({ type: 'object', required: ['file', 'petitionId', 'purpose'], properties: { file: { type: 'string', format: 'binary' }, petitionId: { type: 'string' }, purpose: { type: 'string' } } }, 'multipart/form-data'),
+          responses: { '201': ok('已保存', ref('Attachment')), ...errors, '413': ok('文件过大') },
+        }),
+      },
+      '/api/attachments/{id}': { get: op('下载附件', { security: staff, parameters: [id('id', '附件编号')] }) },
+      '/api/cases': { get: op('我可以查看的诉求', { security: staff, parameters: [{ name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } }] }) },
+      '/api/cases/export.csv': { get: op('导出诉求(CSV,不含诉求人身份)', { security: staff }) },
+      '/api/cases/{id}': { get: op('诉求详情与办理记录', { security: staff, parameters: [id('id', '诉求编号')] }) },
+      '/api/cases/{id}/identity': { post: op('查看诉求人身份(记录查看;保密件承办单位不可查看)', { security: staff, parameters: [id('id', '诉求编号')] }) },
+      '/api/cases/{id}/extension-request': {
+        post: op('申请延期(第十四条)', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', required: ['extensionDays', 'extensionReason'], properties: { extensionDays: { type: 'integer', minimum: 1, maximum: 30 }, extensionReason: { type: 'string' } } }), responses: { '202': ok('已提交'), ...errors } }),
+      },
+      '/api/cases/{id}/delay-explanation': {
+        post: op('提交逾期情况说明(第二十六条)', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', required: ['delayExplanation'], properties: { delayExplanation: { type: 'string' } } }), responses: { '202': ok('已提交'), ...errors } }),
+      },
+      '/api/hotline': { post: op('热线录入(受理员)', { security: staff, requestBody: body(ref('PetitionInput')), responses: { '201': ok('已登记'), ...errors } }) },
+      '/api/admin/units': { get: op('成员单位', { security: staff }), post: op('新增单位', { security: staff, requestBody: body({ type: 'object' }) }) },
+      '/api/admin/units/{id}': { get: op('单位及人员', { security: staff, parameters: [id('id', '单位编号')] }), patch: op('修改单位', { security: staff, parameters: [id('id', '单位编号')], requestBody: body({ type: 'object' }) }) },
+      '/api/admin/units/{id}/people': { post: op('添加单位人员', { security: staff, parameters: [id('id', '单位编号')], requestBody: body({ type: 'object', properties: { role: { enum: ['handler', 'contact', 'leader', 'head'] }, name: { type: 'string' }, phone: { type: 'string' } } }) }) },
+      '/api/admin/people/{id}': { delete: op('删除单位人员', { security: staff, parameters: [id('id', '人员编号')] }) },
+      '/api/admin/calendar': { get: op('工作日调整', { security: staff }) },
+      '/api/admin/calendar/{date}': { put: op('设置某日放假或上班', { security: staff, parameters: [id('date', 'YYYY-MM-DD')], requestBody: body({ type: 'object', properties: { workday: { type: 'boolean' }, label: { type: 'string' }, source: { type: 'string' } } }) }), delete: op('删除调整', { security: staff, parameters: [id('date', 'YYYY-MM-DD')] }) },
+      '/api/admin/staff': { get: op('工作人员账号', { security: staff }), post: op('新增账号', { security: staff, requestBody: body({ type: 'object' }) }) },
+      '/api/admin/staff/{id}': { patch: op('修改账号(角色、单位、启用)', { security: staff, parameters: [id('id', '账号编号')], requestBody: body({ type: 'object' }) }) },
+      '/api/admin/staff/{id}/password': { put: op('重设密码', { security: staff, parameters: [id('id', '账号编号')], requestBody: body({ type: 'object', properties: { password: { type: 'string' } } }) }) },
+      '/api/admin/staff/{id}/unlock': { post: op('解除登录锁定', { security: staff, parameters: [id('id', '账号编号')] }) },
+      '/api/process-instances/{key}': { get: op('流程实例状态(不含变量)', { security: staff, parameters: [id('key', '流程实例编号')] }) },
+      '/open311/v2/discovery.json': { get: op('Open311 服务发现') },
+      '/open311/v2/services.json': { get: op('Open311 服务列表(诉求类别)') },
+      '/open311/v2/services/{code}.json': { get: op('Open311 服务定义', { parameters: [id('code', '类别')] }) },
+      '/open311/v2/requests.json': {
+        get: op('Open311 按编号查询状态', { parameters: [{ name: 'service_request_id', in: 'query', required: true, schema: { type: 'string' } }] }),
+        post: op('Open311 提交诉求(须 api_key)', { requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', required: ['api_key', 'service_code', 'description', 'phone'], properties: { api_key: { type: 'string' }, service_code: ref('Category'), description: { type: 'string' }, first_name: { type: 'string' }, last_name: { type: 'string' }, phone: { type: 'string' } } } } } } }),
+      },
+      '/open311/v2/requests/{id}.json': { get: op('Open311 查询单个诉求状态', { parameters: [id('id', '查询编号')] }) },
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * The public portal (no sign-in; also the WeChat official account's H5 page, 第六条): submit,
+ * track with code + phone, rate after the reply, published replies, channels and rules (第二十二条).
+ * Submitting, tracking and rating are rate-limited per IP; submitting also asks the challenge and
+ * has a honeypot field.
+ */
+import { Router, type Request } from 'express';
+import type { Channel } from '../data/petitions-repository.js';
+import { CATEGORIES, CATEGORY_LABELS } from '../domain/categories.js';
+import { HttpError } from '../http-error.js';
+import { RATINGS, RATING_LABELS } from '../services/petition-service.js';
+import { field, handle, locals } from '../http/web.js';
+import type { AppContext } from '../app.js';
+
+export const categoryOptions = () => CATEGORIES.map((value) => ({ value, label: CATEGORY_LABELS[value] }));
+export const ratingOptions = () => RATINGS.map((value) => ({ value, label: RATING_LABELS[value] }));
+
+/** the WeChat in-app browser says so in its user agent: that is the 公众号 channel */
+export const portalChannel = (req: Request): Channel => (/MicroMessenger/i.test(req.get('user-agent') ?? '') ? 'wechat' : 'web');
+
+/** the uploaded files of a multipart request, as the services take them */
+export const filesOf = (req: Request) => ((req.files as Express.Multer.File[] | undefined) ?? []).map((f) => ({ filename: f.originalname, content: f.buffer }));
+
+/** a bad submission shown again on its page, with the errors, keeping what was typed (never the files) */
+function problems(err: unknown): { errors: { field: string; message: string }[]; errorMessage: string } | undefined {
+  if (err instanceof HttpError && err.status === 400 && Array.isArray(err.details)) return { errors: err.details as { field: string; message: string }[], errorMessage: err.message };
+  return undefined;
+}
+
+export function portalRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const { render, petitionService, challenges, limits, upload } = ctx;
+  const page = (res: Parameters<Parameters<typeof r.get>[1]>[1], view: string, data: Record<string, unknown>, status = 200) =>
+    res.status(status).type('html').send(render(view, { ...locals(res), ...data }));
+
+  r.get('/', (_req, res) => page(res, 'home', {}));
+  r.get('/rules', (_req, res) => page(res, 'rules', { title: '渠道与规则' }));
+
+  const submitPage = async (res: any, data: Record<string, unknown>, status = 200) =>
+    page(res, 'submit', { title: '我要反映', action: '/submit', categories: categoryOptions(), townships: await ctx.townshipOptions(), maxMb: ctx.uploadMaxMb, challenge: challenges.issue(), ...data }, status);
+
+  r.get('/submit', handle(async (_req, res) => submitPage(res, { values: {} })));
+
+  r.post(
+    '/submit',
+    limits.portal,
+    upload.petition,
+    handle(async (req, res) => {
+      const body = req.body ?? {};
+      const values = { ...body, confidential: body.confidential === 'true', agree: body.agree === 'true' };
+      try {
+        if (field(body, 'website')) throw new HttpError(400, 'INVALID_INPUT', '提交未通过验证', [{ field: 'challengeAnswer', message: '提交未通过验证' }]);
+        if (!challenges.verify(body.challengeToken, body.challengeAnswer)) throw new HttpError(400, 'INVALID_INPUT', '验证答案不正确或已过期,请重新作答', [{ field: 'challengeAnswer', message: '验证答案不正确或已过期' }]);
+        const petition = await petitionService.submit(body, { channel: portalChannel(req), actor: 'petitioner', files: filesOf(req), requireAgreement: true, allowUrgent: false });
+        page(res, 'submitted', { title: '已提交', petition }, 201);
+      } catch (err) {
+        const p = problems(err);
+        if (!p) throw err;
+        await submitPage(res, { values, ...p }, 400);
+      }
+    }),
+  );
+
+  r.get('/track', (_req, res) => page(res, 'track', { title: '进度查询', values: {} }));
+  r.post(
+    '/track',
+    limits.portal,
+    handle(async (req, res) => {
+      try {
+        const view = await petitionService.track(field(req.body, 'trackingCode'), field(req.body, 'phone'));
+        page(res, 'tracked', { title: '办理进度', view });
+      } catch (err) {
+        if (err instanceof HttpError && err.status === 404) {
+          return page(res, 'track', { title: '进度查询', values: { trackingCode: field(req.body, 'trackingCode') }, errors: [{ field: 'trackingCode', message: err.message }], errorMessage: err.message }, 404);
+        }
+        throw err;
+      }
+    }),
+  );
+
+  const CODE = /^[A-Za-z0-9-]{1,40}$/;
+  r.get('/rate/:code', (req, res) => {
+    if (!CODE.test(String(req.params.code))) throw new HttpError(404, 'NOT_FOUND', '查询编号或手机号码不正确');
+    page(res, 'rate', { title: '评价办理结果', code: String(req.params.code).toUpperCase(), ratings: ratingOptions(), values: {} });
+  });
+  r.post(
+    '/rate/:code',
+    limits.portal,
+    handle(async (req, res) => {
+      const code = String(req.params.code);
+      if (!CODE.test(code)) throw new HttpError(404, 'NOT_FOUND', '查询编号或手机号码不正确');
+      const rating = field(req.body, 'rating');
+      try {
+        await petitionService.rate(code, field(req.body, 'phone'), rating, field(req.body, 'ratingComment') ?? '');
+        page(res, 'rated', { title: '感谢您的评价', unsatisfied: rating === 'unsatisfied' || rating === 'very-unsatisfied' });
+      } catch (err) {
+        if (err instanceof HttpError && [400, 404, 409].includes(err.status)) {
+          const errors = Array.isArray(err.details) ? err.details : [{ field: '', message: err.message }];
+          return page(res, 'rate', { title: '评价办理结果', code: code.toUpperCase(), ratings: ratingOptions(), values: req.body, errors, errorMessage: err.message }, err.status);
+        }
+        throw err;
+      }
+    }),
+  );
+
+  r.get(
+    '/replies',
+    handle(async (req, res) => {
+      const n = Number(req.query.page ?? 1);
+      const pageNo = Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
+      const items = await petitionService.listPublished(pageNo);
+      page(res, 'replies', { title: '答复公开', items, ...(pageNo > 1 && { prev: pageNo - 1 }), ...(items.length === 20 && { next: pageNo + 1 }) });
+    }),
+  );
+  return r;
+}

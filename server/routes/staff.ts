@@ -1,0 +1,181 @@
+/**
+ * Staff pages: sign-in, the task list, a task with its case and form (rendered by form-js in the
+ * browser, checked again on the server when submitted through the API), cases with their history,
+ * the petitioner's identity on request (logged), a unit's extension request and delay explanation
+ * (at any time during handling), the CSV export, the hotline entry and attachments.
+ */
+import { Router, type Response } from 'express';
+import type { AuditRecord } from '../data/audit-repository.js';
+import { CHANNEL_LABELS } from '../data/petitions-repository.js';
+import type { StaffRecord } from '../data/staff-repository.js';
+import { HttpError } from '../http-error.js';
+import { field, handle, locals, requireRole, signIn, signOut, staffOf } from '../http/web.js';
+import { categoryOptions, filesOf } from './portal.js';
+import type { AppContext } from '../app.js';
+
+const ACTION_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
+  'petition.submitted': (d) => `提交诉求(${CHANNEL_LABELS[d.channel as keyof typeof CHANNEL_LABELS] ?? ''})`,
+  'task.completed': (d) => `完成「${d.task ?? ''}」`,
+  'case.extension-requested': (d) => `申请延期 ${d.extensionDays ?? ''} 个工作日`,
+  'case.delay-explained': () => '提交逾期情况说明',
+  'petition.rated': () => '诉求人作出评价',
+  'identity.read-denied': () => '查看诉求人身份被拒绝',
+};
+
+export function staffRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const { render, taskService, caseService, petitionService, staff: staffRepo, upload } = ctx;
+  const page = (res: Response, view: string, data: Record<string, unknown>, status = 200) =>
+    res.status(status).type('html').send(render(view, { ...locals(res), nav: ctx.navFor(staffOf(res)), ...data }));
+  const me = (res: Response) => staffOf(res) as StaffRecord;
+
+  async function historyOf(records: AuditRecord[]) {
+    const names = new Map<string, string>();
+    const out: { at: Date; label: string }[] = [];
+    for (const a of records) {
+      const label = ACTION_LABELS[a.action]?.(a.detail ?? {}) ?? a.action;
+      let who = a.actor === 'petitioner' ? '诉求人' : a.actor === 'system' ? '系统' : names.get(a.actor);
+      if (who === undefined) {
+        who = (await staffRepo.get(a.actor))?.displayName ?? a.actor;
+        names.set(a.actor, who);
+      }
+      out.push({ at: a.at, label: `${who}:${label}` });
+    }
+    return out;
+  }
+
+  // ---- sign-in
+  r.get('/login', (req, res) => {
+    if (staffOf(res)) return res.redirect(303, '/staff');
+    page(res, 'login', { title: '登录', next: safeNext(req.query.next), values: {} });
+  });
+  r.post(
+    '/login',
+    ctx.limits.login,
+    handle(async (req, res) => {
+      const username = field(req.body, 'username') ?? '';
+      const result = await staffRepo.verifyLogin(username, typeof req.body?.password === 'string' ? req.body.password : '');
+      if (!result.ok) {
+        const message = result.reason === 'locked' ? '登录失败次数过多,账号已暂时锁定,请 15 分钟后再试' : result.reason === 'inactive' ? '该账号已停用' : '用户名或密码不正确';
+        return page(res, 'login', { title: '登录', next: safeNext(req.body?.next), values: { username }, errors: [{ field: 'username', message }], errorMessage: '登录失败' }, 401);
+      }
+      await signIn(res, ctx.sessionOptions, result.staff, locals(res).sessionToken);
+      await ctx.audit.append({ actor: result.staff.id, action: 'staff.signed-in' });
+      res.redirect(303, safeNext(req.body?.next) || '/staff');
+    }),
+  );
+  r.post(
+    '/logout',
+    handle(async (_req, res) => {
+      await signOut(res, ctx.sessionOptions);
+      res.redirect(303, '/login');
+    }),
+  );
+
+  // ---- tasks
+  r.get(
+    '/staff',
+    requireRole(),
+    handle(async (_req, res) => {
+      const tasks = await taskService.list(me(res));
+      page(res, 'tasks', { title: '待办事项', tasks, readOnly: me(res).roles.every((x) => x === 'auditor') });
+    }),
+  );
+  r.get(
+    '/staff/tasks/:key',
+    requireRole(),
+    handle(async (req, res) => {
+      const task = await taskService.get(me(res), String(req.params.key));
+      const history = task.petition ? await historyOf(await ctx.audit.listByPetition(task.petition.id)) : [];
+      page(res, 'task', { title: task.name, task, history, formPage: true });
+    }),
+  );
+
+  // ---- cases
+  r.get(
+    '/staff/cases',
+    requireRole(),
+    handle(async (req, res) => {
+      const n = Number(req.query.page ?? 1);
+      const pageNo = Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
+      const cases = await caseService.list(me(res), { page: pageNo });
+      page(res, 'cases', { title: '诉求', cases, ...(pageNo > 1 && { prev: pageNo - 1 }), ...(cases.length === 50 && { next: pageNo + 1 }) });
+    }),
+  );
+  r.get(
+    '/staff/cases.csv',
+    requireRole(),
+    handle(async (_req, res) => {
+      const csv = await caseService.exportCsv(me(res));
+      res.type('text/csv; charset=utf-8').attachment('wenzheng-cases.csv').send(csv);
+    }),
+  );
+  const casePage = async (res: Response, id: string, extra: Record<string, unknown> = {}, status = 200) => {
+    const c = await caseService.get(me(res), id);
+    const tasks = await taskService.forPetition(me(res), c.id);
+    page(res, 'case', { title: c.title, c, tasks, channelLabel: CHANNEL_LABELS[c.channel], history: await historyOf(c.timeline), ...extra }, status);
+  };
+  r.get('/staff/cases/:id', requireRole(), handle(async (req, res) => casePage(res, String(req.params.id))));
+  r.post(
+    '/staff/cases/:id/identity',
+    requireRole(),
+    handle(async (req, res) => {
+      const identity = await caseService.readIdentity(me(res), String(req.params.id), 'case-page');
+      res.set('cache-control', 'no-store');
+      await casePage(res, String(req.params.id), { identity });
+    }),
+  );
+  const caseAction = (action: 'requestExtension' | 'explainDelay', done: string) =>
+    handle(async (req, res) => {
+      try {
+        await caseService[action](me(res), String(req.params.id), req.body ?? {});
+        await casePage(res, String(req.params.id), { done });
+      } catch (err) {
+        if (err instanceof HttpError && (err.status === 400 || err.status === 409)) {
+          return casePage(res, String(req.params.id), { errors: Array.isArray(err.details) ? err.details : [{ field: '', message: err.message }], errorMessage: err.message }, err.status);
+        }
+        throw err;
+      }
+    });
+  r.post('/staff/cases/:id/extension', requireRole('unit-handler'), caseAction('requestExtension', '延期申请已提交,等待平台审核'));
+  r.post('/staff/cases/:id/delay-explanation', requireRole('unit-handler'), caseAction('explainDelay', '情况说明已提交'));
+
+  // ---- hotline entry (intake operators)
+  const hotlinePage = async (res: Response, data: Record<string, unknown>, status = 200) =>
+    page(res, 'submit', { title: '热线录入', hotline: true, action: '/staff/hotline', categories: categoryOptions(), townships: await ctx.townshipOptions(), maxMb: ctx.uploadMaxMb, ...data }, status);
+  r.get('/staff/hotline', requireRole('intake-operator'), handle(async (_req, res) => hotlinePage(res, { values: {} })));
+  r.post(
+    '/staff/hotline',
+    requireRole('intake-operator'),
+    upload.petition,
+    handle(async (req, res) => {
+      try {
+        const petition = await petitionService.submit(req.body ?? {}, { channel: 'hotline', actor: me(res).id, files: filesOf(req), requireAgreement: false, allowUrgent: true });
+        page(res, 'submitted', { title: '已登记', petition, hotline: true }, 201);
+      } catch (err) {
+        if (err instanceof HttpError && err.status === 400 && Array.isArray(err.details)) {
+          return hotlinePage(res, { values: { ...req.body, confidential: req.body?.confidential === 'true', urgent: req.body?.urgent === 'true' }, errors: err.details, errorMessage: err.message }, 400);
+        }
+        throw err;
+      }
+    }),
+  );
+
+  // ---- attachments (a case's staff only)
+  r.get(
+    '/attachments/:id',
+    requireRole(),
+    handle(async (req, res) => {
+      const found = await ctx.attachmentService.read(me(res), String(req.params.id));
+      res.set({ 'content-type': found.record.mediaType, 'x-content-type-options': 'nosniff', 'cache-control': 'private, no-store' });
+      res.attachment(found.record.filename).send(found.content);
+    }),
+  );
+  return r;
+}
+
+/** a local path to go back to after sign-in (never another site) */
+export function safeNext(v: unknown): string {
+  return typeof v === 'string' && /^\/(?![/\\])[\w\-./?=&%]*$/.test(v) && v.length < 300 ? v : '';
+}
+

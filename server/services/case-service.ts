@@ -1,0 +1,173 @@
+/**
+ * Cases as staff see them. Who sees which case: the platform office's roles, city leaders and
+ * auditors see every case; a unit's staff only the cases assigned to their unit. The petitioner's
+ * identity is never part of a case view or export: it is read on request, through
+ * `PetitionsRepository.readIdentity` (第十九条: platform roles always; a unit only for its own,
+ * non-confidential cases), and every read is logged.
+ */
+import type { EnginePort } from '../../engine/port.js';
+import type { AttachmentRecord, AttachmentsRepository } from '../data/attachments-repository.js';
+import type { AuditRecord, AuditRepository } from '../data/audit-repository.js';
+import { IdentityAccessDenied, type Petition, type PetitionerIdentity, type PetitionsRepository } from '../data/petitions-repository.js';
+import type { StaffRecord } from '../data/staff-repository.js';
+import type { UnitsRepository } from '../data/units-repository.js';
+import { CATEGORY_LABELS } from '../domain/categories.js';
+import { statusLabel } from '../domain/petition-status.js';
+import { hasUnitRole } from '../domain/roles.js';
+import { hasControlCharacters } from '../domain/text.js';
+import { HttpError } from '../http-error.js';
+import { inputError, type FieldProblem } from './petition-service.js';
+
+export interface CaseSummary extends Petition {
+  categoryLabel: string;
+  statusLabel: string;
+  unitName?: string;
+}
+
+export interface CaseDetail extends CaseSummary {
+  timeline: AuditRecord[];
+  attachments: AttachmentRecord[];
+  /** deadlines and the reply, from the process */
+  finishDueAt?: string;
+  reply?: Record<string, unknown>;
+  /** the account may ask to see the petitioner's identity (a logged read) */
+  mayReadIdentity: boolean;
+  /** a unit handler of the case's unit, while it is being handled: may file an extension request or a delay explanation */
+  mayRequestExtension: boolean;
+}
+
+export interface CaseServiceDeps {
+  engine: EnginePort;
+  petitions: PetitionsRepository;
+  units: UnitsRepository;
+  audit: AuditRepository;
+  attachments: AttachmentsRepository;
+}
+
+const HANDLING = new Set(['submitted', 'screening', 'dispatched', 'handling', 'extended']);
+
+/** whether the account sees only its unit's cases */
+const unitBound = (staff: StaffRecord) => hasUnitRole(staff.roles) && !staff.roles.some((r) => ['intake-operator', 'platform-reviewer', 'city-leader', 'auditor'].includes(r));
+
+export function createCaseService(deps: CaseServiceDeps) {
+  const { engine, petitions, units, audit } = deps;
+
+  async function summary(p: Petition, names: Map<string, string>): Promise<CaseSummary> {
+    if (p.unitId && !names.has(p.unitId)) names.set(p.unitId, (await units.get(p.unitId))?.name ?? p.unitId);
+    return { ...p, categoryLabel: CATEGORY_LABELS[p.category], statusLabel: statusLabel(p.status), ...(p.unitId && { unitName: names.get(p.unitId) }) };
+  }
+
+  /** the case when the account may see it; 404 otherwise (nothing tells a unit that another's case exists) */
+  async function visible(staff: StaffRecord, petitionId: string): Promise<Petition> {
+    const p = typeof petitionId === 'string' ? await petitions.get(petitionId) : undefined;
+    if (!p || (unitBound(staff) && (p.unitId === null || p.unitId !== staff.unitId))) throw new HttpError(404, 'NOT_FOUND', '未找到该诉求');
+    return p;
+  }
+
+  const mayReadIdentity = (staff: StaffRecord, p: Petition) =>
+    staff.roles.some((r) => r === 'intake-operator' || r === 'platform-reviewer') ||
+    (hasUnitRole(staff.roles) && p.unitId !== null && p.unitId === staff.unitId && !p.confidential);
+
+  const service = {
+    visible,
+
+    async list(staff: StaffRecord, filter: { status?: string; page?: number } = {}): Promise<CaseSummary[]> {
+      const page = Math.max(1, Math.floor(filter.page ?? 1));
+      const rows = await petitions.list({ ...(unitBound(staff) && { unitId: staff.unitId ?? '-' }), ...(filter.status && { status: filter.status }), limit: 50, offset: (page - 1) * 50 });
+      const names = new Map<string, string>();
+      const out: CaseSummary[] = [];
+      for (const p of rows) out.push(await summary(p, names));
+      return out;
+    },
+
+    async get(staff: StaffRecord, petitionId: string): Promise<CaseDetail> {
+      const p = await visible(staff, petitionId);
+      const vars = p.processInstanceKey ? ((await engine.getProcessInstance(p.processInstanceKey))?.variables ?? {}) : {};
+      return {
+        ...(await summary(p, new Map())),
+        timeline: await audit.listByPetition(p.id),
+        attachments: await deps.attachments.list({ petitionId: p.id }),
+        ...(typeof vars.finishDueAt === 'string' && { finishDueAt: vars.finishDueAt }),
+        ...(typeof vars.reply === 'object' && vars.reply !== null && { reply: vars.reply as Record<string, unknown> }),
+        mayReadIdentity: mayReadIdentity(staff, p),
+        mayRequestExtension: staff.roles.includes('unit-handler') && p.unitId === staff.unitId && HANDLING.has(p.status),
+      };
+    },
+
+    /** 第十九条: the identity, for an account that may see it (logged); 403 otherwise (also logged, as a denial) */
+    async readIdentity(staff: StaffRecord, petitionId: string, purpose: string): Promise<PetitionerIdentity> {
+      const p = await visible(staff, petitionId);
+      try {
+        return await petitions.readIdentity(p.id, { staffId: staff.id, roles: staff.roles, unitId: staff.unitId, purpose });
+      } catch (err) {
+        if (err instanceof IdentityAccessDenied) {
+          throw new HttpError(403, 'IDENTITY_DENIED', err.reason === 'confidential' ? '诉求人要求保密,承办单位不能查看其身份信息,请通过平台联系(第十九条)' : '您的账号无权查看诉求人身份信息');
+        }
+        throw err;
+      }
+    },
+
+    /** 第十四条: a unit's extension request, at any time during handling (the platform reviews it) */
+    async requestExtension(staff: StaffRecord, petitionId: string, body: { extensionDays?: unknown; extensionReason?: unknown }) {
+      const p = await handlingCase(staff, petitionId);
+      const problems: FieldProblem[] = [];
+      const days = typeof body.extensionDays === 'string' && /^\s*\d{1,3}\s*$/.test(body.extensionDays) ? Number(body.extensionDays) : body.extensionDays;
+      if (!Number.isInteger(days) || (days as number) < 1 || (days as number) > 30) problems.push({ field: 'extensionDays', message: '延期天数须为 1–30 个工作日' });
+      const reason = text(body.extensionReason, 'extensionReason', '延期理由', 1000, problems);
+      if (problems.length) throw inputError(problems);
+      await publishToHandling(p, 'extension-requested', { extensionDays: days, extensionReason: reason });
+      await audit.append({ actor: staff.id, action: 'case.extension-requested', petitionId: p.id, detail: { extensionDays: days } });
+    },
+
+    /** 第二十六条: the unit's explanation of a delay (with one on file, no transfer to 督查室) */
+    async explainDelay(staff: StaffRecord, petitionId: string, body: { delayExplanation?: unknown }) {
+      const p = await handlingCase(staff, petitionId);
+      const problems: FieldProblem[] = [];
+      const explanation = text(body.delayExplanation, 'delayExplanation', '情况说明', 2000, problems);
+      if (problems.length) throw inputError(problems);
+      await publishToHandling(p, 'delay-explained', { delayExplanation: explanation });
+      await audit.append({ actor: staff.id, action: 'case.delay-explained', petitionId: p.id });
+    },
+
+    /** the cases the account sees, as CSV: never a petitioner's identity, for anyone */
+    async exportCsv(staff: StaffRecord): Promise<string> {
+      const rows = [['查询编号', '类别', '标题', '状态', '承办单位', '渠道', '提交时间', '保密'].join(',')];
+      for (let page = 1; page <= 200; page++) {
+        const batch = await service.list(staff, { page });
+        for (const c of batch) rows.push([c.trackingCode, c.categoryLabel, c.title, c.statusLabel, c.unitName ?? '', c.channel, c.createdAt.toISOString(), c.confidential ? '是' : '否'].map(csvCell).join(','));
+        if (batch.length < 50) break;
+      }
+      return `\ufeff${rows.join('\r\n')}\r\n`;
+    },
+  };
+
+  async function handlingCase(staff: StaffRecord, petitionId: string): Promise<Petition> {
+    const p = await visible(staff, petitionId);
+    if (!(staff.roles.includes('unit-handler') && p.unitId === staff.unitId)) throw new HttpError(403, 'FORBIDDEN', '只有承办单位的承办人可以提交');
+    if (!HANDLING.has(p.status)) throw new HttpError(409, 'NOT_HANDLING', '该诉求当前不在办理阶段');
+    return p;
+  }
+
+  async function publishToHandling(p: Petition, name: string, variables: Record<string, unknown>) {
+    const result = await engine.publishMessage({ name, correlationKey: p.id, variables, timeToLive: 0 });
+    if (result.correlatedInstanceKeys.length === 0) throw new HttpError(409, 'NOT_HANDLING', '该诉求当前不在办理阶段');
+  }
+
+  return service;
+}
+
+function text(v: unknown, field: string, label: string, max: number, problems: FieldProblem[]): string {
+  const t = typeof v === 'string' ? v.replace(/\r\n?/g, '\n').trim() : '';
+  if (!t) problems.push({ field, message: `请填写「${label}」` });
+  else if ([...t].length > max) problems.push({ field, message: `「${label}」最多 ${max} 个字` });
+  else if (hasControlCharacters(t)) problems.push({ field, message: `「${label}」含有不可见的控制字符` });
+  return t;
+}
+
+/** a CSV cell; a leading = + - @ is neutralised so a spreadsheet does not run it as a formula */
+function csvCell(v: string): string {
+  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export type CaseService = ReturnType<typeof createCaseService>;

@@ -1,0 +1,230 @@
+/**
+ * Petitions from the outside: submitted on the portal (web / WeChat H5), entered by an intake
+ * operator for a hotline caller, or sent by a third-party app (Open311); tracked with code + phone;
+ * rated through the link sent after the reply. Each submission is checked whole before anything is
+ * written (fields, then every attachment), then stored (identity encrypted), its attachments kept,
+ * and `petition-lifecycle` started for it.
+ */
+import type { EnginePort } from '../../engine/port.js';
+import type { AttachmentsRepository } from '../data/attachments-repository.js';
+import type { AuditRepository } from '../data/audit-repository.js';
+import { checkPetitionInput, PetitionInputError, type Channel, type Petition, type PetitionsRepository } from '../data/petitions-repository.js';
+import type { PublicationRepository } from '../data/publication-repository.js';
+import { CATEGORY_LABELS } from '../domain/categories.js';
+import { checkUpload, FileTypeError } from '../domain/file-type.js';
+import { statusLabel } from '../domain/petition-status.js';
+import { hasControlCharacters } from '../domain/text.js';
+import { HttpError } from '../http-error.js';
+import type { Logger } from '../logger.js';
+
+export const RATINGS = ['very-satisfied', 'satisfied', 'basically-satisfied', 'unsatisfied', 'very-unsatisfied'] as const;
+export type Rating = (typeof RATINGS)[number];
+export const RATING_LABELS: Record<Rating, string> = {
+  'very-satisfied': '非常满意',
+  satisfied: '满意',
+  'basically-satisfied': '基本满意',
+  unsatisfied: '不满意',
+  'very-unsatisfied': '非常不满意',
+};
+
+/** Chinese names of the submission's fields, for error messages */
+export const FIELD_LABELS: Record<string, string> = {
+  channel: '渠道',
+  category: '诉求类别',
+  title: '标题',
+  content: '诉求内容',
+  township: '发生地(乡镇)',
+  urgent: '突发事项',
+  confidential: '是否保密',
+  petitionerName: '姓名',
+  petitionerPhone: '手机号码',
+  agree: '同意平台规则',
+  attachments: '附件',
+  rating: '满意度',
+  ratingComment: '评价意见',
+};
+
+export const MAX_PETITION_FILES = 3;
+
+export interface UploadedFile {
+  filename: string;
+  content: Buffer;
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export function inputError(problems: FieldProblem[], message = '提交的内容有误,请按提示修改'): HttpError {
+  return new HttpError(400, 'INVALID_INPUT', message, problems);
+}
+
+/** a repository's PetitionInputError as a field problem in Chinese */
+function petitionProblem(err: PetitionInputError): FieldProblem {
+  const field = err.field ?? '';
+  const label = FIELD_LABELS[field] ?? field;
+  const m = err.message;
+  let message: string;
+  if (/must not be empty/.test(m)) message = `请填写「${label}」`;
+  else if (/at most (\d+) characters/.test(m)) message = `「${label}」最多 ${/at most (\d+)/.exec(m)?.[1]} 个字`;
+  else if (/control characters/.test(m)) message = `「${label}」含有不可见的控制字符`;
+  else if (field === 'petitionerPhone') message = '请填写 11 位手机号码';
+  else if (field === 'category') message = '请选择诉求类别';
+  else if (field === 'township') message = '请选择发生地所在的乡镇';
+  else if (field === 'channel') message = '渠道不正确';
+  else if (/true or false/.test(m)) message = `「${label}」只能是“是”或“否”`;
+  else message = `「${label}」填写有误`;
+  return { field, message };
+}
+
+export interface TrackingView {
+  petition: Petition;
+  categoryLabel: string;
+  statusLabel: string;
+  /** the reply, once answered */
+  reply?: { text: string; handlingUnit?: string; handledAt?: string };
+  /** why it was not accepted (第八条), and the number to call for item 二 */
+  rejection?: { item?: string; note?: string; emergencyNumber?: string };
+  /** the rating link applies now */
+  canRate: boolean;
+}
+
+export interface PetitionServiceDeps {
+  engine: EnginePort;
+  petitions: PetitionsRepository;
+  attachments: AttachmentsRepository;
+  audit: AuditRepository;
+  publications: PublicationRepository;
+  log: Logger;
+  maxUploadBytes: number;
+}
+
+const bool = (v: unknown): boolean | unknown => (v === 'true' || v === 'on' || v === '1' ? true : v === 'false' || v === '0' || v === '' ? false : v);
+
+export function createPetitionService(deps: PetitionServiceDeps) {
+  const { engine, petitions, attachments, audit, log } = deps;
+
+  async function lifecycleVariables(p: Petition): Promise<Record<string, unknown>> {
+    if (!p.processInstanceKey) return {};
+    return (await engine.getProcessInstance(p.processInstanceKey))?.variables ?? {};
+  }
+
+  const service = {
+    /**
+     * Check and store a petition, keep its files, start its lifecycle. `raw` comes from a form or
+     * JSON: booleans may arrive as "true"/"on". The portal asks the petitioner to agree to the rules.
+     */
+    async submit(raw: Record<string, unknown>, options: { channel: Channel; actor: string; files?: UploadedFile[]; requireAgreement: boolean; allowUrgent: boolean }): Promise<Petition> {
+      const problems: FieldProblem[] = [];
+      const input = {
+        channel: options.channel,
+        category: raw.category,
+        title: raw.title,
+        content: raw.content,
+        township: raw.township === '' ? null : raw.township,
+        urgent: options.allowUrgent ? bool(raw.urgent ?? false) : false,
+        confidential: bool(raw.confidential ?? false),
+        petitionerName: raw.petitionerName,
+        petitionerPhone: raw.petitionerPhone,
+      };
+      // every field problem at once: check field by field with the repository's own rules
+      try {
+        checkPetitionInput(input);
+      } catch (err) {
+        if (!(err instanceof PetitionInputError)) throw err;
+        for (const f of ['category', 'title', 'content', 'township', 'petitionerName', 'petitionerPhone', 'urgent', 'confidential', 'channel']) {
+          try {
+            checkPetitionInput({ ...VALID_SAMPLE, channel: input.channel, [f]: (input as Record<string, unknown>)[f] });
+          } catch (e) {
+            if (e instanceof PetitionInputError) problems.push(petitionProblem(e));
+          }
+        }
+        if (!problems.length) problems.push(petitionProblem(err));
+      }
+      if (options.requireAgreement && bool(raw.agree) !== true) problems.push({ field: 'agree', message: '请阅读并同意平台规则' });
+      const files = options.files ?? [];
+      if (files.length > MAX_PETITION_FILES) problems.push({ field: 'attachments', message: `附件最多 ${MAX_PETITION_FILES} 个` });
+      for (const f of files) {
+        try {
+          checkUpload({ filename: f.filename, content: f.content, maxBytes: deps.maxUploadBytes });
+        } catch (err) {
+          if (err instanceof FileTypeError) problems.push({ field: 'attachments', message: `${f.filename.slice(0, 60)}:${err.message}` });
+          else throw err;
+        }
+      }
+      if (problems.length) throw inputError(problems);
+
+      const petition = await petitions.create(input as Parameters<PetitionsRepository['create']>[0]);
+      for (const f of files) await attachments.store({ filename: f.filename, content: f.content, petitionId: petition.id, purpose: 'petition', uploadedBy: options.actor === 'petitioner' ? 'petitioner' : options.actor });
+      await audit.append({ actor: options.actor, action: 'petition.submitted', petitionId: petition.id, detail: { channel: petition.channel, category: petition.category, attachments: files.length } });
+      const ref = await engine.start('petition-lifecycle', {
+        petitionId: petition.id,
+        trackingCode: petition.trackingCode,
+        category: petition.category,
+        urgent: petition.urgent,
+        township: petition.township,
+        channel: petition.channel,
+      });
+      const assigned = await petitions.assign(petition.id, null, ref.processInstanceKey);
+      log.info({ petitionId: petition.id, channel: petition.channel, processInstanceKey: ref.processInstanceKey }, 'petition submitted');
+      return assigned;
+    },
+
+    /** the petition of a tracking code when the phone is its petitioner's; the same 404 for an unknown code and a wrong phone */
+    async find(code: unknown, phone: unknown): Promise<Petition> {
+      const p = await petitions.findForTracking(typeof code === 'string' ? code : '', typeof phone === 'string' ? phone : '');
+      if (!p) throw new HttpError(404, 'NOT_FOUND', '查询编号或手机号码不正确');
+      return p;
+    },
+
+    async track(code: unknown, phone: unknown): Promise<TrackingView> {
+      const petition = await service.find(code, phone);
+      const vars = await lifecycleVariables(petition);
+      const view: TrackingView = { petition, categoryLabel: CATEGORY_LABELS[petition.category], statusLabel: statusLabel(petition.status), canRate: petition.status === 'replied' };
+      const reply = vars.reply as Record<string, unknown> | undefined;
+      if (['replied', 'closed', 'not-rated', 'redo'].includes(petition.status) && reply && typeof reply.replyText === 'string') {
+        const redo = typeof vars.redoReplyText === 'string' && vars.redoReplyText ? `\n\n【重办答复】${vars.redoReplyText}` : '';
+        view.reply = {
+          text: reply.replyText + redo,
+          ...(typeof reply.handlingUnit === 'string' && { handlingUnit: reply.handlingUnit }),
+          ...(typeof reply.handledAt === 'string' && { handledAt: reply.handledAt }),
+        };
+      }
+      if (petition.status === 'rejected') {
+        view.rejection = {
+          ...(typeof vars.outOfScopeItem === 'string' && { item: vars.outOfScopeItem }),
+          ...(typeof vars.rejectionNote === 'string' && { note: vars.rejectionNote }),
+          ...(typeof vars.emergencyNumber === 'string' && { emergencyNumber: vars.emergencyNumber }),
+        };
+      }
+      return view;
+    },
+
+    /** 第十七条: the petitioner's rating, taken only while the case waits for it */
+    async rate(code: unknown, phone: unknown, rating: unknown, comment: unknown): Promise<Petition> {
+      const problems: FieldProblem[] = [];
+      if (!(RATINGS as readonly unknown[]).includes(rating)) problems.push({ field: 'rating', message: '请选择满意度' });
+      const text = typeof comment === 'string' ? comment.trim() : comment === undefined || comment === null ? '' : undefined;
+      if (text === undefined) problems.push({ field: 'ratingComment', message: '评价意见须为文字' });
+      else if ([...text].length > 500) problems.push({ field: 'ratingComment', message: '评价意见最多 500 个字' });
+      else if (hasControlCharacters(text)) problems.push({ field: 'ratingComment', message: '评价意见含有不可见的控制字符' });
+      const petition = await service.find(code, phone);
+      if (problems.length) throw inputError(problems);
+      if (petition.status !== 'replied') throw new HttpError(409, 'NOT_RATABLE', '该诉求当前不在评价期内');
+      const result = await engine.publishMessage({ name: 'rating-submitted', correlationKey: petition.id, variables: { rating, ratingComment: text ?? '' }, timeToLive: 0 });
+      if (result.correlatedInstanceKeys.length === 0) throw new HttpError(409, 'NOT_RATABLE', '该诉求当前不在评价期内');
+      await audit.append({ actor: 'petitioner', action: 'petition.rated', petitionId: petition.id, detail: { rating } });
+      return petition;
+    },
+
+    /** 第二十条、第二十一条: published replies, masked, newest first */
+    listPublished: (page: number) => deps.publications.list({ limit: 20, offset: Math.max(0, page - 1) * 20 }),
+  };
+  return service;
+}
+
+export type PetitionService = ReturnType<typeof createPetitionService>;
+
+/** a valid petition, to check one field at a time with the repository's own rules */
+const VALID_SAMPLE = { channel: 'web', category: 'other', title: '标题', content: '内容', township: null, urgent: false, confidential: false, petitionerName: '张三', petitionerPhone: '13900000000' };

@@ -1,0 +1,210 @@
+/**
+ * Staff user tasks: the list an account may act on (by role and unit: server/domain/roles.ts), one
+ * task with its case and form, and completing it — the submission is validated on the server
+ * against the task's own form (server/domain/form-validation.ts) before the engine sees it, so
+ * only the form's fields reach the process and a forged request cannot skip a required one.
+ */
+import type { EnginePort, UserTask } from '../../engine/port.js';
+import type { AttachmentsRepository } from '../data/attachments-repository.js';
+import type { AuditRepository } from '../data/audit-repository.js';
+import type { Petition, PetitionsRepository } from '../data/petitions-repository.js';
+import type { StaffRecord } from '../data/staff-repository.js';
+import type { UnitsRepository } from '../data/units-repository.js';
+import { CATEGORY_LABELS } from '../domain/categories.js';
+import { validateFormSubmission, type FormSchema } from '../domain/form-validation.js';
+import { statusLabel } from '../domain/petition-status.js';
+import { candidateGroupsFor, mayActOn } from '../domain/roles.js';
+import { taskDeadline, WARNING_LABELS, type TaskDeadline } from '../domain/task-deadline.js';
+import { HttpError } from '../http-error.js';
+import type { Logger } from '../logger.js';
+
+export interface TaskView {
+  key: string;
+  name: string;
+  elementId: string;
+  processId: string;
+  formId?: string;
+  createdAt: Date;
+  state: UserTask['state'];
+  /** the article(s) the task implements, from the diagram's documentation */
+  article?: string;
+  documentation?: string;
+  deadline: TaskDeadline;
+  warningLabel?: string;
+  petition?: Petition & { categoryLabel: string; statusLabel: string };
+  mayAct: boolean;
+}
+
+export interface TaskDetail extends TaskView {
+  form?: FormSchema;
+  /** the form's input data */
+  data: Record<string, unknown>;
+}
+
+export interface TaskServiceDeps {
+  engine: EnginePort;
+  petitions: PetitionsRepository;
+  units: UnitsRepository;
+  audit: AuditRepository;
+  forms: Map<string, FormSchema>;
+  /** `${processId}/${elementId}` → the element's documentation */
+  docs: Map<string, string>;
+  clock: { now(): Date };
+  log: Logger;
+  /** the case documents: an `attachment:<id>` in a submission must be one of the case's */
+  attachments: Pick<AttachmentsRepository, 'get'>;
+  /** keep the petition in step with a task seen here (services/task-events.ts), in case its listener has not run yet */
+  inStep?: (task: UserTask) => Promise<void>;
+}
+
+/** accounts that see every task without acting (auditors) */
+const seesAll = (staff: StaffRecord) => staff.roles.includes('auditor');
+
+const ARTICLE = /第[一二三四五六七八九十百]+条(?:\s*[(（][一二三四五六七八九十]+[)）])?/g;
+
+export function createTaskService(deps: TaskServiceDeps) {
+  const { engine, petitions, audit } = deps;
+
+  async function view(task: UserTask, staff: StaffRecord, cache = new Map<string, Petition | undefined>()): Promise<TaskView> {
+    const petitionId = typeof task.variables.petitionId === 'string' ? task.variables.petitionId : undefined;
+    let petition: Petition | undefined;
+    if (petitionId) {
+      if (!cache.has(petitionId)) cache.set(petitionId, await petitions.get(petitionId));
+      petition = cache.get(petitionId);
+    }
+    const documentation = deps.docs.get(`${task.processId}/${task.elementId}`);
+    const articles = documentation ? [...new Set(documentation.match(ARTICLE) ?? [])] : [];
+    const deadline = taskDeadline(task.elementId, task.variables, deps.clock.now(), task.dueDate);
+    return {
+      key: task.userTaskKey,
+      name: task.name ?? task.elementId,
+      elementId: task.elementId,
+      processId: task.processId,
+      ...(task.formId && { formId: task.formId }),
+      createdAt: task.createdAt,
+      state: task.state,
+      ...(articles.length && { article: articles.join('、') }),
+      ...(documentation && { documentation }),
+      deadline,
+      ...(deadline.warning && { warningLabel: WARNING_LABELS[deadline.warning] }),
+      ...(petition && { petition: { ...petition, categoryLabel: CATEGORY_LABELS[petition.category], statusLabel: statusLabel(petition.status) } }),
+      mayAct: task.state === 'created' && mayActOn(staff, task.candidateGroups),
+    };
+  }
+
+  /** the task when the account may see it: 404 otherwise (a unit learns nothing of another's tasks) */
+  async function visibleTask(staff: StaffRecord, key: string): Promise<UserTask> {
+    if (typeof key !== 'string' || !/^[\w.:/-]{1,255}$/.test(key)) throw new HttpError(404, 'NOT_FOUND', '未找到该待办事项');
+    const task = await engine.getUserTask(key);
+    if (!task || !(seesAll(staff) || mayActOn(staff, task.candidateGroups))) throw new HttpError(404, 'NOT_FOUND', '未找到该待办事项');
+    if (task.state === 'created') await deps.inStep?.(task);
+    return task;
+  }
+
+  /** the form's input data: the task's variables plus what docs/process-contract.md says the app passes */
+  async function formData(task: UserTask): Promise<Record<string, unknown>> {
+    const data: Record<string, unknown> = { ...task.variables };
+    if (task.formId === 'dispatch-petition') {
+      data.unitOptions = (await deps.units.list()).map((u) => ({ label: u.name, value: u.id }));
+      if (data.unitId === undefined && typeof data.suggestedUnitId === 'string') data.unitId = data.suggestedUnitId;
+    }
+    if (task.formId === 'review-reply' && data.publishable === undefined) {
+      const reply = data.reply as Record<string, unknown> | undefined;
+      data.publishable = reply?.publishable === true;
+    }
+    return data;
+  }
+
+  /** every `attachment:<id>` in the values names a stored document of this case */
+  async function checkAttachments(values: unknown, petitionId: string | undefined, path = ''): Promise<void> {
+    if (typeof values === 'string' && values.startsWith('attachment:')) {
+      const record = await deps.attachments.get(values.slice('attachment:'.length));
+      if (!record || record.petitionId !== petitionId) throw new HttpError(400, 'INVALID_INPUT', '表单填写有误,请按提示修改', [{ field: path, message: '上传的文件不存在或不属于本件诉求,请重新上传' }]);
+    } else if (Array.isArray(values)) {
+      for (const v of values) await checkAttachments(v, petitionId, path);
+    } else if (typeof values === 'object' && values !== null) {
+      for (const [k, v] of Object.entries(values)) await checkAttachments(v, petitionId, path ? `${path}.${k}` : k);
+    }
+  }
+
+  const service = {
+    /** open tasks the account may act on (auditors: every open task, read-only), most urgent first */
+    async list(staff: StaffRecord): Promise<TaskView[]> {
+      const open = await engine.listUserTasks({ state: 'created' });
+      const mine = open.filter((t) => seesAll(staff) || mayActOn(staff, t.candidateGroups));
+      const cache = new Map<string, Petition | undefined>();
+      const views: TaskView[] = [];
+      for (const t of mine) views.push(await view(t, staff, cache));
+      const rank = { red: 0, yellow: 1, blue: 2 } as const;
+      return views.sort(
+        (a, b) =>
+          (a.deadline.warning ? rank[a.deadline.warning] : 3) - (b.deadline.warning ? rank[b.deadline.warning] : 3) ||
+          (a.deadline.dueAt ?? '9').localeCompare(b.deadline.dueAt ?? '9') ||
+          a.createdAt.getTime() - b.createdAt.getTime(),
+      );
+    },
+
+    async get(staff: StaffRecord, key: string): Promise<TaskDetail> {
+      const task = await visibleTask(staff, key);
+      const v = await view(task, staff);
+      const form = task.formId ? deps.forms.get(task.formId) : undefined;
+      return { ...v, ...(form && { form }), data: await formData(task) };
+    },
+
+    /** complete the task with the form's values; every field problem comes back at once (400), a done task is 409 */
+    async complete(staff: StaffRecord, key: string, submitted: unknown): Promise<{ task: TaskView }> {
+      const task = await visibleTask(staff, key);
+      if (!mayActOn(staff, task.candidateGroups)) throw new HttpError(403, 'FORBIDDEN', '您的账号无权办理该事项');
+      if (task.state !== 'created') throw new HttpError(409, 'TASK_DONE', '该事项已经办理,不能重复提交');
+      const form = task.formId ? deps.forms.get(task.formId) : undefined;
+      if (task.formId && !form) throw new HttpError(500, 'FORM_MISSING', `表单 ${task.formId} 不存在`);
+      let values: Record<string, unknown> = {};
+      if (form) {
+        const result = validateFormSubmission(form, submitted, await formData(task));
+        if (!result.ok) throw new HttpError(400, 'INVALID_INPUT', '表单填写有误,请按提示修改', result.errors);
+        values = result.values;
+        await checkAttachments(values, typeof task.variables.petitionId === 'string' ? task.variables.petitionId : undefined);
+      }
+      try {
+        await engine.completeUserTask(task.userTaskKey, values);
+      } catch (err) {
+        if ((err as { status?: number }).status === 409) throw new HttpError(409, 'TASK_DONE', '该事项已经办理,不能重复提交');
+        throw err;
+      }
+      const petitionId = typeof task.variables.petitionId === 'string' ? task.variables.petitionId : null;
+      await audit.append({ actor: staff.id, action: 'task.completed', petitionId, detail: { elementId: task.elementId, task: task.name ?? task.elementId, formId: task.formId ?? null, userTaskKey: task.userTaskKey } });
+      deps.log.info({ userTaskKey: task.userTaskKey, elementId: task.elementId, staffId: staff.id }, 'task completed');
+      return { task: await view({ ...task, state: 'completed' }, staff) };
+    },
+
+    /** the open tasks of a case the account may see */
+    async forPetition(staff: StaffRecord, petitionId: string): Promise<TaskView[]> {
+      const open = await engine.listUserTasks({ state: 'created' });
+      const groups = new Set(candidateGroupsFor(staff));
+      const views: TaskView[] = [];
+      for (const t of open) {
+        if (t.variables.petitionId !== petitionId) continue;
+        if (seesAll(staff) || t.candidateGroups.some((g) => groups.has(g)) || staff.roles.some((r) => r === 'intake-operator' || r === 'platform-reviewer')) views.push(await view(t, staff));
+      }
+      return views;
+    },
+  };
+  return service;
+}
+
+export type TaskService = ReturnType<typeof createTaskService>;
+
+/** `${processId}/${elementId}` → documentation of every user task in the diagrams (read once at start) */
+export function userTaskDocs(resources: { content: string }[]): Map<string, string> {
+  const docs = new Map<string, string>();
+  for (const { content } of resources) {
+    const processRe = /<bpmn:process\b[^>]*\bid="([^"]+)"[\s\S]*?<\/bpmn:process>/g;
+    for (const p of content.matchAll(processRe)) {
+      const taskRe = /<bpmn:userTask\b[^>]*\bid="([^"]+)"[^>]*>\s*<bpmn:documentation>([\s\S]*?)<\/bpmn:documentation>/g;
+      for (const t of p[0].matchAll(taskRe)) docs.set(`${p[1]}/${t[1]}`, decodeXml(t[2]).trim());
+    }
+  }
+  return docs;
+}
+
+const decodeXml = (s: string) => s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');

@@ -1,0 +1,162 @@
+/**
+ * The whole app on a throw-away database (SQLite file, or MariaDB when DB_URL is set): the four
+ * diagrams deployed, every worker registered on the real stores, Longnan's units and the demo
+ * accounts seeded, the fake clock. Tests act only through HTTP (supertest agents, one per person);
+ * `settle()` lets the engine run what the last request started (jobs, timers due on the fake
+ * clock) and the app's task listener catch up — the scheduler's work, done on demand.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import type { Express } from 'express';
+import { createTestEngine, type TestEngine } from '../../engine/test/harness.js';
+import { createApp, projectRoot, type AppOptions } from '../app.js';
+import { createCalendarRepository } from '../data/calendar-repository.js';
+import { appMigrations } from '../data/migrations.js';
+import { createOutboxRepository, type OutboxRepository } from '../data/outbox-repository.js';
+import { createPublicationRepository } from '../data/publication-repository.js';
+import { createScoreLedgerRepository } from '../data/score-ledger-repository.js';
+import { DEMO_PASSWORD, seedDemoData } from '../data/seed.js';
+import { workerMigrations } from '../data/worker-migrations.js';
+import { createPetitionDirectory, createUnitDirectory } from '../data/directories.js';
+import { createPetitionsRepository } from '../data/petitions-repository.js';
+import { createUnitsRepository } from '../data/units-repository.js';
+import { solveChallenge } from '../domain/challenge.js';
+import { generateIdentityKey } from '../domain/identity-crypto.js';
+import { createLogger } from '../logger.js';
+import { createWorkers } from '../../workers/registry.js';
+
+export { DEMO_PASSWORD };
+
+export interface TestApp {
+  app: Express;
+  t: TestEngine;
+  outbox: OutboxRepository;
+  /** a person's browser: keeps cookies */
+  agent(): request.Agent;
+  /** an agent signed in as a demo account, with its CSRF token */
+  signIn(username: string): Promise<Person>;
+  /** an anonymous visitor with a CSRF token */
+  visitor(): Promise<Person>;
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Person {
+  agent: request.Agent;
+  csrf: string;
+  get(path: string): request.Test;
+  post(path: string, body?: object): request.Test;
+  patch(path: string, body?: object): request.Test;
+  put(path: string, body?: object): request.Test;
+  delete(path: string): request.Test;
+}
+
+export const PETITIONER = { petitionerName: '王小明', petitionerPhone: '13900002222' };
+
+export async function createTestApp(options: { start?: string; app?: AppOptions } = {}): Promise<TestApp> {
+  const t = await createTestEngine({ start: options.start ?? '2026-03-02T01:00:00.000Z', migrations: [...appMigrations, ...workerMigrations] });
+  const dir = join(projectRoot, 'processes');
+  await t.engine.deploy(readdirSync(dir).filter((f) => f.endsWith('.bpmn')).map((name) => ({ name, content: readFileSync(join(dir, name), 'utf8') })));
+  const key = generateIdentityKey();
+  const now = () => t.clock.now().getTime();
+  await seedDemoData(t.db, { key, now });
+  const outbox = createOutboxRepository(t.db, { now });
+  const calendar = createCalendarRepository(t.db, { now });
+  const silent = { info() {}, warn() {}, error() {} };
+  const workers = createWorkers({
+    calendar: () => calendar.loadCalendar(),
+    clock: t.clock,
+    outbox,
+    ledger: createScoreLedgerRepository(t.db),
+    publications: createPublicationRepository(t.db),
+    units: createUnitDirectory(createUnitsRepository(t.db)),
+    petitions: createPetitionDirectory(createPetitionsRepository(t.db, { key, clock: t.clock })),
+    logger: silent,
+    config: { publicBaseUrl: 'https://wz.longnan.example' },
+  });
+  for (const [type, handler] of Object.entries(workers)) t.engine.registerWorker(type, handler);
+  const app = createApp({
+    engine: t.engine,
+    db: t.db,
+    log: createLogger('silent'),
+    key,
+    secret: 'the session secret of this test app, long enough',
+    deployed: [],
+    clock: t.clock,
+    options: { portalRateLimit: 10_000, loginRateLimit: 10_000, ...options.app },
+  });
+
+  const person = (agent: request.Agent, csrf: string): Person => ({
+    agent,
+    csrf,
+    get: (path) => agent.get(path),
+    post: (path, body) => agent.post(path).set('x-csrf-token', csrf).send(body ?? {}),
+    patch: (path, body) => agent.patch(path).set('x-csrf-token', csrf).send(body ?? {}),
+    put: (path, body) => agent.put(path).set('x-csrf-token', csrf).send(body ?? {}),
+    delete: (path) => agent.delete(path).set('x-csrf-token', csrf),
+  });
+
+  const harness: TestApp = {
+    app,
+    t,
+    outbox,
+    agent: () => request.agent(app),
+    async visitor() {
+      const agent = request.agent(app);
+      const s = await agent.get('/api/session').expect(200);
+      return person(agent, s.body.csrfToken);
+    },
+    async signIn(username) {
+      const agent = request.agent(app);
+      const s = await agent.get('/api/session').expect(200);
+      const res = await agent.post('/api/login').set('x-csrf-token', s.body.csrfToken).send({ username, password: DEMO_PASSWORD });
+      if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return person(agent, res.body.csrfToken);
+    },
+    async settle() {
+      for (let i = 0; i < 20; i++) {
+        await t.idle();
+        await app.locals.taskEvents.drain();
+        if ((await t.engine.listJobs()).every((j) => j.state !== 'activatable' || (j.notBefore && j.notBefore > t.clock.now()))) return;
+      }
+    },
+    close: () => t.close(),
+  };
+  return harness;
+}
+
+/** a public submission through the API, with the challenge answered */
+export async function submitPetition(h: TestApp, visitor: Person, fields: Record<string, unknown> = {}) {
+  const challenge = await visitor.get('/api/challenge').expect(200);
+  const res = await visitor.post('/api/petitions', {
+    category: 'complaint',
+    title: '小区路灯不亮',
+    content: '龙南镇某小区 3 栋旁的路灯已经一周不亮,夜间出行不便。',
+    township: '360783100',
+    agree: true,
+    ...PETITIONER,
+    challengeToken: challenge.body.token,
+    challengeAnswer: String(solveChallenge(challenge.body.question)),
+    ...fields,
+  });
+  await h.settle();
+  return res;
+}
+
+/** the one open task of an element a person sees in their task list */
+export async function taskOf(p: Person, elementId: string) {
+  const list = await p.get('/api/tasks').expect(200);
+  const found = list.body.filter((x: { elementId: string }) => x.elementId === elementId);
+  if (found.length !== 1) throw new Error(`expected one ${elementId} task, found ${found.length}: ${list.body.map((x: { elementId: string }) => x.elementId).join(', ')}`);
+  return found[0];
+}
+
+/** complete a person's task through the API, then let the engine move on */
+export async function completeTask(h: TestApp, p: Person, elementId: string, variables: Record<string, unknown>) {
+  const task = await taskOf(p, elementId);
+  const res = await p.post(`/api/tasks/${encodeURIComponent(task.key)}/complete`, { variables });
+  if (res.status !== 200) throw new Error(`completing ${elementId} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  await h.settle();
+  return task;
+}
