@@ -13,6 +13,8 @@ const common = {
   cacheDirectory: '<rootDir>/.cache/jest',
 };
 export default {
+  // the projects' own testTimeout is not applied to hooks: scenario and HTTP tests set up a whole app
+  testTimeout: 60_000,
   projects: [
     // "db" holds the data-layer and engine tests: .ci/run runs them again against MariaDB (DB_URL).
     {

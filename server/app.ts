@@ -36,7 +36,7 @@ import { portalRoutes } from './routes/portal.js';
 import { staffRoutes } from './routes/staff.js';
 import { createAdminService, type AdminService } from './services/admin-service.js';
 import { createAttachmentService, type AttachmentService } from './services/attachment-service.js';
-import { createCaseService, type CaseService } from './services/case-service.js';
+import { createCaseService, seesCases, type CaseService } from './services/case-service.js';
 import { createPetitionService, type PetitionService } from './services/petition-service.js';
 import { createTaskEvents } from './services/task-events.js';
 import { createTaskService, userTaskDocs, type TaskService } from './services/task-service.js';
@@ -176,7 +176,7 @@ export function createApp(deps: AppDeps): Express {
     },
     navFor(s) {
       const has = (r: string) => Boolean(s?.roles.includes(r as never));
-      return { hotline: has('intake-operator'), units: has('process-admin') || has('admin'), accounts: has('admin') };
+      return { cases: Boolean(s && seesCases(s)), hotline: has('intake-operator'), units: has('process-admin') || has('admin'), accounts: has('admin') };
     },
     csrfTokenFor: (res) => csrf.tokenFor(res),
   };
@@ -199,6 +199,19 @@ export function createApp(deps: AppDeps): Express {
   app.use((req, res, next) => {
     if (staffOf(res) || req.path.startsWith('/api/')) res.set('cache-control', 'no-store');
     next();
+  });
+  // the staff menu; and 第十三条 deadlines need next year's official schedule: staff pages say so from 1 November until it is entered
+  app.use(async (req, res, next) => {
+    try {
+      res.locals.nav = ctx.navFor(staffOf(res));
+      if (calendar && staffOf(res) && req.method === 'GET' && !req.path.startsWith('/api/')) {
+        const banner = (await calendar()).nextYearBanner(clock.now());
+        if (banner) res.locals.notice = `${banner.year} 年法定节假日安排尚未录入,该年度的办理期限暂按周一至周五计算,请流程管理员在「工作日」中录入。`;
+      }
+      next();
+    } catch (err) {
+      next(err);
+    }
   });
 
   app.get('/health', async (_req, res, next) => {
@@ -252,5 +265,11 @@ function requireStaffRole(roles: string[]): RequestHandler {
 function uploads(maxBytes: number) {
   const limits = { fileSize: maxBytes, fields: 60, fieldSize: 64 * 1024, parts: 70 };
   const m = (files: number) => multer({ storage: multer.memoryStorage(), limits: { ...limits, files }, defParamCharset: 'utf8' });
-  return { petition: m(3).array('attachments', 3), single: m(1).single('file') };
+  // multer names no field when there are too many files: the error names the form's file field
+  const named = (mw: RequestHandler, field: string): RequestHandler => (req, res, next) =>
+    mw(req, res, (err?: unknown) => {
+      if (err instanceof multer.MulterError && !err.field) err.field = field;
+      next(err);
+    });
+  return { petition: named(m(3).array('attachments', 3), 'attachments'), single: named(m(1).single('file'), 'file') };
 }

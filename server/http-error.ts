@@ -18,7 +18,7 @@ export class HttpError extends Error {
 const HEADINGS: Record<number, string> = { 400: '提交的内容有误', 401: '请先登录', 403: '无权访问', 404: '未找到', 409: '无法重复操作', 413: '文件过大', 429: '操作过于频繁' };
 
 /** errors of the parsers in front of the routes, as the app's own */
-function known(err: unknown): HttpError | EngineError | undefined {
+export function known(err: unknown): HttpError | EngineError | undefined {
   if (err instanceof HttpError || err instanceof EngineError) return err;
   const e = err as { type?: string; name?: string; code?: string; field?: string };
   if (e?.type === 'entity.parse.failed') return new HttpError(400, 'INVALID_JSON', '请求体不是有效的 JSON');

@@ -259,8 +259,9 @@ export function createStaffRepository(db: Database, options: { now?: () => numbe
     },
 
     async unlock(id) {
-      const changed = await db.transaction((tx) => exec(db, 'UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?', [id], tx));
-      if (changed === 0) throw new StaffNotFoundError(id);
+      await db.transaction((tx) => exec(db, 'UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?', [id], tx));
+      // MySQL counts only rows that changed: an account that was not locked is still found
+      if (!(await repo.get(id))) throw new StaffNotFoundError(id);
     },
 
     async verifyLogin(username, password) {

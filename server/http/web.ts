@@ -151,11 +151,12 @@ export function requireRole(...roles: RoleId[]): RequestHandler {
   };
 }
 
-/** read-only accounts (auditors) change nothing, whatever a route forgets: every unsafe request but sign-out is refused */
+/** read-only accounts (auditors) change nothing, whatever a route forgets: every unsafe request but signing out or in is refused */
 export function readOnlyGuard(): RequestHandler {
   return (req, res, next) => {
     const staff = staffOf(res);
-    if (!staff || ['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.path === '/logout' || req.path === '/api/logout') return next();
+    // signing out, or in as someone else, changes nothing of the records
+    if (!staff || ['GET', 'HEAD', 'OPTIONS'].includes(req.method) || ['/logout', '/api/logout', '/login', '/api/login'].includes(req.path)) return next();
     const writer = staff.roles.some((r) => !(READ_ONLY_ROLES as readonly string[]).includes(r));
     if (!writer) return next(new HttpError(403, 'READ_ONLY', '审计账号只能查看,不能修改'));
     next();

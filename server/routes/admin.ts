@@ -15,7 +15,7 @@ export function adminRoutes(ctx: AppContext): Router {
   const { render, adminService: admin } = ctx;
   const me = (res: Response) => staffOf(res) as StaffRecord;
   const page = (res: Response, view: string, data: Record<string, unknown>, status = 200) =>
-    res.status(status).type('html').send(render(view, { ...locals(res), nav: ctx.navFor(staffOf(res)), ...data }));
+    res.status(status).type('html').send(render(view, { ...locals(res), ...data }));
   const kinds = UNIT_KINDS.map((value) => ({ value, label: UNIT_KIND_LABELS[value] }));
 
   /** run a change; on a 400 show the page again with the problem */

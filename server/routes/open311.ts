@@ -82,7 +82,12 @@ export function open311Routes(ctx: AppContext): Router {
     const b = (req.body ?? {}) as Record<string, unknown>;
     if (!keys.length) return fail(res, 403, '本平台未开放 Open311 提交');
     if (!keyOk(b.api_key)) return fail(res, 403, 'api_key 无效');
-    const attr = (typeof b.attribute === 'object' && b.attribute !== null ? b.attribute : {}) as Record<string, unknown>;
+    // attributes come as `attribute[code]` form fields (or an `attribute` object in JSON)
+    const attr: Record<string, unknown> = { ...(typeof b.attribute === 'object' && b.attribute !== null ? (b.attribute as Record<string, unknown>) : {}) };
+    for (const [k, v] of Object.entries(b)) {
+      const m = /^attribute\[(\w{1,32})\]$/.exec(k);
+      if (m) attr[m[1]] = v;
+    }
     const description = typeof b.description === 'string' ? b.description : '';
     const name = [b.last_name, b.first_name].filter((x) => typeof x === 'string' && x.trim()).join('');
     try {

@@ -4,10 +4,10 @@
  * Submitting, tracking and rating are rate-limited per IP; submitting also asks the challenge and
  * has a honeypot field.
  */
-import { Router, type Request } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Channel } from '../data/petitions-repository.js';
 import { CATEGORIES, CATEGORY_LABELS } from '../domain/categories.js';
-import { HttpError } from '../http-error.js';
+import { HttpError, known } from '../http-error.js';
 import { RATINGS, RATING_LABELS } from '../services/petition-service.js';
 import { field, handle, locals } from '../http/web.js';
 import type { AppContext } from '../app.js';
@@ -40,6 +40,7 @@ export function portalRoutes(ctx: AppContext): Router {
     page(res, 'submit', { title: '我要反映', action: '/submit', categories: categoryOptions(), townships: await ctx.townshipOptions(), maxMb: ctx.uploadMaxMb, challenge: challenges.issue(), ...data }, status);
 
   r.get('/submit', handle(async (_req, res) => submitPage(res, { values: {} })));
+  const typed = (body: Record<string, unknown>) => ({ ...body, confidential: body.confidential === 'true', agree: body.agree === 'true' });
 
   r.post(
     '/submit',
@@ -47,7 +48,7 @@ export function portalRoutes(ctx: AppContext): Router {
     upload.petition,
     handle(async (req, res) => {
       const body = req.body ?? {};
-      const values = { ...body, confidential: body.confidential === 'true', agree: body.agree === 'true' };
+      const values = typed(body);
       try {
         if (field(body, 'website')) throw new HttpError(400, 'INVALID_INPUT', '提交未通过验证', [{ field: 'challengeAnswer', message: '提交未通过验证' }]);
         if (!challenges.verify(body.challengeToken, body.challengeAnswer)) throw new HttpError(400, 'INVALID_INPUT', '验证答案不正确或已过期,请重新作答', [{ field: 'challengeAnswer', message: '验证答案不正确或已过期' }]);
@@ -59,6 +60,12 @@ export function portalRoutes(ctx: AppContext): Router {
         await submitPage(res, { values, ...p }, 400);
       }
     }),
+    // a refused upload (too many files, one too large) shows the form again too, with the fields read before it
+    (err: unknown, req: Request, res: Response, next: NextFunction) => {
+      const e = err instanceof HttpError ? undefined : known(err);
+      if (!(e instanceof HttpError) || !Array.isArray(e.details)) return next(err);
+      submitPage(res, { values: typed(req.body ?? {}), errors: e.details, errorMessage: e.message }, e.status).catch(next);
+    },
   );
 
   r.get('/track', (_req, res) => page(res, 'track', { title: '进度查询', values: {} }));

@@ -4,11 +4,11 @@
  * the petitioner's identity on request (logged), a unit's extension request and delay explanation
  * (at any time during handling), the CSV export, the hotline entry and attachments.
  */
-import { Router, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AuditRecord } from '../data/audit-repository.js';
 import { CHANNEL_LABELS } from '../data/petitions-repository.js';
 import type { StaffRecord } from '../data/staff-repository.js';
-import { HttpError } from '../http-error.js';
+import { HttpError, known } from '../http-error.js';
 import { field, handle, locals, requireRole, signIn, signOut, staffOf } from '../http/web.js';
 import { categoryOptions, filesOf } from './portal.js';
 import type { AppContext } from '../app.js';
@@ -26,7 +26,7 @@ export function staffRoutes(ctx: AppContext): Router {
   const r = Router();
   const { render, taskService, caseService, petitionService, staff: staffRepo, upload } = ctx;
   const page = (res: Response, view: string, data: Record<string, unknown>, status = 200) =>
-    res.status(status).type('html').send(render(view, { ...locals(res), nav: ctx.navFor(staffOf(res)), ...data }));
+    res.status(status).type('html').send(render(view, { ...locals(res), ...data }));
   const me = (res: Response) => staffOf(res) as StaffRecord;
 
   async function historyOf(records: AuditRecord[]) {
@@ -143,6 +143,7 @@ export function staffRoutes(ctx: AppContext): Router {
   // ---- hotline entry (intake operators)
   const hotlinePage = async (res: Response, data: Record<string, unknown>, status = 200) =>
     page(res, 'submit', { title: '热线录入', hotline: true, action: '/staff/hotline', categories: categoryOptions(), townships: await ctx.townshipOptions(), maxMb: ctx.uploadMaxMb, ...data }, status);
+  const typedHotline = (body: Record<string, unknown> | undefined) => ({ ...body, confidential: body?.confidential === 'true', urgent: body?.urgent === 'true' });
   r.get('/staff/hotline', requireRole('intake-operator'), handle(async (_req, res) => hotlinePage(res, { values: {} })));
   r.post(
     '/staff/hotline',
@@ -153,12 +154,16 @@ export function staffRoutes(ctx: AppContext): Router {
         const petition = await petitionService.submit(req.body ?? {}, { channel: 'hotline', actor: me(res).id, files: filesOf(req), requireAgreement: false, allowUrgent: true });
         page(res, 'submitted', { title: '已登记', petition, hotline: true }, 201);
       } catch (err) {
-        if (err instanceof HttpError && err.status === 400 && Array.isArray(err.details)) {
-          return hotlinePage(res, { values: { ...req.body, confidential: req.body?.confidential === 'true', urgent: req.body?.urgent === 'true' }, errors: err.details, errorMessage: err.message }, 400);
-        }
+        if (err instanceof HttpError && err.status === 400 && Array.isArray(err.details)) return hotlinePage(res, { values: typedHotline(req.body), errors: err.details, errorMessage: err.message }, 400);
         throw err;
       }
     }),
+    // a refused upload (too many files, one too large) shows the form again too, with what was typed
+    (err: unknown, req: Request, res: Response, next: NextFunction) => {
+      const e = known(err);
+      if (!(e instanceof HttpError) || !Array.isArray(e.details) || err instanceof HttpError) return next(err);
+      hotlinePage(res, { values: typedHotline(req.body), errors: e.details, errorMessage: e.message }, e.status).catch(next);
+    },
   );
 
   // ---- attachments (a case's staff only)

@@ -1,6 +1,7 @@
 /**
  * Cases as staff see them. Who sees which case: the platform office's roles, city leaders and
- * auditors see every case; a unit's staff only the cases assigned to their unit. The petitioner's
+ * auditors see every case; a unit's staff only the cases assigned to their unit; process admins and
+ * admins (diagrams, units, accounts) none. The petitioner's
  * identity is never part of a case view or export: it is read on request, through
  * `PetitionsRepository.readIdentity` (第十九条: platform roles always; a unit only for its own,
  * non-confidential cases), and every read is logged.
@@ -46,8 +47,17 @@ export interface CaseServiceDeps {
 
 const HANDLING = new Set(['submitted', 'screening', 'dispatched', 'handling', 'extended']);
 
+/** roles that work on cases; process admins and admins keep diagrams, units and accounts, not cases */
+const CASE_ROLES = ['intake-operator', 'platform-reviewer', 'city-leader', 'auditor', 'unit-handler', 'unit-leader'];
+
+export const seesCases = (staff: Pick<StaffRecord, 'roles'>) => staff.roles.some((r) => CASE_ROLES.includes(r));
+
+function mayOpenCases(staff: StaffRecord) {
+  if (!seesCases(staff)) throw new HttpError(403, 'FORBIDDEN', '您的账号不办理诉求,无权查看');
+}
+
 /** whether the account sees only its unit's cases */
-const unitBound = (staff: StaffRecord) => hasUnitRole(staff.roles) && !staff.roles.some((r) => ['intake-operator', 'platform-reviewer', 'city-leader', 'auditor'].includes(r));
+export const unitBound = (staff: StaffRecord) => hasUnitRole(staff.roles) && !staff.roles.some((r) => ['intake-operator', 'platform-reviewer', 'city-leader', 'auditor'].includes(r));
 
 export function createCaseService(deps: CaseServiceDeps) {
   const { engine, petitions, units, audit } = deps;
@@ -59,6 +69,7 @@ export function createCaseService(deps: CaseServiceDeps) {
 
   /** the case when the account may see it; 404 otherwise (nothing tells a unit that another's case exists) */
   async function visible(staff: StaffRecord, petitionId: string): Promise<Petition> {
+    mayOpenCases(staff);
     const p = typeof petitionId === 'string' ? await petitions.get(petitionId) : undefined;
     if (!p || (unitBound(staff) && (p.unitId === null || p.unitId !== staff.unitId))) throw new HttpError(404, 'NOT_FOUND', '未找到该诉求');
     return p;
@@ -72,6 +83,7 @@ export function createCaseService(deps: CaseServiceDeps) {
     visible,
 
     async list(staff: StaffRecord, filter: { status?: string; page?: number } = {}): Promise<CaseSummary[]> {
+      mayOpenCases(staff);
       const page = Math.max(1, Math.floor(filter.page ?? 1));
       const rows = await petitions.list({ ...(unitBound(staff) && { unitId: staff.unitId ?? '-' }), ...(filter.status && { status: filter.status }), limit: 50, offset: (page - 1) * 50 });
       const names = new Map<string, string>();

@@ -69,6 +69,7 @@ function petitionProblem(err: PetitionInputError): FieldProblem {
   if (/must not be empty/.test(m)) message = `请填写「${label}」`;
   else if (/at most (\d+) characters/.test(m)) message = `「${label}」最多 ${/at most (\d+)/.exec(m)?.[1]} 个字`;
   else if (/control characters/.test(m)) message = `「${label}」含有不可见的控制字符`;
+  else if (/must be text/.test(m)) message = `「${label}」须为文字`;
   else if (field === 'petitionerPhone') message = '请填写 11 位手机号码';
   else if (field === 'category') message = '请选择诉求类别';
   else if (field === 'township') message = '请选择发生地所在的乡镇';
@@ -135,7 +136,8 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         if (!(err instanceof PetitionInputError)) throw err;
         for (const f of ['category', 'title', 'content', 'township', 'petitionerName', 'petitionerPhone', 'urgent', 'confidential', 'channel']) {
           try {
-            checkPetitionInput({ ...VALID_SAMPLE, channel: input.channel, [f]: (input as Record<string, unknown>)[f] });
+            // a field left out (JSON) is asked for as an empty one (a form) is
+            checkPetitionInput({ ...VALID_SAMPLE, channel: input.channel, [f]: (input as Record<string, unknown>)[f] ?? '' });
           } catch (e) {
             if (e instanceof PetitionInputError) problems.push(petitionProblem(e));
           }

@@ -17,6 +17,7 @@ import { candidateGroupsFor, mayActOn } from '../domain/roles.js';
 import { taskDeadline, WARNING_LABELS, type TaskDeadline } from '../domain/task-deadline.js';
 import { HttpError } from '../http-error.js';
 import type { Logger } from '../logger.js';
+import { unitBound } from './case-service.js';
 
 export interface TaskView {
   key: string;
@@ -98,6 +99,9 @@ export function createTaskService(deps: TaskServiceDeps) {
     const task = await engine.getUserTask(key);
     if (!task || !(seesAll(staff) || mayActOn(staff, task.candidateGroups))) throw new HttpError(404, 'NOT_FOUND', '未找到该待办事项');
     if (task.state === 'created') await deps.inStep?.(task);
+    // a unit's task of a case no longer assigned to the unit (returned, dispatched elsewhere) is gone with the case
+    const petitionId = task.variables.petitionId;
+    if (unitBound(staff) && typeof petitionId === 'string' && (await petitions.get(petitionId))?.unitId !== staff.unitId) throw new HttpError(404, 'NOT_FOUND', '未找到该待办事项');
     return task;
   }
 
@@ -184,7 +188,8 @@ export function createTaskService(deps: TaskServiceDeps) {
       const views: TaskView[] = [];
       for (const t of open) {
         if (t.variables.petitionId !== petitionId) continue;
-        if (seesAll(staff) || t.candidateGroups.some((g) => groups.has(g)) || staff.roles.some((r) => r === 'intake-operator' || r === 'platform-reviewer')) views.push(await view(t, staff));
+        // the tasks the account can open: its own groups' (auditors: all)
+        if (seesAll(staff) || t.candidateGroups.some((g) => groups.has(g))) views.push(await view(t, staff));
       }
       return views;
     },

@@ -84,6 +84,7 @@ export async function createTestApp(options: { start?: string; app?: AppOptions 
     secret: 'the session secret of this test app, long enough',
     deployed: [],
     clock: t.clock,
+    calendar: () => calendar.loadCalendar(),
     options: { portalRateLimit: 10_000, loginRateLimit: 10_000, ...options.app },
   });
 
@@ -144,17 +145,17 @@ export async function submitPetition(h: TestApp, visitor: Person, fields: Record
   return res;
 }
 
-/** the one open task of an element a person sees in their task list */
-export async function taskOf(p: Person, elementId: string) {
+/** the one open task of an element a person sees in their task list (of the case with that tracking code, when given) */
+export async function taskOf(p: Person, elementId: string, trackingCode?: string) {
   const list = await p.get('/api/tasks').expect(200);
-  const found = list.body.filter((x: { elementId: string }) => x.elementId === elementId);
+  const found = list.body.filter((x: { elementId: string; petition?: { trackingCode: string } }) => x.elementId === elementId && (!trackingCode || x.petition?.trackingCode === trackingCode));
   if (found.length !== 1) throw new Error(`expected one ${elementId} task, found ${found.length}: ${list.body.map((x: { elementId: string }) => x.elementId).join(', ')}`);
   return found[0];
 }
 
 /** complete a person's task through the API, then let the engine move on */
-export async function completeTask(h: TestApp, p: Person, elementId: string, variables: Record<string, unknown>) {
-  const task = await taskOf(p, elementId);
+export async function completeTask(h: TestApp, p: Person, elementId: string, variables: Record<string, unknown>, trackingCode?: string) {
+  const task = await taskOf(p, elementId, trackingCode);
   const res = await p.post(`/api/tasks/${encodeURIComponent(task.key)}/complete`, { variables });
   if (res.status !== 200) throw new Error(`completing ${elementId} failed: ${res.status} ${JSON.stringify(res.body)}`);
   await h.settle();
