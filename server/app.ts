@@ -26,7 +26,7 @@ import type { FormSchema } from './domain/form-validation.js';
 import type { IdentityKeyInput } from './domain/identity-crypto.js';
 import { errorMiddleware, HttpError } from './http-error.js';
 import { createViews, type Render } from './http/views.js';
-import { createCsrf, limiter, readOnlyGuard, securityHeaders, sessionMiddleware, staffOf, type SessionOptions } from './http/web.js';
+import { createCsrf, limiter, locals, readOnlyGuard, requireRole, securityHeaders, sessionMiddleware, staffOf, type SessionOptions } from './http/web.js';
 import type { Logger } from './logger.js';
 import { adminRoutes } from './routes/admin.js';
 import { apiRoutes } from './routes/api.js';
@@ -85,6 +85,8 @@ export interface AppDeps {
 /** what the routes use: built once per app */
 export interface AppContext {
   render: Render;
+  /** answer a page: the view with the request's locals (signed-in staff, CSRF token, menu, notice) */
+  page(res: Response, view: string, data: Record<string, unknown>, status?: number): void;
   petitions: PetitionsRepository;
   staff: StaffRepository;
   audit: AuditRepository;
@@ -151,8 +153,12 @@ export function createApp(deps: AppDeps): Express {
   const caseService = createCaseService({ engine, petitions, units, audit, attachments });
   const csrf = createCsrf(deps.secret, production, (req) => req.method === 'POST' && /^\/open311\/v2\/requests\.\w+$/.test(req.path));
   const sessionOptions: SessionOptions = { sessions, staff, secureCookies: production, ttlMs: (o.sessionTtlHours ?? 12) * 3600_000 };
+  const render = createViews(join(projectRoot, 'server', 'views'));
   const ctx: AppContext = {
-    render: createViews(join(projectRoot, 'server', 'views')),
+    render,
+    page: (res, view, data, status = 200) => {
+      res.status(status).type('html').send(render(view, { ...locals(res), ...data }));
+    },
     petitions,
     staff,
     audit,
@@ -228,7 +234,7 @@ export function createApp(deps: AppDeps): Express {
     }
   });
   app.get('/api/openapi.json', (_req, res) => res.json(openApiDocument(ctx.publicBaseUrl)));
-  app.get('/api/process-instances/:key', requireStaffRole(['auditor', 'process-admin', 'platform-reviewer']), async (req, res, next) => {
+  app.get('/api/process-instances/:key', requireRole('auditor', 'process-admin', 'platform-reviewer'), async (req, res, next) => {
     try {
       const key = String(req.params.key);
       if (!/^[\w./-]{1,255}$/.test(key)) throw new HttpError(400, 'INVALID_KEY', '流程实例编号格式不正确');
@@ -252,14 +258,6 @@ export function createApp(deps: AppDeps): Express {
   return app;
 }
 
-function requireStaffRole(roles: string[]): RequestHandler {
-  return (_req, res, next) => {
-    const s = staffOf(res);
-    if (!s) return next(new HttpError(401, 'UNAUTHENTICATED', '请先登录'));
-    if (!s.roles.some((r) => roles.includes(r))) return next(new HttpError(403, 'FORBIDDEN', '您的账号无权进行此操作'));
-    next();
-  };
-}
 
 /** multipart bodies: a petition's files (at most 3) or one staff document, in memory, size-limited */
 function uploads(maxBytes: number) {

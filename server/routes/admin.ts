@@ -5,17 +5,17 @@
 import { Router, type Response } from 'express';
 import { PERSON_ROLES, PERSON_ROLE_LABELS, UNIT_KINDS, UNIT_KIND_LABELS } from '../data/units-repository.js';
 import type { StaffRecord } from '../data/staff-repository.js';
+import { PASSWORD_MIN_LENGTH } from '../domain/passwords.js';
 import { ROLE_IDS, ROLE_LABELS } from '../domain/roles.js';
 import { HttpError } from '../http-error.js';
-import { handle, locals, requireRole, staffOf } from '../http/web.js';
+import { handle, requireRole, staffOf } from '../http/web.js';
 import type { AppContext } from '../app.js';
 
 export function adminRoutes(ctx: AppContext): Router {
   const r = Router();
-  const { render, adminService: admin } = ctx;
+  const { adminService: admin } = ctx;
   const me = (res: Response) => staffOf(res) as StaffRecord;
-  const page = (res: Response, view: string, data: Record<string, unknown>, status = 200) =>
-    res.status(status).type('html').send(render(view, { ...locals(res), ...data }));
+  const { page } = ctx;
   const kinds = UNIT_KINDS.map((value) => ({ value, label: UNIT_KIND_LABELS[value] }));
 
   /** run a change; on a 400 show the page again with the problem */
@@ -75,6 +75,7 @@ export function adminRoutes(ctx: AppContext): Router {
     const now = Date.now();
     page(res, 'admin-staff', {
       title: '工作人员账号',
+      passwordMin: PASSWORD_MIN_LENGTH,
       values: {},
       roles: ROLE_IDS.map((value) => ({ value, label: ROLE_LABELS[value] })),
       units: unitList,
@@ -85,6 +86,10 @@ export function adminRoutes(ctx: AppContext): Router {
   r.get('/admin/staff', accounts, handle(async (_req, res) => staffPage(res)));
   r.post('/admin/staff', accounts, change(staffPage, async (req, res) => `已新增账号 ${(await admin.createStaff(me(res), req.body ?? {})).username}`));
   r.post('/admin/staff/:id', accounts, change(staffPage, async (req, res) => `已更新账号 ${(await admin.updateStaff(me(res), String(req.params.id), req.body ?? {})).username}`));
+  r.post('/admin/staff/:id/password', accounts, change(staffPage, async (req, res) => {
+    await admin.setPassword(me(res), String(req.params.id), req.body?.password);
+    return '已重设密码';
+  }));
   r.post('/admin/staff/:id/unlock', accounts, change(staffPage, async (req, res) => {
     await admin.unlock(me(res), String(req.params.id));
     return '已解锁';

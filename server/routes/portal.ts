@@ -9,7 +9,7 @@ import type { Channel } from '../data/petitions-repository.js';
 import { CATEGORIES, CATEGORY_LABELS } from '../domain/categories.js';
 import { HttpError, known } from '../http-error.js';
 import { RATINGS, RATING_LABELS } from '../services/petition-service.js';
-import { field, handle, locals } from '../http/web.js';
+import { field, handle } from '../http/web.js';
 import type { AppContext } from '../app.js';
 
 export const categoryOptions = () => CATEGORIES.map((value) => ({ value, label: CATEGORY_LABELS[value] }));
@@ -29,9 +29,8 @@ function problems(err: unknown): { errors: { field: string; message: string }[];
 
 export function portalRoutes(ctx: AppContext): Router {
   const r = Router();
-  const { render, petitionService, challenges, limits, upload } = ctx;
-  const page = (res: Parameters<Parameters<typeof r.get>[1]>[1], view: string, data: Record<string, unknown>, status = 200) =>
-    res.status(status).type('html').send(render(view, { ...locals(res), ...data }));
+  const { petitionService, challenges, limits, upload } = ctx;
+  const { page } = ctx;
 
   r.get('/', (_req, res) => page(res, 'home', {}));
   r.get('/rules', (_req, res) => page(res, 'rules', { title: '渠道与规则' }));

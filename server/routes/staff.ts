@@ -24,9 +24,8 @@ const ACTION_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
 
 export function staffRoutes(ctx: AppContext): Router {
   const r = Router();
-  const { render, taskService, caseService, petitionService, staff: staffRepo, upload } = ctx;
-  const page = (res: Response, view: string, data: Record<string, unknown>, status = 200) =>
-    res.status(status).type('html').send(render(view, { ...locals(res), ...data }));
+  const { taskService, caseService, petitionService, staff: staffRepo, upload } = ctx;
+  const { page } = ctx;
   const me = (res: Response) => staffOf(res) as StaffRecord;
 
   async function historyOf(records: AuditRecord[]) {

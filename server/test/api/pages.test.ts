@@ -249,6 +249,14 @@ describe('pages, per role', () => {
     await newcomer.login('handler-greening', 'a-long-password-2026');
     expect((await newcomer.get('/staff')).text).toContain('暂无待办事项');
     const staffId = (await (await h.signIn('admin')).get('/api/admin/staff').expect(200)).body.find((s: { username: string }) => s.username === 'handler-greening').id;
+    const edited = await admin.post(`/admin/staff/${staffId}`, { roles: ['unit-handler', 'unit-leader'], unitId });
+    expect(edited.text).toContain('已更新账号 handler-greening');
+    expect(edited.text).toContain('承办人、单位分管领导');
+    // changed roles end the account's sessions; a new password signs in
+    expect((await newcomer.get('/staff')).status).toBe(303);
+    expect((await admin.post(`/admin/staff/${staffId}/password`, { password: 'short' })).text).toContain('密码至少 8 个字符');
+    expect((await admin.post(`/admin/staff/${staffId}/password`, { password: 'another-long-password-2026' })).text).toContain('已重设密码');
+    await newcomer.login('handler-greening', 'another-long-password-2026');
     const disabled = await admin.post(`/admin/staff/${staffId}`, { active: 'false' });
     expect(disabled.text).toContain('已更新账号 handler-greening');
     // a disabled account's session ends at once
@@ -257,7 +265,7 @@ describe('pages, per role', () => {
     expect(after.headers.location).toMatch(/^\/login/);
 
     const actions = (await h.t.db.sequelize.query("SELECT action FROM audit_log WHERE action LIKE 'admin.%' ORDER BY id", { type: 'SELECT' as any })) as unknown as { action: string }[];
-    expect(actions.map((a) => a.action)).toEqual(['admin.unit-created', 'admin.person-added', 'admin.calendar-set', 'admin.calendar-removed', 'admin.staff-created', 'admin.staff-updated']);
+    expect(actions.map((a) => a.action)).toEqual(['admin.unit-created', 'admin.person-added', 'admin.calendar-set', 'admin.calendar-removed', 'admin.staff-created', 'admin.staff-updated', 'admin.staff-password-set', 'admin.staff-updated']);
 
     // signing out ends the session
     const out = await admin.post('/logout', {});
