@@ -127,16 +127,21 @@ export async function createTestApp(options: { start?: string; app?: AppOptions 
   return harness;
 }
 
+/** the fields of a valid public submission (without the challenge) */
+export const PETITION_FIELDS = {
+  category: 'complaint',
+  title: '小区路灯不亮',
+  content: '龙南镇某小区 3 栋旁的路灯已经一周不亮,夜间出行不便。',
+  township: '360783100',
+  agree: true,
+  ...PETITIONER,
+};
+
 /** a public submission through the API, with the challenge answered */
 export async function submitPetition(h: TestApp, visitor: Person, fields: Record<string, unknown> = {}) {
   const challenge = await visitor.get('/api/challenge').expect(200);
   const res = await visitor.post('/api/petitions', {
-    category: 'complaint',
-    title: '小区路灯不亮',
-    content: '龙南镇某小区 3 栋旁的路灯已经一周不亮,夜间出行不便。',
-    township: '360783100',
-    agree: true,
-    ...PETITIONER,
+    ...PETITION_FIELDS,
     challengeToken: challenge.body.token,
     challengeAnswer: String(solveChallenge(challenge.body.question)),
     ...fields,

@@ -10,7 +10,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import request from 'supertest';
 import { solveChallenge } from '../../domain/challenge.js';
-import { createTestApp, DEMO_PASSWORD, PETITIONER, submitPetition, type Person, type TestApp } from '../app-harness.js';
+import { createTestApp, DEMO_PASSWORD, PETITION_FIELDS, PETITIONER, submitPetition, type Person, type TestApp } from '../app-harness.js';
 
 // ------------------------------------------------------------------------------------- fixtures
 
@@ -24,14 +24,7 @@ const XSS_ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src&#x3D;x one
 /** what must never reach a page raw */
 const RAW_MARKUP = ['<script>alert', '</script><img', '<img src=x', '<b>'];
 
-const FIELDS = {
-  category: 'complaint',
-  title: '小区路灯不亮',
-  content: '龙南镇某小区 3 栋旁的路灯已经一周不亮,夜间出行不便。',
-  township: '360783100',
-  agree: true,
-  ...PETITIONER,
-};
+const FIELDS = PETITION_FIELDS;
 const CSRF_MESSAGE = '页面已过期或请求来源不明,请刷新页面后重试';
 
 // -------------------------------------------------------------------------------- what changed
