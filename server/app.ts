@@ -26,6 +26,8 @@ import type { FormSchema } from './domain/form-validation.js';
 import type { IdentityKeyInput } from './domain/identity-crypto.js';
 import { errorMiddleware, HttpError } from './http-error.js';
 import { createViews, type Render } from './http/views.js';
+import { createDeployGate, type DeployGate } from './deploy/deploy-gate.js';
+import { jobTypes } from '../workers/registry.js';
 import { createCsrf, limiter, locals, readOnlyGuard, requireRole, securityHeaders, sessionMiddleware, staffOf, type SessionOptions } from './http/web.js';
 import type { Logger } from './logger.js';
 import { adminRoutes } from './routes/admin.js';
@@ -79,6 +81,8 @@ export interface AppDeps {
   /** called after an admin changed the calendar (the app's cached calendar is dropped) */
   calendarChanged?: () => void;
   clock?: { now(): Date };
+  /** the deploy gate (server/deploy/deploy-gate.ts); made here when not given */
+  gate?: DeployGate;
   options?: AppOptions;
 }
 
@@ -95,6 +99,7 @@ export interface AppContext {
   caseService: CaseService;
   attachmentService: AttachmentService;
   adminService: AdminService;
+  gate: DeployGate;
   challenges: ChallengeIssuer;
   sessionOptions: SessionOptions;
   limits: { portal: RequestHandler; login: RequestHandler };
@@ -138,12 +143,14 @@ export function createApp(deps: AppDeps): Express {
   taskEvents.attach(engine);
 
   const petitionService = createPetitionService({ engine, petitions, attachments, audit, publications: createPublicationRepository(db), log, maxUploadBytes });
+  const forms = loadForms(formsDir);
+  const gate = deps.gate ?? createDeployGate({ engine, jobTypes: () => jobTypes, formIds: () => forms.keys(), root: projectRoot });
   const taskService = createTaskService({
     engine,
     petitions,
     units,
     audit,
-    forms: loadForms(formsDir),
+    forms,
     docs: userTaskDocs(readdirSync(processesDir).filter((f) => f.endsWith('.bpmn')).map((f) => ({ content: readFileSync(join(processesDir, f), 'utf8') }))),
     clock,
     log,
@@ -167,6 +174,7 @@ export function createApp(deps: AppDeps): Express {
     caseService,
     attachmentService: createAttachmentService({ attachments, cases: caseService }),
     adminService: createAdminService({ units, staff, sessions, calendar: createCalendarRepository(db, { now }), audit, ...(deps.calendarChanged && { calendarChanged: deps.calendarChanged }) }),
+    gate,
     challenges: createChallenges(deps.secret, clock),
     sessionOptions,
     limits: {
@@ -190,6 +198,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   // tests and shutdown wait for the task listener's pending work
   app.locals.taskEvents = taskEvents;
+  app.locals.gate = gate;
   app.disable('x-powered-by');
   app.set('trust proxy', o.trustProxy ?? 0);
   app.use(securityHeaders());

@@ -19,7 +19,8 @@ import { seedDemoData, DEMO_PASSWORD } from './data/seed.js';
 import { resolvePiiKey, resolveSessionSecret } from './secrets.js';
 import { createWorkers } from '../workers/registry.js';
 import { systemClock } from '../engine/clock.js';
-import { createApp } from './app.js';
+import { createApp, loadForms, projectRoot } from './app.js';
+import { createDeployGate, DeployRejected } from './deploy/deploy-gate.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 
@@ -64,10 +65,23 @@ async function main() {
   for (const [type, handler] of Object.entries(workers)) engine.registerWorker(type, handler);
   await engine.open();
 
+  // the diagrams on disk go through the same gate as an upload: a diagram that fails it stops start-up
+  const forms = loadForms(join(projectRoot, 'forms'));
+  const gate = createDeployGate({ engine, jobTypes: () => Object.keys(workers), formIds: () => forms.keys(), root: projectRoot });
   const files = readdirSync(config.processesDir).filter((f) => f.endsWith('.bpmn'));
   const deployed: { processId: string; version: number }[] = [];
   if (files.length) {
-    const result = await engine.deploy(files.map((name) => ({ name, content: readFileSync(join(config.processesDir, name), 'utf8') })), { deployedBy: 'start-up' });
+    let result;
+    try {
+      result = await gate.deploy(files.map((name) => ({ name, content: readFileSync(join(config.processesDir, name), 'utf8') })), { deployedBy: 'start-up' });
+    } catch (err) {
+      if (err instanceof DeployRejected) {
+        for (const p of err.problems) log.error({ resource: p.resourceName, elementId: p.elementId, rule: p.rule }, p.message);
+        process.stderr.write(`${err.message}\n`);
+        process.exit(2);
+      }
+      throw err;
+    }
     for (const w of result.warnings) log.warn({ resource: w.resourceName, elementId: w.elementId }, w.message);
     deployed.push(...result.processes.map((p) => ({ processId: p.processId, version: p.version })));
   }
@@ -85,6 +99,7 @@ async function main() {
     db,
     log,
     key,
+    gate,
     secret: resolveSessionSecret(config, log),
     deployed,
     calendar: () => loadCalendar(db),
@@ -105,6 +120,7 @@ async function main() {
     log.info('stopping');
     server.close();
     await dispatcher.stop();
+    await gate.close();
     await engine.close();
     await db.close();
     process.exit(0);

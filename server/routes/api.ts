@@ -184,6 +184,24 @@ export function apiRoutes(ctx: AppContext): Router {
     }),
   );
 
+  // ---- deployments (process admins): through the deploy gate, all or nothing
+  r.post(
+    '/api/deployments',
+    requireRole('process-admin'),
+    handle(async (req, res) => {
+      const resources = body(req).resources;
+      if (!Array.isArray(resources) || resources.length === 0 || resources.length > 20) {
+        throw new HttpError(400, 'INVALID_INPUT', '请求须为 { "resources": [{ "name": "x.bpmn", "content": "<xml…>" }] },最多 20 个文件');
+      }
+      const result = await ctx.gate.deploy(
+        resources.map((x: { name?: unknown; content?: unknown }) => ({ name: String(x?.name ?? ''), content: typeof x?.content === 'string' ? x.content : '' })),
+        { deployedBy: me(res).username },
+      );
+      await ctx.audit.append({ actor: me(res).id, action: 'process.deployed', detail: { processes: result.processes.map((p) => ({ processId: p.processId, version: p.version, duplicate: p.duplicate })) } });
+      res.status(201).json(result);
+    }),
+  );
+
   // ---- admin
   const units = requireRole('process-admin', 'admin');
   const accounts = requireRole('admin');

@@ -112,6 +112,13 @@ export function openApiDocument(baseUrl: string) {
         post: op('提交逾期情况说明(第二十六条)', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', required: ['delayExplanation'], properties: { delayExplanation: { type: 'string' } } }), responses: { '202': ok('已提交'), ...errors } }),
       },
       '/api/hotline': { post: op('热线录入(受理员)', { security: staff, requestBody: body(ref('PetitionInput')), responses: { '201': ok('已登记'), ...errors } }) },
+      '/api/deployments': {
+        post: op('部署流程图(流程管理员):解析、Camunda 8.8 检查、任务类型/表单/办理人检查,全部通过才部署为新版本', {
+          security: staff,
+          requestBody: body({ type: 'object', required: ['resources'], properties: { resources: { type: 'array', items: { type: 'object', required: ['name', 'content'], properties: { name: { type: 'string' }, content: { type: 'string' } } } } } }),
+          responses: { '201': ok('已部署'), ...errors },
+        }),
+      },
       '/api/admin/units': { get: op('成员单位', { security: staff }), post: op('新增单位', { security: staff, requestBody: body({ type: 'object' }) }) },
       '/api/admin/units/{id}': { get: op('单位及人员', { security: staff, parameters: [id('id', '单位编号')] }), patch: op('修改单位', { security: staff, parameters: [id('id', '单位编号')], requestBody: body({ type: 'object' }) }) },
       '/api/admin/units/{id}/people': { post: op('添加单位人员', { security: staff, parameters: [id('id', '单位编号')], requestBody: body({ type: 'object', properties: { role: { enum: ['handler', 'contact', 'leader', 'head'] }, name: { type: 'string' }, phone: { type: 'string' } } }) }) },

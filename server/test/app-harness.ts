@@ -122,7 +122,10 @@ export async function createTestApp(options: { start?: string; app?: AppOptions 
         if ((await t.engine.listJobs()).every((j) => j.state !== 'activatable' || (j.notBefore && j.notBefore > t.clock.now()))) return;
       }
     },
-    close: () => t.close(),
+    async close() {
+      await app.locals.gate.close();
+      await t.close();
+    },
   };
   return harness;
 }

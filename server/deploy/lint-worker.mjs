@@ -1,0 +1,76 @@
+// The diagram checks of the deploy gate (server/deploy/deploy-gate.ts), in a worker thread: bpmnlint
+// is CommonJS that requires ESM-only packages, which Node 20 loads natively but jest's module
+// loader does not — a worker runs real Node in both. Plain JavaScript, so nothing compiles it.
+//
+// In: { id, xml, jobTypes: string[], formIds: string[] }
+// Out: { id, processIds: string[], problems: [{ elementId?, message, rule }] }
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { parentPort } from 'node:worker_threads';
+import { BpmnModdle } from 'bpmn-moddle';
+
+const require = createRequire(import.meta.url);
+const zeebe = require('zeebe-bpmn-moddle/resources/zeebe.json');
+const { Linter } = require('bpmnlint');
+const NodeResolver = require('bpmnlint/lib/resolver/node-resolver');
+const config = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.bpmnlintrc'), 'utf8'));
+
+const ext = (el, type) => (el.extensionElements?.values ?? []).filter((v) => v.$type === type);
+
+/** our own rules: every job type has a worker, every form exists, every user task has someone to do it */
+function ownRules(definitions, jobTypes, formIds) {
+  const problems = [];
+  const visit = (el) => {
+    for (const def of ext(el, 'zeebe:TaskDefinition')) {
+      const type = def.type ?? '';
+      if (type && !type.startsWith('=') && !jobTypes.has(type)) {
+        problems.push({ elementId: el.id, rule: 'wenzheng/job-type-registered', message: `任务类型「${type}」没有已注册的处理程序(已注册:${[...jobTypes].join('、')})` });
+      }
+    }
+    if (el.$type === 'bpmn:UserTask') {
+      for (const form of ext(el, 'zeebe:FormDefinition')) {
+        if (form.formId && !formIds.has(form.formId)) problems.push({ elementId: el.id, rule: 'wenzheng/form-exists', message: `表单「${form.formId}」不存在` });
+      }
+      const assignment = ext(el, 'zeebe:AssignmentDefinition')[0];
+      if (!assignment || !(assignment.candidateGroups || assignment.assignee || assignment.candidateUsers)) {
+        problems.push({ elementId: el.id, rule: 'wenzheng/user-task-assigned', message: `用户任务「${el.name ?? el.id}」没有指定候选组或办理人` });
+      }
+    }
+    for (const child of [...(el.flowElements ?? []), ...(el.rootElements ?? [])]) visit(child);
+  };
+  visit(definitions);
+  return problems;
+}
+
+parentPort.on('message', async ({ id, xml, jobTypes, formIds }) => {
+  const out = { id, processIds: [], problems: [] };
+  try {
+    const moddle = new BpmnModdle({ zeebe });
+    let parsed;
+    try {
+      parsed = await moddle.fromXML(xml);
+    } catch (err) {
+      out.problems.push({ rule: 'xml', message: `不是有效的 BPMN XML:${String(err?.message ?? err).split('\n')[0]}` });
+      return parentPort.postMessage(out);
+    }
+    const { rootElement: definitions, warnings } = parsed;
+    if (definitions.$type !== 'bpmn:Definitions') {
+      out.problems.push({ rule: 'xml', message: '根元素必须是 bpmn:definitions' });
+      return parentPort.postMessage(out);
+    }
+    for (const w of warnings ?? []) out.problems.push({ elementId: w.element?.id, rule: 'xml', message: `无法识别的内容:${String(w.message).split('\n')[0]}` });
+    out.processIds = (definitions.rootElements ?? []).filter((e) => e.$type === 'bpmn:Process').map((p) => p.id);
+    // a new linter each time: some rules keep state between runs
+    const linter = new Linter({ config, resolver: new NodeResolver({ requireModule: require }) });
+    const reports = await linter.lint(definitions);
+    for (const [rule, list] of Object.entries(reports)) {
+      for (const r of list) if (r.category === 'error' || r.category === 'rule-error') out.problems.push({ elementId: r.id, rule, message: r.message });
+    }
+    out.problems.push(...ownRules(definitions, new Set(jobTypes), new Set(formIds)));
+  } catch (err) {
+    out.problems.push({ rule: 'internal', message: `检查失败:${String(err?.message ?? err)}` });
+  }
+  parentPort.postMessage(out);
+});

@@ -1,0 +1,91 @@
+/**
+ * The deploy gate through the API: a process admin deploys diagrams; a diagram that does not parse,
+ * that Zeebe 8.8 would refuse, that names a job type without a worker or a form that does not
+ * exist, that leaves a user task to nobody, or that repeats a process id of another file in the
+ * same deployment is rejected with every problem and its element, and nothing is deployed.
+ */
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../app.js';
+import { createTestApp, type Person, type TestApp } from '../app-harness.js';
+
+const diagram = (name: string) => readFileSync(join(projectRoot, 'processes', name), 'utf8');
+
+describe('the deploy gate (issue 5: every way a diagram arrives)', () => {
+  let h: TestApp;
+  let modeler: Person;
+  const definitions = async () =>
+    Number(((await h.t.db.sequelize.query('SELECT COUNT(*) AS n FROM engine_process_definitions', { type: 'SELECT' as any })) as unknown as { n: number }[])[0].n);
+  /** a rejected deployment: 400 with problems, and no new definition */
+  async function rejected(resources: { name: string; content: string }[]) {
+    const before = await definitions();
+    const res = await modeler.post('/api/deployments', { resources });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('DEPLOY_REJECTED');
+    expect(await definitions()).toBe(before);
+    return res.body.error.details as { resourceName: string; elementId?: string; rule: string; message: string }[];
+  }
+
+  beforeAll(async () => {
+    h = await createTestApp();
+    modeler = await h.signIn('modeler');
+  });
+  afterAll(() => h.close());
+
+  it('given malformed XML, when deployed, then it is rejected as not BPMN', async () => {
+    const problems = await rejected([{ name: 'broken.bpmn', content: '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"><bpmn:process id="x"' }]);
+    expect(problems).toEqual([expect.objectContaining({ resourceName: 'broken.bpmn', rule: 'xml', message: expect.stringContaining('不是有效的 BPMN XML') })]);
+  });
+
+  it('given an element Zeebe 8.8 does not run, when deployed, then camunda-compat names it', async () => {
+    const xml = diagram('evaluation.bpmn').replace(
+      /<bpmn:exclusiveGateway id="Gateway_FirstUnsatisfied"([^>]*)>([\s\S]*?)<\/bpmn:exclusiveGateway>/,
+      '<bpmn:complexGateway id="Gateway_FirstUnsatisfied"$1>$2</bpmn:complexGateway>',
+    );
+    expect(xml).toContain('bpmn:complexGateway');
+    const problems = await rejected([{ name: 'evaluation.bpmn', content: xml }]);
+    expect(problems).toContainEqual(expect.objectContaining({ elementId: 'Gateway_FirstUnsatisfied', rule: 'camunda-compat/element-type' }));
+  });
+
+  it('given a job type no worker is registered for, a form that does not exist and a user task for nobody, when deployed, then each is named with its element', async () => {
+    const xml = diagram('unit-handling.bpmn')
+      .replace('type="check-return-request"', 'type="check-return-requests"')
+      .replace('formId="sign-or-return"', 'formId="sign-or-retrun"')
+      .replace('<zeebe:assignmentDefinition candidateGroups="platform-reviewer" /><zeebe:formDefinition formId="review-return" />', '<zeebe:formDefinition formId="review-return" />');
+    const problems = await rejected([{ name: 'unit-handling.bpmn', content: xml }]);
+    const ours = problems.filter((p) => p.rule.startsWith('wenzheng/'));
+    // in the order of the diagram
+    expect(ours).toEqual([
+      expect.objectContaining({ elementId: 'Task_SignOrReturn', rule: 'wenzheng/form-exists', message: '表单「sign-or-retrun」不存在' }),
+      expect.objectContaining({ elementId: 'Task_CheckReturnWindow', rule: 'wenzheng/job-type-registered', message: expect.stringContaining('任务类型「check-return-requests」没有已注册的处理程序') }),
+      expect.objectContaining({ elementId: 'Task_ReviewReturn', rule: 'wenzheng/user-task-assigned' }),
+    ]);
+  });
+
+  it('given the same process id in two files of one deployment, when deployed, then it is rejected naming both files', async () => {
+    const problems = await rejected([
+      { name: 'evaluation.bpmn', content: diagram('evaluation.bpmn') },
+      { name: 'evaluation-copy.bpmn', content: diagram('evaluation.bpmn') },
+    ]);
+    expect(problems).toEqual([expect.objectContaining({ resourceName: 'evaluation-copy.bpmn', elementId: 'evaluation', rule: 'duplicate-process-id', message: expect.stringContaining('evaluation.bpmn') })]);
+  });
+
+  it('given a changed diagram that passes, when deployed, then it becomes the next version; the unchanged one stays; others may not deploy', async () => {
+    const changed = diagram('evaluation.bpmn').replace('name="满意度评价与重办"', 'name="满意度评价与重办(修订)"');
+    const res = await modeler.post('/api/deployments', { resources: [{ name: 'evaluation.bpmn', content: changed }, { name: 'supervision.bpmn', content: diagram('supervision.bpmn') }] });
+    expect(res.status).toBe(201);
+    expect(res.body.processes).toEqual([
+      expect.objectContaining({ processId: 'evaluation', version: 2, duplicate: false }),
+      expect.objectContaining({ processId: 'supervision', version: 1, duplicate: true }),
+    ]);
+    for (const who of ['admin', 'reviewer', 'auditor']) expect((await (await h.signIn(who)).post('/api/deployments', { resources: [{ name: 'evaluation.bpmn', content: changed }] })).status).toBe(403);
+    expect((await modeler.post('/api/deployments', { resources: 'x' })).status).toBe(400);
+    expect((await modeler.post('/api/deployments', { resources: [{ name: '../evil.bpmn', content: changed }] })).body.error.details[0].message).toContain('文件名');
+  });
+
+  it('given the diagrams in processes/, when checked, then they pass the gate (start-up deploys through it)', async () => {
+    const files = ['petition-lifecycle.bpmn', 'unit-handling.bpmn', 'evaluation.bpmn', 'supervision.bpmn'];
+    expect(await h.app.locals.gate.check(files.map((name) => ({ name, content: diagram(name) })))).toEqual([]);
+  });
+});
