@@ -177,6 +177,22 @@ export interface HistoryEvent {
   detail?: Record<string, unknown>;
 }
 
+export interface ProcessDefinition {
+  processDefinitionKey: string;
+  processId: string;
+  version: number;
+  resourceName: string;
+  deployedAt: Date;
+  deployedBy?: string;
+}
+
+/** how many running instances of a version wait at an element (a user task, job, timer or message) */
+export interface WaitingCount {
+  version: number;
+  elementId: string;
+  instances: number;
+}
+
 export interface EnginePort {
   /** Parse and deploy diagrams; a changed process becomes version N+1. Rejects unparsable resources. */
   deploy(resources: DeployResource[], meta?: { deployedBy?: string }): Promise<DeploymentResult>;
@@ -200,6 +216,13 @@ export interface EnginePort {
   listIncidents(filter?: { processInstanceKey?: string; state?: 'active' | 'resolved' }): Promise<Incident[]>;
   /** resolve an incident: a job incident gets `retries` again (default 1); any other re-runs its element */
   retryIncident(incidentKey: string, options?: { retries?: number }): Promise<void>;
+
+  /** deployed definitions, newest version first (of one process when given) */
+  listProcessDefinitions(filter?: { processId?: string }): Promise<ProcessDefinition[]>;
+  /** the BPMN XML of a deployed definition */
+  getProcessDefinitionXml(processDefinitionKey: string): Promise<string | undefined>;
+  /** running instances of a process by version and the element they wait at */
+  countWaiting(processId: string): Promise<WaitingCount[]>;
 
   /** inspection */
   getProcessInstance(processInstanceKey: string): Promise<ProcessInstance | undefined>;

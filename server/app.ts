@@ -100,6 +100,7 @@ export interface AppContext {
   attachmentService: AttachmentService;
   adminService: AdminService;
   gate: DeployGate;
+  engine: EnginePort;
   challenges: ChallengeIssuer;
   sessionOptions: SessionOptions;
   limits: { portal: RequestHandler; login: RequestHandler };
@@ -175,6 +176,7 @@ export function createApp(deps: AppDeps): Express {
     attachmentService: createAttachmentService({ attachments, cases: caseService }),
     adminService: createAdminService({ units, staff, sessions, calendar: createCalendarRepository(db, { now }), audit, ...(deps.calendarChanged && { calendarChanged: deps.calendarChanged }) }),
     gate,
+    engine,
     challenges: createChallenges(deps.secret, clock),
     sessionOptions,
     limits: {

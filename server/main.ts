@@ -73,7 +73,9 @@ async function main() {
   if (files.length) {
     let result;
     try {
-      result = await gate.deploy(files.map((name) => ({ name, content: readFileSync(join(config.processesDir, name), 'utf8') })), { deployedBy: 'start-up' });
+      // the files on disk are the admin's decision: instances waiting at removed elements keep their version
+      result = await gate.deploy(files.map((name) => ({ name, content: readFileSync(join(config.processesDir, name), 'utf8') })), { deployedBy: 'start-up', confirmAffected: true });
+      for (const c of result.changes) if (c.affectedInstances) log.warn({ processId: c.processId, fromVersion: c.fromVersion, removed: c.removed }, `新版本删除了 ${c.affectedInstances} 个运行中实例正在等待的环节,这些实例继续按原版本运行`);
     } catch (err) {
       if (err instanceof DeployRejected) {
         for (const p of err.problems) log.error({ resource: p.resourceName, elementId: p.elementId, rule: p.rule }, p.message);

@@ -21,6 +21,8 @@ import type {
   DeployWarning,
   EnginePort,
   HistoryEvent,
+  ProcessDefinition,
+  WaitingCount,
   Incident,
   Job,
   JobContext,
@@ -870,6 +872,44 @@ class Embedded implements EmbeddedEngine {
       startedAt: new Date(row.started_at),
       ...(row.ended_at !== null && { endedAt: new Date(row.ended_at) }),
     };
+  }
+
+  async listProcessDefinitions(filter: { processId?: string } = {}): Promise<ProcessDefinition[]> {
+    const { where, args } = whereOf([['d.process_id = ?', filter.processId]]);
+    const rows = await this.store.select<{ id: string; process_id: string; version: number | string; resource_name: string; deployed_at: number | string; deployed_by: string | null }>(
+      `SELECT d.id, d.process_id, d.version, d.resource_name, d.deployed_at, p.deployed_by FROM engine_process_definitions d LEFT JOIN engine_deployments p ON p.id = d.deployment_id ${where} ORDER BY d.process_id, d.version DESC`,
+      args,
+    );
+    return rows.map((r) => ({
+      processDefinitionKey: r.id,
+      processId: r.process_id,
+      version: Number(r.version),
+      resourceName: r.resource_name,
+      deployedAt: new Date(Number(r.deployed_at)),
+      ...(r.deployed_by && { deployedBy: r.deployed_by }),
+    }));
+  }
+
+  async getProcessDefinitionXml(processDefinitionKey: string): Promise<string | undefined> {
+    if (typeof processDefinitionKey !== 'string') return undefined;
+    return (await this.store.one<{ xml: string }>('SELECT xml FROM engine_process_definitions WHERE id = ?', [processDefinitionKey]))?.xml;
+  }
+
+  async countWaiting(processId: string): Promise<WaitingCount[]> {
+    assertName(processId, 'processId');
+    // every wait of a running instance, by the tables that index them; an instance counts once per element
+    const rows = await this.store.select<{ version: number | string; element_id: string; n: number | string }>(
+      `SELECT i.version, w.element_id, COUNT(DISTINCT i.id) AS n FROM (
+         SELECT instance_id, element_id FROM engine_user_tasks WHERE state = 'created'
+         UNION ALL SELECT instance_id, element_id FROM engine_jobs
+         UNION ALL SELECT instance_id, element_id FROM engine_timers WHERE instance_id IS NOT NULL
+         UNION ALL SELECT instance_id, element_id FROM engine_subscriptions
+       ) w JOIN engine_instances i ON i.id = w.instance_id
+       WHERE i.process_id = ? AND i.state IN ('active', 'incident')
+       GROUP BY i.version, w.element_id ORDER BY i.version, w.element_id`,
+      [processId],
+    );
+    return rows.map((r) => ({ version: Number(r.version), elementId: r.element_id, instances: Number(r.n) }));
   }
 
   async getHistory(processInstanceKey: string): Promise<HistoryEvent[]> {

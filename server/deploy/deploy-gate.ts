@@ -32,11 +32,22 @@ export interface DeployGateDeps {
 interface WorkerAnswer {
   id: number;
   processIds: string[];
+  elements: Record<string, string[]>;
   problems: { elementId?: string; rule: string; message: string }[];
 }
 
 const NAME = /^[\w\u4e00-\u9fa5.-]{1,100}\.bpmn$/;
 const MAX_BYTES = 2 * 1024 * 1024;
+
+export interface DeployChange {
+  processId: string;
+  /** the latest deployed version it changes (null: a new process) */
+  fromVersion: number | null;
+  added: string[];
+  /** elements the new version no longer has, with the running instances of the latest version waiting there */
+  removed: { elementId: string; waiting: number }[];
+  affectedInstances: number;
+}
 
 export class DeployRejected extends HttpError {
   constructor(readonly problems: DeployProblem[]) {
@@ -61,7 +72,7 @@ export function createDeployGate(deps: DeployGateDeps) {
     });
     w.on('error', () => {
       // a crashed worker fails what it had; the next check starts a new one
-      for (const resolve of waiting.values()) resolve({ id: -1, processIds: [], problems: [{ rule: 'internal', message: '检查程序意外退出' }] });
+      for (const resolve of waiting.values()) resolve({ id: -1, processIds: [], elements: {}, problems: [{ rule: 'internal', message: '检查程序意外退出' }] });
       waiting.clear();
       worker = undefined;
     });
@@ -70,51 +81,99 @@ export function createDeployGate(deps: DeployGateDeps) {
     return w;
   }
 
-  const lint = (xml: string) =>
+  const lint = (xml: string, options: { lint?: boolean } = {}) =>
     new Promise<WorkerAnswer>((resolve) => {
       const id = ++seq;
       waiting.set(id, resolve);
       const w = lintWorker();
       w.ref();
-      w.postMessage({ id, xml, jobTypes: [...deps.jobTypes()], formIds: [...deps.formIds()] });
+      w.postMessage({ id, xml, jobTypes: [...deps.jobTypes()], formIds: [...deps.formIds()], lint: options.lint ?? true });
     });
+
+  /** every problem, and per process the elements it has */
+  async function examine(resources: DeployResource[]): Promise<{ problems: DeployProblem[]; elements: Map<string, string[]> }> {
+    const problems: DeployProblem[] = [];
+    const elements = new Map<string, string[]>();
+    if (!Array.isArray(resources) || resources.length === 0) return { problems: [{ resourceName: '', rule: 'input', message: '请提供要部署的 BPMN 文件' }], elements };
+    const owners = new Map<string, string>();
+    const names = new Set<string>();
+    for (const r of resources) {
+      const name = typeof r?.name === 'string' ? r.name : '';
+      if (!NAME.test(name)) {
+        problems.push({ resourceName: name.slice(0, 100), rule: 'input', message: '文件名须以 .bpmn 结尾,只含字母、数字、汉字、点、横线或下划线' });
+        continue;
+      }
+      if (names.has(name)) problems.push({ resourceName: name, rule: 'input', message: '同名文件重复' });
+      names.add(name);
+      const xml = typeof r.content === 'string' ? r.content : Buffer.isBuffer(r.content) ? r.content.toString('utf8') : undefined;
+      if (xml === undefined || Buffer.byteLength(xml) > MAX_BYTES) {
+        problems.push({ resourceName: name, rule: 'input', message: xml === undefined ? '文件内容须为文本' : '文件超过 2 MB' });
+        continue;
+      }
+      const answer = await lint(xml);
+      for (const p of answer.problems) problems.push({ resourceName: name, ...p });
+      for (const pid of answer.processIds) {
+        const other = owners.get(pid);
+        if (other) problems.push({ resourceName: name, elementId: pid, rule: 'duplicate-process-id', message: `流程编号「${pid}」同时出现在 ${other} 和 ${name} 中` });
+        else owners.set(pid, name);
+        elements.set(pid, answer.elements[pid] ?? []);
+      }
+    }
+    return { problems, elements };
+  }
+
+  /** what a deployment changes against each process's latest version, and the instances waiting at what it removes */
+  async function changes(elements: Map<string, string[]>): Promise<DeployChange[]> {
+    const out: DeployChange[] = [];
+    for (const [processId, now] of elements) {
+      const [latest] = await deps.engine.listProcessDefinitions({ processId });
+      if (!latest) {
+        out.push({ processId, fromVersion: null, added: now, removed: [], affectedInstances: 0 });
+        continue;
+      }
+      const xml = await deps.engine.getProcessDefinitionXml(latest.processDefinitionKey);
+      const before = xml ? ((await lint(xml, { lint: false })).elements[processId] ?? []) : [];
+      const kept = new Set(now);
+      const waiting = new Map<string, number>();
+      for (const w of await deps.engine.countWaiting(processId)) if (w.version === latest.version) waiting.set(w.elementId, w.instances);
+      const removed = before.filter((e) => !kept.has(e)).map((elementId) => ({ elementId, waiting: waiting.get(elementId) ?? 0 }));
+      out.push({
+        processId,
+        fromVersion: latest.version,
+        added: now.filter((e) => !before.includes(e)),
+        removed,
+        affectedInstances: removed.reduce((n, r) => n + r.waiting, 0),
+      });
+    }
+    return out;
+  }
 
   const gate = {
     /** every problem of the resources together; empty when they may be deployed */
     async check(resources: DeployResource[]): Promise<DeployProblem[]> {
-      const problems: DeployProblem[] = [];
-      if (!Array.isArray(resources) || resources.length === 0) return [{ resourceName: '', rule: 'input', message: '请提供要部署的 BPMN 文件' }];
-      const owners = new Map<string, string>();
-      const names = new Set<string>();
-      for (const r of resources) {
-        const name = typeof r?.name === 'string' ? r.name : '';
-        if (!NAME.test(name)) {
-          problems.push({ resourceName: name.slice(0, 100), rule: 'input', message: '文件名须以 .bpmn 结尾,只含字母、数字、汉字、点、横线或下划线' });
-          continue;
-        }
-        if (names.has(name)) problems.push({ resourceName: name, rule: 'input', message: '同名文件重复' });
-        names.add(name);
-        const xml = typeof r.content === 'string' ? r.content : Buffer.isBuffer(r.content) ? r.content.toString('utf8') : undefined;
-        if (xml === undefined || Buffer.byteLength(xml) > MAX_BYTES) {
-          problems.push({ resourceName: name, rule: 'input', message: xml === undefined ? '文件内容须为文本' : '文件超过 2 MB' });
-          continue;
-        }
-        const answer = await lint(xml);
-        for (const p of answer.problems) problems.push({ resourceName: name, ...p });
-        for (const pid of answer.processIds) {
-          const other = owners.get(pid);
-          if (other) problems.push({ resourceName: name, elementId: pid, rule: 'duplicate-process-id', message: `流程编号「${pid}」同时出现在 ${other} 和 ${name} 中` });
-          else owners.set(pid, name);
-        }
-      }
-      return problems;
+      return (await examine(resources)).problems;
     },
 
-    /** check, then deploy all or nothing; DeployRejected (400) with every problem otherwise */
-    async deploy(resources: DeployResource[], meta: { deployedBy: string }): Promise<DeploymentResult> {
-      const problems = await gate.check(resources);
+    /** the problems, and what the deployment would change (elements added and removed, instances waiting at removed ones) */
+    async preview(resources: DeployResource[]): Promise<{ problems: DeployProblem[]; changes: DeployChange[] }> {
+      const { problems, elements } = await examine(resources);
+      return { problems, changes: problems.length ? [] : await changes(elements) };
+    },
+
+    /**
+     * Check, then deploy all or nothing; DeployRejected (400) with every problem otherwise. A
+     * deployment that removes elements where instances of the latest version wait needs
+     * `confirmAffected` (409 AFFECTED_INSTANCES says how many; they keep running on their version).
+     */
+    async deploy(resources: DeployResource[], meta: { deployedBy: string; confirmAffected?: boolean }): Promise<DeploymentResult & { changes: DeployChange[] }> {
+      const { problems, changes: found } = await gate.preview(resources);
       if (problems.length) throw new DeployRejected(problems);
-      return deps.engine.deploy(resources, meta);
+      const affected = found.reduce((n, c) => n + c.affectedInstances, 0);
+      if (affected > 0 && !meta.confirmAffected) {
+        throw new HttpError(409, 'AFFECTED_INSTANCES', `新版本删除了 ${affected} 个运行中实例正在等待的环节;这些实例将继续按原版本运行。确认后再部署`, found);
+      }
+      const result = await deps.engine.deploy(resources, { deployedBy: meta.deployedBy });
+      return { ...result, changes: found };
     },
 
     async close() {

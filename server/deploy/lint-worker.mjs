@@ -2,8 +2,8 @@
 // is CommonJS that requires ESM-only packages, which Node 20 loads natively but jest's module
 // loader does not — a worker runs real Node in both. Plain JavaScript, so nothing compiles it.
 //
-// In: { id, xml, jobTypes: string[], formIds: string[] }
-// Out: { id, processIds: string[], problems: [{ elementId?, message, rule }] }
+// In: { id, xml, jobTypes: string[], formIds: string[], lint?: false }
+// Out: { id, processIds: string[], elements: { [processId]: string[] }, problems: [{ elementId?, message, rule }] }
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -44,8 +44,21 @@ function ownRules(definitions, jobTypes, formIds) {
   return problems;
 }
 
-parentPort.on('message', async ({ id, xml, jobTypes, formIds }) => {
-  const out = { id, processIds: [], problems: [] };
+/** the ids of a process's flow elements, sub-processes' children included (what tokens can wait at) */
+function elementIds(process) {
+  const ids = [];
+  const visit = (el) => {
+    for (const child of el.flowElements ?? []) {
+      if (child.$type !== 'bpmn:SequenceFlow') ids.push(child.id);
+      visit(child);
+    }
+  };
+  visit(process);
+  return ids.sort();
+}
+
+parentPort.on('message', async ({ id, xml, jobTypes, formIds, lint = true }) => {
+  const out = { id, processIds: [], elements: {}, problems: [] };
   try {
     const moddle = new BpmnModdle({ zeebe });
     let parsed;
@@ -61,7 +74,10 @@ parentPort.on('message', async ({ id, xml, jobTypes, formIds }) => {
       return parentPort.postMessage(out);
     }
     for (const w of warnings ?? []) out.problems.push({ elementId: w.element?.id, rule: 'xml', message: `无法识别的内容:${String(w.message).split('\n')[0]}` });
-    out.processIds = (definitions.rootElements ?? []).filter((e) => e.$type === 'bpmn:Process').map((p) => p.id);
+    const processes = (definitions.rootElements ?? []).filter((e) => e.$type === 'bpmn:Process');
+    out.processIds = processes.map((p) => p.id);
+    for (const p of processes) out.elements[p.id] = elementIds(p);
+    if (!lint) return parentPort.postMessage(out);
     // a new linter each time: some rules keep state between runs
     const linter = new Linter({ config, resolver: new NodeResolver({ requireModule: require }) });
     const reports = await linter.lint(definitions);

@@ -185,18 +185,49 @@ export function apiRoutes(ctx: AppContext): Router {
   );
 
   // ---- deployments (process admins): through the deploy gate, all or nothing
+  const deployResources = (resources: unknown) => {
+    if (!Array.isArray(resources) || resources.length === 0 || resources.length > 20) {
+      throw new HttpError(400, 'INVALID_INPUT', '请求须为 { "resources": [{ "name": "x.bpmn", "content": "<xml…>" }] },最多 20 个文件');
+    }
+    return resources.map((x: { name?: unknown; content?: unknown }) => ({ name: String(x?.name ?? ''), content: typeof x?.content === 'string' ? x.content : '' }));
+  };
+  r.post(
+    '/api/deployments/preview',
+    requireRole('process-admin'),
+    handle(async (req, res) => res.json(await ctx.gate.preview(deployResources(body(req).resources)))),
+  );
+  const readers = requireRole('process-admin', 'auditor');
+  r.get(
+    '/api/processes',
+    readers,
+    handle(async (_req, res) => {
+      const byProcess = new Map<string, unknown[]>();
+      for (const d of await ctx.engine.listProcessDefinitions()) {
+        const list = byProcess.get(d.processId) ?? [];
+        list.push({ version: d.version, processDefinitionKey: d.processDefinitionKey, resourceName: d.resourceName, deployedAt: d.deployedAt, deployedBy: d.deployedBy ?? null });
+        byProcess.set(d.processId, list);
+      }
+      res.json([...byProcess].map(([processId, versions]) => ({ processId, versions })));
+    }),
+  );
+  r.get(
+    '/api/processes/:processId/versions/:version',
+    readers,
+    handle(async (req, res) => {
+      const version = Number(req.params.version);
+      const def = Number.isInteger(version) ? (await ctx.engine.listProcessDefinitions({ processId: String(req.params.processId) })).find((d) => d.version === version) : undefined;
+      if (!def) throw new HttpError(404, 'NOT_FOUND', '未找到该流程版本');
+      res.json({ ...def, deployedBy: def.deployedBy ?? null, xml: await ctx.engine.getProcessDefinitionXml(def.processDefinitionKey) });
+    }),
+  );
   r.post(
     '/api/deployments',
     requireRole('process-admin'),
     handle(async (req, res) => {
       const resources = body(req).resources;
-      if (!Array.isArray(resources) || resources.length === 0 || resources.length > 20) {
-        throw new HttpError(400, 'INVALID_INPUT', '请求须为 { "resources": [{ "name": "x.bpmn", "content": "<xml…>" }] },最多 20 个文件');
-      }
-      const result = await ctx.gate.deploy(
-        resources.map((x: { name?: unknown; content?: unknown }) => ({ name: String(x?.name ?? ''), content: typeof x?.content === 'string' ? x.content : '' })),
-        { deployedBy: me(res).username },
-      );
+      const confirm = body(req).confirmAffected;
+      if (confirm !== undefined && typeof confirm !== 'boolean') throw new HttpError(400, 'INVALID_INPUT', 'confirmAffected 须为 true 或 false');
+      const result = await ctx.gate.deploy(deployResources(resources), { deployedBy: me(res).username, confirmAffected: confirm === true });
       await ctx.audit.append({ actor: me(res).id, action: 'process.deployed', detail: { processes: result.processes.map((p) => ({ processId: p.processId, version: p.version, duplicate: p.duplicate })) } });
       res.status(201).json(result);
     }),

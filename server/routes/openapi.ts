@@ -115,10 +115,15 @@ export function openApiDocument(baseUrl: string) {
       '/api/deployments': {
         post: op('部署流程图(流程管理员):解析、Camunda 8.8 检查、任务类型/表单/办理人检查,全部通过才部署为新版本', {
           security: staff,
-          requestBody: body({ type: 'object', required: ['resources'], properties: { resources: { type: 'array', items: { type: 'object', required: ['name', 'content'], properties: { name: { type: 'string' }, content: { type: 'string' } } } } } }),
-          responses: { '201': ok('已部署'), ...errors },
+          requestBody: body({ type: 'object', required: ['resources'], properties: { resources: { type: 'array', items: { type: 'object', required: ['name', 'content'], properties: { name: { type: 'string' }, content: { type: 'string' } } } }, confirmAffected: { type: 'boolean', description: '新版本删除了有实例等待的环节时须确认' } } }),
+          responses: { '201': ok('已部署'), ...errors, '409': ok('有运行中实例等待在被删除的环节,须确认') },
         }),
       },
+      '/api/deployments/preview': {
+        post: op('部署前检查:问题清单,以及新版本增删的环节和在被删除环节等待的运行中实例数', { security: staff, requestBody: body({ type: 'object', required: ['resources'], properties: { resources: { type: 'array' } } }) }),
+      },
+      '/api/processes': { get: op('流程及其各版本(部署人、部署时间)', { security: staff }) },
+      '/api/processes/{processId}/versions/{version}': { get: op('某一版本的 BPMN XML', { security: staff, parameters: [id('processId', '流程编号'), id('version', '版本号')] }) },
       '/api/admin/units': { get: op('成员单位', { security: staff }), post: op('新增单位', { security: staff, requestBody: body({ type: 'object' }) }) },
       '/api/admin/units/{id}': { get: op('单位及人员', { security: staff, parameters: [id('id', '单位编号')] }), patch: op('修改单位', { security: staff, parameters: [id('id', '单位编号')], requestBody: body({ type: 'object' }) }) },
       '/api/admin/units/{id}/people': { post: op('添加单位人员', { security: staff, parameters: [id('id', '单位编号')], requestBody: body({ type: 'object', properties: { role: { enum: ['handler', 'contact', 'leader', 'head'] }, name: { type: 'string' }, phone: { type: 'string' } } }) }) },

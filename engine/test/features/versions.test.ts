@@ -131,3 +131,38 @@ describe('process versions', () => {
     await expect(start).rejects.toBeInstanceOf(NotFoundError);
   });
 });
+
+describe('deployed definitions and where instances wait', () => {
+  let t: TestEngine;
+  beforeEach(async () => {
+    t = await createTestEngine();
+  });
+  afterEach(() => t.close());
+
+  it('given two versions with an instance waiting on each, when listed, then each version names who deployed it, its XML, and its waiting instances', async () => {
+    const v1 = fixture('user-task.bpmn').content;
+    const v2 = v1.replace('name="Review petition"', 'name="Review petition (v2)"').replace(/Task_ReviewPetition/g, 'Task_ReviewPetitionAgain');
+    await t.engine.deploy([{ name: 'user-task.bpmn', content: v1 }], { deployedBy: 'modeler' });
+    await t.engine.start('user-task', { reviewer: 'li.ming' });
+    await t.engine.start('user-task', { reviewer: 'li.ming' });
+    t.clock.advance(60_000);
+    await t.engine.deploy([{ name: 'user-task.bpmn', content: v2 }], { deployedBy: 'admin-2' });
+    await t.engine.start('user-task', { reviewer: 'li.ming' });
+    // an instance whose task could not open (an incident: no reviewer) waits at no element
+    await t.engine.start('user-task', {});
+
+    const defs = await t.engine.listProcessDefinitions({ processId: 'user-task' });
+    expect(defs.map((d) => [d.version, d.deployedBy, d.resourceName])).toEqual([
+      [2, 'admin-2', 'user-task.bpmn'],
+      [1, 'modeler', 'user-task.bpmn'],
+    ]);
+    expect(defs[0].deployedAt.getTime() - defs[1].deployedAt.getTime()).toBe(60_000);
+    expect((await t.engine.getProcessDefinitionXml(defs[1].processDefinitionKey))?.trim()).toBe(v1.trim());
+    expect(await t.engine.getProcessDefinitionXml('nope')).toBeUndefined();
+    expect(await t.engine.countWaiting('user-task')).toEqual([
+      { version: 1, elementId: 'Task_ReviewPetition', instances: 2 },
+      { version: 2, elementId: 'Task_ReviewPetitionAgain', instances: 1 },
+    ]);
+    expect(await t.engine.listProcessDefinitions({ processId: 'other' })).toEqual([]);
+  });
+});

@@ -8,7 +8,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../app.js';
-import { createTestApp, type Person, type TestApp } from '../app-harness.js';
+import { createTestApp, submitPetition, type Person, type TestApp } from '../app-harness.js';
 
 const diagram = (name: string) => readFileSync(join(projectRoot, 'processes', name), 'utf8');
 
@@ -82,6 +82,50 @@ describe('the deploy gate (issue 5: every way a diagram arrives)', () => {
     for (const who of ['admin', 'reviewer', 'auditor']) expect((await (await h.signIn(who)).post('/api/deployments', { resources: [{ name: 'evaluation.bpmn', content: changed }] })).status).toBe(403);
     expect((await modeler.post('/api/deployments', { resources: 'x' })).status).toBe(400);
     expect((await modeler.post('/api/deployments', { resources: [{ name: '../evil.bpmn', content: changed }] })).body.error.details[0].message).toContain('文件名');
+  });
+
+  it('given several versions, when a process admin or an auditor lists them, then each names who deployed it and when, and its XML can be read', async () => {
+    const list = (await modeler.get('/api/processes').expect(200)).body as { processId: string; versions: { version: number; deployedBy: string | null }[] }[];
+    const evaluation = list.find((p) => p.processId === 'evaluation');
+    expect(evaluation?.versions.map((v) => [v.version, v.deployedBy])).toEqual([
+      [2, 'modeler'],
+      [1, null],
+    ]);
+    const auditor = await h.signIn('auditor');
+    const v1 = (await auditor.get('/api/processes/evaluation/versions/1').expect(200)).body;
+    expect(v1.xml).toContain('name="满意度评价与重办"');
+    expect((await auditor.get('/api/processes/evaluation/versions/9')).status).toBe(404);
+    expect((await (await h.signIn('handler-longnan')).get('/api/processes')).status).toBe(403);
+  });
+
+  it('given instances waiting at an element a new version removes, when deployed, then the preview counts them, deploying needs a confirmation, and they stay on their version', async () => {
+    const visitor = await h.visitor();
+    await submitPetition(h, visitor);
+    await submitPetition(h, visitor);
+    const renamed = diagram('petition-lifecycle.bpmn').replace(/Task_ScreenPetition/g, 'Task_ScreenPetitionV2');
+    const resources = [{ name: 'petition-lifecycle.bpmn', content: renamed }];
+
+    const preview = (await modeler.post('/api/deployments/preview', { resources }).expect(200)).body;
+    expect(preview.problems).toEqual([]);
+    expect(preview.changes).toEqual([
+      { processId: 'petition-lifecycle', fromVersion: 1, added: ['Task_ScreenPetitionV2'], removed: [{ elementId: 'Task_ScreenPetition', waiting: 2 }], affectedInstances: 2 },
+    ]);
+    const before = await definitions();
+    const refused = await modeler.post('/api/deployments', { resources });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'AFFECTED_INSTANCES', message: expect.stringContaining('删除了 2 个运行中实例正在等待的环节') });
+    expect(await definitions()).toBe(before);
+
+    const deployed = await modeler.post('/api/deployments', { resources, confirmAffected: true });
+    expect(deployed.status).toBe(201);
+    expect(deployed.body.processes[0]).toMatchObject({ processId: 'petition-lifecycle', version: 2 });
+    // the waiting instances stay on version 1, a new petition runs on version 2
+    await submitPetition(h, visitor);
+    const waiting = await h.t.engine.countWaiting('petition-lifecycle');
+    expect(waiting).toEqual(expect.arrayContaining([
+      { version: 1, elementId: 'Task_ScreenPetition', instances: 2 },
+      { version: 2, elementId: 'Task_ScreenPetitionV2', instances: 1 },
+    ]));
   });
 
   it('given the diagrams in processes/, when checked, then they pass the gate (start-up deploys through it)', async () => {
