@@ -193,6 +193,24 @@ export interface WaitingCount {
   instances: number;
 }
 
+export interface InstanceFilter {
+  processId?: string;
+  version?: number;
+  state?: InstanceState;
+  /** started at or after */
+  startedFrom?: Date;
+  /** started before */
+  startedTo?: Date;
+  /** at most 500 (default 50), newest first */
+  limit?: number;
+  offset?: number;
+}
+
+export interface PendingTimer {
+  elementId: string;
+  dueAt: Date;
+}
+
 export interface EnginePort {
   /** Parse and deploy diagrams; a changed process becomes version N+1. Rejects unparsable resources. */
   deploy(resources: DeployResource[], meta?: { deployedBy?: string }): Promise<DeploymentResult>;
@@ -225,6 +243,9 @@ export interface EnginePort {
   countWaiting(processId: string): Promise<WaitingCount[]>;
 
   /** inspection */
+  listProcessInstances(filter?: InstanceFilter): Promise<ProcessInstance[]>;
+  /** the timers an instance waits for, earliest first */
+  listTimers(processInstanceKey: string): Promise<PendingTimer[]>;
   getProcessInstance(processInstanceKey: string): Promise<ProcessInstance | undefined>;
   getHistory(processInstanceKey: string): Promise<HistoryEvent[]>;
 

@@ -41,6 +41,8 @@ import { createAttachmentService, type AttachmentService } from './services/atta
 import { createCaseService, seesCases, type CaseService } from './services/case-service.js';
 import { createPetitionService, type PetitionService } from './services/petition-service.js';
 import { createTaskEvents } from './services/task-events.js';
+import { createInspectorService, type InspectorService } from './services/inspector-service.js';
+import { createScoreLedgerRepository } from './data/score-ledger-repository.js';
 import { createTaskService, userTaskDocs, type TaskService } from './services/task-service.js';
 
 /** the project folder (holding package.json), from the source tree or from dist/ */
@@ -101,6 +103,7 @@ export interface AppContext {
   adminService: AdminService;
   gate: DeployGate;
   engine: EnginePort;
+  inspector: InspectorService;
   challenges: ChallengeIssuer;
   sessionOptions: SessionOptions;
   limits: { portal: RequestHandler; login: RequestHandler };
@@ -177,6 +180,7 @@ export function createApp(deps: AppDeps): Express {
     adminService: createAdminService({ units, staff, sessions, calendar: createCalendarRepository(db, { now }), audit, ...(deps.calendarChanged && { calendarChanged: deps.calendarChanged }) }),
     gate,
     engine,
+    inspector: createInspectorService({ engine, audit, ledger: createScoreLedgerRepository(db), clock }),
     challenges: createChallenges(deps.secret, clock),
     sessionOptions,
     limits: {

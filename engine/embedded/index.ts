@@ -23,6 +23,8 @@ import type {
   HistoryEvent,
   ProcessDefinition,
   WaitingCount,
+  InstanceFilter,
+  PendingTimer,
   Incident,
   Job,
   JobContext,
@@ -872,6 +874,35 @@ class Embedded implements EmbeddedEngine {
       startedAt: new Date(row.started_at),
       ...(row.ended_at !== null && { endedAt: new Date(row.ended_at) }),
     };
+  }
+
+  async listProcessInstances(filter: InstanceFilter = {}): Promise<ProcessInstance[]> {
+    const { where, args } = whereOf([
+      ['process_id = ?', filter.processId],
+      ['version = ?', filter.version],
+      ['state = ?', filter.state],
+      ['started_at >= ?', filter.startedFrom?.getTime()],
+      ['started_at < ?', filter.startedTo?.getTime()],
+    ]);
+    const limit = Number.isInteger(filter.limit) ? Math.max(1, Math.min(filter.limit as number, 500)) : 50;
+    const offset = Number.isInteger(filter.offset) ? Math.max(0, filter.offset as number) : 0;
+    const rows = await this.store.select<InstanceRow>(`SELECT * FROM engine_instances ${where} ORDER BY started_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`, args);
+    return rows.map((row) => ({
+      processInstanceKey: row.id,
+      processId: row.process_id,
+      version: Number(row.version),
+      processDefinitionKey: row.definition_id,
+      state: row.state,
+      ...(row.parent_id && { parentProcessInstanceKey: row.parent_id }),
+      variables: parseJson(row.variables, {}),
+      startedAt: new Date(Number(row.started_at)),
+      ...(row.ended_at !== null && { endedAt: new Date(Number(row.ended_at)) }),
+    }));
+  }
+
+  async listTimers(processInstanceKey: string): Promise<PendingTimer[]> {
+    const rows = await this.store.select<{ element_id: string; due_at: number | string }>('SELECT element_id, due_at FROM engine_timers WHERE instance_id = ? ORDER BY due_at, id', [processInstanceKey]);
+    return rows.map((r) => ({ elementId: r.element_id, dueAt: new Date(Number(r.due_at)) }));
   }
 
   async listProcessDefinitions(filter: { processId?: string } = {}): Promise<ProcessDefinition[]> {

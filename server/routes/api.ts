@@ -220,6 +220,17 @@ export function apiRoutes(ctx: AppContext): Router {
       res.json({ ...def, deployedBy: def.deployedBy ?? null, xml: await ctx.engine.getProcessDefinitionXml(def.processDefinitionKey) });
     }),
   );
+  // ---- the inspector (auditors, process admins): read-only
+  r.get(
+    '/api/inspector/instances',
+    readers,
+    handle(async (req, res) => {
+      const q = Object.fromEntries(['processId', 'version', 'state', 'unitId', 'category', 'overdue', 'from', 'to', 'page'].map((k) => [k, field(req.query, k)]).filter(([, v]) => v));
+      res.json(await ctx.inspector.list(q));
+    }),
+  );
+  r.get('/api/inspector/instances/:key', readers, handle(async (req, res) => res.json(await ctx.inspector.get(String(req.params.key)))));
+
   r.post(
     '/api/deployments',
     requireRole('process-admin'),

@@ -124,6 +124,13 @@ export function openApiDocument(baseUrl: string) {
       },
       '/api/processes': { get: op('流程及其各版本(部署人、部署时间)', { security: staff }) },
       '/api/processes/{processId}/versions/{version}': { get: op('某一版本的 BPMN XML', { security: staff, parameters: [id('processId', '流程编号'), id('version', '版本号')] }) },
+      '/api/inspector/instances': {
+        get: op('流程实例(审计):按流程、版本、状态、承办单位、类别、逾期等级、日期筛选', {
+          security: staff,
+          parameters: ['processId', 'version', 'state', 'unitId', 'category', 'overdue', 'from', 'to', 'page'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })),
+        }),
+      },
+      '/api/inspector/instances/{key}': { get: op('流程实例详情:当前令牌、已走路径、事故、待触发定时器、时间线、变量(个人信息已隐去)', { security: staff, parameters: [id('key', '流程实例编号')] }) },
       '/api/admin/units': { get: op('成员单位', { security: staff }), post: op('新增单位', { security: staff, requestBody: body({ type: 'object' }) }) },
       '/api/admin/units/{id}': { get: op('单位及人员', { security: staff, parameters: [id('id', '单位编号')] }), patch: op('修改单位', { security: staff, parameters: [id('id', '单位编号')], requestBody: body({ type: 'object' }) }) },
       '/api/admin/units/{id}/people': { post: op('添加单位人员', { security: staff, parameters: [id('id', '单位编号')], requestBody: body({ type: 'object', properties: { role: { enum: ['handler', 'contact', 'leader', 'head'] }, name: { type: 'string' }, phone: { type: 'string' } } }) }) },

@@ -176,7 +176,7 @@ export function createTaskService(deps: TaskServiceDeps) {
         throw err;
       }
       const petitionId = typeof task.variables.petitionId === 'string' ? task.variables.petitionId : null;
-      await audit.append({ actor: staff.id, action: 'task.completed', petitionId, detail: { elementId: task.elementId, task: task.name ?? task.elementId, formId: task.formId ?? null, userTaskKey: task.userTaskKey } });
+      await audit.append({ actor: staff.id, action: 'task.completed', petitionId, detail: { elementId: task.elementId, task: task.name ?? task.elementId, formId: task.formId ?? null, userTaskKey: task.userTaskKey, outcome: outcomeOf(values) } });
       deps.log.info({ userTaskKey: task.userTaskKey, elementId: task.elementId, staffId: staff.id }, 'task completed');
       return { task: await view({ ...task, state: 'completed' }, staff) };
     },
@@ -198,6 +198,22 @@ export function createTaskService(deps: TaskServiceDeps) {
 }
 
 export type TaskService = ReturnType<typeof createTaskService>;
+
+/**
+ * What a completion decided, for the record: the yes/no answers, option codes and numbers among the
+ * values (never free text, which may name people)
+ */
+export function outcomeOf(values: Record<string, unknown>, prefix = ''): Record<string, boolean | number | string> {
+  const out: Record<string, boolean | number | string> = {};
+  for (const [k, v] of Object.entries(values)) {
+    const path = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) out[path] = v;
+    // option codes have a letter: a run of digits may be a phone number
+    else if (typeof v === 'string' && /^(?=[a-z0-9-]*[a-z])[a-z0-9-]{1,32}$/.test(v)) out[path] = v;
+    else if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, outcomeOf(v as Record<string, unknown>, path));
+  }
+  return out;
+}
 
 /** `${processId}/${elementId}` → documentation of every user task in the diagrams (read once at start) */
 export function userTaskDocs(resources: { content: string }[]): Map<string, string> {
