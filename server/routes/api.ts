@@ -230,6 +230,28 @@ export function apiRoutes(ctx: AppContext): Router {
     }),
   );
   r.get('/api/inspector/instances/:key', readers, handle(async (req, res) => res.json(await ctx.inspector.get(String(req.params.key)))));
+  r.get(
+    '/api/inspector/incidents',
+    readers,
+    handle(async (req, res) => {
+      const state = field(req.query, 'state') ?? 'active';
+      if (state !== 'active' && state !== 'resolved') throw new HttpError(400, 'INVALID_INPUT', 'state 须为 active 或 resolved', [{ field: 'state', message: '须为 active 或 resolved' }]);
+      res.json(await ctx.engine.listIncidents({ state }));
+    }),
+  );
+  // retrying an incident changes the run: process admins only
+  r.post(
+    '/api/inspector/incidents/:key/retry',
+    requireRole('process-admin'),
+    handle(async (req, res) => {
+      const key = String(req.params.key);
+      const incident = (await ctx.engine.listIncidents({ state: 'active' })).find((i) => i.incidentKey === key);
+      if (!incident) throw new HttpError(404, 'NOT_FOUND', '未找到该未解决的事故');
+      await ctx.engine.retryIncident(key);
+      await ctx.audit.append({ actor: me(res).id, action: 'incident.retried', petitionId: null, detail: { incidentKey: key, processInstanceKey: incident.processInstanceKey, elementId: incident.elementId } });
+      res.status(202).json({ retried: true });
+    }),
+  );
 
   r.post(
     '/api/deployments',

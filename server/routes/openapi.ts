@@ -131,6 +131,8 @@ export function openApiDocument(baseUrl: string) {
         }),
       },
       '/api/inspector/instances/{key}': { get: op('流程实例详情:当前令牌、已走路径、事故、待触发定时器、时间线、变量(个人信息已隐去)', { security: staff, parameters: [id('key', '流程实例编号')] }) },
+      '/api/inspector/incidents': { get: op('事故列表', { security: staff, parameters: [{ name: 'state', in: 'query', schema: { enum: ['active', 'resolved'] } }] }) },
+      '/api/inspector/incidents/{key}/retry': { post: op('重试事故(流程管理员)', { security: staff, parameters: [id('key', '事故编号')], responses: { '202': ok('已重试'), ...errors } }) },
       '/api/admin/units': { get: op('成员单位', { security: staff }), post: op('新增单位', { security: staff, requestBody: body({ type: 'object' }) }) },
       '/api/admin/units/{id}': { get: op('单位及人员', { security: staff, parameters: [id('id', '单位编号')] }), patch: op('修改单位', { security: staff, parameters: [id('id', '单位编号')], requestBody: body({ type: 'object' }) }) },
       '/api/admin/units/{id}/people': { post: op('添加单位人员', { security: staff, parameters: [id('id', '单位编号')], requestBody: body({ type: 'object', properties: { role: { enum: ['handler', 'contact', 'leader', 'head'] }, name: { type: 'string' }, phone: { type: 'string' } } }) }) },

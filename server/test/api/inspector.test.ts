@@ -4,6 +4,7 @@
  * the path taken, pending timers, the people's task actions and variables without personal data.
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { fixture } from '../../../engine/test/harness.js';
 import { completeTask, createTestApp, submitPetition, type Person, type TestApp } from '../app-harness.js';
 
 describe('the inspector (auditors, read-only)', () => {
@@ -74,5 +75,24 @@ describe('the inspector (auditors, read-only)', () => {
     for (const personal of ['13900002222', '王小明']) expect(JSON.stringify(detail)).not.toContain(personal);
     // nothing changes: an auditor cannot retry or write
     expect((await auditor.post(`/api/deployments`, { resources: [] })).status).toBe(403);
+  });
+
+  it('given an incident, when listed, then auditors see it, only process admins may retry it, and the retry is audited', async () => {
+    // an instance that cannot open its task: the assignee expression needs a variable it lacks
+    await h.t.engine.deploy([fixture('user-task.bpmn')]);
+    const ref = await h.t.engine.start('user-task', {});
+    const incidents = (await auditor.get('/api/inspector/incidents').expect(200)).body;
+    const incident = incidents.find((i: { processInstanceKey: string }) => i.processInstanceKey === ref.processInstanceKey);
+    expect(incident).toMatchObject({ elementId: 'Task_ReviewPetition', state: 'active' });
+    expect((await auditor.post(`/api/inspector/incidents/${incident.incidentKey}/retry`)).status).toBe(403);
+    expect((await (await h.signIn('admin')).post(`/api/inspector/incidents/${incident.incidentKey}/retry`)).status).toBe(403);
+    await h.t.engine.setVariables(ref.processInstanceKey, { reviewer: 'li.ming' });
+    const modeler = await h.signIn('modeler');
+    expect((await modeler.post(`/api/inspector/incidents/${incident.incidentKey}/retry`)).status).toBe(202);
+    expect((await modeler.post(`/api/inspector/incidents/${incident.incidentKey}/retry`)).status).toBe(404);
+    expect(await h.t.engine.listUserTasks({ processInstanceKey: ref.processInstanceKey, state: 'created' })).toHaveLength(1);
+    expect((await auditor.get('/api/inspector/incidents?state=resolved').expect(200)).body.map((i: { incidentKey: string }) => i.incidentKey)).toContain(incident.incidentKey);
+    const audit = (await h.t.db.sequelize.query("SELECT action FROM audit_log WHERE action = 'incident.retried'", { type: 'SELECT' as any })) as unknown as unknown[];
+    expect(audit).toHaveLength(1);
   });
 });
