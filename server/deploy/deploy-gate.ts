@@ -33,6 +33,7 @@ interface WorkerAnswer {
   id: number;
   processIds: string[];
   elements: Record<string, string[]>;
+  signatures: Record<string, Record<string, string>>;
   problems: { elementId?: string; rule: string; message: string }[];
 }
 
@@ -72,7 +73,7 @@ export function createDeployGate(deps: DeployGateDeps) {
     });
     w.on('error', () => {
       // a crashed worker fails what it had; the next check starts a new one
-      for (const resolve of waiting.values()) resolve({ id: -1, processIds: [], elements: {}, problems: [{ rule: 'internal', message: '检查程序意外退出' }] });
+      for (const resolve of waiting.values()) resolve({ id: -1, processIds: [], elements: {}, signatures: {}, problems: [{ rule: 'internal', message: '检查程序意外退出' }] });
       waiting.clear();
       worker = undefined;
     });
@@ -81,13 +82,13 @@ export function createDeployGate(deps: DeployGateDeps) {
     return w;
   }
 
-  const lint = (xml: string, options: { lint?: boolean } = {}) =>
+  const lint = (xml: string, options: { lint?: boolean; withSignatures?: boolean } = {}) =>
     new Promise<WorkerAnswer>((resolve) => {
       const id = ++seq;
       waiting.set(id, resolve);
       const w = lintWorker();
       w.ref();
-      w.postMessage({ id, xml, jobTypes: [...deps.jobTypes()], formIds: [...deps.formIds()], lint: options.lint ?? true });
+      w.postMessage({ id, xml, jobTypes: [...deps.jobTypes()], formIds: [...deps.formIds()], lint: options.lint ?? true, withSignatures: options.withSignatures ?? false });
     });
 
   /** every problem, and per process the elements it has */
@@ -174,6 +175,24 @@ export function createDeployGate(deps: DeployGateDeps) {
       }
       const result = await deps.engine.deploy(resources, { deployedBy: meta.deployedBy });
       return { ...result, changes: found };
+    },
+
+    /** what differs between two versions of a process: elements added, removed, and changed (name, documentation, conditions, timers, extensions…) */
+    async diff(processId: string, fromVersion: number, toVersion: number): Promise<{ added: string[]; removed: string[]; changed: string[] }> {
+      const defs = await deps.engine.listProcessDefinitions({ processId });
+      const xmlOf = async (version: number) => {
+        const def = defs.find((d) => d.version === version);
+        const xml = def && (await deps.engine.getProcessDefinitionXml(def.processDefinitionKey));
+        if (!xml) throw new HttpError(404, 'NOT_FOUND', `未找到流程 ${processId} 的第 ${version} 版`);
+        return (await lint(xml, { lint: false, withSignatures: true })).signatures[processId] ?? {};
+      };
+      const [a, b] = [await xmlOf(fromVersion), await xmlOf(toVersion)];
+      const ids = (o: Record<string, string>) => Object.keys(o).sort();
+      return {
+        added: ids(b).filter((k) => !(k in a)),
+        removed: ids(a).filter((k) => !(k in b)),
+        changed: ids(b).filter((k) => k in a && a[k] !== b[k]),
+      };
     },
 
     async close() {

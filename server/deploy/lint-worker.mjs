@@ -2,8 +2,9 @@
 // is CommonJS that requires ESM-only packages, which Node 20 loads natively but jest's module
 // loader does not — a worker runs real Node in both. Plain JavaScript, so nothing compiles it.
 //
-// In: { id, xml, jobTypes: string[], formIds: string[], lint?: false }
-// Out: { id, processIds: string[], elements: { [processId]: string[] }, problems: [{ elementId?, message, rule }] }
+// In: { id, xml, jobTypes: string[], formIds: string[], lint?: false, withSignatures?: true }
+// Out: { id, processIds: string[], elements: { [processId]: string[] }, signatures: { [processId]: { [elementId]: string } },
+//        problems: [{ elementId?, message, rule }] }
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -57,8 +58,39 @@ function elementIds(process) {
   return ids.sort();
 }
 
-parentPort.on('message', async ({ id, xml, jobTypes, formIds, lint = true }) => {
-  const out = { id, processIds: [], elements: {}, problems: [] };
+/** properties that are structure, not the element's own content */
+const SKIP = new Set(['flowElements', 'incoming', 'outgoing', 'laneSets', 'artifacts', 'lanes', 'flowNodeRef', 'boundaryEventRefs']);
+/** properties that point at other elements: compared by the other's id */
+const REFS = new Set(['sourceRef', 'targetRef', 'attachedToRef', 'default', 'messageRef', 'errorRef', 'escalationRef', 'signalRef', 'dataObjectRef', 'processRef']);
+
+/** an element's own content (name, documentation, conditions, timers, zeebe extensions…) as comparable text */
+function signature(v, depth = 0) {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => signature(x, depth + 1));
+  if (depth > 16) return '…';
+  const out = { $type: v.$type };
+  // references (sourceRef, attachedToRef…) are own properties moddle does not enumerate
+  for (const k of Object.getOwnPropertyNames(v).sort()) {
+    if ((k.startsWith('$') && k !== '$attrs' && k !== '$body') || SKIP.has(k)) continue;
+    out[k] = REFS.has(k) ? (v[k]?.id ?? null) : signature(v[k], depth + 1);
+  }
+  return out;
+}
+
+function signatures(process) {
+  const out = {};
+  const visit = (el) => {
+    for (const child of el.flowElements ?? []) {
+      out[child.id] = JSON.stringify(signature(child));
+      visit(child);
+    }
+  };
+  visit(process);
+  return out;
+}
+
+parentPort.on('message', async ({ id, xml, jobTypes, formIds, lint = true, withSignatures = false }) => {
+  const out = { id, processIds: [], elements: {}, signatures: {}, problems: [] };
   try {
     const moddle = new BpmnModdle({ zeebe });
     let parsed;
@@ -76,7 +108,10 @@ parentPort.on('message', async ({ id, xml, jobTypes, formIds, lint = true }) => 
     for (const w of warnings ?? []) out.problems.push({ elementId: w.element?.id, rule: 'xml', message: `无法识别的内容:${String(w.message).split('\n')[0]}` });
     const processes = (definitions.rootElements ?? []).filter((e) => e.$type === 'bpmn:Process');
     out.processIds = processes.map((p) => p.id);
-    for (const p of processes) out.elements[p.id] = elementIds(p);
+    for (const p of processes) {
+      out.elements[p.id] = elementIds(p);
+      if (withSignatures) out.signatures[p.id] = signatures(p);
+    }
     if (!lint) return parentPort.postMessage(out);
     // a new linter each time: some rules keep state between runs
     const linter = new Linter({ config, resolver: new NodeResolver({ requireModule: require }) });

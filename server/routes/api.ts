@@ -211,6 +211,16 @@ export function apiRoutes(ctx: AppContext): Router {
     }),
   );
   r.get(
+    '/api/processes/:processId/diff',
+    readers,
+    handle(async (req, res) => {
+      const from = Number(field(req.query, 'from'));
+      const to = Number(field(req.query, 'to'));
+      if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < 1) throw new HttpError(400, 'INVALID_INPUT', 'from 和 to 须为版本号', [{ field: 'from', message: '须为版本号' }]);
+      res.json({ processId: String(req.params.processId), from, to, ...(await ctx.gate.diff(String(req.params.processId), from, to)) });
+    }),
+  );
+  r.get(
     '/api/processes/:processId/versions/:version',
     readers,
     handle(async (req, res) => {

@@ -123,6 +123,7 @@ export function openApiDocument(baseUrl: string) {
         post: op('部署前检查:问题清单,以及新版本增删的环节和在被删除环节等待的运行中实例数', { security: staff, requestBody: body({ type: 'object', required: ['resources'], properties: { resources: { type: 'array' } } }) }),
       },
       '/api/processes': { get: op('流程及其各版本(部署人、部署时间)', { security: staff }) },
+      '/api/processes/{processId}/diff': { get: op('两个版本的差异:新增、删除、修改的元素', { security: staff, parameters: [id('processId', '流程编号'), { name: 'from', in: 'query', required: true, schema: { type: 'integer' } }, { name: 'to', in: 'query', required: true, schema: { type: 'integer' } }] }) },
       '/api/processes/{processId}/versions/{version}': { get: op('某一版本的 BPMN XML', { security: staff, parameters: [id('processId', '流程编号'), id('version', '版本号')] }) },
       '/api/inspector/instances': {
         get: op('流程实例(审计):按流程、版本、状态、承办单位、类别、逾期等级、日期筛选', {

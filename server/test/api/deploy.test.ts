@@ -128,6 +128,23 @@ describe('the deploy gate (issue 5: every way a diagram arrives)', () => {
     ]));
   });
 
+  it('given two versions, when they are compared, then the elements added, removed and changed are named', async () => {
+    const v2 = diagram('supervision.bpmn').replace('name="选择督办方式"', 'name="确定督办方式"');
+    expect(v2).not.toBe(diagram('supervision.bpmn'));
+    await modeler.post('/api/deployments', { resources: [{ name: 'supervision.bpmn', content: v2 }] }).expect(201);
+    const auditor = await h.signIn('auditor');
+    const diff = (await auditor.get('/api/processes/supervision/diff?from=1&to=2').expect(200)).body;
+    expect(diff).toEqual({ processId: 'supervision', from: 1, to: 2, added: [], removed: [], changed: ['Task_ChooseSupervision'] });
+    // the renamed task of the earlier test: removed, added, and the flows into and out of it changed
+    const renamed = (await auditor.get('/api/processes/petition-lifecycle/diff?from=1&to=2').expect(200)).body;
+    expect(renamed.added).toEqual(['Task_ScreenPetitionV2']);
+    expect(renamed.removed).toEqual(['Task_ScreenPetition']);
+    expect(renamed.changed.length).toBeGreaterThan(0);
+    expect(renamed.changed.every((id: string) => id.startsWith('Flow_'))).toBe(true);
+    expect((await auditor.get('/api/processes/supervision/diff?from=1&to=7')).status).toBe(404);
+    expect((await auditor.get('/api/processes/supervision/diff?from=x&to=2')).status).toBe(400);
+  });
+
   it('given the diagrams in processes/, when checked, then they pass the gate (start-up deploys through it)', async () => {
     const files = ['petition-lifecycle.bpmn', 'unit-handling.bpmn', 'evaluation.bpmn', 'supervision.bpmn'];
     expect(await h.app.locals.gate.check(files.map((name) => ({ name, content: diagram(name) })))).toEqual([]);
