@@ -15,6 +15,7 @@ import { createChannels, OutboxDispatcher } from './domain/notifications.js';
 import { createPetitionDirectory, createUnitDirectory } from './data/directories.js';
 import { createPublicationRepository } from './data/publication-repository.js';
 import { createScoreLedgerRepository } from './data/score-ledger-repository.js';
+import { createSessionsRepository } from './data/sessions-repository.js';
 import { seedDemoData, DEMO_PASSWORD } from './data/seed.js';
 import { resolvePiiKey, resolveSessionSecret } from './secrets.js';
 import { createWorkers } from '../workers/registry.js';
@@ -92,6 +93,13 @@ async function main() {
   const dispatcher = new OutboxDispatcher({ outbox: createOutboxRepository(db), channels: createChannels({}, log.child({ part: 'notifications' })), logger: log });
   dispatcher.start();
 
+  // sessions end by themselves when used again; the ones nobody comes back to are removed hourly
+  const sessions = createSessionsRepository(db, { ttlMs: config.sessionTtlHours * 3600_000 });
+  const sweep = () => sessions.sweep().catch((err) => log.warn({ err }, 'sweeping ended sessions failed'));
+  await sweep();
+  const sweeper = setInterval(sweep, 3600_000);
+  sweeper.unref();
+
   // 第十三条 deadlines need next year's official schedule: from 1 November, say so until it is covered
   const banner = (await loadCalendar(db)).nextYearBanner(new Date());
   if (banner) log.warn({ year: banner.year }, '下一年度的法定节假日安排尚未录入,期限按周一至周五暂算');
@@ -121,6 +129,7 @@ async function main() {
   const stop = async () => {
     log.info('stopping');
     server.close();
+    clearInterval(sweeper);
     await dispatcher.stop();
     await gate.close();
     await engine.close();
