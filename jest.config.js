@@ -8,6 +8,8 @@ const common = {
     // bin/ holds both the CLI's source (wenzheng.ts) and its launcher (wenzheng.js): tests want the source
     '^\\./wenzheng\\.js$': '<rootDir>/bin/wenzheng.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
+    // its CommonJS build requires ESM-only min-dash: the ESM build loads natively
+    '^@bpmn-io/element-templates-validator$': '<rootDir>/node_modules/@bpmn-io/element-templates-validator/dist/index.js',
   },
   testEnvironment: 'node',
   cacheDirectory: '<rootDir>/.cache/jest',

@@ -27,6 +27,7 @@ import type { IdentityKeyInput } from './domain/identity-crypto.js';
 import { errorMiddleware, HttpError } from './http-error.js';
 import { createViews, type Render } from './http/views.js';
 import { createDeployGate, type DeployGate } from './deploy/deploy-gate.js';
+import { createDraftsRepository, type DraftsRepository } from './data/drafts-repository.js';
 import { jobTypes } from '../workers/registry.js';
 import { createCsrf, limiter, locals, readOnlyGuard, requireRole, securityHeaders, sessionMiddleware, staffOf, type SessionOptions } from './http/web.js';
 import type { Logger } from './logger.js';
@@ -36,6 +37,9 @@ import { openApiDocument } from './routes/openapi.js';
 import { open311Routes } from './routes/open311.js';
 import { portalRoutes } from './routes/portal.js';
 import { staffRoutes } from './routes/staff.js';
+import { processRoutes } from './routes/processes.js';
+import { inspectorRoutes } from './routes/inspector.js';
+import { formRoutes } from './routes/forms.js';
 import { createAdminService, type AdminService } from './services/admin-service.js';
 import { createAttachmentService, type AttachmentService } from './services/attachment-service.js';
 import { createCaseService, seesCases, type CaseService } from './services/case-service.js';
@@ -44,6 +48,9 @@ import { createTaskEvents } from './services/task-events.js';
 import { createInspectorService, type InspectorService } from './services/inspector-service.js';
 import { createScoreLedgerRepository } from './data/score-ledger-repository.js';
 import { createTaskService, userTaskDocs, type TaskService } from './services/task-service.js';
+import { createFormsRepository } from './data/forms-repository.js';
+import { createFormGate } from './deploy/form-gate.js';
+import { createFormService, type FormService } from './services/form-service.js';
 
 /** the project folder (holding package.json), from the source tree or from dist/ */
 export const projectRoot = (() => {
@@ -86,6 +93,12 @@ export interface AppDeps {
   /** the deploy gate (server/deploy/deploy-gate.ts); made here when not given */
   gate?: DeployGate;
   options?: AppOptions;
+  /**
+   * the latest version of each form, from `importFormFiles` (server/services/form-service.ts), which
+   * main.ts and the test harness await before building the app; without it forms/ is read here and
+   * brought into the form store on the first form request
+   */
+  forms?: Map<string, FormSchema>;
 }
 
 /** what the routes use: built once per app */
@@ -102,6 +115,12 @@ export interface AppContext {
   attachmentService: AttachmentService;
   adminService: AdminService;
   gate: DeployGate;
+  /** the form versions and the form editor's checks (the live `forms` map is updated on save) */
+  formService: FormService;
+  /** what the modeler's canvas lints against: the registered job types and the forms there are now */
+  lintInputs(): { jobTypes: string[]; formIds: string[] };
+  /** the modeler's drafts */
+  drafts: DraftsRepository;
   engine: EnginePort;
   inspector: InspectorService;
   challenges: ChallengeIssuer;
@@ -147,7 +166,8 @@ export function createApp(deps: AppDeps): Express {
   taskEvents.attach(engine);
 
   const petitionService = createPetitionService({ engine, petitions, attachments, audit, publications: createPublicationRepository(db), log, maxUploadBytes });
-  const forms = loadForms(formsDir);
+  const forms = deps.forms ?? loadForms(formsDir);
+  const formService = createFormService({ repo: createFormsRepository(db, { now }), gate: createFormGate({ engine }), audit, forms, ...(!deps.forms && { importFrom: formsDir }) });
   const gate = deps.gate ?? createDeployGate({ engine, jobTypes: () => jobTypes, formIds: () => forms.keys(), root: projectRoot });
   const taskService = createTaskService({
     engine,
@@ -179,6 +199,9 @@ export function createApp(deps: AppDeps): Express {
     attachmentService: createAttachmentService({ attachments, cases: caseService }),
     adminService: createAdminService({ units, staff, sessions, calendar: createCalendarRepository(db, { now }), audit, ...(deps.calendarChanged && { calendarChanged: deps.calendarChanged }) }),
     gate,
+    formService,
+    lintInputs: () => ({ jobTypes: [...jobTypes], formIds: [...forms.keys()].sort() }),
+    drafts: createDraftsRepository(db, { now }),
     engine,
     inspector: createInspectorService({ engine, audit, ledger: createScoreLedgerRepository(db), clock }),
     challenges: createChallenges(deps.secret, clock),
@@ -196,7 +219,15 @@ export function createApp(deps: AppDeps): Express {
     },
     navFor(s) {
       const has = (r: string) => Boolean(s?.roles.includes(r as never));
-      return { cases: Boolean(s && seesCases(s)), hotline: has('intake-operator'), units: has('process-admin') || has('admin'), accounts: has('admin') };
+      return {
+        cases: Boolean(s && seesCases(s)),
+        hotline: has('intake-operator'),
+        units: has('process-admin') || has('admin'),
+        accounts: has('admin'),
+        processes: has('process-admin') || has('auditor'),
+        forms: has('process-admin'),
+        inspector: has('process-admin') || has('auditor'),
+      };
     },
     csrfTokenFor: (res) => csrf.tokenFor(res),
   };
@@ -210,6 +241,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders());
   app.use('/static', express.static(join(projectRoot, 'server', 'public'), { maxAge: production ? '1d' : 0 }));
   app.use('/assets', express.static(join(projectRoot, 'modeler', 'dist'), { maxAge: production ? '1d' : 0 }));
+  // diagrams: a draft or a deployment file may be up to 2 MB (the deploy gate's limit), a deployment several files
+  app.use(['/api/deployments', '/api/processes'], express.json({ limit: '12mb' }));
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 200 }));
   app.use(cookieParser());
@@ -265,6 +298,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(portalRoutes(ctx));
   app.use(staffRoutes(ctx));
   app.use(adminRoutes(ctx));
+  app.use(processRoutes(ctx));
+  app.use(inspectorRoutes(ctx));
+  app.use(formRoutes(ctx));
   app.use(apiRoutes(ctx));
   app.use(open311Routes(ctx));
 

@@ -20,7 +20,10 @@ import { seedDemoData, DEMO_PASSWORD } from './data/seed.js';
 import { resolvePiiKey, resolveSessionSecret } from './secrets.js';
 import { createWorkers } from '../workers/registry.js';
 import { systemClock } from '../engine/clock.js';
-import { createApp, loadForms, projectRoot } from './app.js';
+import { createApp, projectRoot } from './app.js';
+import { createFormsRepository } from './data/forms-repository.js';
+import { createFormGate } from './deploy/form-gate.js';
+import { FormFilesRejected, importFormFiles } from './services/form-service.js';
 import { createDeployGate, DeployRejected } from './deploy/deploy-gate.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
@@ -66,27 +69,52 @@ async function main() {
   for (const [type, handler] of Object.entries(workers)) engine.registerWorker(type, handler);
   await engine.open();
 
+  // forms/ into the form store first (a changed file becomes the next version; a form that fails the
+  // form gate stops start-up): the diagrams are checked against the forms there are, the latest versions
+  let imported;
+  try {
+    imported = await importFormFiles({ repo: createFormsRepository(db), gate: createFormGate({ engine }), dir: join(projectRoot, 'forms') });
+  } catch (err) {
+    if (err instanceof FormFilesRejected) {
+      for (const p of err.problems) log.error({ file: p.file, field: p.field, rule: p.rule }, p.message);
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  for (const c of imported.created) log.info({ formId: c.formId, version: c.version }, '表单文件已导入为新版本');
+  for (const o of imported.older) log.info({ formId: o.formId, fileVersion: o.fileVersion, latest: o.latest }, '表单文件与较早的版本相同,保留表单编辑器保存的最新版本');
+  for (const w of imported.warnings) log.warn({ field: w.field, processId: w.processId, elementId: w.elementId, where: w.where }, `表单文件的新版本删除了流程使用的字段 ${w.field}`);
+  const forms = imported.forms;
+
   // the diagrams on disk go through the same gate as an upload: a diagram that fails it stops start-up
-  const forms = loadForms(join(projectRoot, 'forms'));
   const gate = createDeployGate({ engine, jobTypes: () => Object.keys(workers), formIds: () => forms.keys(), root: projectRoot });
   const files = readdirSync(config.processesDir).filter((f) => f.endsWith('.bpmn'));
   const deployed: { processId: string; version: number }[] = [];
   if (files.length) {
-    let result;
-    try {
-      // the files on disk are the admin's decision: instances waiting at removed elements keep their version
-      result = await gate.deploy(files.map((name) => ({ name, content: readFileSync(join(config.processesDir, name), 'utf8') })), { deployedBy: 'start-up', confirmAffected: true });
-      for (const c of result.changes) if (c.affectedInstances) log.warn({ processId: c.processId, fromVersion: c.fromVersion, removed: c.removed }, `新版本删除了 ${c.affectedInstances} 个运行中实例正在等待的环节,这些实例继续按原版本运行`);
-    } catch (err) {
-      if (err instanceof DeployRejected) {
-        for (const p of err.problems) log.error({ resource: p.resourceName, elementId: p.elementId, rule: p.rule }, p.message);
-        process.stderr.write(`${err.message}\n`);
-        process.exit(2);
-      }
-      throw err;
+    // a file already deployed as some version stays as it is: a newer version from the modeler is not overwritten on restart
+    const { toDeploy, known } = await gate.notYetDeployed(files.map((name) => ({ name, content: readFileSync(join(config.processesDir, name), 'utf8') })));
+    for (const k of known) {
+      if (k.version < k.latest) log.info({ file: k.name, processId: k.processId, fileVersion: k.version, latest: k.latest }, '流程文件与较早的版本相同,保留在建模器中部署的最新版本');
+      deployed.push({ processId: k.processId, version: k.latest });
     }
-    for (const w of result.warnings) log.warn({ resource: w.resourceName, elementId: w.elementId }, w.message);
-    deployed.push(...result.processes.map((p) => ({ processId: p.processId, version: p.version })));
+    if (toDeploy.length) {
+      let result;
+      try {
+        // the files on disk are the admin's decision: instances waiting at removed elements keep their version
+        result = await gate.deploy(toDeploy, { deployedBy: 'start-up', confirmAffected: true });
+        for (const c of result.changes) if (c.affectedInstances) log.warn({ processId: c.processId, fromVersion: c.fromVersion, removed: c.removed }, `新版本删除了 ${c.affectedInstances} 个运行中实例正在等待的环节,这些实例继续按原版本运行`);
+      } catch (err) {
+        if (err instanceof DeployRejected) {
+          for (const p of err.problems) log.error({ resource: p.resourceName, elementId: p.elementId, rule: p.rule }, p.message);
+          process.stderr.write(`${err.message}\n`);
+          process.exit(2);
+        }
+        throw err;
+      }
+      for (const w of result.warnings) log.warn({ resource: w.resourceName, elementId: w.elementId }, w.message);
+      deployed.push(...result.processes.map((p) => ({ processId: p.processId, version: p.version })));
+    }
   }
 
   // notifications leave through the outbox; without provider settings every channel only logs
@@ -112,6 +140,7 @@ async function main() {
     gate,
     secret: resolveSessionSecret(config, log),
     deployed,
+    forms,
     calendar: () => loadCalendar(db),
     options: {
       production: config.production,

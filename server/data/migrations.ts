@@ -8,6 +8,8 @@ import { DataTypes, type Sequelize } from 'sequelize';
 import { peopleMigrations } from './people-migrations.js';
 import { attachmentMigrations } from './attachment-migrations.js';
 import { sessionMigrations } from './session-migrations.js';
+import { formMigrations } from './form-migrations.js';
+import { draftMigrations } from './draft-migrations.js';
 
 const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
 
@@ -44,4 +46,8 @@ export const appMigrations: AppMigration[] = [
   ...attachmentMigrations,
   // staff sessions (sign-in)
   ...sessionMigrations,
+  // the versions of the user-task forms (the form editor)
+  ...formMigrations,
+  // the modeler's drafts
+  ...draftMigrations,
 ];

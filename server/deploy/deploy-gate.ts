@@ -177,6 +177,30 @@ export function createDeployGate(deps: DeployGateDeps) {
       return { ...result, changes: found };
     },
 
+    /**
+     * The start-up rule: of the files on disk, those whose content is already some deployed version
+     * (same file name) are left out — otherwise every restart would deploy the unchanged file over a
+     * newer version an admin deployed from the modeler. A file with new content is deployed as usual.
+     */
+    async notYetDeployed(resources: DeployResource[]): Promise<{ toDeploy: DeployResource[]; known: { name: string; processId: string; version: number; latest: number }[] }> {
+      const defs = await deps.engine.listProcessDefinitions();
+      const latest = new Map<string, number>();
+      for (const d of defs) latest.set(d.processId, Math.max(latest.get(d.processId) ?? 0, d.version));
+      const toDeploy: DeployResource[] = [];
+      const known: { name: string; processId: string; version: number; latest: number }[] = [];
+      for (const r of resources) {
+        // the engine keeps a resource's text trimmed
+        const content = (typeof r.content === 'string' ? r.content : r.content.toString('utf8')).trim();
+        let match: (typeof defs)[number] | undefined;
+        for (const d of defs.filter((x) => x.resourceName === r.name)) {
+          if ((await deps.engine.getProcessDefinitionXml(d.processDefinitionKey)) === content && (!match || d.version > match.version)) match = d;
+        }
+        if (match) known.push({ name: r.name, processId: match.processId, version: match.version, latest: latest.get(match.processId) ?? match.version });
+        else toDeploy.push(r);
+      }
+      return { toDeploy, known };
+    },
+
     /** what differs between two versions of a process: elements added, removed, and changed (name, documentation, conditions, timers, extensions…) */
     async diff(processId: string, fromVersion: number, toVersion: number): Promise<{ added: string[]; removed: string[]; changed: string[] }> {
       const defs = await deps.engine.listProcessDefinitions({ processId });

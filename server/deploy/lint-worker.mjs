@@ -11,39 +11,14 @@ import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
 import { BpmnModdle } from 'bpmn-moddle';
+import { lintMessageZh } from './lint-messages.mjs';
+import { ownRuleConfig, withOwnRules } from './lint-rules.mjs';
 
 const require = createRequire(import.meta.url);
 const zeebe = require('zeebe-bpmn-moddle/resources/zeebe.json');
 const { Linter } = require('bpmnlint');
 const NodeResolver = require('bpmnlint/lib/resolver/node-resolver');
 const config = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.bpmnlintrc'), 'utf8'));
-
-const ext = (el, type) => (el.extensionElements?.values ?? []).filter((v) => v.$type === type);
-
-/** our own rules: every job type has a worker, every form exists, every user task has someone to do it */
-function ownRules(definitions, jobTypes, formIds) {
-  const problems = [];
-  const visit = (el) => {
-    for (const def of ext(el, 'zeebe:TaskDefinition')) {
-      const type = def.type ?? '';
-      if (type && !type.startsWith('=') && !jobTypes.has(type)) {
-        problems.push({ elementId: el.id, rule: 'wenzheng/job-type-registered', message: `任务类型「${type}」没有已注册的处理程序(已注册:${[...jobTypes].join('、')})` });
-      }
-    }
-    if (el.$type === 'bpmn:UserTask') {
-      for (const form of ext(el, 'zeebe:FormDefinition')) {
-        if (form.formId && !formIds.has(form.formId)) problems.push({ elementId: el.id, rule: 'wenzheng/form-exists', message: `表单「${form.formId}」不存在` });
-      }
-      const assignment = ext(el, 'zeebe:AssignmentDefinition')[0];
-      if (!assignment || !(assignment.candidateGroups || assignment.assignee || assignment.candidateUsers)) {
-        problems.push({ elementId: el.id, rule: 'wenzheng/user-task-assigned', message: `用户任务「${el.name ?? el.id}」没有指定候选组或办理人` });
-      }
-    }
-    for (const child of [...(el.flowElements ?? []), ...(el.rootElements ?? [])]) visit(child);
-  };
-  visit(definitions);
-  return problems;
-}
 
 /** the ids of a process's flow elements, sub-processes' children included (what tokens can wait at) */
 function elementIds(process) {
@@ -113,13 +88,15 @@ parentPort.on('message', async ({ id, xml, jobTypes, formIds, lint = true, withS
       if (withSignatures) out.signatures[p.id] = signatures(p);
     }
     if (!lint) return parentPort.postMessage(out);
-    // a new linter each time: some rules keep state between runs
-    const linter = new Linter({ config, resolver: new NodeResolver({ requireModule: require }) });
+    // a new linter each time: some rules keep state between runs; our rules (lint-rules.mjs, the canvas runs them too) see this deployment's workers and forms
+    const linter = new Linter({
+      config: { ...config, rules: { ...config.rules, ...ownRuleConfig(jobTypes, formIds) } },
+      resolver: withOwnRules(new NodeResolver({ requireModule: require })),
+    });
     const reports = await linter.lint(definitions);
     for (const [rule, list] of Object.entries(reports)) {
-      for (const r of list) if (r.category === 'error' || r.category === 'rule-error') out.problems.push({ elementId: r.id, rule, message: r.message });
+      for (const r of list) if (r.category === 'error' || r.category === 'rule-error') out.problems.push({ elementId: r.id, rule, message: lintMessageZh(r.message) });
     }
-    out.problems.push(...ownRules(definitions, new Set(jobTypes), new Set(formIds)));
   } catch (err) {
     out.problems.push({ rule: 'internal', message: `检查失败:${String(err?.message ?? err)}` });
   }

@@ -58,6 +58,7 @@ export function openApiDocument(baseUrl: string) {
           },
         },
         Task: { type: 'object', properties: { key: { type: 'string' }, name: { type: 'string' }, elementId: { type: 'string' }, formId: { type: 'string' }, article: { type: 'string' }, deadline: { type: 'object' }, warningLabel: { type: 'string' }, petition: { type: 'object' }, mayAct: { type: 'boolean' } } },
+        FieldInUse: { type: 'object', properties: { field: { type: 'string', description: '新版本删除的字段(取值路径)' }, processId: { type: 'string' }, version: { type: 'integer' }, elementId: { type: 'string' }, where: { enum: ['condition', 'input', 'output', 'timer', 'calledElement', 'assignment', 'loop', 'correlationKey', 'script', 'expression'] }, expression: { type: 'string' } } },
         Attachment: { type: 'object', properties: { id: { type: 'string' }, filename: { type: 'string' }, mediaType: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' }, purpose: { type: 'string' } } },
       },
     },
@@ -124,6 +125,12 @@ export function openApiDocument(baseUrl: string) {
       },
       '/api/processes': { get: op('流程及其各版本(部署人、部署时间)', { security: staff }) },
       '/api/processes/{processId}/diff': { get: op('两个版本的差异:新增、删除、修改的元素', { security: staff, parameters: [id('processId', '流程编号'), { name: 'from', in: 'query', required: true, schema: { type: 'integer' } }, { name: 'to', in: 'query', required: true, schema: { type: 'integer' } }] }) },
+      '/api/processes/{processId}/draft': {
+        get: op('我的草稿(流程管理员):尚未部署的流程图', { security: staff, parameters: [id('processId', '流程编号')] }),
+        put: op('保存草稿(替换我的该流程草稿)', { security: staff, parameters: [id('processId', '流程编号')], requestBody: body({ type: 'object', required: ['xml'], properties: { xml: { type: 'string', maxLength: 2097152 }, baseVersion: { type: ['integer', 'null'] } } }) }),
+        delete: op('放弃草稿', { security: staff, parameters: [id('processId', '流程编号')], responses: { '204': ok('已删除'), ...errors } }),
+      },
+      '/api/element-templates': { get: op('元素模板:每个已注册处理程序一个(建模器的“追加元素”菜单)', { security: staff }) },
       '/api/processes/{processId}/versions/{version}': { get: op('某一版本的 BPMN XML', { security: staff, parameters: [id('processId', '流程编号'), id('version', '版本号')] }) },
       '/api/inspector/instances': {
         get: op('流程实例(审计):按流程、版本、状态、承办单位、类别、逾期等级、日期筛选', {
@@ -134,6 +141,31 @@ export function openApiDocument(baseUrl: string) {
       '/api/inspector/instances/{key}': { get: op('流程实例详情:当前令牌、已走路径、事故、待触发定时器、时间线、变量(个人信息已隐去)', { security: staff, parameters: [id('key', '流程实例编号')] }) },
       '/api/inspector/incidents': { get: op('事故列表', { security: staff, parameters: [{ name: 'state', in: 'query', schema: { enum: ['active', 'resolved'] } }] }) },
       '/api/inspector/incidents/{key}/retry': { post: op('重试事故(流程管理员)', { security: staff, parameters: [id('key', '事故编号')], responses: { '202': ok('已重试'), ...errors } }) },
+      // ---- the form editor (server/routes/forms.ts): process admins and auditors read, process admins check and save
+      '/api/forms': { get: op('表单及其最新版本(标题、版本、保存人、保存时间)', { security: staff }) },
+      '/api/forms/{formId}': { get: op('表单的最新定义(form-js schema)与版本列表', { security: staff, parameters: [id('formId', '表单编号')] }) },
+      '/api/forms/{formId}/versions/{version}': { get: op('表单某一版本的定义', { security: staff, parameters: [id('formId', '表单编号'), id('version', '版本号')] }) },
+      '/api/forms/{formId}/check': {
+        post: op('保存前检查(流程管理员):表单定义的问题,以及新版本删除的、已部署流程仍在使用的字段;不保存', {
+          security: staff,
+          parameters: [id('formId', '表单编号')],
+          requestBody: body({ type: 'object', required: ['schema'], properties: { schema: { type: 'object', description: 'form-js 表单定义' } } }),
+          responses: { '200': ok('检查结果', { type: 'object', properties: { problems: { type: 'array', items: { type: 'object' } }, warnings: { type: 'array', items: ref('FieldInUse') }, removed: { type: 'array', items: { type: 'string' } }, unchanged: { type: 'boolean' }, latestVersion: { type: ['integer', 'null'] } } }), ...errors },
+        }),
+      },
+      '/api/forms/{formId}/versions': {
+        post: op('保存为新版本(流程管理员):检查通过才保存;与最新版本相同则不产生新版本;删除流程使用的字段须确认', {
+          security: staff,
+          parameters: [id('formId', '表单编号')],
+          requestBody: body({ type: 'object', required: ['schema'], properties: { schema: { type: 'object', description: 'form-js 表单定义' }, confirmWarnings: { type: 'boolean', description: '新版本删除了已部署流程使用的字段时须确认' } } }),
+          responses: {
+            '201': ok('已保存为新版本', { type: 'object', properties: { formId: { type: 'string' }, version: { type: 'integer' }, created: { const: true } } }),
+            '200': ok('与最新版本相同,未产生新版本', { type: 'object', properties: { formId: { type: 'string' }, version: { type: 'integer' }, created: { const: false } } }),
+            ...errors,
+            '409': ok('FIELD_IN_USE:删除的字段仍被已部署流程使用,error.details 列出每处(须 confirmWarnings)', { type: 'object', properties: { error: { type: 'object', properties: { details: { type: 'array', items: ref('FieldInUse') } } } } }),
+          },
+        }),
+      },
       '/api/admin/units': { get: op('成员单位', { security: staff }), post: op('新增单位', { security: staff, requestBody: body({ type: 'object' }) }) },
       '/api/admin/units/{id}': { get: op('单位及人员', { security: staff, parameters: [id('id', '单位编号')] }), patch: op('修改单位', { security: staff, parameters: [id('id', '单位编号')], requestBody: body({ type: 'object' }) }) },
       '/api/admin/units/{id}/people': { post: op('添加单位人员', { security: staff, parameters: [id('id', '单位编号')], requestBody: body({ type: 'object', properties: { role: { enum: ['handler', 'contact', 'leader', 'head'] }, name: { type: 'string' }, phone: { type: 'string' } } }) }) },

@@ -12,6 +12,9 @@ import type { Express } from 'express';
 import { createTestEngine, type TestEngine } from '../../engine/test/harness.js';
 import { createApp, projectRoot, type AppOptions } from '../app.js';
 import { createCalendarRepository } from '../data/calendar-repository.js';
+import { createFormsRepository } from '../data/forms-repository.js';
+import { createFormGate } from '../deploy/form-gate.js';
+import { importFormFiles } from '../services/form-service.js';
 import { appMigrations } from '../data/migrations.js';
 import { createOutboxRepository, type OutboxRepository } from '../data/outbox-repository.js';
 import { createPublicationRepository } from '../data/publication-repository.js';
@@ -76,6 +79,8 @@ export async function createTestApp(options: { start?: string; app?: AppOptions 
     config: { publicBaseUrl: 'https://wz.longnan.example' },
   });
   for (const [type, handler] of Object.entries(workers)) t.engine.registerWorker(type, handler);
+  // forms/ as version 1 of each form, as main.ts does at start
+  const { forms } = await importFormFiles({ repo: createFormsRepository(t.db, { now }), gate: createFormGate({ engine: t.engine }), dir: join(projectRoot, 'forms') });
   const app = createApp({
     engine: t.engine,
     db: t.db,
@@ -83,6 +88,7 @@ export async function createTestApp(options: { start?: string; app?: AppOptions 
     key,
     secret: 'the session secret of this test app, long enough',
     deployed: [],
+    forms,
     clock: t.clock,
     calendar: () => calendar.loadCalendar(),
     options: { portalRateLimit: 10_000, loginRateLimit: 10_000, ...options.app },

@@ -145,6 +145,28 @@ const MATRIX: Row[] = [
   row('POST /api/attachments (东江乡, an executable)', 'api', () => '/api/attachments', [401, 400, 400, 400, 403, 403, 403, 404, 404, 400], { body: (f) => ({ petitionId: f.caseC, purpose: 'reply.investigationDocument' }), file: { name: 'tool.exe', content: EXE } }),
   row('POST /api/hotline (nothing filled in)', 'api', () => '/api/hotline', [                               401, 400,  403,   403,   403,  403,  403,  403,  403,  403]),
   row('GET /api/process-instances/:key', 'api', (f) => `/api/process-instances/${enc(f.instanceA)}`, [      401, 403,  200,   403,   200,  200,  403,  403,  403,  403]),
+  // ---- inspector pages (auditors, process admins; a retry only by process admins)
+  row('GET /inspector', 'page', () => '/inspector', [                                                        303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
+  row('GET /inspector/instances/:key', 'page', (f) => `/inspector/instances/${enc(f.instanceA)}`, [          303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
+  row('GET /inspector/incidents', 'page', () => '/inspector/incidents', [                                    303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
+  row('POST /inspector/incidents/:key/retry (unknown)', 'page', () => '/inspector/incidents/no-such-incident/retry', [401, 403, 403, 403, 403, 404, 403, 403,  403,  403]),
+  row('GET /processes/:processId/diff', 'page', () => '/processes/petition-lifecycle/diff?from=1&to=1', [    303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
+  // ---- the form editor (process admins; auditors read the API)
+  row('GET /api/forms', 'api', () => '/api/forms', [                                                         401, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
+  row('GET /api/forms/:formId', 'api', () => '/api/forms/sign-or-return', [                                  401, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
+  row('GET /api/forms/:formId/versions/:version', 'api', () => '/api/forms/sign-or-return/versions/1', [     401, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
+  row('POST /api/forms/:formId/check (no schema)', 'api', () => '/api/forms/sign-or-return/check', [        401, 403,  403,   403,   403,  400,  403,  403,  403,  403]),
+  row('POST /api/forms/:formId/versions (no schema)', 'api', () => '/api/forms/sign-or-return/versions', [  401, 403,  403,   403,   403,  400,  403,  403,  403,  403]),
+  // ---- processes and the modeler (auditors read, process admins edit)
+  row('GET /processes', 'page', () => '/processes', [                                                        303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
+  row('GET /processes/:processId', 'page', () => '/processes/unit-handling', [                              303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
+  row('GET /processes/:processId/edit', 'page', () => '/processes/unit-handling/edit', [                    303, 403,  403,   403,   403,  200,  403,  403,  403,  403]),
+  row('GET /api/processes/:processId/draft (none)', 'api', () => '/api/processes/unit-handling/draft', [    401, 403,  403,   403,   403,  404,  403,  403,  403,  403]),
+  row('PUT /api/processes/:processId/draft (no xml)', 'api', () => '/api/processes/unit-handling/draft', [  401, 403,  403,   403,   403,  400,  403,  403,  403,  403]),
+  row('DELETE /api/processes/:processId/draft (none)', 'api', () => '/api/processes/unit-handling/draft', [ 401, 403,  403,   403,   403,  404,  403,  403,  403,  403]),
+  row('GET /api/element-templates', 'api', () => '/api/element-templates', [                                401, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
+  row('GET /admin/forms', 'page', () => '/admin/forms', [                                                    303, 403,  403,   403,   403,  200,  403,  403,  403,  403]),
+  row('GET /admin/forms/:formId', 'page', () => '/admin/forms/sign-or-return', [                             303, 403,  403,   403,   403,  200,  403,  403,  403,  403]),
 
   // ---- admin API: units and calendar (process admins, admins), accounts (admins)
   row('GET /api/admin/units', 'api', () => '/api/admin/units', [                                             401, 403,  403,   403,   403,  200,  200,  403,  403,  403], { area: 'units' }),

@@ -1,9 +1,11 @@
 /**
  * Chromium for browser tests: the Debian package's /usr/bin/chromium driven by playwright-core
- * (which ships no browser). Tests check `chromiumAvailable()` first and skip, saying why, without it.
+ * (which ships no browser). Tests run under `describeBrowser`, which skips, saying why, without it.
  */
+import { describe } from '@jest/globals';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
 
@@ -29,6 +31,19 @@ export function chromiumAvailable(): boolean {
 /** why browser tests are skipped, or undefined when they can run */
 export function chromiumMissingReason(): string | undefined {
   return chromiumAvailable() ? undefined : `${CHROMIUM_PATH} not found (install the Debian package chromium)`;
+}
+
+/**
+ * `describe` when Chromium is there; otherwise skipped with the reason printed, so that a machine
+ * without it still runs the rest — but not under CI, where a missing browser must fail the run.
+ */
+export function describeBrowser(name: string, fn: () => void): void {
+  const missing = chromiumMissingReason();
+  if (missing && process.env.CI) throw new Error(`browser tests need Chromium under CI: ${missing}`);
+  if (missing) {
+    process.stderr.write(`browser test skipped (${name}): ${missing}\n`);
+    describe.skip(name, fn);
+  } else describe(name, fn);
 }
 
 export function launchChromium(options: LaunchOptions = {}): Promise<Browser> {

@@ -4,29 +4,17 @@
  * citizen tracks and rates it on the phone. Screenshots of each page go to test-output/screenshots.
  * The steps between (screening, dispatch, contact, sign-off, review) are done through the API.
  */
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { it, expect, beforeAll, afterAll } from '@jest/globals';
 import { join } from 'node:path';
-import process from 'node:process';
-import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { projectRoot } from '../../app.js';
 import { solveChallenge } from '../../domain/challenge.js';
-import { completeTask, createTestApp, DEMO_PASSWORD, taskOf, type TestApp } from '../app-harness.js';
-import { chromiumMissingReason, launchChromium, screenshotDir } from './chromium.js';
-
-const missing = chromiumMissingReason();
-if (missing && process.env.CI) throw new Error(`browser tests need Chromium under CI: ${missing}`);
-if (missing) process.stderr.write(`browser journey skipped: ${missing}\n`);
-const describeBrowser = missing ? describe.skip : describe;
-
-const PHONE_UA = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36';
+import { completeTask, taskOf, type TestApp } from '../app-harness.js';
+import { describeBrowser, screenshotDir } from './chromium.js';
+import { closeAll, deskContext, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp } from './session.js';
 
 describeBrowser('第六条、第十五条、第十七条 the app in Chromium: submit on a phone, handle in the form, rate on the phone', () => {
+  let app: BrowserApp | undefined;
   let h: TestApp;
-  let server: Server;
   let base: string;
   let browser: Browser;
   let phone: BrowserContext;
@@ -35,32 +23,16 @@ describeBrowser('第六条、第十五条、第十七条 the app in Chromium: su
   const problems: string[] = [];
   const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, name), fullPage: true });
 
-  const watch = (page: Page) => {
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console: ${msg.text()} (${msg.location().url})`);
-    });
-    return page;
-  };
+  const watch = (page: Page) => watchPage(page, problems);
 
   beforeAll(async () => {
-    await promisify(execFile)(process.execPath, [join(projectRoot, 'modeler', 'build.mjs')], { cwd: projectRoot });
-    h = await createTestApp();
-    server = h.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
-    phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, userAgent: PHONE_UA, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    phone.setDefaultTimeout(10_000);
-    desk.setDefaultTimeout(10_000);
+    app = await startBrowserApp();
+    ({ h, base, browser } = app);
+    phone = await phoneContext(browser, { width: 390, height: 844 }, 10_000);
+    desk = await deskContext(browser, { width: 1280, height: 900 }, 10_000);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-    await h?.close();
-  });
+  afterAll(() => closeAll(app));
 
   it('given a citizen on a phone, when they submit, a handler completes the handling form and the citizen rates, then each page works and the case closes', async () => {
     // the citizen, on a phone: home, then the submission form
@@ -92,11 +64,7 @@ describeBrowser('第六条、第十五条、第十七条 the app in Chromium: su
 
     // the township's handler, at a desk: signs in, signs the case in its form
     const handler = watch(await desk.newPage());
-    await handler.goto(`${base}/login`);
-    await handler.getByLabel('用户名').fill('handler-longnan');
-    await handler.getByLabel('密码').fill(DEMO_PASSWORD);
-    await handler.getByRole('button', { name: '登录' }).click();
-    await handler.getByRole('heading', { name: '待办事项' }).waitFor();
+    await signInPage(handler, base, 'handler-longnan');
     await expect(handler.getByText('小区门口夜市噪音扰民').isVisible()).resolves.toBe(true);
     await shot(handler, 'staff-tasks.png');
     await handler.getByRole('link', { name: /签收或申请退回/ }).click();

@@ -1,0 +1,49 @@
+// bpmn-js-token-simulation writes its few words straight into the DOM (no translate service):
+// its toggle, buttons and log are relabelled in Chinese whenever they change.
+const WORDS: Record<string, string> = {
+  'Token Simulation': '令牌模拟',
+  'Toggle Simulation Log': '模拟日志',
+  'Reset Simulation': '重置模拟',
+  'Play/Pause Simulation': '开始/暂停',
+  'Set Sequence Flow': '选择走向',
+  'Trigger Event': '触发事件',
+  'Set Animation Speed': '动画速度',
+  'Simulation Log': '模拟日志',
+  'Toggle Scopes': '作用域',
+  'Simulation started': '模拟已开始',
+  'Simulation finished': '模拟已结束',
+  'Process started': '流程已开始',
+  'Process finished': '流程已结束',
+};
+
+function relabel(root: Element) {
+  for (const el of root.querySelectorAll<HTMLElement>('[class^="bts-"], [class*=" bts-"]')) {
+    if (el.title && WORDS[el.title]) el.title = WORDS[el.title];
+    for (const node of el.childNodes) {
+      const text = node.nodeType === 3 ? node.textContent?.trim() : undefined;
+      if (text && WORDS[text]) node.textContent = ` ${WORDS[text]} `;
+    }
+  }
+}
+
+function SimulationZh(this: unknown, canvas: { getContainer(): HTMLElement }, eventBus: { on(e: string, fn: () => void): void }) {
+  eventBus.on('diagram.init', () => {
+    const container = canvas.getContainer();
+    let queued = false;
+    const observer = new MutationObserver(() => {
+      if (queued) return;
+      queued = true;
+      queueMicrotask(() => {
+        queued = false;
+        observer.disconnect();
+        relabel(container);
+        observer.observe(container, { childList: true, subtree: true, characterData: true });
+      });
+    });
+    relabel(container);
+    observer.observe(container, { childList: true, subtree: true, characterData: true });
+  });
+}
+SimulationZh.$inject = ['canvas', 'eventBus'];
+
+export default { __init__: ['simulationZh'], simulationZh: ['type', SimulationZh] };

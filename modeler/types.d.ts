@@ -1,0 +1,15 @@
+// The bpmn.io packages that ship no typings: typed where used, through small local interfaces.
+declare module 'bpmn-js-properties-panel';
+declare module '@bpmn-io/properties-panel';
+declare module 'camunda-bpmn-js-behaviors/lib/camunda-cloud';
+declare module 'bpmn-js-element-templates';
+declare module 'bpmn-js-bpmnlint';
+declare module 'bpmn-js-token-simulation';
+declare module 'zeebe-bpmn-moddle/resources/zeebe.json';
+declare module '@bpmn-io/element-template-chooser';
+declare module 'bpmn-js-create-append-anything';
+/** the `.bpmnlintrc` compiled at bundle time (modeler/build.mjs) */
+declare module 'virtual:bpmnlint-config' {
+  const bundle: { config: { rules: Record<string, unknown> }; resolver: import('../server/deploy/lint-rules.d.mts').LintResolver };
+  export default bundle;
+}
