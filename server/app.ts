@@ -47,7 +47,7 @@ import { createPetitionService, type PetitionService } from './services/petition
 import { createTaskEvents } from './services/task-events.js';
 import { createInspectorService, type InspectorService } from './services/inspector-service.js';
 import { createScoreLedgerRepository } from './data/score-ledger-repository.js';
-import { createTaskService, userTaskDocs, type TaskService } from './services/task-service.js';
+import { createTaskService, createTaskDocs, type TaskService } from './services/task-service.js';
 import { createFormsRepository } from './data/forms-repository.js';
 import { createFormGate } from './deploy/form-gate.js';
 import { createFormService, type FormService } from './services/form-service.js';
@@ -73,7 +73,6 @@ export interface AppOptions {
   trustProxy?: number;
   sessionTtlHours?: number;
   formsDir?: string;
-  processesDir?: string;
 }
 
 export interface AppDeps {
@@ -154,7 +153,6 @@ export function createApp(deps: AppDeps): Express {
   const uploadMaxMb = o.uploadMaxMb ?? 10;
   const maxUploadBytes = uploadMaxMb * 1024 * 1024;
   const formsDir = o.formsDir ?? join(projectRoot, 'forms');
-  const processesDir = o.processesDir ?? join(projectRoot, 'processes');
 
   const petitions = createPetitionsRepository(db, { key: deps.key, clock });
   const staff = createStaffRepository(db, { now });
@@ -175,7 +173,7 @@ export function createApp(deps: AppDeps): Express {
     units,
     audit,
     forms,
-    docs: userTaskDocs(readdirSync(processesDir).filter((f) => f.endsWith('.bpmn')).map((f) => ({ content: readFileSync(join(processesDir, f), 'utf8') }))),
+    docs: createTaskDocs(engine),
     clock,
     log,
     attachments,

@@ -151,7 +151,6 @@ async function main() {
       open311ApiKeys: config.open311ApiKeys,
       trustProxy: config.trustProxy,
       sessionTtlHours: config.sessionTtlHours,
-      processesDir: config.processesDir,
     },
   });
   const server = app.listen(config.port, () => log.info({ port: config.port, db: config.dbUrl.split(':')[0], processes: deployed.length }, '问政平台已启动'));

@@ -215,6 +215,8 @@ $('btn-discard-draft').addEventListener('click', async () => {
   dirty = false;
 });
 
+$('btn-fit').addEventListener('click', () => svc('canvas').zoom('fit-viewport', 'auto'));
+
 $('btn-download').addEventListener('click', async () => {
   const url = URL.createObjectURL(new Blob([await currentXml()], { type: 'application/xml' }));
   const a = document.createElement('a');

@@ -24,6 +24,19 @@ export function processName(xml: string | undefined, processId: string): string 
   return name ? name.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') : processId;
 }
 
+/** running instances (active or with an incident) of a process per version, counted up to `cap` */
+async function runningByVersion(engine: AppContext['engine'], processId: string, cap = 10_000): Promise<Map<number, number>> {
+  const counts = new Map<number, number>();
+  for (const state of ['active', 'incident'] as const) {
+    for (let offset = 0; offset < cap; offset += 500) {
+      const batch = await engine.listProcessInstances({ processId, state, limit: 500, offset });
+      for (const i of batch) counts.set(i.version, (counts.get(i.version) ?? 0) + 1);
+      if (batch.length < 500) break;
+    }
+  }
+  return counts;
+}
+
 export function processRoutes(ctx: AppContext): Router {
   const r = Router();
   const { engine, drafts, page } = ctx;
@@ -45,28 +58,49 @@ export function processRoutes(ctx: AppContext): Router {
     return defs;
   };
 
-  r.get(
-    '/processes',
-    readers,
-    handle(async (_req, res) => {
-      const latest = new Map<string, ProcessDefinition & { count: number }>();
-      for (const d of await engine.listProcessDefinitions()) {
-        const seen = latest.get(d.processId);
-        if (!seen || d.version > seen.version) latest.set(d.processId, { ...d, count: (seen?.count ?? 0) + 1 });
-        else seen.count += 1;
+  const listPage = async (res: Response, extra: Record<string, unknown> = {}, status = 200) => {
+    const latest = new Map<string, ProcessDefinition & { count: number }>();
+    for (const d of await engine.listProcessDefinitions()) {
+      const seen = latest.get(d.processId);
+      if (!seen || d.version > seen.version) latest.set(d.processId, { ...d, count: (seen?.count ?? 0) + 1 });
+      else seen.count += 1;
+    }
+    const mine = isAdmin(res) ? new Map((await drafts.listForStaff(me(res).id)).map((d) => [d.processId, d])) : new Map();
+    const processes = await Promise.all(
+      [...latest.values()]
+        .sort((a, b) => a.processId.localeCompare(b.processId))
+        .map(async (d) => ({
+          ...d,
+          name: processName(await engine.getProcessDefinitionXml(d.processDefinitionKey), d.processId),
+          running: [...(await runningByVersion(engine, d.processId)).values()].reduce((n, c) => n + c, 0),
+          draft: mine.get(d.processId),
+        })),
+    );
+    page(res, 'processes', { title: '流程', processes, mayEdit: isAdmin(res), ...extra }, status);
+  };
+  r.get('/processes', readers, handle(async (_req, res) => listPage(res)));
+
+  // a .bpmn file from disk (a new process, or a version made elsewhere): the same gate as the modeler
+  r.post(
+    '/processes/upload',
+    admins,
+    ctx.upload.single,
+    handle(async (req, res) => {
+      const file = req.file;
+      const refuse = (problems: { resourceName?: string; elementId?: string; rule?: string; message: string }[], message: string, status = 400) =>
+        listPage(res, { uploadProblems: problems, uploadMessage: message }, status);
+      if (!file) return refuse([], '请选择要上传的 .bpmn 文件');
+      const resources = [{ name: file.originalname, content: file.buffer.toString('utf8') }];
+      const { problems, changes } = await ctx.gate.preview(resources);
+      if (problems.length) return refuse(problems, `部署未通过检查,共 ${problems.length} 个问题,未部署任何内容`);
+      const affected = changes.reduce((n, c) => n + c.affectedInstances, 0);
+      if (affected > 0 && req.body?.confirmAffected !== 'yes') {
+        return refuse(changes.flatMap((c) => c.removed.filter((r) => r.waiting).map((r) => ({ resourceName: file.originalname, elementId: r.elementId, message: `${r.waiting} 个运行中实例正在此等待` }))), `新版本删除了 ${affected} 个运行中实例正在等待的环节;这些实例将继续按原版本运行。勾选“确认”后再上传`, 409);
       }
-      const mine = isAdmin(res) ? new Map((await drafts.listForStaff(me(res).id)).map((d) => [d.processId, d])) : new Map();
-      const processes = await Promise.all(
-        [...latest.values()]
-          .sort((a, b) => a.processId.localeCompare(b.processId))
-          .map(async (d) => ({
-            ...d,
-            name: processName(await engine.getProcessDefinitionXml(d.processDefinitionKey), d.processId),
-            waiting: (await engine.countWaiting(d.processId)).reduce((n, w) => n + w.instances, 0),
-            draft: mine.get(d.processId),
-          })),
-      );
-      page(res, 'processes', { title: '流程', processes, mayEdit: isAdmin(res) });
+      const result = await ctx.gate.deploy(resources, { deployedBy: me(res).username, confirmAffected: affected > 0 });
+      await ctx.audit.append({ actor: me(res).id, action: 'process.deployed', detail: { processes: result.processes.map((p) => ({ processId: p.processId, version: p.version, duplicate: p.duplicate })), via: 'upload' } });
+      const done = result.processes.map((p) => (p.duplicate ? `${p.processId} 与第 ${p.version} 版相同,未产生新版本` : `${p.processId} 已部署为第 ${p.version} 版`)).join(';');
+      return listPage(res, { done }, 201);
     }),
   );
 
@@ -76,9 +110,8 @@ export function processRoutes(ctx: AppContext): Router {
     handle(async (req, res) => {
       const processId = processIdOf(req);
       const defs = await versionsOf(processId);
-      const waiting = new Map<number, number>();
-      for (const w of await engine.countWaiting(processId)) waiting.set(w.version, (waiting.get(w.version) ?? 0) + w.instances);
-      const versions = defs.map((d, i) => ({ ...d, waiting: waiting.get(d.version) ?? 0, previous: defs[i + 1]?.version, latest: i === 0 }));
+      const running = await runningByVersion(engine, processId);
+      const versions = defs.map((d, i) => ({ ...d, running: running.get(d.version) ?? 0, previous: defs[i + 1]?.version, latest: i === 0 }));
       const draft = isAdmin(res) ? await drafts.get(me(res).id, processId) : undefined;
       page(res, 'process', {
         title: `流程 ${processId}`,

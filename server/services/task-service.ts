@@ -49,7 +49,8 @@ export interface TaskServiceDeps {
   audit: AuditRepository;
   forms: Map<string, FormSchema>;
   /** `${processId}/${elementId}` → the element's documentation */
-  docs: Map<string, string>;
+  /** `${processId}/${elementId}` → a user task's documentation, of each process's latest deployed version */
+  docs: () => Promise<Map<string, string>>;
   clock: { now(): Date };
   log: Logger;
   /** the case documents: an `attachment:<id>` in a submission must be one of the case's */
@@ -73,7 +74,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       if (!cache.has(petitionId)) cache.set(petitionId, await petitions.get(petitionId));
       petition = cache.get(petitionId);
     }
-    const documentation = deps.docs.get(`${task.processId}/${task.elementId}`);
+    const documentation = (await deps.docs()).get(`${task.processId}/${task.elementId}`);
     const articles = documentation ? [...new Set(documentation.match(ARTICLE) ?? [])] : [];
     const deadline = taskDeadline(task.elementId, task.variables, deps.clock.now(), task.dueDate);
     return {
@@ -215,7 +216,37 @@ export function outcomeOf(values: Record<string, unknown>, prefix = ''): Record<
   return out;
 }
 
-/** `${processId}/${elementId}` → documentation of every user task in the diagrams (read once at start) */
+/**
+ * The user tasks' documentation of each process's latest deployed version, read again when a process
+ * gets a new version (from the modeler, an upload or start-up): one query to see, the XML only then.
+ */
+export function createTaskDocs(engine: Pick<EnginePort, 'listProcessDefinitions' | 'getProcessDefinitionXml'>): () => Promise<Map<string, string>> {
+  const seen = new Map<string, string>();
+  let docs = new Map<string, string>();
+  let pending: Promise<Map<string, string>> | undefined;
+  const refresh = async () => {
+    const latest = new Map<string, { key: string; version: number }>();
+    for (const d of await engine.listProcessDefinitions()) {
+      const had = latest.get(d.processId);
+      if (!had || d.version > had.version) latest.set(d.processId, { key: d.processDefinitionKey, version: d.version });
+    }
+    const changed = [...latest].filter(([processId, l]) => seen.get(processId) !== l.key);
+    if (!changed.length) return docs;
+    const next = new Map(docs);
+    for (const [processId, l] of changed) {
+      for (const k of [...next.keys()]) if (k.startsWith(`${processId}/`)) next.delete(k);
+      const xml = await engine.getProcessDefinitionXml(l.key);
+      for (const [k, v] of userTaskDocs(xml ? [{ content: xml }] : [])) if (k.startsWith(`${processId}/`)) next.set(k, v);
+      seen.set(processId, l.key);
+    }
+    docs = next;
+    return docs;
+  };
+  // concurrent requests share one refresh
+  return () => (pending ??= refresh().finally(() => (pending = undefined)));
+}
+
+/** `${processId}/${elementId}` → documentation of every user task in the diagrams */
 export function userTaskDocs(resources: { content: string }[]): Map<string, string> {
   const docs = new Map<string, string>();
   for (const { content } of resources) {

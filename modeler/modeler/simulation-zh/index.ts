@@ -16,12 +16,21 @@ const WORDS: Record<string, string> = {
   'Process finished': '流程已结束',
 };
 
+/** the simulation's notices: "<element> started", "<scope> finished", … */
+const NOTICES: [RegExp, string][] = [
+  [/^(.+) started$/, '$1 已开始'],
+  [/^(.+) finished$/, '$1 已结束'],
+  [/^(.+) canceled$/, '$1 已取消'],
+  [/^(.+) interrupted$/, '$1 已中断'],
+];
+const zh = (text: string) => WORDS[text] ?? NOTICES.reduce((t, [re, to]) => (re.test(t) ? t.replace(re, to) : t), text);
+
 function relabel(root: Element) {
   for (const el of root.querySelectorAll<HTMLElement>('[class^="bts-"], [class*=" bts-"]')) {
-    if (el.title && WORDS[el.title]) el.title = WORDS[el.title];
+    if (el.title && zh(el.title) !== el.title) el.title = zh(el.title);
     for (const node of el.childNodes) {
       const text = node.nodeType === 3 ? node.textContent?.trim() : undefined;
-      if (text && WORDS[text]) node.textContent = ` ${WORDS[text]} `;
+      if (text && zh(text) !== text) node.textContent = ` ${zh(text)} `;
     }
   }
 }

@@ -161,6 +161,7 @@ const MATRIX: Row[] = [
   row('GET /processes', 'page', () => '/processes', [                                                        303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
   row('GET /processes/:processId', 'page', () => '/processes/unit-handling', [                              303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
   row('GET /processes/:processId/edit', 'page', () => '/processes/unit-handling/edit', [                    303, 403,  403,   403,   403,  200,  403,  403,  403,  403]),
+  row('POST /processes/upload (no file)', 'page', () => '/processes/upload', [                              401, 403,  403,   403,   403,  400,  403,  403,  403,  403]),
   row('GET /api/processes/:processId/draft (none)', 'api', () => '/api/processes/unit-handling/draft', [    401, 403,  403,   403,   403,  404,  403,  403,  403,  403]),
   row('PUT /api/processes/:processId/draft (no xml)', 'api', () => '/api/processes/unit-handling/draft', [  401, 403,  403,   403,   403,  400,  403,  403,  403,  403]),
   row('DELETE /api/processes/:processId/draft (none)', 'api', () => '/api/processes/unit-handling/draft', [ 401, 403,  403,   403,   403,  404,  403,  403,  403,  403]),

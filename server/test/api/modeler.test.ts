@@ -110,6 +110,29 @@ describe('the modeler (process admins): pages, drafts, element templates', () =>
     await modeler.delete(url).expect(404);
   });
 
+  it('given a .bpmn file, when a process admin uploads it on the process list, then it goes through the deploy gate: a bad one lists its problems and deploys nothing, a good one becomes version 1', async () => {
+    const templates = (await modeler.get('/api/element-templates').expect(200)).body as ElementTemplate[];
+    const good = appliedTo(templates.find((t) => t.id === 'wenzheng.notify') as ElementTemplate);
+    const count = async () => (await h.t.engine.listProcessDefinitions()).length;
+    const before = await count();
+    const upload = (name: string, content: string) =>
+      modeler.agent.post(`/processes/upload?_csrf=${encodeURIComponent(modeler.csrf)}`).set(html).attach('file', Buffer.from(content), name);
+    const bad = await upload('template-check.bpmn', good.replace('type="notify"', 'type="send-fax"'));
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('部署未通过检查');
+    expect(bad.text).toMatch(/<li data-element-id="Task_T" data-rule="wenzheng\/job-type-registered">/);
+    expect((await upload('template-check.bpmn', '<not-xml')).text).toContain('不是有效的 BPMN XML');
+    expect((await upload('template-check.exe', good)).text).toContain('文件名须以 .bpmn 结尾');
+    expect(await count()).toBe(before);
+    const ok = await upload('template-check.bpmn', good);
+    expect(ok.status).toBe(201);
+    expect(ok.text).toContain('template-check 已部署为第 1 版');
+    expect(await count()).toBe(before + 1);
+    expect((await upload('template-check.bpmn', good)).text).toContain('与第 1 版相同,未产生新版本');
+    const refused = await auditor.agent.post(`/processes/upload?_csrf=${encodeURIComponent(auditor.csrf)}`).set(html).attach('file', Buffer.from(good), 'template-check.bpmn');
+    expect(refused.status).toBe(403);
+  });
+
   it('given the element templates, when validated and each applied to a service task, then each is valid and the task passes the deploy gate', async () => {
     const templates = (await modeler.get('/api/element-templates').expect(200)).body as ElementTemplate[];
     expect(templates).toHaveLength(jobTypes.length);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { completeTask, submitPetition, type TestApp } from '../app-harness.js';
 import { describeBrowser, screenshotDir } from './chromium.js';
-import { closeAll, deskContext, signInPage, startBrowserApp, watchPage, type BrowserApp } from './session.js';
+import { closeAll, deskContext, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp } from './session.js';
 
 describeBrowser('第二十六条 the modeler in Chromium: change the handling diagram, deploy a version, old and new petitions each on their own', () => {
   let app: BrowserApp | undefined;
@@ -136,6 +136,26 @@ describeBrowser('第二十六条 the modeler in Chromium: change the handling di
     await expect(admin.locator('#problem-count').textContent()).resolves.not.toMatch(/错误/);
     await shot(admin, 'modeler-fixed.png');
 
+    // token simulation walks the diagram before deploying: start it at the handling's start event, tokens appear
+    const toggle = admin.locator('.bts-toggle-mode');
+    await expect(toggle.textContent()).resolves.toContain('令牌模拟');
+    await admin.locator('#btn-fit').click();
+    await toggle.click();
+    await admin.locator('.simulation').first().waitFor();
+    // its buttons show from a readable zoom on: zoom in on the start event
+    const start = (await admin.locator('#canvas g.djs-element[data-element-id="Start_Dispatched"]').boundingBox())!;
+    await admin.mouse.move(start.x + start.width / 2, start.y + start.height / 2);
+    await admin.keyboard.down('Control');
+    for (let i = 0; i < 6; i++) await admin.mouse.wheel(0, -120);
+    await admin.keyboard.up('Control');
+    await admin.locator('.djs-overlays[data-container-id="Start_Dispatched"] .bts-context-pad').first().click();
+    await admin.locator('.bts-token-count-parent').first().waitFor();
+    await shot(admin, 'modeler-simulation.png');
+    await toggle.click();
+    await admin.locator('.simulation').first().waitFor({ state: 'detached' });
+    // the simulation changed nothing in the diagram
+    await expect(admin.locator('#problem-count').textContent()).resolves.not.toMatch(/错误/);
+
     // a draft first (kept on the server), then the deployment through the deploy gate
     await admin.locator('#btn-save-draft').click();
     await admin.locator('#modeler-status', { hasText: '草稿已保存' }).waitFor();
@@ -154,7 +174,21 @@ describeBrowser('第二十六条 the modeler in Chromium: change the handling di
     expect(versions.map((v) => [v.version, v.deployedBy ?? null])).toEqual(expect.arrayContaining([[1, null], [2, 'modeler']]));
     await admin.goto(`${base}/processes/unit-handling`);
     await admin.locator('tr[data-version="2"]').waitFor();
+    // the petition dispatched before runs on version 1, none on version 2 yet
+    await expect(admin.locator('tr[data-version="1"] td[data-label="运行中实例"]').textContent()).resolves.toBe('1');
+    await expect(admin.locator('tr[data-version="2"] td[data-label="运行中实例"]').textContent()).resolves.toBe('0');
     await shot(admin, 'modeler-versions.png');
+    // the same admin on a phone: the version list and the editor fit the screen
+    const pocket = await phoneContext(browser, { width: 390, height: 844 }, 15_000);
+    const phone = watch(await pocket.newPage());
+    await signIn(phone, 'modeler');
+    for (const [path, name] of [['/processes/unit-handling', 'versions'], ['/processes/unit-handling/edit', 'edit']] as const) {
+      await phone.goto(`${base}${path}`);
+      if (name === 'edit') await phone.locator('body[data-modeler-ready="true"]').waitFor();
+      expect({ path, width: await phone.evaluate(() => document.documentElement.scrollWidth) }).toEqual({ path, width: 390 });
+      await shot(phone, `modeler-${name}-phone.png`);
+    }
+    await pocket.close();
 
     // ---- a petition dispatched now runs on version 2; the one before stays on version 1
     const after = await dispatched('新街路灯不亮(改版后)');
