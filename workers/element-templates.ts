@@ -7,7 +7,7 @@
  */
 import { STAGES } from '../server/domain/deadlines.js';
 import { PETITION_STATUS_LABELS } from '../server/domain/petition-status.js';
-import { TEMPLATE_IDS } from '../server/domain/templates.js';
+import { TEMPLATE_IDS, TEMPLATES } from '../server/domain/templates.js';
 import { WARNING_LEVELS } from '../server/domain/warnings.js';
 import { NOTIFY_TARGETS } from './recipients.js';
 import { jobTypes, type JobType } from './registry.js';
@@ -97,7 +97,16 @@ const DEFS: Record<JobType, { name: string; description: string; keywords: strin
     description: '按模板向诉求人、承办单位或平台发送短信或站内通知(第六条、第九条、第二十六条等)',
     keywords: ['短信', '通知', 'notify', 'SMS'],
     headers: [
-      header('template', '通知模板', TEMPLATE_IDS.map((id) => ({ name: NOTIFICATION_LABELS[id] ?? id, value: id }))),
+      // a template's required fields must be process variables where the task runs (else the job fails): the choice says which
+      header(
+        'template',
+        '通知模板',
+        TEMPLATE_IDS.map((id) => {
+          const needs = (TEMPLATES.get(id)?.fields ?? []).filter((f) => f !== 'trackingCode');
+          return { name: `${NOTIFICATION_LABELS[id] ?? id}${needs.length ? `(需变量 ${needs.join('、')})` : ''}`, value: id };
+        }),
+        '通知内容取自流程变量;所选模板需要的变量在此处必须已有值,否则作业失败并形成事故',
+      ),
       header('to', '接收人', NOTIFY_TARGETS.map((t) => ({ name: TARGET_LABELS[t] ?? t, value: t }))),
     ],
   },
