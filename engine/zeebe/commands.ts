@@ -1,0 +1,121 @@
+/**
+ * The port's commands on Zeebe's gRPC API (deploy, start, publish a message, cancel, set variables,
+ * retry an incident), with Zeebe's rejections turned into the port's errors: INVALID_ARGUMENT on a
+ * deployment → InvalidResourceError (nothing is deployed, as Zeebe deploys all or nothing),
+ * NOT_FOUND → NotFoundError, ALREADY_EXISTS on a message id → ConflictError('ALREADY_EXISTS').
+ */
+import { ConflictError, EngineError, InvalidArgumentError, InvalidResourceError, NotFoundError } from '../errors.js';
+import type { DeployResource, DeploymentResult, ProcessInstanceRef, PublishMessageRequest, PublishMessageResult, StartOptions, Variables } from '../port.js';
+import { GRPC, type GrpcErrorLike, type GrpcProcessMetadata, type ZeebeGrpcApi } from './sdk-boundary.js';
+
+const text = (c: string | Buffer) => (Buffer.isBuffer(c) ? c : Buffer.from(c, 'utf8'));
+const reason = (err: GrpcErrorLike) => err.details || err.message || String(err);
+
+/** a gRPC rejection as the port's error; anything else (unavailable, deadline) stays as it is: the caller retries */
+export function portError(err: unknown, notFound: string): unknown {
+  const e = (err ?? {}) as GrpcErrorLike;
+  if (e.code === GRPC.NOT_FOUND) return new NotFoundError(`${notFound}: ${reason(e)}`);
+  if (e.code === GRPC.ALREADY_EXISTS) return new ConflictError(reason(e), 'ALREADY_EXISTS');
+  if (e.code === GRPC.INVALID_ARGUMENT) return new InvalidArgumentError(reason(e));
+  if (e.code === GRPC.FAILED_PRECONDITION) return new ConflictError(reason(e), 'FAILED_PRECONDITION');
+  return err;
+}
+
+export interface CommandOptions {
+  /** whether a process definition key was deployed before this deployment (Zeebe answers a duplicate with the existing version) */
+  knownDefinition?: (processDefinitionKey: string) => Promise<boolean>;
+}
+
+export function createZeebeCommands(grpc: ZeebeGrpcApi, options: CommandOptions = {}) {
+  return {
+    async deploy(resources: DeployResource[]): Promise<DeploymentResult> {
+      if (!Array.isArray(resources) || resources.length === 0) throw new InvalidArgumentError('nothing to deploy');
+      const known = new Map<string, boolean>();
+      const wanted = resources.map((r) => {
+        if (r.name.endsWith('.bpmn')) return { name: r.name, process: text(r.content) };
+        if (r.name.endsWith('.form')) return { name: r.name, form: text(r.content) };
+        throw new InvalidResourceError(`unsupported resource ${r.name}`, [{ resourceName: r.name, message: 'only .bpmn and .form resources are deployed' }]);
+      });
+      let response;
+      try {
+        response = await grpc.deployResources(wanted);
+      } catch (err) {
+        const e = err as GrpcErrorLike;
+        if (e.code === GRPC.INVALID_ARGUMENT) {
+          // Zeebe names the resource in its rejection ("'x.bpmn': …"); the whole deployment is refused
+          const msg = reason(e);
+          const named = resources.filter((r) => msg.includes(`'${r.name}'`));
+          const problems = (named.length ? named : resources).map((r) => ({ resourceName: r.name, message: msg }));
+          throw new InvalidResourceError(`deployment rejected: ${msg}`, problems);
+        }
+        throw portError(err, 'deployment failed');
+      }
+      const processes = [];
+      for (const d of response.deployments) {
+        if (!d || typeof d !== 'object' || !('process' in d)) continue;
+        const p = (d as { process: GrpcProcessMetadata }).process;
+        const key = String(p.processDefinitionKey);
+        if (!known.has(key)) known.set(key, options.knownDefinition ? await options.knownDefinition(key) : false);
+        processes.push({ processId: p.bpmnProcessId, version: p.version, processDefinitionKey: key, resourceName: p.resourceName, duplicate: known.get(key) === true });
+      }
+      return { deploymentKey: String(response.key), processes, warnings: [] };
+    },
+
+    async start(processId: string, variables: Variables = {}, opts: StartOptions = {}): Promise<ProcessInstanceRef> {
+      try {
+        const r = await grpc.createProcessInstance({ bpmnProcessId: processId, variables, ...(opts.version !== undefined && { version: opts.version }) });
+        return { processInstanceKey: String(r.processInstanceKey), processId: r.bpmnProcessId, version: r.version, processDefinitionKey: String(r.processDefinitionKey) };
+      } catch (err) {
+        throw portError(err, `process ${processId} is not deployed`);
+      }
+    },
+
+    /**
+     * Zeebe does not tell which instances a publication correlated to: `correlatedInstanceKeys` is
+     * empty and `buffered` says only that the message was given a time to live.
+     */
+    async publishMessage(req: PublishMessageRequest): Promise<PublishMessageResult> {
+      try {
+        const r = await grpc.publishMessage({
+          name: req.name,
+          correlationKey: req.correlationKey,
+          ...(req.variables && { variables: req.variables }),
+          timeToLive: req.timeToLive ?? 0,
+          ...(req.messageId && { messageId: req.messageId }),
+        });
+        return { messageKey: String(r.key), correlatedInstanceKeys: [], buffered: (req.timeToLive ?? 0) > 0 };
+      } catch (err) {
+        throw portError(err, 'message not published');
+      }
+    },
+
+    async cancel(processInstanceKey: string): Promise<void> {
+      try {
+        await grpc.cancelProcessInstance(processInstanceKey);
+      } catch (err) {
+        throw portError(err, `process instance ${processInstanceKey} not found`);
+      }
+    },
+
+    async setVariables(processInstanceKey: string, variables: Variables): Promise<void> {
+      try {
+        await grpc.setVariables({ elementInstanceKey: processInstanceKey, variables, local: false });
+      } catch (err) {
+        throw portError(err, `process instance ${processInstanceKey} not found`);
+      }
+    },
+
+    /** a job incident gets its retries back first (default 1), then the incident is resolved */
+    async retryIncident(incident: { incidentKey: string; jobKey?: string }, retries = 1): Promise<void> {
+      if (!Number.isInteger(retries) || retries < 1) throw new EngineError('retries must be a positive integer', 400, 'INVALID_ARGUMENT');
+      try {
+        if (incident.jobKey) await grpc.updateJobRetries({ jobKey: incident.jobKey, retries });
+        await grpc.resolveIncident({ incidentKey: incident.incidentKey });
+      } catch (err) {
+        throw portError(err, `incident ${incident.incidentKey} not found`);
+      }
+    },
+  };
+}
+
+export type ZeebeCommands = ReturnType<typeof createZeebeCommands>;

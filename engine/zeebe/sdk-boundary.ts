@@ -1,0 +1,60 @@
+/**
+ * The part of `@camunda8/sdk` (8.8) the Zeebe adapter uses, as structural types: the SDK's
+ * ZeebeGrpcClient and its jobs satisfy them, and the adapter's tests replace them with fakes. Keys
+ * are strings (the SDK hands Zeebe's int64 keys over as strings).
+ */
+export interface GrpcProcessMetadata {
+  bpmnProcessId: string;
+  version: number;
+  processDefinitionKey: string;
+  resourceName: string;
+}
+
+export interface GrpcDeployResponse {
+  key: string;
+  /** `{ process: GrpcProcessMetadata }`, `{ form: … }`, `{ decision: … }`: narrowed where read */
+  deployments: unknown[];
+}
+
+/** variables as the SDK types them (JSON values) */
+export type GrpcVariables = Record<string, any>;
+
+export interface GrpcJob {
+  key: string;
+  type: string;
+  processInstanceKey: string;
+  bpmnProcessId: string;
+  elementId: string;
+  customHeaders: Record<string, any>;
+  retries: number;
+  variables: GrpcVariables;
+  /** each answers the SDK's acknowledgement, which a task handler must return */
+  complete(variables?: GrpcVariables): Promise<any>;
+  error(error: { errorCode: string; errorMessage?: string; variables: GrpcVariables }): Promise<any>;
+  fail(failure: { errorMessage: string; retries?: number; retryBackOff?: number }): Promise<any>;
+}
+
+export interface GrpcWorker {
+  close(timeout?: number): Promise<unknown>;
+}
+
+export interface ZeebeGrpcApi {
+  deployResources(resources: ({ name: string; process: Buffer } | { name: string; form: Buffer })[]): Promise<GrpcDeployResponse>;
+  createProcessInstance(request: { bpmnProcessId: string; variables: GrpcVariables; version?: number }): Promise<{ processInstanceKey: string; bpmnProcessId: string; version: number; processDefinitionKey: string }>;
+  publishMessage(request: { name: string; correlationKey: string; variables?: GrpcVariables; timeToLive?: number; messageId?: string }): Promise<{ key: string }>;
+  cancelProcessInstance(processInstanceKey: string): Promise<void>;
+  setVariables(request: { elementInstanceKey: string; variables: GrpcVariables; local: boolean }): Promise<unknown>;
+  createWorker(config: { taskType: string; taskHandler: (job: GrpcJob) => Promise<any>; timeout?: number; maxJobsToActivate?: number }): GrpcWorker;
+  updateJobRetries(request: { jobKey: string; retries: number }): Promise<unknown>;
+  resolveIncident(request: { incidentKey: string }): Promise<unknown>;
+  close(timeout?: number): Promise<unknown>;
+}
+
+/** a gRPC status the SDK raises (`code` is the gRPC status number) */
+export interface GrpcErrorLike {
+  code?: number;
+  details?: string;
+  message?: string;
+}
+
+export const GRPC = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, ALREADY_EXISTS: 6, FAILED_PRECONDITION: 9 } as const;

@@ -1,0 +1,31 @@
+/**
+ * The SDK's gRPC client behind the adapter's boundary (sdk-boundary.ts). Each call is written out
+ * against the SDK's own types, so `tsc` checks every request and answer the adapter relies on —
+ * an SDK upgrade that changes one fails the build here. Types only: the caller passes the client
+ * (`new Camunda8().getZeebeGrpcApiClient()`), so nothing of the SDK loads unless Zeebe is used.
+ */
+import type { Zeebe } from '@camunda8/sdk';
+import type { GrpcVariables, GrpcWorker, ZeebeGrpcApi } from './sdk-boundary.js';
+
+type Client = Zeebe.ZeebeGrpcClient;
+
+export function wrapGrpcClient(c: Client): ZeebeGrpcApi {
+  return {
+    deployResources: (resources) => c.deployResources(resources),
+    createProcessInstance: (r) => c.createProcessInstance<GrpcVariables>({ bpmnProcessId: r.bpmnProcessId, variables: r.variables, ...(r.version !== undefined && { version: r.version }) }),
+    publishMessage: (r) => c.publishMessage<GrpcVariables>(r),
+    cancelProcessInstance: (key) => c.cancelProcessInstance(key),
+    setVariables: (r) => c.setVariables<GrpcVariables>(r),
+    createWorker: (config): GrpcWorker =>
+      c.createWorker<GrpcVariables, GrpcVariables, GrpcVariables>({
+        taskType: config.taskType,
+        // the SDK's job carries more than the boundary reads; tsc checks that it has all of that
+        taskHandler: (job) => config.taskHandler(job),
+        ...(config.timeout !== undefined && { timeout: config.timeout }),
+        ...(config.maxJobsToActivate !== undefined && { maxJobsToActivate: config.maxJobsToActivate }),
+      }),
+    updateJobRetries: (r) => c.updateJobRetries(r),
+    resolveIncident: (r) => c.resolveIncident(r),
+    close: (timeout) => c.close(timeout),
+  };
+}
