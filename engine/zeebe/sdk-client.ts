@@ -1,10 +1,12 @@
 /**
- * The SDK's gRPC client behind the adapter's boundary (sdk-boundary.ts). Each call is written out
+ * The SDK's clients behind the adapter's boundaries (sdk-boundary.ts, listener-worker.ts). Each call is written out
  * against the SDK's own types, so `tsc` checks every request and answer the adapter relies on —
  * an SDK upgrade that changes one fails the build here. Types only: the caller passes the client
  * (`new Camunda8().getZeebeGrpcApiClient()`), so nothing of the SDK loads unless Zeebe is used.
  */
+import type { CamundaClient } from '@camunda8/orchestration-cluster-api';
 import type { Zeebe } from '@camunda8/sdk';
+import type { ZeebeRestApi } from './listener-worker.js';
 import type { GrpcVariables, GrpcWorker, ZeebeGrpcApi } from './sdk-boundary.js';
 
 type Client = Zeebe.ZeebeGrpcClient;
@@ -27,5 +29,24 @@ export function wrapGrpcClient(c: Client): ZeebeGrpcApi {
     updateJobRetries: (r) => c.updateJobRetries(r),
     resolveIncident: (r) => c.resolveIncident(r),
     close: (timeout) => c.close(timeout),
+  };
+}
+
+/**
+ * The REST client (`new Camunda8().getOrchestrationClusterApiClient()`) behind the listener worker's
+ * boundary (listener-worker.ts), written against its own types as above.
+ */
+export function wrapRestClient(c: CamundaClient): ZeebeRestApi {
+  return {
+    createJobWorker: (config) => {
+      const w = c.createJobWorker({
+        jobType: config.jobType,
+        maxParallelJobs: config.maxParallelJobs,
+        jobTimeoutMs: config.jobTimeoutMs,
+        ...(config.autoStart !== undefined && { autoStart: config.autoStart }),
+        jobHandler: (job) => config.jobHandler(job),
+      });
+      return { start: () => w.start(), stopGracefully: (opts) => w.stopGracefully(opts) };
+    },
   };
 }

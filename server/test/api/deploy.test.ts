@@ -8,6 +8,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../app.js';
+import { withTaskListeners } from '../../../engine/zeebe/listeners.js';
 import { createTestApp, submitPetition, type Person, type TestApp } from '../app-harness.js';
 
 const diagram = (name: string) => readFileSync(join(projectRoot, 'processes', name), 'utf8');
@@ -155,6 +156,13 @@ describe('the deploy gate (issue 5: every way a diagram arrives)', () => {
     const edited = { name: 'supervision.bpmn', content: diagram('supervision.bpmn').replace('name="督办"', 'name="督办(修订)"') };
     expect(edited.content).not.toBe(diagram('supervision.bpmn'));
     expect((await h.app.locals.gate.notYetDeployed([edited])).toDeploy.map((r: { name: string }) => r.name)).toEqual(['supervision.bpmn']);
+  });
+
+  it('given the diagrams with the task listeners the Zeebe adapter adds, when checked, then Camunda 8.8 accepts them', async () => {
+    const files = ['petition-lifecycle.bpmn', 'unit-handling.bpmn', 'evaluation.bpmn', 'supervision.bpmn'];
+    const resources = await Promise.all(files.map(async (name) => ({ name, content: (await withTaskListeners(diagram(name))).xml })));
+    expect(resources.every((r) => r.content.includes('<zeebe:taskListeners>') || !r.content.includes('<zeebe:userTask'))).toBe(true);
+    expect(await h.app.locals.gate.check(resources)).toEqual([]);
   });
 
   it('given the diagrams in processes/, when checked, then they pass the gate (start-up deploys through it)', async () => {
