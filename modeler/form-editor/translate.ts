@@ -5,6 +5,7 @@
  * panel, never inside an input, a text area or a FEEL/template editor — what an admin typed stays.
  * Preact writes a text node again only when its own value changes, so a translation stays.
  */
+import { observeTranslation } from '../shared/dom-translation.js';
 
 const ZH: Record<string, string> = {
   // palette
@@ -138,40 +139,11 @@ function inScope(el: Element | null): boolean {
   return Boolean(el && el.closest(SCOPES) && !el.closest(USER_TEXT));
 }
 
-function translateText(node: Node): void {
-  if (!inScope(node.parentElement)) return;
-  const text = node.nodeValue ?? '';
-  const trimmed = text.trim();
-  const zh = trimmed ? ZH[trimmed] : undefined;
-  if (zh) node.nodeValue = text.replace(trimmed, zh);
-}
-
-function translateAttributes(el: Element): void {
-  if (!inScope(el) && !(el.matches('input') && el.closest(SCOPES))) return;
-  for (const name of ['title', 'placeholder', 'aria-label']) {
-    const value = el.getAttribute(name);
-    const zh = value ? ZH[value] : undefined;
-    if (zh) el.setAttribute(name, zh);
-  }
-}
-
-function translateTree(node: Node): void {
-  if (node.nodeType === Node.TEXT_NODE) return translateText(node);
-  if (node.nodeType !== Node.ELEMENT_NODE) return;
-  translateAttributes(node as Element);
-  for (let child = node.firstChild; child; child = child.nextSibling) translateTree(child);
-}
-
-/** translates the editor inside `root` now and whenever it renders */
+/** translates the editor inside `root` now and whenever it renders; never what an admin typed */
 export function translateEditor(root: Element): MutationObserver {
-  translateTree(root);
-  const observer = new MutationObserver((records) => {
-    for (const r of records) {
-      if (r.type === 'childList') r.addedNodes.forEach(translateTree);
-      else if (r.type === 'characterData') translateText(r.target);
-      else translateAttributes(r.target as Element);
-    }
+  return observeTranslation(root, {
+    translate: (text) => ZH[text] ?? text,
+    textAllowed: inScope,
+    attributesAllowed: (el) => inScope(el) || (el.matches('input') && Boolean(el.closest(SCOPES))),
   });
-  observer.observe(root, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['title', 'placeholder', 'aria-label'] });
-  return observer;
 }

@@ -7,6 +7,7 @@
  * `translateValidator`), so `form.submit().errors` and the DOM both carry Chinese. The remaining
  * interface strings are translated in the DOM by `translateDom`.
  */
+import { observeTranslation } from '../shared/dom-translation.js';
 
 const EXACT: Record<string, string> = {
   // validation (Validator: runPresetValidation, runNumberValidation)
@@ -80,46 +81,10 @@ export const translateValidator = {
   ],
 };
 
-const ATTRIBUTES = ['placeholder', 'aria-label', 'title'];
-
-function translateAttributes(el: Element): void {
-  for (const name of ATTRIBUTES) {
-    const value = el.getAttribute(name);
-    if (value) {
-      const zh = translateMessage(value);
-      if (zh !== value) el.setAttribute(name, zh);
-    }
-  }
-}
-
-function translateText(node: Node): void {
-  const text = node.nodeValue ?? '';
-  const trimmed = text.trim();
-  if (!trimmed) return;
-  const zh = translateMessage(trimmed);
-  if (zh !== trimmed) node.nodeValue = text.replace(trimmed, zh);
-}
-
-function translateTree(node: Node): void {
-  if (node.nodeType === Node.TEXT_NODE) return translateText(node);
-  if (node.nodeType !== Node.ELEMENT_NODE) return;
-  translateAttributes(node as Element);
-  for (let child = node.firstChild; child; child = child.nextSibling) translateTree(child);
-}
-
 /**
  * Translates the interface strings inside `root` now and whenever form-js renders. Preact only
  * writes a text node or an attribute again when its own value changes, so a translation stays.
  */
 export function translateDom(root: Element): MutationObserver {
-  translateTree(root);
-  const observer = new MutationObserver((records) => {
-    for (const r of records) {
-      if (r.type === 'childList') r.addedNodes.forEach(translateTree);
-      else if (r.type === 'characterData') translateText(r.target);
-      else translateAttributes(r.target as Element);
-    }
-  });
-  observer.observe(root, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ATTRIBUTES });
-  return observer;
+  return observeTranslation(root, { translate: translateMessage });
 }

@@ -67,14 +67,15 @@ const ARTICLE = /第[一二三四五六七八九十百]+条(?:\s*[(（][一二�
 export function createTaskService(deps: TaskServiceDeps) {
   const { engine, petitions, audit } = deps;
 
-  async function view(task: UserTask, staff: StaffRecord, cache = new Map<string, Petition | undefined>()): Promise<TaskView> {
+  /** `docs`: the user tasks' documentation (read once per request: deps.docs()) */
+  async function view(task: UserTask, staff: StaffRecord, docs: Map<string, string>, cache = new Map<string, Petition | undefined>()): Promise<TaskView> {
     const petitionId = typeof task.variables.petitionId === 'string' ? task.variables.petitionId : undefined;
     let petition: Petition | undefined;
     if (petitionId) {
       if (!cache.has(petitionId)) cache.set(petitionId, await petitions.get(petitionId));
       petition = cache.get(petitionId);
     }
-    const documentation = (await deps.docs()).get(`${task.processId}/${task.elementId}`);
+    const documentation = docs.get(`${task.processId}/${task.elementId}`);
     const articles = documentation ? [...new Set(documentation.match(ARTICLE) ?? [])] : [];
     const deadline = taskDeadline(task.elementId, task.variables, deps.clock.now(), task.dueDate);
     return {
@@ -139,7 +140,8 @@ export function createTaskService(deps: TaskServiceDeps) {
       const mine = open.filter((t) => seesAll(staff) || mayActOn(staff, t.candidateGroups));
       const cache = new Map<string, Petition | undefined>();
       const views: TaskView[] = [];
-      for (const t of mine) views.push(await view(t, staff, cache));
+      const docs = await deps.docs();
+      for (const t of mine) views.push(await view(t, staff, docs, cache));
       const rank = { red: 0, yellow: 1, blue: 2 } as const;
       return views.sort(
         (a, b) =>
@@ -151,7 +153,7 @@ export function createTaskService(deps: TaskServiceDeps) {
 
     async get(staff: StaffRecord, key: string): Promise<TaskDetail> {
       const task = await visibleTask(staff, key);
-      const v = await view(task, staff);
+      const v = await view(task, staff, await deps.docs());
       const form = task.formId ? deps.forms.get(task.formId) : undefined;
       return { ...v, ...(form && { form }), data: await formData(task) };
     },
@@ -179,7 +181,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       const petitionId = typeof task.variables.petitionId === 'string' ? task.variables.petitionId : null;
       await audit.append({ actor: staff.id, action: 'task.completed', petitionId, detail: { elementId: task.elementId, task: task.name ?? task.elementId, formId: task.formId ?? null, userTaskKey: task.userTaskKey, outcome: outcomeOf(values) } });
       deps.log.info({ userTaskKey: task.userTaskKey, elementId: task.elementId, staffId: staff.id }, 'task completed');
-      return { task: await view({ ...task, state: 'completed' }, staff) };
+      return { task: await view({ ...task, state: 'completed' }, staff, await deps.docs()) };
     },
 
     /** the open tasks of a case the account may see */
@@ -187,10 +189,11 @@ export function createTaskService(deps: TaskServiceDeps) {
       const open = await engine.listUserTasks({ state: 'created' });
       const groups = new Set(candidateGroupsFor(staff));
       const views: TaskView[] = [];
+      const docs = await deps.docs();
       for (const t of open) {
         if (t.variables.petitionId !== petitionId) continue;
         // the tasks the account can open: its own groups' (auditors: all)
-        if (seesAll(staff) || t.candidateGroups.some((g) => groups.has(g))) views.push(await view(t, staff));
+        if (seesAll(staff) || t.candidateGroups.some((g) => groups.has(g))) views.push(await view(t, staff, docs));
       }
       return views;
     },

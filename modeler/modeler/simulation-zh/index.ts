@@ -1,5 +1,7 @@
 // bpmn-js-token-simulation writes its few words straight into the DOM (no translate service):
 // its toggle, buttons and log are relabelled in Chinese whenever they change.
+import { observeTranslation } from '../../shared/dom-translation.js';
+
 const WORDS: Record<string, string> = {
   'Token Simulation': '令牌模拟',
   'Toggle Simulation Log': '模拟日志',
@@ -25,33 +27,10 @@ const NOTICES: [RegExp, string][] = [
 ];
 const zh = (text: string) => WORDS[text] ?? NOTICES.reduce((t, [re, to]) => (re.test(t) ? t.replace(re, to) : t), text);
 
-function relabel(root: Element) {
-  for (const el of root.querySelectorAll<HTMLElement>('[class^="bts-"], [class*=" bts-"]')) {
-    if (el.title && zh(el.title) !== el.title) el.title = zh(el.title);
-    for (const node of el.childNodes) {
-      const text = node.nodeType === 3 ? node.textContent?.trim() : undefined;
-      if (text && zh(text) !== text) node.textContent = ` ${zh(text)} `;
-    }
-  }
-}
+const inSimulation = (el: Element | null) => Boolean(el?.closest('[class^="bts-"], [class*=" bts-"]'));
 
 function SimulationZh(this: unknown, canvas: { getContainer(): HTMLElement }, eventBus: { on(e: string, fn: () => void): void }) {
-  eventBus.on('diagram.init', () => {
-    const container = canvas.getContainer();
-    let queued = false;
-    const observer = new MutationObserver(() => {
-      if (queued) return;
-      queued = true;
-      queueMicrotask(() => {
-        queued = false;
-        observer.disconnect();
-        relabel(container);
-        observer.observe(container, { childList: true, subtree: true, characterData: true });
-      });
-    });
-    relabel(container);
-    observer.observe(container, { childList: true, subtree: true, characterData: true });
-  });
+  eventBus.on('diagram.init', () => observeTranslation(canvas.getContainer(), { translate: zh, textAllowed: inSimulation, attributesAllowed: inSimulation }));
 }
 SimulationZh.$inject = ['canvas', 'eventBus'];
 
