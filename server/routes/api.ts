@@ -254,11 +254,7 @@ export function apiRoutes(ctx: AppContext): Router {
     '/api/inspector/incidents/:key/retry',
     requireRole('process-admin'),
     handle(async (req, res) => {
-      const key = String(req.params.key);
-      const incident = (await ctx.engine.listIncidents({ state: 'active' })).find((i) => i.incidentKey === key);
-      if (!incident) throw new HttpError(404, 'NOT_FOUND', '未找到该未解决的事故');
-      await ctx.engine.retryIncident(key);
-      await ctx.audit.append({ actor: me(res).id, action: 'incident.retried', petitionId: null, detail: { incidentKey: key, processInstanceKey: incident.processInstanceKey, elementId: incident.elementId } });
+      await ctx.inspector.retryIncident(me(res).id, String(req.params.key));
       res.status(202).json({ retried: true });
     }),
   );

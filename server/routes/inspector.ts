@@ -339,10 +339,7 @@ export function inspectorRoutes(ctx: AppContext): Router {
       const key = String(req.params.key);
       const back = field(req.body, 'back') ?? 'instance';
       if (back !== 'instance' && back !== 'incidents') throw new HttpError(400, 'INVALID_INPUT', '返回页面不正确', [{ field: 'back', message: '须为 instance 或 incidents' }]);
-      const incident = (await ctx.engine.listIncidents({ state: 'active' })).find((i) => i.incidentKey === key);
-      if (!incident) throw new HttpError(404, 'NOT_FOUND', '未找到该未解决的事故');
-      await ctx.engine.retryIncident(key);
-      await ctx.audit.append({ actor: me(res).id, action: 'incident.retried', petitionId: null, detail: { incidentKey: key, processInstanceKey: incident.processInstanceKey, elementId: incident.elementId } });
+      const incident = await ctx.inspector.retryIncident(me(res).id, key);
       res.redirect(303, back === 'incidents' ? '/inspector/incidents?retried=1' : `/inspector/instances/${enc(incident.processInstanceKey)}?retried=1`);
     }),
   );

@@ -133,6 +133,15 @@ export function createInspectorService(deps: { engine: EnginePort; audit: AuditR
       return out;
     },
 
+    /** retry an open incident (process admins), audited; 404 when it is not open */
+    async retryIncident(actorId: string, key: string) {
+      const incident = (await engine.listIncidents({ state: 'active' })).find((i) => i.incidentKey === key);
+      if (!incident) throw new HttpError(404, 'NOT_FOUND', '未找到该未解决的事故');
+      await engine.retryIncident(key);
+      await deps.audit.append({ actor: actorId, action: 'incident.retried', petitionId: null, detail: { incidentKey: key, processInstanceKey: incident.processInstanceKey, elementId: incident.elementId } });
+      return incident;
+    },
+
     async get(key: string) {
       const instance = typeof key === 'string' && /^[\w.:/-]{1,255}$/.test(key) ? await engine.getProcessInstance(key) : undefined;
       if (!instance) throw new HttpError(404, 'NOT_FOUND', '未找到该流程实例');
