@@ -62,6 +62,8 @@ describe('the Zeebe commands', () => {
         { processId: 'evaluation', version: 1, processDefinitionKey: '2251799813685003', resourceName: 'evaluation.bpmn', duplicate: true },
       ],
       warnings: [],
+      // the forms' keys: the task mirror turns a user task's form key back into the form id
+      forms: [{ formId: 'sign-or-return', version: 1, formKey: '2251799813685004' }],
     });
   });
 

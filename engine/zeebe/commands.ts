@@ -28,7 +28,7 @@ export interface CommandOptions {
 
 export function createZeebeCommands(grpc: ZeebeGrpcApi, options: CommandOptions = {}) {
   return {
-    async deploy(resources: DeployResource[]): Promise<DeploymentResult> {
+    async deploy(resources: DeployResource[]): Promise<DeploymentResult & { forms: { formId: string; version: number; formKey: string }[] }> {
       if (!Array.isArray(resources) || resources.length === 0) throw new InvalidArgumentError('nothing to deploy');
       const known = new Map<string, boolean>();
       const wanted = resources.map((r) => {
@@ -58,7 +58,13 @@ export function createZeebeCommands(grpc: ZeebeGrpcApi, options: CommandOptions 
         if (!known.has(key)) known.set(key, options.knownDefinition ? await options.knownDefinition(key) : false);
         processes.push({ processId: p.bpmnProcessId, version: p.version, processDefinitionKey: key, resourceName: p.resourceName, duplicate: known.get(key) === true });
       }
-      return { deploymentKey: String(response.key), processes, warnings: [] };
+      const forms = [];
+      for (const d of response.deployments) {
+        if (!d || typeof d !== 'object' || !('form' in d)) continue;
+        const f = (d as { form: { formId: string; version: number; formKey: string } }).form;
+        forms.push({ formId: f.formId, version: f.version, formKey: String(f.formKey) });
+      }
+      return { deploymentKey: String(response.key), processes, warnings: [], forms };
     },
 
     async start(processId: string, variables: Variables = {}, opts: StartOptions = {}): Promise<ProcessInstanceRef> {

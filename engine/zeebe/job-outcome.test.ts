@@ -16,6 +16,7 @@ function fakeJob(over: Partial<GrpcJob> = {}) {
     type: 'notify',
     processInstanceKey: '2251799813685100',
     bpmnProcessId: 'unit-handling',
+    processDefinitionVersion: 2,
     elementId: 'Task_NotifyUnitDispatched',
     customHeaders: { template: 'case-dispatched', to: 'unit-contact' },
     retries: 3,

@@ -59,6 +59,15 @@ export function backoffFor(options: WorkerOptions, attempt: number): number {
   return Number.isFinite(ms) && ms > 0 ? Math.round(ms) : 0;
 }
 
+/** what a handler's run came to, told to the adapter's records before Zeebe is (so they are in order) */
+export type JobOutcome =
+  | { kind: 'completed'; output: Record<string, unknown> }
+  | { kind: 'error-thrown'; code: string; message: string; variables: Record<string, unknown> }
+  | { kind: 'failed'; message: string; retries: number; retryBackOff: number };
+
+/** seen before the acknowledgement goes to Zeebe; a throw here is logged and the job still acknowledged */
+export type BeforeAck = (job: GrpcJob, outcome: JobOutcome) => Promise<void>;
+
 /** run the handler on the job and report its outcome to Zeebe; answers which outcome it was and the SDK's acknowledgement (what a task handler returns) */
 export async function runJob(
   job: GrpcJob,
@@ -66,23 +75,37 @@ export async function runJob(
   options: WorkerOptions,
   attempts: AttemptCounter,
   logger?: JobLogger,
+  beforeAck?: BeforeAck,
 ): Promise<{ outcome: 'completed' | 'error-thrown' | 'failed'; ack: unknown }> {
   const ctx = jobContext(job, logger);
+  const tell = async (outcome: JobOutcome) => {
+    try {
+      await beforeAck?.(job, outcome);
+    } catch (err) {
+      logger?.warn({ err, jobKey: ctx.jobKey, type: ctx.type }, 'recording the job outcome failed');
+    }
+  };
   let output: unknown;
   try {
     output = await handler({ ...(job.variables ?? {}) }, ctx);
   } catch (err) {
     if (err instanceof BusinessError) {
       attempts.done(ctx.jobKey);
-      const ack = await job.error({ errorCode: err.code, errorMessage: err.message, variables: err.variables ?? {} });
+      const failure = { errorCode: err.code, errorMessage: err.message, variables: err.variables ?? {} };
+      await tell({ kind: 'error-thrown', code: err.code, message: err.message, variables: failure.variables });
+      const ack = await job.error(failure);
       return { outcome: 'error-thrown', ack };
     }
     const attempt = attempts.failed(ctx.jobKey);
     const retries = Math.max(0, job.retries - 1);
-    const ack = await job.fail({ errorMessage: String((err as Error)?.message ?? err).slice(0, 4000), retries, retryBackOff: retries > 0 ? backoffFor(options, attempt) : 0 });
+    const failure = { errorMessage: String((err as Error)?.message ?? err).slice(0, 4000), retries, retryBackOff: retries > 0 ? backoffFor(options, attempt) : 0 };
+    await tell({ kind: 'failed', message: failure.errorMessage, retries, retryBackOff: failure.retryBackOff });
+    const ack = await job.fail(failure);
     return { outcome: 'failed', ack };
   }
   attempts.done(ctx.jobKey);
-  const ack = await job.complete(output && typeof output === 'object' && !Array.isArray(output) ? (output as Record<string, unknown>) : {});
+  const result = output && typeof output === 'object' && !Array.isArray(output) ? (output as Record<string, unknown>) : {};
+  await tell({ kind: 'completed', output: result });
+  const ack = await job.complete(result);
   return { outcome: 'completed', ack };
 }

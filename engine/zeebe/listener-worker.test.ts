@@ -25,6 +25,9 @@ function fakeRest() {
   const stopped: boolean[] = [];
   const rest: ZeebeRestApi = {
     createJobWorker: (config) => (configs.push(config), { start() {}, stopGracefully: async () => void stopped.push(true) }),
+    completeUserTask: async () => { throw new Error('not used here'); },
+    pinClock: async () => { throw new Error('not used here'); },
+    activeIncidentKeyOfJob: async () => { throw new Error('not used here'); },
   };
   return { rest, configs, stopped };
 }

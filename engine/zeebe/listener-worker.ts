@@ -16,12 +16,18 @@ export interface RestListenerJob extends ListenerJob {
   fail(body: { errorMessage: string; retries: number; retryBackOff?: number }): Promise<any>;
 }
 
-/** the part of the REST client (`getOrchestrationClusterApiClient()`) the listener worker uses */
+/** the part of the REST client (`getOrchestrationClusterApiClient()`) the adapter uses */
 export interface ZeebeRestApi {
   createJobWorker(config: { jobType: string; jobHandler: (job: RestListenerJob) => Promise<any>; maxParallelJobs: number; jobTimeoutMs: number; autoStart?: boolean }): {
     start(): void;
     stopGracefully(opts?: { waitUpToMs?: number }): Promise<unknown>;
   };
+  /** `POST /v2/user-tasks/{userTaskKey}/completion` */
+  completeUserTask(userTaskKey: string, variables: Record<string, unknown>): Promise<unknown>;
+  /** `PUT /v2/clock` (a broker started with ZEEBE_CLOCK_CONTROLLED=true) */
+  pinClock(epochMs: number): Promise<unknown>;
+  /** the active incident of a job (`POST /v2/incidents/search`): needs secondary storage, fails without */
+  activeIncidentKeyOfJob(jobKey: string): Promise<string | undefined>;
 }
 
 export interface ListenerWorkerDeps {

@@ -7,7 +7,7 @@ import { describe, it, expect } from '@jest/globals';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { withTaskListeners } from './listeners.js';
+import { withAdapterListeners, withTaskListeners } from './listeners.js';
 
 const dir = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'processes');
 const count = (xml: string, re: RegExp) => (xml.match(re) ?? []).length;
@@ -29,5 +29,19 @@ describe('task listeners for the Zeebe adapter', () => {
       expect((await withTaskListeners(out)).xml).toBe(out);
     }
     expect(tasks).toBeGreaterThan(10);
+  });
+});
+
+describe('instance listeners for the Zeebe adapter', () => {
+  it('given the regulation’s diagrams, then each process gets a start and an end execution listener, once', async () => {
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.bpmn'))) {
+      const xml = readFileSync(join(dir, f), 'utf8');
+      const { xml: out, processes } = await withAdapterListeners(xml);
+      expect(processes).toEqual([f.replace(/\.bpmn$/, '')]);
+      expect(count(out, /<zeebe:executionListener eventType="start" retries="3" type="wenzheng-instance-start" \/>/g)).toBe(1);
+      expect(count(out, /<zeebe:executionListener eventType="end" retries="3" type="wenzheng-instance-end" \/>/g)).toBe(1);
+      expect(count(out, /<zeebe:taskListener eventType="creating"/g)).toBe(count(xml, /<zeebe:userTask\b/g));
+      expect((await withAdapterListeners(out)).xml).toBe(out);
+    }
   });
 });

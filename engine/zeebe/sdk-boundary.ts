@@ -24,6 +24,7 @@ export interface GrpcJob {
   type: string;
   processInstanceKey: string;
   bpmnProcessId: string;
+  processDefinitionVersion: number;
   elementId: string;
   customHeaders: Record<string, any>;
   retries: number;

@@ -4,7 +4,7 @@
  * an SDK upgrade that changes one fails the build here. Types only: the caller passes the client
  * (`new Camunda8().getZeebeGrpcApiClient()`), so nothing of the SDK loads unless Zeebe is used.
  */
-import type { CamundaClient } from '@camunda8/orchestration-cluster-api';
+import type { CamundaClient, JobKey, UserTaskKey } from '@camunda8/orchestration-cluster-api';
 import type { Zeebe } from '@camunda8/sdk';
 import type { ZeebeRestApi } from './listener-worker.js';
 import type { GrpcVariables, GrpcWorker, ZeebeGrpcApi } from './sdk-boundary.js';
@@ -47,6 +47,14 @@ export function wrapRestClient(c: CamundaClient): ZeebeRestApi {
         jobHandler: (job) => config.jobHandler(job),
       });
       return { start: () => w.start(), stopGracefully: (opts) => w.stopGracefully(opts) };
+    },
+    completeUserTask: (userTaskKey, variables) => c.completeUserTask({ userTaskKey: userTaskKey as UserTaskKey, variables }),
+    pinClock: (epochMs) => c.pinClock({ timestamp: epochMs }),
+    activeIncidentKeyOfJob: async (jobKey) => {
+      // no waiting for eventual consistency: the incident was raised well before anyone retries it
+      const r = await c.searchIncidents({ filter: { jobKey: jobKey as JobKey, state: 'ACTIVE' }, page: { limit: 1 } }, { consistency: { waitUpToMs: 0 } });
+      const key = r.items?.[0]?.incidentKey;
+      return key ? String(key) : undefined;
     },
   };
 }

@@ -21,7 +21,7 @@ function fakeGrpc() {
 }
 
 const job = (type: string, completed: unknown[]): GrpcJob => ({
-  key: '1', type, processInstanceKey: '2', bpmnProcessId: 'unit-handling', elementId: 'Task_X', customHeaders: { level: 'blue' }, retries: 3, variables: { petitionId: 'p-1' },
+  key: '1', type, processInstanceKey: '2', bpmnProcessId: 'unit-handling', processDefinitionVersion: 2, elementId: 'Task_X', customHeaders: { level: 'blue' }, retries: 3, variables: { petitionId: 'p-1' },
   complete: async (v) => (completed.push(v), 'ACK'),
   error: async () => 'ACK',
   fail: async () => 'ACK',

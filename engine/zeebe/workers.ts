@@ -6,13 +6,13 @@
  */
 import { ConflictError, InvalidArgumentError } from '../errors.js';
 import type { JobHandler, WorkerOptions } from '../port.js';
-import { createAttemptCounter, runJob, type JobLogger } from './job-outcome.js';
+import { createAttemptCounter, runJob, type BeforeAck, type JobLogger } from './job-outcome.js';
 import type { GrpcWorker, ZeebeGrpcApi } from './sdk-boundary.js';
 
 /** Zeebe's default job timeout is 5 min: a crashed worker's job is offered again after it */
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
-export function createZeebeWorkers(grpc: ZeebeGrpcApi, options: { logger?: JobLogger; maxJobsToActivate?: number } = {}) {
+export function createZeebeWorkers(grpc: ZeebeGrpcApi, options: { logger?: JobLogger; maxJobsToActivate?: number; beforeAck?: BeforeAck } = {}) {
   const registered = new Map<string, { handler: JobHandler; options: WorkerOptions }>();
   const running = new Map<string, GrpcWorker>();
   const attempts = createAttemptCounter();
@@ -24,7 +24,7 @@ export function createZeebeWorkers(grpc: ZeebeGrpcApi, options: { logger?: JobLo
       type,
       grpc.createWorker({
         taskType: type,
-        taskHandler: async (job) => (await runJob(job, handler, o, attempts, options.logger)).ack,
+        taskHandler: async (job) => (await runJob(job, handler, o, attempts, options.logger, options.beforeAck)).ack,
         timeout: o.timeout ?? DEFAULT_TIMEOUT_MS,
         ...(options.maxJobsToActivate && { maxJobsToActivate: options.maxJobsToActivate }),
       }),

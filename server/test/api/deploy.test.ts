@@ -8,7 +8,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../app.js';
-import { withTaskListeners } from '../../../engine/zeebe/listeners.js';
+import { withAdapterListeners } from '../../../engine/zeebe/listeners.js';
 import { createTestApp, submitPetition, type Person, type TestApp } from '../app-harness.js';
 
 const diagram = (name: string) => readFileSync(join(projectRoot, 'processes', name), 'utf8');
@@ -158,10 +158,11 @@ describe('the deploy gate (issue 5: every way a diagram arrives)', () => {
     expect((await h.app.locals.gate.notYetDeployed([edited])).toDeploy.map((r: { name: string }) => r.name)).toEqual(['supervision.bpmn']);
   });
 
-  it('given the diagrams with the task listeners the Zeebe adapter adds, when checked, then Camunda 8.8 accepts them', async () => {
+  it('given the diagrams with the task and execution listeners the Zeebe adapter adds, when checked, then Camunda 8.8 accepts them', async () => {
     const files = ['petition-lifecycle.bpmn', 'unit-handling.bpmn', 'evaluation.bpmn', 'supervision.bpmn'];
-    const resources = await Promise.all(files.map(async (name) => ({ name, content: (await withTaskListeners(diagram(name))).xml })));
+    const resources = await Promise.all(files.map(async (name) => ({ name, content: (await withAdapterListeners(diagram(name))).xml })));
     expect(resources.every((r) => r.content.includes('<zeebe:taskListeners>') || !r.content.includes('<zeebe:userTask'))).toBe(true);
+    expect(resources.every((r) => /<zeebe:executionListener eventType="start" retries="3" type="wenzheng-instance-start" \/>/.test(r.content) && r.content.includes('type="wenzheng-instance-end"'))).toBe(true);
     expect(await h.app.locals.gate.check(resources)).toEqual([]);
   });
 

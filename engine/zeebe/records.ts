@@ -1,0 +1,354 @@
+/**
+ * The Zeebe adapter's records (tables in records-migrations.ts): definitions and forms it
+ * deployed, instances (from its own start/cancel and the process execution-listener jobs), the
+ * user-task mirror (from the task-listener jobs), incidents of jobs it failed to 0 retries, and
+ * the history its workers and listeners saw. Plain SQL through the embedded store's helpers, the
+ * same on SQLite and MySQL; plain objects out. Writes are idempotent: Zeebe may hand a listener
+ * job over twice (a timeout, a lost acknowledgement), and the second time must change nothing.
+ */
+import type { Database } from '../embedded/store/database.js';
+import { Store, type Tx } from '../embedded/store/store.js';
+import type { HistoryEvent, HistoryEventType, Incident, InstanceFilter, InstanceState, ProcessDefinition, ProcessInstance, UserTask, UserTaskState, Variables, WaitingCount } from '../port.js';
+
+const parse = <T>(s: string | null | undefined, fallback: T): T => {
+  if (s === null || s === undefined || s === '') return fallback;
+  try {
+    return JSON.parse(s) as T;
+  } catch {
+    return fallback;
+  }
+};
+const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
+
+export interface DefinitionRecord {
+  processDefinitionKey: string;
+  processId: string;
+  version: number;
+  resourceName: string;
+  checksum: string;
+  xml: string;
+}
+
+export interface InstanceSeen {
+  processInstanceKey: string;
+  processId: string;
+  version: number;
+  processDefinitionKey: string;
+}
+
+export function createZeebeRecords(db: Database) {
+  const store = new Store(db);
+  const forUpdate = db.dialect === 'sqlite' ? '' : ' FOR UPDATE';
+  const formIds = new Map<string, string>();
+  const names = new Map<string, Map<string, string>>();
+
+  /** insert, or on the same key update the given columns (atomic on both dialects) */
+  const upsert = (table: string, keyCol: string, row: Record<string, unknown>, update: string[], tx?: Tx) => {
+    const cols = Object.keys(row);
+    const values = cols.map((c) => row[c] ?? null);
+    const set =
+      db.dialect === 'sqlite'
+        ? `ON CONFLICT(${keyCol}) DO ${update.length ? `UPDATE SET ${update.map((c) => `${c} = excluded.${c}`).join(', ')}` : 'NOTHING'}`
+        : `ON DUPLICATE KEY UPDATE ${(update.length ? update : [keyCol]).map((c) => `${c} = VALUES(${c})`).join(', ')}`;
+    return store.exec(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) ${set}`, values, tx);
+  };
+
+  const toInstance = (r: any): ProcessInstance => ({
+    processInstanceKey: r.id,
+    processId: r.process_id,
+    version: Number(r.version),
+    processDefinitionKey: r.definition_key,
+    state: r.state,
+    variables: parse(r.variables, {}),
+    startedAt: new Date(Number(r.started_at)),
+    ...(r.ended_at !== null && r.ended_at !== undefined && { endedAt: new Date(Number(r.ended_at)) }),
+  });
+
+  const toTask = (r: any): UserTask => ({
+    userTaskKey: r.id,
+    processInstanceKey: r.instance_id,
+    processId: r.process_id,
+    elementId: r.element_id,
+    ...(r.name && { name: r.name }),
+    ...(r.assignee && { assignee: r.assignee }),
+    candidateGroups: parse(r.candidate_groups, []),
+    candidateUsers: parse(r.candidate_users, []),
+    ...(r.form_id && { formId: r.form_id }),
+    ...(r.due_date && { dueDate: r.due_date }),
+    ...(r.follow_up_date && { followUpDate: r.follow_up_date }),
+    ...(num(r.priority) !== undefined && { priority: num(r.priority) }),
+    state: r.state,
+    variables: parse(r.variables, {}),
+    createdAt: new Date(Number(r.created_at)),
+    ...(r.ended_at !== null && r.ended_at !== undefined && { endedAt: new Date(Number(r.ended_at)) }),
+  });
+
+  const toIncident = (r: any): Incident => ({
+    incidentKey: r.id,
+    processInstanceKey: r.instance_id,
+    processId: r.process_id,
+    elementId: r.element_id,
+    ...(r.job_key && { jobKey: r.job_key }),
+    errorType: r.error_type,
+    errorMessage: r.error_message,
+    state: r.state,
+    createdAt: new Date(Number(r.created_at)),
+  });
+
+  const appendHistory = async (instanceKey: string, events: { elementId: string; elementType: string; event: HistoryEventType; at: number; detail?: unknown }[], tx?: Tx) => {
+    for (const e of events) {
+      await store.insert('zeebe_history', { instance_id: instanceKey, element_id: e.elementId, element_type: e.elementType, event: e.event, at: e.at, detail: e.detail === undefined ? null : JSON.stringify(e.detail) }, tx);
+    }
+  };
+
+  return {
+    // ------------------------------------------------------------ definitions and forms
+
+    async recordDeployment(d: { deploymentKey: string; at: number; deployedBy?: string; processes: DefinitionRecord[]; forms: { formKey: string; formId: string; version: number }[] }) {
+      await db.transaction(async (tx) => {
+        for (const p of d.processes) {
+          // a duplicate deployment answers the existing key: the first record stays
+          await upsert(
+            'zeebe_definitions',
+            'id',
+            { id: p.processDefinitionKey, process_id: p.processId, version: p.version, resource_name: p.resourceName, checksum: p.checksum, xml: p.xml, deployment_key: d.deploymentKey, deployed_at: d.at, deployed_by: d.deployedBy ?? null },
+            [],
+            tx,
+          );
+        }
+        for (const f of d.forms) await upsert('zeebe_forms', 'form_key', { form_key: f.formKey, form_id: f.formId, version: f.version, deployed_at: d.at }, [], tx);
+      });
+      for (const f of d.forms) formIds.set(f.formKey, f.formId);
+      for (const p of d.processes) names.delete(p.processId);
+    },
+
+    async definitionKnown(processDefinitionKey: string): Promise<boolean> {
+      return Boolean(await store.one('SELECT id FROM zeebe_definitions WHERE id = ?', [processDefinitionKey]));
+    },
+
+    async listDefinitions(filter: { processId?: string } = {}): Promise<ProcessDefinition[]> {
+      const rows = await store.select<any>(
+        `SELECT id, process_id, version, resource_name, deployed_at, deployed_by FROM zeebe_definitions ${filter.processId ? 'WHERE process_id = ?' : ''} ORDER BY process_id, version DESC`,
+        filter.processId ? [filter.processId] : [],
+      );
+      return rows.map((r) => ({
+        processDefinitionKey: r.id,
+        processId: r.process_id,
+        version: Number(r.version),
+        resourceName: r.resource_name,
+        deployedAt: new Date(Number(r.deployed_at)),
+        ...(r.deployed_by && { deployedBy: r.deployed_by }),
+      }));
+    },
+
+    async definitionXml(processDefinitionKey: string): Promise<string | undefined> {
+      return (await store.one<{ xml: string }>('SELECT xml FROM zeebe_definitions WHERE id = ?', [processDefinitionKey]))?.xml;
+    },
+
+    async latestDefinition(processId: string): Promise<{ processDefinitionKey: string; version: number; xml: string } | undefined> {
+      const r = await store.one<any>('SELECT id, version, xml FROM zeebe_definitions WHERE process_id = ? ORDER BY version DESC LIMIT 1', [processId]);
+      return r && { processDefinitionKey: r.id, version: Number(r.version), xml: r.xml };
+    },
+
+    /** the form id of a deployed form's key (cached: form keys never change meaning) */
+    async loadForms() {
+      for (const r of await store.select<{ form_key: string; form_id: string }>('SELECT form_key, form_id FROM zeebe_forms', [])) formIds.set(r.form_key, r.form_id);
+    },
+    formIdOf: (formKey: string) => formIds.get(formKey),
+
+    /** element names of a process's latest version, for the task mirror (cached per process) */
+    elementNames: (processId: string) => names.get(processId),
+    setElementNames(processId: string, map: Map<string, string>) {
+      names.set(processId, map);
+    },
+
+    // ------------------------------------------------------------ instances
+
+    /** an instance seen (started here, or a job of it arrived): recorded once, variables merged in */
+    async sawInstance(i: InstanceSeen, at: number, variables?: Variables, event?: { elementId: string; elementType: string; event: HistoryEventType; detail?: unknown }) {
+      await db.transaction(async (tx) => {
+        const row = await store.one<{ variables: string | null; state: string }>(`SELECT variables, state FROM zeebe_instances WHERE id = ?${forUpdate}`, [i.processInstanceKey], tx);
+        if (!row) {
+          await upsert(
+            'zeebe_instances',
+            'id',
+            { id: i.processInstanceKey, process_id: i.processId, version: i.version, definition_key: i.processDefinitionKey, state: 'active', variables: JSON.stringify(variables ?? {}), started_at: at, ended_at: null },
+            [],
+            tx,
+          );
+        } else if (variables) {
+          await store.exec('UPDATE zeebe_instances SET variables = ? WHERE id = ?', [JSON.stringify({ ...parse(row.variables, {}), ...variables }), i.processInstanceKey], tx);
+        }
+        if (event) await appendHistory(i.processInstanceKey, [{ ...event, at }], tx);
+      });
+    },
+
+    /** an instance ended (the process end listener, or a cancel here): once */
+    async endInstance(processInstanceKey: string, state: Extract<InstanceState, 'completed' | 'canceled'>, at: number, variables?: Variables) {
+      await db.transaction(async (tx) => {
+        const row = await store.one<{ variables: string | null; state: string; process_id: string }>(`SELECT variables, state, process_id FROM zeebe_instances WHERE id = ?${forUpdate}`, [processInstanceKey], tx);
+        if (!row || row.state === 'completed' || row.state === 'canceled') return;
+        await store.exec('UPDATE zeebe_instances SET state = ?, ended_at = ?, variables = ? WHERE id = ?', [state, at, JSON.stringify({ ...parse(row.variables, {}), ...(variables ?? {}) }), processInstanceKey], tx);
+        if (state === 'canceled') {
+          // the canceling task listener says so as well; whichever comes first ends the task
+          await store.exec("UPDATE zeebe_user_tasks SET state = 'canceled', ended_at = ? WHERE instance_id = ? AND state = 'created'", [at, processInstanceKey], tx);
+        }
+        await store.exec("UPDATE zeebe_incidents SET state = 'resolved', resolved_at = ? WHERE instance_id = ? AND state = 'active'", [at, processInstanceKey], tx);
+        await appendHistory(processInstanceKey, [{ elementId: row.process_id, elementType: 'bpmn:Process', event: state, at }], tx);
+      });
+    },
+
+    async getInstance(processInstanceKey: string): Promise<ProcessInstance | undefined> {
+      const r = await store.one<any>('SELECT * FROM zeebe_instances WHERE id = ?', [processInstanceKey]);
+      return r && toInstance(r);
+    },
+
+    async listInstances(f: InstanceFilter = {}): Promise<ProcessInstance[]> {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (f.processId) (where.push('process_id = ?'), args.push(f.processId));
+      if (f.version !== undefined) (where.push('version = ?'), args.push(f.version));
+      if (f.state) (where.push('state = ?'), args.push(f.state));
+      if (f.startedFrom) (where.push('started_at >= ?'), args.push(f.startedFrom.getTime()));
+      if (f.startedTo) (where.push('started_at < ?'), args.push(f.startedTo.getTime()));
+      const limit = Math.min(Math.max(Math.floor(f.limit ?? 50), 1), 500);
+      const offset = Math.max(Math.floor(f.offset ?? 0), 0);
+      const rows = await store.select<any>(`SELECT * FROM zeebe_instances ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`, args);
+      return rows.map(toInstance);
+    },
+
+    async mergeVariables(processInstanceKey: string, variables: Variables, at: number) {
+      await db.transaction(async (tx) => {
+        const row = await store.one<{ variables: string | null; process_id: string }>(`SELECT variables, process_id FROM zeebe_instances WHERE id = ?${forUpdate}`, [processInstanceKey], tx);
+        if (!row) return;
+        await store.exec('UPDATE zeebe_instances SET variables = ? WHERE id = ?', [JSON.stringify({ ...parse(row.variables, {}), ...variables }), processInstanceKey], tx);
+        await appendHistory(processInstanceKey, [{ elementId: row.process_id, elementType: 'bpmn:Process', event: 'variables-updated', at, detail: { names: Object.keys(variables) } }], tx);
+      });
+    },
+
+    // ------------------------------------------------------------ user tasks
+
+    /**
+     * The mirror of one task-listener event. `created` inserts the task (again: nothing changes);
+     * `completed` / `canceled` end it once. Answers whether the mirror changed (a repeated
+     * listener job changes nothing and emits no second event).
+     */
+    async mirrorTask(type: 'created' | 'completed' | 'canceled', t: UserTask, at: number): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const row = await store.one<{ state: UserTaskState }>(`SELECT state FROM zeebe_user_tasks WHERE id = ?${forUpdate}`, [t.userTaskKey], tx);
+        if (type === 'created') {
+          if (row) return false;
+          await store.insert(
+            'zeebe_user_tasks',
+            {
+              id: t.userTaskKey,
+              instance_id: t.processInstanceKey,
+              process_id: t.processId,
+              element_id: t.elementId,
+              name: t.name ?? null,
+              assignee: t.assignee ?? null,
+              candidate_groups: JSON.stringify(t.candidateGroups),
+              candidate_users: JSON.stringify(t.candidateUsers),
+              form_id: t.formId ?? null,
+              due_date: t.dueDate ?? null,
+              follow_up_date: t.followUpDate ?? null,
+              priority: t.priority ?? null,
+              state: 'created',
+              variables: JSON.stringify(t.variables ?? {}),
+              created_at: at,
+              ended_at: null,
+            },
+            tx,
+          );
+          await appendHistory(t.processInstanceKey, [{ elementId: t.elementId, elementType: 'bpmn:UserTask', event: 'activated', at, detail: { userTaskKey: t.userTaskKey } }], tx);
+          return true;
+        }
+        if (!row || row.state !== 'created') return false;
+        await store.exec('UPDATE zeebe_user_tasks SET state = ?, ended_at = ? WHERE id = ?', [type, at, t.userTaskKey], tx);
+        await appendHistory(t.processInstanceKey, [{ elementId: t.elementId, elementType: 'bpmn:UserTask', event: type === 'completed' ? 'completed' : 'terminated', at, detail: { userTaskKey: t.userTaskKey } }], tx);
+        return true;
+      });
+    },
+
+    async getTask(userTaskKey: string): Promise<UserTask | undefined> {
+      const r = await store.one<any>('SELECT * FROM zeebe_user_tasks WHERE id = ?', [userTaskKey]);
+      return r && toTask(r);
+    },
+
+    async listTasks(f: { processInstanceKey?: string; state?: UserTaskState } = {}): Promise<UserTask[]> {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (f.processInstanceKey) (where.push('instance_id = ?'), args.push(f.processInstanceKey));
+      if (f.state) (where.push('state = ?'), args.push(f.state));
+      const rows = await store.select<any>(`SELECT * FROM zeebe_user_tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, args);
+      return rows.map(toTask);
+    },
+
+    /** running instances waiting at a user task, by version and element (what the mirror knows) */
+    async countWaiting(processId: string): Promise<WaitingCount[]> {
+      const rows = await store.select<any>(
+        `SELECT i.version AS version, t.element_id AS element_id, COUNT(DISTINCT t.instance_id) AS n
+         FROM zeebe_user_tasks t JOIN zeebe_instances i ON i.id = t.instance_id
+         WHERE t.process_id = ? AND t.state = 'created' AND i.state = 'active' GROUP BY i.version, t.element_id ORDER BY i.version, t.element_id`,
+        [processId],
+      );
+      return rows.map((r) => ({ version: Number(r.version), elementId: r.element_id, instances: Number(r.n) }));
+    },
+
+    // ------------------------------------------------------------ incidents and history
+
+    async addIncident(i: Omit<Incident, 'state' | 'createdAt'>, at: number) {
+      await db.transaction(async (tx) => {
+        const changed = await upsert(
+          'zeebe_incidents',
+          'id',
+          { id: i.incidentKey, instance_id: i.processInstanceKey, process_id: i.processId, element_id: i.elementId, job_key: i.jobKey ?? null, error_type: i.errorType, error_message: i.errorMessage.slice(0, 4000), state: 'active', created_at: at, resolved_at: null },
+          ['error_message', 'state', 'resolved_at'],
+          tx,
+        );
+        if (changed) await appendHistory(i.processInstanceKey, [{ elementId: i.elementId, elementType: 'incident', event: 'incident', at, detail: { errorType: i.errorType, errorMessage: i.errorMessage.slice(0, 500) } }], tx);
+      });
+    },
+
+    async getIncident(incidentKey: string): Promise<Incident | undefined> {
+      const r = await store.one<any>('SELECT * FROM zeebe_incidents WHERE id = ?', [incidentKey]);
+      return r && toIncident(r);
+    },
+
+    async listIncidents(f: { processInstanceKey?: string; state?: 'active' | 'resolved' } = {}): Promise<Incident[]> {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (f.processInstanceKey) (where.push('instance_id = ?'), args.push(f.processInstanceKey));
+      if (f.state) (where.push('state = ?'), args.push(f.state));
+      const rows = await store.select<any>(`SELECT * FROM zeebe_incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, args);
+      return rows.map(toIncident);
+    },
+
+    async resolveIncident(incidentKey: string, at: number) {
+      await db.transaction(async (tx) => {
+        const r = await store.one<any>(`SELECT * FROM zeebe_incidents WHERE id = ?${forUpdate}`, [incidentKey], tx);
+        if (!r || r.state !== 'active') return;
+        await store.exec("UPDATE zeebe_incidents SET state = 'resolved', resolved_at = ? WHERE id = ?", [at, incidentKey], tx);
+        await appendHistory(r.instance_id, [{ elementId: r.element_id, elementType: 'incident', event: 'incident-resolved', at }], tx);
+      });
+    },
+
+    appendHistory: (instanceKey: string, events: { elementId: string; elementType: string; event: HistoryEventType; at: number; detail?: unknown }[]) =>
+      db.transaction((tx) => appendHistory(instanceKey, events, tx)),
+
+    async history(processInstanceKey: string): Promise<HistoryEvent[]> {
+      const rows = await store.select<any>('SELECT * FROM zeebe_history WHERE instance_id = ? ORDER BY id', [processInstanceKey]);
+      return rows.map((r) => ({
+        id: Number(r.id),
+        processInstanceKey: r.instance_id,
+        elementId: r.element_id,
+        elementType: r.element_type,
+        event: r.event,
+        at: new Date(Number(r.at)),
+        ...(r.detail && { detail: parse(r.detail, {}) }),
+      }));
+    },
+  };
+}
+
+export type ZeebeRecords = ReturnType<typeof createZeebeRecords>;
