@@ -36,6 +36,13 @@ export interface InstanceSeen {
   processDefinitionKey: string;
 }
 
+/** the WHERE clause of a query, built from the filters given */
+function conditions() {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  return { where, args, add: (sql: string, value: unknown) => void (where.push(sql), args.push(value)) };
+}
+
 export function createZeebeRecords(db: Database) {
   const store = new Store(db);
   const forUpdate = db.dialect === 'sqlite' ? '' : ' FOR UPDATE';
@@ -204,13 +211,12 @@ export function createZeebeRecords(db: Database) {
     },
 
     async listInstances(f: InstanceFilter = {}): Promise<ProcessInstance[]> {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      if (f.processId) (where.push('process_id = ?'), args.push(f.processId));
-      if (f.version !== undefined) (where.push('version = ?'), args.push(f.version));
-      if (f.state) (where.push('state = ?'), args.push(f.state));
-      if (f.startedFrom) (where.push('started_at >= ?'), args.push(f.startedFrom.getTime()));
-      if (f.startedTo) (where.push('started_at < ?'), args.push(f.startedTo.getTime()));
+      const { where, args, add } = conditions();
+      if (f.processId) add('process_id = ?', f.processId);
+      if (f.version !== undefined) add('version = ?', f.version);
+      if (f.state) add('state = ?', f.state);
+      if (f.startedFrom) add('started_at >= ?', f.startedFrom.getTime());
+      if (f.startedTo) add('started_at < ?', f.startedTo.getTime());
       const limit = Math.min(Math.max(Math.floor(f.limit ?? 50), 1), 500);
       const offset = Math.max(Math.floor(f.offset ?? 0), 0);
       const rows = await store.select<any>(`SELECT * FROM zeebe_instances ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`, args);
@@ -276,10 +282,9 @@ export function createZeebeRecords(db: Database) {
     },
 
     async listTasks(f: { processInstanceKey?: string; state?: UserTaskState } = {}): Promise<UserTask[]> {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      if (f.processInstanceKey) (where.push('instance_id = ?'), args.push(f.processInstanceKey));
-      if (f.state) (where.push('state = ?'), args.push(f.state));
+      const { where, args, add } = conditions();
+      if (f.processInstanceKey) add('instance_id = ?', f.processInstanceKey);
+      if (f.state) add('state = ?', f.state);
       const rows = await store.select<any>(`SELECT * FROM zeebe_user_tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, args);
       return rows.map(toTask);
     },
@@ -316,10 +321,9 @@ export function createZeebeRecords(db: Database) {
     },
 
     async listIncidents(f: { processInstanceKey?: string; state?: 'active' | 'resolved' } = {}): Promise<Incident[]> {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      if (f.processInstanceKey) (where.push('instance_id = ?'), args.push(f.processInstanceKey));
-      if (f.state) (where.push('state = ?'), args.push(f.state));
+      const { where, args, add } = conditions();
+      if (f.processInstanceKey) add('instance_id = ?', f.processInstanceKey);
+      if (f.state) add('state = ?', f.state);
       const rows = await store.select<any>(`SELECT * FROM zeebe_incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, args);
       return rows.map(toIncident);
     },
