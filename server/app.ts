@@ -72,6 +72,8 @@ export interface AppOptions {
   open311ApiKeys?: string[];
   trustProxy?: number;
   sessionTtlHours?: number;
+  /** which engine runs the diagrams (for /health; default embedded) */
+  engineKind?: 'embedded' | 'zeebe';
   formsDir?: string;
 }
 
@@ -271,6 +273,9 @@ export function createApp(deps: AppDeps): Express {
       const banner = calendar ? (await calendar()).nextYearBanner(clock.now()) : undefined;
       res.json({
         status: 'ok',
+        engine: o.engineKind ?? 'embedded',
+        // engine-only Camunda answers no searches: the inspector shows what the adapter's listeners and workers saw
+        ...(o.engineKind === 'zeebe' && { history: '流程历史只含用户任务、作业和实例的开始与结束(Zeebe 未配置二级存储)' }),
         processes: deployed,
         // from 1 November, while next year's official schedule is missing (deadlines then count Mon–Fri)
         ...(banner && { notice: `${banner.year} 年法定节假日安排尚未录入,该年度的办理期限按周一至周五暂算` }),

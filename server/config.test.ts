@@ -8,6 +8,7 @@ describe('configuration', () => {
       port: 3000,
       dbUrl: 'sqlite:data/wenzheng.sqlite',
       engine: 'embedded',
+      workersInApp: true,
       logLevel: 'info',
       processesDir: 'processes',
       publicBaseUrl: 'http://localhost:3000',
@@ -28,6 +29,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ UPLOAD_MAX_MB: '0', PORTAL_RATE_LIMIT: 'many', OPEN311_API_KEYS: 'short' })).toThrow(/UPLOAD_MAX_MB[\s\S]*PORTAL_RATE_LIMIT[\s\S]*OPEN311_API_KEYS/);
     const ok = loadConfig({ NODE_ENV: 'production', PII_KEY: key, SESSION_SECRET: key, OPEN311_API_KEYS: 'intake-app-key-000001, other-app-key-0000002', TRUST_PROXY: '1' });
     expect([ok.sessionSecret, ok.open311ApiKeys, ok.trustProxy]).toEqual([key, ['intake-app-key-000001', 'other-app-key-0000002'], 1]);
+  });
+
+  it('given ENGINE=zeebe, when read, then the broker addresses are required and taken; WORKERS_IN_APP=false leaves the handlers to worker processes', () => {
+    expect(() => loadConfig({ ENGINE: 'zeebe' })).toThrow(/ZEEBE_GRPC_ADDRESS[\s\S]*ZEEBE_REST_ADDRESS/);
+    expect(() => loadConfig({ ENGINE: 'zeebe', ZEEBE_GRPC_ADDRESS: 'camunda', ZEEBE_REST_ADDRESS: 'http://camunda:8080' })).toThrow(/grpc:\/\/camunda:26500 \(got "camunda"\)/);
+    expect(() => loadConfig({ WORKERS_IN_APP: 'no' })).toThrow(/WORKERS_IN_APP must be true or false/);
+    const c = loadConfig({ ENGINE: 'zeebe', ZEEBE_GRPC_ADDRESS: 'grpc://camunda:26500', ZEEBE_REST_ADDRESS: 'http://camunda:8080', WORKERS_IN_APP: 'false' });
+    expect([c.engine, c.zeebe, c.workersInApp]).toEqual(['zeebe', { grpcAddress: 'grpc://camunda:26500', restAddress: 'http://camunda:8080' }, false]);
   });
 
   it('given a MySQL URL and a port, when read, then both are taken', () => {

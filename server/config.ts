@@ -2,15 +2,23 @@
  * The one place that reads configuration: environment variables, validated once at start-up,
  * typed, failing fast with every problem listed. Documented in README.md ("Configuration").
  */
-export type EngineKind = 'embedded';
+export type EngineKind = 'embedded' | 'zeebe';
 
 export interface Config {
   /** HTTP port (PORT, default 3000) */
   port: number;
   /** database URL (DB_URL): sqlite:<file> (default sqlite:data/wenzheng.sqlite) or mysql://user:pass@host:3306/db */
   dbUrl: string;
-  /** process engine (ENGINE, default embedded) */
+  /** process engine (ENGINE: embedded, the default, or zeebe) */
   engine: EngineKind;
+  /**
+   * with ENGINE=zeebe: the broker's gRPC and REST addresses (ZEEBE_GRPC_ADDRESS, e.g.
+   * grpc://camunda:26500; ZEEBE_REST_ADDRESS, e.g. http://camunda:8080). The SDK reads these and
+   * its CAMUNDA_* variables (CAMUNDA_AUTH_STRATEGY, CAMUNDA_CLIENT_ID, …) itself; they are checked here.
+   */
+  zeebe?: { grpcAddress: string; restAddress: string };
+  /** run the job handlers in the app process too (WORKERS_IN_APP, default true; false when `npm run workers` processes run them) */
+  workersInApp: boolean;
   /** log level (LOG_LEVEL: fatal|error|warn|info|debug|trace|silent; default info, silent under test) */
   logLevel: string;
   /** folder of the BPMN diagrams deployed at start (PROCESSES_DIR, default processes) */
@@ -58,7 +66,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dbUrl = env.DB_URL ?? 'sqlite:data/wenzheng.sqlite';
   if (!/^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/.test(dbUrl)) problems.push('DB_URL must be sqlite:<file> or mysql://user:password@host:port/database');
   const engine = (env.ENGINE ?? 'embedded') as EngineKind;
-  if (engine !== 'embedded') problems.push(`ENGINE must be "embedded" (got "${env.ENGINE}")`);
+  if (engine !== 'embedded' && engine !== 'zeebe') problems.push(`ENGINE must be "embedded" or "zeebe" (got "${env.ENGINE}")`);
+  let zeebe: Config['zeebe'];
+  if (engine === 'zeebe') {
+    const grpcAddress = env.ZEEBE_GRPC_ADDRESS ?? '';
+    const restAddress = env.ZEEBE_REST_ADDRESS ?? '';
+    if (!/^(grpcs?:\/\/)?[\w.-]+:\d{1,5}$/.test(grpcAddress)) problems.push(`ENGINE=zeebe needs ZEEBE_GRPC_ADDRESS, the broker's gRPC address such as grpc://camunda:26500 (got "${grpcAddress}")`);
+    if (!/^https?:\/\/[^\s]+$/.test(restAddress)) problems.push(`ENGINE=zeebe needs ZEEBE_REST_ADDRESS, the REST address such as http://camunda:8080 (got "${restAddress}")`);
+    zeebe = { grpcAddress, restAddress };
+  }
+  const workersInAppRaw = env.WORKERS_IN_APP ?? 'true';
+  if (workersInAppRaw !== 'true' && workersInAppRaw !== 'false') problems.push(`WORKERS_IN_APP must be true or false (got "${workersInAppRaw}")`);
+  const workersInApp = workersInAppRaw !== 'false';
   const logLevel = env.LOG_LEVEL ?? (env.NODE_ENV === 'test' || env.JEST_WORKER_ID ? 'silent' : 'info');
   if (!LEVELS.has(logLevel)) problems.push(`LOG_LEVEL must be one of ${[...LEVELS].join(', ')} (got "${logLevel}")`);
   const processesDir = env.PROCESSES_DIR ?? 'processes';
@@ -92,6 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     dbUrl,
     engine,
+    ...(zeebe && { zeebe }),
+    workersInApp,
     logLevel,
     processesDir,
     ...(piiKey !== undefined && { piiKey }),

@@ -1,25 +1,17 @@
 /**
  * `npm start`: read the configuration, open the database (SQLite file under data/ by default,
- * created on first start), migrate, start the embedded engine, deploy every diagram in processes/
- * through the engine, serve HTTP on PORT.
+ * created on first start), migrate, open the engine (embedded by default; Zeebe with
+ * ENGINE=zeebe), deploy every diagram in processes/ through the deploy gate, serve HTTP on PORT.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createEmbeddedEngine } from '../engine/embedded/index.js';
 import { createDatabase } from '../engine/embedded/store/database.js';
 import { loadCalendar } from './data/calendar-repository.js';
-import { appMigrations } from './data/migrations.js';
 import { createOutboxRepository } from './data/outbox-repository.js';
-import { workerMigrations } from './data/worker-migrations.js';
 import { createChannels, OutboxDispatcher } from './domain/notifications.js';
-import { createPetitionDirectory, createUnitDirectory } from './data/directories.js';
-import { createPublicationRepository } from './data/publication-repository.js';
-import { createScoreLedgerRepository } from './data/score-ledger-repository.js';
 import { createSessionsRepository } from './data/sessions-repository.js';
 import { seedDemoData, DEMO_PASSWORD } from './data/seed.js';
 import { resolvePiiKey, resolveSessionSecret } from './secrets.js';
-import { createWorkers } from '../workers/registry.js';
-import { systemClock } from '../engine/clock.js';
 import { createApp, projectRoot } from './app.js';
 import { createFormsRepository } from './data/forms-repository.js';
 import { createFormGate } from './deploy/form-gate.js';
@@ -27,6 +19,7 @@ import { FormFilesRejected, importFormFiles } from './services/form-service.js';
 import { createDeployGate, DeployRejected } from './deploy/deploy-gate.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { createJobHandlers, migrationsFor, openConfiguredEngine } from './engine-setup.js';
 
 async function main() {
   let config;
@@ -40,7 +33,7 @@ async function main() {
     throw err;
   }
   const log = createLogger(config.logLevel);
-  const db = await createDatabase({ url: config.dbUrl, migrations: [...appMigrations, ...workerMigrations] });
+  const db = await createDatabase({ url: config.dbUrl, migrations: migrationsFor(config) });
   await db.migrate();
   const key = resolvePiiKey(config, log);
 
@@ -53,20 +46,10 @@ async function main() {
     log.info({ accounts: seeded.credentials.map((c) => c.username), password: DEMO_PASSWORD }, '演示账号(仅用于演示环境)');
   }
 
-  const engine = createEmbeddedEngine({ db, logger: log.child({ part: 'engine' }) });
-  // every job type's worker, before the diagrams are deployed
-  const workers = createWorkers({
-    calendar: () => loadCalendar(db),
-    clock: systemClock,
-    outbox: createOutboxRepository(db),
-    ledger: createScoreLedgerRepository(db),
-    publications: createPublicationRepository(db),
-    units: createUnitDirectory(db),
-    petitions: createPetitionDirectory({ db, key }),
-    logger: log.child({ part: 'workers' }),
-    config: { publicBaseUrl: config.publicBaseUrl },
-  });
-  for (const [type, handler] of Object.entries(workers)) engine.registerWorker(type, handler);
+  const engine = await openConfiguredEngine(config, { db, log, role: 'app' });
+  // every job type's worker, before the diagrams are deployed (unless worker processes run them: WORKERS_IN_APP=false)
+  const workers = createJobHandlers({ db, key, log, config });
+  if (config.workersInApp) for (const [type, handler] of Object.entries(workers)) engine.registerWorker(type, handler);
   await engine.open();
 
   // forms/ into the form store first (a changed file becomes the next version; a form that fails the
@@ -151,9 +134,10 @@ async function main() {
       open311ApiKeys: config.open311ApiKeys,
       trustProxy: config.trustProxy,
       sessionTtlHours: config.sessionTtlHours,
+      engineKind: config.engine,
     },
   });
-  const server = app.listen(config.port, () => log.info({ port: config.port, db: config.dbUrl.split(':')[0], processes: deployed.length }, '问政平台已启动'));
+  const server = app.listen(config.port, () => log.info({ port: config.port, db: config.dbUrl.split(':')[0], engine: config.engine, workersInApp: config.workersInApp, processes: deployed.length }, '问政平台已启动'));
   const stop = async () => {
     log.info('stopping');
     server.close();

@@ -74,6 +74,11 @@ export interface EmbeddedEngineOptions {
   pollInterval?: number;
   /** jobs run at once by this process (default 32) */
   maxJobsInFlight?: number;
+  /**
+   * only run jobs of the registered workers (`npm run workers` beside the app): timers and message
+   * expiry stay with the app. Job locking is safe across processes (engine/README.md).
+   */
+  jobsOnly?: boolean;
 }
 
 export interface EmbeddedEngine extends EnginePort {
@@ -168,6 +173,7 @@ class Embedded implements EmbeddedEngine {
   private readonly hot = new Map<string, { run: InstanceRun; version: number; row: InstanceRow }>();
   private static readonly HOT_MAX = 64;
   private readonly maxJobsInFlight: number;
+  private readonly jobsOnly: boolean;
 
   constructor(options: EmbeddedEngineOptions) {
     this.db = options.db;
@@ -177,6 +183,7 @@ class Embedded implements EmbeddedEngine {
     this.background = options.background ?? true;
     this.pollInterval = options.pollInterval ?? 1000;
     this.maxJobsInFlight = options.maxJobsInFlight ?? 32;
+    this.jobsOnly = options.jobsOnly ?? false;
   }
 
   private now() {
@@ -213,7 +220,7 @@ class Embedded implements EmbeddedEngine {
   }
 
   private scheduleTimers(delay: number) {
-    if (!this.background || this.closed) return;
+    if (!this.background || this.closed || this.jobsOnly) return;
     if (this.timerHandle) clearTimeout(this.timerHandle);
     this.timerHandle = setTimeout(() => {
       this.timerHandle = undefined;

@@ -8,10 +8,40 @@ import type { ZeebeRestApi } from './listener-worker.js';
 import type { ZeebeGrpcApi } from './sdk-boundary.js';
 import { wrapGrpcClient, wrapRestClient } from './sdk-client.js';
 
-export async function connectZeebe(): Promise<{ grpc: ZeebeGrpcApi; rest: ZeebeRestApi }> {
+export interface ConnectLogger {
+  debug(o: object, msg?: string): void;
+  info(o: object, msg?: string): void;
+  warn(o: object, msg?: string): void;
+  error(o: object, msg?: string): void;
+}
+
+export async function connectZeebe(log?: ConnectLogger, env: NodeJS.ProcessEnv = process.env): Promise<{ grpc: ZeebeGrpcApi; rest: ZeebeRestApi }> {
   const { Camunda8 } = await import('@camunda8/sdk');
-  const c8 = new Camunda8();
-  return { grpc: wrapGrpcClient(c8.getZeebeGrpcApiClient()), rest: wrapRestClient(c8.getOrchestrationClusterApiClient()) };
+  // the SDK logs through the app's logger (it would bring winston otherwise); its gRPC client's
+  // own connection messages stay at ERROR unless ZEEBE_CLIENT_LOG_LEVEL says otherwise
+  const meta = (args: unknown[]) => (args.length ? { sdk: args.map((a) => (a instanceof Error ? a.message : a)) } : {});
+  const logger = log && {
+    info: (m: string | undefined, ...a: unknown[]) => log.debug(meta(a), m),
+    debug: (m: string | undefined, ...a: unknown[]) => log.debug(meta(a), m),
+    trace: (m: string | undefined, ...a: unknown[]) => log.debug(meta(a), m),
+    warn: (m: string | undefined, ...a: unknown[]) => log.warn(meta(a), m),
+    error: (m: string | undefined, ...a: unknown[]) => log.error(meta(a), m),
+  };
+  const level = (env.ZEEBE_CLIENT_LOG_LEVEL ?? 'ERROR') as 'NONE' | 'DEBUG' | 'INFO' | 'ERROR';
+  const c8 = new Camunda8({ ...(logger && { logger }), zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: level } });
+  const line = (s: string) => {
+    try {
+      return JSON.parse(s) as { message?: string };
+    } catch {
+      return { message: s };
+    }
+  };
+  const stdout = log && {
+    debug: (s: string) => log.debug({ sdk: line(s).message }, 'zeebe worker'),
+    info: (s: string) => log.debug({ sdk: line(s).message }, 'zeebe worker'),
+    error: (s: string) => log.warn({ sdk: line(s).message }, 'zeebe worker'),
+  };
+  return { grpc: wrapGrpcClient(c8.getZeebeGrpcApiClient(), { ...(stdout && { stdout }) }), rest: wrapRestClient(c8.getOrchestrationClusterApiClient()) };
 }
 
 /** whether a TCP connection to host:port opens within `timeoutMs` (the scenario suite's broker check) */

@@ -11,7 +11,14 @@ import type { GrpcVariables, GrpcWorker, ZeebeGrpcApi } from './sdk-boundary.js'
 
 type Client = Zeebe.ZeebeGrpcClient;
 
-export function wrapGrpcClient(c: Client): ZeebeGrpcApi {
+/** the app's logger as the SDK's worker log sink (it hands over JSON lines) */
+export interface SdkLogSink {
+  debug(message: string): void;
+  info(message: string): void;
+  error(message: string): void;
+}
+
+export function wrapGrpcClient(c: Client, options: { stdout?: SdkLogSink } = {}): ZeebeGrpcApi {
   return {
     deployResources: (resources) => c.deployResources(resources),
     createProcessInstance: (r) => c.createProcessInstance<GrpcVariables>({ bpmnProcessId: r.bpmnProcessId, variables: r.variables, ...(r.version !== undefined && { version: r.version }) }),
@@ -25,6 +32,7 @@ export function wrapGrpcClient(c: Client): ZeebeGrpcApi {
         taskHandler: (job) => config.taskHandler(job),
         ...(config.timeout !== undefined && { timeout: config.timeout }),
         ...(config.maxJobsToActivate !== undefined && { maxJobsToActivate: config.maxJobsToActivate }),
+        ...(options.stdout && { stdout: options.stdout }),
       }),
     updateJobRetries: (r) => c.updateJobRetries(r),
     resolveIncident: (r) => c.resolveIncident(r),

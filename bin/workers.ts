@@ -1,0 +1,58 @@
+/**
+ * `npm run workers`: every registered job handler against the configured engine, in a process of
+ * its own, so production runs N of them beside the app (docker compose: `--scale workers=N`).
+ * ENGINE=zeebe: gRPC job workers — Zeebe spreads each type's jobs over all worker processes.
+ * ENGINE=embedded: the jobs in the shared database, locked per job (timers and messages stay with
+ * the app). The app migrates the database and deploys the diagrams; start it first.
+ * Stops on SIGINT / SIGTERM after the jobs in hand are finished.
+ */
+import { pathToFileURL } from 'node:url';
+import { createDatabase } from '../engine/embedded/store/database.js';
+import type { EnginePort } from '../engine/port.js';
+import { ConfigError, loadConfig } from '../server/config.js';
+import { createJobHandlers, migrationsFor, openConfiguredEngine } from '../server/engine-setup.js';
+import { createLogger, type Logger } from '../server/logger.js';
+import { resolvePiiKey } from '../server/secrets.js';
+
+export interface RunningWorkers {
+  engine: EnginePort;
+  types: string[];
+  stop(): Promise<void>;
+}
+
+export async function startWorkers(env: NodeJS.ProcessEnv = process.env, log?: Logger): Promise<RunningWorkers> {
+  const config = loadConfig(env);
+  const logger = log ?? createLogger(config.logLevel);
+  const db = await createDatabase({ url: config.dbUrl, migrations: migrationsFor(config) });
+  // nothing to do when the app has migrated already; a worker started alone still finds its tables
+  await db.migrate();
+  const engine = await openConfiguredEngine(config, { db, log: logger, role: 'workers' });
+  const handlers = createJobHandlers({ db, key: resolvePiiKey(config, logger), log: logger, config });
+  for (const [type, handler] of Object.entries(handlers)) engine.registerWorker(type, handler);
+  await engine.open();
+  const types = Object.keys(handlers);
+  logger.info({ engine: config.engine, types: types.length }, '作业处理进程已启动');
+  return {
+    engine,
+    types,
+    async stop() {
+      await engine.close();
+      await db.close();
+    },
+  };
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain) {
+  startWorkers().then(
+    (running) => {
+      const stop = () => running.stop().then(() => process.exit(0));
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    },
+    (err) => {
+      process.stderr.write(`${err instanceof ConfigError ? err.message : (err?.stack ?? err)}\n`);
+      process.exit(err instanceof ConfigError ? 2 : 1);
+    },
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * The configured process engine and the job handlers, as `npm start` (the app) and `npm run
+ * workers` (worker processes beside it) both open them: ENGINE=embedded (default) or ENGINE=zeebe.
+ */
+import type { Database } from '../engine/embedded/store/database.js';
+import { createEmbeddedEngine } from '../engine/embedded/index.js';
+import { systemClock } from '../engine/clock.js';
+import type { DeployResource, EnginePort, JobHandler } from '../engine/port.js';
+import { zeebeRecordMigrations } from '../engine/zeebe/records-migrations.js';
+import { createWorkers } from '../workers/registry.js';
+import type { Config } from './config.js';
+import { loadCalendar } from './data/calendar-repository.js';
+import { createPetitionDirectory, createUnitDirectory } from './data/directories.js';
+import { createFormsRepository } from './data/forms-repository.js';
+import { appMigrations } from './data/migrations.js';
+import { createOutboxRepository } from './data/outbox-repository.js';
+import { createPublicationRepository } from './data/publication-repository.js';
+import { createScoreLedgerRepository } from './data/score-ledger-repository.js';
+import { workerMigrations } from './data/worker-migrations.js';
+import type { Logger } from './logger.js';
+
+/** the app's tables, and the Zeebe adapter's records when it is the engine */
+export function migrationsFor(config: Pick<Config, 'engine'>) {
+  return [...appMigrations, ...workerMigrations, ...(config.engine === 'zeebe' ? zeebeRecordMigrations : [])];
+}
+
+/** every registered job handler, on the real stores */
+export function createJobHandlers(deps: { db: Database; key: string; log: Logger; config: Pick<Config, 'publicBaseUrl'> }): Record<string, JobHandler> {
+  const { db, key, log, config } = deps;
+  return createWorkers({
+    calendar: () => loadCalendar(db),
+    clock: systemClock,
+    outbox: createOutboxRepository(db),
+    ledger: createScoreLedgerRepository(db),
+    publications: createPublicationRepository(db),
+    units: createUnitDirectory(db),
+    petitions: createPetitionDirectory({ db, key }),
+    logger: log.child({ part: 'workers' }),
+    config: { publicBaseUrl: config.publicBaseUrl },
+  });
+}
+
+/**
+ * The engine: `app` runs everything (embedded: timers, jobs, messages; Zeebe: the task and
+ * instance mirrors too); `workers` only takes jobs of the handlers registered with it.
+ */
+export async function openConfiguredEngine(config: Pick<Config, 'engine'>, deps: { db: Database; log: Logger; role: 'app' | 'workers' }): Promise<EnginePort> {
+  const { db, log, role } = deps;
+  const logger = log.child({ part: 'engine' });
+  if (config.engine === 'embedded') return createEmbeddedEngine({ db, logger, jobsOnly: role === 'workers' });
+  // the SDK loads only here, configured from its own environment variables
+  const [{ connectZeebe }, { createZeebeEngine }] = await Promise.all([import('../engine/zeebe/connect.js'), import('../engine/zeebe/index.js')]);
+  const { grpc, rest } = await connectZeebe(log.child({ part: 'zeebe-sdk' }));
+  const forms = createFormsRepository(db);
+  // linked forms go to Zeebe with the diagrams that name them: the latest version of the form store
+  const formsOf = async (ids: string[]): Promise<DeployResource[]> => {
+    const found = await Promise.all(ids.map((id) => forms.get(id)));
+    return found.filter((f) => f !== undefined).map((f) => ({ name: `${f.formId}.form`, content: JSON.stringify(f.schema) }));
+  };
+  return createZeebeEngine({ grpc, rest, db, logger, role, formsOf });
+}
