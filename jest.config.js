@@ -17,6 +17,8 @@ const common = {
 export default {
   // the projects' own testTimeout is not applied to hooks: scenario and HTTP tests set up a whole app
   testTimeout: 60_000,
+  // whether the regulation scenarios also run on Zeebe (a broker at ZEEBE_GRPC_ADDRESS), said once per run
+  globalSetup: '<rootDir>/processes/scenarios/zeebe-probe.mjs',
   projects: [
     // "db" holds the data-layer and engine tests: .ci/run runs them again against MariaDB (DB_URL).
     {

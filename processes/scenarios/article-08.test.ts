@@ -1,13 +1,14 @@
-import { describe, it, expect, afterEach } from '@jest/globals';
+import { it, expect, afterEach } from '@jest/globals';
 import { createScenario, sent, type Scenario } from './scenario.js';
+import { describeOnEngines } from './engines.js';
 
-describe('第八条 不予受理', () => {
+describeOnEngines('第八条 不予受理', (engine) => {
   let s: Scenario;
   afterEach(() => s.close());
 
   it('第八条 a matter for 110 is not accepted: the petitioner is told why and to call 110, and the case ends', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     const petitionId = await s.submit({ category: 'help', title: '家中被盗' });
 
     // when
@@ -19,7 +20,6 @@ describe('第八条 不予受理', () => {
     const [rejected] = await sent(s, 'petition-rejected');
     expect(rejected.recipientKind).toBe('petitioner');
     expect(JSON.stringify(rejected.payload)).toContain('110');
-    const [lifecycle] = await s.t.db.sequelize.query("SELECT state FROM engine_instances WHERE process_id = 'petition-lifecycle'", { type: 'SELECT' as any });
-    expect(lifecycle).toEqual({ state: 'completed' });
+    expect((await s.instances('petition-lifecycle')).map((i) => i.state)).toEqual(['completed']);
   });
 });

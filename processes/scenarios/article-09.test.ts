@@ -1,13 +1,14 @@
-import { describe, it, expect, afterEach } from '@jest/globals';
+import { it, expect, afterEach } from '@jest/globals';
 import { createScenario, type Scenario } from './scenario.js';
+import { describeOnEngines } from './engines.js';
 
-describe('第九条 属地办理、部门指导;信息专报', () => {
+describeOnEngines('第九条 属地办理、部门指导;信息专报', (engine) => {
   let s: Scenario;
   afterEach(() => s.close());
 
   it('第九条 the township where it happened is suggested as the handling unit', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     await s.submit({ township: '360783201', category: 'complaint' });
 
     // when
@@ -21,7 +22,7 @@ describe('第九条 属地办理、部门指导;信息专报', () => {
 
   it('第九条 a major matter goes to a 信息专报 and a city leader’s 批示 first, whose time limit then applies (shortest wins)', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     const petitionId = await s.submit({ category: 'complaint' });
 
     // when

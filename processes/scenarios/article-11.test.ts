@@ -1,7 +1,8 @@
-import { describe, it, expect, afterEach } from '@jest/globals';
+import { it, expect, afterEach } from '@jest/globals';
 import { createScenario, sent, type Scenario } from './scenario.js';
+import { describeOnEngines } from './engines.js';
 
-describe('第十一条 审核退回申请', () => {
+describeOnEngines('第十一条 审核退回申请', (engine) => {
   let s: Scenario;
   afterEach(() => s.close());
 
@@ -14,7 +15,7 @@ describe('第十一条 审核退回申请', () => {
 
   it('第十一条 an approved return ends this unit’s handling and the platform dispatches it again', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     await askToReturn();
 
     // when
@@ -29,7 +30,7 @@ describe('第十一条 审核退回申请', () => {
 
   it('第十一条 a refused return is explained to the unit, which goes on handling', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     await askToReturn();
 
     // when

@@ -1,14 +1,15 @@
-import { describe, it, expect, afterEach } from '@jest/globals';
+import { it, expect, afterEach } from '@jest/globals';
 import { createScenario, sent, type Scenario } from './scenario.js';
+import { describeOnEngines } from './engines.js';
 import { personRef } from '../../server/data/units-repository.js';
 
-describe('第十二条 共同办理', () => {
+describeOnEngines('第十二条 共同办理', (engine) => {
   let s: Scenario;
   afterEach(() => s.close());
 
   it('第十二条 a matter spanning several units goes to a lead unit, and the co-handling units are told', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     await s.submit({ category: 'complaint' });
     await s.complete('Task_ScreenPetition', { inScope: true, isMajor: false });
 

@@ -1,7 +1,8 @@
-import { describe, it, expect, afterEach } from '@jest/globals';
+import { it, expect, afterEach } from '@jest/globals';
 import { createScenario, dispatchAndSign, sent, type Scenario } from './scenario.js';
+import { describeOnEngines } from './engines.js';
 
-describe('第十四条 延期', () => {
+describeOnEngines('第十四条 延期', (engine) => {
   let s: Scenario;
   afterEach(() => s.close());
 
@@ -11,7 +12,7 @@ describe('第十四条 延期', () => {
 
   it('第十四条 an approved extension moves the finish deadline and its warning timers, and the petitioner is told', async () => {
     // given: a complaint due Monday 03-09 24:00 (blue on 03-10 24:00)
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     const petitionId = await s.submit({ category: 'complaint' });
     await dispatchAndSign(s);
 
@@ -24,17 +25,17 @@ describe('第十四条 延期', () => {
     expect([v.finishDueAt, v.blueAt, v.extensionCount]).toEqual(['2026-03-12T16:00:00.000Z', '2026-03-13T16:00:00.000Z', 1]);
     expect((await sent(s, 'extension-approved')).map((m) => m.recipientKind)).toEqual(['petitioner']);
     expect(await s.open()).toEqual(['Task_ContactPetitioner']);
-    s.t.clock.set('2026-03-11T00:00:00.000Z');
+    s.clock.set('2026-03-11T00:00:00.000Z');
     await s.idle();
     expect(await s.ledger.listForPetition(petitionId)).toEqual([]);
-    s.t.clock.set('2026-03-13T16:00:00.000Z');
+    s.clock.set('2026-03-13T16:00:00.000Z');
     await s.idle();
     expect((await s.ledger.listForPetition(petitionId)).map((r) => r.level)).toEqual(['blue']);
   });
 
   it('第十四条 a third extension request is refused at once with the reason, and no review task is made', async () => {
     // given: two approved extensions
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     const petitionId = await s.submit({ category: 'complaint' });
     await dispatchAndSign(s);
     for (let i = 0; i < 2; i++) {
@@ -55,7 +56,7 @@ describe('第十四条 延期', () => {
 
   it('第十四条 a 突发 matter cannot be extended', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     const petitionId = await s.submit({ category: 'help', urgent: true });
     await dispatchAndSign(s);
 
@@ -71,7 +72,7 @@ describe('第十四条 延期', () => {
 
   it('第十四条 a refused extension leaves the deadline as it was', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     const petitionId = await s.submit({ category: 'complaint' });
     await dispatchAndSign(s);
     await requestExtension(petitionId);

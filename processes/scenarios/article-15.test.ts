@@ -1,13 +1,14 @@
-import { describe, it, expect, afterEach } from '@jest/globals';
+import { it, expect, afterEach } from '@jest/globals';
 import { createScenario, dispatchAndSign, type Scenario } from './scenario.js';
+import { describeOnEngines } from './engines.js';
 
-describe('第十五条 书面答复与 OA 送签', () => {
+describeOnEngines('第十五条 书面答复与 OA 送签', (engine) => {
   let s: Scenario;
   afterEach(() => s.close());
 
   it('第十五条 the reply is signed off by the unit’s 分管领导; one sent back is redrafted before it reaches the platform', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     await s.submit({ category: 'complaint' });
     await dispatchAndSign(s);
     await s.complete('Task_ContactPetitioner', { contactedAt: '2026-03-02T06:00:00Z', contactMethod: 'phone', contactSummary: '已沟通' });

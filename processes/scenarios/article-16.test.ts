@@ -1,13 +1,14 @@
-import { describe, it, expect, afterEach } from '@jest/globals';
+import { it, expect, afterEach } from '@jest/globals';
 import { createScenario, dispatchAndSign, replyAndSignOff, sent, type Scenario } from './scenario.js';
+import { describeOnEngines } from './engines.js';
 
-describe('第十六条 办结审核', () => {
+describeOnEngines('第十六条 办结审核', (engine) => {
   let s: Scenario;
   afterEach(() => s.close());
 
   it('第十六条 a reply that falls short goes back to the unit with the reason', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     await s.submit();
     await dispatchAndSign(s);
     await replyAndSignOff(s);
@@ -22,7 +23,7 @@ describe('第十六条 办结审核', () => {
 
   it('第十六条、第二十条 an approved, publishable reply is published with personal data masked, and the petitioner gets the rating link', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     const petitionId = await s.submit({ petitionerName: '张三', petitionerPhone: '13812345678' });
     await dispatchAndSign(s);
     await replyAndSignOff(s);
@@ -43,7 +44,7 @@ describe('第十六条 办结审核', () => {
 
   it('第二十条 a reply marked not for publication is never published', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     const petitionId = await s.submit();
     await dispatchAndSign(s);
     await replyAndSignOff(s, { publishable: false });

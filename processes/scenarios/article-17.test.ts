@@ -1,7 +1,8 @@
-import { describe, it, expect, afterEach } from '@jest/globals';
+import { it, expect, afterEach } from '@jest/globals';
 import { createScenario, dispatchAndSign, replyAndSignOff, type Scenario } from './scenario.js';
+import { describeOnEngines } from './engines.js';
 
-describe('第十七条 满意度评价', () => {
+describeOnEngines('第十七条 满意度评价', (engine) => {
   let s: Scenario;
   afterEach(() => s.close());
 
@@ -15,7 +16,7 @@ describe('第十七条 满意度评价', () => {
 
   it('第十七条 a satisfied rating closes the case', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     const petitionId = await replied();
 
     // when
@@ -28,27 +29,26 @@ describe('第十七条 满意度评价', () => {
 
   it('第十七条 no rating within 5 working days of the reply is recorded as not rated, and the case closes', async () => {
     // given: replied Monday 03-02; 5 working days end Monday 03-09 24:00
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     const petitionId = await replied();
 
     // when
-    s.t.clock.set('2026-03-09T15:59:00.000Z');
+    s.clock.set('2026-03-09T15:59:00.000Z');
     await s.idle();
     const before = await s.status(petitionId);
-    s.t.clock.set('2026-03-09T16:00:00.000Z');
+    s.clock.set('2026-03-09T16:00:00.000Z');
     await s.idle();
 
     // then
     expect(before).toBe('replied');
-    const evaluation = (await s.t.db.sequelize.query("SELECT id FROM engine_instances WHERE process_id = 'evaluation'", { type: 'SELECT' as any })) as { id: string }[];
-    const notRated = (await s.engine.getHistory(evaluation[0].id)).filter((e) => e.elementId === 'Task_StatusNotRated' && e.event === 'completed');
-    expect(notRated.map((e) => e.at.toISOString())).toEqual(['2026-03-09T16:00:00.000Z']);
+    const [evaluation] = await s.instances('evaluation');
+    expect(await s.completedAt(evaluation.processInstanceKey, 'Task_StatusNotRated')).toEqual(['2026-03-09T16:00:00.000Z']);
     expect(await s.status(petitionId)).toBe('closed');
   });
 
   it('第十七条 a first 不满意 sends the case back to the unit for one redo within 5 working days', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     const petitionId = await replied();
 
     // when

@@ -1,7 +1,8 @@
-import { describe, it, expect, afterEach } from '@jest/globals';
+import { it, expect, afterEach } from '@jest/globals';
 import { createScenario, dispatchAndSign, replyAndSignOff, type Scenario } from './scenario.js';
+import { describeOnEngines } from './engines.js';
 
-describe('第十八条 重办', () => {
+describeOnEngines('第十八条 重办', (engine) => {
   let s: Scenario;
   afterEach(() => s.close());
 
@@ -16,7 +17,7 @@ describe('第十八条 重办', () => {
 
   it('第十八条 a redo with a written statement of duty performed is rated again; still unsatisfied goes to the platform to judge', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     const petitionId = await sentBack();
 
     // when
@@ -29,7 +30,7 @@ describe('第十八条 重办', () => {
 
   it('第十八条 a redo that satisfies the petitioner closes the case', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     const petitionId = await sentBack();
 
     // when

@@ -1,13 +1,14 @@
-import { describe, it, expect, afterEach } from '@jest/globals';
+import { it, expect, afterEach } from '@jest/globals';
 import { createScenario, dispatchAndSign, replyAndSignOff, type Scenario } from './scenario.js';
+import { describeOnEngines } from './engines.js';
 
-describe('第二十三条 督办事项', () => {
+describeOnEngines('第二十三条 督办事项', (engine) => {
   let s: Scenario;
   afterEach(() => s.close());
 
   it('第二十三条(四) still unsatisfied after the redo and attributable to the unit becomes a 督办 matter', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     const petitionId = await s.submit();
     await dispatchAndSign(s);
     await replyAndSignOff(s);
@@ -26,10 +27,10 @@ describe('第二十三条 督办事项', () => {
 
   it('第二十三条(二) the platform opens a 督办 on a hotspot matter by itself', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
 
     // when
-    await s.t.engine.publishMessage({ name: 'supervision-requested', correlationKey: '', variables: { petitionId: 'P-HOT', unitId: 'u-market', unitGroup: 'unit:u-market', supervisionTrigger: '二' } });
+    await s.engine.publishMessage({ name: 'supervision-requested', correlationKey: '', variables: { petitionId: 'P-HOT', unitId: 'u-market', unitGroup: 'unit:u-market', supervisionTrigger: '二' } });
     await s.idle();
 
     // then

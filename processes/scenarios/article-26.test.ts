@@ -1,7 +1,8 @@
-import { describe, it, expect, afterEach } from '@jest/globals';
+import { it, expect, afterEach } from '@jest/globals';
 import { createScenario, dispatchAndSign, sent, type Scenario } from './scenario.js';
+import { describeOnEngines } from './engines.js';
 
-describe('第二十六条 红黄蓝预警', () => {
+describeOnEngines('第二十六条 红黄蓝预警', (engine) => {
   let s: Scenario;
   afterEach(() => s.close());
 
@@ -14,13 +15,13 @@ describe('第二十六条 红黄蓝预警', () => {
 
   it('第二十六条 a case never handled goes blue, yellow, red, then to 督查室, deducting 4.5 in total', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     const petitionId = await s.submit({ category: 'complaint' });
     await dispatchAndSign(s);
 
     // when / then, step by step
     const levels = async () => (await s.ledger.listForPetition(petitionId)).map((r) => r.level);
-    s.t.clock.set(new Date(Date.parse(BLUE) - 60_000));
+    s.clock.set(new Date(Date.parse(BLUE) - 60_000));
     await s.idle();
     expect(await levels()).toEqual([]);
     for (const [at, expected] of [
@@ -28,12 +29,12 @@ describe('第二十六条 红黄蓝预警', () => {
       [YELLOW, ['blue', 'yellow']],
       [RED, ['blue', 'yellow', 'red']],
     ] as const) {
-      s.t.clock.set(at);
+      s.clock.set(at);
       await s.idle();
       expect(await levels()).toEqual(expected);
     }
     expect(await s.ledger.listTransfers(petitionId)).toEqual([]);
-    s.t.clock.set(SEVEN);
+    s.clock.set(SEVEN);
     await s.idle();
 
     // then
@@ -51,15 +52,15 @@ describe('第二十六条 红黄蓝预警', () => {
 
   it('第二十六条 with an explanation of the delay on file, the case is not transferred to 督查室', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     const petitionId = await s.submit({ category: 'complaint' });
     await dispatchAndSign(s);
-    s.t.clock.set(RED);
+    s.clock.set(RED);
     await s.idle();
 
     // when
     await s.publish('delay-explained', petitionId, { delayExplained: true, delayExplanation: '涉及多部门,需协调' });
-    s.t.clock.set(SEVEN);
+    s.clock.set(SEVEN);
     await s.idle();
 
     // then
@@ -70,7 +71,7 @@ describe('第二十六条 红黄蓝预警', () => {
 
   it('第二十六条 a case finished in time raises no warning', async () => {
     // given
-    s = await createScenario({ start: '2026-03-02T02:00:00.000Z' });
+    s = await createScenario({ engine, start: '2026-03-02T02:00:00.000Z' });
     const petitionId = await s.submit({ category: 'complaint' });
     await dispatchAndSign(s);
     await s.complete('Task_ContactPetitioner', { contactedAt: '2026-03-02T06:00:00Z', contactMethod: 'phone', contactSummary: '已沟通' });
@@ -78,7 +79,7 @@ describe('第二十六条 红黄蓝预警', () => {
     await s.complete('Task_OASignOff', { signOffApproved: true });
 
     // when
-    s.t.clock.set(SEVEN);
+    s.clock.set(SEVEN);
     await s.idle();
 
     // then

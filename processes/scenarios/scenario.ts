@@ -1,14 +1,20 @@
 /**
- * The regulation's scenarios run on the embedded engine: the four diagrams of processes/, every
- * worker of the registry, and the app's own stores — the calendar (official schedule + overrides),
- * the outbox, score ledger and publications, Longnan's units as seeded, petitions with encrypted
- * identity. Time moves only on the fake clock.
+ * The regulation's scenarios, on the embedded engine and (engines.ts) on Zeebe: the four diagrams
+ * of processes/, every worker of the registry, and the app's own stores — the calendar (official
+ * schedule + overrides), the outbox, score ledger and publications, Longnan's units as seeded,
+ * petitions with encrypted identity. Time moves only on the fake clock; on Zeebe, idle() pins the
+ * broker's clock to it and waits until the broker is quiet. Scenarios read the engine only
+ * through the port.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTestEngine, type TestEngine } from '../../engine/test/harness.js';
+import { createTestEngine, openTestDatabase } from '../../engine/test/harness.js';
+import { createFakeClock, type FakeClock } from '../../engine/clock.js';
+import { createDatabase, type Database } from '../../engine/embedded/store/database.js';
 import type { EnginePort, UserTask, Variables } from '../../engine/port.js';
+import { zeebeRecordMigrations } from '../../engine/zeebe/records-migrations.js';
+import type { ScenarioEngine } from './engines.js';
 import { appMigrations } from '../../server/data/migrations.js';
 import { workerMigrations } from '../../server/data/worker-migrations.js';
 import { createCalendarRepository, type CalendarRepository } from '../../server/data/calendar-repository.js';
@@ -23,9 +29,13 @@ import { seedDemoData } from '../../server/data/seed.js';
 import { generateIdentityKey } from '../../server/domain/identity-crypto.js';
 
 const processesDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const formsDir = join(processesDir, '..', 'forms');
 
 export interface Scenario {
-  t: TestEngine;
+  /** which engine runs it */
+  kind: ScenarioEngine;
+  clock: FakeClock;
+  db: Database;
   engine: EnginePort;
   outbox: OutboxRepository;
   ledger: ScoreLedgerRepository;
@@ -45,12 +55,65 @@ export interface Scenario {
   publish(name: string, petitionId: string, variables?: Variables): Promise<void>;
   /** the variables of the unit-handling instance of a petition (the latest) */
   handling(petitionId: string): Promise<Variables>;
+  /** the instances of a process, newest first */
+  instances(processId: string): Promise<{ processInstanceKey: string; state: string; variables: Variables }[]>;
+  /** when an element of an instance completed (a service task's job, a user task, an event) */
+  completedAt(processInstanceKey: string, elementId: string): Promise<string[]>;
   idle(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function createScenario(options: { start: string }): Promise<Scenario> {
-  const t = await createTestEngine({ start: options.start, migrations: [...appMigrations, ...workerMigrations] });
+interface Opened {
+  engine: EnginePort;
+  clock: FakeClock;
+  db: Database;
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const migrations = [...appMigrations, ...workerMigrations];
+
+async function openEmbedded(start: string): Promise<Opened> {
+  const t = await createTestEngine({ start, migrations });
+  return { engine: t.engine, clock: t.clock, db: t.db, idle: () => t.idle(), close: () => t.close() };
+}
+
+/** a fresh records database per scenario against the broker of the run; the instances it started are canceled at the end */
+async function openZeebe(start: string): Promise<Opened> {
+  const [{ connectZeebe }, { createZeebeEngine }] = await Promise.all([import('../../engine/zeebe/connect.js'), import('../../engine/zeebe/index.js')]);
+  const clock = createFakeClock(start);
+  const target = await openTestDatabase();
+  const db = await createDatabase({ url: target.url, migrations: [...migrations, ...zeebeRecordMigrations] });
+  await db.migrate();
+  const { grpc, rest } = await connectZeebe();
+  const forms = new Map(readdirSync(formsDir).filter((f) => f.endsWith('.form')).map((f) => [f.replace(/\.form$/, ''), readFileSync(join(formsDir, f), 'utf8')]));
+  const engine = createZeebeEngine({
+    grpc,
+    rest,
+    db,
+    clock,
+    controlClock: true,
+    formsOf: async (ids) => ids.filter((id) => forms.has(id)).map((id) => ({ name: `${id}.form`, content: forms.get(id)! })),
+  });
+  await engine.open();
+  return {
+    engine,
+    clock,
+    db,
+    idle: () => engine.idle(),
+    async close() {
+      // the broker outlives the scenario: what it started must not run on into the next one
+      for (const i of await engine.listProcessInstances({ state: 'active', limit: 500 })) await engine.cancel(i.processInstanceKey).catch(() => undefined);
+      await engine.close();
+      await db.close();
+      await target.drop();
+    },
+  };
+}
+
+export async function createScenario(options: { start: string; engine?: ScenarioEngine }): Promise<Scenario> {
+  const kind = options.engine ?? 'embedded';
+  const t = kind === 'zeebe' ? await openZeebe(options.start) : await openEmbedded(options.start);
   const files = readdirSync(processesDir).filter((f) => f.endsWith('.bpmn'));
   await t.engine.deploy(files.map((name) => ({ name, content: readFileSync(join(processesDir, name), 'utf8') })));
   const now = () => t.clock.now().getTime();
@@ -78,7 +141,9 @@ export async function createScenario(options: { start: string }): Promise<Scenar
 
   const openTasks = () => t.engine.listUserTasks({ state: 'created' });
   const s: Scenario = {
-    t,
+    kind,
+    clock: t.clock,
+    db: t.db,
     engine: t.engine,
     outbox,
     ledger,
@@ -133,13 +198,17 @@ export async function createScenario(options: { start: string }): Promise<Scenar
       await t.idle();
     },
     async handling(petitionId) {
-      const rows = (await t.db.sequelize.query(
-        "SELECT id, variables FROM engine_instances WHERE process_id = 'unit-handling' ORDER BY started_at DESC, id DESC",
-        { type: 'SELECT' as any },
-      )) as { id: string; variables: string }[];
-      const match = rows.map((r) => JSON.parse(r.variables)).find((v) => v.petitionId === petitionId);
+      const match = (await s.instances('unit-handling')).map((i) => i.variables).find((v) => v.petitionId === petitionId);
       if (!match) throw new Error(`no unit-handling instance for ${petitionId}`);
       return match;
+    },
+    async instances(processId) {
+      return (await t.engine.listProcessInstances({ processId, limit: 500 })).map((i) => ({ processInstanceKey: i.processInstanceKey, state: i.state, variables: i.variables }));
+    },
+    async completedAt(processInstanceKey, elementId) {
+      // the embedded adapter records every element; on Zeebe a service task shows as its job
+      const done = kind === 'zeebe' ? ['completed', 'job-completed'] : ['completed'];
+      return (await t.engine.getHistory(processInstanceKey)).filter((e) => e.elementId === elementId && done.includes(e.event)).map((e) => e.at.toISOString());
     },
     idle: () => t.idle(),
     close: () => t.close(),
