@@ -19,7 +19,7 @@ describe('HTTP app', () => {
       createApp({ engine: h.t.engine, db: h.t.db, key: Buffer.alloc(32, 1), secret: 'x'.repeat(40), log: createLogger('silent'), deployed: [{ processId: 'petition-lifecycle', version: 1 }], calendar, clock: { now: () => new Date(iso) } });
     const november = await request(at('2026-11-01T00:00:00+08:00')).get('/health');
     const october = await request(at('2026-10-31T23:59:00+08:00')).get('/health');
-    expect(november.body).toEqual({ status: 'ok', processes: [{ processId: 'petition-lifecycle', version: 1 }], notice: '2027 年法定节假日安排尚未录入,该年度的办理期限按周一至周五暂算' });
+    expect(november.body).toEqual({ status: 'ok', engine: 'embedded', processes: [{ processId: 'petition-lifecycle', version: 1 }], notice: '2027 年法定节假日安排尚未录入,该年度的办理期限按周一至周五暂算' });
     expect(october.body.notice).toBeUndefined();
   });
 

@@ -147,7 +147,7 @@ export const PETITION_FIELDS = {
 };
 
 /** a public submission through the API, with the challenge answered */
-export async function submitPetition(h: TestApp, visitor: Person, fields: Record<string, unknown> = {}) {
+export async function submitPetition(h: Pick<TestApp, 'settle'>, visitor: Person, fields: Record<string, unknown> = {}) {
   const challenge = await visitor.get('/api/challenge').expect(200);
   const res = await visitor.post('/api/petitions', {
     ...PETITION_FIELDS,
@@ -168,7 +168,7 @@ export async function taskOf(p: Person, elementId: string, trackingCode?: string
 }
 
 /** complete a person's task through the API, then let the engine move on */
-export async function completeTask(h: TestApp, p: Person, elementId: string, variables: Record<string, unknown>, trackingCode?: string) {
+export async function completeTask(h: Pick<TestApp, 'settle'>, p: Person, elementId: string, variables: Record<string, unknown>, trackingCode?: string) {
   const task = await taskOf(p, elementId, trackingCode);
   const res = await p.post(`/api/tasks/${encodeURIComponent(task.key)}/complete`, { variables });
   if (res.status !== 200) throw new Error(`completing ${elementId} failed: ${res.status} ${JSON.stringify(res.body)}`);

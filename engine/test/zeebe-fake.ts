@@ -1,0 +1,93 @@
+/**
+ * A stand-in for Camunda 8.8 at the Zeebe adapter's boundary (sdk-boundary.ts, listener-worker.ts),
+ * for tests without a broker: it records every SDK call, and the test plays the broker by handing
+ * jobs to the workers the adapter opened (`deliver`, `deliverListener`).
+ */
+import type { RestListenerJob, ZeebeRestApi } from '../zeebe/listener-worker.js';
+import type { GrpcJob, ZeebeGrpcApi } from '../zeebe/sdk-boundary.js';
+
+export type FakeBroker = ReturnType<typeof fakeBroker>;
+
+export function fakeBroker() {
+  const calls: [string, any][] = [];
+  const handlers = new Map<string, (job: GrpcJob) => Promise<any>>();
+  let listener: ((job: RestListenerJob) => Promise<any>) | undefined;
+  let nextKey = 2251799813685100;
+  const key = () => String(nextKey++);
+  const grpc: ZeebeGrpcApi = {
+    deployResources: async (resources) => {
+      calls.push(['deployResources', resources.map((r) => r.name)]);
+      const deployments = resources.map((r) =>
+        'process' in r
+          ? { process: { bpmnProcessId: /<bpmn:process id="([^"]+)"/.exec(r.process.toString())![1], version: 1, processDefinitionKey: key(), resourceName: r.name } }
+          : { form: { formId: JSON.parse(r.form.toString()).id, version: 1, formKey: key(), resourceName: r.name } },
+      );
+      calls.push(['deployed', resources.map((r) => ('process' in r ? r.process.toString() : r.form.toString()))]);
+      return { key: key(), deployments };
+    },
+    createProcessInstance: async (r) => (calls.push(['createProcessInstance', r]), { processInstanceKey: '2251799813690001', bpmnProcessId: r.bpmnProcessId, version: 1, processDefinitionKey: '2251799813685100' }),
+    publishMessage: async (r) => (calls.push(['publishMessage', r]), { key: key() }),
+    cancelProcessInstance: async (k) => void calls.push(['cancelProcessInstance', k]),
+    setVariables: async (r) => void calls.push(['setVariables', r]),
+    createWorker: (config) => {
+      handlers.set(config.taskType, config.taskHandler);
+      return { close: async () => undefined };
+    },
+    updateJobRetries: async (r) => void calls.push(['updateJobRetries', r]),
+    resolveIncident: async (r) => void calls.push(['resolveIncident', r]),
+    close: async () => undefined,
+  };
+  let incidentSearch: (jobKey: string) => Promise<string | undefined> = async () => undefined;
+  const rest: ZeebeRestApi = {
+    createJobWorker: (config) => {
+      listener = config.jobHandler;
+      return { start() {}, stopGracefully: async () => undefined };
+    },
+    completeUserTask: async (k, variables) => void calls.push(['completeUserTask', { userTaskKey: k, variables }]),
+    pinClock: async (ms) => void calls.push(['pinClock', ms]),
+    activeIncidentKeyOfJob: (jobKey) => (calls.push(['searchIncidents', jobKey]), incidentSearch(jobKey)),
+  };
+  const acks: [string, any][] = [];
+  const job = (type: string, over: Partial<GrpcJob> = {}): GrpcJob => ({
+    key: key(),
+    type,
+    processInstanceKey: '2251799813690001',
+    bpmnProcessId: 'petition-lifecycle',
+    processDefinitionVersion: 1,
+    elementId: 'Task_Route',
+    customHeaders: {},
+    retries: 3,
+    variables: { petitionId: 'p-1' },
+    complete: async (v) => void acks.push(['complete', v]),
+    error: async (e) => void acks.push(['error', e]),
+    fail: async (f) => void acks.push(['fail', f]),
+    ...over,
+  });
+  const listenerJob = (listenerEventType: string, userTaskKey: string, over: Partial<RestListenerJob> = {}): RestListenerJob => ({
+    jobKey: key(),
+    type: 'wenzheng-user-task',
+    kind: 'TASK_LISTENER',
+    listenerEventType,
+    processInstanceKey: '2251799813690001',
+    processDefinitionId: 'petition-lifecycle',
+    elementId: 'Task_ScreenPetition',
+    variables: { petitionId: 'p-1' },
+    userTask: { userTaskKey, candidateGroups: ['platform-reviewer'], candidateUsers: [], dueDate: '2026-03-03T16:00:00.000Z' },
+    retries: 3,
+    complete: async () => void acks.push(['listener-complete', userTaskKey]),
+    fail: async (f) => void acks.push(['listener-fail', f]),
+    ...over,
+  });
+  return {
+    grpc,
+    rest,
+    calls,
+    acks,
+    job,
+    listenerJob,
+    deliver: (j: GrpcJob) => handlers.get(j.type)!(j),
+    deliverListener: (j: RestListenerJob) => listener!(j),
+    handlerTypes: () => [...handlers.keys()],
+    setIncidentSearch: (fn: typeof incidentSearch) => void (incidentSearch = fn),
+  };
+}
