@@ -8,6 +8,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import { QueryTypes } from 'sequelize';
 import type { Express } from 'express';
 import { createFakeClock } from '../../../engine/clock.js';
 import { createDatabase, type Database } from '../../../engine/embedded/store/database.js';
@@ -117,7 +118,7 @@ describe('the app on the Zeebe adapter (Camunda replaced at the SDK boundary)', 
 
     // and Camunda makes the task: its creating listener job
     // a linked form arrives as the key Zeebe gave the deployed form
-    const [{ form_key: formKey }] = (await db.sequelize.query("SELECT form_key FROM zeebe_forms WHERE form_id = 'screen-petition'", { type: 'SELECT' as any })) as { form_key: string }[];
+    const [{ form_key: formKey }] = await db.sequelize.query<{ form_key: string }>("SELECT form_key FROM zeebe_forms WHERE form_id = 'screen-petition'", { type: QueryTypes.SELECT });
     await broker.deliverListener(
       broker.listenerJob('CREATING', '2251799813700001', {
         processInstanceKey: '2251799813690001',
