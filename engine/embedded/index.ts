@@ -56,6 +56,12 @@ import {
   type TimerRow,
   type Tx,
   type UserTaskRow,
+  definitionFromRow,
+  historyFromRow,
+  instanceQuery,
+  userTaskFromRow,
+  userTaskRow,
+  whereOf,
 } from './store/store.js';
 
 export interface EngineLogger {
@@ -131,12 +137,6 @@ function assertVariables(variables: unknown, what = 'variables'): Variables {
 function assertName(value: unknown, what: string): string {
   if (typeof value !== 'string' || !value.trim()) throw new InvalidArgumentError(`${what} must be a non-empty string`);
   return value;
-}
-
-/** a WHERE clause of the conditions whose value is given */
-function whereOf(conditions: [string, unknown][]): { where: string; args: unknown[] } {
-  const given = conditions.filter(([, v]) => v !== undefined && v !== null && v !== '');
-  return { where: given.length ? `WHERE ${given.map(([c]) => c).join(' AND ')}` : '', args: given.map(([, v]) => v) };
 }
 
 export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEngine {
@@ -742,24 +742,22 @@ class Embedded implements EmbeddedEngine {
         return;
       }
       case 'userTask': {
-        const task: UserTaskRow = {
+        const task = userTaskRow({
           id,
-          instance_id: row.id,
-          process_id: row.process_id,
-          element_id: w.elementId,
-          name: w.name ?? null,
-          assignee: w.assignee ?? null,
-          candidate_groups: JSON.stringify(w.candidateGroups),
-          candidate_users: JSON.stringify(w.candidateUsers),
-          form_id: w.formId ?? null,
-          due_date: w.dueDate ?? null,
-          follow_up_date: w.followUpDate ?? null,
-          priority: w.priority ?? null,
-          state: 'created',
-          variables: JSON.stringify(w.locals),
-          created_at: now,
-          ended_at: null,
-        };
+          processInstanceKey: row.id,
+          processId: row.process_id,
+          elementId: w.elementId,
+          ...(w.name && { name: w.name }),
+          ...(w.assignee && { assignee: w.assignee }),
+          candidateGroups: w.candidateGroups,
+          candidateUsers: w.candidateUsers,
+          ...(w.formId && { formId: w.formId }),
+          ...(w.dueDate && { dueDate: w.dueDate }),
+          ...(w.followUpDate && { followUpDate: w.followUpDate }),
+          ...(w.priority !== undefined && w.priority !== null && { priority: w.priority }),
+          variables: w.locals,
+          createdAt: now,
+        });
         await this.store.insert('engine_user_tasks', task as any, ctx.tx);
         const variables = { ...instanceVariables, ...w.locals };
         ctx.effects.push(() => this.emitTask({ type: 'created', task: this.toTask(task, variables) }));
@@ -884,15 +882,7 @@ class Embedded implements EmbeddedEngine {
   }
 
   async listProcessInstances(filter: InstanceFilter = {}): Promise<ProcessInstance[]> {
-    const { where, args } = whereOf([
-      ['process_id = ?', filter.processId],
-      ['version = ?', filter.version],
-      ['state = ?', filter.state],
-      ['started_at >= ?', filter.startedFrom?.getTime()],
-      ['started_at < ?', filter.startedTo?.getTime()],
-    ]);
-    const limit = Number.isInteger(filter.limit) ? Math.max(1, Math.min(filter.limit as number, 500)) : 50;
-    const offset = Number.isInteger(filter.offset) ? Math.max(0, filter.offset as number) : 0;
+    const { where, args, limit, offset } = instanceQuery(filter);
     const rows = await this.store.select<InstanceRow>(`SELECT * FROM engine_instances ${where} ORDER BY started_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`, args);
     return rows.map((row) => ({
       processInstanceKey: row.id,
@@ -918,14 +908,7 @@ class Embedded implements EmbeddedEngine {
       `SELECT d.id, d.process_id, d.version, d.resource_name, d.deployed_at, p.deployed_by FROM engine_process_definitions d LEFT JOIN engine_deployments p ON p.id = d.deployment_id ${where} ORDER BY d.process_id, d.version DESC`,
       args,
     );
-    return rows.map((r) => ({
-      processDefinitionKey: r.id,
-      processId: r.process_id,
-      version: Number(r.version),
-      resourceName: r.resource_name,
-      deployedAt: new Date(Number(r.deployed_at)),
-      ...(r.deployed_by && { deployedBy: r.deployed_by }),
-    }));
+    return rows.map(definitionFromRow);
   }
 
   async getProcessDefinitionXml(processDefinitionKey: string): Promise<string | undefined> {
@@ -952,15 +935,7 @@ class Embedded implements EmbeddedEngine {
 
   async getHistory(processInstanceKey: string): Promise<HistoryEvent[]> {
     const rows = await this.store.select<any>('SELECT * FROM engine_history WHERE instance_id = ? ORDER BY id', [processInstanceKey]);
-    return rows.map((r) => ({
-      id: Number(r.id),
-      processInstanceKey: r.instance_id,
-      elementId: r.element_id,
-      elementType: r.element_type,
-      event: r.event,
-      at: new Date(Number(r.at)),
-      ...(r.detail && { detail: JSON.parse(r.detail) }),
-    }));
+    return rows.map(historyFromRow);
   }
 
   // ---------------------------------------------------------------- messages
@@ -1362,24 +1337,7 @@ class Embedded implements EmbeddedEngine {
   }
 
   private toTask(r: UserTaskRow, variables?: Variables): UserTask {
-    return {
-      userTaskKey: r.id,
-      processInstanceKey: r.instance_id,
-      processId: r.process_id,
-      elementId: r.element_id,
-      ...(r.name && { name: r.name }),
-      ...(r.assignee && { assignee: r.assignee }),
-      candidateGroups: parseJson(r.candidate_groups, []),
-      candidateUsers: parseJson(r.candidate_users, []),
-      ...(r.form_id && { formId: r.form_id }),
-      ...(r.due_date && { dueDate: r.due_date }),
-      ...(r.follow_up_date && { followUpDate: r.follow_up_date }),
-      ...(r.priority !== null && { priority: r.priority }),
-      state: r.state,
-      variables: variables ?? parseJson(r.variables, {}),
-      createdAt: new Date(r.created_at),
-      ...(r.ended_at !== null && { endedAt: new Date(r.ended_at) }),
-    };
+    return userTaskFromRow(r, variables);
   }
 
   async getUserTask(userTaskKey: string): Promise<UserTask | undefined> {

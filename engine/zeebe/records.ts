@@ -7,7 +7,7 @@
  * job over twice (a timeout, a lost acknowledgement), and the second time must change nothing.
  */
 import type { Database } from '../embedded/store/database.js';
-import { Store, type Tx } from '../embedded/store/store.js';
+import { Store, definitionFromRow, historyFromRow, instanceQuery, userTaskFromRow, userTaskRow, whereOf, type Tx, type UserTaskRow } from '../embedded/store/store.js';
 import type { HistoryEvent, HistoryEventType, Incident, InstanceFilter, InstanceState, ProcessDefinition, ProcessInstance, UserTask, UserTaskState, Variables, WaitingCount } from '../port.js';
 
 const parse = <T>(s: string | null | undefined, fallback: T): T => {
@@ -18,7 +18,6 @@ const parse = <T>(s: string | null | undefined, fallback: T): T => {
     return fallback;
   }
 };
-const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
 
 export interface DefinitionRecord {
   processDefinitionKey: string;
@@ -34,13 +33,6 @@ export interface InstanceSeen {
   processId: string;
   version: number;
   processDefinitionKey: string;
-}
-
-/** the WHERE clause of a query, built from the filters given */
-function conditions() {
-  const where: string[] = [];
-  const args: unknown[] = [];
-  return { where, args, add: (sql: string, value: unknown) => void (where.push(sql), args.push(value)) };
 }
 
 export function createZeebeRecords(db: Database) {
@@ -71,24 +63,7 @@ export function createZeebeRecords(db: Database) {
     ...(r.ended_at !== null && r.ended_at !== undefined && { endedAt: new Date(Number(r.ended_at)) }),
   });
 
-  const toTask = (r: any): UserTask => ({
-    userTaskKey: r.id,
-    processInstanceKey: r.instance_id,
-    processId: r.process_id,
-    elementId: r.element_id,
-    ...(r.name && { name: r.name }),
-    ...(r.assignee && { assignee: r.assignee }),
-    candidateGroups: parse(r.candidate_groups, []),
-    candidateUsers: parse(r.candidate_users, []),
-    ...(r.form_id && { formId: r.form_id }),
-    ...(r.due_date && { dueDate: r.due_date }),
-    ...(r.follow_up_date && { followUpDate: r.follow_up_date }),
-    ...(num(r.priority) !== undefined && { priority: num(r.priority) }),
-    state: r.state,
-    variables: parse(r.variables, {}),
-    createdAt: new Date(Number(r.created_at)),
-    ...(r.ended_at !== null && r.ended_at !== undefined && { endedAt: new Date(Number(r.ended_at)) }),
-  });
+  const toTask = (r: UserTaskRow): UserTask => userTaskFromRow(r);
 
   const toIncident = (r: any): Incident => ({
     incidentKey: r.id,
@@ -138,14 +113,7 @@ export function createZeebeRecords(db: Database) {
         `SELECT id, process_id, version, resource_name, deployed_at, deployed_by FROM zeebe_definitions ${filter.processId ? 'WHERE process_id = ?' : ''} ORDER BY process_id, version DESC`,
         filter.processId ? [filter.processId] : [],
       );
-      return rows.map((r) => ({
-        processDefinitionKey: r.id,
-        processId: r.process_id,
-        version: Number(r.version),
-        resourceName: r.resource_name,
-        deployedAt: new Date(Number(r.deployed_at)),
-        ...(r.deployed_by && { deployedBy: r.deployed_by }),
-      }));
+      return rows.map(definitionFromRow);
     },
 
     async definitionXml(processDefinitionKey: string): Promise<string | undefined> {
@@ -211,15 +179,8 @@ export function createZeebeRecords(db: Database) {
     },
 
     async listInstances(f: InstanceFilter = {}): Promise<ProcessInstance[]> {
-      const { where, args, add } = conditions();
-      if (f.processId) add('process_id = ?', f.processId);
-      if (f.version !== undefined) add('version = ?', f.version);
-      if (f.state) add('state = ?', f.state);
-      if (f.startedFrom) add('started_at >= ?', f.startedFrom.getTime());
-      if (f.startedTo) add('started_at < ?', f.startedTo.getTime());
-      const limit = Math.min(Math.max(Math.floor(f.limit ?? 50), 1), 500);
-      const offset = Math.max(Math.floor(f.offset ?? 0), 0);
-      const rows = await store.select<any>(`SELECT * FROM zeebe_instances ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`, args);
+      const { where, args, limit, offset } = instanceQuery(f);
+      const rows = await store.select<any>(`SELECT * FROM zeebe_instances ${where} ORDER BY started_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`, args);
       return rows.map(toInstance);
     },
 
@@ -244,28 +205,7 @@ export function createZeebeRecords(db: Database) {
         const row = await store.one<{ state: UserTaskState }>(`SELECT state FROM zeebe_user_tasks WHERE id = ?${forUpdate}`, [t.userTaskKey], tx);
         if (type === 'created') {
           if (row) return false;
-          await store.insert(
-            'zeebe_user_tasks',
-            {
-              id: t.userTaskKey,
-              instance_id: t.processInstanceKey,
-              process_id: t.processId,
-              element_id: t.elementId,
-              name: t.name ?? null,
-              assignee: t.assignee ?? null,
-              candidate_groups: JSON.stringify(t.candidateGroups),
-              candidate_users: JSON.stringify(t.candidateUsers),
-              form_id: t.formId ?? null,
-              due_date: t.dueDate ?? null,
-              follow_up_date: t.followUpDate ?? null,
-              priority: t.priority ?? null,
-              state: 'created',
-              variables: JSON.stringify(t.variables ?? {}),
-              created_at: at,
-              ended_at: null,
-            },
-            tx,
-          );
+          await store.insert('zeebe_user_tasks', { ...userTaskRow({ ...t, id: t.userTaskKey, variables: t.variables ?? {}, createdAt: at }) }, tx);
           await appendHistory(t.processInstanceKey, [{ elementId: t.elementId, elementType: 'bpmn:UserTask', event: 'activated', at, detail: { userTaskKey: t.userTaskKey } }], tx);
           return true;
         }
@@ -282,10 +222,11 @@ export function createZeebeRecords(db: Database) {
     },
 
     async listTasks(f: { processInstanceKey?: string; state?: UserTaskState } = {}): Promise<UserTask[]> {
-      const { where, args, add } = conditions();
-      if (f.processInstanceKey) add('instance_id = ?', f.processInstanceKey);
-      if (f.state) add('state = ?', f.state);
-      const rows = await store.select<any>(`SELECT * FROM zeebe_user_tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, args);
+      const { where, args } = whereOf([
+        ['instance_id = ?', f.processInstanceKey],
+        ['state = ?', f.state],
+      ]);
+      const rows = await store.select<any>(`SELECT * FROM zeebe_user_tasks ${where} ORDER BY created_at, id`, args);
       return rows.map(toTask);
     },
 
@@ -321,10 +262,11 @@ export function createZeebeRecords(db: Database) {
     },
 
     async listIncidents(f: { processInstanceKey?: string; state?: 'active' | 'resolved' } = {}): Promise<Incident[]> {
-      const { where, args, add } = conditions();
-      if (f.processInstanceKey) add('instance_id = ?', f.processInstanceKey);
-      if (f.state) add('state = ?', f.state);
-      const rows = await store.select<any>(`SELECT * FROM zeebe_incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, args);
+      const { where, args } = whereOf([
+        ['instance_id = ?', f.processInstanceKey],
+        ['state = ?', f.state],
+      ]);
+      const rows = await store.select<any>(`SELECT * FROM zeebe_incidents ${where} ORDER BY created_at, id`, args);
       return rows.map(toIncident);
     },
 
@@ -342,15 +284,7 @@ export function createZeebeRecords(db: Database) {
 
     async history(processInstanceKey: string): Promise<HistoryEvent[]> {
       const rows = await store.select<any>('SELECT * FROM zeebe_history WHERE instance_id = ? ORDER BY id', [processInstanceKey]);
-      return rows.map((r) => ({
-        id: Number(r.id),
-        processInstanceKey: r.instance_id,
-        elementId: r.element_id,
-        elementType: r.element_type,
-        event: r.event,
-        at: new Date(Number(r.at)),
-        ...(r.detail && { detail: parse(r.detail, {}) }),
-      }));
+      return rows.map(historyFromRow);
     },
   };
 }

@@ -55,6 +55,17 @@ export interface Person {
   delete(path: string): request.Test;
 }
 
+/** a person's agent that sends its CSRF token with every change */
+export const person = (agent: request.Agent, csrf: string): Person => ({
+  agent,
+  csrf,
+  get: (path) => agent.get(path),
+  post: (path, body) => agent.post(path).set('x-csrf-token', csrf).send(body ?? {}),
+  patch: (path, body) => agent.patch(path).set('x-csrf-token', csrf).send(body ?? {}),
+  put: (path, body) => agent.put(path).set('x-csrf-token', csrf).send(body ?? {}),
+  delete: (path) => agent.delete(path).set('x-csrf-token', csrf),
+});
+
 export const PETITIONER = { petitionerName: '王小明', petitionerPhone: '13900002222' };
 
 export async function createTestApp(options: { start?: string; app?: AppOptions } = {}): Promise<TestApp> {
@@ -92,16 +103,6 @@ export async function createTestApp(options: { start?: string; app?: AppOptions 
     clock: t.clock,
     calendar: () => calendar.loadCalendar(),
     options: { portalRateLimit: 10_000, loginRateLimit: 10_000, ...options.app },
-  });
-
-  const person = (agent: request.Agent, csrf: string): Person => ({
-    agent,
-    csrf,
-    get: (path) => agent.get(path),
-    post: (path, body) => agent.post(path).set('x-csrf-token', csrf).send(body ?? {}),
-    patch: (path, body) => agent.patch(path).set('x-csrf-token', csrf).send(body ?? {}),
-    put: (path, body) => agent.put(path).set('x-csrf-token', csrf).send(body ?? {}),
-    delete: (path) => agent.delete(path).set('x-csrf-token', csrf),
   });
 
   const harness: TestApp = {

@@ -3,6 +3,7 @@
  * and MySQL/MariaDB), plain objects out. Every call takes the transaction it runs in, if any.
  */
 import { QueryTypes, type Transaction } from 'sequelize';
+import type { HistoryEvent, InstanceFilter, ProcessDefinition, UserTask, Variables } from '../../port.js';
 import type { Database } from './database.js';
 
 export interface InstanceRow {
@@ -150,6 +151,97 @@ function normalise<T>(row: any): T {
 }
 
 export type Tx = Transaction | undefined;
+
+const parse = <T>(text: string | null | undefined, fallback: T): T => (text ? (JSON.parse(text) as T) : fallback);
+
+/** a WHERE clause of the conditions whose value is given (both adapters' queries) */
+export function whereOf(conditions: [string, unknown][]): { where: string; args: unknown[] } {
+  const given = conditions.filter(([, v]) => v !== undefined && v !== null && v !== '');
+  return { where: given.length ? `WHERE ${given.map(([c]) => c).join(' AND ')}` : '', args: given.map(([, v]) => v) };
+}
+
+/** the port's instance filter as WHERE, LIMIT (1–500, default 50) and OFFSET over an instance table (same columns on both adapters) */
+export function instanceQuery(f: InstanceFilter): { where: string; args: unknown[]; limit: number; offset: number } {
+  const { where, args } = whereOf([
+    ['process_id = ?', f.processId],
+    ['version = ?', f.version],
+    ['state = ?', f.state],
+    ['started_at >= ?', f.startedFrom?.getTime()],
+    ['started_at < ?', f.startedTo?.getTime()],
+  ]);
+  const limit = Number.isInteger(f.limit) ? Math.max(1, Math.min(f.limit as number, 500)) : 50;
+  const offset = Number.isInteger(f.offset) ? Math.max(0, f.offset as number) : 0;
+  return { where, args, limit, offset };
+}
+
+/** a history row as the port's event (same columns on both adapters) */
+export function historyFromRow(r: { id: number | string; instance_id: string; element_id: string; element_type: string; event: string; at: number | string; detail: string | null }): HistoryEvent {
+  return {
+    id: Number(r.id),
+    processInstanceKey: r.instance_id,
+    elementId: r.element_id,
+    elementType: r.element_type,
+    event: r.event as HistoryEvent['event'],
+    at: new Date(Number(r.at)),
+    ...(r.detail && { detail: JSON.parse(r.detail) }),
+  };
+}
+
+/** a user-task row (the embedded adapter's task table and the Zeebe adapter's mirror have the same columns) as the port's task */
+export function userTaskFromRow(r: UserTaskRow, variables?: Variables): UserTask {
+  return {
+    userTaskKey: r.id,
+    processInstanceKey: r.instance_id,
+    processId: r.process_id,
+    elementId: r.element_id,
+    ...(r.name && { name: r.name }),
+    ...(r.assignee && { assignee: r.assignee }),
+    candidateGroups: parse(r.candidate_groups, []),
+    candidateUsers: parse(r.candidate_users, []),
+    ...(r.form_id && { formId: r.form_id }),
+    ...(r.due_date && { dueDate: r.due_date }),
+    ...(r.follow_up_date && { followUpDate: r.follow_up_date }),
+    ...(r.priority !== null && r.priority !== undefined && { priority: r.priority }),
+    state: r.state,
+    variables: variables ?? parse(r.variables, {}),
+    createdAt: new Date(r.created_at),
+    ...(r.ended_at !== null && r.ended_at !== undefined && { endedAt: new Date(r.ended_at) }),
+  };
+}
+
+/** a definition row (with its deployment's `deployed_by`) as the port's definition, on both adapters */
+export function definitionFromRow(r: { id: string; process_id: string; version: number | string; resource_name: string; deployed_at: number | string; deployed_by: string | null }): ProcessDefinition {
+  return {
+    processDefinitionKey: r.id,
+    processId: r.process_id,
+    version: Number(r.version),
+    resourceName: r.resource_name,
+    deployedAt: new Date(Number(r.deployed_at)),
+    ...(r.deployed_by && { deployedBy: r.deployed_by }),
+  };
+}
+
+/** the row of a task just created */
+export function userTaskRow(t: Omit<UserTask, 'userTaskKey' | 'state' | 'createdAt' | 'endedAt' | 'variables'> & { id: string; variables: Variables; createdAt: number }): UserTaskRow {
+  return {
+    id: t.id,
+    instance_id: t.processInstanceKey,
+    process_id: t.processId,
+    element_id: t.elementId,
+    name: t.name ?? null,
+    assignee: t.assignee ?? null,
+    candidate_groups: JSON.stringify(t.candidateGroups),
+    candidate_users: JSON.stringify(t.candidateUsers),
+    form_id: t.formId ?? null,
+    due_date: t.dueDate ?? null,
+    follow_up_date: t.followUpDate ?? null,
+    priority: t.priority ?? null,
+    state: 'created',
+    variables: JSON.stringify(t.variables),
+    created_at: t.createdAt,
+    ended_at: null,
+  };
+}
 
 export class Store {
   constructor(readonly db: Database) {}

@@ -25,7 +25,7 @@ import { generateIdentityKey } from '../../domain/identity-crypto.js';
 import { createJobHandlers, migrationsFor } from '../../engine-setup.js';
 import { createLogger } from '../../logger.js';
 import { importFormFiles } from '../../services/form-service.js';
-import { submitPetition, type Person } from '../app-harness.js';
+import { person as personOf, submitPetition, type Person } from '../app-harness.js';
 
 describe('the app on the Zeebe adapter (Camunda replaced at the SDK boundary)', () => {
   const clock = createFakeClock('2026-03-02T02:00:00.000Z');
@@ -40,15 +40,7 @@ describe('the app on the Zeebe adapter (Camunda replaced at the SDK boundary)', 
     const agent = request.agent(app);
     let csrf = (await agent.get('/api/session').expect(200)).body.csrfToken;
     if (username) csrf = (await agent.post('/api/login').set('x-csrf-token', csrf).send({ username, password: DEMO_PASSWORD }).expect(200)).body.csrfToken;
-    return {
-      agent,
-      csrf,
-      get: (path) => agent.get(path),
-      post: (path, body) => agent.post(path).set('x-csrf-token', csrf).send(body ?? {}),
-      patch: (path, body) => agent.patch(path).set('x-csrf-token', csrf).send(body ?? {}),
-      put: (path, body) => agent.put(path).set('x-csrf-token', csrf).send(body ?? {}),
-      delete: (path) => agent.delete(path).set('x-csrf-token', csrf),
-    };
+    return personOf(agent, csrf);
   };
   const settle = () => app.locals.taskEvents.drain();
 
