@@ -36,12 +36,40 @@ export async function connectZeebe(log?: ConnectLogger, env: NodeJS.ProcessEnv =
       return { message: s };
     }
   };
+  // every worker repeats the same connection error many times a second while the broker is away:
+  // each message is logged once per 30 s, with how many were left out
+  const seen = new Map<string, { at: number; left: number }>();
+  const once = (message: string | undefined) => {
+    const key = String(message ?? '').slice(0, 120);
+    const now = Date.now();
+    const s = seen.get(key);
+    if (s && now - s.at < 30_000) {
+      s.left++;
+      return undefined;
+    }
+    if (seen.size > 200) seen.clear();
+    seen.set(key, { at: now, left: 0 });
+    return { sdk: message, ...(s?.left && { repeated: s.left }) };
+  };
   const stdout = log && {
     debug: (s: string) => log.debug({ sdk: line(s).message }, 'zeebe worker'),
     info: (s: string) => log.debug({ sdk: line(s).message }, 'zeebe worker'),
-    error: (s: string) => log.warn({ sdk: line(s).message }, 'zeebe worker'),
+    error: (s: string) => {
+      const entry = once(line(s).message);
+      if (entry) log.warn(entry, 'zeebe worker');
+    },
   };
-  return { grpc: wrapGrpcClient(c8.getZeebeGrpcApiClient(), { ...(stdout && { stdout }) }), rest: wrapRestClient(c8.getOrchestrationClusterApiClient()) };
+  const camunda = c8.getOrchestrationClusterApiClient();
+  // the REST client logs to the console unless given a transport: into the app's logger instead
+  if (log) {
+    camunda.logger().setTransport((e) => {
+      const entry = { sdk: e.scope, ...(e.code && { code: e.code }), detail: e.args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : JSON.stringify(a)?.slice(0, 500))).join(' ').slice(0, 1000) };
+      if (e.level !== 'error' && e.level !== 'warn') return log.debug(entry, 'camunda rest client');
+      const throttled = once(`${entry.sdk} ${entry.detail}`);
+      if (throttled) log.warn({ ...entry, ...(throttled.repeated && { repeated: throttled.repeated }) }, 'camunda rest client');
+    });
+  }
+  return { grpc: wrapGrpcClient(c8.getZeebeGrpcApiClient(), { ...(stdout && { stdout }) }), rest: wrapRestClient(camunda) };
 }
 
 /** whether a TCP connection to host:port opens within `timeoutMs` (the scenario suite's broker check) */

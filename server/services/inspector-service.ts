@@ -6,6 +6,7 @@
  * personal data masked. Everything comes from the engine port and the app's own logs, so the
  * timeline's element events are exactly the engine's history.
  */
+import { EngineError } from '../../engine/errors.js';
 import type { EnginePort, HistoryEvent, InstanceState, ProcessInstance } from '../../engine/port.js';
 import type { AuditRepository } from '../data/audit-repository.js';
 import type { ScoreLedgerRepository } from '../data/score-ledger-repository.js';
@@ -137,7 +138,15 @@ export function createInspectorService(deps: { engine: EnginePort; audit: AuditR
     async retryIncident(actorId: string, key: string) {
       const incident = (await engine.listIncidents({ state: 'active' })).find((i) => i.incidentKey === key);
       if (!incident) throw new HttpError(404, 'NOT_FOUND', '未找到该未解决的事故');
-      await engine.retryIncident(key);
+      try {
+        await engine.retryIncident(key);
+      } catch (err) {
+        // Zeebe without secondary storage cannot tell the incident's key: say what to do instead
+        if (err instanceof EngineError && err.code === 'INCIDENT_KEY_UNKNOWN') {
+          throw new HttpError(409, 'INCIDENT_KEY_UNKNOWN', '无法在本平台解决该事故:Camunda 未配置二级存储,查不到事故编号。请在 Camunda Operate 中解决,或为 Camunda 配置二级存储后重试。');
+        }
+        throw err;
+      }
       await deps.audit.append({ actor: actorId, action: 'incident.retried', petitionId: null, detail: { incidentKey: key, processInstanceKey: incident.processInstanceKey, elementId: incident.elementId } });
       return incident;
     },

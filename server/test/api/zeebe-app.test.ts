@@ -142,4 +142,26 @@ describe('the app on the Zeebe adapter (Camunda replaced at the SDK boundary)', 
       ['Task_ScreenPetition', 'completed'],
     ]);
   });
+
+  it('given a job that failed its last retry, then the process admin sees the incident, and retrying it without Camunda’s search is refused in Chinese with nothing changed', async () => {
+    // given: Camunda hands a job of the first-step deadlines to the app's worker, and it fails for the last time
+    await broker.deliver(broker.job('compute-deadlines', { retries: 1, elementId: 'Task_ComputeFirstStep', customHeaders: { stage: 'no-such-stage' } }));
+    expect(broker.acks.slice(-1)[0]).toEqual(['fail', expect.objectContaining({ retries: 0 })]);
+    const admin = await person('modeler');
+    const incidents = (await admin.get('/api/inspector/incidents').expect(200)).body as { incidentKey: string; elementId: string; errorType: string }[];
+    const incident = incidents.find((i) => i.elementId === 'Task_ComputeFirstStep')!;
+    expect(incident).toEqual(expect.objectContaining({ errorType: 'JOB_NO_RETRIES' }));
+
+    // when: retried while Camunda has no secondary storage
+    broker.setIncidentSearch(async () => {
+      throw Object.assign(new Error('The search API requires secondary storage'), { status: 403 });
+    });
+    const res = await admin.post(`/api/inspector/incidents/${encodeURIComponent(incident.incidentKey)}/retry`);
+
+    // then
+    expect(res.status).toBe(409);
+    expect(res.body.error).toEqual(expect.objectContaining({ code: 'INCIDENT_KEY_UNKNOWN', message: expect.stringMatching(/二级存储/) }));
+    expect(broker.calls.filter((c) => c[0] === 'updateJobRetries' || c[0] === 'resolveIncident')).toEqual([]);
+    expect((await engine.listIncidents({ state: 'active' })).map((i) => i.incidentKey)).toContain(incident.incidentKey);
+  });
 });
