@@ -94,7 +94,8 @@ function wiringProblems(config: Resolved): string[] {
       check(url?.protocol === protocol && url.hostname === 'camunda' && url.port === port && exposed.includes(port),
         `${name}: ${variable} is ${protocol}//camunda:${port}, a port the camunda service exposes (got ${env[variable]})`);
     }
-    check(env.CAMUNDA_AUTH_STRATEGY === 'NONE' && env.CAMUNDA_SECURE_CONNECTION === 'false', `${name} talks to camunda without authentication or TLS`);
+    // plain gRPC is said by the grpc:// scheme (the SDK 8.8 deprecates CAMUNDA_SECURE_CONNECTION)
+    check(env.CAMUNDA_AUTH_STRATEGY === 'NONE' && env.CAMUNDA_SECURE_CONNECTION === undefined, `${name} talks to camunda without authentication, TLS off by the grpc:// address`);
     check(URL.canParse(env.DB_URL ?? '') && new URL(env.DB_URL).hostname === 'mysql', `${name}: DB_URL points at the mysql service`);
     check(Boolean(env.PII_KEY) && Boolean(env.SESSION_SECRET), `${name} gets PII_KEY and SESSION_SECRET`);
     check(Boolean(s.restart) && s.restart !== 'no', `${name} is restarted`);

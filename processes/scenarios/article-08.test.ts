@@ -4,7 +4,7 @@ import { describeOnEngines } from './engines.js';
 
 describeOnEngines('第八条 不予受理', (engine) => {
   let s: Scenario;
-  afterEach(() => s.close());
+  afterEach(() => s?.close());
 
   it('第八条 a matter for 110 is not accepted: the petitioner is told why and to call 110, and the case ends', async () => {
     // given

@@ -4,7 +4,7 @@ import { describeOnEngines } from './engines.js';
 
 describeOnEngines('第九条 属地办理、部门指导;信息专报', (engine) => {
   let s: Scenario;
-  afterEach(() => s.close());
+  afterEach(() => s?.close());
 
   it('第九条 the township where it happened is suggested as the handling unit', async () => {
     // given

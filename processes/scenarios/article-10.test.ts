@@ -4,7 +4,7 @@ import { describeOnEngines } from './engines.js';
 
 describeOnEngines('第十条 退回申请须在 1 个工作日内提出', (engine) => {
   let s: Scenario;
-  afterEach(() => s.close());
+  afterEach(() => s?.close());
 
   async function dispatch() {
     await s.complete('Task_ScreenPetition', { inScope: true, isMajor: false });

@@ -4,7 +4,7 @@ import { describeOnEngines } from './engines.js';
 
 describeOnEngines('第十一条 审核退回申请', (engine) => {
   let s: Scenario;
-  afterEach(() => s.close());
+  afterEach(() => s?.close());
 
   async function askToReturn() {
     await s.submit();

@@ -5,7 +5,7 @@ import { personRef } from '../../server/data/units-repository.js';
 
 describeOnEngines('第十二条 共同办理', (engine) => {
   let s: Scenario;
-  afterEach(() => s.close());
+  afterEach(() => s?.close());
 
   it('第十二条 a matter spanning several units goes to a lead unit, and the co-handling units are told', async () => {
     // given

@@ -4,7 +4,7 @@ import { describeOnEngines } from './engines.js';
 
 describeOnEngines('第十三条 分类限时办结', (engine) => {
   let s: Scenario;
-  afterEach(() => s.close());
+  afterEach(() => s?.close());
 
   it('第十三条 a complaint dispatched on the Friday before 春节 is due after the holiday, counting the make-up Saturday', async () => {
     // given: Friday 2026-02-13, 10:00 in Longnan; 02-14 is a make-up working day, 02-15..23 is the holiday

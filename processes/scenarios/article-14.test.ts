@@ -4,7 +4,7 @@ import { describeOnEngines } from './engines.js';
 
 describeOnEngines('第十四条 延期', (engine) => {
   let s: Scenario;
-  afterEach(() => s.close());
+  afterEach(() => s?.close());
 
   async function requestExtension(petitionId: string, days = 3) {
     await s.publish('extension-requested', petitionId, { extensionDays: days, extensionReason: '需现场勘查' });

@@ -4,7 +4,7 @@ import { describeOnEngines } from './engines.js';
 
 describeOnEngines('第十五条 书面答复与 OA 送签', (engine) => {
   let s: Scenario;
-  afterEach(() => s.close());
+  afterEach(() => s?.close());
 
   it('第十五条 the reply is signed off by the unit’s 分管领导; one sent back is redrafted before it reaches the platform', async () => {
     // given

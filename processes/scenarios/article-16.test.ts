@@ -4,7 +4,7 @@ import { describeOnEngines } from './engines.js';
 
 describeOnEngines('第十六条 办结审核', (engine) => {
   let s: Scenario;
-  afterEach(() => s.close());
+  afterEach(() => s?.close());
 
   it('第十六条 a reply that falls short goes back to the unit with the reason', async () => {
     // given

@@ -4,7 +4,7 @@ import { describeOnEngines } from './engines.js';
 
 describeOnEngines('第十七条 满意度评价', (engine) => {
   let s: Scenario;
-  afterEach(() => s.close());
+  afterEach(() => s?.close());
 
   async function replied() {
     const petitionId = await s.submit();

@@ -4,7 +4,7 @@ import { describeOnEngines } from './engines.js';
 
 describeOnEngines('第十八条 重办', (engine) => {
   let s: Scenario;
-  afterEach(() => s.close());
+  afterEach(() => s?.close());
 
   async function sentBack() {
     const petitionId = await s.submit();

@@ -4,7 +4,7 @@ import { describeOnEngines } from './engines.js';
 
 describeOnEngines('第二十三条 督办事项', (engine) => {
   let s: Scenario;
-  afterEach(() => s.close());
+  afterEach(() => s?.close());
 
   it('第二十三条(四) still unsatisfied after the redo and attributable to the unit becomes a 督办 matter', async () => {
     // given

@@ -4,7 +4,7 @@ import { describeOnEngines } from './engines.js';
 
 describeOnEngines('第二十四条 督办方式', (engine) => {
   let s: Scenario;
-  afterEach(() => s.close());
+  afterEach(() => s?.close());
 
   async function open() {
     await s.engine.publishMessage({ name: 'supervision-requested', correlationKey: '', variables: { petitionId: 'P-HOT', unitId: 'u-market', unitGroup: 'unit:u-market', supervisionTrigger: '二' } });

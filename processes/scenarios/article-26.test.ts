@@ -4,7 +4,7 @@ import { describeOnEngines } from './engines.js';
 
 describeOnEngines('第二十六条 红黄蓝预警', (engine) => {
   let s: Scenario;
-  afterEach(() => s.close());
+  afterEach(() => s?.close());
 
   // a complaint dispatched Monday 03-02 is due Monday 03-09 24:00; 1, 2, 4 and 7 complete working
   // days past it are Tuesday 03-10, Wednesday 03-11, Friday 03-13 and Wednesday 03-18, each at 24:00

@@ -3,7 +3,7 @@
  * Zeebe when a broker is reachable at ZEEBE_GRPC_ADDRESS (zeebe-probe.mjs decides once per run;
  * the broker must be started with ZEEBE_CLOCK_CONTROLLED=true, since the scenarios pin its clock).
  */
-import { describe } from '@jest/globals';
+import { describe, jest } from '@jest/globals';
 
 export type ScenarioEngine = 'embedded' | 'zeebe';
 
@@ -19,5 +19,9 @@ export function describeOnEngines(name: string, body: (engine: ScenarioEngine) =
   describe(name, () => body('embedded'));
   const reason = zeebeSkipReason();
   if (reason) describe.skip(`${name} — on Zeebe (skipped: ${reason})`, () => body('zeebe'));
-  else describe(`${name} — on Zeebe`, () => body('zeebe'));
+  else {
+    // a scenario on a broker waits for it to go quiet after every step (about a second each)
+    jest.setTimeout(300_000);
+    describe(`${name} — on Zeebe`, () => body('zeebe'));
+  }
 }

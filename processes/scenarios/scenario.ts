@@ -27,6 +27,7 @@ import { createPetitionsRepository, type PetitionsRepository } from '../../serve
 import { createUnitsRepository, type UnitsRepository } from '../../server/data/units-repository.js';
 import { seedDemoData } from '../../server/data/seed.js';
 import { generateIdentityKey } from '../../server/domain/identity-crypto.js';
+import { createLogger } from '../../server/logger.js';
 
 const processesDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const formsDir = join(processesDir, '..', 'forms');
@@ -85,7 +86,8 @@ async function openZeebe(start: string): Promise<Opened> {
   const target = await openTestDatabase();
   const db = await createDatabase({ url: target.url, migrations: [...migrations, ...zeebeRecordMigrations] });
   await db.migrate();
-  const { grpc, rest } = await connectZeebe();
+  // the SDK's own logging goes to the silent test logger
+  const { grpc, rest } = await connectZeebe(createLogger('silent'));
   const forms = new Map(readdirSync(formsDir).filter((f) => f.endsWith('.form')).map((f) => [f.replace(/\.form$/, ''), readFileSync(join(formsDir, f), 'utf8')]));
   const engine = createZeebeEngine({
     grpc,
