@@ -71,20 +71,3 @@ export async function connectZeebe(log?: ConnectLogger, env: NodeJS.ProcessEnv =
   }
   return { grpc: wrapGrpcClient(c8.getZeebeGrpcApiClient(), { ...(stdout && { stdout }) }), rest: wrapRestClient(camunda) };
 }
-
-/** whether a TCP connection to host:port opens within `timeoutMs` (the scenario suite's broker check) */
-export async function reachable(address: string, timeoutMs = 2_000): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const { connect } = await import('node:net');
-  const m = /^(?:grpcs?:\/\/)?([^:/]+):(\d+)/.exec(address);
-  if (!m) return { ok: false, reason: `ZEEBE_GRPC_ADDRESS "${address}" is not host:port` };
-  return new Promise((resolve) => {
-    const socket = connect({ host: m[1], port: Number(m[2]) });
-    const done = (r: { ok: true } | { ok: false; reason: string }) => {
-      socket.destroy();
-      resolve(r);
-    };
-    socket.setTimeout(timeoutMs, () => done({ ok: false, reason: `no broker answered at ${address} within ${timeoutMs} ms` }));
-    socket.once('connect', () => done({ ok: true }));
-    socket.once('error', (err) => done({ ok: false, reason: `no broker at ${address}: ${err.message}` }));
-  });
-}

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { BpmnModdle } from 'bpmn-moddle';
 import { systemClock, type Clock } from '../clock.js';
+import type { EngineLogger } from '../embedded/index.js';
 import type { Database } from '../embedded/store/database.js';
 import { ConflictError, EngineError, InvalidArgumentError, InvalidResourceError, NotFoundError } from '../errors.js';
 import type {
@@ -42,19 +43,13 @@ import { createZeebeWorkers } from './workers.js';
 
 const zeebeModdle = createRequire(import.meta.url)('zeebe-bpmn-moddle/resources/zeebe.json');
 
-export interface ZeebeLogger {
-  info(o: object, msg?: string): void;
-  warn(o: object, msg?: string): void;
-  error(o: object, msg?: string): void;
-}
-
 export interface ZeebeEngineOptions {
   grpc: ZeebeGrpcApi;
   rest: ZeebeRestApi;
   /** the adapter's records (migrated with zeebeRecordMigrations) */
   db: Database;
   clock?: Clock;
-  logger?: ZeebeLogger;
+  logger?: EngineLogger;
   /** `app` (default): mirror tasks and instances and run the registered handlers; `workers`: the handlers only */
   role?: 'app' | 'workers';
   /** the forms a deployment's diagrams link to (`zeebe:formDefinition formId`), deployed with them: Zeebe makes no user task whose form it lacks */
@@ -68,7 +63,7 @@ export interface ZeebeEngine extends EnginePort {
   idle(options?: { quietMs?: number; timeoutMs?: number }): Promise<void>;
 }
 
-const silent: ZeebeLogger = { info() {}, warn() {}, error() {} };
+const silent: EngineLogger = { info() {}, warn() {}, error() {} };
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const text = (c: string | Buffer) => (typeof c === 'string' ? c : c.toString('utf8')).trim();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -109,16 +104,12 @@ export function createZeebeEngine(o: ZeebeEngineOptions): ZeebeEngine {
     }
   };
 
-  const versionRef = async (job: GrpcJob) => {
-    const defs = await records.listDefinitions({ processId: job.bpmnProcessId });
-    const def = defs.find((d) => d.version === job.processDefinitionVersion);
-    return {
-      processInstanceKey: String(job.processInstanceKey),
-      processId: job.bpmnProcessId,
-      version: job.processDefinitionVersion,
-      processDefinitionKey: def?.processDefinitionKey ?? '',
-    };
-  };
+  const versionRef = async (job: GrpcJob) => ({
+    processInstanceKey: String(job.processInstanceKey),
+    processId: job.bpmnProcessId,
+    version: job.processDefinitionVersion,
+    processDefinitionKey: (await records.definitionKeyOf(job.bpmnProcessId, job.processDefinitionVersion)) ?? '',
+  });
 
   /** handler outcomes into the records, before Zeebe hears them */
   const beforeAck = (job: GrpcJob, outcome: JobOutcome) =>

@@ -39,7 +39,8 @@ export function createZeebeRecords(db: Database) {
   const store = new Store(db);
   const forUpdate = db.dialect === 'sqlite' ? '' : ' FOR UPDATE';
   const formIds = new Map<string, string>();
-  const names = new Map<string, Map<string, string>>();
+  /** a (process, version)'s definition key never changes: asked once per pair */
+  const definitionKeys = new Map<string, Promise<string | undefined>>();
 
   /** insert, or on the same key update the given columns (atomic on both dialects) */
   const upsert = (table: string, keyCol: string, row: Record<string, unknown>, update: string[], tx?: Tx) => {
@@ -101,7 +102,6 @@ export function createZeebeRecords(db: Database) {
         for (const f of d.forms) await upsert('zeebe_forms', 'form_key', { form_key: f.formKey, form_id: f.formId, version: f.version, deployed_at: d.at }, [], tx);
       });
       for (const f of d.forms) formIds.set(f.formKey, f.formId);
-      for (const p of d.processes) names.delete(p.processId);
     },
 
     async definitionKnown(processDefinitionKey: string): Promise<boolean> {
@@ -131,10 +131,17 @@ export function createZeebeRecords(db: Database) {
     },
     formIdOf: (formKey: string) => formIds.get(formKey),
 
-    /** element names of a process's latest version, for the task mirror (cached per process) */
-    elementNames: (processId: string) => names.get(processId),
-    setElementNames(processId: string, map: Map<string, string>) {
-      names.set(processId, map);
+    /** the key of a deployed (process, version), as a job names only those two */
+    definitionKeyOf(processId: string, version: number): Promise<string | undefined> {
+      const k = `${processId}\u0000${version}`;
+      let key = definitionKeys.get(k);
+      if (!key) {
+        key = store.one<{ id: string }>('SELECT id FROM zeebe_definitions WHERE process_id = ? AND version = ?', [processId, version]).then((r) => r?.id);
+        // an unknown pair (deployed by nobody here yet) is asked again next time
+        void key.then((found) => found === undefined && definitionKeys.delete(k), () => definitionKeys.delete(k));
+        definitionKeys.set(k, key);
+      }
+      return key;
     },
 
     // ------------------------------------------------------------ instances
