@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, it, expect } from '@jest/globals';
 import { looksPersonal, maskPersonalData } from './masking.js';
 
@@ -59,5 +60,41 @@ describe('maskPersonalData', () => {
 
   it('refuses what is not text', () => {
     expect(() => maskPersonalData(undefined as unknown as string)).toThrow(TypeError);
+  });
+});
+
+// An id is no personal data: the outbox's guard once read …b136-94852007… in a random UUID as a mobile
+// number, so about 1 petition in 1,070 never had its "received" notification sent and never reached screening.
+describe('looksPersonal and ids', () => {
+  it('flags none of 200,000 random UUIDs, alone or in a sentence', () => {
+    const flagged: string[] = [];
+    for (let i = 0; i < 200_000; i += 1) {
+      const id = randomUUID();
+      if (looksPersonal(id) || looksPersonal(`诉求 ${id} 已受理`)) flagged.push(id);
+    }
+    expect(flagged).toEqual([]);
+  });
+
+  it('flags none of the UUIDs that once looked like a mobile number', () => {
+    for (const id of ['0c9d7a3e-5f21-4e0a-b136-94852007ac1d', '0c9d7a3e-5f21-4139-0000-2222ac1d0f11', '0c9d7a3e-5f21-4e0a-b136-a13900002222']) {
+      expect(looksPersonal(id)).toBe(false);
+      expect(looksPersonal(id.toUpperCase())).toBe(false);
+    }
+    // a staff id and a document's SHA-256 are ids too
+    expect(looksPersonal('st-a13900002222bcde')).toBe(false);
+    expect(looksPersonal(`sha256 ${'e3b0c442'.repeat(4)}13900002222${'a'.repeat(21)}`)).toBe(false);
+  });
+
+  it('still flags real mobile numbers, however written, and ID numbers', () => {
+    for (const text of ['13900002222', '电话139-0000-2222', '139 0000 2222', '+86 139 0000 2222', '+8613900002222', '86-139-0000-2222', '身份证360727199001011234', '旧证 360727900101123', 'zs@163.com']) {
+      expect(looksPersonal(text)).toBe(true);
+    }
+    // a phone next to an id is still a phone
+    expect(looksPersonal('0c9d7a3e-5f21-4e0a-b136-94852007ac1d 13900002222')).toBe(true);
+  });
+
+  it('leaves an id in published or inspected text as it is, and masks the phone beside it', () => {
+    const id = '0c9d7a3e-5f21-4e0a-b136-94852007ac1d';
+    expect(maskPersonalData(`编号 ${id},电话 139-0000-2222`)).toBe(`编号 ${id},电话 139****2222`);
   });
 });

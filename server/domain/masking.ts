@@ -13,7 +13,9 @@
  *    投诉人 / 反映人 (with or without a colon), when followed by punctuation, a space, the end, or a
  *    word such as 电话 / 手机 / 身份证 / 住 / 家住 / 地址 → `*` per character. This heuristic
  *    misses names in free prose; the exact strings (1) are what reliably masks the petitioner.
- * Numbers inside longer digit runs (order numbers, amounts) are left alone.
+ * Numbers inside longer digit runs (order numbers, amounts) are left alone, and so are the app's
+ * ids — UUIDs (petition ids), staff ids `st-<16 hex>`, hex digests of 32–64 characters: a random id
+ * holds a run such as `…b136-94852007…` that reads as a mobile number about once in 1,070 UUIDs.
  */
 
 const stars = (s: string) => '*'.repeat([...s].length);
@@ -39,6 +41,24 @@ const NAME_AFTER = '(?=[\\s,，。.;；、:：()（）!！?？"“”]|$|电话|
 const NOT_A_NAME = '(?!认为|希望|反映|要求|申请|现在|现住|是|在|于|已|家|住|的|曾|多次|一直|所|因|对|向|和|与|及|名下|户籍|居住|购买|承包)';
 const NAME_PATTERN = new RegExp(`(${NAME_CUES.map(escapeRe).join('|')})([为是]?[::]?\\s?)${NOT_A_NAME}([\\u4e00-\\u9fa5·]{2,4}?)${NAME_AFTER}`, 'g');
 
+/**
+ * Ids the app makes (never typed by a person, never personal data): a UUID, a staff id, a hex
+ * digest with at least one letter; each bounded by something that is no letter or digit.
+ */
+const ID_TOKEN = /(?<![0-9A-Za-z])(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|st-[0-9a-f]{16}|(?=[0-9a-f]{0,63}[a-f])(?:[0-9a-f]{64}|[0-9a-f]{40}|[0-9a-f]{32}))(?![0-9A-Za-z])/gi;
+
+/** the text split around the ids in it: even indexes are text, odd ones ids */
+function splitIds(text: string): string[] {
+  const parts: string[] = [];
+  let at = 0;
+  for (const m of text.matchAll(ID_TOKEN)) {
+    parts.push(text.slice(at, m.index), m[0]);
+    at = (m.index as number) + m[0].length;
+  }
+  parts.push(text.slice(at));
+  return parts;
+}
+
 export interface MaskOptions {
   /** exact strings to mask wherever they occur (the petitioner's name, phone, address…); blanks are ignored */
   exact?: (string | null | undefined)[];
@@ -50,6 +70,13 @@ export function maskMobile(digits: string): string {
 
 export function maskPersonalData(text: string, options: MaskOptions = {}): string {
   if (typeof text !== 'string') throw new TypeError('maskPersonalData: text must be a string');
+  // ids stay as they are (a masked id would break a reference); the text between them is masked
+  return splitIds(text)
+    .map((part, i) => (i % 2 ? part : maskText(part, options)))
+    .join('');
+}
+
+function maskText(text: string, options: MaskOptions): string {
   let out = text;
 
   const exact = [...new Set((options.exact ?? []).filter((s): s is string => typeof s === 'string').map((s) => s.trim()).filter((s) => s.length > 0))];
@@ -80,13 +107,16 @@ export function maskPersonalData(text: string, options: MaskOptions = {}): strin
   return out;
 }
 
-/** whether a string still contains something that looks like a phone, an ID number or an e-mail address */
+/**
+ * whether a string still contains something that looks like a phone, an ID number or an e-mail
+ * address outside the ids in it
+ */
 export function looksPersonal(text: string): boolean {
-  const test = (re: RegExp) => {
+  const test = (re: RegExp, t: string) => {
     re.lastIndex = 0;
-    const found = re.test(text);
+    const found = re.test(t);
     re.lastIndex = 0;
     return found;
   };
-  return test(ID_NUMBER) || test(MOBILE) || test(EMAIL);
+  return splitIds(text).some((part, i) => i % 2 === 0 && (test(ID_NUMBER, part) || test(MOBILE, part) || test(EMAIL, part)));
 }
