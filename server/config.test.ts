@@ -1,6 +1,10 @@
 import { describe, it, expect } from '@jest/globals';
 import { ConfigError, loadConfig } from './config.js';
 
+// keys as `openssl rand -base64 32` makes them (a key of one repeated byte is refused)
+const KEY = 'GE4NZQj+PERaSx8QGKKa5+N5UejDQfQqxBXA76Uiizk=';
+const SECRET = 'ejSNB7OO8icg0pKc2/+rRJxG/sGeqilUmsGSscpcah8=';
+
 describe('configuration', () => {
   it('given no settings, when the app starts, then it runs on port 3000 with SQLite under data/ and the embedded engine', () => {
     const config = loadConfig({});
@@ -23,7 +27,7 @@ describe('configuration', () => {
   });
 
   it('given production without a session secret, or bad limits and API keys, when read, then start-up fails naming each', () => {
-    const key = Buffer.alloc(32, 7).toString('base64');
+    const key = KEY;
     expect(() => loadConfig({ NODE_ENV: 'production', PII_KEY: key })).toThrow(/SESSION_SECRET is required/);
     expect(() => loadConfig({ SESSION_SECRET: 'c2hvcnQ=' })).toThrow(/at least 32 bytes/);
     expect(() => loadConfig({ UPLOAD_MAX_MB: '0', PORTAL_RATE_LIMIT: 'many', OPEN311_API_KEYS: 'short' })).toThrow(/UPLOAD_MAX_MB[\s\S]*PORTAL_RATE_LIMIT[\s\S]*OPEN311_API_KEYS/);
@@ -47,7 +51,26 @@ describe('configuration', () => {
   it('given production without an encryption key, or a key of the wrong length, when read, then start-up fails', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PII_KEY is required/);
     expect(() => loadConfig({ PII_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/32 bytes/);
-    expect(loadConfig({ NODE_ENV: 'production', PII_KEY: Buffer.alloc(32, 7).toString('base64'), SESSION_SECRET: Buffer.alloc(32, 8).toString('base64') }).piiKey).toBe(Buffer.alloc(32, 7).toString('base64'));
+    expect(loadConfig({ NODE_ENV: 'production', PII_KEY: KEY, SESSION_SECRET: SECRET }).piiKey).toBe(KEY);
+  });
+
+  it('given a PII_KEY of one repeated byte (32 zero bytes, or any byte 32 times), when read, then the configuration check refuses it, saying why, before anything opens the database', () => {
+    for (const byte of [0, 7, 0xff]) {
+      const key = Buffer.alloc(32, byte).toString('base64');
+      let error: unknown;
+      try {
+        loadConfig({ PII_KEY: key });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toEqual(['PII_KEY is a trivial key (every byte the same): give 32 random bytes as base64 (e.g. `openssl rand -base64 32`)']);
+      // the message never shows the key
+      expect((error as ConfigError).message).not.toContain(key);
+    }
+    // base64url, as the encryption accepts it, passes too
+    const random = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) % 256));
+    expect(loadConfig({ PII_KEY: random.toString('base64url') }).piiKey).toBe(random.toString('base64url'));
   });
 
   it('given several bad values, when read, then start-up fails listing every problem', () => {

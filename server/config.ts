@@ -2,6 +2,8 @@
  * The one place that reads configuration: environment variables, validated once at start-up,
  * typed, failing fast with every problem listed. Documented in README.md ("Configuration").
  */
+import { IdentityKeyError, parseIdentityKey } from './domain/identity-crypto.js';
+
 export type EngineKind = 'embedded' | 'zeebe';
 
 export interface Config {
@@ -83,7 +85,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const processesDir = env.PROCESSES_DIR ?? 'processes';
   const production = env.NODE_ENV === 'production';
   const piiKey = env.PII_KEY;
-  if (piiKey !== undefined && Buffer.from(piiKey, 'base64').length !== 32) problems.push('PII_KEY must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
+  if (piiKey !== undefined) {
+    // the encryption's own check (length, base64, not one repeated byte), here so that a bad key stops
+    // start-up with this message before the database is opened or migrated
+    try {
+      parseIdentityKey(piiKey, 'PII_KEY');
+    } catch (err) {
+      if (!(err instanceof IdentityKeyError)) throw err;
+      problems.push(err.message);
+    }
+  }
   if (piiKey === undefined && production) problems.push('PII_KEY is required when NODE_ENV=production (32 bytes, base64)');
   const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${Number.isInteger(port) ? port : 3000}`;
   if (!/^https?:\/\/[^\s]+$/.test(publicBaseUrl)) problems.push(`PUBLIC_BASE_URL must be an http(s) address (got "${publicBaseUrl}")`);

@@ -67,7 +67,7 @@ export function parseIdentityKey(text: unknown, what = 'IDENTITY_KEY'): Buffer {
     throw new IdentityKeyError(`${what} must decode to exactly ${IDENTITY_KEY_BYTES} bytes (it decodes to ${key.length}): give \`openssl rand -base64 32\``);
   }
   if (key.every((b) => b === key[0])) {
-    throw new IdentityKeyError(`${what} is a trivial key (every byte the same): give ${IDENTITY_KEY_BYTES} random bytes as base64`);
+    throw new IdentityKeyError(`${what} is a trivial key (every byte the same): give ${IDENTITY_KEY_BYTES} random bytes as base64 (e.g. \`openssl rand -base64 32\`)`);
   }
   return key;
 }
