@@ -68,7 +68,7 @@ function petitionProblem(err: PetitionInputError): FieldProblem {
   let message: string;
   if (/must not be empty/.test(m)) message = `请填写「${label}」`;
   else if (/at most (\d+) characters/.test(m)) message = `「${label}」最多 ${/at most (\d+)/.exec(m)?.[1]} 个字`;
-  else if (/control characters/.test(m)) message = `「${label}」含有不可见的控制字符`;
+  else if (/control characters/.test(m)) message = `「${label}」含有不可见的控制字符(如改变文字方向的字符),请删除后再提交`;
   else if (/must be text/.test(m)) message = `「${label}」须为文字`;
   else if (field === 'petitionerPhone') message = '请填写 11 位手机号码';
   else if (field === 'category') message = '请选择诉求类别';
