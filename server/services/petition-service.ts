@@ -68,7 +68,7 @@ function petitionProblem(err: PetitionInputError): FieldProblem {
   let message: string;
   if (/must not be empty/.test(m)) message = `请填写「${label}」`;
   else if (/at most (\d+) characters/.test(m)) message = `「${label}」最多 ${/at most (\d+)/.exec(m)?.[1]} 个字`;
-  else if (/control characters/.test(m)) message = `「${label}」含有不可见的控制字符(如改变文字方向的字符),请删除后再提交`;
+  else if (/control characters/.test(m)) message = `「${label}」含有不可见的控制字符`;
   else if (/must be text/.test(m)) message = `「${label}」须为文字`;
   else if (field === 'petitionerPhone') message = '请填写 11 位手机号码';
   else if (field === 'category') message = '请选择诉求类别';
@@ -109,6 +109,20 @@ export function createPetitionService(deps: PetitionServiceDeps) {
   async function lifecycleVariables(p: Petition): Promise<Record<string, unknown>> {
     if (!p.processInstanceKey) return {};
     return (await engine.getProcessInstance(p.processInstanceKey))?.variables ?? {};
+  }
+
+  /**
+   * 第十八条: the redo's answer while the petitioner is asked to rate it. It is a variable of the
+   * `evaluation` call activity, which reaches the lifecycle only when the evaluation ends: found
+   * through the redo task the case's history names.
+   */
+  async function redoAnswer(p: Petition): Promise<string | undefined> {
+    const done = (await audit.listByPetition(p.id)).filter((e) => e.action === 'task.completed' && e.detail?.elementId === 'Task_Redo').pop();
+    const key = done?.detail?.userTaskKey;
+    if (typeof key !== 'string') return undefined;
+    const task = await engine.getUserTask(key);
+    const text = task && (await engine.getProcessInstance(task.processInstanceKey))?.variables.redoReplyText;
+    return typeof text === 'string' && text ? text : undefined;
   }
 
   const service = {
@@ -186,7 +200,8 @@ export function createPetitionService(deps: PetitionServiceDeps) {
       const view: TrackingView = { petition, categoryLabel: CATEGORY_LABELS[petition.category], statusLabel: statusLabel(petition.status), canRate: petition.status === 'replied' };
       const reply = vars.reply as Record<string, unknown> | undefined;
       if (['replied', 'closed', 'not-rated', 'redo'].includes(petition.status) && reply && typeof reply.replyText === 'string') {
-        const redo = typeof vars.redoReplyText === 'string' && vars.redoReplyText ? `\n\n【重办答复】${vars.redoReplyText}` : '';
+        const redoText = typeof vars.redoReplyText === 'string' && vars.redoReplyText ? vars.redoReplyText : await redoAnswer(petition);
+        const redo = redoText ? `\n\n【重办答复】${redoText}` : '';
         view.reply = {
           text: reply.replyText + redo,
           ...(typeof reply.handlingUnit === 'string' && { handlingUnit: reply.handlingUnit }),
