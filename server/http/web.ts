@@ -13,6 +13,14 @@ import { READ_ONLY_ROLES, type RoleId } from '../domain/roles.js';
 import { HttpError } from '../http-error.js';
 
 export const SESSION_COOKIE = 'wz_sid';
+
+/**
+ * The one answer to a refused sign-in, on the API and the page alike: an unknown name, a wrong
+ * password and a locked account answer the same, so that which accounts exist, or are locked,
+ * cannot be learned by trying (the lock itself stays).
+ */
+export const SIGN_IN_REFUSED = '用户名或密码不正确(连续输错 5 次,账号将暂停登录 15 分钟)';
+
 export const VISITOR_COOKIE = 'wz_vid';
 export const CSRF_HEADER = 'x-csrf-token';
 

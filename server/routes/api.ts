@@ -9,7 +9,7 @@ import { CHANNEL_LABELS } from '../data/petitions-repository.js';
 import type { StaffRecord } from '../data/staff-repository.js';
 import { ROLE_LABELS } from '../domain/roles.js';
 import { HttpError } from '../http-error.js';
-import { field, handle, locals, requireRole, signIn, signOut, staffOf } from '../http/web.js';
+import { field, handle, locals, requireRole, signIn, signOut, SIGN_IN_REFUSED, staffOf } from '../http/web.js';
 import { categoryOptions, filesOf, portalChannel, ratingOptions } from './portal.js';
 import type { AppContext } from '../app.js';
 
@@ -32,8 +32,8 @@ export function apiRoutes(ctx: AppContext): Router {
     handle(async (req, res) => {
       const result = await ctx.staff.verifyLogin(field(body(req), 'username') ?? '', typeof req.body?.password === 'string' ? req.body.password : '');
       if (!result.ok) {
-        if (result.reason === 'locked') throw new HttpError(429, 'LOCKED', '登录失败次数过多,账号已暂时锁定,请 15 分钟后再试', { lockedUntil: result.lockedUntil });
-        throw new HttpError(401, 'INVALID_CREDENTIALS', result.reason === 'inactive' ? '该账号已停用' : '用户名或密码不正确');
+        // only the right password of a disabled account is told apart (its holder knows it exists)
+        throw new HttpError(401, 'INVALID_CREDENTIALS', result.reason === 'inactive' ? '该账号已停用' : SIGN_IN_REFUSED);
       }
       await signIn(res, ctx.sessionOptions, result.staff, locals(res).sessionToken);
       await ctx.audit.append({ actor: result.staff.id, action: 'staff.signed-in' });

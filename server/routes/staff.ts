@@ -9,7 +9,7 @@ import type { AuditRecord } from '../data/audit-repository.js';
 import { CHANNEL_LABELS } from '../data/petitions-repository.js';
 import type { StaffRecord } from '../data/staff-repository.js';
 import { HttpError, known } from '../http-error.js';
-import { field, handle, locals, requireRole, signIn, signOut, staffOf } from '../http/web.js';
+import { field, handle, locals, requireRole, signIn, signOut, SIGN_IN_REFUSED, staffOf } from '../http/web.js';
 import { categoryOptions, filesOf } from './portal.js';
 import type { AppContext } from '../app.js';
 
@@ -55,7 +55,8 @@ export function staffRoutes(ctx: AppContext): Router {
       const username = field(req.body, 'username') ?? '';
       const result = await staffRepo.verifyLogin(username, typeof req.body?.password === 'string' ? req.body.password : '');
       if (!result.ok) {
-        const message = result.reason === 'locked' ? '登录失败次数过多,账号已暂时锁定,请 15 分钟后再试' : result.reason === 'inactive' ? '该账号已停用' : '用户名或密码不正确';
+        // the same answer as the API's: a locked account looks like a wrong password
+        const message = result.reason === 'inactive' ? '该账号已停用' : SIGN_IN_REFUSED;
         return page(res, 'login', { title: '登录', next: safeNext(req.body?.next), values: { username }, errors: [{ field: 'username', message }], errorMessage: '登录失败' }, 401);
       }
       await signIn(res, ctx.sessionOptions, result.staff, locals(res).sessionToken);
