@@ -137,7 +137,8 @@ export function createCaseService(deps: CaseServiceDeps) {
       const problems: FieldProblem[] = [];
       const explanation = text(body.delayExplanation, 'delayExplanation', '情况说明', 2000, problems);
       if (problems.length) throw inputError(problems);
-      await publishToHandling(p, 'delay-explained', { delayExplanation: explanation });
+      // the diagram's 是否已说明原因? tests delayExplained (docs/process-contract.md): the message sets it with the text
+      await publishToHandling(p, 'delay-explained', { delayExplained: true, delayExplanation: explanation });
       await audit.append({ actor: staff.id, action: 'case.delay-explained', petitionId: p.id });
     },
 
