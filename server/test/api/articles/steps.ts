@@ -16,44 +16,58 @@ export interface Case {
   citizen: Person;
 }
 
-/** the people of a case, each signed in once per test file */
-export interface People {
-  intake: Person;
-  reviewer: Person;
-  handler: Person;
-  unitLeader: Person;
-}
+/**
+ * The staff, each signed in when first needed and again once their session would have ended (2
+ * hours without a request, 12 hours in all) because the test moved the clock on: `as('intake')`.
+ */
+export type Staff = (username: string) => Promise<Person>;
 
-export async function signInAll(h: TestApp): Promise<People> {
-  const [intake, reviewer, handler, unitLeader] = await Promise.all([h.signIn('intake'), h.signIn('reviewer'), h.signIn('handler-longnan'), h.signIn('leader-longnan')]);
-  return { intake, reviewer, handler, unitLeader };
+export function staff(h: TestApp): Staff {
+  const sessions = new Map<string, { person: Person; signedInAt: number; usedAt: number }>();
+  return async (username) => {
+    const now = h.t.clock.now().getTime();
+    let s = sessions.get(username);
+    if (!s || now - s.usedAt > 90 * 60_000 || now - s.signedInAt > 11 * 3600_000) {
+      s = { person: await h.signIn(username), signedInAt: now, usedAt: now };
+      sessions.set(username, s);
+    }
+    s.usedAt = now;
+    return s.person;
+  };
 }
 
 /** a citizen submits on the website; the platform's screening task shows the petition's id */
-export async function submit(h: TestApp, intake: Person, fields: Record<string, unknown> = {}): Promise<Case> {
+export async function submit(h: TestApp, as: Staff, fields: Record<string, unknown> = {}): Promise<Case> {
   const citizen = await h.visitor();
   const res = await submitPetition(h, citizen, fields);
   if (res.status !== 201) throw new Error(`submitting failed: ${res.status} ${JSON.stringify(res.body)}`);
   const code = res.body.trackingCode as string;
-  const screen = await taskOf(intake, 'Task_ScreenPetition', code);
+  const screen = await taskOf(await as('intake'), 'Task_ScreenPetition', code);
   return { code, id: screen.petition.id, citizen };
 }
 
-/** what the citizen sees when tracking with code and phone */
-export async function track(c: Case) {
-  return (await c.citizen.post('/api/track', { trackingCode: c.code, phone: PETITIONER.petitionerPhone }).expect(200)).body;
+/** what the citizen sees when tracking with code and phone (in a new browser session: days may have passed) */
+export async function track(h: TestApp, c: Pick<Case, 'code'>) {
+  const citizen = await h.visitor();
+  return (await citizen.post('/api/track', { trackingCode: c.code, phone: PETITIONER.petitionerPhone }).expect(200)).body;
+}
+
+/** time passes: the clock moves on to `at`, and the timers and jobs due by then run */
+export async function later(h: TestApp, at: string) {
+  h.t.clock.set(at);
+  await h.settle();
 }
 
 /** screened in scope (not major) and dispatched to one unit */
-export async function screenAndDispatch(h: TestApp, intake: Person, c: Case, unitId = 'u-longnan') {
-  await completeTask(h, intake, 'Task_ScreenPetition', { inScope: true, isMajor: false }, c.code);
-  await completeTask(h, intake, 'Task_DispatchPetition', { unitId, jointMode: 'single' }, c.code);
+export async function screenAndDispatch(h: TestApp, as: Staff, c: Case, unitId = 'u-longnan') {
+  await completeTask(h, await as('intake'), 'Task_ScreenPetition', { inScope: true, isMajor: false }, c.code);
+  await completeTask(h, await as('intake'), 'Task_DispatchPetition', { unitId, jointMode: 'single' }, c.code);
 }
 
-/** the township signs and contacts the petitioner */
-export async function signAndContact(h: TestApp, handler: Person, c: Case) {
-  await completeTask(h, handler, 'Task_SignOrReturn', { returnRequested: false }, c.code);
-  await completeTask(h, handler, 'Task_ContactPetitioner', { contactedAt: '2026-03-02T06:00:00.000Z', contactMethod: 'phone', contactSummary: '已电话联系诉求人,约定现场查看' }, c.code);
+/** the unit (龙南镇 unless said) signs and contacts the petitioner */
+export async function signAndContact(h: TestApp, as: Staff, c: Case, handler = 'handler-longnan') {
+  await completeTask(h, await as(handler), 'Task_SignOrReturn', { returnRequested: false }, c.code);
+  await completeTask(h, await as(handler), 'Task_ContactPetitioner', { contactedAt: '2026-03-02T06:00:00.000Z', contactMethod: 'phone', contactSummary: '已电话联系诉求人,约定现场查看' }, c.code);
 }
 
 /** a complete written reply (第十五条) of a complaint that was not investigated, with reason and basis */
@@ -71,9 +85,9 @@ export const REPLY = {
 };
 
 /** the reply drafted by the handler and signed off by the unit's 分管领导: it reaches the platform's 办结审核 */
-export async function replyAndSignOff(h: TestApp, p: Pick<People, 'handler' | 'unitLeader'>, c: Case, reply: Record<string, unknown> = {}) {
-  await completeTask(h, p.handler, 'Task_DraftReply', { reply: { ...REPLY, ...reply } }, c.code);
-  await completeTask(h, p.unitLeader, 'Task_OASignOff', { signOffApproved: true }, c.code);
+export async function replyAndSignOff(h: TestApp, as: Staff, c: Case, reply: Record<string, unknown> = {}) {
+  await completeTask(h, await as('handler-longnan'), 'Task_DraftReply', { reply: { ...REPLY, ...reply } }, c.code);
+  await completeTask(h, await as('leader-longnan'), 'Task_OASignOff', { signOffApproved: true }, c.code);
 }
 
 /** the notifications of a template queued for a case, oldest first */
@@ -88,6 +102,12 @@ export async function openFor(p: Person, c: Pick<Case, 'code'>): Promise<string[
     .filter((t) => t.petition?.trackingCode === c.code)
     .map((t) => t.elementId)
     .sort();
+}
+
+/** one open task as its page shows it: the task, its form and the form's data */
+export async function taskDetail(p: Person, elementId: string, c: Pick<Case, 'code'>) {
+  const task = await taskOf(p, elementId, c.code);
+  return (await p.get(`/api/tasks/${encodeURIComponent(task.key)}`).expect(200)).body;
 }
 
 /** a task completion the server refuses, with its field problems */
