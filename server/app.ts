@@ -181,7 +181,7 @@ export function createApp(deps: AppDeps): Express {
     attachments,
     inStep: (task) => taskEvents.onEvent({ type: 'created', task }),
   });
-  const caseService = createCaseService({ engine, petitions, units, audit, attachments });
+  const caseService = createCaseService({ engine, petitions, units, audit, attachments, clock });
   const csrf = createCsrf(deps.secret, production, (req) => req.method === 'POST' && /^\/open311\/v2\/requests\.\w+$/.test(req.path));
   const sessionOptions: SessionOptions = { sessions, staff, secureCookies: production, ttlMs: (o.sessionTtlHours ?? 12) * 3600_000 };
   const render = createViews(join(projectRoot, 'server', 'views'));

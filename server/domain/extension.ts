@@ -7,6 +7,7 @@ import type { WorkingCalendar } from './calendar/working-calendar.js';
 import type { Category } from './categories.js';
 import { dueAfterDeadline, finishLimitDays, warningInstants, type WarningInstants } from './deadlines.js';
 import { formatShanghai } from './format.js';
+import { readBoolean, readInteger, requireInstant, type Vars } from './variables.js';
 
 /** 第十四条: 延期办理以 2 次为限 */
 export const MAX_EXTENSIONS = 2;
@@ -32,6 +33,20 @@ export function validExtensionDays(days: unknown): boolean {
   if (days === undefined || days === null || days === '') return true;
   const n = typeof days === 'string' && /^\d+$/.test(days.trim()) ? Number(days) : days;
   return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_EXTENSION_DAYS;
+}
+
+/**
+ * The request as `unit-handling` holds it (urgent, extensionCount, finishDueAt) with the days asked
+ * for: read alike by the worker in the diagram and by the app before it passes the request on.
+ * Throws VariableError when the process lacks what the check needs.
+ */
+export function extensionRequestOf(variables: Vars, extensionDays: unknown): ExtensionRequest {
+  return {
+    urgent: readBoolean(variables, 'urgent', false),
+    extensionCount: readInteger(variables, 'extensionCount', { min: 0, fallback: 0 }),
+    finishDueAt: requireInstant(variables, 'finishDueAt'),
+    extensionDays,
+  };
 }
 
 /** the checks made at once, before the platform office reviews the request */

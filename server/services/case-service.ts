@@ -13,9 +13,11 @@ import { IdentityAccessDenied, type Petition, type PetitionerIdentity, type Peti
 import type { StaffRecord } from '../data/staff-repository.js';
 import type { UnitsRepository } from '../data/units-repository.js';
 import { CATEGORY_LABELS } from '../domain/categories.js';
+import { checkExtension, extensionRequestOf } from '../domain/extension.js';
 import { statusLabel } from '../domain/petition-status.js';
 import { hasUnitRole } from '../domain/roles.js';
 import { hasControlCharacters } from '../domain/text.js';
+import { VariableError } from '../domain/variables.js';
 import { HttpError } from '../http-error.js';
 import { inputError, type FieldProblem } from './petition-service.js';
 
@@ -43,6 +45,8 @@ export interface CaseServiceDeps {
   units: UnitsRepository;
   audit: AuditRepository;
   attachments: AttachmentsRepository;
+  /** the time the 第十四条 deadline check is made at (the engine's clock) */
+  clock: { now(): Date };
 }
 
 const HANDLING = new Set(['submitted', 'screening', 'dispatched', 'handling', 'extended']);
@@ -127,6 +131,19 @@ export function createCaseService(deps: CaseServiceDeps) {
       if (!Number.isInteger(days) || (days as number) < 1 || (days as number) > 30) problems.push({ field: 'extensionDays', message: '延期天数须为 1–30 个工作日' });
       const reason = text(body.extensionReason, 'extensionReason', '延期理由', 1000, problems);
       if (problems.length) throw inputError(problems);
+      // refused at once by the rules (突发, a third request, after the deadline): say so now, change
+      // nothing; the diagram's 核对延期条件 makes the same check again when the message arrives
+      const vars = await handlingVariables(p);
+      if (vars) {
+        let check: ReturnType<typeof checkExtension> | undefined;
+        try {
+          check = checkExtension(extensionRequestOf(vars, days), deps.clock.now());
+        } catch (err) {
+          // a process without the check's variables: the diagram's worker decides (and raises the incident)
+          if (!(err instanceof VariableError)) throw err;
+        }
+        if (check && !check.extensionAllowed) throw new HttpError(409, 'EXTENSION_REFUSED', check.extensionRefusal ?? '该事项不能申请延期(第十四条)');
+      }
       await publishToHandling(p, 'extension-requested', { extensionDays: days, extensionReason: reason });
       await audit.append({ actor: staff.id, action: 'case.extension-requested', petitionId: p.id, detail: { extensionDays: days } });
     },
@@ -159,6 +176,12 @@ export function createCaseService(deps: CaseServiceDeps) {
     if (!(staff.roles.includes('unit-handler') && p.unitId === staff.unitId)) throw new HttpError(403, 'FORBIDDEN', '只有承办单位的承办人可以提交');
     if (!HANDLING.has(p.status)) throw new HttpError(409, 'NOT_HANDLING', '该诉求当前不在办理阶段');
     return p;
+  }
+
+  /** the variables of the case's running `unit-handling` (a call activity: the lifecycle sees them only when it ends), found through its open task */
+  async function handlingVariables(p: Petition): Promise<Record<string, unknown> | undefined> {
+    const task = (await engine.listUserTasks({ state: 'created' })).find((t) => t.processId === 'unit-handling' && t.variables.petitionId === p.id);
+    return task && (await engine.getProcessInstance(task.processInstanceKey))?.variables;
   }
 
   async function publishToHandling(p: Petition, name: string, variables: Record<string, unknown>) {
