@@ -89,7 +89,7 @@ describe('第十五条 书面答复、OA 送签与在线回复', () => {
     const review = await taskDetail(await as('reviewer'), 'Task_ReviewReply', c);
     expect(review.data.reply.result).toBe('已更换路灯 3 盏');
     expect((await track(h, c)).reply).toBeUndefined();
-    await completeTask(h, await as('reviewer'), 'Task_ReviewReply', { reviewApproved: true, publishable: false }, c.code);
+    await completeTask(h, await as('reviewer'), 'Task_ReviewReply', { reviewApproved: true, publishable: false, publicationReason: '涉及具体住户,不宜公开' }, c.code);
     expect(await track(h, c)).toMatchObject({ status: 'replied', reply: { text: '您反映的路灯问题已更换灯头 3 盏,恢复照明。', handlingUnit: '龙南镇人民政府', handledAt: REPLY.handledAt } });
   });
 
