@@ -112,8 +112,8 @@ const EXPECTED: Record<string, Expected> = {
   },
   'review-reply': {
     task: '办结审核 第十六条、第二十条',
-    sets: ['reviewApproved', 'reviewReason', 'publishable'],
-    required: ['reviewApproved', 'reviewReason'],
+    sets: ['reviewApproved', 'reviewReason', 'publishable', 'publicationReason'],
+    required: ['reviewApproved', 'reviewReason', 'publicationReason'],
     reads: ['reply'],
   },
   'redo-handling': {
@@ -507,6 +507,15 @@ describe('conditional fields show when the regulation needs them', () => {
     expect(shownPaths('oa-sign-off', { signOffApproved: false })).toEqual(['signOffApproved', 'signOffOpinion']);
     expect(shownPaths('review-reply', { reviewApproved: true })).toEqual(['publishable', 'reviewApproved']);
     expect(shownPaths('review-reply', { reviewApproved: false })).toEqual(['reviewApproved', 'reviewReason']);
+  });
+
+  it('review-reply (第二十条): what the unit marked 不宜公开 stays unpublished; withholding what it marked publishable needs a reason', () => {
+    expect(readonlyFor('review-reply', 'publishable', { reply: { publishable: false } })).toBe(true);
+    expect(readonlyFor('review-reply', 'publishable', { reply: {} })).toBe(true);
+    expect(readonlyFor('review-reply', 'publishable', { reply: { publishable: true } })).toBe(false);
+    expect(shownPaths('review-reply', { reviewApproved: true, reply: { publishable: true }, publishable: true })).toEqual(['publishable', 'reviewApproved']);
+    expect(shownPaths('review-reply', { reviewApproved: true, reply: { publishable: true }, publishable: false })).toEqual(['publicationReason', 'publishable', 'reviewApproved']);
+    expect(shownPaths('review-reply', { reviewApproved: true, reply: { publishable: false }, publishable: false })).toEqual(['publishable', 'reviewApproved']);
   });
 
   it('review-extension: the request is read-only; the days become editable on approval; a refusal needs its reason', () => {

@@ -40,15 +40,19 @@ describe('publish-reply (第二十条、第二十一条)', () => {
 
   it('publishes a petition the directory has no identity for with the patterns masked only', async () => {
     const deps = createTestDeps();
-    await createPublishReply(deps)({ petitionId: 'p2', reply: { result: '已回电 13812345678' }, reviewApproved: true, publishable: true }, jobContext('publish-reply'));
+    await createPublishReply(deps)({ petitionId: 'p2', reply: { result: '已回电 13812345678', publishable: true }, reviewApproved: true, publishable: true }, jobContext('publish-reply'));
     expect(deps.publications.rows.get('p2')).toMatchObject({ title: '诉求 p2', maskedText: '办理结果:已回电 138****5678' });
   });
 
-  it('publishes nothing unless approved AND publishable', async () => {
+  it('publishes nothing unless approved AND publishable by the platform AND the unit', async () => {
     const deps = depsWithPetition();
     const handler = createPublishReply(deps);
     for (const [reviewApproved, publishable] of [[false, true], [true, false], [true, undefined], ['true', true], [undefined, undefined]]) {
       expect(await handler({ petitionId: 'p1', reply, reviewApproved, publishable }, jobContext('publish-reply'))).toEqual({ published: false });
+    }
+    // 第二十条: the unit marked it 不宜公开 (or said nothing): the platform's approval does not publish it
+    for (const unitMark of [false, undefined, 'true']) {
+      expect(await handler({ petitionId: 'p1', reply: { ...reply, publishable: unitMark }, reviewApproved: true, publishable: true }, jobContext('publish-reply'))).toEqual({ published: false });
     }
     expect(deps.publications.rows.size).toBe(0);
     expect(deps.petitions.identityReads).toHaveLength(0);
@@ -60,7 +64,7 @@ describe('publish-reply (第二十条、第二十一条)', () => {
     const vars = { petitionId: 'p1', reply, reviewApproved: true, publishable: true };
     await handler(vars, jobContext('publish-reply'));
     expect(await deps.publications.publish({ ...deps.publications.rows.get('p1')! })).toEqual({ created: false, updated: false });
-    await handler({ ...vars, reply: { replyText: '重办后已更换全部路灯。' } }, jobContext('publish-reply'));
+    await handler({ ...vars, reply: { replyText: '重办后已更换全部路灯。', publishable: true } }, jobContext('publish-reply'));
     expect(deps.publications.rows.get('p1')!.maskedText).toBe('答复内容:重办后已更换全部路灯。');
   });
 
@@ -71,7 +75,7 @@ describe('publish-reply (第二十条、第二十一条)', () => {
     await expect(handler({ petitionId: 'p9', reply, reviewApproved: true, publishable: true }, jobContext('publish-reply'))).rejects.toThrow(
       'publish-reply: petition "p9" is not known to the petition store',
     );
-    await expect(handler({ petitionId: 'p1', reply: { contact: 'x' }, reviewApproved: true, publishable: true }, jobContext('publish-reply'))).rejects.toThrow(
+    await expect(handler({ petitionId: 'p1', reply: { contact: 'x', publishable: true }, reviewApproved: true, publishable: true }, jobContext('publish-reply'))).rejects.toThrow(
       'variable "reply" has neither "result" nor "replyText"',
     );
     await expect(handler({ petitionId: 'p1', reply: '已修复', reviewApproved: true, publishable: true }, jobContext('publish-reply'))).rejects.toThrow(

@@ -1,6 +1,7 @@
 /**
  * `publish-reply`: 第二十条、第二十一条 — a reply is published only when the review approved it
- * (`reviewApproved === true`) and the platform marked it publishable (`publishable === true`), with
+ * (`reviewApproved === true`), the platform marked it publishable (`publishable === true`) and so did
+ * the unit (`reply.publishable === true`: the platform cannot publish what the unit marked 不宜公开), with
  * the petitioner's name, phone and address and anything that looks like personal data masked.
  * Output `published`.
  */
@@ -12,7 +13,7 @@ import { defineJob, type JobHandler } from './job.js';
 export function createPublishReply(deps: Pick<WorkerDeps, 'clock' | 'petitions' | 'publications' | 'logger'>): JobHandler {
   return defineJob('publish-reply', async (variables, ctx) => {
     const petitionId = requireId(variables, 'petitionId');
-    if (!mayPublish(variables.reviewApproved, variables.publishable)) {
+    if (!mayPublish(variables.reviewApproved, variables.publishable, variables.reply)) {
       return { published: false };
     }
     const source = await deps.petitions.getPublicationSource(petitionId);

@@ -12,6 +12,7 @@ import type { StaffRecord } from '../data/staff-repository.js';
 import type { UnitsRepository } from '../data/units-repository.js';
 import { CATEGORY_LABELS } from '../domain/categories.js';
 import { validateFormSubmission, type FormSchema } from '../domain/form-validation.js';
+import { publishOverrideProblem } from '../domain/publication.js';
 import { statusLabel } from '../domain/petition-status.js';
 import { candidateGroupsFor, mayActOn } from '../domain/roles.js';
 import { taskDeadline, WARNING_LABELS, type TaskDeadline } from '../domain/task-deadline.js';
@@ -169,6 +170,9 @@ export function createTaskService(deps: TaskServiceDeps) {
       if (form) {
         const result = validateFormSubmission(form, submitted, await formData(task));
         if (!result.ok) throw new HttpError(400, 'INVALID_INPUT', '表单填写有误,请按提示修改', result.errors);
+        // 第二十条: the unit's 不宜公开 is not the platform's to override (the form shows the box read-only)
+        const publishProblem = task.formId === 'review-reply' ? publishOverrideProblem(task.variables.reply, submitted) : undefined;
+        if (publishProblem) throw new HttpError(400, 'INVALID_INPUT', '表单填写有误,请按提示修改', [{ field: 'publishable', message: publishProblem }]);
         values = result.values;
         await checkAttachments(values, typeof task.variables.petitionId === 'string' ? task.variables.petitionId : undefined);
       }
