@@ -13,6 +13,8 @@ import { ConfigError, loadConfig } from '../server/config.js';
 import { createJobHandlers, migrationsFor, openConfiguredEngine } from '../server/engine-setup.js';
 import { createLogger, type Logger } from '../server/logger.js';
 import { resolvePiiKey } from '../server/secrets.js';
+import { createPetitionsRepository } from '../server/data/petitions-repository.js';
+import { createTaskEvents } from '../server/services/task-events.js';
 
 export interface RunningWorkers {
   engine: EnginePort;
@@ -27,8 +29,11 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, log?: L
   // nothing to do when the app has migrated already; a worker started alone still finds its tables
   await db.migrate();
   const engine = await openConfiguredEngine(config, { db, log: logger, role: 'workers' });
-  const handlers = createJobHandlers({ db, key: resolvePiiKey(config, logger), log: logger, config });
-  for (const [type, handler] of Object.entries(handlers)) engine.registerWorker(type, handler);
+  const key = resolvePiiKey(config, logger);
+  const handlers = createJobHandlers({ db, key, log: logger, config });
+  // a job here creates user tasks too: the case's unit and status commit with them, as in the app
+  createTaskEvents({ petitions: createPetitionsRepository(db, { key }) }).attach(engine);
+  for (const [type, handler] of Object.entries(handlers)) engine.registerWorker(type, handler, { timeout: config.jobTimeoutSeconds * 1000 });
   await engine.open();
   const types = Object.keys(handlers);
   logger.info({ engine: config.engine, types: types.length }, '作业处理进程已启动');

@@ -5,7 +5,16 @@
  * See engine/README.md for how each call maps to Zeebe / Camunda 8.8.
  */
 
+import type { Transaction } from 'sequelize';
+
 export type Variables = Record<string, unknown>;
+
+/**
+ * A transaction on the app's database (both adapters keep their state, or their records, there): the
+ * app's own writes for an engine event join it, so the event and what the app records of it commit
+ * together (embedded) or the app's part is never left behind silently (Zeebe: see each call).
+ */
+export type AppTransaction = Transaction;
 
 export interface DeployResource {
   /** file name, e.g. `petition.bpmn`; also what warnings and errors refer to */
@@ -38,7 +47,29 @@ export interface DeploymentResult {
 export interface StartOptions {
   /** start a given version instead of the latest */
   version?: number;
+  /**
+   * The app's writes that belong to this start (its business record, audit). Embedded: run in the
+   * transaction that creates the instance, before the instance's first events, so both commit or
+   * neither. Zeebe: run in an app transaction that commits only once the broker created the instance.
+   */
+  transactional?: (tx: AppTransaction, ref: ProcessInstanceRef) => Promise<void>;
 }
+
+export interface CompleteOptions {
+  /**
+   * The app's writes that belong to the completion (audit). Embedded: in the engine's transaction.
+   * Zeebe: in an app transaction that commits only once Camunda accepted the completion.
+   */
+  transactional?: (tx: AppTransaction) => Promise<void>;
+}
+
+/**
+ * Keeps the app's projection of a case in step with its user tasks. Embedded: called inside the
+ * transaction that creates, completes or cancels the task (a throw rolls the event back). Zeebe:
+ * called in an app transaction before the task listener's job completes (at least once: it must be
+ * idempotent).
+ */
+export type UserTaskProjector = (event: UserTaskEvent, tx: AppTransaction) => Promise<void>;
 
 export interface ProcessInstanceRef {
   processInstanceKey: string;
@@ -222,7 +253,9 @@ export interface EnginePort {
 
   /** user tasks */
   onUserTask(listener: (event: UserTaskEvent) => void | Promise<void>): () => void;
-  completeUserTask(userTaskKey: string, variables?: Variables): Promise<void>;
+  /** the app's projection of user tasks, written with the engine's change (see UserTaskProjector) */
+  projectUserTasks(projector: UserTaskProjector): () => void;
+  completeUserTask(userTaskKey: string, variables?: Variables, options?: CompleteOptions): Promise<void>;
   getUserTask(userTaskKey: string): Promise<UserTask | undefined>;
   listUserTasks(filter?: { processInstanceKey?: string; state?: UserTaskState }): Promise<UserTask[]>;
 

@@ -162,7 +162,7 @@ export function createApp(deps: AppDeps): Express {
   const audit = createAuditRepository(db, { now });
   const attachments = createAttachmentsRepository(db, { now, maxBytes: maxUploadBytes });
   const sessions = createSessionsRepository(db, { now, ttlMs: (o.sessionTtlHours ?? 12) * 3600_000 });
-  const taskEvents = createTaskEvents({ petitions, log });
+  const taskEvents = createTaskEvents({ petitions });
   taskEvents.attach(engine);
 
   const petitionService = createPetitionService({ engine, petitions, attachments, audit, publications: createPublicationRepository(db), log, maxUploadBytes });
@@ -233,8 +233,8 @@ export function createApp(deps: AppDeps): Express {
   };
 
   const app = express();
-  // tests and shutdown wait for the task listener's pending work
-  app.locals.taskEvents = taskEvents;
+  // main.ts runs the reconciler at start-up and periodically
+  app.locals.petitionService = petitionService;
   app.locals.gate = gate;
   app.disable('x-powered-by');
   app.set('trust proxy', o.trustProxy ?? 0);

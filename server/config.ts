@@ -21,6 +21,8 @@ export interface Config {
   zeebe?: { grpcAddress: string; restAddress: string };
   /** run the job handlers in the app process too (WORKERS_IN_APP, default true; false when `npm run workers` processes run them) */
   workersInApp: boolean;
+  /** seconds a job stays with the worker that took it before another may take it (JOB_TIMEOUT_SECONDS, default 60): how long a crashed worker's jobs wait */
+  jobTimeoutSeconds: number;
   /** log level (LOG_LEVEL: fatal|error|warn|info|debug|trace|silent; default info, silent under test) */
   logLevel: string;
   /** folder of the BPMN diagrams deployed at start (PROCESSES_DIR, default processes) */
@@ -112,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   const sessionTtlHours = int('SESSION_TTL_HOURS', 12, 1, 24 * 30);
   const uploadMaxMb = int('UPLOAD_MAX_MB', 10, 1, 100);
+  const jobTimeoutSeconds = int('JOB_TIMEOUT_SECONDS', 60, 1, 3600);
   const portalRateLimit = int('PORTAL_RATE_LIMIT', 30, 1, 100_000);
   const loginRateLimit = int('LOGIN_RATE_LIMIT', 20, 1, 100_000);
   const trustProxy = int('TRUST_PROXY', 0, 0, 10);
@@ -124,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     engine,
     ...(zeebe && { zeebe }),
     workersInApp,
+    jobTimeoutSeconds,
     logLevel,
     processesDir,
     ...(piiKey !== undefined && { piiKey }),

@@ -19,6 +19,7 @@ import { FormFilesRejected, importFormFiles } from './services/form-service.js';
 import { createDeployGate, DeployRejected } from './deploy/deploy-gate.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import type { PetitionService } from './services/petition-service.js';
 import { createJobHandlers, migrationsFor, openConfiguredEngine } from './engine-setup.js';
 
 async function main() {
@@ -49,8 +50,7 @@ async function main() {
   const engine = await openConfiguredEngine(config, { db, log, role: 'app' });
   // every job type's worker, before the diagrams are deployed (unless worker processes run them: WORKERS_IN_APP=false)
   const workers = createJobHandlers({ db, key, log, config });
-  if (config.workersInApp) for (const [type, handler] of Object.entries(workers)) engine.registerWorker(type, handler);
-  await engine.open();
+  if (config.workersInApp) for (const [type, handler] of Object.entries(workers)) engine.registerWorker(type, handler, { timeout: config.jobTimeoutSeconds * 1000 });
 
   // forms/ into the form store first (a changed file becomes the next version; a form that fails the
   // form gate stops start-up): the diagrams are checked against the forms there are, the latest versions
@@ -137,11 +137,23 @@ async function main() {
       engineKind: config.engine,
     },
   });
+  // only now, with the app's task projection attached (createApp), may the engine run what is due
+  await engine.open();
+
+  // the reconciler: what a crash cut before submissions were whole (a petition without its process)
+  // is finished at start-up and every minute; a submission in flight is a minute old before it counts
+  const petitionService = app.locals.petitionService as PetitionService;
+  const reconcile = () => petitionService.startMissing(new Date(Date.now() - 60_000)).catch((err) => log.error({ err }, 'reconciling petitions failed'));
+  await reconcile();
+  const reconciler = setInterval(reconcile, 60_000);
+  reconciler.unref();
+
   const server = app.listen(config.port, () => log.info({ port: config.port, db: config.dbUrl.split(':')[0], engine: config.engine, workersInApp: config.workersInApp, processes: deployed.length }, '问政平台已启动'));
   const stop = async () => {
     log.info('stopping');
     server.close();
     clearInterval(sweeper);
+    clearInterval(reconciler);
     await dispatcher.stop();
     await gate.close();
     await engine.close();

@@ -16,6 +16,7 @@ import {
   type DeployProblem,
 } from '../errors.js';
 import type {
+  AppTransaction,
   DeployResource,
   DeploymentResult,
   DeployWarning,
@@ -36,7 +37,9 @@ import type {
   StartOptions,
   UserTask,
   UserTaskEvent,
+  UserTaskProjector,
   UserTaskState,
+  CompleteOptions,
   Variables,
   WorkerOptions,
 } from '../port.js';
@@ -98,7 +101,7 @@ type PendingEvent =
   | { kind: 'error'; execId: string; code: string; message: string; variables?: Variables };
 
 interface Ctx {
-  tx: Tx;
+  tx: AppTransaction;
   /** run after commit: listener notifications, waking the job loop */
   effects: (() => void)[];
   /** run after a rollback: undo in-memory reservations */
@@ -152,6 +155,7 @@ class Embedded implements EmbeddedEngine {
   private readonly models = new Map<string, Promise<ProcessModel>>();
   private readonly workers = new Map<string, Worker>();
   private readonly taskListeners = new Set<(e: UserTaskEvent) => void | Promise<void>>();
+  private readonly projectors = new Set<UserTaskProjector>();
   private messageStarts: Promise<Map<string, { definitionId: string; processId: string; elementId: string }[]>> | undefined;
   private opened = false;
   private closed = false;
@@ -159,10 +163,13 @@ class Embedded implements EmbeddedEngine {
   private jobHandle: NodeJS.Timeout | undefined;
   private unsubscribeClock: (() => void) | undefined;
   private jobsInFlight = 0;
+  /** the last timer pass left a due timer it could not fire */
+  private timersLeft = false;
+  /** timers whose firing failed: not tried again before `until` (real time) */
+  private readonly timerHolds = new Map<string, { failures: number; until: number }>();
   private jobsReserved = 0;
   /** jobs for local workers are waiting for room (not pushed, or more due than could be taken) */
   private backlog = false;
-  private lastLockSweep = Number.NEGATIVE_INFINITY;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly pollInterval: number;
   /**
@@ -220,7 +227,8 @@ class Embedded implements EmbeddedEngine {
   }
 
   private scheduleTimers(delay: number) {
-    if (!this.background || this.closed || this.jobsOnly) return;
+    // nothing runs before open(): the app attaches its task projection first
+    if (!this.background || !this.opened || this.closed || this.jobsOnly) return;
     if (this.timerHandle) clearTimeout(this.timerHandle);
     this.timerHandle = setTimeout(() => {
       this.timerHandle = undefined;
@@ -236,7 +244,8 @@ class Embedded implements EmbeddedEngine {
       const next = await this.store.one<{ due: number | null }>('SELECT MIN(due_at) AS due FROM engine_timers', []);
       const due = next?.due === null || next?.due === undefined ? undefined : Number(next.due);
       // a fake clock tells us when it jumps; a real one is re-checked at least every 30 s
-      const wait = due === undefined ? 30_000 : Math.min(Math.max(due - this.now(), 0), 30_000);
+      // a timer left behind by a failure is tried again after a second, not in a busy loop
+      const wait = due === undefined ? 30_000 : Math.min(Math.max(due - this.now(), this.timersLeft ? 1_000 : 0), 30_000);
       this.scheduleTimers(wait);
     } catch (err) {
       this.log.error({ err }, 'timer loop failed');
@@ -245,7 +254,7 @@ class Embedded implements EmbeddedEngine {
   }
 
   private scheduleJobs(delay: number) {
-    if (!this.background || this.closed) return;
+    if (!this.background || !this.opened || this.closed) return;
     if (this.jobHandle) clearTimeout(this.jobHandle);
     this.jobHandle = setTimeout(() => {
       this.jobHandle = undefined;
@@ -265,20 +274,25 @@ class Embedded implements EmbeddedEngine {
       });
   }
 
+  /**
+   * One poll: take what is due (new, backed-off, or locked by a worker that vanished) up to the free
+   * room, then poll again after pollInterval whatever happened — a crashed worker's jobs and due
+   * retries are only ever found by a later poll.
+   */
   private async jobTick() {
+    const delay = this.pollInterval;
     try {
       const free = this.maxJobsInFlight - this.jobsInFlight - this.jobsReserved;
       if (free > 0) {
         const jobs = await this.lockDueJobs(free);
         this.backlog = jobs.length === free;
         for (const job of jobs) this.dispatch(job);
-        if (jobs.length) return;
       }
-      this.scheduleJobs(this.pollInterval);
     } catch (err) {
       this.log.error({ err }, 'job loop failed');
-      this.scheduleJobs(5_000);
     }
+    // a finishing job reschedules at once while there is a backlog (dispatch)
+    if (!this.jobHandle) this.scheduleJobs(delay);
   }
 
   async idle() {
@@ -477,8 +491,13 @@ class Embedded implements EmbeddedEngine {
     // the first run needs nothing from the database: do it before taking the write lock
     const key = newKey();
     const run = await InstanceRun.start({ model, instanceKey: key, clock: this.clock, variables: vars });
-    const id = await this.inTx((ctx) => this.startInstance(ctx, def, model, vars, undefined, undefined, run));
-    return { processInstanceKey: id, processId, version: def.version, processDefinitionKey: def.id };
+    const ref: ProcessInstanceRef = { processInstanceKey: key, processId, version: def.version, processDefinitionKey: def.id };
+    await this.inTx(async (ctx) => {
+      // the app's rows first: the instance's first events (task projections) read them
+      if (options.transactional) await options.transactional(ctx.tx, ref);
+      await this.startInstance(ctx, def, model, vars, undefined, undefined, run);
+    });
+    return ref;
   }
 
   private async startInstance(
@@ -706,7 +725,7 @@ class Embedded implements EmbeddedEngine {
         // a job for a worker of this process with room to run it is handed over at once, locked
         // for it (no polling, no lock transaction); the others wait for a worker to take them
         const worker = this.workers.get(w.type);
-        const push = this.background && worker && this.jobsInFlight + this.jobsReserved < this.maxJobsInFlight;
+        const push = this.background && this.opened && !this.closed && worker && this.jobsInFlight + this.jobsReserved < this.maxJobsInFlight;
         const lockedUntil = push ? now + (worker.options.timeout ?? DEFAULT_JOB_TIMEOUT) : null;
         const job = {
           id,
@@ -759,8 +778,7 @@ class Embedded implements EmbeddedEngine {
           createdAt: now,
         });
         await this.store.insert('engine_user_tasks', task as any, ctx.tx);
-        const variables = { ...instanceVariables, ...w.locals };
-        ctx.effects.push(() => this.emitTask({ type: 'created', task: this.toTask(task, variables) }));
+        await this.taskEvent(ctx, { type: 'created', task: this.toTask(task, { ...instanceVariables, ...w.locals }) });
         return;
       }
       case 'timer':
@@ -793,7 +811,7 @@ class Embedded implements EmbeddedEngine {
         const n = await this.store.exec("UPDATE engine_user_tasks SET state = 'canceled', ended_at = ? WHERE id = ? AND state = 'created'", [this.now(), id], ctx.tx);
         if (n) {
           const task = await this.store.one<UserTaskRow>('SELECT * FROM engine_user_tasks WHERE id = ?', [id], ctx.tx);
-          if (task) ctx.effects.push(() => this.emitTask({ type: 'canceled', task: this.toTask(task) }));
+          if (task) await this.taskEvent(ctx, { type: 'canceled', task: this.toTask(task, { ...parseJson<Variables>(row.variables, {}), ...parseJson<Variables>(task.variables, {}) }) });
         }
         return;
       }
@@ -832,7 +850,10 @@ class Embedded implements EmbeddedEngine {
     const now = this.now();
     const tasks = await this.store.select<UserTaskRow>("SELECT * FROM engine_user_tasks WHERE instance_id = ? AND state = 'created'", [id], ctx.tx);
     await this.store.exec("UPDATE engine_user_tasks SET state = 'canceled', ended_at = ? WHERE instance_id = ? AND state = 'created'", [now, id], ctx.tx);
-    for (const t of tasks) ctx.effects.push(() => this.emitTask({ type: 'canceled', task: this.toTask({ ...t, state: 'canceled', ended_at: now }) }));
+    for (const t of tasks) {
+      const variables = { ...parseJson<Variables>(row.variables, {}), ...parseJson<Variables>(t.variables, {}) };
+      await this.taskEvent(ctx, { type: 'canceled', task: this.toTask({ ...t, state: 'canceled', ended_at: now }, variables) });
+    }
     await this.store.exec('DELETE FROM engine_jobs WHERE instance_id = ?', [id], ctx.tx);
     await this.store.exec('DELETE FROM engine_timers WHERE instance_id = ?', [id], ctx.tx);
     await this.store.exec('DELETE FROM engine_subscriptions WHERE instance_id = ?', [id], ctx.tx);
@@ -1027,24 +1048,58 @@ class Embedded implements EmbeddedEngine {
 
   // ---------------------------------------------------------------- timers
 
+  /**
+   * Fire every due timer, each in its own transaction: a timer whose instance another event moved
+   * meanwhile is tried again (twice) and otherwise left for the next pass — it never stops the others.
+   */
   private async fireDueTimers(): Promise<number> {
     const due = await this.store.select<TimerRow>('SELECT * FROM engine_timers WHERE due_at <= ? ORDER BY due_at, id LIMIT 100', [this.now()]);
     let fired = 0;
+    this.timersLeft = false;
+    const realNow = Date.now();
+    if (due.length < 100) {
+      // a held timer that is no longer due (fired by another process, its instance moved on) is forgotten
+      const ids = new Set(due.map((t) => t.id));
+      for (const id of this.timerHolds.keys()) if (!ids.has(id)) this.timerHolds.delete(id);
+    }
     for (const t of due) {
-      const done = await this.inTx(async (ctx) => {
-        const timer = await this.store.one<TimerRow>('SELECT * FROM engine_timers WHERE id = ?', [t.id], ctx.tx);
-        if (!timer) return false;
-        if (timer.instance_id) {
-          // 0 rows: another process fired it first
-          if ((await this.store.exec('DELETE FROM engine_timers WHERE id = ?', [timer.id], ctx.tx)) !== 1) return false;
-          await this.withInstance(ctx, timer.instance_id, { kind: 'complete', execId: execIdOf(timer.id), output: {} });
-          return true;
+      if (this.closed && this.background) break;
+      const held = this.timerHolds.get(t.id);
+      if (held && held.until > realNow) {
+        this.timersLeft = true;
+        continue;
+      }
+      for (let attempt = 1; ; attempt++) {
+        try {
+          if (await this.fireTimer(t.id)) fired++;
+          this.timerHolds.delete(t.id);
+          break;
+        } catch (err) {
+          if (err instanceof ConflictError && attempt < 3) continue;
+          // the timer row is still there: later passes try again, less and less often (up to every 5 min)
+          const failures = (held?.failures ?? 0) + 1;
+          this.timerHolds.set(t.id, { failures, until: realNow + Math.min(1000 * 2 ** (failures - 1), 300_000) });
+          this.log.warn({ err, timerId: t.id, processInstanceKey: t.instance_id, failures }, 'timer not fired this pass');
+          this.timersLeft = true;
+          break;
         }
-        return this.fireStartTimer(ctx, timer);
-      });
-      if (done) fired++;
+      }
     }
     return fired;
+  }
+
+  private fireTimer(timerId: string): Promise<boolean> {
+    return this.inTx(async (ctx) => {
+      const timer = await this.store.one<TimerRow>('SELECT * FROM engine_timers WHERE id = ?', [timerId], ctx.tx);
+      if (!timer) return false;
+      if (timer.instance_id) {
+        // 0 rows: another process fired it first
+        if ((await this.store.exec('DELETE FROM engine_timers WHERE id = ?', [timer.id], ctx.tx)) !== 1) return false;
+        await this.withInstance(ctx, timer.instance_id, { kind: 'complete', execId: execIdOf(timer.id), output: {} });
+        return true;
+      }
+      return this.fireStartTimer(ctx, timer);
+    });
   }
 
   private async fireStartTimer(ctx: Ctx, timer: TimerRow) {
@@ -1098,29 +1153,35 @@ class Embedded implements EmbeddedEngine {
     }));
   }
 
-  /** take due jobs of the registered types (also those whose worker vanished past its timeout) */
+  /**
+   * Take due jobs of the registered types: waiting ones past their backoff, and activated ones whose
+   * lock ran out (their worker died or hangs). The lock's expiry is the lock's token: a worker whose
+   * job was taken from it finds no row to complete or fail.
+   */
   private async lockDueJobs(limit: number): Promise<(JobRow & { instance_variables: string | null })[]> {
     const types = [...this.workers.keys()];
     if (!types.length || limit <= 0) return [];
     const now = this.now();
+    const typeList = types.map(() => '?').join(', ');
+    const candidates = await this.store.select<JobRow & { instance_variables: string | null }>(
+      `SELECT j.*, i.variables AS instance_variables FROM engine_jobs j JOIN engine_instances i ON i.id = j.instance_id
+       WHERE ((j.state = 'activatable' AND j.not_before <= ?) OR (j.state = 'activated' AND j.locked_until < ?)) AND j.type IN (${typeList})
+       ORDER BY j.not_before, j.created_at, j.id LIMIT ${Math.floor(limit)}`,
+      [now, now, ...types],
+    );
+    if (!candidates.length) return [];
     return this.inTx(async (ctx) => {
-      if (now - this.lastLockSweep >= 5_000 || now < this.lastLockSweep) {
-        this.lastLockSweep = now;
-        await this.store.exec("UPDATE engine_jobs SET state = 'activatable', locked_until = NULL WHERE state = 'activated' AND locked_until < ?", [now], ctx.tx);
-      }
-      const candidates = await this.store.select<JobRow & { instance_variables: string | null }>(
-        `SELECT j.*, i.variables AS instance_variables FROM engine_jobs j JOIN engine_instances i ON i.id = j.instance_id
-         WHERE j.state = 'activatable' AND j.not_before <= ? AND j.type IN (${types.map(() => '?').join(', ')})
-         ORDER BY j.not_before, j.created_at, j.id LIMIT ${Math.floor(limit)}`,
-        [now, ...types],
-        ctx.tx,
-      );
       const locked: (JobRow & { instance_variables: string | null })[] = [];
       for (const job of candidates) {
         const timeout = this.workers.get(job.type)?.options.timeout ?? DEFAULT_JOB_TIMEOUT;
+        const until = Math.max(now + timeout, Number(job.locked_until ?? 0) + 1);
         // the state check makes the lock safe against another process taking the same job
-        const n = await this.store.exec("UPDATE engine_jobs SET state = 'activated', locked_until = ? WHERE id = ? AND state = 'activatable'", [now + timeout, job.id], ctx.tx);
-        if (n === 1) locked.push({ ...job, state: 'activated', locked_until: now + timeout });
+        const n = await this.store.exec(
+          "UPDATE engine_jobs SET state = 'activated', locked_until = ? WHERE id = ? AND ((state = 'activatable' AND not_before <= ?) OR (state = 'activated' AND locked_until < ?))",
+          [until, job.id, now, now],
+          ctx.tx,
+        );
+        if (n === 1) locked.push({ ...job, state: 'activated', locked_until: until });
       }
       return locked;
     });
@@ -1166,7 +1227,7 @@ class Embedded implements EmbeddedEngine {
     const record = (): HistoryRecord => ({ elementId: job.element_id, elementType: 'job', event: historyEvent as any, at: this.now(), detail: { jobKey: job.id, ...detail } });
     const deleteJob = async (ctx: Ctx) =>
       // 0 rows: canceled, or taken back after its timeout: the result is dropped, as in Zeebe
-      (await this.store.exec("DELETE FROM engine_jobs WHERE id = ? AND state = 'activated'", [job.id], ctx.tx)) === 1;
+      (await this.store.exec("DELETE FROM engine_jobs WHERE id = ? AND state = 'activated' AND locked_until = ?", [job.id, Number(job.locked_until)], ctx.tx)) === 1;
 
     // fast path: the run that created the job is still live; advance it before taking the write
     // lock, then save it in one transaction whose version check proves nobody moved the instance
@@ -1214,14 +1275,14 @@ class Embedded implements EmbeddedEngine {
       const history = [{ elementId: job.element_id, elementType: 'job', event: 'job-failed', at: now, detail: { jobKey: job.id, retries, message } }];
       if (retries > 0) {
         await this.store.exec(
-          "UPDATE engine_jobs SET state = 'activatable', retries = ?, not_before = ?, locked_until = NULL, error_message = ? WHERE id = ? AND state = 'activated'",
-          [retries, now + backoff, message, job.id],
+          "UPDATE engine_jobs SET state = 'activatable', retries = ?, not_before = ?, locked_until = NULL, error_message = ? WHERE id = ? AND state = 'activated' AND locked_until = ?",
+          [retries, now + backoff, message, job.id, Number(job.locked_until)],
           ctx.tx,
         );
         await this.store.appendHistory(job.instance_id, history, ctx.tx);
         return;
       }
-      const n = await this.store.exec("UPDATE engine_jobs SET state = 'incident', retries = 0, locked_until = NULL, error_message = ? WHERE id = ? AND state = 'activated'", [message, job.id], ctx.tx);
+      const n = await this.store.exec("UPDATE engine_jobs SET state = 'incident', retries = 0, locked_until = NULL, error_message = ? WHERE id = ? AND state = 'activated' AND locked_until = ?", [message, job.id, Number(job.locked_until)], ctx.tx);
       if (n !== 1) return;
       await this.store.insert(
         'engine_incidents',
@@ -1328,6 +1389,19 @@ class Embedded implements EmbeddedEngine {
     };
   }
 
+  projectUserTasks(projector: UserTaskProjector) {
+    this.projectors.add(projector);
+    return () => {
+      this.projectors.delete(projector);
+    };
+  }
+
+  /** a user-task event: projected in this transaction, told to the listeners once it commits */
+  private async taskEvent(ctx: Ctx, event: UserTaskEvent) {
+    for (const p of this.projectors) await p(event, ctx.tx);
+    ctx.effects.push(() => this.emitTask(event));
+  }
+
   private emitTask(event: UserTaskEvent) {
     for (const l of this.taskListeners) {
       Promise.resolve()
@@ -1362,10 +1436,9 @@ class Embedded implements EmbeddedEngine {
     return rows.map((r) => this.toTask(r, { ...parseJson(r.instance_variables, {}), ...parseJson(r.variables, {}) }));
   }
 
-  async completeUserTask(userTaskKey: string, variables: Variables = {}) {
+  async completeUserTask(userTaskKey: string, variables: Variables = {}, options: CompleteOptions = {}) {
     assertName(userTaskKey, 'userTaskKey');
     const vars = assertVariables(variables);
-    let completed: UserTaskRow | undefined;
     await this.inTx(async (ctx) => {
       const task = await this.store.one<UserTaskRow>('SELECT * FROM engine_user_tasks WHERE id = ?', [userTaskKey], ctx.tx);
       if (!task) throw new NotFoundError(`user task ${userTaskKey} not found`);
@@ -1373,12 +1446,12 @@ class Embedded implements EmbeddedEngine {
       const now = this.now();
       const n = await this.store.exec("UPDATE engine_user_tasks SET state = 'completed', ended_at = ? WHERE id = ? AND state = 'created'", [now, userTaskKey], ctx.tx);
       if (n !== 1) throw new ConflictError(`user task ${userTaskKey} was completed concurrently`);
-      completed = { ...task, state: 'completed', ended_at: now };
+      if (options.transactional) await options.transactional(ctx.tx);
+      const instance = await this.store.getInstance(task.instance_id, ctx.tx);
+      const taskVariables = { ...parseJson<Variables>(instance?.variables, {}), ...parseJson<Variables>(task.variables, {}) };
+      // the completion before what it leads to (the next tasks' events come from the run)
+      await this.taskEvent(ctx, { type: 'completed', task: this.toTask({ ...task, state: 'completed', ended_at: now }, taskVariables), variables: vars });
       await this.withInstance(ctx, task.instance_id, { kind: 'complete', execId: execIdOf(task.id), output: vars });
     });
-    if (completed) {
-      const c = completed;
-      this.emitTask({ type: 'completed', task: this.toTask(c), variables: vars });
-    }
   }
 }

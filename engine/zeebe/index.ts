@@ -29,7 +29,9 @@ import type {
   PublishMessageRequest,
   StartOptions,
   UserTaskEvent,
+  UserTaskProjector,
   UserTaskState,
+  CompleteOptions,
   Variables,
   WorkerOptions,
 } from '../port.js';
@@ -86,6 +88,7 @@ export function createZeebeEngine(o: ZeebeEngineOptions): ZeebeEngine {
   const records = createZeebeRecords(o.db);
   const commands = createZeebeCommands(o.grpc, { knownDefinition: (key) => records.definitionKnown(key) });
   const listeners = new Set<(e: UserTaskEvent) => void | Promise<void>>();
+  const projectors = new Set<UserTaskProjector>();
   const now = () => clock.now().getTime();
   /** bumped by everything the adapter hears from Zeebe; idle() waits for it to stand still */
   let activity = 0;
@@ -159,6 +162,12 @@ export function createZeebeEngine(o: ZeebeEngineOptions): ZeebeEngine {
   };
 
   const emit = async (event: UserTaskEvent) => {
+    // the projection commits before the listener job completes: a crash repeats the job, not loses it
+    if (projectors.size) {
+      await o.db.transaction(async (tx) => {
+        for (const p of projectors) await p(event, tx);
+      });
+    }
     for (const l of listeners) {
       try {
         await l(event);
@@ -277,7 +286,18 @@ export function createZeebeEngine(o: ZeebeEngineOptions): ZeebeEngine {
 
     async start(processId: string, variables: Variables = {}, options: StartOptions = {}): Promise<ProcessInstanceRef> {
       if (typeof processId !== 'string' || !processId) throw new InvalidArgumentError('processId is required');
-      const ref = await commands.start(processId, variables, options);
+      const { transactional, ...startOptions } = options;
+      if (!transactional) {
+        const ref = await commands.start(processId, variables, startOptions);
+        await records.sawInstance(ref, now(), variables, { elementId: processId, elementType: 'bpmn:Process', event: 'activated' });
+        return ref;
+      }
+      // no transaction spans Zeebe: the app's rows commit only once the broker made the instance
+      const ref = await o.db.transaction(async (tx) => {
+        const made = await commands.start(processId, variables, startOptions);
+        await transactional(tx, made);
+        return made;
+      });
       await records.sawInstance(ref, now(), variables, { elementId: processId, elementType: 'bpmn:Process', event: 'activated' });
       return ref;
     },
@@ -303,13 +323,25 @@ export function createZeebeEngine(o: ZeebeEngineOptions): ZeebeEngine {
       return () => listeners.delete(listener);
     },
 
-    async completeUserTask(userTaskKey: string, variables: Variables = {}) {
+    projectUserTasks(projector) {
+      projectors.add(projector);
+      return () => projectors.delete(projector);
+    },
+
+    async completeUserTask(userTaskKey: string, variables: Variables = {}, options: CompleteOptions = {}) {
       const task = await records.getTask(userTaskKey);
       if (!task) throw new NotFoundError(`user task ${userTaskKey} not found`);
       if (task.state !== 'created') throw new ConflictError(`user task ${userTaskKey} is already ${task.state}`);
       completions.set(userTaskKey, variables);
       try {
-        await o.rest.completeUserTask(userTaskKey, variables);
+        if (options.transactional) {
+          const hook = options.transactional;
+          // the app's rows commit only once Camunda accepted the completion
+          await o.db.transaction(async (tx) => {
+            await hook(tx);
+            await o.rest.completeUserTask(userTaskKey, variables);
+          });
+        } else await o.rest.completeUserTask(userTaskKey, variables);
       } catch (err) {
         completions.delete(userTaskKey);
         throw restError(err, `user task ${userTaskKey} not completed`);

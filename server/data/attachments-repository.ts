@@ -12,9 +12,9 @@
  *   `store` (or there is no such attachment).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { QueryTypes } from 'sequelize';
+import { QueryTypes, type Transaction } from 'sequelize';
 import { checkUpload, DEFAULT_MAX_BYTES } from '../domain/file-type.js';
-import { select, toDate, type Database } from './sql.js';
+import { select, toDate, withTx, type Database } from './sql.js';
 
 export { FileTypeError } from '../domain/file-type.js';
 
@@ -45,7 +45,8 @@ export interface StoreInput {
 }
 
 export interface AttachmentsRepository {
-  store(input: StoreInput): Promise<AttachmentRecord>;
+  /** in the caller's transaction when given (a petition's files commit with the petition) */
+  store(input: StoreInput, tx?: Transaction): Promise<AttachmentRecord>;
   get(id: string): Promise<AttachmentRecord | undefined>;
   read(id: string): Promise<{ record: AttachmentRecord; content: Buffer } | undefined>;
   /** a case's attachments, oldest first; optionally of one purpose */
@@ -133,7 +134,7 @@ export function createAttachmentsRepository(db: Database, options: { now?: () =>
   };
 
   return {
-    async store(input) {
+    async store(input, tx) {
       if (typeof input !== 'object' || input === null) throw new AttachmentInputError('store needs { filename, content, petitionId?, purpose, uploadedBy }');
       const { filename, content, purpose, uploadedBy } = input;
       const petitionId = input.petitionId ?? null;
@@ -175,7 +176,7 @@ export function createAttachmentsRepository(db: Database, options: { now?: () =>
       // text as hex, twice their size, and a 10 MB file then exceeds MariaDB's default
       // max_allowed_packet (16 MB). Bound, mysql2 sends them as one binary value; SQLite binds them.
       // A duplicate id (64 random bits) would be a broken random source: the unique error is thrown.
-      await db.transaction((transaction) =>
+      await withTx(db, tx, (transaction) =>
         db.sequelize.query(`INSERT INTO attachments (${row.map(([c]) => c).join(', ')}) VALUES (${row.map((_, i) => `$${i + 1}`).join(', ')})`, {
           bind: row.map(([, v]) => v),
           transaction,

@@ -6,7 +6,8 @@
  * number or an e-mail address, or a key such as `phone` or `name`, is refused.
  */
 import { looksPersonal } from '../domain/masking.js';
-import { insertReturningId, select, toDate, type Database } from './sql.js';
+import type { Transaction } from 'sequelize';
+import { insertReturningId, select, toDate, withTx, type Database } from './sql.js';
 
 /** a staff account id, or one of the actors that are not staff */
 export type AuditActor = string;
@@ -39,7 +40,8 @@ export class AuditInputError extends Error {
 }
 
 export interface AuditRepository {
-  append(entry: AuditEntry): Promise<AuditRecord>;
+  /** in the caller's transaction when given: the entry commits with what it records */
+  append(entry: AuditEntry, tx?: Transaction): Promise<AuditRecord>;
   /** a case's entries, oldest first */
   listByPetition(petitionId: string): Promise<AuditRecord[]>;
   /** entries, newest first, optionally of one actor or action; `beforeId` pages back */
@@ -99,7 +101,7 @@ export function createAuditRepository(db: Database, options: { now?: () => numbe
   const COLS = 'id, actor, action, petition_id, detail, at';
 
   return {
-    async append(entry) {
+    async append(entry, tx) {
       if (typeof entry !== 'object' || entry === null) throw new AuditInputError('append needs { actor, action, petitionId?, detail? }');
       const { actor, action } = entry;
       if (typeof actor !== 'string' || !ACTOR.test(actor)) throw new AuditInputError('actor must be a staff account id, "petitioner" or "system"');
@@ -112,8 +114,8 @@ export function createAuditRepository(db: Database, options: { now?: () => numbe
       const json = detail === null ? null : JSON.stringify(detail);
       if (json !== null && json.length > MAX_DETAIL) throw new AuditInputError(`audit detail is longer than ${MAX_DETAIL} characters`);
       const at = now();
-      const id = await db.transaction((tx) =>
-        insertReturningId(db, 'INSERT INTO audit_log (actor, action, petition_id, detail, at) VALUES (?, ?, ?, ?, ?)', [actor, action, petitionId, json, at], tx),
+      const id = await withTx(db, tx, (t) =>
+        insertReturningId(db, 'INSERT INTO audit_log (actor, action, petition_id, detail, at) VALUES (?, ?, ?, ?, ?)', [actor, action, petitionId, json, at], t),
       );
       return { id, actor, action, petitionId, detail: json === null ? null : (JSON.parse(json) as Record<string, unknown>), at: new Date(at) };
     },

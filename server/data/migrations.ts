@@ -50,4 +50,11 @@ export const appMigrations: AppMigration[] = [
   ...formMigrations,
   // the modeler's drafts
   ...draftMigrations,
+  {
+    // the reconciler's question: which petitions no process handles (a crash before submissions were one transaction)
+    name: '0701-petitions-process-index',
+    async up({ sequelize }) {
+      await sequelize.getQueryInterface().addIndex('petitions', ['process_instance_key', 'created_at'], { name: 'petitions_process' });
+    },
+  },
 ];

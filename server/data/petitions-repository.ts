@@ -15,14 +15,14 @@
  *   personal data into an error message.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import { QueryTypes, UniqueConstraintError } from 'sequelize';
+import { QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
 import { CATEGORIES, isCategory, type Category } from '../domain/categories.js';
 import { createIdentityCipher, normalizeMainlandMobile, type IdentityKeyInput } from '../domain/identity-crypto.js';
 import { STATUS_PATTERN } from '../domain/petition-status.js';
 import { hasControlCharacters } from '../domain/text.js';
 import { hasIdentityRole, hasUnitRole } from '../domain/roles.js';
 import { createAuditRepository, SYSTEM_ACTOR } from './audit-repository.js';
-import { exec, insertReturningId, select, toDate, type Database } from './sql.js';
+import { exec, insertReturningId, select, toDate, withTx, type Database } from './sql.js';
 
 export const CHANNELS = ['web', 'wechat', 'hotline'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -142,9 +142,18 @@ export class PetitionNotFoundError extends Error {
   }
 }
 
+/** how a petition is created inside a wider transaction (the submission's: petition, audit, engine start) */
+export interface CreateOptions {
+  tx?: Transaction;
+  /** ids drawn by the caller, who needs them before the row exists (the process's variables) */
+  id?: string;
+  trackingCode?: string;
+  processInstanceKey?: string;
+}
+
 export interface PetitionsRepository {
-  create(input: PetitionInput): Promise<Petition>;
-  get(id: string): Promise<Petition | undefined>;
+  create(input: PetitionInput, options?: CreateOptions): Promise<Petition>;
+  get(id: string, tx?: Transaction): Promise<Petition | undefined>;
   /** the petition of a tracking code (no proof of phone: for status-only answers such as Open311's) */
   findByTrackingCode(code: string): Promise<Petition | undefined>;
   /** the petition when `phone` is its petitioner's, else undefined — the same answer and work for an unknown code */
@@ -154,9 +163,13 @@ export interface PetitionsRepository {
   /** petitions, newest first, without anything personal or unpublished */
   listPublic(options?: { limit?: number; offset?: number }): Promise<PublicPetition[]>;
   /** the status shown when tracking; `changed` false when it already was that status */
-  setStatus(petitionId: string, status: string): Promise<{ changed: boolean }>;
+  setStatus(petitionId: string, status: string, tx?: Transaction): Promise<{ changed: boolean }>;
+  /** petitions created before `before` that no process instance handles (left by a crash before submissions were one transaction), oldest first */
+  listWithoutProcess(before: Date, limit: number): Promise<Petition[]>;
+  /** link a petition to its process instance unless one is linked already: false when it was */
+  linkProcess(petitionId: string, processInstanceKey: string, tx?: Transaction): Promise<boolean>;
   /** the petition's handling unit (null: none) and, when given, its process instance */
-  assign(petitionId: string, unitId: string | null, processInstanceKey?: string | null): Promise<Petition>;
+  assign(petitionId: string, unitId: string | null, processInstanceKey?: string | null, tx?: Transaction): Promise<Petition>;
   /** the decrypted identity, when the reader may see it (logged); IdentityAccessDenied otherwise */
   readIdentity(petitionId: string, reader: IdentityReader): Promise<PetitionerIdentity>;
   /** the decrypted identity for the system itself (publication masking, SMS to the petitioner), logged as staff `system`; undefined for an unknown petition */
@@ -301,9 +314,9 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
     'id, tracking_code, channel, category, urgent, confidential, title, content, township, phone_index, status, unit_id, process_instance_key, created_at, updated_at';
   const IDENTITY_COLS = 'id, confidential, unit_id, petitioner_name_enc, petitioner_phone_enc';
 
-  async function getRow(id: string): Promise<PetitionRow | undefined> {
+  async function getRow(id: string, tx?: Transaction): Promise<PetitionRow | undefined> {
     if (typeof id !== 'string' || !ID.test(id)) return undefined;
-    const [row] = await select<PetitionRow>(db, `SELECT ${COLS} FROM petitions WHERE id = ?`, [id]);
+    const [row] = await select<PetitionRow>(db, `SELECT ${COLS} FROM petitions WHERE id = ?`, [id], tx);
     return row;
   }
 
@@ -328,23 +341,24 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
   }
 
   const repo: PetitionsRepository = {
-    async create(input) {
+    async create(input, options = {}) {
       const p = checkPetitionInput(input);
-      const id = randomUUID();
+      const id = options.id ?? randomUUID();
+      if (!ID.test(id)) throw new PetitionInputError('id must be a petition id', 'id');
       const at = now();
       const nameEnc = cipher.encrypt(p.name, context(id, 'name'));
       const phoneEnc = cipher.encrypt(p.phone, context(id, 'phone'));
       const phoneIndex = cipher.phoneIndex(p.phone);
       for (let attempt = 1; ; attempt++) {
-        const trackingCode = newTrackingCode();
+        const trackingCode = options.trackingCode ?? newTrackingCode();
         try {
-          await db.transaction((tx) =>
+          await withTx(db, options.tx, (tx) =>
             db.sequelize.query(
               `INSERT INTO petitions (id, tracking_code, channel, category, urgent, confidential, title, content, township,
                  petitioner_name_enc, petitioner_phone_enc, phone_index, status, unit_id, process_instance_key, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)`,
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
               {
-                replacements: [id, trackingCode, p.channel, p.category, p.urgent, p.confidential, p.title, p.content, p.township, nameEnc, phoneEnc, phoneIndex, INITIAL_STATUS, at, at],
+                replacements: [id, trackingCode, p.channel, p.category, p.urgent, p.confidential, p.title, p.content, p.township, nameEnc, phoneEnc, phoneIndex, INITIAL_STATUS, options.processInstanceKey ?? null, at, at],
                 transaction: tx,
                 type: QueryTypes.INSERT,
               },
@@ -362,20 +376,20 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
             township: p.township,
             status: INITIAL_STATUS,
             unitId: null,
-            processInstanceKey: null,
+            processInstanceKey: options.processInstanceKey ?? null,
             createdAt: new Date(at),
             updatedAt: new Date(at),
           };
         } catch (err) {
-          // a tracking code drawn twice (31^8 ≈ 8.5·10^11 codes): draw again
-          if (err instanceof UniqueConstraintError && attempt < 5) continue;
+          // a tracking code drawn twice (31^8 ≈ 8.5·10^11 codes): draw again (a caller's code: the caller does)
+          if (err instanceof UniqueConstraintError && attempt < 5 && !options.trackingCode) continue;
           throw err;
         }
       }
     },
 
-    async get(id) {
-      const row = await getRow(id);
+    async get(id, tx) {
+      const row = await getRow(id, tx);
       return row && toPetition(row);
     },
 
@@ -433,20 +447,33 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
       }));
     },
 
-    async setStatus(petitionId, status) {
+    async setStatus(petitionId, status, outer) {
       if (typeof status !== 'string' || !STATUS_PATTERN.test(status)) throw new PetitionInputError('status must be a lower-case word such as "handling"', 'status');
-      const changed = await db.transaction((tx) => exec(db, 'UPDATE petitions SET status = ?, updated_at = ? WHERE id = ? AND status <> ?', [status, now(), petitionId, status], tx));
+      const changed = await withTx(db, outer, (tx) => exec(db, 'UPDATE petitions SET status = ?, updated_at = ? WHERE id = ? AND status <> ?', [status, now(), petitionId, status], tx));
       if (changed > 0) return { changed: true };
-      if (!(await getRow(petitionId))) throw new PetitionNotFoundError(petitionId);
+      if (!(await getRow(petitionId, outer))) throw new PetitionNotFoundError(petitionId);
       return { changed: false };
     },
 
-    async assign(petitionId, unitId, processInstanceKey) {
+    async listWithoutProcess(before, limit) {
+      const n = Math.max(1, Math.min(Math.floor(limit), 500));
+      const rows = await select<PetitionRow>(db, `SELECT ${COLS} FROM petitions WHERE process_instance_key IS NULL AND created_at < ? ORDER BY created_at, id LIMIT ${n}`, [before.getTime()]);
+      return rows.map(toPetition);
+    },
+
+    async linkProcess(petitionId, processInstanceKey, outer) {
+      const n = await withTx(db, outer, (tx) =>
+        exec(db, 'UPDATE petitions SET process_instance_key = ?, updated_at = ? WHERE id = ? AND process_instance_key IS NULL', [processInstanceKey, now(), petitionId], tx),
+      );
+      return n === 1;
+    },
+
+    async assign(petitionId, unitId, processInstanceKey, outer) {
       if (unitId !== null && (typeof unitId !== 'string' || unitId === '')) throw new PetitionInputError('unitId must be a unit id or null', 'unitId');
       if (processInstanceKey !== undefined && processInstanceKey !== null && (typeof processInstanceKey !== 'string' || processInstanceKey === '' || processInstanceKey.length > 255)) {
         throw new PetitionInputError('processInstanceKey must be a process instance key', 'processInstanceKey');
       }
-      await db.transaction(async (tx) => {
+      await withTx(db, outer, async (tx) => {
         if (unitId !== null) {
           const [unit] = await select<{ active: unknown }>(db, 'SELECT active FROM units WHERE id = ?', [unitId], tx);
           if (!unit) throw new PetitionInputError(`unit ${JSON.stringify(unitId)} does not exist`, 'unitId');
@@ -458,7 +485,7 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
             : await exec(db, 'UPDATE petitions SET unit_id = ?, process_instance_key = ?, updated_at = ? WHERE id = ?', [unitId, processInstanceKey, now(), petitionId], tx);
         if (changed === 0) throw new PetitionNotFoundError(petitionId);
       });
-      const row = await getRow(petitionId);
+      const row = await getRow(petitionId, outer);
       if (!row) throw new PetitionNotFoundError(petitionId);
       return toPetition(row);
     },

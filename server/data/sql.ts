@@ -39,6 +39,11 @@ export async function insertIfAbsent(db: Database, table: string, row: Record<st
   }
 }
 
+/** run `fn` in the caller's transaction when there is one (its writes then commit with the caller's), else in a write transaction of its own */
+export function withTx<T>(db: Database, tx: Transaction | undefined, fn: (tx: Transaction) => Promise<T>): Promise<T> {
+  return tx ? fn(tx) : db.transaction(fn);
+}
+
 export const toDate = (ms: unknown): Date => new Date(Number(ms));
 export const toDateOrNull = (ms: unknown): Date | null => (ms === null || ms === undefined ? null : new Date(Number(ms)));
 

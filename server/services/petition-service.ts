@@ -5,10 +5,12 @@
  * written (fields, then every attachment), then stored (identity encrypted), its attachments kept,
  * and `petition-lifecycle` started for it.
  */
+import { randomUUID } from 'node:crypto';
+import { UniqueConstraintError } from 'sequelize';
 import type { EnginePort } from '../../engine/port.js';
 import type { AttachmentsRepository } from '../data/attachments-repository.js';
 import type { AuditRepository } from '../data/audit-repository.js';
-import { checkPetitionInput, PetitionInputError, type Channel, type Petition, type PetitionsRepository } from '../data/petitions-repository.js';
+import { checkPetitionInput, newTrackingCode, PetitionInputError, type Channel, type Petition, type PetitionsRepository } from '../data/petitions-repository.js';
 import type { PublicationRepository } from '../data/publication-repository.js';
 import { CATEGORY_LABELS } from '../domain/categories.js';
 import { checkUpload, FileTypeError } from '../domain/file-type.js';
@@ -68,7 +70,7 @@ function petitionProblem(err: PetitionInputError): FieldProblem {
   let message: string;
   if (/must not be empty/.test(m)) message = `请填写「${label}」`;
   else if (/at most (\d+) characters/.test(m)) message = `「${label}」最多 ${/at most (\d+)/.exec(m)?.[1]} 个字`;
-  else if (/control characters/.test(m)) message = `「${label}」含有不可见的控制字符`;
+  else if (/control characters/.test(m)) message = `「${label}」含有不可见的控制字符(如改变文字方向的字符),请删除后再提交`;
   else if (/must be text/.test(m)) message = `「${label}」须为文字`;
   else if (field === 'petitionerPhone') message = '请填写 11 位手机号码';
   else if (field === 'category') message = '请选择诉求类别';
@@ -171,20 +173,57 @@ export function createPetitionService(deps: PetitionServiceDeps) {
       }
       if (problems.length) throw inputError(problems);
 
-      const petition = await petitions.create(input as Parameters<PetitionsRepository['create']>[0]);
-      for (const f of files) await attachments.store({ filename: f.filename, content: f.content, petitionId: petition.id, purpose: 'petition', uploadedBy: options.actor === 'petitioner' ? 'petitioner' : options.actor });
-      await audit.append({ actor: options.actor, action: 'petition.submitted', petitionId: petition.id, detail: { channel: petition.channel, category: petition.category, attachments: files.length } });
-      const ref = await engine.start('petition-lifecycle', {
-        petitionId: petition.id,
-        trackingCode: petition.trackingCode,
-        category: petition.category,
-        urgent: petition.urgent,
-        township: petition.township,
-        channel: petition.channel,
-      });
-      const assigned = await petitions.assign(petition.id, null, ref.processInstanceKey);
-      log.info({ petitionId: petition.id, channel: petition.channel, processInstanceKey: ref.processInstanceKey }, 'petition submitted');
-      return assigned;
+      const checked = checkPetitionInput(input);
+      // one transaction for the petition, its files, the audit entry and the started process (a
+      // crash leaves all or nothing: no process without its petition, no petition nobody can act on)
+      for (let attempt = 1; ; attempt++) {
+        const id = randomUUID();
+        const trackingCode = newTrackingCode();
+        let petition: Petition | undefined;
+        try {
+          const ref = await engine.start(
+            'petition-lifecycle',
+            lifecycleStart({ id, trackingCode, ...checked }),
+            {
+              transactional: async (tx, started) => {
+                petition = await petitions.create(input as Parameters<PetitionsRepository['create']>[0], { tx, id, trackingCode, processInstanceKey: started.processInstanceKey });
+                for (const f of files) await attachments.store({ filename: f.filename, content: f.content, petitionId: id, purpose: 'petition', uploadedBy: options.actor === 'petitioner' ? 'petitioner' : options.actor }, tx);
+                await audit.append({ actor: options.actor, action: 'petition.submitted', petitionId: id, detail: { channel: petition.channel, category: petition.category, attachments: files.length } }, tx);
+              },
+            },
+          );
+          if (!petition) throw new Error('the petition was not stored with its process');
+          log.info({ petitionId: id, channel: petition.channel, processInstanceKey: ref.processInstanceKey }, 'petition submitted');
+          return petition;
+        } catch (err) {
+          // a tracking code drawn twice (31^8 codes): nothing was written, draw again
+          if (err instanceof UniqueConstraintError && attempt < 5) continue;
+          throw err;
+        }
+      }
+    },
+
+    /**
+     * The reconciler's part: petitions that a crash left without their process (before a submission
+     * was one transaction) get it now, exactly once — the link is taken in the start's transaction.
+     */
+    async startMissing(createdBefore: Date): Promise<number> {
+      let started = 0;
+      for (const p of await petitions.listWithoutProcess(createdBefore, 100)) {
+        try {
+          await engine.start('petition-lifecycle', lifecycleStart(p), {
+            transactional: async (tx, ref) => {
+              if (!(await petitions.linkProcess(p.id, ref.processInstanceKey, tx))) throw new AlreadyLinked();
+              await audit.append({ actor: 'system', action: 'petition.process-started', petitionId: p.id, detail: { reason: 'reconciler' } }, tx);
+            },
+          });
+          started++;
+          log.warn({ petitionId: p.id }, 'a petition left without its process was started by the reconciler');
+        } catch (err) {
+          if (!(err instanceof AlreadyLinked)) throw err;
+        }
+      }
+      return started;
     },
 
     /** the petition of a tracking code when the phone is its petitioner's; the same 404 for an unknown code and a wrong phone */
@@ -242,6 +281,14 @@ export function createPetitionService(deps: PetitionServiceDeps) {
 }
 
 export type PetitionService = ReturnType<typeof createPetitionService>;
+
+/** another process linked the petition first: this start is rolled back */
+class AlreadyLinked extends Error {}
+
+/** the variables petition-lifecycle starts with (docs/process-contract.md) */
+function lifecycleStart(p: { id: string; trackingCode: string; category: string; urgent: boolean; township: string | null; channel: string }) {
+  return { petitionId: p.id, trackingCode: p.trackingCode, category: p.category, urgent: p.urgent, township: p.township, channel: p.channel };
+}
 
 /** a valid petition, to check one field at a time with the repository's own rules */
 const VALID_SAMPLE = { channel: 'web', category: 'other', title: '标题', content: '内容', township: null, urgent: false, confidential: false, petitionerName: '张三', petitionerPhone: '13900000000' };

@@ -4,9 +4,8 @@
  * is confidential, the petitioner; 第十九条) — and the status the petitioner tracks follows the
  * case between the statuses the diagrams set themselves (rejected, replied, not-rated, closed).
  */
-import type { EnginePort, UserTask, UserTaskEvent } from '../../engine/port.js';
+import type { AppTransaction, EnginePort, UserTask, UserTaskEvent } from '../../engine/port.js';
 import type { PetitionsRepository } from '../data/petitions-repository.js';
-import type { Logger } from '../logger.js';
 
 /** statuses the app may move from: never back from an outcome the diagram set */
 const BEFORE_REPLY = new Set(['submitted', 'screening', 'dispatched', 'handling', 'extended']);
@@ -16,41 +15,33 @@ export function unitOf(task: Pick<UserTask, 'candidateGroups'>): string | undefi
   return g?.slice('unit:'.length);
 }
 
-export function createTaskEvents(deps: { petitions: PetitionsRepository; log: Logger }) {
-  const { petitions, log } = deps;
+export function createTaskEvents(deps: { petitions: PetitionsRepository }) {
+  const { petitions } = deps;
 
-  async function onEvent(event: UserTaskEvent) {
+  /** idempotent: applying an event twice (a repeated Zeebe listener job, the catch-up on a read) changes nothing more */
+  async function onEvent(event: UserTaskEvent, tx?: AppTransaction) {
     const petitionId = event.task.variables.petitionId;
     if (typeof petitionId !== 'string') return;
-    const petition = await petitions.get(petitionId);
+    const petition = await petitions.get(petitionId, tx);
     if (!petition) return;
     const { elementId } = event.task;
     if (event.type === 'created') {
       const unitId = unitOf(event.task);
-      if (unitId && petition.unitId !== unitId) await petitions.assign(petitionId, unitId);
-      if (elementId === 'Task_ScreenPetition' && petition.status === 'submitted') await petitions.setStatus(petitionId, 'screening');
-      else if (elementId === 'Task_Redo') await petitions.setStatus(petitionId, 'redo');
-      else if (unitId && BEFORE_REPLY.has(petition.status)) await petitions.setStatus(petitionId, 'handling');
+      if (unitId && petition.unitId !== unitId) await petitions.assign(petitionId, unitId, undefined, tx);
+      if (elementId === 'Task_ScreenPetition' && petition.status === 'submitted') await petitions.setStatus(petitionId, 'screening', tx);
+      else if (elementId === 'Task_Redo') await petitions.setStatus(petitionId, 'redo', tx);
+      else if (unitId && BEFORE_REPLY.has(petition.status)) await petitions.setStatus(petitionId, 'handling', tx);
     } else if (event.type === 'completed' && elementId === 'Task_Redo' && petition.status === 'redo') {
       // the redo's answer goes to the petitioner, who rates again
-      await petitions.setStatus(petitionId, 'replied');
+      await petitions.setStatus(petitionId, 'replied', tx);
     }
   }
 
-  const pending = new Set<Promise<void>>();
   return {
     onEvent,
+    /** the case's unit and status commit with the task's event (UserTaskProjector) */
     attach(engine: EnginePort) {
-      return engine.onUserTask((event) => {
-        const p = onEvent(event).catch((err) => log.error({ err, userTaskKey: event.task.userTaskKey }, 'keeping the petition in step with its task failed'));
-        pending.add(p);
-        void p.finally(() => pending.delete(p));
-        return p;
-      });
-    },
-    /** resolves when every event seen so far is handled (tests, shutdown) */
-    async drain() {
-      while (pending.size) await Promise.all([...pending]);
+      return engine.projectUserTasks((event, tx) => onEvent(event, tx));
     },
   };
 }

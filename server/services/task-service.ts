@@ -176,14 +176,15 @@ export function createTaskService(deps: TaskServiceDeps) {
         values = result.values;
         await checkAttachments(values, typeof task.variables.petitionId === 'string' ? task.variables.petitionId : undefined);
       }
+      const petitionId = typeof task.variables.petitionId === 'string' ? task.variables.petitionId : null;
+      const entry = { actor: staff.id, action: 'task.completed', petitionId, detail: { elementId: task.elementId, task: task.name ?? task.elementId, formId: task.formId ?? null, userTaskKey: task.userTaskKey, outcome: outcomeOf(values) } };
       try {
-        await engine.completeUserTask(task.userTaskKey, values);
+        // the audit row commits with the completion: no completed task without its record
+        await engine.completeUserTask(task.userTaskKey, values, { transactional: async (tx) => void (await audit.append(entry, tx)) });
       } catch (err) {
         if ((err as { status?: number }).status === 409) throw new HttpError(409, 'TASK_DONE', '该事项已经办理,不能重复提交');
         throw err;
       }
-      const petitionId = typeof task.variables.petitionId === 'string' ? task.variables.petitionId : null;
-      await audit.append({ actor: staff.id, action: 'task.completed', petitionId, detail: { elementId: task.elementId, task: task.name ?? task.elementId, formId: task.formId ?? null, userTaskKey: task.userTaskKey, outcome: outcomeOf(values) } });
       deps.log.info({ userTaskKey: task.userTaskKey, elementId: task.elementId, staffId: staff.id }, 'task completed');
       return { task: await view({ ...task, state: 'completed' }, staff, await deps.docs()) };
     },

@@ -3,7 +3,7 @@
  * diagrams deployed, every worker registered on the real stores, Longnan's units and the demo
  * accounts seeded, the fake clock. Tests act only through HTTP (supertest agents, one per person);
  * `settle()` lets the engine run what the last request started (jobs, timers due on the fake
- * clock) and the app's task listener catch up — the scheduler's work, done on demand.
+ * clock) — the scheduler's work, done on demand (the case's projection commits with each event).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -125,7 +125,6 @@ export async function createTestApp(options: { start?: string; app?: AppOptions 
     async settle() {
       for (let i = 0; i < 20; i++) {
         await t.idle();
-        await app.locals.taskEvents.drain();
         if ((await t.engine.listJobs()).every((j) => j.state !== 'activatable' || (j.notBefore && j.notBefore > t.clock.now()))) return;
       }
     },
