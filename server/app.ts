@@ -46,6 +46,7 @@ import { createCaseService, seesCases, type CaseService } from './services/case-
 import { createPetitionService, type PetitionService } from './services/petition-service.js';
 import { createTaskEvents } from './services/task-events.js';
 import { createInspectorService, type InspectorService } from './services/inspector-service.js';
+import { createOutboxRepository } from './data/outbox-repository.js';
 import { createScoreLedgerRepository } from './data/score-ledger-repository.js';
 import { createTaskService, createTaskDocs, type TaskService } from './services/task-service.js';
 import { createFormsRepository } from './data/forms-repository.js';
@@ -203,7 +204,7 @@ export function createApp(deps: AppDeps): Express {
     lintInputs: () => ({ jobTypes: [...jobTypes], formIds: [...forms.keys()].sort() }),
     drafts: createDraftsRepository(db, { now }),
     engine,
-    inspector: createInspectorService({ engine, audit, ledger: createScoreLedgerRepository(db), clock }),
+    inspector: createInspectorService({ engine, audit, ledger: createScoreLedgerRepository(db), outbox: createOutboxRepository(db), clock }),
     challenges: createChallenges(deps.secret, clock),
     sessionOptions,
     limits: {

@@ -20,6 +20,8 @@ export interface OutboxRepository extends OutboxStore {
   get(id: number): Promise<OutboxRecord | undefined>;
   byDedupeKey(dedupeKey: string): Promise<OutboxRecord | undefined>;
   list(filter?: { state?: OutboxState; limit?: number }): Promise<OutboxRecord[]>;
+  /** the notifications about a petition (its payload's petitionId), oldest first */
+  listForPetition(petitionId: string): Promise<OutboxRecord[]>;
 }
 
 interface OutboxRow {
@@ -86,6 +88,8 @@ export function createOutboxRepository(db: Database, options: { now?: () => numb
             template: entry.template,
             payload: JSON.stringify(entry.payload),
             dedupe_key: entry.dedupeKey,
+            // migration 0205: what the inspector finds a case's notifications by
+            petition_id: typeof entry.payload.petitionId === 'string' && entry.payload.petitionId.length <= 64 ? entry.payload.petitionId : null,
             state: 'pending',
             attempts: 0,
             created_at: now(),
@@ -115,6 +119,11 @@ export function createOutboxRepository(db: Database, options: { now?: () => numb
       return rows.map(toRecord);
     },
 
+    async listForPetition(petitionId) {
+      const rows = await select<OutboxRow>(db, `SELECT ${COLS} FROM outbox WHERE petition_id = ? ORDER BY id LIMIT 1000`, [petitionId]);
+      return rows.map(toRecord);
+    },
+
     async pending(limit) {
       const n = Math.max(1, Math.min(Math.floor(limit), 1000));
       const rows = await select<OutboxRow>(db, `SELECT ${COLS} FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ${n}`);
@@ -129,6 +138,10 @@ export function createOutboxRepository(db: Database, options: { now?: () => numb
 
     async markSent(id, at) {
       await db.transaction((tx) => exec(db, "UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?", [at.getTime(), id], tx));
+    },
+
+    async markLogged(id) {
+      await db.transaction((tx) => exec(db, "UPDATE outbox SET state = 'logged', sent_at = NULL, last_error = NULL WHERE id = ?", [id], tx));
     },
 
     async markFailed(id, error, final) {

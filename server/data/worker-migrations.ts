@@ -11,8 +11,12 @@
  * - `inspection_transfers` and `criticisms`: ≥ 7 working days overdue without explanation →
  *   市政府督查室 and one 通报批评 (第二十六条); `criticisms.deadline_seq` is set for those (null for a
  *   criticism from elsewhere, e.g. the 第二十七条 assessment).
+ * - 0205: `outbox.petition_id` (the payload's petitionId, filled for the rows already there) so the
+ *   inspector shows a case's notifications and what became of each; the state `logged` (handed to
+ *   the logging channel, sent to nobody) needs no schema change — rows marked `sent` before it by
+ *   the logging channel cannot be told apart and stay as they are.
  */
-import { DataTypes, type Sequelize } from 'sequelize';
+import { DataTypes, QueryTypes, type Sequelize } from 'sequelize';
 
 const { STRING, INTEGER, BIGINT, TEXT } = DataTypes;
 
@@ -100,6 +104,29 @@ export const workerMigrations: WorkerMigration[] = [
         created_at: ms(),
       });
       await qi.addIndex('criticisms', ['unit_id', 'created_at'], { name: 'criticisms_unit' });
+    },
+  },
+  {
+    name: '0205-outbox-petition',
+    async up({ sequelize }) {
+      const qi = sequelize.getQueryInterface();
+      await qi.addColumn('outbox', 'petition_id', ref(true));
+      await qi.addIndex('outbox', ['petition_id', 'id'], { name: 'outbox_petition' });
+      // the rows already there, from their payload, in batches
+      for (let after = 0; ; ) {
+        const rows = (await sequelize.query('SELECT id, payload FROM outbox WHERE id > ? ORDER BY id LIMIT 500', { replacements: [after], type: QueryTypes.SELECT })) as { id: number | string; payload: string }[];
+        if (!rows.length) break;
+        for (const r of rows) {
+          let petitionId: unknown;
+          try {
+            petitionId = (JSON.parse(r.payload) as { petitionId?: unknown }).petitionId;
+          } catch {
+            petitionId = undefined;
+          }
+          if (typeof petitionId === 'string' && petitionId.length <= 64) await sequelize.query('UPDATE outbox SET petition_id = ? WHERE id = ?', { replacements: [petitionId, r.id] });
+        }
+        after = Number(rows[rows.length - 1].id);
+      }
     },
   },
 ];

@@ -53,6 +53,9 @@ class MemoryStore implements OutboxStore {
   async markSent(id: number, at: Date) {
     Object.assign(this.rows.find((x) => x.id === id)!, { state: 'sent', sentAt: at, lastError: null });
   }
+  async markLogged(id: number) {
+    Object.assign(this.rows.find((x) => x.id === id)!, { state: 'logged', sentAt: null, lastError: null });
+  }
   async markFailed(id: number, error: string, final: boolean) {
     Object.assign(this.rows.find((x) => x.id === id)!, { state: final ? 'failed' : 'pending', lastError: error });
   }
@@ -81,7 +84,7 @@ describe('OutboxDispatcher', () => {
     const sms = new RecordingChannel('sms');
     const email = new RecordingChannel('email');
     const d = new OutboxDispatcher({ outbox: store, channels: { sms, email }, logger: new Log(), clock });
-    expect(await d.dispatchOnce()).toEqual({ sent: 2, failed: 0, retrying: 0 });
+    expect(await d.dispatchOnce()).toEqual({ logged: 0, sent: 2, failed: 0, retrying: 0 });
     expect(sms.sent).toHaveLength(1);
     expect(sms.sent[0]).toMatchObject({ id: 1, recipientKind: 'petitioner', recipientRef: 'p-1', text: expect.stringContaining('查询码 LN1') });
     expect(email.sent[0].text).toContain('LN2');
@@ -90,7 +93,7 @@ describe('OutboxDispatcher', () => {
       ['sent', 1, '2026-03-02T02:00:00.000Z'],
     ]);
     // nothing is sent twice
-    expect(await d.dispatchOnce()).toEqual({ sent: 0, failed: 0, retrying: 0 });
+    expect(await d.dispatchOnce()).toEqual({ logged: 0, sent: 0, failed: 0, retrying: 0 });
     expect(sms.sent).toHaveLength(1);
   });
 
@@ -100,15 +103,15 @@ describe('OutboxDispatcher', () => {
     const sms = new RecordingChannel('sms');
     sms.failures = 1;
     const d = new OutboxDispatcher({ outbox: store, channels: { sms }, logger: new Log(), clock, maxAttempts: 2 });
-    expect(await d.dispatchOnce()).toEqual({ sent: 0, failed: 0, retrying: 1 });
+    expect(await d.dispatchOnce()).toEqual({ logged: 0, sent: 0, failed: 0, retrying: 1 });
     expect(store.rows[0]).toMatchObject({ state: 'pending', attempts: 1, lastError: 'gateway timeout' });
-    expect(await d.dispatchOnce()).toEqual({ sent: 1, failed: 0, retrying: 0 });
+    expect(await d.dispatchOnce()).toEqual({ logged: 0, sent: 1, failed: 0, retrying: 0 });
     expect(store.rows[0]).toMatchObject({ state: 'sent', attempts: 2, lastError: null });
 
     store.add({ dedupeKey: 'again' });
     sms.failures = 5;
     await d.dispatchOnce();
-    expect(await d.dispatchOnce()).toEqual({ sent: 0, failed: 1, retrying: 0 });
+    expect(await d.dispatchOnce()).toEqual({ logged: 0, sent: 0, failed: 1, retrying: 0 });
     expect(store.rows[1]).toMatchObject({ state: 'failed', attempts: 2 });
   });
 
@@ -119,7 +122,7 @@ describe('OutboxDispatcher', () => {
     store.add({ channel: 'email' });
     const log = new Log();
     const d = new OutboxDispatcher({ outbox: store, channels: { email: new SmsChannel() as unknown as Channel }, logger: log, clock });
-    expect(await d.dispatchOnce()).toEqual({ sent: 0, failed: 3, retrying: 0 });
+    expect(await d.dispatchOnce()).toEqual({ logged: 0, sent: 0, failed: 3, retrying: 0 });
     expect(store.rows.map((r) => [r.state, r.lastError])).toEqual([
       ['failed', expect.stringContaining('unknown notification template')],
       ['failed', 'no channel "wechat"'],
@@ -137,7 +140,7 @@ describe('OutboxDispatcher', () => {
     };
     const sms = new RecordingChannel('sms');
     const d = new OutboxDispatcher({ outbox: store, channels: { sms }, logger: new Log(), clock });
-    expect(await d.dispatchOnce()).toEqual({ sent: 0, failed: 0, retrying: 0 });
+    expect(await d.dispatchOnce()).toEqual({ logged: 0, sent: 0, failed: 0, retrying: 0 });
     expect(sms.sent).toHaveLength(0);
   });
 
@@ -149,7 +152,8 @@ describe('OutboxDispatcher', () => {
     d.start(10);
     await new Promise((r) => setTimeout(r, 30));
     await d.stop();
-    expect(store.rows[0].state).toBe('sent');
+    // no provider configured: written to the log, and said to be only that
+    expect(store.rows[0]).toMatchObject({ state: 'logged', sentAt: null });
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Notifications leave through the outbox (ARCHITECTURE "Data"): a worker writes a row in the same
  * job that decided to notify, and the OutboxDispatcher sends pending rows through a channel and marks
- * them sent or failed, so a crash neither loses nor doubles one.
+ * them sent or failed, so a crash neither loses nor doubles one. A row handed to the logging channel
+ * (no provider configured for its channel) is marked `logged`: it reached nobody, and the pages say so.
  *
  * Channels: the logging channel is the default (it logs the template, the recipient kind and
  * reference, never a phone or a name); SMS, WeChat and e-mail channels post to a provider gateway
@@ -35,9 +36,13 @@ export interface OutgoingMessage {
   payload: Payload;
 }
 
+/** what became of a message a channel took: `sent` to a provider, or only `logged` (it reached nobody) */
+export type Delivery = 'sent' | 'logged';
+
 export interface Channel {
   readonly name: ChannelName;
-  send(message: OutgoingMessage): Promise<void>;
+  /** resolves when the message is handed over (nothing, or `sent`: a provider took it); throws when it was not */
+  send(message: OutgoingMessage): Promise<Delivery | void>;
 }
 
 /** the channel is used without its provider configuration */
@@ -58,11 +63,12 @@ export class LoggingChannel implements Channel {
   ) {
     this.name = name;
   }
-  async send(message: OutgoingMessage): Promise<void> {
+  async send(message: OutgoingMessage): Promise<Delivery> {
     this.logger.info(
       { outboxId: message.id, channel: message.channel, template: message.template, recipientKind: message.recipientKind, recipientRef: message.recipientRef },
       'notification (logged, not sent)',
     );
+    return 'logged';
   }
 }
 
@@ -98,7 +104,7 @@ abstract class ProviderChannel<C extends ProviderConfig> implements Channel {
 
   protected abstract body(to: string, message: OutgoingMessage): Record<string, unknown>;
 
-  async send(message: OutgoingMessage): Promise<void> {
+  async send(message: OutgoingMessage): Promise<Delivery> {
     const config = this.config;
     if (!config?.endpoint) throw new ChannelNotConfiguredError(this.name);
     const to = await config.resolveAddress(message.recipientKind, message.recipientRef);
@@ -113,6 +119,7 @@ abstract class ProviderChannel<C extends ProviderConfig> implements Channel {
     });
     // the response body may echo the address: only the status is reported
     if (!res.ok) throw new Error(`${this.name} provider answered HTTP ${res.status}`);
+    return 'sent';
   }
 }
 
@@ -185,7 +192,18 @@ export interface OutboxEntry {
   dedupeKey: string;
 }
 
-export type OutboxState = 'pending' | 'sent' | 'failed';
+/** `logged`: handed to the logging channel for want of a provider — written to the log, sent to nobody */
+export type OutboxState = 'pending' | 'sent' | 'logged' | 'failed';
+
+/** the states in Chinese, for the pages */
+export const OUTBOX_STATE_LABELS: Record<OutboxState, string> = {
+  pending: '等待发送',
+  sent: '已发送',
+  logged: '未发出:未配置发送服务,仅写入日志',
+  failed: '发送失败',
+};
+
+export const NOTIFICATION_CHANNEL_LABELS: Record<ChannelName, string> = { sms: '短信', wechat: '微信', email: '电子邮件', log: '日志' };
 
 export interface OutboxRecord extends OutboxEntry {
   id: number;
@@ -203,6 +221,8 @@ export interface OutboxStore {
   /** take a row for one attempt: attempts + 1 if it is still pending with `attempts`; false when someone else took it */
   claim(id: number, attempts: number): Promise<boolean>;
   markSent(id: number, at: Date): Promise<void>;
+  /** the row went to the logging channel only: state `logged`, no sent time */
+  markLogged(id: number): Promise<void>;
   /** record a failed attempt; `final` → state failed, otherwise it stays pending for the next run */
   markFailed(id: number, error: string, final: boolean): Promise<void>;
 }
@@ -220,6 +240,8 @@ export interface DispatcherOptions {
 
 export interface DispatchResult {
   sent: number;
+  /** written to the log only: no provider for their channel */
+  logged: number;
   /** failed for good */
   failed: number;
   /** failed this time, tried again next run */
@@ -242,7 +264,7 @@ export class OutboxDispatcher {
 
   /** send what is pending now, once */
   async dispatchOnce(): Promise<DispatchResult> {
-    const result: DispatchResult = { sent: 0, failed: 0, retrying: 0 };
+    const result: DispatchResult = { sent: 0, logged: 0, failed: 0, retrying: 0 };
     const rows = await this.options.outbox.pending(this.batchSize);
     for (const row of rows) {
       if (!(await this.options.outbox.claim(row.id, row.attempts))) continue;
@@ -265,9 +287,14 @@ export class OutboxDispatcher {
         continue;
       }
       try {
-        await channel.send({ id: row.id, channel: row.channel, recipientKind: row.recipientKind, recipientRef: row.recipientRef, template: row.template, text, payload: row.payload });
-        await this.options.outbox.markSent(row.id, this.clock.now());
-        result.sent += 1;
+        const delivery = await channel.send({ id: row.id, channel: row.channel, recipientKind: row.recipientKind, recipientRef: row.recipientRef, template: row.template, text, payload: row.payload });
+        if (delivery === 'logged') {
+          await this.options.outbox.markLogged(row.id);
+          result.logged += 1;
+        } else {
+          await this.options.outbox.markSent(row.id, this.clock.now());
+          result.sent += 1;
+        }
       } catch (err) {
         const message = (err as Error)?.message ?? String(err);
         const final = err instanceof ChannelNotConfiguredError || err instanceof TemplateError || attempt >= this.maxAttempts;

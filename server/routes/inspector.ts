@@ -22,6 +22,15 @@ export const STATE_LABELS: Record<InstanceState, string> = { active: '进行中'
 const STATE_ORDER: InstanceState[] = ['active', 'completed', 'incident', 'canceled'];
 const OVERDUE_LABELS: Record<WarningLevel, string> = { blue: '蓝', yellow: '黄', red: '红' };
 
+const RECIPIENT_LABELS: Record<string, string> = {
+  petitioner: '诉求人',
+  'unit-contact': '承办单位联系人',
+  'unit-leader': '单位分管领导',
+  'unit-head': '单位主要领导',
+  platform: '平台',
+  'inspection-office': '市政府督查室',
+};
+
 /** the engine's history events, as people read them */
 const EVENT_LABELS: Record<string, string> = {
   activated: '进入',
@@ -260,6 +269,7 @@ export function inspectorRoutes(ctx: AppContext): Router {
         openIncidents: incidents.filter((i) => i.state === 'active').length,
         timers,
         timeline,
+        notifications: detail.notifications.map((n) => ({ ...n, recipientLabel: RECIPIENT_LABELS[n.recipientKind] ?? n.recipientKind })),
         variablesJson: JSON.stringify(detail.variables, null, 2),
         hasDiagram: Boolean(xml),
         done: retried ? '已重试该事故;引擎将重新执行出错的环节。' : undefined,

@@ -9,9 +9,11 @@
 import { EngineError } from '../../engine/errors.js';
 import type { EnginePort, HistoryEvent, InstanceState, ProcessInstance } from '../../engine/port.js';
 import type { AuditRepository } from '../data/audit-repository.js';
+import type { OutboxRepository } from '../data/outbox-repository.js';
 import type { ScoreLedgerRepository } from '../data/score-ledger-repository.js';
 import { isCategory } from '../domain/categories.js';
 import { maskPersonalData } from '../domain/masking.js';
+import { NOTIFICATION_CHANNEL_LABELS, OUTBOX_STATE_LABELS, type OutboxRecord } from '../domain/notifications.js';
 import { taskDeadline } from '../domain/task-deadline.js';
 import { isWarningLevel, type WarningLevel } from '../domain/warnings.js';
 import { HttpError } from '../http-error.js';
@@ -38,6 +40,33 @@ export interface InstanceSummary {
   /** the warning level the case has reached by now */
   overdue?: WarningLevel;
 }
+
+/** a notification about the case and what became of it: sent, or only logged for want of a provider */
+export interface NotificationView {
+  id: number;
+  template: string;
+  channel: OutboxRecord['channel'];
+  channelLabel: string;
+  recipientKind: OutboxRecord['recipientKind'];
+  state: OutboxRecord['state'];
+  stateLabel: string;
+  createdAt: Date;
+  sentAt: Date | null;
+  attempts: number;
+}
+
+const notificationView = (r: OutboxRecord): NotificationView => ({
+  id: r.id,
+  template: r.template,
+  channel: r.channel,
+  channelLabel: NOTIFICATION_CHANNEL_LABELS[r.channel] ?? r.channel,
+  recipientKind: r.recipientKind,
+  state: r.state,
+  stateLabel: OUTBOX_STATE_LABELS[r.state] ?? r.state,
+  createdAt: r.createdAt,
+  sentAt: r.sentAt,
+  attempts: r.attempts,
+});
 
 /** strings with personal data masked; keys that name a person's identity blanked */
 export function maskVariables(value: unknown, key = ''): unknown {
@@ -97,7 +126,14 @@ const day = (v: string, field: string): Date => {
   return new Date(`${v}T00:00:00+08:00`);
 };
 
-export function createInspectorService(deps: { engine: EnginePort; audit: AuditRepository; ledger: ScoreLedgerRepository; clock: { now(): Date } }) {
+export function createInspectorService(deps: {
+  engine: EnginePort;
+  audit: AuditRepository;
+  ledger: ScoreLedgerRepository;
+  /** the case's notifications (none shown without it) */
+  outbox?: Pick<OutboxRepository, 'listForPetition'>;
+  clock: { now(): Date };
+}) {
   const { engine } = deps;
   return {
     /** instances, newest first, 50 a page; unit, category and overdue level are read from the instances' variables */
@@ -178,6 +214,8 @@ export function createInspectorService(deps: { engine: EnginePort; audit: AuditR
         incidents: await engine.listIncidents({ processInstanceKey: instance.processInstanceKey }),
         timers: await engine.listTimers(instance.processInstanceKey),
         timeline,
+        // the case's notifications (on the instance that carries the petition, and its called processes)
+        notifications: s.petitionId && deps.outbox ? (await deps.outbox.listForPetition(s.petitionId)).map(notificationView) : [],
       };
     },
   };
