@@ -107,7 +107,7 @@ export function openApiDocument(baseUrl: string) {
       '/api/cases/{id}': { get: op('诉求详情与办理记录', { security: staff, parameters: [id('id', '诉求编号')] }) },
       '/api/cases/{id}/identity': { post: op('查看诉求人身份(记录查看;保密件承办单位不可查看)', { security: staff, parameters: [id('id', '诉求编号')] }) },
       '/api/cases/{id}/extension-request': {
-        post: op('申请延期(第十四条)', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', required: ['extensionDays', 'extensionReason'], properties: { extensionDays: { type: 'integer', minimum: 1, maximum: 30 }, extensionReason: { type: 'string' } } }), responses: { '202': ok('已提交,等待平台审核'), ...errors, '409': { description: '不予延期(error.code EXTENSION_REFUSED,error.message 为理由:突发类事项、已延期 2 次、已过办理期限),或该诉求不在办理阶段(NOT_HANDLING);未作任何变更', content: json(ref('Error')) } } }),
+        post: op('申请延期(第十四条)', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', required: ['extensionDays', 'extensionReason'], properties: { extensionDays: { type: 'integer', minimum: 1, maximum: 30 }, extensionReason: { type: 'string' } } }), responses: { '202': ok('已提交,等待平台审核'), ...errors, '409': { description: '不予延期(error.code EXTENSION_REFUSED,error.message 为理由:突发类事项、已延期 2 次、已过办理期限),已有延期申请在审核中(EXTENSION_PENDING),或该诉求不在办理阶段(NOT_HANDLING);未作任何变更', content: json(ref('Error')) } } }),
       },
       '/api/cases/{id}/delay-explanation': {
         post: op('提交逾期情况说明(第二十六条)', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', required: ['delayExplanation'], properties: { delayExplanation: { type: 'string' } } }), responses: { '202': ok('已提交'), ...errors } }),

@@ -133,7 +133,8 @@ export function createCaseService(deps: CaseServiceDeps) {
       if (problems.length) throw inputError(problems);
       // refused at once by the rules (突发, a third request, after the deadline): say so now, change
       // nothing; the diagram's 核对延期条件 makes the same check again when the message arrives
-      const vars = await handlingVariables(p);
+      const { pendingReview, vars } = await handling(p);
+      if (pendingReview) throw new HttpError(409, 'EXTENSION_PENDING', '已有一项延期申请正在等待平台审核,请待审核结果后再申请(第十四条)');
       if (vars) {
         let check: ReturnType<typeof checkExtension> | undefined;
         try {
@@ -178,10 +179,15 @@ export function createCaseService(deps: CaseServiceDeps) {
     return p;
   }
 
-  /** the variables of the case's running `unit-handling` (a call activity: the lifecycle sees them only when it ends), found through its open task */
-  async function handlingVariables(p: Petition): Promise<Record<string, unknown> | undefined> {
-    const task = (await engine.listUserTasks({ state: 'created' })).find((t) => t.processId === 'unit-handling' && t.variables.petitionId === p.id);
-    return task && (await engine.getProcessInstance(task.processInstanceKey))?.variables;
+  /**
+   * The case's running `unit-handling`, found through its open tasks: its variables (a call activity:
+   * the lifecycle sees them only when it ends) and whether an extension request awaits review.
+   */
+  async function handling(p: Petition): Promise<{ pendingReview: boolean; vars?: Record<string, unknown> }> {
+    const tasks = (await engine.listUserTasks({ state: 'created' })).filter((t) => t.processId === 'unit-handling' && t.variables.petitionId === p.id);
+    if (tasks.length === 0) return { pendingReview: false };
+    const vars = (await engine.getProcessInstance(tasks[0].processInstanceKey))?.variables;
+    return { pendingReview: tasks.some((t) => t.elementId === 'Task_ReviewExtension'), ...(vars && { vars }) };
   }
 
   async function publishToHandling(p: Petition, name: string, variables: Record<string, unknown>) {

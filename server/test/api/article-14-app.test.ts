@@ -25,6 +25,11 @@ describe('第十四条 延期申请 refused at once, through the HTTP API and th
     for (let i = 0; i < 2; i++) {
       expect((await request(c.handler, c)).status).toBe(202);
       await h.settle();
+      if (i === 0) {
+        // one request at a time: a second while the first awaits review is refused with the reason
+        const meanwhile = await request(c.handler, c);
+        expect([meanwhile.status, meanwhile.body.error.code, meanwhile.body.error.message]).toEqual([409, 'EXTENSION_PENDING', '已有一项延期申请正在等待平台审核,请待审核结果后再申请(第十四条)']);
+      }
       await completeTask(h, reviewer, 'Task_ReviewExtension', { extensionApproved: true, extensionDays: 2 }, c.code);
     }
 
