@@ -299,7 +299,8 @@ class Embedded implements EmbeddedEngine {
     for (let round = 0; round < 100_000; round++) {
       const timers = await this.fireDueTimers();
       const jobs = await this.lockDueJobs(50);
-      for (const job of jobs) await this.runJob(job);
+      // as in the background loop: a job whose result could not be saved stays locked until its timeout
+      for (const job of jobs) await this.runJob(job).catch((err) => this.log.error({ err, jobKey: job.id }, 'job handling failed'));
       const expired = await this.expireMessages();
       if (timers + jobs.length + expired === 0) return;
     }
