@@ -14,7 +14,7 @@ describe('第八条 不予受理', () => {
     h = await createTestApp({ start: '2026-03-02T02:00:00.000Z' });
     as = staff(h);
   });
-  afterAll(() => h.close());
+  afterAll(() => h?.close());
 
   it('第八条第(二)项 属 110 处理的事项不予受理:须选定情形和应拨打的专线,诉求人查询和短信都被告知原因并请拨打 110,事项结束', async () => {
     // given: a citizen reports a burglary on the website

@@ -16,7 +16,7 @@ describe('第九条 属地办理、部门指导;信息专报与市领导批示',
     h = await createTestApp({ start: '2026-03-02T02:00:00.000Z' });
     as = staff(h);
   });
-  afterAll(() => h.close());
+  afterAll(() => h?.close());
 
   it('第九条 属地办理:转办时建议事发乡镇为承办单位,转办后该乡镇承办人收到事项和短信,其他单位看不到', async () => {
     // given: a complaint about something in 东江乡

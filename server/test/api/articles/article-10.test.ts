@@ -17,7 +17,7 @@ describe('第十条 退回申请须在 1 个工作日内提出并说明理由和
     h = await createTestApp({ start: '2026-03-02T02:00:00.000Z' });
     as = staff(h);
   });
-  afterAll(() => h.close());
+  afterAll(() => h?.close());
 
   async function dispatched() {
     const c = await submit(h, as, { title: '路段积水', content: '龙南大道某路段雨后积水。' });

@@ -15,7 +15,7 @@ describe('第十一条 审核退回申请', () => {
     h = await createTestApp({ start: '2026-03-02T02:00:00.000Z' });
     as = staff(h);
   });
-  afterAll(() => h.close());
+  afterAll(() => h?.close());
 
   /** dispatched to 龙南镇, which asks in time to return it */
   async function askedToReturn(): Promise<Case> {

@@ -14,7 +14,7 @@ describe('第十二条 快速协调与共同办理', () => {
     h = await createTestApp({ start: '2026-03-02T02:00:00.000Z' });
     as = staff(h);
   });
-  afterAll(() => h.close());
+  afterAll(() => h?.close());
 
   async function screened(fields: Record<string, unknown>): Promise<Case> {
     const c = await submit(h, as, fields);

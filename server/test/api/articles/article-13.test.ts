@@ -16,7 +16,7 @@ describe('第十三条 分类限时办结', () => {
     h = await createTestApp({ start: '2026-02-13T02:00:00.000Z' });
     as = staff(h);
   });
-  afterAll(() => h.close());
+  afterAll(() => h?.close());
 
   it('第十三条(二) 投诉类春节前转办:2 个工作日内沟通、5 个工作日内办结,跳过假期、计入调休上班日;沟通逾期提醒承办单位', async () => {
     // given: a complaint dispatched on the Friday before 春节 and signed

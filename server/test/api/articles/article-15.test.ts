@@ -18,7 +18,7 @@ describe('第十五条 书面答复、OA 送签与在线回复', () => {
     h = await createTestApp({ start: '2026-03-02T02:00:00.000Z' });
     as = staff(h);
   });
-  afterAll(() => h.close());
+  afterAll(() => h?.close());
 
   async function contacted(fields: Record<string, unknown> = {}): Promise<Case> {
     const c = await submit(h, as, { category: 'complaint', ...fields });

@@ -15,7 +15,7 @@ describe('第十六条 办结审核', () => {
     h = await createTestApp({ start: '2026-03-02T02:00:00.000Z' });
     as = staff(h);
   });
-  afterAll(() => h.close());
+  afterAll(() => h?.close());
 
   /** a complaint whose signed reply waits for the platform's review */
   async function signedOff(fields: Record<string, unknown> = {}, reply: Record<string, unknown> = {}): Promise<Case> {

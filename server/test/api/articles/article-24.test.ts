@@ -18,7 +18,7 @@ describe('第二十四条 督办方式及时限', () => {
     h = await createTestApp({ start: '2026-03-02T02:00:00.000Z' });
     as = staff(h);
   });
-  afterAll(() => h.close());
+  afterAll(() => h?.close());
 
   /** the citizen rates through the API */
   async function rate(c: Case, rating: string) {
