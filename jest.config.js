@@ -32,7 +32,15 @@ export default {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/{server,workers}/**/*.test.ts', '<rootDir>/forms/**/*.test.ts', '<rootDir>/processes/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/server/data/', '<rootDir>/server/test/api/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/server/data/', '<rootDir>/server/test/api/', '<rootDir>/server/test/browser/'],
+    },
+    // Chromium on a loaded two-core machine: a modeler page alone takes ~35 s there; its tests wait on
+    // conditions (Playwright's own waits) with limits such a machine meets
+    {
+      ...common,
+      displayName: 'browser',
+      testTimeout: 180_000,
+      testMatch: ['<rootDir>/server/test/browser/**/*.test.ts'],
     },
   ],
 };

@@ -34,9 +34,9 @@ describeBrowser('the form editor in Chromium: edit a label, preview, save as ver
   beforeAll(async () => {
     app = await startBrowserApp();
     ({ h, base, browser } = app);
-    desk = await deskContext(browser, { width: 1400, height: 900 }, 10_000);
-    phone = await phoneContext(browser, { width: 390, height: 844 }, 10_000);
-  }, 60_000);
+    desk = await deskContext(browser, { width: 1400, height: 900 }, 30_000);
+    phone = await phoneContext(browser, { width: 390, height: 844 }, 30_000);
+  }, 180_000);
 
   afterAll(() => closeAll(app));
 
@@ -102,7 +102,7 @@ describeBrowser('the form editor in Chromium: edit a label, preview, save as ver
     await expect(page.locator('.wz-preview-readonly').getByLabel('申请退回', { exact: true }).isChecked()).resolves.toBe(false);
     await shot(page, 'version-1');
     expect(problems).toEqual([]);
-  }, 90_000);
+  }, 180_000);
 
   it('given a change that drops a field a deployed condition uses, when saved, then a dialog lists the use and cancelling saves nothing', async () => {
     const page = watch(await desk.newPage());
@@ -124,7 +124,7 @@ describeBrowser('the form editor in Chromium: edit a label, preview, save as ver
     await page.getByText('未保存。').waitFor();
     expect((await h.t.db.sequelize.query("SELECT COUNT(*) AS n FROM form_versions WHERE form_id = 'review-return'", { plain: true }))?.n).toBe(1);
     expect(problems).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   it('given a phone, when the process admin opens the list and the editor, then nothing is wider than the screen', async () => {
     const page = watch(await phone.newPage());
@@ -137,5 +137,5 @@ describeBrowser('the form editor in Chromium: edit a label, preview, save as ver
     await shot(page, 'edit-phone');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(problems).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 });

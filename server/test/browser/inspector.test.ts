@@ -32,7 +32,7 @@ describeBrowser('the inspector in Chromium: an instance on its diagram, and the 
 
   /** a fresh browser (its own cookies) at a desk or on a phone, signed in */
   const signIn = async (device: 'desk' | 'phone', username: string) => {
-    const context = device === 'phone' ? await phoneContext(browser, { width: 375, height: 740 }, 15_000) : await deskContext(browser, { width: 1366, height: 900 }, 15_000);
+    const context = device === 'phone' ? await phoneContext(browser, { width: 375, height: 740 }, 30_000) : await deskContext(browser, { width: 1366, height: 900 }, 30_000);
     contexts.push(context);
     const page = watch(await context.newPage());
     await signInPage(page, base, username);
@@ -53,7 +53,7 @@ describeBrowser('the inspector in Chromium: an instance on its diagram, and the 
     await completeTask(h, handler, 'Task_SignOrReturn', { returnRequested: false }, code);
     await completeTask(h, handler, 'Task_ContactPetitioner', { contactedAt: '2026-03-02T06:00:00.000Z', contactMethod: 'phone', contactSummary: '已电话联系诉求人' }, code);
     auditorApi = await h.signIn('auditor');
-  }, 90_000);
+  }, 180_000);
 
   afterAll(() => closeAll(...contexts, app));
 
@@ -109,7 +109,7 @@ describeBrowser('the inspector in Chromium: an instance on its diagram, and the 
       await page.close();
     }
     expect(problems).toEqual([]);
-  }, 90_000);
+  }, 180_000);
 
   it('given a changed version deployed through the API, when the diff page is opened at a desk and on a phone, then added, removed and changed elements are marked on the right diagram', async () => {
     const modeler = await h.signIn('modeler');
@@ -148,7 +148,7 @@ describeBrowser('the inspector in Chromium: an instance on its diagram, and the 
       await page.close();
     }
     expect(problems).toEqual([]);
-  }, 90_000);
+  }, 180_000);
 
   it('given an incident, when a process admin opens the instance at a desk, then the element is marked red with its badge and the retry button is there', async () => {
     // the engine's user-task fixture (its assignee needs a variable the start lacks), with a drawing added
@@ -176,5 +176,5 @@ describeBrowser('the inspector in Chromium: an instance on its diagram, and the 
     await shot(page, 'inspector-incidents-desk.png');
     await page.close();
     expect(problems).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 });

@@ -28,9 +28,9 @@ describeBrowser('第六条、第十五条、第十七条 the app in Chromium: su
   beforeAll(async () => {
     app = await startBrowserApp();
     ({ h, base, browser } = app);
-    phone = await phoneContext(browser, { width: 390, height: 844 }, 10_000);
-    desk = await deskContext(browser, { width: 1280, height: 900 }, 10_000);
-  }, 60_000);
+    phone = await phoneContext(browser, { width: 390, height: 844 }, 30_000);
+    desk = await deskContext(browser, { width: 1280, height: 900 }, 30_000);
+  }, 180_000);
 
   afterAll(() => closeAll(app));
 
@@ -141,5 +141,5 @@ describeBrowser('第六条、第十五条、第十七条 the app in Chromium: su
     await shot(citizen, 'portal-replies-phone.png');
 
     expect(problems).toEqual([]);
-  }, 90_000);
+  }, 180_000);
 });

@@ -55,8 +55,8 @@ describeBrowser('第二十六条 the modeler in Chromium: change the handling di
   beforeAll(async () => {
     app = await startBrowserApp();
     ({ h, base, browser } = app);
-    desk = await deskContext(browser, { width: 1440, height: 1000 }, 15_000);
-  }, 60_000);
+    desk = await deskContext(browser, { width: 1440, height: 1000 }, 30_000);
+  }, 180_000);
 
   afterAll(() => closeAll(app));
 
@@ -179,7 +179,7 @@ describeBrowser('第二十六条 the modeler in Chromium: change the handling di
     await expect(admin.locator('tr[data-version="2"] td[data-label="运行中实例"]').textContent()).resolves.toBe('0');
     await shot(admin, 'modeler-versions.png');
     // the same admin on a phone: the version list and the editor fit the screen
-    const pocket = await phoneContext(browser, { width: 390, height: 844 }, 15_000);
+    const pocket = await phoneContext(browser, { width: 390, height: 844 }, 30_000);
     const phone = watch(await pocket.newPage());
     await signIn(phone, 'modeler');
     for (const [path, name] of [['/processes/unit-handling', 'versions'], ['/processes/unit-handling/edit', 'edit']] as const) {

@@ -158,7 +158,7 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
       document.addEventListener('securitypolicyviolation', (e) => (window as any).__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
     });
     shots = screenshotDir();
-  }, 30_000);
+  }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -274,7 +274,7 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
     expect(await violations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
-  }, 30_000);
+  }, 120_000);
 
   it('translates the length message, and says so when the task was already completed', async () => {
     const { page, problems } = await openPage('/staff/tasks/KEY2');
@@ -296,5 +296,5 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
     expect(await violations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
-  }, 20_000);
+  }, 120_000);
 });
