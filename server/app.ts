@@ -47,6 +47,7 @@ import { createPetitionService, type PetitionService } from './services/petition
 import { createTaskEvents } from './services/task-events.js';
 import { createInspectorService, type InspectorService } from './services/inspector-service.js';
 import { createOutboxRepository } from './data/outbox-repository.js';
+import { createStaffingService, type StaffingService } from './services/staffing-service.js';
 import { createScoreLedgerRepository } from './data/score-ledger-repository.js';
 import { createTaskService, createTaskDocs, type TaskService } from './services/task-service.js';
 import { createFormsRepository } from './data/forms-repository.js';
@@ -125,6 +126,8 @@ export interface AppContext {
   drafts: DraftsRepository;
   engine: EnginePort;
   inspector: InspectorService;
+  /** whether the people the diagrams need are there: dispatch check, unassignable tasks */
+  staffing: StaffingService;
   challenges: ChallengeIssuer;
   sessionOptions: SessionOptions;
   limits: { portal: RequestHandler; login: RequestHandler };
@@ -183,6 +186,7 @@ export function createApp(deps: AppDeps): Express {
     inStep: (task) => taskEvents.onEvent({ type: 'created', task }),
   });
   const caseService = createCaseService({ engine, petitions, units, audit, attachments, clock });
+  const staffing = createStaffingService({ engine, staff, units });
   const csrf = createCsrf(deps.secret, production, (req) => req.method === 'POST' && /^\/open311\/v2\/requests\.\w+$/.test(req.path));
   const sessionOptions: SessionOptions = { sessions, staff, secureCookies: production, ttlMs: (o.sessionTtlHours ?? 12) * 3600_000 };
   const render = createViews(join(projectRoot, 'server', 'views'));
@@ -204,7 +208,8 @@ export function createApp(deps: AppDeps): Express {
     lintInputs: () => ({ jobTypes: [...jobTypes], formIds: [...forms.keys()].sort() }),
     drafts: createDraftsRepository(db, { now }),
     engine,
-    inspector: createInspectorService({ engine, audit, ledger: createScoreLedgerRepository(db), outbox: createOutboxRepository(db), clock }),
+    inspector: createInspectorService({ engine, audit, ledger: createScoreLedgerRepository(db), outbox: createOutboxRepository(db), staffing, clock }),
+    staffing,
     challenges: createChallenges(deps.secret, clock),
     sessionOptions,
     limits: {

@@ -59,7 +59,8 @@ describe('the Longnan unit list', () => {
 describe('seedDemoData', () => {
   it('seeds every unit with its four people and demo staff of every role, and returns the credentials', async () => {
     const result = await seedDemoData(db, { key: KEY });
-    expect(result.created).toEqual({ units: LONGNAN_UNITS.length, people: LONGNAN_UNITS.length * 4, staff: 11 });
+    // six platform accounts, and a 承办人 and a 分管领导 for every unit (the roles the diagrams offer unit tasks to)
+    expect(result.created).toEqual({ units: LONGNAN_UNITS.length, people: LONGNAN_UNITS.length * 4, staff: 6 + LONGNAN_UNITS.length * 2 });
     const roles = new Set(result.credentials.flatMap((c) => c.roles));
     expect([...roles].sort()).toEqual([...ROLE_IDS].sort());
     expect(result.credentials.every((c) => c.password === DEMO_PASSWORD)).toBe(true);
@@ -70,12 +71,13 @@ describe('seedDemoData', () => {
       'auditor',
       'modeler',
       'admin',
-      'handler-longnan',
-      'leader-longnan',
-      'handler-dongjiang',
-      'handler-market',
-      'leader-market',
+      ...LONGNAN_UNITS.flatMap((u) => [`handler-${u.id.slice(2)}`, `leader-${u.id.slice(2)}`]),
     ]);
+    for (const username of ['handler-longnan', 'leader-longnan', 'handler-dongjiang', 'leader-dongjiang', 'handler-market', 'leader-market']) {
+      expect(result.credentials.map((c) => c.username)).toContain(username);
+    }
+    expect(result.credentials.find((c) => c.username === 'leader-dongjiang')).toMatchObject({ displayName: '东江乡分管领导(演示)', unitId: 'u-dongjiang', roleLabels: ['单位分管领导'] });
+    expect(result.credentials.find((c) => c.username === 'handler-market')).toMatchObject({ displayName: '市场监督管理局承办人(演示)', unitId: 'u-market' });
     expect(result.credentials.find((c) => c.username === 'handler-longnan')).toMatchObject({ unitId: 'u-longnan', roleLabels: ['承办人'] });
 
     const units = createUnitsRepository(db);
@@ -94,6 +96,10 @@ describe('seedDemoData', () => {
     const people = await units.listPeople('u-longnan');
     expect(people.find((p) => p.role === 'handler')?.staffId).toBe(handler!.id);
     expect(people.find((p) => p.role === 'leader')?.staffId).toBe(leader!.id);
+    for (const u of LONGNAN_UNITS) {
+      const linked = (await units.listPeople(u.id)).filter((p) => p.staffId).map((p) => p.role);
+      expect({ unit: u.id, linked }).toEqual({ unit: u.id, linked: ['handler', 'leader'] });
+    }
 
     // the directory the workers use sees them
     const directory = createUnitDirectory(db);
@@ -106,13 +112,16 @@ describe('seedDemoData', () => {
     const login = await staff.verifyLogin('handler-longnan', DEMO_PASSWORD);
     expect(login.ok && login.staff).toMatchObject({ roles: ['unit-handler'], unitId: 'u-longnan' });
     expect((await staff.verifyLogin('admin', DEMO_PASSWORD)).ok).toBe(true);
+    const dongjiang = await staff.verifyLogin('leader-dongjiang', DEMO_PASSWORD);
+    expect(dongjiang.ok && dongjiang.staff).toMatchObject({ roles: ['unit-leader'], unitId: 'u-dongjiang' });
+    expect((await staff.verifyLogin('handler-power', 'not the demo password')).ok).toBe(false);
   });
 
   it('changes nothing when run again', async () => {
     const before = await snapshot();
     const again = await seedDemoData(db, { key: KEY });
     expect(again.created).toEqual({ units: 0, people: 0, staff: 0 });
-    expect(again.credentials).toHaveLength(11);
+    expect(again.credentials).toHaveLength(6 + LONGNAN_UNITS.length * 2);
     expect(await snapshot()).toEqual(before);
   });
 

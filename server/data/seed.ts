@@ -15,10 +15,11 @@
  *   | `auditor` | auditor 审计员 | |
  *   | `modeler` | process-admin 流程管理员 | |
  *   | `admin` | admin 系统管理员 | |
- *   | `handler-longnan`, `leader-longnan` | unit-handler 承办人, unit-leader 分管领导 | 龙南镇 |
- *   | `handler-dongjiang` | unit-handler | 东江乡 |
- *   | `handler-market`, `leader-market` | unit-handler, unit-leader | 市场监督管理局 |
+ *   | `handler-<unit>`, `leader-<unit>` | unit-handler 承办人, unit-leader 分管领导 | every unit |
  *
+ *   `<unit>` is the unit's id without `u-`: `handler-longnan`, `leader-dongjiang`, `handler-market`…
+ *   Every unit gets both, because the diagrams offer unit tasks to both (`=[unitGroup]`: 签收、联系、
+ *   办理…; `=[unitLeaderGroup]`: OA 送签) — a unit without one left its OA 送签 with nobody (issue 12).
  *   The unit accounts are linked to their unit's 承办人 / 分管领导 person.
  *
  * Idempotent: a unit is added when no unit has its id, name or township code; a unit's people only
@@ -26,9 +27,12 @@
  * nothing, and nothing an admin changed is overwritten. No petitions are seeded: a petition starts
  * its process instance when it is submitted.
  *
- * The demo password is public: change it (or deactivate the demo accounts) before real use.
+ * The demo password is public: change it (or deactivate the demo accounts) before real use. The
+ * demo accounts made in one run share one hash of it: sixty scrypt hashes would add seconds to every
+ * start, and a per-account salt protects nothing when the password is published.
  */
 import { parseIdentityKey, type IdentityKeyInput } from '../domain/identity-crypto.js';
+import { hashPassword } from '../domain/passwords.js';
 import { ROLE_LABELS, type RoleId } from '../domain/roles.js';
 import { LONGNAN_UNITS, type SeedUnit } from './longnan-units.js';
 import { createStaffRepository } from './staff-repository.js';
@@ -46,19 +50,32 @@ export interface DemoAccount {
   person?: PersonRole;
 }
 
-export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+/** the platform's accounts: one per role that belongs to no unit */
+export const PLATFORM_ACCOUNTS: readonly DemoAccount[] = [
   { username: 'intake', displayName: '受理员(演示)', roles: ['intake-operator'] },
   { username: 'reviewer', displayName: '审核员(演示)', roles: ['platform-reviewer'] },
   { username: 'leader', displayName: '市领导(演示)', roles: ['city-leader'] },
   { username: 'auditor', displayName: '审计员(演示)', roles: ['auditor'] },
   { username: 'modeler', displayName: '流程管理员(演示)', roles: ['process-admin'] },
   { username: 'admin', displayName: '系统管理员(演示)', roles: ['admin'] },
-  { username: 'handler-longnan', displayName: '龙南镇承办人(演示)', roles: ['unit-handler'], unitId: 'u-longnan', person: 'handler' },
-  { username: 'leader-longnan', displayName: '龙南镇分管领导(演示)', roles: ['unit-leader'], unitId: 'u-longnan', person: 'leader' },
-  { username: 'handler-dongjiang', displayName: '东江乡承办人(演示)', roles: ['unit-handler'], unitId: 'u-dongjiang', person: 'handler' },
-  { username: 'handler-market', displayName: '市场监管局承办人(演示)', roles: ['unit-handler'], unitId: 'u-market', person: 'handler' },
-  { username: 'leader-market', displayName: '市场监管局分管领导(演示)', roles: ['unit-leader'], unitId: 'u-market', person: 'leader' },
 ];
+
+/** 龙南镇人民政府 → 龙南镇, 龙南市市场监督管理局 → 市场监督管理局 */
+const shortName = (name: string) => name.replace(/^龙南市(?=.)/, '').replace(/人民政府$/, '') || name;
+
+/** a 承办人 and a 分管领导 account for each unit: `handler-<unit>`, `leader-<unit>` (<unit>: the id without `u-`) */
+export function unitAccounts(units: readonly SeedUnit[]): DemoAccount[] {
+  return units.flatMap((u) => {
+    const slug = u.id.replace(/^u-/, '');
+    return [
+      { username: `handler-${slug}`, displayName: `${shortName(u.name)}承办人(演示)`, roles: ['unit-handler'], unitId: u.id, person: 'handler' },
+      { username: `leader-${slug}`, displayName: `${shortName(u.name)}分管领导(演示)`, roles: ['unit-leader'], unitId: u.id, person: 'leader' },
+    ] satisfies DemoAccount[];
+  });
+}
+
+/** the demo accounts of Longnan's units and the platform */
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = [...PLATFORM_ACCOUNTS, ...unitAccounts(LONGNAN_UNITS)];
 
 const SURNAMES = [...'赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜'];
 const GIVEN: Record<PersonRole, string> = { handler: '晓明', contact: '建华', leader: '志强', head: '国平' };
@@ -112,13 +129,16 @@ export async function seedDemoData(db: Database, options: SeedOptions): Promise<
     created.units++;
   }
 
+  const accounts = [...PLATFORM_ACCOUNTS, ...unitAccounts(seedUnits)];
   const accountIds = new Map<string, string>();
-  for (const a of options.accounts === false ? [] : DEMO_ACCOUNTS) {
-    // an account of a unit that is not there (seeded with other units) is left out
+  let passwordHash: Promise<string> | undefined;
+  for (const a of options.accounts === false ? [] : accounts) {
+    // an account of a unit that is not there (an admin removed it) is left out
     if (a.unitId && !(await units.get(a.unitId))) continue;
     let account = await staff.findByUsername(a.username);
     if (!account) {
-      account = await staff.create({ username: a.username, displayName: a.displayName, password: DEMO_PASSWORD, roles: a.roles, unitId: a.unitId ?? null });
+      passwordHash ??= hashPassword(DEMO_PASSWORD);
+      account = await staff.create({ username: a.username, displayName: a.displayName, password: DEMO_PASSWORD, passwordHash: await passwordHash, roles: a.roles, unitId: a.unitId ?? null });
       created.staff++;
     }
     accountIds.set(a.username, account.id);
@@ -128,13 +148,13 @@ export async function seedDemoData(db: Database, options: SeedOptions): Promise<
     if (!(await units.get(u.id))) continue;
     if ((await units.listPeople(u.id)).length > 0) continue;
     for (const person of demoPeople(index)) {
-      const account = DEMO_ACCOUNTS.find((a) => a.unitId === u.id && a.person === person.role);
+      const account = accounts.find((a) => a.unitId === u.id && a.person === person.role);
       await units.addPerson(u.id, { ...person, staffId: account ? (accountIds.get(account.username) ?? null) : null });
       created.people++;
     }
   }
 
-  const credentials: SeedCredential[] = DEMO_ACCOUNTS.filter((a) => accountIds.has(a.username)).map((a) => ({
+  const credentials: SeedCredential[] = accounts.filter((a) => accountIds.has(a.username)).map((a) => ({
     username: a.username,
     password: DEMO_PASSWORD,
     displayName: a.displayName,

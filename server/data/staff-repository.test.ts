@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { randomBytes, scryptSync } from 'node:crypto';
 import { createDatabase, type Database } from '../../engine/embedded/store/database.js';
 import { openTestDatabase } from '../../engine/test/harness.js';
-import { parsePasswordHash } from '../domain/passwords.js';
+import { hashPassword, parsePasswordHash } from '../domain/passwords.js';
 import { appMigrations } from './migrations.js';
 import { exec, select } from './sql.js';
 import { createStaffRepository, LOCKOUT_MS, MAX_FAILED_LOGINS, StaffInputError, StaffNotFoundError, type StaffRepository } from './staff-repository.js';
@@ -64,6 +64,15 @@ describe('staff accounts', () => {
     await expect(staff.create({ ...base, roles: ['unit-handler'], unitId: 'u-nope' })).rejects.toThrow(/does not exist/);
     await expect(staff.create({ ...base, password: 'short' })).rejects.toThrow(/at least 8/);
     expect(await staff.findByUsername('someone')).toBeUndefined();
+  });
+
+  it('stores a hash made already (the seed: one hash for every demo account), and refuses a malformed one', async () => {
+    const hash = await hashPassword(PASSWORD);
+    await expect(staff.create({ username: 'prehashed-bad', displayName: '某人', password: PASSWORD, passwordHash: 'scrypt$1$2$3', roles: ['auditor'] })).rejects.toThrow(StaffInputError);
+    const a = await staff.create({ username: 'prehashed-a', displayName: '甲', password: PASSWORD, passwordHash: hash, roles: ['auditor'] });
+    expect((await staff.verifyLogin('prehashed-a', PASSWORD)).ok).toBe(true);
+    expect((await staff.verifyLogin('prehashed-a', 'another password')).ok).toBe(false);
+    await staff.update(a.id, { active: false });
   });
 
   it('lists accounts by unit and role, and updates them', async () => {

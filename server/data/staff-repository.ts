@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
-import { checkNewPassword, dummyPasswordHash, hashPassword, needsRehash, PasswordPolicyError, verifyPassword } from '../domain/passwords.js';
+import { checkNewPassword, dummyPasswordHash, hashPassword, needsRehash, parsePasswordHash, PasswordHashFormatError, PasswordPolicyError, verifyPassword } from '../domain/passwords.js';
 import { checkRoles, RoleError, type RoleId } from '../domain/roles.js';
 import { exec, select, toDateOrNull, toDate, type Database } from './sql.js';
 
@@ -33,6 +33,11 @@ export interface StaffInput {
   username: string;
   displayName: string;
   password: string;
+  /**
+   * hashPassword(password), made already: stored instead of hashing again (the seed's demo accounts
+   * share one hash of the one public demo password). Never taken from a request.
+   */
+  passwordHash?: string;
   roles: RoleId[];
   unitId?: string | null;
   active?: boolean;
@@ -153,7 +158,7 @@ function wrap<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof RoleError || err instanceof PasswordPolicyError) throw new StaffInputError(err.message);
+    if (err instanceof RoleError || err instanceof PasswordPolicyError || err instanceof PasswordHashFormatError) throw new StaffInputError(err.message);
     throw err;
   }
 }
@@ -188,7 +193,8 @@ export function createStaffRepository(db: Database, options: { now?: () => numbe
       if (input.active !== undefined && typeof input.active !== 'boolean') throw new StaffInputError('active must be true or false');
       const active = input.active ?? true;
       const unitId = await checkUnit(unitIdGiven);
-      const passwordHash = await hashPassword(input.password);
+      if (input.passwordHash !== undefined) wrap(() => parsePasswordHash(input.passwordHash));
+      const passwordHash = input.passwordHash ?? (await hashPassword(input.password));
       const id = newStaffId();
       const createdAt = now();
       try {

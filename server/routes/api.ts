@@ -107,6 +107,12 @@ export function apiRoutes(ctx: AppContext): Router {
 
   // ---- staff: tasks
   r.get('/api/tasks', requireRole(), handle(async (_req, res) => res.json(await taskService.list(me(res)))));
+  // open tasks nobody active can act on: for the platform office and those who oversee the platform
+  r.get(
+    '/api/unassignable-tasks',
+    requireRole('intake-operator', 'platform-reviewer', 'city-leader', 'auditor', 'process-admin'),
+    handle(async (_req, res) => res.json(await ctx.staffing.unassignableTasks())),
+  );
   r.get('/api/tasks/:key', requireRole(), handle(async (req, res) => res.json(await taskService.get(me(res), String(req.params.key)))));
   r.post(
     '/api/tasks/:key/complete',
@@ -114,6 +120,8 @@ export function apiRoutes(ctx: AppContext): Router {
     handle(async (req, res) => {
       const variables = body(req).variables;
       if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) throw new HttpError(400, 'INVALID_INPUT', '请求须为 { "variables": { … } }', [{ field: '', message: '请求须为 { "variables": { … } }' }]);
+      // a 转办 to a unit without the people its tasks need is refused before the task is completed
+      await ctx.staffing.checkDispatch(me(res), String(req.params.key), variables as Record<string, unknown>);
       res.json(await taskService.complete(me(res), String(req.params.key), variables));
     }),
   );

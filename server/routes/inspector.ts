@@ -194,6 +194,8 @@ export function inspectorRoutes(ctx: AppContext): Router {
         'inspector',
         {
           title: '实例监督',
+          // every open task nobody active can act on, whatever the filter
+          unassignable: await ctx.staffing.unassignableTasks(),
           values,
           processes: processes.map((p) => ({ ...p, selected: p.value === values.processId })),
           states: STATE_ORDER.map((s) => ({ value: s, label: STATE_LABELS[s], selected: s === values.state })),

@@ -85,6 +85,12 @@ export function openApiDocument(baseUrl: string) {
       },
       '/api/replies': { get: op('公开的答复(已隐去个人信息)', { parameters: [{ name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } }] }) },
       '/api/tasks': { get: op('我的待办', { security: staff, responses: { '200': ok('待办', { type: 'array', items: ref('Task') }), ...errors } }) },
+      '/api/unassignable-tasks': {
+        get: op('无人可办的待办:候选组没有在岗账号的未办事项(受理员、审核员、市领导、审计员、流程管理员)', {
+          security: staff,
+          responses: { '200': ok('事项及缺少的人员', { type: 'array', items: { type: 'object', properties: { userTaskKey: { type: 'string' }, name: { type: 'string' }, trackingCode: { type: 'string' }, missing: { type: 'string' } } } }), ...errors },
+        }),
+      },
       '/api/tasks/{key}': { get: op('待办详情(含表单与数据)', { security: staff, parameters: [id('key', '待办编号')] }) },
       '/api/tasks/{key}/complete': {
         post: op('提交表单,完成待办(按表单校验)', {

@@ -78,7 +78,10 @@ export function staffRoutes(ctx: AppContext): Router {
     requireRole(),
     handle(async (_req, res) => {
       const tasks = await taskService.list(me(res));
-      page(res, 'tasks', { title: '待办事项', tasks, readOnly: me(res).roles.every((x) => x === 'auditor') });
+      // the platform office and city leaders are told of tasks nobody can act on (a unit without the person)
+      const platform = me(res).roles.some((x) => x === 'intake-operator' || x === 'platform-reviewer' || x === 'city-leader');
+      const unassignable = platform ? await ctx.staffing.unassignableTasks() : [];
+      page(res, 'tasks', { title: '待办事项', tasks, unassignable, readOnly: me(res).roles.every((x) => x === 'auditor') });
     }),
   );
   r.get(

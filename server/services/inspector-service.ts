@@ -17,6 +17,7 @@ import { NOTIFICATION_CHANNEL_LABELS, OUTBOX_STATE_LABELS, type OutboxRecord } f
 import { taskDeadline } from '../domain/task-deadline.js';
 import { isWarningLevel, type WarningLevel } from '../domain/warnings.js';
 import { HttpError } from '../http-error.js';
+import type { StaffingService, UnassignableTask } from './staffing-service.js';
 
 const STATES: readonly InstanceState[] = ['active', 'completed', 'canceled', 'incident'];
 const PERSONAL_KEY = /^(petitioner(Name|Phone)|name|phone|mobile|idNumber|address)$/i;
@@ -132,6 +133,8 @@ export function createInspectorService(deps: {
   ledger: ScoreLedgerRepository;
   /** the case's notifications (none shown without it) */
   outbox?: Pick<OutboxRepository, 'listForPetition'>;
+  /** open tasks nobody active can act on (none shown without it) */
+  staffing?: Pick<StaffingService, 'unassignableTasks'>;
   clock: { now(): Date };
 }) {
   const { engine } = deps;
@@ -216,6 +219,10 @@ export function createInspectorService(deps: {
         timeline,
         // the case's notifications (on the instance that carries the petition, and its called processes)
         notifications: s.petitionId && deps.outbox ? (await deps.outbox.listForPetition(s.petitionId)).map(notificationView) : [],
+        // this instance's open tasks nobody active can act on, and its case's in the processes it called
+        unassignableTasks: deps.staffing
+          ? (await deps.staffing.unassignableTasks()).filter((t) => t.processInstanceKey === instance.processInstanceKey || (s.petitionId !== undefined && t.petitionId === s.petitionId))
+          : ([] as UnassignableTask[]),
       };
     },
   };
