@@ -97,7 +97,8 @@ const EXPECTED: Record<string, Expected> = {
       'reply.handledAt', 'reply.handlingUnit', 'reply.result', 'reply.legalBasis', 'reply.contactRecord', 'reply.investigation',
       'reply.investigationDocument', 'reply.noInvestigationReason', 'reply.noInvestigationBasis', 'reply.replyText',
     ],
-    reads: ['category'],
+    // why the reply came back: the 分管领导's opinion (oa-sign-off), the platform's reason (review-reply)
+    reads: ['category', 'signOffApproved', 'signOffOpinion', 'reviewApproved', 'reviewReason'],
   },
   'oa-sign-off': {
     task: 'OA 送签 第十五条',
@@ -486,6 +487,15 @@ describe('conditional fields show when the regulation needs them', () => {
     const insert = label.match(/\{\{([\s\S]*?)\}\}/)?.[1] ?? '';
     expect(evaluate(insert, { returnApproved: true }).value).toContain('职责界定');
     expect(evaluate(insert, { returnApproved: false }).value).toContain('理由');
+  });
+
+  it('draft-reply: shows why the reply came back, only what sent it back (第十五条 OA 送签, 第十六条 办结审核)', () => {
+    const shownTexts = (data: Record<string, unknown>) =>
+      all('draft-reply').filter((p) => p.component.type === 'text' && p.component.id !== 'Text_article' && shown(p, data)).map((p) => p.component.id).sort();
+    expect(shownTexts({ category: 'complaint' })).toEqual([]);
+    expect(shownTexts({ signOffApproved: false, signOffOpinion: '请补充更换时间' })).toEqual(['Text_signOffOpinion']);
+    expect(shownTexts({ signOffApproved: true, signOffOpinion: '同意', reviewApproved: false, reviewReason: '未写明依据' })).toEqual(['Text_reviewReason']);
+    expect(shownTexts({ signOffApproved: false, signOffOpinion: '请改', reviewApproved: false, reviewReason: '未写明依据' })).toEqual(['Text_reviewReason', 'Text_signOffOpinion']);
   });
 
   it('draft-reply: investigation only for complaints and reports; document or reason and basis by the decision (第十五条(三))', () => {

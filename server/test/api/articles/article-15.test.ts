@@ -93,15 +93,16 @@ describe('第十五条 书面答复、OA 送签与在线回复', () => {
     expect(await track(h, c)).toMatchObject({ status: 'replied', reply: { text: '您反映的路灯问题已更换灯头 3 盏,恢复照明。', handlingUnit: '龙南镇人民政府', handledAt: REPLY.handledAt } });
   });
 
-  // Gap: forms/draft-reply.form shows neither the 分管领导's 退回修改意见 (signOffOpinion) nor the
-  // platform's 退回理由 (reviewReason): a handler redrafting on the task page is not shown why the
-  // reply came back (the values are only in the task's data).
-  it.failing('第十五条 退回修改意见显示在承办人重新起草答复的表单上', async () => {
+  // A handler redrafting on the task page is shown why the reply came back: the 分管领导's 退回修改意见
+  // (signOffOpinion) and the platform's 退回理由 (reviewReason), each only when it sent the reply back.
+  it('第十五条 退回修改意见显示在承办人重新起草答复的表单上', async () => {
     const c = await contacted({ title: '路灯仍不亮' });
     await completeTask(h, await as('handler-longnan'), 'Task_DraftReply', { reply: REPLY }, c.code);
     await completeTask(h, await as('leader-longnan'), 'Task_OASignOff', { signOffApproved: false, signOffOpinion: '请补充更换时间' }, c.code);
     const { form } = await taskDetail(await as('handler-longnan'), 'Task_DraftReply', c);
-    expect(JSON.stringify(form.components.filter((x: { type: string }) => x.type === 'text'))).toContain('signOffOpinion');
+    const texts = JSON.stringify(form.components.filter((x: { type: string }) => x.type === 'text'));
+    expect(texts).toContain('signOffOpinion');
+    expect(texts).toContain('reviewReason');
   });
 
   /** the handler uploads the investigation document of a case; answers its id */
