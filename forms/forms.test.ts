@@ -59,6 +59,8 @@ const EXPECTED: Record<string, Expected> = {
     task: '市领导批示 第九条、第二十三条(一)、第二十四条(四)',
     sets: ['leaderInstruction', 'leaderLimitDays'],
     required: ['leaderInstruction', 'leaderLimitDays'],
+    // the 信息专报 the 批示 is given on (special-report)
+    reads: ['specialReportSummary', 'specialReportTo'],
   },
   'dispatch-petition': {
     task: '转办 第九条、第十二条',
@@ -70,6 +72,8 @@ const EXPECTED: Record<string, Expected> = {
     task: '签收或申请退回 第十条',
     sets: ['returnRequested', 'returnReason', 'returnBasis'],
     required: ['returnRequested', 'returnReason', 'returnBasis'],
+    // a major matter's 批示 (leader-instruction), which the unit handles by
+    reads: ['leaderInstruction', 'leaderLimitDays'],
   },
   'review-return': {
     task: '审核退回申请 第十一条',
@@ -98,7 +102,8 @@ const EXPECTED: Record<string, Expected> = {
       'reply.investigationDocument', 'reply.noInvestigationReason', 'reply.noInvestigationBasis', 'reply.replyText',
     ],
     // why the reply came back: the 分管领导's opinion (oa-sign-off), the platform's reason (review-reply)
-    reads: ['category', 'signOffApproved', 'signOffOpinion', 'reviewApproved', 'reviewReason'],
+    // and a major matter's 批示 (leader-instruction)
+    reads: ['category', 'signOffApproved', 'signOffOpinion', 'reviewApproved', 'reviewReason', 'leaderInstruction', 'leaderLimitDays'],
   },
   'oa-sign-off': {
     task: 'OA 送签 第十五条',
@@ -491,11 +496,25 @@ describe('conditional fields show when the regulation needs them', () => {
 
   it('draft-reply: shows why the reply came back, only what sent it back (第十五条 OA 送签, 第十六条 办结审核)', () => {
     const shownTexts = (data: Record<string, unknown>) =>
-      all('draft-reply').filter((p) => p.component.type === 'text' && p.component.id !== 'Text_article' && shown(p, data)).map((p) => p.component.id).sort();
+      all('draft-reply').filter((p) => p.component.type === 'text' && !['Text_article', 'Text_leaderInstruction'].includes(p.component.id) && shown(p, data)).map((p) => p.component.id).sort();
     expect(shownTexts({ category: 'complaint' })).toEqual([]);
     expect(shownTexts({ signOffApproved: false, signOffOpinion: '请补充更换时间' })).toEqual(['Text_signOffOpinion']);
     expect(shownTexts({ signOffApproved: true, signOffOpinion: '同意', reviewApproved: false, reviewReason: '未写明依据' })).toEqual(['Text_reviewReason']);
     expect(shownTexts({ signOffApproved: false, signOffOpinion: '请改', reviewApproved: false, reviewReason: '未写明依据' })).toEqual(['Text_reviewReason', 'Text_signOffOpinion']);
+  });
+
+  it('shows the 信息专报 to the city leader and the 批示 to the unit, only when there is one (第九条)', () => {
+    const text = (id: string, componentId: string) => {
+      const p = all(id).find((x) => x.component.id === componentId);
+      if (!p) throw new Error(`${id}: no ${componentId}`);
+      return p;
+    };
+    expect(shown(text('leader-instruction', 'Text_specialReport'), { specialReportSummary: '城区学校周边交通拥堵' })).toBe(true);
+    expect(shown(text('leader-instruction', 'Text_specialReport'), {})).toBe(false);
+    for (const id of ['sign-or-return', 'draft-reply']) {
+      expect([id, shown(text(id, 'Text_leaderInstruction'), { leaderInstruction: '五日内拿出方案', leaderLimitDays: 5 })]).toEqual([id, true]);
+      expect([id, shown(text(id, 'Text_leaderInstruction'), { category: 'complaint' })]).toEqual([id, false]);
+    }
   });
 
   it('draft-reply: investigation only for complaints and reports; document or reason and basis by the decision (第十五条(三))', () => {

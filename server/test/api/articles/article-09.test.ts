@@ -85,11 +85,9 @@ describe('第九条 属地办理、部门指导;信息专报与市领导批示',
     expect(draft.deadline).toMatchObject({ label: '办结期限', dueAt: '2026-03-05T16:00:00.000Z', overdue: false });
   });
 
-  // Gap: the forms show neither the 信息专报 to the city leader who gives the 批示 on it
-  // (forms/leader-instruction.form) nor the 批示 to the unit that must handle the matter by it
-  // (forms/sign-or-return.form, forms/draft-reply.form): both are only in the task's data, which the
-  // task page's form does not render.
-  it.failing('第九条 市领导批示的表单上显示信息专报内容,承办单位签收和答复的表单上显示市领导批示', async () => {
+  // The forms show the 信息专报 to the city leader who gives the 批示 on it (leader-instruction) and
+  // the 批示 to the unit that must handle the matter by it (sign-or-return, draft-reply).
+  it('第九条 市领导批示的表单上显示信息专报内容,承办单位签收和答复的表单上显示市领导批示', async () => {
     const c = await submit(h, as, { title: '学校周边交通拥堵', content: '城区学校周边上下学时段交通拥堵。' });
     await completeTask(h, await as('intake'), 'Task_ScreenPetition', { inScope: true, isMajor: true }, c.code);
     await completeTask(h, await as('reviewer'), 'Task_SubmitSpecialReport', { specialReportSummary: '城区学校周边交通拥堵' }, c.code);
