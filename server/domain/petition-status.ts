@@ -15,6 +15,8 @@ export const PETITION_STATUS_LABELS: Record<string, string> = {
   replied: '已答复',
   evaluating: '待评价',
   redo: '重办中',
+  // 第二十三条(四): the redo was rated unsatisfied; the platform judges whether the unit is at fault
+  judging: '不满意原因认定中',
   supervised: '督办中',
   closed: '已办结',
   invalid: '已关闭(恶意或虚假诉求)',

@@ -238,7 +238,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
       const vars = await lifecycleVariables(petition);
       const view: TrackingView = { petition, categoryLabel: CATEGORY_LABELS[petition.category], statusLabel: statusLabel(petition.status), canRate: petition.status === 'replied' };
       const reply = vars.reply as Record<string, unknown> | undefined;
-      if (['replied', 'closed', 'not-rated', 'redo'].includes(petition.status) && reply && typeof reply.replyText === 'string') {
+      if (['replied', 'closed', 'not-rated', 'redo', 'judging', 'supervised'].includes(petition.status) && reply && typeof reply.replyText === 'string') {
         const redoText = typeof vars.redoReplyText === 'string' && vars.redoReplyText ? vars.redoReplyText : await redoAnswer(petition);
         const redo = redoText ? `\n\n【重办答复】${redoText}` : '';
         view.reply = {

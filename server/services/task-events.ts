@@ -2,13 +2,19 @@
  * What the app keeps in step with the engine's user tasks: a task offered to a unit's group
  * (`unit:<id>`) assigns the petition to that unit — the unit may then see the case (and, unless it
  * is confidential, the petitioner; 第十九条) — and the status the petitioner tracks follows the
- * case between the statuses the diagrams set themselves (rejected, replied, not-rated, closed).
+ * case between the statuses the diagrams set themselves (rejected, replied, not-rated, closed): once
+ * the redo's answer is rated unsatisfied the platform judges whose fault it is (judging, 第二十三条(四))
+ * and then supervises the unit (supervised, 第二十四条) — neither waits for a rating, so the
+ * petitioner must not be offered one (only `replied` is).
  */
 import type { AppTransaction, EnginePort, UserTask, UserTaskEvent } from '../../engine/port.js';
 import type { PetitionsRepository } from '../data/petitions-repository.js';
 
 /** statuses the app may move from: never back from an outcome the diagram set */
 const BEFORE_REPLY = new Set(['submitted', 'screening', 'dispatched', 'handling', 'extended']);
+/** the rating those steps follow: a replay of an older task event must not undo a later status */
+const RATED = new Set(['replied']);
+const BEFORE_SUPERVISION = new Set(['replied', 'judging']);
 
 export function unitOf(task: Pick<UserTask, 'candidateGroups'>): string | undefined {
   const g = task.candidateGroups.find((x) => x.startsWith('unit:'));
@@ -30,6 +36,8 @@ export function createTaskEvents(deps: { petitions: PetitionsRepository }) {
       if (unitId && petition.unitId !== unitId) await petitions.assign(petitionId, unitId, undefined, tx);
       if (elementId === 'Task_ScreenPetition' && petition.status === 'submitted') await petitions.setStatus(petitionId, 'screening', tx);
       else if (elementId === 'Task_Redo') await petitions.setStatus(petitionId, 'redo', tx);
+      else if (elementId === 'Task_JudgeAttribution' && RATED.has(petition.status)) await petitions.setStatus(petitionId, 'judging', tx);
+      else if (elementId === 'Task_ChooseSupervision' && BEFORE_SUPERVISION.has(petition.status)) await petitions.setStatus(petitionId, 'supervised', tx);
       else if (unitId && BEFORE_REPLY.has(petition.status)) await petitions.setStatus(petitionId, 'handling', tx);
     } else if (event.type === 'completed' && elementId === 'Task_Redo' && petition.status === 'redo') {
       // the redo's answer goes to the petitioner, who rates again

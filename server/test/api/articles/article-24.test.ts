@@ -28,7 +28,7 @@ describe('第二十四条 督办方式及时限', () => {
   }
 
   /** a complaint answered, rated unsatisfied, redone, rated unsatisfied again and found attributable to 龙南镇: the platform chooses how to supervise it */
-  async function toSupervise(title: string): Promise<Case> {
+  async function toSupervise(title: string, beforeJudgment?: (c: Case) => Promise<void>): Promise<Case> {
     const c = await submit(h, as, { title });
     await screenAndDispatch(h, as, c);
     await signAndContact(h, as, c);
@@ -37,6 +37,7 @@ describe('第二十四条 督办方式及时限', () => {
     await rate(c, 'unsatisfied');
     await completeTask(h, await as('handler-longnan'), 'Task_Redo', { redoOutcome: 'handle-again', redoReplyText: '已再次派人查看,路灯已恢复。' }, c.code);
     await rate(c, 'very-unsatisfied');
+    await beforeJudgment?.(c);
     await completeTask(h, await as('reviewer'), 'Task_JudgeAttribution', { attributable: true, attributionReason: '承办单位未实际修复' }, c.code);
     return c;
   }
@@ -91,14 +92,20 @@ describe('第二十四条 督办方式及时限', () => {
     expect(await track(h, c)).toMatchObject({ status: 'closed', statusLabel: '已办结' });
   });
 
-  // Gap: nothing sets the tracked status while a case is supervised: the diagrams set only rejected,
-  // replied, not-rated and closed, and the app's task listener (server/services/task-events.ts) moves
-  // it only to screening, handling and redo. So during 督办 the petitioner still sees 已答复 and
-  // canRate: true, though a rating is refused (409) — the status 督办中 (supervised) is never shown.
-  it.failing('第二十四条 督办期间诉求人查询显示“督办中”,不再提示评价', async () => {
-    const c = await toSupervise('路灯仍不亮(查询督办状态)');
+  // The tracked status follows the case past the second rating (server/services/task-events.ts): while
+  // the platform judges whose fault it is, and while it supervises the unit, the petitioner sees what
+  // happens and is not offered a rating the app would refuse (409); the answers stay readable.
+  it('第二十四条 督办期间诉求人查询显示“督办中”,不再提示评价', async () => {
+    const c = await toSupervise('路灯仍不亮(查询督办状态)', async (rated) => {
+      expect(await track(h, rated)).toMatchObject({ status: 'judging', statusLabel: '不满意原因认定中', canRate: false, reply: { text: expect.stringContaining('【重办答复】') } });
+    });
+    expect(await track(h, c)).toMatchObject({ status: 'supervised', statusLabel: '督办中', canRate: false, reply: { text: expect.stringContaining('【重办答复】') } });
+    const citizen = await h.visitor();
+    await citizen.post('/api/rate', { trackingCode: c.code, phone: PETITIONER.petitionerPhone, rating: 'satisfied' }).expect(409);
     await completeTask(h, await as('reviewer'), 'Task_ChooseSupervision', { supervisionTrigger: '四', supervisionMethod: '二' }, c.code);
     expect((await sent(h, 'supervision-notice', c)).map((m) => m.recipientKind)).toEqual(['unit-contact']);
     expect(await track(h, c)).toMatchObject({ status: 'supervised', statusLabel: '督办中', canRate: false });
+    await completeTask(h, await as('handler-longnan'), 'Task_HandleSupervision', { supervisionResult: '已下发通知并更换线路' }, c.code);
+    expect(await track(h, c)).toMatchObject({ status: 'closed', statusLabel: '已办结', canRate: false });
   });
 });
