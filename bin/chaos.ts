@@ -98,23 +98,22 @@ class App {
     throw new Error(`the app did not answer /health within 120 s (log: ${this.logFile})`);
   }
 
+  /** SIGKILL: the process dies wherever it is */
   kill9(): Promise<void> {
-    const child = this.child;
-    this.upSince = 0;
-    if (!child || child.exitCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+    return this.end('SIGKILL');
   }
 
   stop(): Promise<void> {
+    return this.end('SIGTERM');
+  }
+
+  private end(signal: NodeJS.Signals): Promise<void> {
     const child = this.child;
     this.upSince = 0;
     if (!child || child.exitCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
       child.once('exit', () => resolve());
-      child.kill('SIGTERM');
+      child.kill(signal);
     });
   }
 }
