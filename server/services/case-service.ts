@@ -99,11 +99,15 @@ export function createCaseService(deps: CaseServiceDeps) {
     async get(staff: StaffRecord, petitionId: string): Promise<CaseDetail> {
       const p = await visible(staff, petitionId);
       const vars = p.processInstanceKey ? ((await engine.getProcessInstance(p.processInstanceKey))?.variables ?? {}) : {};
+      // while a unit handles the case its deadlines (set at dispatch, bounded by a 批示, moved by an
+      // extension) live in the called unit-handling: the lifecycle sees them only once it ends
+      const current = HANDLING.has(p.status) ? (await handling(p)).vars : undefined;
+      const finishDueAt = typeof current?.finishDueAt === 'string' ? current.finishDueAt : vars.finishDueAt;
       return {
         ...(await summary(p, new Map())),
         timeline: await audit.listByPetition(p.id),
         attachments: await deps.attachments.list({ petitionId: p.id }),
-        ...(typeof vars.finishDueAt === 'string' && { finishDueAt: vars.finishDueAt }),
+        ...(typeof finishDueAt === 'string' && { finishDueAt }),
         ...(typeof vars.reply === 'object' && vars.reply !== null && { reply: vars.reply as Record<string, unknown> }),
         mayReadIdentity: mayReadIdentity(staff, p),
         mayRequestExtension: staff.roles.includes('unit-handler') && p.unitId === staff.unitId && HANDLING.has(p.status),

@@ -103,15 +103,16 @@ describe('第九条 属地办理、部门指导;信息专报与市领导批示',
     expect(await shows('handler-longnan', 'Task_DraftReply', 'leaderInstruction')).toBe(true);
   });
 
-  // Gap: the case page (GET /api/cases/:id) reads the deadline from the petition-lifecycle instance,
-  // but while a unit handles the case its deadlines live in the unit-handling call activity: the
-  // finish deadline a city leader's 批示 set is not shown on the case until the handling ends.
-  it.failing('第九条 批示时限决定的办结期限显示在事项页上', async () => {
+  // While a unit handles the case its deadlines live in the unit-handling call activity, not in the
+  // petition-lifecycle instance: the case (GET /api/cases/:id) shows the finish deadline from there.
+  it('第九条 批示时限决定的办结期限显示在事项页上', async () => {
     const c = await submit(h, as, { title: '城区主干道积水', content: '城区主干道雨后积水严重。' });
     await completeTask(h, await as('intake'), 'Task_ScreenPetition', { inScope: true, isMajor: true }, c.code);
     await completeTask(h, await as('reviewer'), 'Task_SubmitSpecialReport', { specialReportSummary: '城区主干道积水' }, c.code);
     await completeTask(h, await as('leader'), 'Task_LeaderInstruction', { leaderInstruction: '三日内处理', leaderLimitDays: 3 }, c.code);
     await completeTask(h, await as('intake'), 'Task_DispatchPetition', { unitId: 'u-longnan', jointMode: 'single' }, c.code);
     for (const who of ['reviewer', 'handler-longnan', 'leader']) expect((await (await as(who)).get(`/api/cases/${c.id}`).expect(200)).body.finishDueAt).toBe('2026-03-05T16:00:00.000Z');
+    // and on the unit's case page
+    expect((await (await as('handler-longnan')).get(`/staff/cases/${c.id}`).expect(200)).text).toMatch(/办结期限<\/dt><dd>2026-03-05 24:00</);
   });
 });
