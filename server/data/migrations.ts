@@ -57,4 +57,20 @@ export const appMigrations: AppMigration[] = [
       await sequelize.getQueryInterface().addIndex('petitions', ['process_instance_key', 'created_at'], { name: 'petitions_process' });
     },
   },
+  {
+    // 第十二条: the co-handling units (协办单位) a joint dispatch names besides the lead unit
+    // (petitions.unit_id): they may read the case they are told to help with. Written with the
+    // dispatch's completion (server/services/task-events.ts); no foreign key to petitions (as audit_log).
+    name: '0702-petition-co-units',
+    async up({ sequelize }) {
+      const qi = sequelize.getQueryInterface();
+      await qi.createTable('petition_co_units', {
+        petition_id: { type: STRING(64), primaryKey: true, allowNull: false },
+        unit_id: { type: STRING(64), primaryKey: true, allowNull: false, references: { model: 'units', key: 'id' }, onUpdate: 'RESTRICT', onDelete: 'RESTRICT' },
+        assigned_at: { type: BIGINT, allowNull: false },
+      });
+      // a unit's cases: those it leads (petitions_unit) and those it helps with
+      await qi.addIndex('petition_co_units', ['unit_id', 'petition_id'], { name: 'petition_co_units_unit' });
+    },
+  },
 ];

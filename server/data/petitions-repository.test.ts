@@ -197,6 +197,23 @@ describe('status, assignment and lists', () => {
     expect((await petitions.list({ unitId: 'u-longnan' })).map((x) => x.id)).toEqual([mine.id]);
   });
 
+  it('keeps the co-handling units of a joint dispatch, replaced by the next dispatch (第十二条)', async () => {
+    const p = await petitions.create(input());
+    await petitions.assign(p.id, 'u-longnan', 'pi-44');
+    expect(await petitions.coUnits(p.id)).toEqual([]);
+    await petitions.setCoUnits(p.id, ['u-dongjiang', 'u-dongjiang']);
+    await petitions.setCoUnits(p.id, ['u-dongjiang']);
+    expect(await petitions.coUnits(p.id)).toEqual(['u-dongjiang']);
+    // the co-handling unit lists it only when asked for the cases it co-handles
+    expect((await petitions.list({ unitId: 'u-dongjiang' })).map((x) => x.id)).not.toContain(p.id);
+    expect((await petitions.list({ unitId: 'u-dongjiang', coHandled: true })).map((x) => x.id)).toContain(p.id);
+    expect((await petitions.list({ unitId: 'u-longnan', coHandled: true })).map((x) => x.id)).toContain(p.id);
+    await petitions.setCoUnits(p.id, []);
+    expect(await petitions.coUnits(p.id)).toEqual([]);
+    await expect(petitions.setCoUnits(p.id, ['u-nope'])).rejects.toThrow(/does not exist/);
+    await expect(petitions.setCoUnits('no-such-petition', ['u-dongjiang'])).rejects.toThrow(PetitionNotFoundError);
+  });
+
   it('lists for the public nothing personal or unpublished', async () => {
     const list = await petitions.listPublic({ limit: 5 });
     expect(list).toHaveLength(5);

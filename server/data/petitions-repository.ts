@@ -158,10 +158,17 @@ export interface PetitionsRepository {
   findByTrackingCode(code: string): Promise<Petition | undefined>;
   /** the petition when `phone` is its petitioner's, else undefined — the same answer and work for an unknown code */
   findForTracking(code: string, phone: string): Promise<Petition | undefined>;
-  /** petitions, newest first, optionally of one unit or status */
-  list(filter?: { unitId?: string; status?: string; limit?: number; offset?: number }): Promise<Petition[]>;
+  /** petitions, newest first, optionally of one unit (with `coHandled`, also those it co-handles, 第十二条) or status */
+  list(filter?: { unitId?: string; coHandled?: boolean; status?: string; limit?: number; offset?: number }): Promise<Petition[]>;
   /** petitions, newest first, without anything personal or unpublished */
   listPublic(options?: { limit?: number; offset?: number }): Promise<PublicPetition[]>;
+  /**
+   * 第十二条: the co-handling units (协办单位) of a joint dispatch, replacing those of an earlier one
+   * (an empty list: none). Idempotent.
+   */
+  setCoUnits(petitionId: string, unitIds: string[], tx?: Transaction): Promise<void>;
+  /** the co-handling units of a petition, sorted */
+  coUnits(petitionId: string, tx?: Transaction): Promise<string[]>;
   /** the status shown when tracking; `changed` false when it already was that status */
   setStatus(petitionId: string, status: string, tx?: Transaction): Promise<{ changed: boolean }>;
   /** petitions created before `before` that no process instance handles (left by a crash before submissions were one transaction), oldest first */
@@ -411,7 +418,10 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
     async list(filter = {}) {
       const where: string[] = [];
       const params: unknown[] = [];
-      if (filter.unitId !== undefined) {
+      if (filter.unitId !== undefined && filter.coHandled) {
+        where.push('(unit_id = ? OR id IN (SELECT petition_id FROM petition_co_units WHERE unit_id = ?))');
+        params.push(filter.unitId, filter.unitId);
+      } else if (filter.unitId !== undefined) {
         where.push('unit_id = ?');
         params.push(filter.unitId);
       }
@@ -453,6 +463,27 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
       if (changed > 0) return { changed: true };
       if (!(await getRow(petitionId, outer))) throw new PetitionNotFoundError(petitionId);
       return { changed: false };
+    },
+
+    async setCoUnits(petitionId, unitIds, outer) {
+      if (!Array.isArray(unitIds) || unitIds.some((u) => typeof u !== 'string' || u === '' || u.length > 64)) throw new PetitionInputError('unitIds must be unit ids', 'coUnitIds');
+      await withTx(db, outer, async (tx) => {
+        if (!(await getRow(petitionId, tx))) throw new PetitionNotFoundError(petitionId);
+        const wanted = [...new Set(unitIds)].sort();
+        const had = (await select<{ unit_id: string }>(db, 'SELECT unit_id FROM petition_co_units WHERE petition_id = ?', [petitionId], tx)).map((r) => r.unit_id);
+        // only what changed: a repeated event writes nothing
+        for (const u of had.filter((x) => !wanted.includes(x))) await exec(db, 'DELETE FROM petition_co_units WHERE petition_id = ? AND unit_id = ?', [petitionId, u], tx);
+        for (const u of wanted.filter((x) => !had.includes(x))) {
+          const [unit] = await select<{ id: string }>(db, 'SELECT id FROM units WHERE id = ?', [u], tx);
+          if (!unit) throw new PetitionInputError(`unit ${JSON.stringify(u)} does not exist`, 'coUnitIds');
+          await exec(db, 'INSERT INTO petition_co_units (petition_id, unit_id, assigned_at) VALUES (?, ?, ?)', [petitionId, u, now()], tx);
+        }
+      });
+    },
+
+    async coUnits(petitionId, tx) {
+      const rows = await select<{ unit_id: string }>(db, 'SELECT unit_id FROM petition_co_units WHERE petition_id = ? ORDER BY unit_id', [petitionId], tx);
+      return rows.map((r) => r.unit_id);
     },
 
     async listWithoutProcess(before, limit) {

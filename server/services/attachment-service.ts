@@ -2,12 +2,12 @@
  * Case documents uploaded by staff (investigation documents, written statements, reply documents:
  * the form's filepicker fields) and their downloads. A file is type-checked by its content and
  * size-limited (server/domain/file-type.ts) and stored with its SHA-256; only staff who may see the
- * case may upload to it or download from it.
+ * case may download from it, and upload to it unless their unit only co-handles it (第十二条).
  */
 import { AttachmentInputError, FileTypeError, type AttachmentRecord, type AttachmentsRepository } from '../data/attachments-repository.js';
 import type { StaffRecord } from '../data/staff-repository.js';
 import { HttpError } from '../http-error.js';
-import type { CaseService } from './case-service.js';
+import { unitBound, type CaseService } from './case-service.js';
 
 const PURPOSE = /^[A-Za-z][\w.]{0,63}$/;
 
@@ -21,6 +21,8 @@ export function createAttachmentService(deps: { attachments: AttachmentsReposito
       if (!input.purpose || !PURPOSE.test(input.purpose)) problems.push({ field: 'purpose', message: '缺少文件用途(表单字段)' });
       if (problems.length) throw new HttpError(400, 'INVALID_INPUT', '上传的内容有误', problems);
       const petition = await cases.visible(staff, input.petitionId as string);
+      // 第十二条: a co-handling unit reads the case; the lead unit's handler files its documents
+      if (unitBound(staff) && petition.unitId !== staff.unitId) throw new HttpError(403, 'FORBIDDEN', '协办单位只能查看该诉求,文件由牵头单位上传');
       try {
         return await attachments.store({ filename: input.file!.filename, content: input.file!.content, petitionId: petition.id, purpose: input.purpose as string, uploadedBy: staff.id });
       } catch (err) {

@@ -1,7 +1,8 @@
 /**
  * Cases as staff see them. Who sees which case: the platform office's roles, city leaders and
- * auditors see every case; a unit's staff only the cases assigned to their unit; process admins and
- * admins (diagrams, units, accounts) none. The petitioner's
+ * auditors see every case; a unit's staff only the cases assigned to their unit, and — read-only,
+ * without the petitioner's identity — those a joint dispatch names it a co-handling unit of (协办单位,
+ * 第十二条); process admins and admins (diagrams, units, accounts) none. The petitioner's
  * identity is never part of a case view or export: it is read on request, through
  * `PetitionsRepository.readIdentity` (第十九条: platform roles always; a unit only for its own,
  * non-confidential cases), and every read is logged.
@@ -33,6 +34,10 @@ export interface CaseDetail extends CaseSummary {
   /** deadlines and the reply, from the process */
   finishDueAt?: string;
   reply?: Record<string, unknown>;
+  /** 第十二条: the co-handling units of a joint dispatch (besides the lead unit, `unitId`) */
+  coUnits: { id: string; name: string }[];
+  /** the account's unit co-handles the case: it may read it, not act on it */
+  coHandling: boolean;
   /** the account may ask to see the petitioner's identity (a logged read) */
   mayReadIdentity: boolean;
   /** a unit handler of the case's unit, while it is being handled: may file an extension request or a delay explanation */
@@ -75,8 +80,13 @@ export function createCaseService(deps: CaseServiceDeps) {
   async function visible(staff: StaffRecord, petitionId: string): Promise<Petition> {
     mayOpenCases(staff);
     const p = typeof petitionId === 'string' ? await petitions.get(petitionId) : undefined;
-    if (!p || (unitBound(staff) && (p.unitId === null || p.unitId !== staff.unitId))) throw new HttpError(404, 'NOT_FOUND', '未找到该诉求');
+    if (!p || (unitBound(staff) && !(p.unitId !== null && p.unitId === staff.unitId) && !(await coHandles(staff, p)))) throw new HttpError(404, 'NOT_FOUND', '未找到该诉求');
     return p;
+  }
+
+  /** 第十二条: the account's unit is a co-handling unit of the case (it may read the case, nothing more) */
+  async function coHandles(staff: StaffRecord, p: Petition): Promise<boolean> {
+    return staff.unitId !== null && p.unitId !== staff.unitId && (await petitions.coUnits(p.id)).includes(staff.unitId);
   }
 
   const mayReadIdentity = (staff: StaffRecord, p: Petition) =>
@@ -89,7 +99,7 @@ export function createCaseService(deps: CaseServiceDeps) {
     async list(staff: StaffRecord, filter: { status?: string; page?: number } = {}): Promise<CaseSummary[]> {
       mayOpenCases(staff);
       const page = Math.max(1, Math.floor(filter.page ?? 1));
-      const rows = await petitions.list({ ...(unitBound(staff) && { unitId: staff.unitId ?? '-' }), ...(filter.status && { status: filter.status }), limit: 50, offset: (page - 1) * 50 });
+      const rows = await petitions.list({ ...(unitBound(staff) && { unitId: staff.unitId ?? '-', coHandled: true }), ...(filter.status && { status: filter.status }), limit: 50, offset: (page - 1) * 50 });
       const names = new Map<string, string>();
       const out: CaseSummary[] = [];
       for (const p of rows) out.push(await summary(p, names));
@@ -103,12 +113,16 @@ export function createCaseService(deps: CaseServiceDeps) {
       // extension) live in the called unit-handling: the lifecycle sees them only once it ends
       const current = HANDLING.has(p.status) ? (await handling(p)).vars : undefined;
       const finishDueAt = typeof current?.finishDueAt === 'string' ? current.finishDueAt : vars.finishDueAt;
+      const coUnits: { id: string; name: string }[] = [];
+      for (const id of await petitions.coUnits(p.id)) coUnits.push({ id, name: (await units.get(id))?.name ?? id });
       return {
         ...(await summary(p, new Map())),
         timeline: await audit.listByPetition(p.id),
         attachments: await deps.attachments.list({ petitionId: p.id }),
         ...(typeof finishDueAt === 'string' && { finishDueAt }),
         ...(typeof vars.reply === 'object' && vars.reply !== null && { reply: vars.reply as Record<string, unknown> }),
+        coUnits,
+        coHandling: await coHandles(staff, p),
         mayReadIdentity: mayReadIdentity(staff, p),
         mayRequestExtension: staff.roles.includes('unit-handler') && p.unitId === staff.unitId && HANDLING.has(p.status),
       };

@@ -1,7 +1,8 @@
 /**
  * What the app keeps in step with the engine's user tasks: a task offered to a unit's group
  * (`unit:<id>`) assigns the petition to that unit — the unit may then see the case (and, unless it
- * is confidential, the petitioner; 第十九条) — and the status the petitioner tracks follows the
+ * is confidential, the petitioner; 第十九条) — the co-handling units a joint dispatch names may read
+ * it (never the petitioner; 第十二条) — and the status the petitioner tracks follows the
  * case between the statuses the diagrams set themselves (rejected, replied, not-rated, closed): once
  * the redo's answer is rated unsatisfied the platform judges whose fault it is (judging, 第二十三条(四))
  * and then supervises the unit (supervised, 第二十四条) — neither waits for a rating, so the
@@ -39,6 +40,12 @@ export function createTaskEvents(deps: { petitions: PetitionsRepository }) {
       else if (elementId === 'Task_JudgeAttribution' && RATED.has(petition.status)) await petitions.setStatus(petitionId, 'judging', tx);
       else if (elementId === 'Task_ChooseSupervision' && BEFORE_SUPERVISION.has(petition.status)) await petitions.setStatus(petitionId, 'supervised', tx);
       else if (unitId && BEFORE_REPLY.has(petition.status)) await petitions.setStatus(petitionId, 'handling', tx);
+    } else if (event.type === 'completed' && elementId === 'Task_DispatchPetition') {
+      // 第十二条: the dispatch decides the co-handling units (协办单位) besides the lead unit; they may
+      // read the case. A later dispatch (after a return, 第十一条) replaces them.
+      const { unitId, jointMode, coUnitIds } = event.variables;
+      const co = jointMode === 'joint' && Array.isArray(coUnitIds) ? coUnitIds.filter((u): u is string => typeof u === 'string' && u !== unitId) : [];
+      await petitions.setCoUnits(petitionId, co, tx);
     } else if (event.type === 'completed' && elementId === 'Task_Redo' && petition.status === 'redo') {
       // the redo's answer goes to the petitioner, who rates again
       await petitions.setStatus(petitionId, 'replied', tx);

@@ -4,7 +4,7 @@
  * told by SMS. (processes/scenarios/article-12.test.ts proves the same on the engine directly.)
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { completeTask, createTestApp, type TestApp } from '../../app-harness.js';
+import { completeTask, createTestApp, PETITIONER, type TestApp } from '../../app-harness.js';
 import { openFor, refused, sent, staff, submit, taskDetail, type Case, type Staff } from './steps.js';
 
 describe('第十二条 快速协调与共同办理', () => {
@@ -49,15 +49,28 @@ describe('第十二条 快速协调与共同办理', () => {
     expect((await (await as('handler-longnan')).get(`/api/cases/${c.id}`).expect(200)).body.unitId).toBe('u-longnan');
   });
 
-  // Gap: a co-handling unit is told by SMS to 配合共同办理, but the case is assigned to the lead unit
-  // only (petitions.unit_id; case-service's `visible`), so the co-handling unit's staff cannot open
-  // the case they are to help with: GET /api/cases/:id answers 404.
-  it.failing('第十二条第二款 协办单位可以查看共同办理的事项', async () => {
+  // A co-handling unit told by SMS to 配合共同办理 can open the case it is to help with — read-only:
+  // no task, no upload, no extension, and not the petitioner's identity (第十九条: that is the lead
+  // unit's, for a case assigned to it). A unit the dispatch did not name still sees nothing.
+  it('第十二条第二款 协办单位可以查看共同办理的事项', async () => {
     const c = await screened({ title: '农贸市场噪声扰民', content: '农贸市场凌晨装卸噪声扰民。' });
     await completeTask(h, await as('intake'), 'Task_DispatchPetition', { unitId: 'u-longnan', jointMode: 'joint', coUnitIds: ['u-market'], coordinationNote: '镇政府牵头,市场监管局协办' }, c.code);
     expect((await sent(h, 'case-joint', c)).length).toBe(1);
-    const seen = (await (await as('handler-market')).get(`/api/cases/${c.id}`).expect(200)).body;
-    expect(seen).toMatchObject({ title: '农贸市场噪声扰民', unitId: 'u-longnan' });
+    const market = await as('handler-market');
+    const seen = (await market.get(`/api/cases/${c.id}`).expect(200)).body;
+    expect(seen).toMatchObject({ title: '农贸市场噪声扰民', unitId: 'u-longnan', coUnits: [{ id: 'u-market', name: expect.any(String) }], coHandling: true, mayReadIdentity: false, mayRequestExtension: false, tasks: [] });
+    expect(JSON.stringify(seen)).not.toContain(PETITIONER.petitionerPhone);
+    expect(((await market.get('/api/cases').expect(200)).body as { id: string }[]).map((x) => x.id)).toContain(c.id);
+    expect((await market.get(`/staff/cases/${c.id}`).expect(200)).text).toContain('协办单位');
+    // read-only, and no identity
+    expect((await market.post(`/api/cases/${c.id}/identity`, { purpose: 'contact-petitioner' }).expect(403)).body.error.code).toBe('IDENTITY_DENIED');
+    expect((await market.post(`/api/cases/${c.id}/extension-request`, { extensionDays: 3, extensionReason: '需协调' }).expect(403)).body.error.message).toContain('承办单位');
+    const upload = await market.agent.post('/api/attachments').set('x-csrf-token', market.csrf).field('petitionId', c.id).field('purpose', 'reply.investigationDocument').attach('file', Buffer.from('%PDF-1.4\n%%EOF\n'), { filename: '说明.pdf', contentType: 'application/pdf' });
+    expect(upload.status).toBe(403);
+    expect(upload.body.error.message).toContain('协办单位');
+    // the lead unit sees the co-handling unit; a unit not named sees nothing
+    expect((await (await as('handler-longnan')).get(`/api/cases/${c.id}`).expect(200)).body).toMatchObject({ coUnits: [{ id: 'u-market' }], coHandling: false });
+    await (await as('handler-dongjiang')).get(`/api/cases/${c.id}`).expect(404);
   });
 
   it('第十二条第一款 职责不清的一般事项经快速协调确定一个承办单位,协调情况随事项交给该单位', async () => {
