@@ -46,10 +46,8 @@ export function createTaskEvents(deps: { petitions: PetitionsRepository }) {
       const { unitId, jointMode, coUnitIds } = event.variables;
       const co = jointMode === 'joint' && Array.isArray(coUnitIds) ? coUnitIds.filter((u): u is string => typeof u === 'string' && u !== unitId) : [];
       await petitions.setCoUnits(petitionId, co, tx);
-    } else if (event.type === 'completed' && elementId === 'Task_Redo' && petition.status === 'redo') {
-      // the redo's answer goes to the petitioner, who rates again
-      await petitions.setStatus(petitionId, 'replied', tx);
     }
+    // the redo's answer going back to the petitioner (replied) is the diagram's own step: evaluation's Task_StatusRedoReplied
   }
 
   return {
