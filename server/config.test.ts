@@ -13,6 +13,7 @@ describe('configuration', () => {
       dbUrl: 'sqlite:data/wenzheng.sqlite',
       engine: 'embedded',
       workersInApp: true,
+      jobTimeoutSeconds: 60,
       logLevel: 'info',
       processesDir: 'processes',
       publicBaseUrl: 'http://localhost:3000',
@@ -31,6 +32,8 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', PII_KEY: key })).toThrow(/SESSION_SECRET is required/);
     expect(() => loadConfig({ SESSION_SECRET: 'c2hvcnQ=' })).toThrow(/at least 32 bytes/);
     expect(() => loadConfig({ UPLOAD_MAX_MB: '0', PORTAL_RATE_LIMIT: 'many', OPEN311_API_KEYS: 'short' })).toThrow(/UPLOAD_MAX_MB[\s\S]*PORTAL_RATE_LIMIT[\s\S]*OPEN311_API_KEYS/);
+    expect(() => loadConfig({ JOB_TIMEOUT_SECONDS: '0' })).toThrow(/JOB_TIMEOUT_SECONDS must be a whole number 1–3600 \(got "0"\)/);
+    expect(loadConfig({ JOB_TIMEOUT_SECONDS: '5' }).jobTimeoutSeconds).toBe(5);
     const ok = loadConfig({ NODE_ENV: 'production', PII_KEY: key, SESSION_SECRET: key, OPEN311_API_KEYS: 'intake-app-key-000001, other-app-key-0000002', TRUST_PROXY: '1' });
     expect([ok.sessionSecret, ok.open311ApiKeys, ok.trustProxy]).toEqual([key, ['intake-app-key-000001', 'other-app-key-0000002'], 1]);
   });
