@@ -533,8 +533,8 @@ class Embedded implements EmbeddedEngine {
   }
 
   /** load an instance, apply `action` to its live run, run to the next wait and save */
-  private async withInstance(ctx: Ctx, instanceId: string, event: PendingEvent, extraHistory: HistoryRecord[] = []) {
-    const row = await this.store.getInstance(instanceId, ctx.tx);
+  private async withInstance(ctx: Ctx, instanceId: string, event: PendingEvent, extraHistory: HistoryRecord[] = [], loaded?: InstanceRow) {
+    const row = loaded ?? (await this.store.getInstance(instanceId, ctx.tx));
     if (!row) throw new NotFoundError(`process instance ${instanceId} not found`);
     if (row.state === 'completed' || row.state === 'canceled') throw new ConflictError(`process instance ${instanceId} is ${row.state}`);
     const model = await this.modelOf(row.definition_id, ctx.tx);
@@ -1448,11 +1448,12 @@ class Embedded implements EmbeddedEngine {
       const n = await this.store.exec("UPDATE engine_user_tasks SET state = 'completed', ended_at = ? WHERE id = ? AND state = 'created'", [now, userTaskKey], ctx.tx);
       if (n !== 1) throw new ConflictError(`user task ${userTaskKey} was completed concurrently`);
       if (options.transactional) await options.transactional(ctx.tx);
+      // read once: the event's variables and the run below both come from this row
       const instance = await this.store.getInstance(task.instance_id, ctx.tx);
       const taskVariables = { ...parseJson<Variables>(instance?.variables, {}), ...parseJson<Variables>(task.variables, {}) };
       // the completion before what it leads to (the next tasks' events come from the run)
       await this.taskEvent(ctx, { type: 'completed', task: this.toTask({ ...task, state: 'completed', ended_at: now }, taskVariables), variables: vars });
-      await this.withInstance(ctx, task.instance_id, { kind: 'complete', execId: execIdOf(task.id), output: vars });
+      await this.withInstance(ctx, task.instance_id, { kind: 'complete', execId: execIdOf(task.id), output: vars }, [], instance);
     });
   }
 }

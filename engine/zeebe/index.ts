@@ -287,17 +287,14 @@ export function createZeebeEngine(o: ZeebeEngineOptions): ZeebeEngine {
     async start(processId: string, variables: Variables = {}, options: StartOptions = {}): Promise<ProcessInstanceRef> {
       if (typeof processId !== 'string' || !processId) throw new InvalidArgumentError('processId is required');
       const { transactional, ...startOptions } = options;
-      if (!transactional) {
-        const ref = await commands.start(processId, variables, startOptions);
-        await records.sawInstance(ref, now(), variables, { elementId: processId, elementType: 'bpmn:Process', event: 'activated' });
-        return ref;
-      }
       // no transaction spans Zeebe: the app's rows commit only once the broker made the instance
-      const ref = await o.db.transaction(async (tx) => {
-        const made = await commands.start(processId, variables, startOptions);
-        await transactional(tx, made);
-        return made;
-      });
+      const ref = transactional
+        ? await o.db.transaction(async (tx) => {
+            const made = await commands.start(processId, variables, startOptions);
+            await transactional(tx, made);
+            return made;
+          })
+        : await commands.start(processId, variables, startOptions);
       await records.sawInstance(ref, now(), variables, { elementId: processId, elementType: 'bpmn:Process', event: 'activated' });
       return ref;
     },
@@ -334,14 +331,10 @@ export function createZeebeEngine(o: ZeebeEngineOptions): ZeebeEngine {
       if (task.state !== 'created') throw new ConflictError(`user task ${userTaskKey} is already ${task.state}`);
       completions.set(userTaskKey, variables);
       try {
-        if (options.transactional) {
-          const hook = options.transactional;
-          // the app's rows commit only once Camunda accepted the completion
-          await o.db.transaction(async (tx) => {
-            await hook(tx);
-            await o.rest.completeUserTask(userTaskKey, variables);
-          });
-        } else await o.rest.completeUserTask(userTaskKey, variables);
+        const send = () => o.rest.completeUserTask(userTaskKey, variables);
+        const hook = options.transactional;
+        // the app's rows commit only once Camunda accepted the completion (no transaction held without them)
+        await (hook ? o.db.transaction(async (tx) => (await hook(tx), send())) : send());
       } catch (err) {
         completions.delete(userTaskKey);
         throw restError(err, `user task ${userTaskKey} not completed`);
