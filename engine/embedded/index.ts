@@ -47,6 +47,7 @@ import { evaluateTimer, isExpression, nextCycle } from './feel.js';
 import { execIdOf, newKey, waitKey } from './keys.js';
 import { parseResource, type ProcessModel } from './model.js';
 import { InstanceRun, type HistoryRecord, type SavedRun, type StartTrigger, type Wait } from './run.js';
+import { TokenRun, isTokenState, openElements } from './token-run.js';
 import type { Database } from './store/database.js';
 import {
   Store,
@@ -93,6 +94,18 @@ export interface EmbeddedEngineOptions {
 export interface EmbeddedEngine extends EnginePort {
   /** run everything due now until nothing is left (tests, scripts) */
   idle(): Promise<void>;
+}
+
+/**
+ * A live instance: the engine's own interpreter (TokenRun); instances saved by an earlier version
+ * as bpmn-engine state go on in InstanceRun until they end.
+ */
+type Run = TokenRun | InstanceRun;
+
+function stateOf(run: Run): string {
+  if (run instanceof TokenRun) return JSON.stringify(run.getState());
+  const saved = run.getState();
+  return JSON.stringify({ engine: saved.engine, scopes: saved.scopes, open: saved.open });
 }
 
 type PendingEvent =
@@ -177,7 +190,7 @@ class Embedded implements EmbeddedEngine {
    * skips the resume from JSON. Keyed by instance, valid only for the saved lock version; bounded.
    */
   private readonly latestCache = new Map<string, { def: DefinitionRow; at: number }>();
-  private readonly hot = new Map<string, { run: InstanceRun; version: number; row: InstanceRow }>();
+  private readonly hot = new Map<string, { run: Run; version: number; row: InstanceRow }>();
   private static readonly HOT_MAX = 64;
   private readonly maxJobsInFlight: number;
   private readonly jobsOnly: boolean;
@@ -491,7 +504,7 @@ class Embedded implements EmbeddedEngine {
     if (!hasNoneStart) throw new InvalidArgumentError(`process '${processId}' has no none start event: it starts by message or timer only`);
     // the first run needs nothing from the database: do it before taking the write lock
     const key = newKey();
-    const run = await InstanceRun.start({ model, instanceKey: key, clock: this.clock, variables: vars });
+    const run = TokenRun.start({ model, instanceKey: key, clock: this.clock, variables: vars });
     const ref: ProcessInstanceRef = { processInstanceKey: key, processId, version: def.version, processDefinitionKey: def.id };
     await this.inTx(async (ctx) => {
       // the app's rows first: the instance's first events (task projections) read them
@@ -508,7 +521,7 @@ class Embedded implements EmbeddedEngine {
     variables: Variables,
     trigger?: StartTrigger,
     parent?: { id: string; execId: string },
-    prerun?: InstanceRun,
+    prerun?: Run,
   ): Promise<string> {
     const id = prerun?.instanceKey ?? newKey();
     const row: InstanceRow = {
@@ -527,7 +540,7 @@ class Embedded implements EmbeddedEngine {
       started_at: this.now(),
       ended_at: null,
     };
-    const run = prerun ?? (await InstanceRun.start({ model, instanceKey: id, clock: this.clock, variables: { ...variables, ...(trigger?.variables ?? {}) }, trigger }));
+    const run = prerun ?? TokenRun.start({ model, instanceKey: id, clock: this.clock, variables: { ...variables, ...(trigger?.variables ?? {}) }, trigger });
     await this.settle(ctx, row, run, [], { kind: 'start', variables, trigger });
     return id;
   }
@@ -541,7 +554,7 @@ class Embedded implements EmbeddedEngine {
     if (!row.engine_state) {
       // the instance failed before its first wait: only its start can be retried
       if (event.kind !== 'start') throw new ConflictError(`process instance ${instanceId} has not started yet (incident at start)`);
-      const run = await InstanceRun.start({
+      const run = TokenRun.start({
         model,
         instanceKey: row.id,
         clock: this.clock,
@@ -553,14 +566,18 @@ class Embedded implements EmbeddedEngine {
     }
     const cached = this.hot.get(instanceId);
     this.hot.delete(instanceId);
-    let run: InstanceRun;
+    let run: Run;
     let oldWaits: Wait[];
+    const state = cached && cached.version === row.lock_version ? undefined : JSON.parse(row.engine_state);
     if (cached && cached.version === row.lock_version) {
       run = cached.run;
       run.reuse();
       oldWaits = [...run.waits.values()];
+    } else if (isTokenState(state)) {
+      run = TokenRun.resume({ model, instanceKey: row.id, clock: this.clock, variables: parseJson(row.variables, {}), state });
+      oldWaits = [...run.waits.values()];
     } else {
-      const saved: SavedRun = { ...JSON.parse(row.engine_state), variables: parseJson(row.variables, {}), waits: parseJson(row.waits, []) };
+      const saved: SavedRun = { ...state, variables: parseJson(row.variables, {}), waits: parseJson(row.waits, []) };
       run = await InstanceRun.resume({ model, instanceKey: row.id, clock: this.clock, saved });
       if (run.failure) throw new Error(`process instance ${instanceId} could not be resumed: ${run.failure.message}`);
       oldWaits = saved.waits;
@@ -571,7 +588,7 @@ class Embedded implements EmbeddedEngine {
     await this.settle(ctx, row, run, oldWaits, event);
   }
 
-  private apply(run: InstanceRun, event: PendingEvent) {
+  private apply(run: Run, event: PendingEvent) {
     if (event.kind === 'complete') run.complete(event.execId, event.output);
     else if (event.kind === 'error') run.throwError(event.execId, event.code, event.message, event.variables);
   }
@@ -581,7 +598,7 @@ class Embedded implements EmbeddedEngine {
    * (the state stays as it was before the event; the event is kept for the retry) or save the new
    * state and bring the wait indexes in line with the run's waits.
    */
-  private async settle(ctx: Ctx, row: InstanceRow, run: InstanceRun, oldWaits: Wait[], event: PendingEvent) {
+  private async settle(ctx: Ctx, row: InstanceRow, run: Run, oldWaits: Wait[], event: PendingEvent) {
     const before = new Map(oldWaits.map((w) => [w.execId, w]));
     const checked = new Set<string>();
     for (let again = true; again && !run.failure; ) {
@@ -649,11 +666,10 @@ class Embedded implements EmbeddedEngine {
       const open = await this.store.one<{ n: number }>("SELECT COUNT(*) AS n FROM engine_incidents WHERE instance_id = ? AND state = 'active'", [row.id], ctx.tx);
       if (Number(open?.n ?? 0) > 0) state = 'incident';
     }
-    const saved = run.completed ? null : run.getState();
     const next = {
       id: row.id,
       state,
-      engine_state: saved ? JSON.stringify({ engine: saved.engine, scopes: saved.scopes, open: saved.open }) : null,
+      engine_state: run.completed ? null : stateOf(run),
       variables: JSON.stringify(run.variables),
       waits: JSON.stringify(newWaits),
       ended_at: run.completed ? now : null,
@@ -691,7 +707,7 @@ class Embedded implements EmbeddedEngine {
     }
   }
 
-  private keepHot(id: string, run: InstanceRun, version: number, row: InstanceRow) {
+  private keepHot(id: string, run: Run, version: number, row: InstanceRow) {
     this.hot.delete(id);
     this.hot.set(id, { run, version, row });
     if (this.hot.size > Embedded.HOT_MAX) this.hot.delete(this.hot.keys().next().value as string);
@@ -861,8 +877,9 @@ class Embedded implements EmbeddedEngine {
     await this.store.exec("UPDATE engine_incidents SET state = 'resolved', resolved_at = ? WHERE instance_id = ? AND state = 'active'", [now, id], ctx.tx);
     await this.store.exec("UPDATE engine_instances SET state = 'canceled', ended_at = ?, engine_state = NULL, waits = '[]', lock_version = lock_version + 1 WHERE id = ?", [now, id], ctx.tx);
     // what was running is terminated, as Zeebe records it
-    const open = parseJson<{ open?: Record<string, string> }>(row.engine_state, {}).open ?? {};
     const model = await this.modelOf(row.definition_id, ctx.tx);
+    const saved = parseJson<{ open?: Record<string, string> }>(row.engine_state, {});
+    const open = isTokenState(saved) ? openElements(model, saved) : (saved.open ?? {});
     const terminated: HistoryRecord[] = [];
     for (const [execId, elementId] of Object.entries(open)) {
       const type = model.elements.get(elementId)?.type ?? 'bpmn:Activity';

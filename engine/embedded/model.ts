@@ -58,6 +58,29 @@ export interface ElementInfo {
   /** for start events */
   isStartEvent?: boolean;
   parentId?: string;
+  /** sequence flows leaving / entering the element, in document order */
+  outgoing: string[];
+  incoming: string[];
+  /** the gateway's (or activity's) default flow */
+  defaultFlow?: string;
+  /** boundary events attached to this activity */
+  boundaries: string[];
+  /** error / escalation code of a throwing or catching event (undefined on a catch-all) */
+  code?: string;
+  /** an end event with a terminate event definition */
+  terminate?: boolean;
+  /** intermediate throw and end events */
+  isThrowing?: boolean;
+  /** an event sub-process (triggeredByEvent) */
+  triggeredByEvent?: boolean;
+}
+
+export interface FlowInfo {
+  id: string;
+  source: string;
+  target: string;
+  /** a FEEL condition (`=…`); absent on an unconditional flow */
+  condition?: string;
 }
 
 export interface ProcessModel {
@@ -67,6 +90,9 @@ export interface ProcessModel {
   elements: Map<string, ElementInfo>;
   /** bpmn-engine source context with only this process executable */
   sourceContext: unknown;
+  flows: Map<string, FlowInfo>;
+  /** the none start event of the process (key '') and of each sub-process (key: its id) */
+  noneStarts: Map<string, string>;
   /** the process's own start events that are triggered by timer or message (top level only) */
   timerStarts: ElementInfo[];
   messageStarts: ElementInfo[];
@@ -120,6 +146,12 @@ function elementInfo(el: any, messages: Map<string, MessageInfo>, parentId?: str
     outputs: (io?.outputParameters ?? []).map((p: any) => ({ source: p.source ?? '', target: p.target })),
     headers: Object.fromEntries((ext(el, 'zeebe:TaskHeaders')?.values ?? []).map((h: any) => [h.key, h.value ?? ''])),
     parentId,
+    outgoing: [],
+    incoming: [],
+    boundaries: [],
+    ...(el.default && { defaultFlow: el.default.id }),
+    ...(el.triggeredByEvent && { triggeredByEvent: true }),
+    ...((el.$type === 'bpmn:IntermediateThrowEvent' || el.$type === 'bpmn:EndEvent') && { isThrowing: true }),
   };
   const td = ext(el, 'zeebe:TaskDefinition');
   if (td) info.taskDefinition = { type: td.type ?? '', retries: String(td.retries ?? '3') };
@@ -180,9 +212,15 @@ function elementInfo(el: any, messages: Map<string, MessageInfo>, parentId?: str
         break;
       case 'bpmn:ErrorEventDefinition':
         info.eventKind = 'error';
+        if (def.errorRef?.errorCode) info.code = String(def.errorRef.errorCode);
         break;
       case 'bpmn:EscalationEventDefinition':
         info.eventKind = 'escalation';
+        if (def.escalationRef?.escalationCode) info.code = String(def.escalationRef.escalationCode);
+        break;
+      case 'bpmn:TerminateEventDefinition':
+        info.eventKind = 'none';
+        info.terminate = true;
         break;
       default:
         info.eventKind = 'other';
@@ -194,12 +232,31 @@ function elementInfo(el: any, messages: Map<string, MessageInfo>, parentId?: str
   return info;
 }
 
-function collect(container: any, messages: Map<string, MessageInfo>, into: Map<string, ElementInfo>, parentId?: string) {
+function collect(container: any, messages: Map<string, MessageInfo>, into: Map<string, ElementInfo>, flows: Map<string, FlowInfo>, parentId?: string) {
   for (const el of container.flowElements ?? []) {
-    if (el.$type === 'bpmn:SequenceFlow') continue;
+    if (el.$type === 'bpmn:SequenceFlow') {
+      const body = el.conditionExpression?.body;
+      flows.set(el.id, { id: el.id, source: el.sourceRef?.id, target: el.targetRef?.id, ...(typeof body === 'string' && body.trim() && { condition: body.trim() }) });
+      continue;
+    }
     into.set(el.id, elementInfo(el, messages, parentId));
-    if (el.flowElements) collect(el, messages, into, el.id);
+    if (el.flowElements) collect(el, messages, into, flows, el.id);
   }
+}
+
+/** flows and boundary events on their elements, and the none start event of every scope */
+function link(elements: Map<string, ElementInfo>, flows: Map<string, FlowInfo>): Map<string, string> {
+  // from the flows' own source and target: a diagram may omit the nodes' <incoming>/<outgoing>
+  for (const f of flows.values()) {
+    elements.get(f.source)?.outgoing.push(f.id);
+    elements.get(f.target)?.incoming.push(f.id);
+  }
+  const noneStarts = new Map<string, string>();
+  for (const e of elements.values()) {
+    if (e.attachedTo) elements.get(e.attachedTo)?.boundaries.push(e.id);
+    if (e.isStartEvent && e.eventKind === 'none' && !noneStarts.has(e.parentId ?? '')) noneStarts.set(e.parentId ?? '', e.id);
+  }
+  return noneStarts;
 }
 
 export function checksumOf(xml: string): string {
@@ -238,7 +295,9 @@ export async function parseResource(resourceName: string, content: string | Buff
   const processes = new Map<string, ProcessModel>();
   for (const proc of processElements) {
     const elements = new Map<string, ElementInfo>();
-    collect(proc, messages, elements);
+    const flows = new Map<string, FlowInfo>();
+    collect(proc, messages, elements, flows);
+    const noneStarts = link(elements, flows);
     const only = structuredClone(serialized);
     for (const p of only.elements?.processes ?? []) {
       p.behaviour = { ...p.behaviour, isExecutable: p.id === proc.id };
@@ -249,6 +308,8 @@ export async function parseResource(resourceName: string, content: string | Buff
       name: proc.name,
       resourceName,
       elements,
+      flows,
+      noneStarts,
       sourceContext: deserialize(only, typeResolver),
       timerStarts: top.filter((e) => e.eventKind === 'timer'),
       messageStarts: top.filter((e) => e.eventKind === 'message'),
