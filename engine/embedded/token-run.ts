@@ -596,7 +596,7 @@ export class TokenRun {
     const chosen = [];
     for (const f of flows) {
       if (f.id === info.defaultFlow) continue;
-      if (f.condition === undefined ? !exclusive : this.condition(f.condition, scope, info.id)) {
+      if (f.condition === undefined || this.condition(f.condition, scope, info.id)) {
         chosen.push(f);
         if (exclusive) break;
       }
