@@ -212,8 +212,8 @@ export async function openSecondApp(h: TestApp, options: AppOptions = {}): Promi
     key: h.key,
     secret: 'the session secret of this test app, long enough',
     deployed: [],
-    // forms/ is in the database already (the first app imported it); this process reads it from there
-    forms: new Map(),
+    // as main.ts: forms/ brought in at start (the first app did; nothing new here) and the latest versions read
+    forms: (await importFormFiles({ repo: createFormsRepository(db), gate: createFormGate({ engine }), dir: join(projectRoot, 'forms') })).forms,
     clock: h.t.clock,
     calendar: () => calendar.loadCalendar(),
     options: { portalRateLimit: 10_000, loginRateLimit: 10_000, ...options },
