@@ -51,7 +51,23 @@ const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileUR
 if (isMain) {
   startWorkers().then(
     (running) => {
-      const stop = () => running.stop().then(() => process.exit(0));
+      // the engine's loops use unref'd timers (they must not hold the app or a test open): without
+      // this the process would end with code 0 between two polls, leaving the jobs it locked to
+      // wait for their timeout. It stays until told to stop.
+      const hold = setInterval(() => undefined, 60 * 60_000);
+      let stopping: Promise<void> | undefined;
+      const stop = () => {
+        stopping ??= running.stop().then(
+          () => {
+            clearInterval(hold);
+            process.exit(0);
+          },
+          (err) => {
+            process.stderr.write(`${err?.stack ?? err}\n`);
+            process.exit(1);
+          },
+        );
+      };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     },

@@ -28,6 +28,7 @@ import { errorMiddleware, HttpError } from './http-error.js';
 import { createViews, type Render } from './http/views.js';
 import { createDeployGate, type DeployGate } from './deploy/deploy-gate.js';
 import { createDraftsRepository, type DraftsRepository } from './data/drafts-repository.js';
+import { createChallengeUses, createRateLimitStore } from './data/guards-repository.js';
 import { jobTypes } from '../workers/registry.js';
 import { createCsrf, limiter, locals, readOnlyGuard, requireRole, securityHeaders, sessionMiddleware, staffOf, type SessionOptions } from './http/web.js';
 import type { Logger } from './logger.js';
@@ -121,7 +122,7 @@ export interface AppContext {
   /** the form versions and the form editor's checks (the live `forms` map is updated on save) */
   formService: FormService;
   /** what the modeler's canvas lints against: the registered job types and the forms there are now */
-  lintInputs(): { jobTypes: string[]; formIds: string[] };
+  lintInputs(): Promise<{ jobTypes: string[]; formIds: string[] }>;
   /** the modeler's drafts */
   drafts: DraftsRepository;
   engine: EnginePort;
@@ -172,13 +173,13 @@ export function createApp(deps: AppDeps): Express {
   const petitionService = createPetitionService({ engine, petitions, attachments, audit, publications: createPublicationRepository(db), log, maxUploadBytes });
   const forms = deps.forms ?? loadForms(formsDir);
   const formService = createFormService({ repo: createFormsRepository(db, { now }), gate: createFormGate({ engine }), audit, forms, ...(!deps.forms && { importFrom: formsDir }) });
-  const gate = deps.gate ?? createDeployGate({ engine, jobTypes: () => jobTypes, formIds: () => forms.keys(), root: projectRoot });
+  const gate = deps.gate ?? createDeployGate({ engine, jobTypes: () => jobTypes, formIds: async () => (await formService.current()).keys(), root: projectRoot });
   const taskService = createTaskService({
     engine,
     petitions,
     units,
     audit,
-    forms,
+    forms: () => formService.current(),
     docs: createTaskDocs(engine),
     clock,
     log,
@@ -205,16 +206,17 @@ export function createApp(deps: AppDeps): Express {
     adminService: createAdminService({ units, staff, sessions, calendar: createCalendarRepository(db, { now }), audit, ...(deps.calendarChanged && { calendarChanged: deps.calendarChanged }) }),
     gate,
     formService,
-    lintInputs: () => ({ jobTypes: [...jobTypes], formIds: [...forms.keys()].sort() }),
+    lintInputs: async () => ({ jobTypes: [...jobTypes], formIds: [...(await formService.current()).keys()].sort() }),
     drafts: createDraftsRepository(db, { now }),
     engine,
     inspector: createInspectorService({ engine, audit, ledger: createScoreLedgerRepository(db), outbox: createOutboxRepository(db), staffing, clock }),
     staffing,
-    challenges: createChallenges(deps.secret, clock),
+    // the answered challenges and the rate limits are counted in the database: one for every app process
+    challenges: createChallenges(deps.secret, clock, createChallengeUses(db, { now })),
     sessionOptions,
     limits: {
-      portal: limiter({ name: 'portal', windowMs: 10 * 60_000, limit: o.portalRateLimit ?? 30 }),
-      login: limiter({ name: 'login', windowMs: 15 * 60_000, limit: o.loginRateLimit ?? 20 }),
+      portal: limiter({ name: 'portal', windowMs: 10 * 60_000, limit: o.portalRateLimit ?? 30, store: createRateLimitStore(db, { name: 'portal', now }) }),
+      login: limiter({ name: 'login', windowMs: 15 * 60_000, limit: o.loginRateLimit ?? 20, store: createRateLimitStore(db, { name: 'login', now }) }),
     },
     upload: uploads(maxUploadBytes),
     uploadMaxMb,

@@ -71,7 +71,9 @@ async function main() {
   const forms = imported.forms;
 
   // the diagrams on disk go through the same gate as an upload: a diagram that fails it stops start-up
-  const gate = createDeployGate({ engine, jobTypes: () => Object.keys(workers), formIds: () => forms.keys(), root: projectRoot });
+  // the form store's ids, not the map imported here: a form saved through another app process counts
+  const formStore = createFormsRepository(db);
+  const gate = createDeployGate({ engine, jobTypes: () => Object.keys(workers), formIds: async () => (await formStore.latestVersions()).keys(), root: projectRoot });
   const files = readdirSync(config.processesDir).filter((f) => f.endsWith('.bpmn'));
   const deployed: { processId: string; version: number }[] = [];
   if (files.length) {

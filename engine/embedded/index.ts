@@ -49,6 +49,7 @@ import { parseResource, type ProcessModel } from './model.js';
 import { InstanceRun, type HistoryRecord, type SavedRun, type StartTrigger, type Wait } from './run.js';
 import { TokenRun, isTokenState, openElements } from './token-run.js';
 import type { Database } from './store/database.js';
+import { isTransient, retryTransient, transientBackoff } from './transient.js';
 import {
   Store,
   type DefinitionRow,
@@ -1188,7 +1189,7 @@ class Embedded implements EmbeddedEngine {
       [now, now, ...types],
     );
     if (!candidates.length) return [];
-    return this.inTx(async (ctx) => {
+    const lock = () => this.inTx(async (ctx) => {
       const locked: (JobRow & { instance_variables: string | null })[] = [];
       for (const job of candidates) {
         const timeout = this.workers.get(job.type)?.options.timeout ?? DEFAULT_JOB_TIMEOUT;
@@ -1203,6 +1204,15 @@ class Embedded implements EmbeddedEngine {
       }
       return locked;
     });
+    try {
+      // another engine's transaction on the same rows: nothing was locked, so try again at once
+      return await retryTransient(lock, { attempts: 3 });
+    } catch (err) {
+      if (!isTransient(err)) throw err;
+      // still contended: the jobs stay as they were for the next poll, no lock to wait out
+      this.log.warn({ err }, 'locking jobs met a deadlock; left for the next poll');
+      return [];
+    }
   }
 
   private async runJob(job: JobRow & { instance_variables: string | null }) {
@@ -1264,19 +1274,25 @@ class Embedded implements EmbeddedEngine {
           });
           return;
         } catch (err) {
-          if (!(err instanceof ConflictError)) throw err;
+          // a deadlock rolled it back whole: redo it from the database below
+          if (!(err instanceof ConflictError) && !isTransient(err)) throw err;
         }
       }
     }
-    // from the database; a concurrent change of the instance makes us read it again
-    for (let attempt = 1; ; attempt++) {
+    // from the database; a concurrent change of the instance makes us read it again, and a
+    // deadlock or lock-wait timeout (another engine on the same rows) rolled everything back: the
+    // handler's result is saved by a retry, not left locked until the timeout to be run twice
+    for (let conflicts = 0, transients = 0; ; ) {
       try {
         await this.inTx(async (ctx) => {
           if (await deleteJob(ctx)) await this.withInstance(ctx, job.instance_id, event, [record()]);
         });
         return;
       } catch (err) {
-        if (!(err instanceof ConflictError) || attempt >= 3) throw err;
+        if (err instanceof ConflictError && ++conflicts < 3) continue;
+        if (!isTransient(err) || ++transients >= 8) throw err;
+        this.log.warn({ err, jobKey: job.id, attempt: transients }, 'saving a job result met a deadlock; retrying');
+        await new Promise((r) => setTimeout(r, transientBackoff(transients)));
       }
     }
   }
@@ -1289,7 +1305,7 @@ class Embedded implements EmbeddedEngine {
     const b = worker.options.backoff ?? DEFAULT_BACKOFF;
     const backoff = typeof b === 'function' ? b(attempt) : b;
     this.log.warn({ jobKey: job.id, type: job.type, retries, err: message }, 'job failed');
-    await this.inTx(async (ctx) => {
+    await retryTransient(() => this.inTx(async (ctx) => {
       const history = [{ elementId: job.element_id, elementType: 'job', event: 'job-failed', at: now, detail: { jobKey: job.id, retries, message } }];
       if (retries > 0) {
         await this.store.exec(
@@ -1325,7 +1341,7 @@ class Embedded implements EmbeddedEngine {
         [...history, { elementId: job.element_id, elementType: 'job', event: 'incident', at: now, detail: { errorType: 'JOB_NO_RETRIES', message } }],
         ctx.tx,
       );
-    });
+    }));
   }
 
   private async countFailures(jobId: string) {

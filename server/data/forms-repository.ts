@@ -38,6 +38,8 @@ export interface FormVersion extends FormVersionInfo {
 export interface FormsRepository {
   /** the latest version of every form, by form id */
   listLatest(): Promise<FormVersion[]>;
+  /** form id → its latest version number, without the schemas (a cheap check for saves made elsewhere) */
+  latestVersions(): Promise<Map<string, number>>;
   /** a form's versions without their schemas, newest first (empty for an unknown form) */
   versions(formId: string): Promise<FormVersionInfo[]>;
   /** one version, or the latest when no version is given */
@@ -110,6 +112,11 @@ export function createFormsRepository(db: Database, options: { now?: () => numbe
         `SELECT ${ALL} FROM form_versions f WHERE version = (SELECT MAX(version) FROM form_versions l WHERE l.form_id = f.form_id) ORDER BY form_id`,
       );
       return rows.map(toVersion);
+    },
+
+    async latestVersions() {
+      const rows = await select<{ form_id: string; version: number | string }>(db, 'SELECT form_id, MAX(version) AS version FROM form_versions GROUP BY form_id');
+      return new Map(rows.map((r) => [r.form_id, Number(r.version)]));
     },
 
     async versions(formId) {

@@ -10,6 +10,7 @@ import { attachmentMigrations } from './attachment-migrations.js';
 import { sessionMigrations } from './session-migrations.js';
 import { formMigrations } from './form-migrations.js';
 import { draftMigrations } from './draft-migrations.js';
+import { guardMigrations } from './guard-migrations.js';
 
 const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
 
@@ -73,4 +74,6 @@ export const appMigrations: AppMigration[] = [
       await qi.addIndex('petition_co_units', ['unit_id', 'petition_id'], { name: 'petition_co_units_unit' });
     },
   },
+  // the portal's rate limits and answered challenges, shared by every app process
+  ...guardMigrations,
 ];

@@ -23,8 +23,8 @@ export interface DeployGateDeps {
   engine: EnginePort;
   /** job types with a registered worker (workers/registry.ts) */
   jobTypes: () => Iterable<string>;
-  /** form ids that exist (forms/) */
-  formIds: () => Iterable<string>;
+  /** form ids that exist (the form store: a form saved through any app process counts) */
+  formIds: () => Iterable<string> | Promise<Iterable<string>>;
   /** the project folder (holds .bpmnlintrc and server/deploy/lint-worker.mjs) */
   root: string;
 }
@@ -82,14 +82,16 @@ export function createDeployGate(deps: DeployGateDeps) {
     return w;
   }
 
-  const lint = (xml: string, options: { lint?: boolean; withSignatures?: boolean } = {}) =>
-    new Promise<WorkerAnswer>((resolve) => {
+  const lint = async (xml: string, options: { lint?: boolean; withSignatures?: boolean } = {}) => {
+    const formIds = [...(await deps.formIds())];
+    return new Promise<WorkerAnswer>((resolve) => {
       const id = ++seq;
       waiting.set(id, resolve);
       const w = lintWorker();
       w.ref();
-      w.postMessage({ id, xml, jobTypes: [...deps.jobTypes()], formIds: [...deps.formIds()], lint: options.lint ?? true, withSignatures: options.withSignatures ?? false });
+      w.postMessage({ id, xml, jobTypes: [...deps.jobTypes()], formIds, lint: options.lint ?? true, withSignatures: options.withSignatures ?? false });
     });
+  };
 
   /** every problem, and per process the elements it has */
   async function examine(resources: DeployResource[]): Promise<{ problems: DeployProblem[]; elements: Map<string, string[]> }> {

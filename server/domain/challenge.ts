@@ -1,8 +1,9 @@
 /**
  * The portal's challenge against bots (issue 4: "a simple challenge"): a sum of two small numbers,
  * asked in Chinese, signed with the session secret and valid for 30 minutes. Stateless, so any app
- * process can check it; each token is accepted once per process (a replayed token is refused), and
- * the rate limit bounds what a replay across processes could do.
+ * process can check it; each token is accepted once — `used` says whether its signature was taken
+ * already, in the app by a table every process shares (server/data/guards-repository.ts), so a
+ * replay to another process is refused too.
  */
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 
@@ -18,14 +19,31 @@ const TOKEN = /^([A-Za-z0-9_-]{1,200})\.([A-Za-z0-9_-]{43})$/;
 export interface ChallengeIssuer {
   issue(): Challenge;
   /** true once for a correct answer given in time; false otherwise (wrong, expired, forged, replayed) */
-  verify(token: unknown, answer: unknown): boolean;
+  verify(token: unknown, answer: unknown): Promise<boolean>;
 }
 
-export function createChallenges(secret: string | Buffer, clock: { now(): Date } = { now: () => new Date() }): ChallengeIssuer {
+/** the answered tokens: `useOnce` is true the first time a signature is seen */
+export interface UsedTokens {
+  useOnce(signature: string, expiresAt: number): Promise<boolean>;
+}
+
+/** answered tokens held in this process only (unit tests; the app passes the shared table) */
+export function usedTokensInMemory(clock: { now(): Date } = { now: () => new Date() }): UsedTokens {
+  const used = new Map<string, number>();
+  return {
+    async useOnce(signature, expiresAt) {
+      const now = clock.now().getTime();
+      for (const [t, exp] of used) if (exp <= now) used.delete(t);
+      if (used.has(signature)) return false;
+      used.set(signature, expiresAt);
+      return true;
+    },
+  };
+}
+
+export function createChallenges(secret: string | Buffer, clock: { now(): Date } = { now: () => new Date() }, used: UsedTokens = usedTokensInMemory(clock)): ChallengeIssuer {
   const key = typeof secret === 'string' ? Buffer.from(`challenge:${secret}`) : Buffer.concat([Buffer.from('challenge:'), secret]);
   const sign = (payload: string) => createHmac('sha256', key).update(payload).digest('base64url');
-  // tokens answered: kept until they expire
-  const used = new Map<string, number>();
   return {
     issue() {
       const a = randomInt(1, 10);
@@ -33,7 +51,7 @@ export function createChallenges(secret: string | Buffer, clock: { now(): Date }
       const payload = Buffer.from(JSON.stringify({ a, b, exp: clock.now().getTime() + VALID_MS, n: randomInt(1e9) })).toString('base64url');
       return { token: `${payload}.${sign(payload)}`, question: `${DIGITS[a]}加${DIGITS[b]}等于几?(请填阿拉伯数字)` };
     },
-    verify(token, answer) {
+    async verify(token, answer) {
       if (typeof token !== 'string') return false;
       const m = TOKEN.exec(token);
       if (!m) return false;
@@ -50,10 +68,7 @@ export function createChallenges(secret: string | Buffer, clock: { now(): Date }
       if (!(body.exp > now)) return false;
       const n = typeof answer === 'number' ? answer : typeof answer === 'string' && /^\s*\d{1,3}\s*$/.test(answer) ? Number(answer) : NaN;
       if (n !== body.a + body.b) return false;
-      for (const [t, exp] of used) if (exp <= now) used.delete(t);
-      if (used.has(m[2])) return false;
-      used.set(m[2], body.exp);
-      return true;
+      return used.useOnce(m[2], body.exp);
     },
   };
 }

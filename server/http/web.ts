@@ -5,7 +5,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { SessionsRepository } from '../data/sessions-repository.js';
 import type { StaffRecord, StaffRepository } from '../data/staff-repository.js';
@@ -171,8 +171,10 @@ export function readOnlyGuard(): RequestHandler {
   };
 }
 
-export function limiter(options: { windowMs: number; limit: number; name: string }): RequestHandler {
+/** `store`: where the hits are counted — the app passes the database's, shared by every app process (default: this process's memory) */
+export function limiter(options: { windowMs: number; limit: number; name: string; store?: Store }): RequestHandler {
   return rateLimit({
+    ...(options.store && { store: options.store }),
     windowMs: options.windowMs,
     limit: options.limit,
     standardHeaders: 'draft-7',

@@ -60,7 +60,7 @@ export function apiRoutes(ctx: AppContext): Router {
     handle(async (req, res) => {
       const b = body(req);
       if (field(b, 'website')) throw new HttpError(400, 'INVALID_INPUT', '提交未通过验证', [{ field: 'challengeAnswer', message: '提交未通过验证' }]);
-      if (!challenges.verify(b.challengeToken, b.challengeAnswer)) throw new HttpError(400, 'INVALID_INPUT', '验证答案不正确或已过期,请重新获取验证问题', [{ field: 'challengeAnswer', message: '验证答案不正确或已过期' }]);
+      if (!(await challenges.verify(b.challengeToken, b.challengeAnswer))) throw new HttpError(400, 'INVALID_INPUT', '验证答案不正确或已过期,请重新获取验证问题', [{ field: 'challengeAnswer', message: '验证答案不正确或已过期' }]);
       const p = await petitionService.submit(b, { channel: portalChannel(req), actor: 'petitioner', files: filesOf(req), requireAgreement: true, allowUrgent: false });
       res.status(201).json({ trackingCode: p.trackingCode, status: p.status, createdAt: p.createdAt });
     }),

@@ -50,7 +50,7 @@ export function portalRoutes(ctx: AppContext): Router {
       const values = typed(body);
       try {
         if (field(body, 'website')) throw new HttpError(400, 'INVALID_INPUT', '提交未通过验证', [{ field: 'challengeAnswer', message: '提交未通过验证' }]);
-        if (!challenges.verify(body.challengeToken, body.challengeAnswer)) throw new HttpError(400, 'INVALID_INPUT', '验证答案不正确或已过期,请重新作答', [{ field: 'challengeAnswer', message: '验证答案不正确或已过期' }]);
+        if (!(await challenges.verify(body.challengeToken, body.challengeAnswer))) throw new HttpError(400, 'INVALID_INPUT', '验证答案不正确或已过期,请重新作答', [{ field: 'challengeAnswer', message: '验证答案不正确或已过期' }]);
         const petition = await petitionService.submit(body, { channel: portalChannel(req), actor: 'petitioner', files: filesOf(req), requireAgreement: true, allowUrgent: false });
         page(res, 'submitted', { title: '已提交', petition }, 201);
       } catch (err) {

@@ -137,7 +137,7 @@ export function processRoutes(ctx: AppContext): Router {
       const xml = (await engine.getProcessDefinitionXml(base.processDefinitionKey)) ?? '';
       const draft = asked === undefined ? await drafts.get(me(res).id, processId) : undefined;
       const enc = encodeURIComponent(processId);
-      const { jobTypes, formIds } = ctx.lintInputs();
+      const { jobTypes, formIds } = await ctx.lintInputs();
       page(res, 'process-edit', {
         title: `编辑流程 ${processId}`,
         pageCss: 'modeler',

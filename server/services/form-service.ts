@@ -11,6 +11,9 @@
  * - `save` checks, refuses with every problem (400) or with the deployed diagrams' uses of the fields
  *   it drops (409 FIELD_IN_USE, unless confirmed), writes the next version, updates the live map, and
  *   audits `form.saved`. An identical schema makes no version.
+ * - `current` is the live map as the database has it: a form saved through another app process is
+ *   what this one shows tasks with and checks deployments against (issue 13). Only the latest
+ *   version numbers are read each time; a schema is read again when its version moved.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -123,6 +126,22 @@ export function createFormService(deps: FormServiceDeps) {
     throw err;
   }));
 
+  /** the version of each form the live map holds */
+  const held = new Map<string, number>();
+  let refreshing: Promise<Map<string, FormSchema>> | undefined;
+  const refresh = async () => {
+    await ready();
+    const latest = await repo.latestVersions();
+    for (const [formId, version] of latest) {
+      if (held.get(formId) === version && forms.has(formId)) continue;
+      const v = await repo.get(formId, version);
+      if (!v) continue;
+      forms.set(formId, v.schema as FormSchema);
+      held.set(formId, version);
+    }
+    return forms;
+  };
+
   const notFound = () => new HttpError(404, 'NOT_FOUND', '未找到该表单');
   const known = (formId: string) => typeof formId === 'string' && FORM_ID.test(formId);
 
@@ -141,6 +160,13 @@ export function createFormService(deps: FormServiceDeps) {
   }
 
   const service = {
+    /** form id → the latest version's schema, saves of every app process included */
+    current(): Promise<Map<string, FormSchema>> {
+      // requests at once share one refresh
+      refreshing ??= refresh().finally(() => (refreshing = undefined));
+      return refreshing;
+    },
+
     async list(): Promise<FormSummary[]> {
       await ready();
       return (await repo.listLatest()).map((v) => ({ formId: v.formId, title: formTitle(v.formId, v.schema), version: v.version, deployedBy: v.deployedBy, deployedAt: v.deployedAt }));
@@ -188,6 +214,7 @@ export function createFormService(deps: FormServiceDeps) {
       const saved = await repo.save(formId, normalised as FormSchemaJson, { deployedBy: staff.username });
       if (saved.created) {
         forms.set(formId, saved.version.schema as FormSchema);
+        held.set(formId, saved.version.version);
         await audit.append({
           actor: staff.id,
           action: 'form.saved',

@@ -48,7 +48,8 @@ export interface TaskServiceDeps {
   petitions: PetitionsRepository;
   units: UnitsRepository;
   audit: AuditRepository;
-  forms: Map<string, FormSchema>;
+  /** form id → the latest schema, as the database has it now (FormService.current) */
+  forms: () => Promise<ReadonlyMap<string, FormSchema>>;
   /** `${processId}/${elementId}` → the element's documentation */
   /** `${processId}/${elementId}` → a user task's documentation, of each process's latest deployed version */
   docs: () => Promise<Map<string, string>>;
@@ -155,7 +156,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     async get(staff: StaffRecord, key: string): Promise<TaskDetail> {
       const task = await visibleTask(staff, key);
       const v = await view(task, staff, await deps.docs());
-      const form = task.formId ? deps.forms.get(task.formId) : undefined;
+      const form = task.formId ? (await deps.forms()).get(task.formId) : undefined;
       return { ...v, ...(form && { form }), data: await formData(task) };
     },
 
@@ -164,7 +165,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       const task = await visibleTask(staff, key);
       if (!mayActOn(staff, task.candidateGroups)) throw new HttpError(403, 'FORBIDDEN', '您的账号无权办理该事项');
       if (task.state !== 'created') throw new HttpError(409, 'TASK_DONE', '该事项已经办理,不能重复提交');
-      const form = task.formId ? deps.forms.get(task.formId) : undefined;
+      const form = task.formId ? (await deps.forms()).get(task.formId) : undefined;
       if (task.formId && !form) throw new HttpError(500, 'FORM_MISSING', `表单 ${task.formId} 不存在`);
       let values: Record<string, unknown> = {};
       if (form) {

@@ -9,6 +9,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
+import { createEmbeddedEngine } from '../../engine/embedded/index.js';
+import { createDatabase, type Database } from '../../engine/embedded/store/database.js';
 import { createTestEngine, type TestEngine } from '../../engine/test/harness.js';
 import { createApp, projectRoot, type AppOptions } from '../app.js';
 import { createCalendarRepository } from '../data/calendar-repository.js';
@@ -34,6 +36,8 @@ export { DEMO_PASSWORD };
 export interface TestApp {
   app: Express;
   t: TestEngine;
+  /** the PII key the app encrypts petitioners' identities with */
+  key: string;
   outbox: OutboxRepository;
   /** a person's browser: keeps cookies */
   agent(): request.Agent;
@@ -108,6 +112,7 @@ export async function createTestApp(options: { start?: string; app?: AppOptions 
   const harness: TestApp = {
     app,
     t,
+    key,
     outbox,
     agent: () => request.agent(app),
     async visitor() {
@@ -174,4 +179,64 @@ export async function completeTask(h: Pick<TestApp, 'settle'>, p: Person, elemen
   if (res.status !== 200) throw new Error(`completing ${elementId} failed: ${res.status} ${JSON.stringify(res.body)}`);
   await h.settle();
   return task;
+}
+
+/** the URL a test database was opened with (SQLite file or MySQL/MariaDB database) */
+export function urlOf(db: Database): string {
+  if (db.dialect === 'sqlite') return `sqlite:${(db.sequelize as unknown as { options: { storage: string } }).options.storage}`;
+  const c = db.sequelize.config;
+  return `mysql://${encodeURIComponent(c.username)}${c.password ? `:${encodeURIComponent(c.password)}` : ''}@${c.host}:${c.port}/${c.database}`;
+}
+
+export interface SecondApp {
+  app: Express;
+  visitor(): Promise<Person>;
+  signIn(username: string): Promise<Person>;
+  close(): Promise<void>;
+}
+
+/**
+ * Another app process beside `h` on the same database: its own connections, its own embedded
+ * engine (no job handlers, as with WORKERS_IN_APP=false) and its own in-process state; the same
+ * secret and fake clock. Jobs are run by `h.settle()`.
+ */
+export async function openSecondApp(h: TestApp, options: AppOptions = {}): Promise<SecondApp> {
+  const db = await createDatabase({ url: urlOf(h.t.db), migrations: [...appMigrations, ...workerMigrations] });
+  const engine = createEmbeddedEngine({ db, clock: h.t.clock, background: false });
+  await engine.open();
+  const calendar = createCalendarRepository(db, { now: () => h.t.clock.now().getTime() });
+  const app = createApp({
+    engine,
+    db,
+    log: createLogger('silent'),
+    key: h.key,
+    secret: 'the session secret of this test app, long enough',
+    deployed: [],
+    // as main.ts: forms/ brought in at start (the first app did; nothing new here) and the latest versions read
+    forms: (await importFormFiles({ repo: createFormsRepository(db), gate: createFormGate({ engine }), dir: join(projectRoot, 'forms') })).forms,
+    clock: h.t.clock,
+    calendar: () => calendar.loadCalendar(),
+    options: { portalRateLimit: 10_000, loginRateLimit: 10_000, ...options },
+  });
+  const visitor = async () => {
+    const agent = request.agent(app);
+    const s = await agent.get('/api/session').expect(200);
+    return person(agent, s.body.csrfToken);
+  };
+  return {
+    app,
+    visitor,
+    async signIn(username) {
+      const agent = request.agent(app);
+      const s = await agent.get('/api/session').expect(200);
+      const res = await agent.post('/api/login').set('x-csrf-token', s.body.csrfToken).send({ username, password: DEMO_PASSWORD });
+      if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return person(agent, res.body.csrfToken);
+    },
+    async close() {
+      await app.locals.gate.close();
+      await engine.close();
+      await db.close();
+    },
+  };
 }
