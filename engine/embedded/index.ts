@@ -90,6 +90,8 @@ export interface EmbeddedEngineOptions {
    * expiry stay with the app. Job locking is safe across processes (engine/README.md).
    */
   jobsOnly?: boolean;
+  /** ms a cached "latest version" (and the message start events) is trusted: another process's deployment shows within it (default 2000) */
+  definitionCacheMs?: number;
 }
 
 export interface EmbeddedEngine extends EnginePort {
@@ -130,8 +132,6 @@ interface Worker {
 const silent: EngineLogger = { info() {}, warn() {}, error() {} };
 const DEFAULT_BACKOFF = 1000;
 const DEFAULT_JOB_TIMEOUT = 5 * 60_000;
-/** ms a cached "latest version" is trusted (real time: another process's deployment shows within it) */
-const LATEST_TTL = 2_000;
 /** lock_version of an instance row that settle() still has to insert */
 const NEW_ROW = -1;
 
@@ -171,6 +171,7 @@ class Embedded implements EmbeddedEngine {
   private readonly taskListeners = new Set<(e: UserTaskEvent) => void | Promise<void>>();
   private readonly projectors = new Set<UserTaskProjector>();
   private messageStarts: Promise<Map<string, { definitionId: string; processId: string; elementId: string }[]>> | undefined;
+  private messageStartsAt = 0;
   private opened = false;
   private closed = false;
   private timerHandle: NodeJS.Timeout | undefined;
@@ -195,6 +196,7 @@ class Embedded implements EmbeddedEngine {
   private static readonly HOT_MAX = 64;
   private readonly maxJobsInFlight: number;
   private readonly jobsOnly: boolean;
+  private readonly definitionCacheMs: number;
 
   constructor(options: EmbeddedEngineOptions) {
     this.db = options.db;
@@ -205,6 +207,7 @@ class Embedded implements EmbeddedEngine {
     this.pollInterval = options.pollInterval ?? 1000;
     this.maxJobsInFlight = options.maxJobsInFlight ?? 32;
     this.jobsOnly = options.jobsOnly ?? false;
+    this.definitionCacheMs = options.definitionCacheMs ?? 2_000;
   }
 
   private now() {
@@ -461,19 +464,22 @@ class Embedded implements EmbeddedEngine {
 
   /**
    * The latest version of a process, cached for a moment: starts are the hottest read there is,
-   * and a deployment by this process clears the cache at once (another process's after LATEST_TTL).
+   * and a deployment by this process clears the cache at once (another process's after definitionCacheMs).
    */
   private async latest(processId: string): Promise<DefinitionRow | undefined> {
     const now = Date.now();
     const cached = this.latestCache.get(processId);
-    if (cached && now - cached.at < LATEST_TTL) return cached.def;
+    if (cached && now - cached.at < this.definitionCacheMs) return cached.def;
     const def = await this.store.latestDefinition(processId);
     if (def) this.latestCache.set(processId, { def, at: now });
     return def;
   }
 
+  /** message start events of the latest versions: like latest(), a deployment by another process shows within definitionCacheMs */
   private getMessageStarts() {
+    if (this.messageStarts && Date.now() - this.messageStartsAt >= this.definitionCacheMs) this.messageStarts = undefined;
     if (!this.messageStarts) {
+      this.messageStartsAt = Date.now();
       this.messageStarts = (async () => {
         const byName = new Map<string, { definitionId: string; processId: string; elementId: string }[]>();
         for (const def of await this.store.latestDefinitions()) {

@@ -2,6 +2,7 @@ import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
 import { createTestEngine, instanceOf, endsReached, type TestEngine } from '../harness.js';
 import { ConflictError } from '../../errors.js';
 import type { EnginePort, UserTaskEvent } from '../../port.js';
+import { createEmbeddedEngine } from '../../embedded/index.js';
 
 describe('messages', () => {
   let t: TestEngine;
@@ -291,6 +292,22 @@ describe('messages', () => {
       expect(started.variables).toEqual({ title: 'Street light broken' });
       const tasks = await engine.listUserTasks({ processInstanceKey: started.processInstanceKey });
       expect(tasks.map((x) => [x.elementId, x.state])).toEqual([['Task_ReviewSubmission', 'created']]);
+    });
+
+    it('given an engine that already published messages, when another process deploys a process with a message start event, then its next publication starts an instance', async () => {
+      // given: a second engine on the same database (another app process), trusting its caches for no time
+      const other = createEmbeddedEngine({ db: t.db, clock: t.clock, background: false, definitionCacheMs: 0 });
+      await other.open();
+      await other.publishMessage({ name: 'petition-submitted', correlationKey: '' });
+
+      // when
+      await t.deploy('message-start.bpmn');
+      const result = await other.publishMessage({ name: 'petition-submitted', correlationKey: '', variables: { title: 'x' } });
+      await other.close();
+
+      // then
+      expect(result.correlatedInstanceKeys).toHaveLength(1);
+      expect((await instance(result.correlatedInstanceKeys[0])).processId).toBe('message-start');
     });
 
     it('given a process with a message start event, when the message is published twice, then two separate instances start', async () => {
