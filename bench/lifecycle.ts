@@ -609,6 +609,14 @@ async function drained(app: RunningApp) {
   }
 }
 
+/** send what the outbox holds now (the dispatcher sends 50 a run) */
+async function flushOutbox(app: RunningApp) {
+  for (;;) {
+    const r = await app.dispatcher.dispatchOnce();
+    if (r.sent + r.logged + r.failed + r.retrying === 0) return;
+  }
+}
+
 async function inParallel<T>(count: number, concurrency: number, one: (i: number) => Promise<T>): Promise<T[]> {
   const results: T[] = [];
   let next = 0;
@@ -759,7 +767,7 @@ export async function runLifecycle(o: LifecycleOptions): Promise<LifecycleFigure
     done.push(...(await inParallel(2, 2, (i) => driver.petition(100_000 + i))));
     await drained(app);
     await app.dispatcher.stop();
-    await app.dispatcher.dispatchOnce();
+    await flushOutbox(app);
     driver.times.clear();
 
     const profiler = o.profile ? makeProfiler(`lifecycle-${target.kind}`) : undefined;
@@ -787,7 +795,7 @@ export async function runLifecycle(o: LifecycleOptions): Promise<LifecycleFigure
       done.push(...(await inParallel(size, o.c, (i) => driver.petition(offset + i))));
       await drained(app);
       await app.dispatcher.stop();
-      await app.dispatcher.dispatchOnce();
+      await flushOutbox(app);
       loopDelay.disable();
       app.recording.on = false;
       const ms = performance.now() - t0;
@@ -835,7 +843,7 @@ export async function runLifecycle(o: LifecycleOptions): Promise<LifecycleFigure
     });
     await drained(app);
     await app.dispatcher.stop();
-    await app.dispatcher.dispatchOnce();
+    await flushOutbox(app);
     const categoriesB = await requestsPerSec(half, intakeConnections, categories);
     const categoriesPerSec = (categoriesA + categoriesB) / 2;
 
