@@ -672,7 +672,7 @@ function makeProfiler(name: string): Profiler {
         const where = frameUrl(node.callFrame.url, node.callFrame.lineNumber);
         const fn = node.callFrame.functionName || '(anonymous)';
         const key = `${fn}@${where}`;
-        const e = self.get(key) ?? { fn, where: fn.startsWith('(') ? '' : where, samples: 0 };
+        const e = self.get(key) ?? { fn, where: node.callFrame.url || !fn.startsWith('(') || fn === '(anonymous)' ? where : '', samples: 0 };
         e.samples += n;
         self.set(key, e);
         total += n;
@@ -777,7 +777,8 @@ export async function runLifecycle(o: LifecycleOptions): Promise<LifecycleFigure
     let lifecycleTx = 0;
     const baseline = { latencies: [] as number[], count: 0, seconds: 0 };
     // how long the event loop was held at a time during lifecycle blocks (the people's requests wait behind it)
-    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    // (one monitor per block: a monitor enabled again counts the time it was off as one delay)
+    const loopDelay = { p99: 0, max: 0 };
     const perBlock: string[] = [];
     for (let b = 0; b < o.blocks; b++) {
       const size = Math.floor(((b + 1) * o.n) / o.blocks) - Math.floor((b * o.n) / o.blocks);
@@ -789,14 +790,17 @@ export async function runLifecycle(o: LifecycleOptions): Promise<LifecycleFigure
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       app.recording.on = true;
-      loopDelay.enable();
+      const blockLoop = monitorEventLoopDelay({ resolution: 10 });
+      blockLoop.enable();
       app.dispatcher.start();
       const offset = petitions;
       done.push(...(await inParallel(size, o.c, (i) => driver.petition(offset + i))));
       await drained(app);
       await app.dispatcher.stop();
       await flushOutbox(app);
-      loopDelay.disable();
+      blockLoop.disable();
+      loopDelay.p99 = Math.max(loopDelay.p99, blockLoop.percentile(99) / 1e6);
+      loopDelay.max = Math.max(loopDelay.max, blockLoop.max / 1e6);
       app.recording.on = false;
       const ms = performance.now() - t0;
       const cpu = cpuMs(process.cpuUsage(cpu0));
@@ -867,8 +871,8 @@ export async function runLifecycle(o: LifecycleOptions): Promise<LifecycleFigure
     const oneRowP99 = p99(baseline.latencies);
     const completeRatio = completeP99 / oneRowP99;
     const intakeRatio = intakePerSec / categoriesPerSec;
-    const loopP99 = loopDelay.percentile(99) / 1e6;
-    const loopMax = loopDelay.max / 1e6;
+    const loopP99 = loopDelay.p99;
+    const loopMax = loopDelay.max;
 
     // the human table
     out(`  steps (median ms: waiting for it to show | the person's requests):`);
@@ -883,7 +887,7 @@ export async function runLifecycle(o: LifecycleOptions): Promise<LifecycleFigure
       ['completeUserTask p99 ÷ one-row p99 (completeTaskP99Ratio)', completeRatio.toFixed(1), '≤ 20', completeRatio <= 20],
       [`Open311 submissions/s ÷ GET /api/categories/s, ${intakeConnections} connections (intakeRatio)`, `${intakePerSec.toFixed(1)} / ${categoriesPerSec.toFixed(0)} = ${intakeRatio.toFixed(4)}`, '≥ 0.1', intakeRatio >= 0.1],
     ];
-    rows.push(['event loop held, p99 / longest, during lifecycle blocks (lifecycleLoopDelayP99Ms)', `${loopP99.toFixed(0)} / ${loopMax.toFixed(0)} ms`, '', undefined]);
+    rows.push(['event loop held, p99 (worst block) / longest, lifecycle blocks (lifecycleLoopDelayP99Ms)', `${loopP99.toFixed(0)} / ${loopMax.toFixed(0)} ms`, '', undefined]);
     out(`  ${'figure'.padEnd(84)} ${'value'.padEnd(28)} gate`);
     for (const [name, value, gate, pass] of rows) out(`  ${name.padEnd(84)} ${value.padEnd(28)} ${gate}${pass === undefined ? '' : pass ? '  PASS' : '  FAIL'}`);
     if (driver.ratingRefused) out(`  note: ${driver.ratingRefused} ratings were refused (409 NOT_RATABLE) while the case already showed as replied and ratable; the citizen tried again`);
@@ -912,6 +916,7 @@ export async function runLifecycle(o: LifecycleOptions): Promise<LifecycleFigure
       categoriesPerSec: round(categoriesPerSec, 0),
       lifecycleLoopDelayP99Ms: round(loopP99, 1),
       lifecycleLoopDelayMaxMs: round(loopMax, 1),
+      lifecycleRatingRefused: driver.ratingRefused,
       lifecycleSeconds: Math.round((performance.now() - started) / 1000),
     };
   } finally {
