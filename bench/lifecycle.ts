@@ -305,6 +305,8 @@ async function startApp(url: string): Promise<RunningApp> {
   await engine.open();
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
+  // the staff's connections stay open across the baseline blocks (Node's default closes them after 5 s idle)
+  server.keepAliveTimeout = 600_000;
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     base,
@@ -338,7 +340,7 @@ interface Answer {
 /** keep-alive connections shared by every browser here (node:http: fetch costs this process several times the CPU) */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-function send(url: string, method: string, headers: Record<string, string>, body: Buffer | undefined): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+function send(url: string, method: string, headers: Record<string, string>, body: Buffer | undefined, retried = false): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, headers: body ? { ...headers, 'content-length': String(body.length) } : headers, agent }, (res) => {
       const chunks: Buffer[] = [];
@@ -346,7 +348,8 @@ function send(url: string, method: string, headers: Record<string, string>, body
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
-    req.on('error', reject);
+    // a kept-alive connection the server closed just as it was reused: sent again once on a new one
+    req.on('error', (err: NodeJS.ErrnoException) => (req.reusedSocket && err.code === 'ECONNRESET' && !retried ? send(url, method, headers, body, true).then(resolve, reject) : reject(err)));
     req.end(body);
   });
 }
