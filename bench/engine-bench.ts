@@ -5,8 +5,13 @@
  *  2. heap per parked instance with 10,000 instances waiting at a user task (and, for comparison,
  *     per instance when bpmn-engine holds waiting instances in memory);
  *  3. time from process start to serving with 100,000 parked instances in the database (bulk-copied
- *     from one real parked instance with new keys), measured in a fresh child process.
+ *     from one real parked instance with new keys), measured in a fresh child process;
+ *  4. whole petitions through the app's HTTP API against one-row transactions (bench/lifecycle.ts).
  * The last line is one JSON object with the figures.
+ *
+ * Arguments pick parts by name (all when none): `throughput`, `parked`, `startup`, `lifecycle`, e.g.
+ * `npm run bench -- lifecycle`; `--n=40 --c=8 --blocks=2 --profile=1` (or LIFECYCLE_N, LIFECYCLE_C,
+ * LIFECYCLE_BLOCKS, LIFECYCLE_PROFILE) size the lifecycle part, DB_URL=mysql://… runs it on MariaDB.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -185,67 +190,94 @@ function startupInChild(file: string): { ms: number; completed: string } {
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
+const PARTS = ['throughput', 'parked', 'startup', 'lifecycle'] as const;
+type Part = (typeof PARTS)[number];
+
+/** `lifecycle --n=40 --c 8` → the parts named (all when none) and the options */
+function parseArgs(argv: string[]): { parts: Set<Part>; options: Record<string, string> } {
+  const parts = new Set<Part>();
+  const options: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const opt = /^--([\w-]+)(?:=(.*))?$/.exec(a);
+    if (opt) {
+      options[opt[1]] = opt[2] ?? (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') && !(PARTS as readonly string[]).includes(argv[i + 1]) ? argv[++i] : '1');
+    } else if ((PARTS as readonly string[]).includes(a)) parts.add(a as Part);
+    else throw new Error(`unknown benchmark "${a}": the parts are ${PARTS.join(', ')}`);
+  }
+  if (!parts.size) for (const p of PARTS) parts.add(p);
+  return { parts, options };
+}
+
 async function main() {
   const started = performance.now();
+  const { parts, options } = parseArgs(process.argv.slice(2));
+  const figures: Record<string, number | string> = {};
   const dir = mkdtempSync(join(tmpdir(), 'wz-bench-'));
   try {
-    // the two run in alternating blocks, so that whatever else slows the machine down slows both
-    const blocks = Number(process.env.BENCH_BLOCKS ?? 10);
-    const size = Number(process.env.BENCH_BLOCK ?? 50);
-    out(`start → job → FEEL gateway → end: ${blocks} alternating blocks of ${size} instances each`);
-    const raw = await rawRunner();
-    const adapter = await adapterRunner(dir);
-    await raw(100);
-    await adapter.run(100);
-    let rawMs = 0;
-    let adapterMs = 0;
-    for (let b = 0; b < blocks; b++) {
-      let t0 = performance.now();
-      await raw(size);
-      rawMs += performance.now() - t0;
-      t0 = performance.now();
-      await adapter.run(size);
-      adapterMs += performance.now() - t0;
+    if (parts.has('throughput')) await throughputPart(dir, figures);
+    if (parts.has('parked')) await parkedPart(dir, figures);
+    if (parts.has('startup')) await startupPart(dir, figures);
+    if (parts.has('lifecycle')) {
+      // the whole app: loaded only when this part runs
+      const { lifecycleOptionsFrom, runLifecycle } = await import('./lifecycle.js');
+      Object.assign(figures, await runLifecycle(lifecycleOptionsFrom(process.env, options, out)));
     }
-    await adapter.close();
-    const rawPerSec = ((blocks * size) / rawMs) * 1000;
-    const adapterPerSec = ((blocks * size) / adapterMs) * 1000;
-    out(`  raw bpmn-engine, in memory:        ${rawPerSec.toFixed(1)} instances/s`);
-    out(`  embedded adapter, persisted:       ${adapterPerSec.toFixed(1)} instances/s`);
-    const ratio = adapterPerSec / rawPerSec;
-    out(`  ratio adapter / raw:               ${ratio.toFixed(2)} (target ≥ 0.5)`);
-
-    const parkedCount = Number(process.env.BENCH_PARKED ?? 10_000);
-    const rawHeap = await rawHeapPerWaiting(500);
-    out(`heap per waiting instance held by raw bpmn-engine (500): ${rawHeap.toFixed(1)} KB`);
-    const parked = await parkedHeap(dir, parkedCount);
-    out(`heap per parked instance, ${parkedCount} parked:        ${parked.perKB.toFixed(2)} KB (target ≤ 10); started ${parked.startPerSec.toFixed(0)}/s`);
-    out(`database size per parked instance:                   ${parked.diskPerKB.toFixed(1)} KB`);
-
-    const bulk = Number(process.env.BENCH_BULK ?? 100_000);
-    const file = join(dir, 'startup.sqlite');
-    const active = await makeParkedDatabase(file, bulk);
-    const probe = startupInChild(file);
-    out(`start to serving with ${active} parked instances:    ${probe.ms.toFixed(0)} ms (target < 5000), then completed task ${probe.completed}`);
 
     const seconds = (performance.now() - started) / 1000;
     out(`whole run: ${seconds.toFixed(0)} s`);
-    out(
-      JSON.stringify({
-        rawPerSec: Number(rawPerSec.toFixed(1)),
-        adapterPerSec: Number(adapterPerSec.toFixed(1)),
-        ratio: Number(ratio.toFixed(3)),
-        heapPerParkedKB: Number(parked.perKB.toFixed(3)),
-        diskPerParkedKB: Number(parked.diskPerKB.toFixed(1)),
-        rawHeapPerWaitingKB: Number(rawHeap.toFixed(1)),
-        startupWith100kParkedMs: Math.round(probe.ms),
-        parkedForStartup: active,
-        runSeconds: Math.round(seconds),
-      }),
-    );
+    out(JSON.stringify({ ...figures, runSeconds: Math.round(seconds) }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function throughputPart(dir: string, figures: Record<string, number | string>) {
+  // the two run in alternating blocks, so that whatever else slows the machine down slows both
+  const blocks = Number(process.env.BENCH_BLOCKS ?? 10);
+  const size = Number(process.env.BENCH_BLOCK ?? 50);
+  out(`start → job → FEEL gateway → end: ${blocks} alternating blocks of ${size} instances each`);
+  const raw = await rawRunner();
+  const adapter = await adapterRunner(dir);
+  await raw(100);
+  await adapter.run(100);
+  let rawMs = 0;
+  let adapterMs = 0;
+  for (let b = 0; b < blocks; b++) {
+    let t0 = performance.now();
+    await raw(size);
+    rawMs += performance.now() - t0;
+    t0 = performance.now();
+    await adapter.run(size);
+    adapterMs += performance.now() - t0;
+  }
+  await adapter.close();
+  const rawPerSec = ((blocks * size) / rawMs) * 1000;
+  const adapterPerSec = ((blocks * size) / adapterMs) * 1000;
+  out(`  raw bpmn-engine, in memory:        ${rawPerSec.toFixed(1)} instances/s`);
+  out(`  embedded adapter, persisted:       ${adapterPerSec.toFixed(1)} instances/s`);
+  const ratio = adapterPerSec / rawPerSec;
+  out(`  ratio adapter / raw:               ${ratio.toFixed(2)} (target ≥ 0.5)`);
+  Object.assign(figures, { rawPerSec: Number(rawPerSec.toFixed(1)), adapterPerSec: Number(adapterPerSec.toFixed(1)), ratio: Number(ratio.toFixed(3)) });
+}
+
+async function parkedPart(dir: string, figures: Record<string, number | string>) {
+  const parkedCount = Number(process.env.BENCH_PARKED ?? 10_000);
+  const rawHeap = await rawHeapPerWaiting(500);
+  out(`heap per waiting instance held by raw bpmn-engine (500): ${rawHeap.toFixed(1)} KB`);
+  const parked = await parkedHeap(dir, parkedCount);
+  out(`heap per parked instance, ${parkedCount} parked:        ${parked.perKB.toFixed(2)} KB (target ≤ 10); started ${parked.startPerSec.toFixed(0)}/s`);
+  out(`database size per parked instance:                   ${parked.diskPerKB.toFixed(1)} KB`);
+  Object.assign(figures, { heapPerParkedKB: Number(parked.perKB.toFixed(3)), diskPerParkedKB: Number(parked.diskPerKB.toFixed(1)), rawHeapPerWaitingKB: Number(rawHeap.toFixed(1)) });
+}
+
+async function startupPart(dir: string, figures: Record<string, number | string>) {
+  const bulk = Number(process.env.BENCH_BULK ?? 100_000);
+  const file = join(dir, 'startup.sqlite');
+  const active = await makeParkedDatabase(file, bulk);
+  const probe = startupInChild(file);
+  out(`start to serving with ${active} parked instances:    ${probe.ms.toFixed(0)} ms (target < 5000), then completed task ${probe.completed}`);
+  Object.assign(figures, { startupWith100kParkedMs: Math.round(probe.ms), parkedForStartup: active });
 }
 
 main().catch((err) => {
