@@ -143,6 +143,13 @@ export interface JobContext {
   /** retries left, counting this attempt */
   retries: number;
   logger?: { info(o: object, msg?: string): void; warn(o: object, msg?: string): void };
+  /**
+   * Writes that belong to the job's outcome: run in the transaction that completes the job (or
+   * throws its business error), after the handler returned — they commit with the next waits or not
+   * at all. A failed job runs none. Embedded: the completion's own transaction; Zeebe: an app
+   * transaction before the broker hears the outcome (at least once, so the writes are idempotent).
+   */
+  transactional?: (work: (tx: AppTransaction) => Promise<void>) => void;
 }
 
 /** A job handler: variables in, output variables out (merged into the process per the output mappings). */

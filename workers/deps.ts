@@ -8,6 +8,7 @@ import type { OutboxEntry } from '../server/domain/notifications.js';
 import type { PublicationSource } from '../server/domain/publication.js';
 import type { UnitInfo } from '../server/domain/unit-suggestion.js';
 import type { WarningLevel } from '../server/domain/warnings.js';
+import type { AppTransaction } from '../engine/port.js';
 
 export type { UnitInfo, PublicationSource, OutboxEntry };
 
@@ -35,7 +36,7 @@ export interface WorkerLogger {
 
 /** the outbox (server/data/outbox-repository.ts): idempotent by dedupeKey */
 export interface Outbox {
-  enqueue(entry: OutboxEntry): Promise<{ id: number; created: boolean }>;
+  enqueue(entry: OutboxEntry, tx?: AppTransaction): Promise<{ id: number; created: boolean }>;
 }
 
 /** the 第二十六条 records (server/data/score-ledger-repository.ts): idempotent by their unique keys */
@@ -50,14 +51,14 @@ export interface ScoreLedger {
     points: number;
     reason: string;
     at: Date;
-  }): Promise<{ created: boolean }>;
+  }, tx?: AppTransaction): Promise<{ created: boolean }>;
   /** the transfer to 市政府督查室 and its one 通报批评, once per (petitionId, deadlineSeq) */
-  recordTransfer(entry: { petitionId: string; deadlineSeq: number; unitId: string; reason: string; at: Date }): Promise<{ created: boolean }>;
+  recordTransfer(entry: { petitionId: string; deadlineSeq: number; unitId: string; reason: string; at: Date }, tx?: AppTransaction): Promise<{ created: boolean }>;
 }
 
 /** published replies (server/data/publication-repository.ts): one per petition, idempotent */
 export interface Publications {
-  publish(entry: { petitionId: string; title: string; maskedText: string; publishedAt: Date }): Promise<{ created: boolean; updated: boolean }>;
+  publish(entry: { petitionId: string; title: string; maskedText: string; publishedAt: Date }, tx?: AppTransaction): Promise<{ created: boolean; updated: boolean }>;
 }
 
 export type UnitRole = 'contact' | 'leader' | 'head';
@@ -75,7 +76,7 @@ export interface UnitDirectory {
 /** the app's petitions, over its encrypted store */
 export interface PetitionDirectory {
   /** the petition's status shown to the petitioner when tracking */
-  setStatus(petitionId: string, status: string): Promise<void>;
+  setStatus(petitionId: string, status: string, tx?: AppTransaction): Promise<void>;
   /** what a publication must mask: the petition's title, the petitioner's name and phone, the address (a logged read of identity) */
   getPublicationSource(petitionId: string): Promise<PublicationSource | undefined>;
 }

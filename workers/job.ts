@@ -3,7 +3,7 @@
  * (a bad or missing variable is a plain Error: the engine retries the job, then raises an incident
  * whose message says which job and which variable).
  */
-import type { JobContext, JobHandler, Variables } from '../engine/port.js';
+import type { AppTransaction, JobContext, JobHandler, Variables } from '../engine/port.js';
 import { BusinessError } from '../engine/errors.js';
 import { VariableError } from '../server/domain/variables.js';
 
@@ -22,6 +22,15 @@ export function defineJob(type: string, handler: (variables: Variables, ctx: Job
       throw err;
     }
   };
+}
+
+/**
+ * A write that belongs to the job's outcome: it commits with the job's completion when the engine
+ * offers that (JobContext.transactional), else it is done now. Either way it must be idempotent.
+ */
+export async function atCompletion(ctx: JobContext, write: (tx?: AppTransaction) => Promise<void>): Promise<void> {
+  if (ctx.transactional) ctx.transactional(write);
+  else await write();
 }
 
 export function requireHeader(ctx: JobContext, name: string): string {

@@ -9,7 +9,7 @@ import { CHANNEL_NAMES, DEFAULT_CHANNEL, type ChannelName } from '../server/doma
 import { getTemplate, missingFields, ratingUrl, renderTemplate, type Payload } from '../server/domain/templates.js';
 import { requireId, VariableError, type Vars } from '../server/domain/variables.js';
 import type { WorkerDeps } from './deps.js';
-import { defineJob, headerOneOf, optionalHeader, requireHeader, type JobHandler } from './job.js';
+import { atCompletion, defineJob, headerOneOf, optionalHeader, requireHeader, type JobHandler } from './job.js';
 import { NOTIFY_TARGETS, recipientsFor } from './recipients.js';
 
 function scalar(name: string, v: unknown): Payload[string] | undefined {
@@ -48,15 +48,20 @@ export function createNotify(deps: Pick<WorkerDeps, 'outbox' | 'units' | 'logger
 
     for (const recipient of recipients) {
       const channel = (channelHeader as ChannelName | undefined) ?? DEFAULT_CHANNEL[recipient.recipientKind];
-      const { id, created } = await deps.outbox.enqueue({
-        channel,
-        recipientKind: recipient.recipientKind,
-        recipientRef: recipient.recipientRef,
-        template: template.id,
-        payload,
-        dedupeKey: to === 'co-units' ? `notify:${ctx.jobKey}:${recipient.unit?.id}` : `notify:${ctx.jobKey}`,
+      await atCompletion(ctx, async (tx) => {
+        const { id, created } = await deps.outbox.enqueue(
+          {
+            channel,
+            recipientKind: recipient.recipientKind,
+            recipientRef: recipient.recipientRef,
+            template: template.id,
+            payload,
+            dedupeKey: to === 'co-units' ? `notify:${ctx.jobKey}:${recipient.unit?.id}` : `notify:${ctx.jobKey}`,
+          },
+          tx,
+        );
+        deps.logger.info({ jobKey: ctx.jobKey, outboxId: id, created, template: template.id, recipientKind: recipient.recipientKind, channel }, 'notification queued');
       });
-      deps.logger.info({ jobKey: ctx.jobKey, outboxId: id, created, template: template.id, recipientKind: recipient.recipientKind, channel }, 'notification queued');
     }
   });
 }

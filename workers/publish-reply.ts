@@ -8,7 +8,7 @@
 import { mayPublish, preparePublication } from '../server/domain/publication.js';
 import { requireId } from '../server/domain/variables.js';
 import type { WorkerDeps } from './deps.js';
-import { defineJob, type JobHandler } from './job.js';
+import { atCompletion, defineJob, type JobHandler } from './job.js';
 
 export function createPublishReply(deps: Pick<WorkerDeps, 'clock' | 'petitions' | 'publications' | 'logger'>): JobHandler {
   return defineJob('publish-reply', async (variables, ctx) => {
@@ -19,8 +19,11 @@ export function createPublishReply(deps: Pick<WorkerDeps, 'clock' | 'petitions' 
     const source = await deps.petitions.getPublicationSource(petitionId);
     if (!source) throw new Error(`petition "${petitionId}" is not known to the petition store`);
     const { title, maskedText } = preparePublication(variables.reply, source);
-    const result = await deps.publications.publish({ petitionId, title, maskedText, publishedAt: deps.clock.now() });
-    deps.logger.info({ jobKey: ctx.jobKey, petitionId, ...result }, 'reply published');
+    const publishedAt = deps.clock.now();
+    await atCompletion(ctx, async (tx) => {
+      const result = await deps.publications.publish({ petitionId, title, maskedText, publishedAt }, tx);
+      deps.logger.info({ jobKey: ctx.jobKey, petitionId, ...result }, 'reply published');
+    });
     return { published: true };
   });
 }

@@ -9,7 +9,7 @@
 import { WARNING_LEVELS, WARNING_RULES } from '../server/domain/warnings.js';
 import { readInteger, requireId, requireInstant, requireString } from '../server/domain/variables.js';
 import type { WorkerDeps } from './deps.js';
-import { defineJob, headerOneOf, type JobHandler } from './job.js';
+import { atCompletion, defineJob, headerOneOf, type JobHandler } from './job.js';
 import { findUnit, unitRecipient } from './recipients.js';
 
 export function createRaiseWarning(deps: Pick<WorkerDeps, 'calendar' | 'clock' | 'ledger' | 'outbox' | 'units' | 'logger'>): JobHandler {
@@ -30,24 +30,32 @@ export function createRaiseWarning(deps: Pick<WorkerDeps, 'calendar' | 'clock' |
       return;
     }
     const unit = await findUnit(deps.units, unitId);
-    const { created } = await deps.ledger.recordWarning({
-      unitId,
-      petitionId,
-      deadlineSeq,
-      level,
-      points: rule.deductionTenths,
-      reason: `${rule.label}预警:超过办理期限 ${rule.overdueDays} 个工作日(第二十六条)`,
-      at: now,
-    });
     const recipient = await unitRecipient(rule.recipient, unit, deps);
-    await deps.outbox.enqueue({
-      channel: 'sms',
-      recipientKind: recipient.recipientKind,
-      recipientRef: recipient.recipientRef,
-      template: `warning-${level}`,
-      payload: { petitionId, trackingCode, finishDueAt: finishDueAt.toISOString(), overdueDays, deductionTenths: rule.deductionTenths },
-      dedupeKey: `warning:${petitionId}:${deadlineSeq}:${level}`,
+    await atCompletion(ctx, async (tx) => {
+      const { created } = await deps.ledger.recordWarning(
+        {
+          unitId,
+          petitionId,
+          deadlineSeq,
+          level,
+          points: rule.deductionTenths,
+          reason: `${rule.label}预警:超过办理期限 ${rule.overdueDays} 个工作日(第二十六条)`,
+          at: now,
+        },
+        tx,
+      );
+      await deps.outbox.enqueue(
+        {
+          channel: 'sms',
+          recipientKind: recipient.recipientKind,
+          recipientRef: recipient.recipientRef,
+          template: `warning-${level}`,
+          payload: { petitionId, trackingCode, finishDueAt: finishDueAt.toISOString(), overdueDays, deductionTenths: rule.deductionTenths },
+          dedupeKey: `warning:${petitionId}:${deadlineSeq}:${level}`,
+        },
+        tx,
+      );
+      deps.logger.info({ ...log, created }, created ? 'warning raised' : 'warning was already raised for this deadline');
     });
-    deps.logger.info({ ...log, created }, created ? 'warning raised' : 'warning was already raised for this deadline');
   });
 }

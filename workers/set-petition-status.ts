@@ -5,7 +5,7 @@
 import { isKnownStatus, STATUS_PATTERN } from '../server/domain/petition-status.js';
 import { requireId, VariableError } from '../server/domain/variables.js';
 import type { WorkerDeps } from './deps.js';
-import { defineJob, requireHeader, type JobHandler } from './job.js';
+import { atCompletion, defineJob, requireHeader, type JobHandler } from './job.js';
 
 export function createSetPetitionStatus(deps: Pick<WorkerDeps, 'petitions' | 'logger'>): JobHandler {
   return defineJob('set-petition-status', async (variables, ctx) => {
@@ -13,6 +13,6 @@ export function createSetPetitionStatus(deps: Pick<WorkerDeps, 'petitions' | 'lo
     if (!STATUS_PATTERN.test(status)) throw new VariableError(`task header "status" must be a lower-case word such as "handling" (got ${JSON.stringify(status)})`);
     const petitionId = requireId(variables, 'petitionId');
     if (!isKnownStatus(status)) deps.logger.warn({ jobKey: ctx.jobKey, status }, 'a petition status without a Chinese label (server/domain/petition-status.ts)');
-    await deps.petitions.setStatus(petitionId, status);
+    await atCompletion(ctx, (tx) => deps.petitions.setStatus(petitionId, status, tx));
   });
 }

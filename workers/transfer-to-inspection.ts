@@ -8,7 +8,7 @@
  */
 import { optionalInstant, readBoolean, readInteger, requireId, requireInstant, requireString } from '../server/domain/variables.js';
 import type { WorkerDeps } from './deps.js';
-import { defineJob, type JobHandler } from './job.js';
+import { atCompletion, defineJob, type JobHandler } from './job.js';
 import { findUnit } from './recipients.js';
 
 export const CRITICISM_REASON = '超过办理期限 7 个工作日以上且未说明原因,转市政府督查室处理,计入全市通报批评一次(第二十六条)';
@@ -32,16 +32,21 @@ export function createTransferToInspection(deps: Pick<WorkerDeps, 'clock' | 'led
       return;
     }
     const unit = await findUnit(deps.units, unitId);
-    const { created } = await deps.ledger.recordTransfer({ petitionId, deadlineSeq, unitId, reason: CRITICISM_REASON, at: now });
     const finishDueAt = optionalInstant(variables, 'finishDueAt')?.toISOString() ?? null;
-    await deps.outbox.enqueue({
-      channel: 'email',
-      recipientKind: 'inspection-office',
-      recipientRef: 'inspection-office',
-      template: 'inspection-transfer',
-      payload: { petitionId, trackingCode, unitName: unit.name, finishDueAt },
-      dedupeKey: `inspection:${petitionId}:${deadlineSeq}`,
+    await atCompletion(ctx, async (tx) => {
+      const { created } = await deps.ledger.recordTransfer({ petitionId, deadlineSeq, unitId, reason: CRITICISM_REASON, at: now }, tx);
+      await deps.outbox.enqueue(
+        {
+          channel: 'email',
+          recipientKind: 'inspection-office',
+          recipientRef: 'inspection-office',
+          template: 'inspection-transfer',
+          payload: { petitionId, trackingCode, unitName: unit.name, finishDueAt },
+          dedupeKey: `inspection:${petitionId}:${deadlineSeq}`,
+        },
+        tx,
+      );
+      deps.logger.info({ ...log, created }, created ? 'transferred to 市政府督查室' : 'was already transferred for this deadline');
     });
-    deps.logger.info({ ...log, created }, created ? 'transferred to 市政府督查室' : 'was already transferred for this deadline');
   });
 }

@@ -111,6 +111,8 @@ function stateOf(run: Run): string {
   return JSON.stringify({ engine: saved.engine, scopes: saved.scopes, open: saved.open });
 }
 
+type JobWrite = (tx: AppTransaction) => Promise<void>;
+
 type PendingEvent =
   | { kind: 'start'; variables: Variables; trigger?: StartTrigger }
   | { kind: 'complete'; execId: string; output: Variables }
@@ -1233,15 +1235,26 @@ class Embedded implements EmbeddedEngine {
       elementId: job.element_id,
       headers: parseJson(job.headers, {}),
       retries: job.retries,
+      transactional: (work) => void writes.push(work),
     };
+    const writes: JobWrite[] = [];
     const execId = execIdOf(job.id);
+    // a write of the handler's that fails fails the job (retried with backoff), as a throw would
+    const finish = async (event: PendingEvent, historyEvent: HistoryRecord['event'], detail: Record<string, unknown>) => {
+      try {
+        await this.finishJob(job, event, historyEvent, detail, writes);
+      } catch (err) {
+        if (!writes.length || err instanceof ConflictError || isTransient(err)) throw err;
+        await this.failJob(job, worker, err as Error);
+      }
+    };
     let output: Variables | void;
     try {
       output = await worker.handler(variables, ctx);
     } catch (err) {
       if (err instanceof BusinessError || (err as any)?.name === 'BusinessError') {
         const e = err as BusinessError;
-        await this.finishJob(job, { kind: 'error', execId, code: e.code, message: e.message, variables: e.variables }, 'job-error-thrown', { code: e.code });
+        await finish({ kind: 'error', execId, code: e.code, message: e.message, variables: e.variables }, 'job-error-thrown', { code: e.code });
         return;
       }
       await this.failJob(job, worker, err as Error);
@@ -1254,14 +1267,18 @@ class Embedded implements EmbeddedEngine {
       await this.failJob(job, worker, err as Error);
       return;
     }
-    await this.finishJob(job, { kind: 'complete', execId, output: out }, 'job-completed', {});
+    await finish({ kind: 'complete', execId, output: out }, 'job-completed', {});
   }
 
-  private async finishJob(job: JobRow, event: PendingEvent, historyEvent: HistoryRecord['event'], detail: Record<string, unknown>) {
+  /** `writes`: the handler's own (JobContext.transactional), in the completion's transaction */
+  private async finishJob(job: JobRow, event: PendingEvent, historyEvent: HistoryRecord['event'], detail: Record<string, unknown>, writes: JobWrite[] = []) {
     const record = (): HistoryRecord => ({ elementId: job.element_id, elementType: 'job', event: historyEvent as any, at: this.now(), detail: { jobKey: job.id, ...detail } });
-    const deleteJob = async (ctx: Ctx) =>
+    const deleteJob = async (ctx: Ctx) => {
       // 0 rows: canceled, or taken back after its timeout: the result is dropped, as in Zeebe
-      (await this.store.exec("DELETE FROM engine_jobs WHERE id = ? AND state = 'activated' AND locked_until = ?", [job.id, Number(job.locked_until)], ctx.tx)) === 1;
+      if ((await this.store.exec("DELETE FROM engine_jobs WHERE id = ? AND state = 'activated' AND locked_until = ?", [job.id, Number(job.locked_until)], ctx.tx)) !== 1) return false;
+      for (const w of writes) await w(ctx.tx);
+      return true;
+    };
 
     // fast path: the run that created the job is still live; advance it before taking the write
     // lock, then save it in one transaction whose version check proves nobody moved the instance

@@ -133,7 +133,7 @@ export function createZeebeEngine(o: ZeebeEngineOptions): ZeebeEngine {
       }
     });
 
-  const workers = createZeebeWorkers(o.grpc, { logger: log, beforeAck });
+  const workers = createZeebeWorkers(o.grpc, { logger: log, beforeAck, transact: (work) => o.db.transaction(work) });
 
   // ---------------------------------------------------------------- the adapter's own listeners
 

@@ -5,7 +5,7 @@
  * 0 retries Zeebe raises the incident itself.
  */
 import { BusinessError } from '../errors.js';
-import type { JobContext, JobHandler, WorkerOptions } from '../port.js';
+import type { AppTransaction, JobContext, JobHandler, WorkerOptions } from '../port.js';
 import type { GrpcJob } from './sdk-boundary.js';
 
 export interface JobLogger {
@@ -76,8 +76,17 @@ export async function runJob(
   attempts: AttemptCounter,
   logger?: JobLogger,
   beforeAck?: BeforeAck,
+  transact?: (work: (tx: AppTransaction) => Promise<void>) => Promise<void>,
 ): Promise<{ outcome: 'completed' | 'error-thrown' | 'failed'; ack: unknown }> {
   const ctx = jobContext(job, logger);
+  const writes: ((tx: AppTransaction) => Promise<void>)[] = [];
+  if (transact) ctx.transactional = (work) => void writes.push(work);
+  /** the handler's writes, committed before Zeebe hears the outcome */
+  const commitWrites = async () => {
+    if (writes.length) await transact!(async (tx) => {
+      for (const w of writes) await w(tx);
+    });
+  };
   const tell = async (outcome: JobOutcome) => {
     try {
       await beforeAck?.(job, outcome);
@@ -87,7 +96,13 @@ export async function runJob(
   };
   let output: unknown;
   try {
-    output = await handler({ ...(job.variables ?? {}) }, ctx);
+    try {
+      output = await handler({ ...(job.variables ?? {}) }, ctx);
+    } catch (err) {
+      if (err instanceof BusinessError) await commitWrites();
+      throw err;
+    }
+    await commitWrites();
   } catch (err) {
     if (err instanceof BusinessError) {
       attempts.done(ctx.jobKey);

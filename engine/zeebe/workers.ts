@@ -5,14 +5,17 @@
  * and Zeebe spreads the jobs of a type over all of them.
  */
 import { ConflictError, InvalidArgumentError } from '../errors.js';
-import type { JobHandler, WorkerOptions } from '../port.js';
+import type { AppTransaction, JobHandler, WorkerOptions } from '../port.js';
 import { createAttemptCounter, runJob, type BeforeAck, type JobLogger } from './job-outcome.js';
 import type { GrpcWorker, ZeebeGrpcApi } from './sdk-boundary.js';
 
 /** Zeebe's default job timeout is 5 min: a crashed worker's job is offered again after it */
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
-export function createZeebeWorkers(grpc: ZeebeGrpcApi, options: { logger?: JobLogger; maxJobsToActivate?: number; beforeAck?: BeforeAck } = {}) {
+export function createZeebeWorkers(
+  grpc: ZeebeGrpcApi,
+  options: { logger?: JobLogger; maxJobsToActivate?: number; beforeAck?: BeforeAck; transact?: (work: (tx: AppTransaction) => Promise<void>) => Promise<void> } = {},
+) {
   const registered = new Map<string, { handler: JobHandler; options: WorkerOptions }>();
   const running = new Map<string, GrpcWorker>();
   const attempts = createAttemptCounter();
@@ -24,7 +27,7 @@ export function createZeebeWorkers(grpc: ZeebeGrpcApi, options: { logger?: JobLo
       type,
       grpc.createWorker({
         taskType: type,
-        taskHandler: async (job) => (await runJob(job, handler, o, attempts, options.logger, options.beforeAck)).ack,
+        taskHandler: async (job) => (await runJob(job, handler, o, attempts, options.logger, options.beforeAck, options.transact)).ack,
         timeout: o.timeout ?? DEFAULT_TIMEOUT_MS,
         ...(options.maxJobsToActivate && { maxJobsToActivate: options.maxJobsToActivate }),
       }),

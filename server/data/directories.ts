@@ -44,8 +44,8 @@ export function createUnitDirectory(source: Database | UnitsRepository): UnitDir
 export function createPetitionDirectory(source: PetitionsRepository | { db: Database; key: PetitionsRepositoryOptions['key']; clock?: PetitionsRepositoryOptions['clock'] }): PetitionDirectory {
   const petitions = 'db' in source ? createPetitionsRepository(source.db, { key: source.key, clock: source.clock }) : source;
   return {
-    async setStatus(petitionId, status) {
-      await petitions.setStatus(petitionId, status);
+    async setStatus(petitionId, status, tx) {
+      await petitions.setStatus(petitionId, status, tx);
     },
     async getPublicationSource(petitionId): Promise<PublicationSource | undefined> {
       const petition = await petitions.get(petitionId);

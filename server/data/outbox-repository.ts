@@ -3,6 +3,7 @@
  * OutboxDispatcher. `enqueue` is idempotent by `dedupe_key`: a retried job finds its row and adds
  * none. Payloads are checked to carry no personal data before anything is written.
  */
+import type { Transaction } from 'sequelize';
 import {
   assertNoPersonalData,
   CHANNEL_NAMES,
@@ -12,11 +13,12 @@ import {
   type OutboxStore,
 } from '../domain/notifications.js';
 import { RECIPIENT_KINDS, type Payload } from '../domain/templates.js';
-import { exec, insertIfAbsent, select, toDate, toDateOrNull, type Database } from './sql.js';
+import { exec, insertIfAbsent, select, toDate, toDateOrNull, withTx, type Database } from './sql.js';
 
 export interface OutboxRepository extends OutboxStore {
   /** add a message unless one with its dedupe key exists; answers the row's id and whether it was new */
-  enqueue(entry: OutboxEntry): Promise<{ id: number; created: boolean }>;
+  /** in the caller's transaction when given (a job's completion), else in one of its own */
+  enqueue(entry: OutboxEntry, tx?: Transaction): Promise<{ id: number; created: boolean }>;
   get(id: number): Promise<OutboxRecord | undefined>;
   byDedupeKey(dedupeKey: string): Promise<OutboxRecord | undefined>;
   list(filter?: { state?: OutboxState; limit?: number }): Promise<OutboxRecord[]>;
@@ -75,9 +77,9 @@ export function createOutboxRepository(db: Database, options: { now?: () => numb
   const COLS = 'id, channel, recipient_kind, recipient_ref, template, payload, dedupe_key, state, attempts, created_at, sent_at, last_error';
 
   const repo: OutboxRepository = {
-    async enqueue(entry) {
+    async enqueue(entry, outer) {
       checkEntry(entry);
-      return db.transaction(async (tx) => {
+      return withTx(db, outer, async (tx) => {
         const created = await insertIfAbsent(
           db,
           'outbox',

@@ -3,8 +3,9 @@
  * comes here. `publish` is idempotent: the same text again changes nothing (a retried job); a new
  * text for the same petition (the reply after a 重办) replaces the old one.
  */
+import type { Transaction } from 'sequelize';
 import { looksPersonal } from '../domain/masking.js';
-import { exec, insertIfAbsent, select, toDate, type Database } from './sql.js';
+import { exec, insertIfAbsent, select, toDate, withTx, type Database } from './sql.js';
 
 export interface PublicationEntry {
   petitionId: string;
@@ -17,7 +18,7 @@ export type PublicationRecord = PublicationEntry;
 
 export interface PublicationRepository {
   /** created: a first publication; updated: the text or title changed (published_at moves on) */
-  publish(entry: PublicationEntry): Promise<{ created: boolean; updated: boolean }>;
+  publish(entry: PublicationEntry, tx?: Transaction): Promise<{ created: boolean; updated: boolean }>;
   get(petitionId: string): Promise<PublicationRecord | undefined>;
   /** newest first */
   list(options?: { limit?: number; offset?: number }): Promise<PublicationRecord[]>;
@@ -27,12 +28,12 @@ const toRecord = (r: any): PublicationRecord => ({ petitionId: r.petition_id, ti
 
 export function createPublicationRepository(db: Database): PublicationRepository {
   return {
-    async publish(e) {
+    async publish(e, outer) {
       if (typeof e.petitionId !== 'string' || e.petitionId.trim() === '') throw new Error('publications: petitionId must be a non-empty string');
       if (typeof e.title !== 'string' || typeof e.maskedText !== 'string') throw new Error('publications: title and maskedText must be strings');
       if (looksPersonal(e.title) || looksPersonal(e.maskedText)) throw new Error('publications: the text still contains a phone number, an ID number or an e-mail address');
       const title = [...e.title].length > 500 ? [...e.title].slice(0, 499).join('') + '…' : e.title;
-      return db.transaction(async (tx) => {
+      return withTx(db, outer, async (tx) => {
         const row = { petition_id: e.petitionId, title, masked_text: e.maskedText, published_at: e.publishedAt.getTime() };
         if (await insertIfAbsent(db, 'publications', row, tx)) return { created: true, updated: false };
         const n = await exec(

@@ -4,8 +4,9 @@
  * that comes with each transfer (`criticisms`). Points are whole tenths (5, 10, 30). Every write is
  * idempotent by its unique key: a retried job never doubles a row.
  */
+import type { Transaction } from 'sequelize';
 import { isWarningLevel, type WarningLevel } from '../domain/warnings.js';
-import { insertIfAbsent, select, toDate, type Database } from './sql.js';
+import { insertIfAbsent, select, toDate, withTx, type Database } from './sql.js';
 
 export interface WarningEntry {
   unitId: string;
@@ -50,9 +51,9 @@ export interface CriticismRecord {
 
 export interface ScoreLedgerRepository {
   /** record a warning's deduction unless this level was already recorded for this deadline */
-  recordWarning(entry: WarningEntry): Promise<{ created: boolean }>;
+  recordWarning(entry: WarningEntry, tx?: Transaction): Promise<{ created: boolean }>;
   /** record a transfer and its one 通报批评, together, unless the deadline was already transferred */
-  recordTransfer(entry: TransferEntry): Promise<{ created: boolean }>;
+  recordTransfer(entry: TransferEntry, tx?: Transaction): Promise<{ created: boolean }>;
   listForPetition(petitionId: string): Promise<LedgerRecord[]>;
   /** a unit's deductions in tenths, optionally within [from, to) */
   totalTenthsForUnit(unitId: string, range?: { from?: Date; to?: Date }): Promise<number>;
@@ -72,11 +73,11 @@ const clip = (s: string, n: number) => ([...s].length > n ? [...s].slice(0, n).j
 
 export function createScoreLedgerRepository(db: Database): ScoreLedgerRepository {
   return {
-    async recordWarning(e) {
+    async recordWarning(e, outer) {
       checkCommon(e);
       if (!isWarningLevel(e.level)) throw new Error(`score ledger: unknown level ${JSON.stringify(e.level)}`);
       if (!Number.isInteger(e.points) || e.points < 0) throw new Error(`score ledger: points must be whole tenths ≥ 0 (got ${e.points})`);
-      const created = await db.transaction((tx) =>
+      const created = await withTx(db, outer, (tx) =>
         insertIfAbsent(
           db,
           'score_ledger',
@@ -95,9 +96,9 @@ export function createScoreLedgerRepository(db: Database): ScoreLedgerRepository
       return { created };
     },
 
-    async recordTransfer(e) {
+    async recordTransfer(e, outer) {
       checkCommon(e);
-      const created = await db.transaction(async (tx) => {
+      const created = await withTx(db, outer, async (tx) => {
         const inserted = await insertIfAbsent(
           db,
           'inspection_transfers',

@@ -36,10 +36,11 @@ export function createTaskEvents(deps: { petitions: PetitionsRepository }) {
       const unitId = unitOf(event.task);
       if (unitId && petition.unitId !== unitId) await petitions.assign(petitionId, unitId, undefined, tx);
       if (elementId === 'Task_ScreenPetition' && petition.status === 'submitted') await petitions.setStatus(petitionId, 'screening', tx);
-      else if (elementId === 'Task_Redo') await petitions.setStatus(petitionId, 'redo', tx);
+      else if (elementId === 'Task_Redo' && petition.status !== 'redo') await petitions.setStatus(petitionId, 'redo', tx);
       else if (elementId === 'Task_JudgeAttribution' && RATED.has(petition.status)) await petitions.setStatus(petitionId, 'judging', tx);
       else if (elementId === 'Task_ChooseSupervision' && BEFORE_SUPERVISION.has(petition.status)) await petitions.setStatus(petitionId, 'supervised', tx);
-      else if (unitId && BEFORE_REPLY.has(petition.status)) await petitions.setStatus(petitionId, 'handling', tx);
+      // (a status it already has is not written again: every read of a task replays its event)
+      else if (unitId && BEFORE_REPLY.has(petition.status) && petition.status !== 'handling') await petitions.setStatus(petitionId, 'handling', tx);
     } else if (event.type === 'completed' && elementId === 'Task_DispatchPetition') {
       // 第十二条: the dispatch decides the co-handling units (协办单位) besides the lead unit; they may
       // read the case. A later dispatch (after a return, 第十一条) replaces them.
