@@ -667,12 +667,16 @@ function makeProfiler(name: string): Profiler {
       const file = join(process.cwd(), `${name}-${label}.cpuprofile`);
       writeFileSync(file, JSON.stringify(profile));
       files.push(file);
+      const parentOf = new Map<number, any>();
+      for (const node of profile.nodes) for (const c of node.children ?? []) parentOf.set(c, node);
       const hits = new Map<number, number>();
       for (const s of profile.samples ?? []) hits.set(s, (hits.get(s) ?? 0) + 1);
       for (const node of profile.nodes) {
         const n = hits.get(node.id) ?? 0;
         if (!n || node.callFrame.functionName === '(idle)') continue;
-        const where = frameUrl(node.callFrame.url, node.callFrame.lineNumber);
+        // a native function (V8 may name it after any class of its addon) is told by its caller
+        const caller = parentOf.get(node.id)?.callFrame;
+        const where = node.callFrame.url || !caller?.url ? frameUrl(node.callFrame.url, node.callFrame.lineNumber) : `(native) from ${frameUrl(caller.url, caller.lineNumber)}`;
         const fn = node.callFrame.functionName || '(anonymous)';
         const key = `${fn}@${where}`;
         const e = self.get(key) ?? { fn, where: node.callFrame.url || !fn.startsWith('(') || fn === '(anonymous)' ? where : '', samples: 0 };
