@@ -1069,8 +1069,11 @@ class Embedded implements EmbeddedEngine {
   }
 
   private async expireMessages(): Promise<number> {
-    const n = await this.inTx((ctx) => this.store.exec('DELETE FROM engine_messages WHERE expires_at <= ?', [this.now()], ctx.tx));
-    return n;
+    // a read first: the timer loop runs after every new timer, and most passes have nothing to expire
+    const now = this.now();
+    const due = await this.store.one<{ n: number }>('SELECT COUNT(*) AS n FROM engine_messages WHERE expires_at <= ?', [now]);
+    if (!Number(due?.n ?? 0)) return 0;
+    return this.inTx((ctx) => this.store.exec('DELETE FROM engine_messages WHERE expires_at <= ?', [now], ctx.tx));
   }
 
   // ---------------------------------------------------------------- timers

@@ -132,25 +132,27 @@ export function createOutboxRepository(db: Database, options: { now?: () => numb
       return rows.map(toRecord);
     },
 
-    claim(id, attempts) {
-      return db.transaction(
-        async (tx) => (await exec(db, "UPDATE outbox SET attempts = attempts + 1 WHERE id = ? AND state = 'pending' AND attempts = ?", [id, attempts], tx)) === 1,
-      );
+    claim(rows) {
+      return db.transaction(async (tx) => {
+        const taken = new Set<number>();
+        for (const { id, attempts } of rows) {
+          if ((await exec(db, "UPDATE outbox SET attempts = attempts + 1 WHERE id = ? AND state = 'pending' AND attempts = ?", [id, attempts], tx)) === 1) taken.add(id);
+        }
+        return taken;
+      });
     },
 
-    async markSent(id, at) {
-      await db.transaction((tx) => exec(db, "UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?", [at.getTime(), id], tx));
-    },
-
-    async markLogged(id) {
-      await db.transaction((tx) => exec(db, "UPDATE outbox SET state = 'logged', sent_at = NULL, last_error = NULL WHERE id = ?", [id], tx));
-    },
-
-    async markFailed(id, error, final) {
-      const message = error.length > MAX_ERROR ? `${error.slice(0, MAX_ERROR)}…` : error;
-      await db.transaction((tx) =>
-        exec(db, 'UPDATE outbox SET state = ?, last_error = ? WHERE id = ?', [final ? 'failed' : 'pending', message, id], tx),
-      );
+    async record(outcomes) {
+      await db.transaction(async (tx) => {
+        for (const o of outcomes) {
+          if (o.state === 'sent') await exec(db, "UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?", [o.at.getTime(), o.id], tx);
+          else if (o.state === 'logged') await exec(db, "UPDATE outbox SET state = 'logged', sent_at = NULL, last_error = NULL WHERE id = ?", [o.id], tx);
+          else {
+            const message = o.error.length > MAX_ERROR ? `${o.error.slice(0, MAX_ERROR)}…` : o.error;
+            await exec(db, 'UPDATE outbox SET state = ?, last_error = ? WHERE id = ?', [o.final ? 'failed' : 'pending', message, o.id], tx);
+          }
+        }
+      });
     },
   };
   return repo;

@@ -87,14 +87,30 @@ describe('outbox', () => {
 
   it('claims a row once per attempt and marks it sent or failed', async () => {
     const { id } = await outbox.enqueue(entry('o:claim'));
-    expect(await outbox.claim(id, 0)).toBe(true);
-    expect(await outbox.claim(id, 0)).toBe(false);
-    await outbox.markFailed(id, 'gateway timeout', false);
+    expect(await outbox.claim([{ id, attempts: 0 }])).toEqual(new Set([id]));
+    expect(await outbox.claim([{ id, attempts: 0 }])).toEqual(new Set());
+    await outbox.record([{ id, state: 'failed', error: 'gateway timeout', final: false }]);
     expect(await outbox.get(id)).toMatchObject({ state: 'pending', attempts: 1, lastError: 'gateway timeout' });
-    expect(await outbox.claim(id, 1)).toBe(true);
-    await outbox.markSent(id, new Date(NOW + 1000));
+    expect(await outbox.claim([{ id, attempts: 1 }])).toEqual(new Set([id]));
+    await outbox.record([{ id, state: 'sent', at: new Date(NOW + 1000) }]);
     expect(await outbox.get(id)).toMatchObject({ state: 'sent', attempts: 2, lastError: null, sentAt: new Date(NOW + 1000) });
-    expect(await outbox.claim(id, 2)).toBe(false);
+    expect(await outbox.claim([{ id, attempts: 2 }])).toEqual(new Set());
+  });
+
+  it('claims and records a batch in one transaction each: the rows still pending are taken, each outcome lands on its row', async () => {
+    const a = await outbox.enqueue(entry('o:batch-a'));
+    const b = await outbox.enqueue(entry('o:batch-b'));
+    const c = await outbox.enqueue(entry('o:batch-c'));
+    await outbox.claim([{ id: b.id, attempts: 0 }]);
+    expect(await outbox.claim([a, b, c].map(({ id }) => ({ id, attempts: 0 })))).toEqual(new Set([a.id, c.id]));
+    await outbox.record([
+      { id: a.id, state: 'logged' },
+      { id: c.id, state: 'failed', error: 'x'.repeat(5000), final: true },
+    ]);
+    expect(await outbox.get(a.id)).toMatchObject({ state: 'logged', sentAt: null });
+    const failed = await outbox.get(c.id);
+    expect(failed).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(failed!.lastError!.length).toBeLessThan(5000);
   });
 });
 

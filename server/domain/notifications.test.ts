@@ -7,6 +7,7 @@ import {
   OutboxDispatcher,
   SmsChannel,
   type Channel,
+  type OutboxOutcome,
   type OutboxRecord,
   type OutboxStore,
   type OutgoingMessage,
@@ -44,20 +45,22 @@ class MemoryStore implements OutboxStore {
   async pending(limit: number) {
     return this.rows.filter((r) => r.state === 'pending').slice(0, limit).map((r) => ({ ...r }));
   }
-  async claim(id: number, attempts: number) {
+  claimOne(id: number, attempts: number) {
     const r = this.rows.find((x) => x.id === id);
     if (!r || r.state !== 'pending' || r.attempts !== attempts) return false;
     r.attempts += 1;
     return true;
   }
-  async markSent(id: number, at: Date) {
-    Object.assign(this.rows.find((x) => x.id === id)!, { state: 'sent', sentAt: at, lastError: null });
+  async claim(rows: { id: number; attempts: number }[]) {
+    return new Set(rows.filter((r) => this.claimOne(r.id, r.attempts)).map((r) => r.id));
   }
-  async markLogged(id: number) {
-    Object.assign(this.rows.find((x) => x.id === id)!, { state: 'logged', sentAt: null, lastError: null });
-  }
-  async markFailed(id: number, error: string, final: boolean) {
-    Object.assign(this.rows.find((x) => x.id === id)!, { state: final ? 'failed' : 'pending', lastError: error });
+  async record(outcomes: OutboxOutcome[]) {
+    for (const o of outcomes) {
+      const row = this.rows.find((x) => x.id === o.id)!;
+      if (o.state === 'sent') Object.assign(row, { state: 'sent', sentAt: o.at, lastError: null });
+      else if (o.state === 'logged') Object.assign(row, { state: 'logged', sentAt: null, lastError: null });
+      else Object.assign(row, { state: o.final ? 'failed' : 'pending', lastError: o.error });
+    }
   }
 }
 
@@ -134,9 +137,9 @@ describe('OutboxDispatcher', () => {
     const store = new MemoryStore();
     store.add({});
     const realClaim = store.claim.bind(store);
-    store.claim = async (id, attempts) => {
-      await realClaim(id, attempts); // someone else claims first
-      return realClaim(id, attempts);
+    store.claim = async (rows) => {
+      await realClaim(rows); // someone else claims first
+      return realClaim(rows);
     };
     const sms = new RecordingChannel('sms');
     const d = new OutboxDispatcher({ outbox: store, channels: { sms }, logger: new Log(), clock });

@@ -218,14 +218,20 @@ export interface OutboxRecord extends OutboxEntry {
 export interface OutboxStore {
   /** pending rows, oldest first */
   pending(limit: number): Promise<OutboxRecord[]>;
-  /** take a row for one attempt: attempts + 1 if it is still pending with `attempts`; false when someone else took it */
-  claim(id: number, attempts: number): Promise<boolean>;
-  markSent(id: number, at: Date): Promise<void>;
-  /** the row went to the logging channel only: state `logged`, no sent time */
-  markLogged(id: number): Promise<void>;
-  /** record a failed attempt; `final` → state failed, otherwise it stays pending for the next run */
-  markFailed(id: number, error: string, final: boolean): Promise<void>;
+  /**
+   * take rows for one attempt each, together: attempts + 1 for every row still pending with the
+   * attempts read; answers the ids taken (a row another dispatcher took is left out)
+   */
+  claim(rows: { id: number; attempts: number }[]): Promise<Set<number>>;
+  /** the attempts' outcomes, recorded together */
+  record(outcomes: OutboxOutcome[]): Promise<void>;
 }
+
+/**
+ * What one attempt came to: `sent` (at), `logged` (the logging channel only: no sent time), or a
+ * failure — `final` makes the row failed, otherwise it stays pending for the next run.
+ */
+export type OutboxOutcome = { id: number; state: 'sent'; at: Date } | { id: number; state: 'logged' } | { id: number; state: 'failed'; error: string; final: boolean };
 
 export interface DispatcherOptions {
   outbox: OutboxStore;
@@ -266,22 +272,34 @@ export class OutboxDispatcher {
   async dispatchOnce(): Promise<DispatchResult> {
     const result: DispatchResult = { sent: 0, logged: 0, failed: 0, retrying: 0 };
     const rows = await this.options.outbox.pending(this.batchSize);
+    if (!rows.length) return result;
+    // one transaction takes the batch and one records what became of it (not two per message)
+    const taken = await this.options.outbox.claim(rows.map((r) => ({ id: r.id, attempts: r.attempts })));
+    const outcomes: OutboxOutcome[] = [];
+    try {
+      await this.attempt(rows.filter((r) => taken.has(r.id)), outcomes, result);
+    } finally {
+      if (outcomes.length) await this.options.outbox.record(outcomes);
+    }
+    return result;
+  }
+
+  private async attempt(rows: OutboxRecord[], outcomes: OutboxOutcome[], result: DispatchResult) {
     for (const row of rows) {
-      if (!(await this.options.outbox.claim(row.id, row.attempts))) continue;
       const attempt = row.attempts + 1;
       const log = { outboxId: row.id, channel: row.channel, template: row.template, recipientKind: row.recipientKind, attempt };
       let text: string;
       try {
         text = renderTemplate(row.template, row.payload);
       } catch (err) {
-        await this.options.outbox.markFailed(row.id, (err as Error).message, true);
+        outcomes.push({ id: row.id, state: 'failed', error: (err as Error).message, final: true });
         this.options.logger.error({ ...log, err: (err as Error).message }, 'notification cannot be rendered');
         result.failed += 1;
         continue;
       }
       const channel = this.options.channels[row.channel];
       if (!channel) {
-        await this.options.outbox.markFailed(row.id, `no channel "${row.channel}"`, true);
+        outcomes.push({ id: row.id, state: 'failed', error: `no channel "${row.channel}"`, final: true });
         this.options.logger.error(log, 'notification has no channel');
         result.failed += 1;
         continue;
@@ -289,22 +307,21 @@ export class OutboxDispatcher {
       try {
         const delivery = await channel.send({ id: row.id, channel: row.channel, recipientKind: row.recipientKind, recipientRef: row.recipientRef, template: row.template, text, payload: row.payload });
         if (delivery === 'logged') {
-          await this.options.outbox.markLogged(row.id);
+          outcomes.push({ id: row.id, state: 'logged' });
           result.logged += 1;
         } else {
-          await this.options.outbox.markSent(row.id, this.clock.now());
+          outcomes.push({ id: row.id, state: 'sent', at: this.clock.now() });
           result.sent += 1;
         }
       } catch (err) {
         const message = (err as Error)?.message ?? String(err);
         const final = err instanceof ChannelNotConfiguredError || err instanceof TemplateError || attempt >= this.maxAttempts;
-        await this.options.outbox.markFailed(row.id, message, final);
+        outcomes.push({ id: row.id, state: 'failed', error: message, final });
         this.options.logger.warn({ ...log, err: message, final }, final ? 'notification failed' : 'notification failed, will retry');
         if (final) result.failed += 1;
         else result.retrying += 1;
       }
     }
-    return result;
   }
 
   /** dispatch every `intervalMs` until stop() */
