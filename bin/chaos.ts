@@ -5,7 +5,9 @@
  * dispatch, sign) concurrently through HTTP, and the app is killed with SIGKILL at random moments
  * (CHAOS_KILLS, at least 5) and started again. Meanwhile the jobs table is watched for a job past its
  * lock or due for retry; afterwards the database is checked against everything the app acknowledged.
- * The last line is JSON with the counts; the exit code is 1 when any invariant is broken.
+ * With CHAOS_WORKERS=N (or `--workers=N`) the app runs with WORKERS_IN_APP=false and N `npm run
+ * workers` processes on the same database do the jobs; the kills then hit the app and the worker
+ * processes alike. The last line is JSON with the counts; the exit code is 1 when any invariant is broken.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,7 +21,10 @@ import { createDatabase, type Database } from '../engine/embedded/store/database
 
 const here = dirname(fileURLToPath(import.meta.url));
 const mainJs = join(here, '..', 'server', 'main.js');
+const workersJs = join(here, 'workers.js');
 const KILLS = Math.max(5, Number(process.env.CHAOS_KILLS ?? 6));
+/** worker processes beside the app (0: the app runs the jobs itself) */
+const WORKERS = Math.max(0, Number(process.argv.find((a) => a.startsWith('--workers='))?.slice('--workers='.length) ?? process.env.CHAOS_WORKERS ?? 0) || 0);
 /** the app's job poll interval (engine default) and the lock timeout given to it */
 const POLL_MS = 1000;
 const JOB_TIMEOUT_S = 5;
@@ -65,37 +70,35 @@ async function createMysqlAdmin(url: string) {
   };
 }
 
-/** the app as a child process, restartable */
-class App {
+/** the app, or a workers process, as a child process, restartable */
+class Child {
   child: ChildProcess | undefined;
   upSince = 0;
   constructor(
+    readonly name: string,
+    private readonly script: string,
     private readonly env: NodeJS.ProcessEnv,
-    private readonly base: string,
     private readonly logFile: string,
+    /** resolves once the process can do its work */
+    private readonly ready: (child: ChildProcess) => Promise<boolean>,
   ) {}
 
   async start() {
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    const child = spawn(process.execPath, [mainJs], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [this.script], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
     this.child = child;
     const deadline = Date.now() + 120_000;
+    const ready = this.ready(child);
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode} at start (log: ${this.logFile})`);
-      try {
-        const res = await fetch(`${this.base}/health`);
-        if (res.ok) {
-          this.upSince = Date.now();
-          return;
-        }
-      } catch {
-        // not listening yet
+      if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode} at start (log: ${this.logFile})`);
+      if (await Promise.race([ready, sleep(200).then(() => false)])) {
+        this.upSince = Date.now();
+        return;
       }
-      await sleep(200);
     }
-    throw new Error(`the app did not answer /health within 120 s (log: ${this.logFile})`);
+    throw new Error(`${this.name} was not ready within 120 s (log: ${this.logFile})`);
   }
 
   /** SIGKILL: the process dies wherever it is */
@@ -277,14 +280,42 @@ async function main() {
     PORTAL_RATE_LIMIT: '100000',
     LOGIN_RATE_LIMIT: '100000',
     JOB_TIMEOUT_SECONDS: String(JOB_TIMEOUT_S),
-    WORKERS_IN_APP: 'true',
     ENGINE: 'embedded',
   };
   const logFile = join(dir, 'app.log');
-  const app = new App(env, base, logFile);
-  say(`chaos: ${target.url.split(':')[0]} database, app log ${logFile}`);
+  // up once /health answers
+  const appReady = async () => {
+    for (;;) {
+      try {
+        if ((await fetch(`${base}/health`)).ok) return true;
+      } catch {
+        // not listening yet
+      }
+      await sleep(200);
+    }
+  };
+  const app = new Child('the app', mainJs, { ...env, WORKERS_IN_APP: WORKERS > 0 ? 'false' : 'true' }, logFile, appReady);
+  // a workers process has no port: it is up once it logs that it started (info level for that line)
+  const workerReady = (child: ChildProcess) =>
+    new Promise<boolean>((resolve) => {
+      let seen = '';
+      const look = (chunk: Buffer) => {
+        seen = (seen + chunk.toString()).slice(-4096);
+        if (seen.includes('作业处理进程已启动')) {
+          child.stdout!.off('data', look);
+          resolve(true);
+        }
+      };
+      child.stdout!.on('data', look);
+    });
+  const workers = Array.from({ length: WORKERS }, (_, i) => new Child(`workers #${i + 1}`, workersJs, { ...env, LOG_LEVEL: 'info' }, join(dir, `workers-${i + 1}.log`), workerReady));
+  say(`chaos: ${target.url.split(':')[0]} database, ${WORKERS ? `app and ${WORKERS} worker processes` : 'the app running its jobs'}, logs in ${dir}`);
+  // the app migrates and deploys first; the workers take jobs of the tables it made
   await app.start();
+  await Promise.all(workers.map((w) => w.start()));
   const db = await createDatabase({ url: target.url });
+  /** since when the jobs have had a taker: the app, or the longest-running worker process */
+  const jobsTakenSince = () => (WORKERS ? Math.min(...workers.map((w) => w.upSince || Infinity)) : app.upSince) || 0;
 
   const tally: Tally = { acknowledged: [], completions: [], requests: 0, refused: 0 };
   let loading = true;
@@ -295,17 +326,18 @@ async function main() {
     staffLoop(base, 'handler-longnan', tally, running),
   ];
 
-  // the watch: a job the loop should have taken by now, seen while the app has been up long enough to take it
+  // the watch: a job the loop should have taken by now, seen while a taker has been up long enough to take it
   const stuck = new Set<string>();
   let watching = true;
   const watch = (async () => {
     while (watching) {
-      if (app.upSince && Date.now() - app.upSince > 3 * POLL_MS) {
+      const since = jobsTakenSince();
+      if (since && Number.isFinite(since) && Date.now() - since > 3 * POLL_MS) {
         try {
           const now = Date.now();
-          const upFor = now - app.upSince;
+          const upFor = now - since;
           for (const id of await overdueJobs(db, now)) {
-            // a job can only be late since the app came up: lateness counted from then
+            // a job can only be late since its taker came up: lateness counted from then
             const [row] = await q<{ locked_until: number | null; not_before: number }>(db, 'SELECT locked_until, not_before FROM engine_jobs WHERE id = ?', [id]);
             if (!row) continue;
             const dueAt = Math.max(Number(row.locked_until ?? row.not_before), now - upFor);
@@ -319,13 +351,20 @@ async function main() {
     }
   })();
 
+  // with worker processes, every one of them and the app is killed at least once, the rest at random
+  const victims = [app, ...workers];
+  const order = [...victims].sort(() => Math.random() - 0.5);
+  while (order.length < KILLS) order.push(victims[Math.floor(Math.random() * victims.length)]);
   let kills = 0;
-  for (let k = 0; k < KILLS; k++) {
+  const killsByKind = { app: 0, workers: 0 };
+  for (const victim of order) {
     await sleep(random(2_000, 6_000));
-    await app.kill9();
+    await victim.kill9();
     kills++;
-    say(`chaos: kill -9 #${kills} after ${tally.acknowledged.length} acknowledged submissions, ${tally.completions.length} completions`);
-    await app.start();
+    if (victim === app) killsByKind.app++;
+    else killsByKind.workers++;
+    say(`chaos: kill -9 #${kills} (${victim.name}) after ${tally.acknowledged.length} acknowledged submissions, ${tally.completions.length} completions`);
+    await victim.start();
   }
   await sleep(4_000);
   loading = false;
@@ -340,7 +379,7 @@ async function main() {
   }
   watching = false;
   await watch;
-  await app.stop();
+  await Promise.all([app, ...workers].map((c) => c.stop()));
 
   // ---------------------------------------------------------------- the invariants
   const petitions = await q<{ id: string; tracking_code: string; process_instance_key: string | null; unit_id: string | null; status: string }>(
@@ -354,7 +393,8 @@ async function main() {
     'SELECT id, instance_id, element_id, state, candidate_groups FROM engine_user_tasks',
   );
   const audits = await q<{ detail: string | null }>(db, "SELECT detail FROM audit_log WHERE action = 'task.completed'");
-  const outbox = await q<{ template: string; payload: string }>(db, 'SELECT template, payload FROM outbox');
+  const outbox = await q<{ template: string; payload: string; recipient_kind: string; recipient_ref: string }>(db, 'SELECT template, payload, recipient_kind, recipient_ref FROM outbox');
+  const jobRuns = await q<{ instance_id: string; element_id: string; detail: string | null }>(db, "SELECT instance_id, element_id, detail FROM engine_history WHERE event = 'job-completed'");
   const byCode = new Map(petitions.map((p) => [p.tracking_code, p]));
   const tasksByInstance = new Map<string, typeof tasks>();
   for (const t of tasks) tasksByInstance.set(t.instance_id, [...(tasksByInstance.get(t.instance_id) ?? []), t]);
@@ -413,11 +453,24 @@ async function main() {
   const smsWithoutPetition = [...received.keys()].filter((code) => !byCode.has(code)).length;
   const stillOverdue = (await overdueJobs(db, Date.now())).length;
 
+  // no job handled twice: a job's result applied once (history per job key), no service task of
+  // an instance run twice (nothing in this load loops back), no message queued twice to one recipient
+  const count = (keys: string[]) => {
+    const seen = new Map<string, number>();
+    for (const k of keys) seen.set(k, (seen.get(k) ?? 0) + 1);
+    return [...seen.values()].filter((n) => n > 1).length;
+  };
+  const jobsCompletedTwice = count(jobRuns.map((r) => (r.detail ? (JSON.parse(r.detail) as { jobKey?: string }).jobKey ?? '' : '')));
+  const serviceTasksRunTwice = count(jobRuns.map((r) => `${r.instance_id}/${r.element_id}`));
+  const messagesQueuedTwice = count(outbox.map((o) => `${o.template}/${o.recipient_kind}/${o.recipient_ref}/${o.payload}`));
+
   await db.close();
   await target.drop();
   const result = {
     db: target.url.split(':')[0],
+    workerProcesses: WORKERS,
     kills,
+    killsByKind,
     acknowledged: tally.acknowledged.length,
     completions: tally.completions.length,
     requests: tally.requests,
@@ -431,6 +484,10 @@ async function main() {
     duplicateTasks,
     duplicateOutbox,
     smsWithoutPetition,
+    jobsCompleted: jobRuns.length,
+    jobsCompletedTwice,
+    serviceTasksRunTwice,
+    messagesQueuedTwice,
     stuckJobs: stuck.size + stillOverdue,
     seconds: Math.round((Date.now() - started) / 1000),
   };
@@ -444,8 +501,12 @@ async function main() {
     result.duplicateTasks +
     result.duplicateOutbox +
     result.smsWithoutPetition +
+    result.jobsCompletedTwice +
+    result.serviceTasksRunTwice +
+    result.messagesQueuedTwice +
     result.stuckJobs;
-  const ok = violations === 0 && kills >= 5 && result.acknowledged > 0;
+  // with worker processes the jobs must have been theirs: some ran, and each process was killed
+  const ok = violations === 0 && kills >= 5 && result.acknowledged > 0 && (!WORKERS || (jobRuns.length > 0 && killsByKind.app > 0 && killsByKind.workers >= WORKERS));
   if (ok) rmSync(dir, { recursive: true, force: true });
   else {
     say(`chaos: invariants broken — the app's log stays at ${logFile}`);

@@ -8,6 +8,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { createDatabase } from '../engine/embedded/store/database.js';
+import type { Clock } from '../engine/clock.js';
 import type { EnginePort } from '../engine/port.js';
 import { ConfigError, loadConfig } from '../server/config.js';
 import { createJobHandlers, migrationsFor, openConfiguredEngine } from '../server/engine-setup.js';
@@ -22,17 +23,22 @@ export interface RunningWorkers {
   stop(): Promise<void>;
 }
 
-export async function startWorkers(env: NodeJS.ProcessEnv = process.env, log?: Logger): Promise<RunningWorkers> {
+/**
+ * `clock`: the time the engine and the handlers read (tests pass their fake clock; an embedded
+ * engine's job loop also wakes when it jumps).
+ */
+export async function startWorkers(env: NodeJS.ProcessEnv = process.env, log?: Logger, options: { clock?: Clock } = {}): Promise<RunningWorkers> {
+  const { clock } = options;
   const config = loadConfig(env);
   const logger = log ?? createLogger(config.logLevel);
   const db = await createDatabase({ url: config.dbUrl, migrations: migrationsFor(config) });
   // nothing to do when the app has migrated already; a worker started alone still finds its tables
   await db.migrate();
-  const engine = await openConfiguredEngine(config, { db, log: logger, role: 'workers' });
+  const engine = await openConfiguredEngine(config, { db, log: logger, role: 'workers', clock });
   const key = resolvePiiKey(config, logger);
-  const handlers = createJobHandlers({ db, key, log: logger, config });
+  const handlers = createJobHandlers({ db, key, log: logger, config, clock });
   // a job here creates user tasks too: the case's unit and status commit with them, as in the app
-  createTaskEvents({ petitions: createPetitionsRepository(db, { key }) }).attach(engine);
+  createTaskEvents({ petitions: createPetitionsRepository(db, { key, ...(clock && { clock }) }) }).attach(engine);
   for (const [type, handler] of Object.entries(handlers)) engine.registerWorker(type, handler, { timeout: config.jobTimeoutSeconds * 1000 });
   await engine.open();
   const types = Object.keys(handlers);

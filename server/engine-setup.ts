@@ -4,12 +4,12 @@
  */
 import type { Database } from '../engine/embedded/store/database.js';
 import { createEmbeddedEngine } from '../engine/embedded/index.js';
-import { systemClock } from '../engine/clock.js';
+import { systemClock, type Clock } from '../engine/clock.js';
 import type { DeployResource, EnginePort, JobHandler } from '../engine/port.js';
 import { zeebeRecordMigrations } from '../engine/zeebe/records-migrations.js';
 import { createWorkers } from '../workers/registry.js';
 import type { Config } from './config.js';
-import { loadCalendar } from './data/calendar-repository.js';
+import { createCalendarRepository } from './data/calendar-repository.js';
 import { createPetitionDirectory, createUnitDirectory } from './data/directories.js';
 import { createFormsRepository } from './data/forms-repository.js';
 import { appMigrations } from './data/migrations.js';
@@ -24,17 +24,18 @@ export function migrationsFor(config: Pick<Config, 'engine'>) {
   return [...appMigrations, ...workerMigrations, ...(config.engine === 'zeebe' ? zeebeRecordMigrations : [])];
 }
 
-/** every registered job handler, on the real stores */
-export function createJobHandlers(deps: { db: Database; key: string; log: Logger; config: Pick<Config, 'publicBaseUrl'> }): Record<string, JobHandler> {
-  const { db, key, log, config } = deps;
+/** every registered job handler, on the real stores (on the system clock unless a test passes its fake one) */
+export function createJobHandlers(deps: { db: Database; key: string; log: Logger; config: Pick<Config, 'publicBaseUrl'>; clock?: Clock }): Record<string, JobHandler> {
+  const { db, key, log, config, clock = systemClock } = deps;
+  const now = () => clock.now().getTime();
   return createWorkers({
-    calendar: () => loadCalendar(db),
-    clock: systemClock,
-    outbox: createOutboxRepository(db),
+    calendar: () => createCalendarRepository(db, { now }).loadCalendar(),
+    clock,
+    outbox: createOutboxRepository(db, { now }),
     ledger: createScoreLedgerRepository(db),
     publications: createPublicationRepository(db),
     units: createUnitDirectory(db),
-    petitions: createPetitionDirectory({ db, key }),
+    petitions: createPetitionDirectory({ db, key, clock }),
     logger: log.child({ part: 'workers' }),
     config: { publicBaseUrl: config.publicBaseUrl },
   });
@@ -44,10 +45,10 @@ export function createJobHandlers(deps: { db: Database; key: string; log: Logger
  * The engine: `app` runs everything (embedded: timers, jobs, messages; Zeebe: the task and
  * instance mirrors too); `workers` only takes jobs of the handlers registered with it.
  */
-export async function openConfiguredEngine(config: Pick<Config, 'engine'>, deps: { db: Database; log: Logger; role: 'app' | 'workers' }): Promise<EnginePort> {
-  const { db, log, role } = deps;
+export async function openConfiguredEngine(config: Pick<Config, 'engine'>, deps: { db: Database; log: Logger; role: 'app' | 'workers'; clock?: Clock }): Promise<EnginePort> {
+  const { db, log, role, clock } = deps;
   const logger = log.child({ part: 'engine' });
-  if (config.engine === 'embedded') return createEmbeddedEngine({ db, logger, jobsOnly: role === 'workers' });
+  if (config.engine === 'embedded') return createEmbeddedEngine({ db, logger, jobsOnly: role === 'workers', ...(clock && { clock }) });
   // the SDK loads only here, configured from its own environment variables
   const [{ connectZeebe }, { createZeebeEngine }] = await Promise.all([import('../engine/zeebe/connect.js'), import('../engine/zeebe/index.js')]);
   const { grpc, rest } = await connectZeebe(log.child({ part: 'zeebe-sdk' }));

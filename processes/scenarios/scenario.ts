@@ -28,6 +28,7 @@ import { createUnitsRepository, type UnitsRepository } from '../../server/data/u
 import { seedDemoData } from '../../server/data/seed.js';
 import { generateIdentityKey } from '../../server/domain/identity-crypto.js';
 import { createLogger } from '../../server/logger.js';
+import { startWorkerEngines, urlOf, workerEnginesWanted } from '../../server/test/worker-engines.js';
 
 const processesDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const formsDir = join(processesDir, '..', 'forms');
@@ -139,7 +140,14 @@ export async function createScenario(options: { start: string; engine?: Scenario
     logger: silent,
     config: { publicBaseUrl: 'https://wz.longnan.example' },
   });
-  for (const [type, handler] of Object.entries(workers)) t.engine.registerWorker(type, handler);
+  // SCENARIO_WORKERS=N (embedded engine): the jobs are done by N worker engines as `npm run workers`
+  // starts them, none by the scenario's engine; idle() waits for all of them
+  const workerCount = kind === 'embedded' ? workerEnginesWanted() : 0;
+  const workerEngines = workerCount
+    ? await startWorkerEngines({ count: workerCount, url: urlOf(t.db), key, clock: t.clock, app: t.engine, appIdle: () => t.idle() })
+    : undefined;
+  if (!workerEngines) for (const [type, handler] of Object.entries(workers)) t.engine.registerWorker(type, handler);
+  const idle = () => (workerEngines ? workerEngines.settle() : t.idle());
 
   const openTasks = () => t.engine.listUserTasks({ state: 'created' });
   const s: Scenario = {
@@ -168,7 +176,7 @@ export async function createScenario(options: { start: string; engine?: Scenario
         petitionerPhone,
       });
       await t.engine.start('petition-lifecycle', { ...input, petitionId: petition.id, trackingCode: petition.trackingCode });
-      await t.idle();
+      await idle();
       return petition.id;
     },
     async status(petitionId) {
@@ -193,11 +201,11 @@ export async function createScenario(options: { start: string; engine?: Scenario
     async complete(elementId, variables = {}) {
       const task = await s.task(elementId);
       await t.engine.completeUserTask(task.userTaskKey, variables);
-      await t.idle();
+      await idle();
     },
     async publish(name, petitionId, variables = {}) {
       await t.engine.publishMessage({ name, correlationKey: petitionId, variables });
-      await t.idle();
+      await idle();
     },
     async handling(petitionId) {
       const match = (await s.instances('unit-handling')).map((i) => i.variables).find((v) => v.petitionId === petitionId);
@@ -212,8 +220,11 @@ export async function createScenario(options: { start: string; engine?: Scenario
       const done = kind === 'zeebe' ? ['completed', 'job-completed'] : ['completed'];
       return (await t.engine.getHistory(processInstanceKey)).filter((e) => e.elementId === elementId && done.includes(e.event)).map((e) => e.at.toISOString());
     },
-    idle: () => t.idle(),
-    close: () => t.close(),
+    idle,
+    async close() {
+      await workerEngines?.close();
+      await t.close();
+    },
   };
   return s;
 }

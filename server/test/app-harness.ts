@@ -4,13 +4,15 @@
  * accounts seeded, the fake clock. Tests act only through HTTP (supertest agents, one per person);
  * `settle()` lets the engine run what the last request started (jobs, timers due on the fake
  * clock) — the scheduler's work, done on demand (the case's projection commits with each event).
+ * With SCENARIO_WORKERS=N the app's engine has no job handlers and N worker engines do the jobs
+ * (worker-engines.ts).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createEmbeddedEngine } from '../../engine/embedded/index.js';
-import { createDatabase, type Database } from '../../engine/embedded/store/database.js';
+import { createDatabase } from '../../engine/embedded/store/database.js';
 import { createTestEngine, type TestEngine } from '../../engine/test/harness.js';
 import { createApp, projectRoot, type AppOptions } from '../app.js';
 import { createCalendarRepository } from '../data/calendar-repository.js';
@@ -30,6 +32,9 @@ import { solveChallenge } from '../domain/challenge.js';
 import { generateIdentityKey } from '../domain/identity-crypto.js';
 import { createLogger } from '../logger.js';
 import { createWorkers } from '../../workers/registry.js';
+import { startWorkerEngines, urlOf, workerEnginesWanted, type WorkerEngines } from './worker-engines.js';
+
+export { urlOf };
 
 export { DEMO_PASSWORD };
 
@@ -93,7 +98,9 @@ export async function createTestApp(options: { start?: string; app?: AppOptions 
     logger: silent,
     config: { publicBaseUrl: 'https://wz.longnan.example' },
   });
-  for (const [type, handler] of Object.entries(workers)) t.engine.registerWorker(type, handler);
+  // SCENARIO_WORKERS=N: the jobs are the worker engines' (below), none the app's
+  const workerCount = workerEnginesWanted();
+  if (!workerCount) for (const [type, handler] of Object.entries(workers)) t.engine.registerWorker(type, handler);
   // forms/ as version 1 of each form, as main.ts does at start
   const { forms } = await importFormFiles({ repo: createFormsRepository(t.db, { now }), gate: createFormGate({ engine: t.engine }), dir: join(projectRoot, 'forms') });
   const app = createApp({
@@ -108,6 +115,10 @@ export async function createTestApp(options: { start?: string; app?: AppOptions 
     calendar: () => calendar.loadCalendar(),
     options: { portalRateLimit: 10_000, loginRateLimit: 10_000, ...options.app },
   });
+
+  const workerEngines: WorkerEngines | undefined = workerCount
+    ? await startWorkerEngines({ count: workerCount, url: urlOf(t.db), key, clock: t.clock, app: t.engine, appIdle: () => t.idle() })
+    : undefined;
 
   const harness: TestApp = {
     app,
@@ -128,6 +139,7 @@ export async function createTestApp(options: { start?: string; app?: AppOptions 
       return person(agent, res.body.csrfToken);
     },
     async settle() {
+      if (workerEngines) return workerEngines.settle();
       for (let i = 0; i < 20; i++) {
         await t.idle();
         if ((await t.engine.listJobs()).every((j) => j.state !== 'activatable' || (j.notBefore && j.notBefore > t.clock.now()))) return;
@@ -135,6 +147,7 @@ export async function createTestApp(options: { start?: string; app?: AppOptions 
     },
     async close() {
       await app.locals.gate.close();
+      await workerEngines?.close();
       await t.close();
     },
   };
@@ -179,13 +192,6 @@ export async function completeTask(h: Pick<TestApp, 'settle'>, p: Person, elemen
   if (res.status !== 200) throw new Error(`completing ${elementId} failed: ${res.status} ${JSON.stringify(res.body)}`);
   await h.settle();
   return task;
-}
-
-/** the URL a test database was opened with (SQLite file or MySQL/MariaDB database) */
-export function urlOf(db: Database): string {
-  if (db.dialect === 'sqlite') return `sqlite:${(db.sequelize as unknown as { options: { storage: string } }).options.storage}`;
-  const c = db.sequelize.config;
-  return `mysql://${encodeURIComponent(c.username)}${c.password ? `:${encodeURIComponent(c.password)}` : ''}@${c.host}:${c.port}/${c.database}`;
 }
 
 export interface SecondApp {
