@@ -42,7 +42,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { INTEGER, STRING } from 'sequelize';
+import { INTEGER, QueryTypes, STRING } from 'sequelize';
 import { createDatabase, type Database } from '../engine/embedded/store/database.js';
 import type { EnginePort, UserTaskEvent } from '../engine/port.js';
 import { createApp, projectRoot } from '../server/app.js';
@@ -211,6 +211,9 @@ const written = (c: TxCounters) => c.commits + c.autocommitWrites;
 
 // ---------------------------------------------------------------- the app
 
+/** how often the bench's outbox dispatcher looks for messages */
+const DISPATCH_MS = 250;
+
 const OPEN311_KEY = 'lifecycle-bench-intake-app-key';
 
 interface RunningApp {
@@ -225,6 +228,8 @@ interface RunningApp {
   /** resolves at the next user task created for this element */
   taskCreated(elementId: string): Promise<void>;
   dispatcher: OutboxDispatcher;
+  /** resolves when the dispatcher hands the petition's message of this template to its channel (the citizen's phone gets the SMS) */
+  messageSent(petitionId: string, template: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -289,7 +294,41 @@ async function startApp(url: string): Promise<RunningApp> {
     .filter((f) => f.endsWith('.bpmn'))
     .map((name) => ({ name, content: readFileSync(join(dir, name), 'utf8') }));
   const result = await gate.deploy(files, { deployedBy: 'start-up', confirmAffected: true });
-  const dispatcher = new OutboxDispatcher({ outbox: createOutboxRepository(db), channels: createChannels({}, log), logger: log });
+  // the channels as configured without providers (written to the log), watched: a citizen waits for
+  // the SMS the way one does, instead of re-tracking the case
+  const sent = new Map<string, { promise: Promise<void>; resolve: () => void; done: boolean }>();
+  const sentEntry = (k: string) => {
+    let w = sent.get(k);
+    if (!w) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      w = { promise, resolve, done: false };
+      sent.set(k, w);
+    }
+    return w;
+  };
+  const channels = createChannels({}, log);
+  for (const channel of Object.values(channels)) {
+    const send = channel.send.bind(channel);
+    channel.send = async (m) => {
+      const r = await send(m);
+      const k = `${String(m.payload.petitionId)}|${m.template}`;
+      if (m.template !== 'reply-ready' && !sent.has(k)) return r;
+      const w = sentEntry(k);
+      w.done = true;
+      w.resolve();
+      return r;
+    };
+  }
+  const messageSent = (petitionId: string, template: string) => {
+    const k = `${petitionId}|${template}`;
+    const w = sentEntry(k);
+    // once seen, forgotten: the map does not grow with the run
+    return w.promise.finally(() => sent.delete(k));
+  };
+  // the dispatcher looks for messages every 250 ms (the app's default is 5 s), so waiting for an SMS
+  // does not set the pace of a whole petition
+  const dispatcher = new OutboxDispatcher({ outbox: createOutboxRepository(db), channels, logger: log });
   const app = createApp({
     engine,
     db,
@@ -318,6 +357,7 @@ async function startApp(url: string): Promise<RunningApp> {
     recording,
     taskCreated,
     dispatcher,
+    messageSent,
     async close() {
       agent.destroy();
       server.closeAllConnections();
@@ -485,6 +525,16 @@ class Driver {
     return task;
   }
 
+  private async closed(petitionId: string, code: string) {
+    const until = Date.now() + STEP_TIMEOUT_MS;
+    for (let backoff = 10; ; backoff = Math.min(backoff * 2, 250)) {
+      const [row] = (await this.app.db.sequelize.query('SELECT status FROM petitions WHERE id = ?', { replacements: [petitionId], type: QueryTypes.SELECT })) as { status: string }[];
+      if (row?.status === 'closed') return;
+      if (Date.now() > until) throw new Error(`${code}: still ${row?.status} after ${STEP_TIMEOUT_MS / 1000} s, waiting for closed`);
+      await sleep(backoff);
+    }
+  }
+
   /** the citizen tracks the case until it has this status (re-looking with a backoff) */
   private async waitForStatus(d: Pick<Done, 'citizen' | 'code' | 'phone'>, status: string) {
     const until = Date.now() + STEP_TIMEOUT_MS;
@@ -559,12 +609,13 @@ class Driver {
 
     const d = { citizen, code, phone, petitionId };
     t0 = performance.now();
+    // the citizen opens the case when the SMS with the rating link arrives
+    await this.app.messageSent(petitionId, 'reply-ready');
     const replied = await this.waitForStatus(d, 'replied');
     if (!replied.canRate || !String(replied.reply?.text ?? '').includes('路灯问题已修复')) throw new Error(`${code}: replied without the reply or without the rating open`);
     const t1 = performance.now();
-    // the case shows as ratable (status replied) a moment before the evaluation process waits for the
-    // rating (its deadline and the SMS link are jobs in between): a rating then is refused with 409
-    // NOT_RATABLE and the citizen tries again
+    // the SMS and the wait for the rating commit together (the link job's writes go with its
+    // completion): a rating after the SMS is taken; a refusal (409 NOT_RATABLE) would be counted
     let rating = await citizen.post('/api/rate', { trackingCode: code, phone, rating: 'satisfied', ratingComment: '处理及时' });
     for (let backoff = 10; rating.status === 409 && rating.body?.error?.code === 'NOT_RATABLE' && performance.now() - t1 < STEP_TIMEOUT_MS; backoff = Math.min(backoff * 2, 250)) {
       this.ratingRefused++;
@@ -574,7 +625,9 @@ class Driver {
     expectStatus(rating, 202, `${code}: rating`);
     stepTime(this.times, 'rate', t1 - t0, performance.now() - t1);
     t0 = performance.now();
-    await this.waitForStatus(d, 'closed');
+    // the citizen is done; the bench waits for the case to close (what the rating sets off) in the
+    // database — check() tracks it through HTTP afterwards
+    await this.closed(petitionId, code);
     stepTime(this.times, 'closed', performance.now() - t0, 0);
     return d;
   }
@@ -770,7 +823,7 @@ export async function runLifecycle(o: LifecycleOptions): Promise<LifecycleFigure
     const done: Done[] = [];
 
     // warm-up (not measured): the code paths compiled, the caches filled
-    app.dispatcher.start();
+    app.dispatcher.start(DISPATCH_MS);
     done.push(...(await inParallel(2, 2, (i) => driver.petition(100_000 + i))));
     await drained(app);
     await app.dispatcher.stop();
@@ -801,7 +854,7 @@ export async function runLifecycle(o: LifecycleOptions): Promise<LifecycleFigure
       app.recording.on = true;
       const blockLoop = monitorEventLoopDelay({ resolution: 10 });
       blockLoop.enable();
-      app.dispatcher.start();
+      app.dispatcher.start(DISPATCH_MS);
       const offset = petitions;
       done.push(...(await inParallel(size, o.c, (i) => driver.petition(offset + i))));
       await drained(app);
@@ -843,7 +896,7 @@ export async function runLifecycle(o: LifecycleOptions): Promise<LifecycleFigure
     };
     const half = Math.max(1, Math.floor(o.categories / 2));
     const categoriesA = await requestsPerSec(half, intakeConnections, categories);
-    app.dispatcher.start();
+    app.dispatcher.start(DISPATCH_MS);
     const intakePerSec = await requestsPerSec(o.intake, intakeConnections, async (i) => {
       const form = new URLSearchParams({
         api_key: OPEN311_KEY,
