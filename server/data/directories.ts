@@ -23,14 +23,18 @@ const ROLE_OF: Record<UnitRole, PersonRole> = { contact: 'contact', leader: 'lea
 
 export function createUnitDirectory(source: Database | UnitsRepository): UnitDirectory {
   const units = 'sequelize' in source ? createUnitsRepository(source) : source;
+  // several jobs of one case read the member units within a second (routing, notifications): one
+  // read serves them; an admin's change applies to the jobs after LIST_TTL_MS
+  let cached: { at: number; list: Promise<UnitInfo[]> } | undefined;
   return {
-    async list() {
-      return (await units.list()).map((u): UnitInfo => {
-        const info: UnitInfo = { id: u.id, name: u.name, kind: u.kind };
-        if (u.township !== null) info.township = u.township;
-        if (u.duties.length) info.duties = [...u.duties];
-        return info;
-      });
+    list() {
+      const now = Date.now();
+      if (!cached || now - cached.at >= LIST_TTL_MS) {
+        const list = readUnits();
+        cached = { at: now, list };
+        list.catch(() => (cached = undefined));
+      }
+      return cached.list.then((l) => l.map((u) => ({ ...u, ...(u.duties && { duties: [...u.duties] }) })));
     },
     async recipient(unitId, role) {
       const personRole = ROLE_OF[role];
@@ -39,7 +43,19 @@ export function createUnitDirectory(source: Database | UnitsRepository): UnitDir
       return person && personRef(person.id);
     },
   };
+
+  async function readUnits(): Promise<UnitInfo[]> {
+    return (await units.list()).map((u): UnitInfo => {
+      const info: UnitInfo = { id: u.id, name: u.name, kind: u.kind };
+      if (u.township !== null) info.township = u.township;
+      if (u.duties.length) info.duties = [...u.duties];
+      return info;
+    });
+  }
 }
+
+/** how long the member units read for the jobs are reused */
+const LIST_TTL_MS = 1_000;
 
 export function createPetitionDirectory(source: PetitionsRepository | { db: Database; key: PetitionsRepositoryOptions['key']; clock?: PetitionsRepositoryOptions['clock'] }): PetitionDirectory {
   const petitions = 'db' in source ? createPetitionsRepository(source.db, { key: source.key, clock: source.clock }) : source;
