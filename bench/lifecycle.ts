@@ -58,6 +58,7 @@ import { createChannels, OutboxDispatcher } from '../server/domain/notifications
 import { createJobHandlers, migrationsFor, openConfiguredEngine } from '../server/engine-setup.js';
 import { createLogger } from '../server/logger.js';
 import { importFormFiles } from '../server/services/form-service.js';
+import { workerOptions } from '../workers/registry.js';
 
 const require = createRequire(import.meta.url);
 
@@ -286,7 +287,7 @@ async function startApp(url: string): Promise<RunningApp> {
   };
 
   const workers = createJobHandlers({ db, key, log, config: { publicBaseUrl: 'http://127.0.0.1' } });
-  for (const [type, handler] of Object.entries(workers)) engine.registerWorker(type, handler, { timeout: 60_000 });
+  for (const [type, handler] of Object.entries(workers)) engine.registerWorker(type, handler, workerOptions(type, { timeout: 60_000 }));
   const { forms } = await importFormFiles({ repo: createFormsRepository(db), gate: createFormGate({ engine }), dir: join(projectRoot, 'forms') });
   const gate = createDeployGate({ engine, jobTypes: () => Object.keys(workers), formIds: () => forms.keys(), root: projectRoot });
   const dir = join(projectRoot, 'processes');

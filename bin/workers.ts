@@ -16,6 +16,7 @@ import { createLogger, type Logger } from '../server/logger.js';
 import { resolvePiiKey } from '../server/secrets.js';
 import { createPetitionsRepository } from '../server/data/petitions-repository.js';
 import { createTaskEvents } from '../server/services/task-events.js';
+import { workerOptions } from '../workers/registry.js';
 
 export interface RunningWorkers {
   engine: EnginePort;
@@ -39,7 +40,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, log?: L
   const handlers = createJobHandlers({ db, key, log: logger, config, clock });
   // a job here creates user tasks too: the case's unit and status commit with them, as in the app
   createTaskEvents({ petitions: createPetitionsRepository(db, { key, ...(clock && { clock }) }) }).attach(engine);
-  for (const [type, handler] of Object.entries(handlers)) engine.registerWorker(type, handler, { timeout: config.jobTimeoutSeconds * 1000 });
+  for (const [type, handler] of Object.entries(handlers)) engine.registerWorker(type, handler, workerOptions(type, { timeout: config.jobTimeoutSeconds * 1000 }));
   await engine.open();
   const types = Object.keys(handlers);
   logger.info({ engine: config.engine, types: types.length }, '作业处理进程已启动');

@@ -160,6 +160,14 @@ export interface WorkerOptions {
   timeout?: number;
   /** backoff before a failed job is retried: ms, or a function of the attempt number (1-based) */
   backoff?: number | ((attempt: number) => number);
+  /**
+   * Embedded engine: run the handler in the transaction that reaches the job (Camunda 7's
+   * synchronous service task), so the job's outcome and the next waits commit with what led to it —
+   * one transaction instead of two. Only for handlers that compute from their variables and write
+   * through `JobContext.transactional` alone (a transaction of their own would wait for this one). A
+   * handler that throws there leaves an ordinary job, run and retried as any other. Zeebe: ignored.
+   */
+  inline?: boolean;
 }
 
 export interface Job {

@@ -21,6 +21,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import type { PetitionService } from './services/petition-service.js';
 import { createJobHandlers, migrationsFor, openConfiguredEngine } from './engine-setup.js';
+import { workerOptions } from '../workers/registry.js';
 
 async function main() {
   let config;
@@ -50,7 +51,7 @@ async function main() {
   const engine = await openConfiguredEngine(config, { db, log, role: 'app' });
   // every job type's worker, before the diagrams are deployed (unless worker processes run them: WORKERS_IN_APP=false)
   const workers = createJobHandlers({ db, key, log, config });
-  if (config.workersInApp) for (const [type, handler] of Object.entries(workers)) engine.registerWorker(type, handler, { timeout: config.jobTimeoutSeconds * 1000 });
+  if (config.workersInApp) for (const [type, handler] of Object.entries(workers)) engine.registerWorker(type, handler, workerOptions(type, { timeout: config.jobTimeoutSeconds * 1000 }));
 
   // forms/ into the form store first (a changed file becomes the next version; a form that fails the
   // form gate stops start-up): the diagrams are checked against the forms there are, the latest versions

@@ -2,7 +2,7 @@
  * Every job type of docs/process-contract.md and its handler. The app (and the scenario tests)
  * register them all: `for (const [type, handler] of Object.entries(createWorkers(deps))) engine.registerWorker(type, handler)`.
  */
-import type { JobHandler } from '../engine/port.js';
+import type { JobHandler, WorkerOptions } from '../engine/port.js';
 import { createCheckExtensionRequest } from './check-extension-request.js';
 import { createCheckReturnRequest } from './check-return-request.js';
 import { createComputeDeadlines } from './compute-deadlines.js';
@@ -29,6 +29,28 @@ export const jobTypes = [
 ] as const;
 
 export type JobType = (typeof jobTypes)[number];
+
+/**
+ * The handlers that compute from their variables and write only through JobContext.transactional:
+ * the embedded engine runs them in the transaction that reaches them (WorkerOptions.inline).
+ * `publish-reply` is not one: its logged read of the petitioner's identity is a write of its own.
+ */
+export const inlineJobTypes: ReadonlySet<string> = new Set<JobType>([
+  'compute-deadlines',
+  'suggest-unit',
+  'check-return-request',
+  'check-extension-request',
+  'extend-deadline',
+  'notify',
+  'raise-warning',
+  'transfer-to-inspection',
+  'set-petition-status',
+]);
+
+/** how a job type is registered: `inline` where the handler allows it */
+export function workerOptions(type: string, options: WorkerOptions = {}): WorkerOptions {
+  return { ...options, inline: inlineJobTypes.has(type) };
+}
 
 export function createWorkers(deps: WorkerDeps): Record<JobType, JobHandler> {
   return {

@@ -46,7 +46,7 @@ import type {
 import { evaluateTimer, isExpression, nextCycle } from './feel.js';
 import { execIdOf, newKey, waitKey } from './keys.js';
 import { parseResource, type ProcessModel } from './model.js';
-import { InstanceRun, type HistoryRecord, type SavedRun, type StartTrigger, type Wait } from './run.js';
+import { InstanceRun, type HistoryRecord, type JobWait, type SavedRun, type StartTrigger, type Wait } from './run.js';
 import { TokenRun, isTokenState, openElements } from './token-run.js';
 import type { Database } from './store/database.js';
 import { isTransient, retryTransient, transientBackoff } from './transient.js';
@@ -613,6 +613,14 @@ class Embedded implements EmbeddedEngine {
     for (let again = true; again && !run.failure; ) {
       again = false;
       for (const w of [...run.waits.values()]) {
+        if (w.kind === 'job' && !before.has(w.execId) && !checked.has(w.execId) && this.workers.get(w.type)?.options.inline) {
+          checked.add(w.execId);
+          if (await this.runInline(ctx, row, run, w)) {
+            again = true;
+            break;
+          }
+          continue;
+        }
         if (w.kind !== 'message' || before.has(w.execId) || checked.has(w.execId)) continue;
         checked.add(w.execId);
         const msg = await this.findBufferedMessage(ctx, w.messageName, w.correlationKey, row.process_id);
@@ -714,6 +722,45 @@ class Embedded implements EmbeddedEngine {
     if (run.completed && row.parent_id && row.parent_execution_id) {
       await this.withInstance(ctx, row.parent_id, { kind: 'complete', execId: row.parent_execution_id, output: run.variables });
     }
+  }
+
+  /**
+   * A job of an inline worker, run in this transaction: its outcome goes into the run at once (the
+   * history still shows it created and completed). False when the handler failed: the job is then
+   * saved as any other and the worker loop retries it.
+   */
+  private async runInline(ctx: Ctx, row: InstanceRow, run: Run, w: JobWait): Promise<boolean> {
+    const worker = this.workers.get(w.type)!;
+    const jobKey = waitKey(row.id, w.execId);
+    const writes: JobWrite[] = [];
+    const jobCtx: JobContext = {
+      jobKey,
+      type: w.type,
+      processInstanceKey: row.id,
+      processId: row.process_id,
+      elementId: w.elementId,
+      headers: w.headers,
+      retries: w.retries,
+      transactional: (work) => void writes.push(work),
+    };
+    const at = this.now();
+    const created: HistoryRecord = { elementId: w.elementId, elementType: 'job', event: 'job-created', at, detail: { jobKey, type: w.type, inline: true } };
+    try {
+      const output = assertVariables((await worker.handler({ ...run.variables, ...w.locals }, jobCtx)) ?? {}, `the output of worker '${w.type}'`);
+      for (const write of writes) await write(ctx.tx);
+      run.history.push(created, { elementId: w.elementId, elementType: 'job', event: 'job-completed', at, detail: { jobKey } });
+      run.complete(w.execId, output);
+    } catch (err) {
+      if (!(err instanceof BusinessError || (err as any)?.name === 'BusinessError')) {
+        this.log.warn({ err, jobKey, type: w.type }, 'inline job failed: left to the worker loop');
+        return false;
+      }
+      const e = err as BusinessError;
+      for (const write of writes) await write(ctx.tx);
+      run.history.push(created, { elementId: w.elementId, elementType: 'job', event: 'job-error-thrown', at, detail: { jobKey, code: e.code } });
+      run.throwError(w.execId, e.code, e.message, e.variables);
+    }
+    return true;
   }
 
   private keepHot(id: string, run: Run, version: number, row: InstanceRow) {

@@ -21,7 +21,7 @@ import { createCalendarRepository, type CalendarRepository } from '../../server/
 import { createOutboxRepository, type OutboxRepository } from '../../server/data/outbox-repository.js';
 import { createScoreLedgerRepository, type ScoreLedgerRepository } from '../../server/data/score-ledger-repository.js';
 import { createPublicationRepository, type PublicationRepository } from '../../server/data/publication-repository.js';
-import { createWorkers } from '../../workers/registry.js';
+import { createWorkers, workerOptions } from '../../workers/registry.js';
 import { createPetitionDirectory, createUnitDirectory } from '../../server/data/directories.js';
 import { createPetitionsRepository, type PetitionsRepository } from '../../server/data/petitions-repository.js';
 import { createUnitsRepository, type UnitsRepository } from '../../server/data/units-repository.js';
@@ -146,7 +146,7 @@ export async function createScenario(options: { start: string; engine?: Scenario
   const workerEngines = workerCount
     ? await startWorkerEngines({ count: workerCount, url: urlOf(t.db), key, clock: t.clock, app: t.engine, appIdle: () => t.idle() })
     : undefined;
-  if (!workerEngines) for (const [type, handler] of Object.entries(workers)) t.engine.registerWorker(type, handler);
+  if (!workerEngines) for (const [type, handler] of Object.entries(workers)) t.engine.registerWorker(type, handler, workerOptions(type));
   const idle = () => (workerEngines ? workerEngines.settle() : t.idle());
 
   const openTasks = () => t.engine.listUserTasks({ state: 'created' });

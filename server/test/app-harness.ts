@@ -31,7 +31,7 @@ import { createUnitsRepository } from '../data/units-repository.js';
 import { solveChallenge } from '../domain/challenge.js';
 import { generateIdentityKey } from '../domain/identity-crypto.js';
 import { createLogger } from '../logger.js';
-import { createWorkers } from '../../workers/registry.js';
+import { createWorkers, workerOptions } from '../../workers/registry.js';
 import { startWorkerEngines, urlOf, workerEnginesWanted, type WorkerEngines } from './worker-engines.js';
 
 export { urlOf };
@@ -100,7 +100,7 @@ export async function createTestApp(options: { start?: string; app?: AppOptions 
   });
   // SCENARIO_WORKERS=N: the jobs are the worker engines' (below), none the app's
   const workerCount = workerEnginesWanted();
-  if (!workerCount) for (const [type, handler] of Object.entries(workers)) t.engine.registerWorker(type, handler);
+  if (!workerCount) for (const [type, handler] of Object.entries(workers)) t.engine.registerWorker(type, handler, workerOptions(type));
   // forms/ as version 1 of each form, as main.ts does at start
   const { forms } = await importFormFiles({ repo: createFormsRepository(t.db, { now }), gate: createFormGate({ engine: t.engine }), dir: join(projectRoot, 'forms') });
   const app = createApp({

@@ -85,17 +85,19 @@ describe('一次请求的写入要么全部生效,要么全部不生效', () => 
     await completeTask(h, intake, 'Task_ScreenPetition', { inScope: true, isMajor: false }, code);
     await failWrites('petitions', 'UPDATE', "NEW.unit_id = 'u-longnan'");
 
-    // the unit's task is made by the job that follows the dispatch: that job's change is what fails
-    await completeTask(h, intake, 'Task_DispatchPetition', { unitId: 'u-longnan', jointMode: 'single' }, code);
-    // no unit task that the case does not belong to: the job that makes it was rolled back, to be retried
+    // the unit's task is made in the dispatch's own transaction (the jobs between run inline): the
+    // failing change fails the dispatch as a whole — the staff member is told and nothing moved
+    const dispatch = await taskOf(intake, 'Task_DispatchPetition', code);
+    const cut = await intake.post(`/api/tasks/${encodeURIComponent(dispatch.key)}/complete`, { variables: { unitId: 'u-longnan', jointMode: 'single' } });
+    expect(cut.status).toBe(500);
+    await h.settle();
     expect(await count("SELECT COUNT(*) AS n FROM engine_user_tasks WHERE element_id = 'Task_SignOrReturn' AND state = 'created'")).toBe(0);
     expect((await handler.get('/api/tasks').expect(200)).body).toEqual([]);
+    expect((await taskOf(intake, 'Task_DispatchPetition', code)).key).toBe(dispatch.key);
 
-    // once the database accepts it, the job is taken again when its lock runs out (its result was never
-    // saved, as after a crash) and makes the task and assigns the case with it
+    // once the database accepts it, the dispatch done again makes the task and assigns the case with it
     await h.t.db.sequelize.query('DROP TRIGGER wz_injected_failure');
-    h.t.clock.advance(6 * 60_000);
-    await h.settle();
+    await completeTask(h, intake, 'Task_DispatchPetition', { unitId: 'u-longnan', jointMode: 'single' }, code);
     const sign = await taskOf(handler, 'Task_SignOrReturn', code);
     const caseView = await handler.get(`/api/cases/${sign.petition.id}`).expect(200);
     expect(caseView.body).toMatchObject({ unitId: 'u-longnan', status: 'handling' });
