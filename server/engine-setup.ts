@@ -24,12 +24,25 @@ export function migrationsFor(config: Pick<Config, 'engine'>) {
   return [...appMigrations, ...workerMigrations, ...(config.engine === 'zeebe' ? zeebeRecordMigrations : [])];
 }
 
+const CALENDAR_TTL_MS = 1_000;
+
 /** every registered job handler, on the real stores (on the system clock unless a test passes its fake one) */
 export function createJobHandlers(deps: { db: Database; key: string; log: Logger; config: Pick<Config, 'publicBaseUrl'>; clock?: Clock }): Record<string, JobHandler> {
   const { db, key, log, config, clock = systemClock } = deps;
   const now = () => clock.now().getTime();
+  const calendars = createCalendarRepository(db, { now });
+  // the jobs of one step read the calendar within a second of each other (deadlines, warnings): one
+  // read serves them, and an admin's change applies to the jobs a second later
+  let calendar: { at: number; loaded: ReturnType<typeof calendars.loadCalendar> } | undefined;
   return createWorkers({
-    calendar: () => createCalendarRepository(db, { now }).loadCalendar(),
+    calendar: () => {
+      if (!calendar || Date.now() - calendar.at >= CALENDAR_TTL_MS) {
+        const loaded = calendars.loadCalendar();
+        calendar = { at: Date.now(), loaded };
+        loaded.catch(() => (calendar = undefined));
+      }
+      return calendar.loaded;
+    },
     clock,
     outbox: createOutboxRepository(db, { now }),
     ledger: createScoreLedgerRepository(db),
