@@ -1,5 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import {
+  createFeelMemo,
   FeelError,
   addDuration,
   applyInputMappings,
@@ -792,5 +793,42 @@ describe('applyOutputMappings', () => {
     expect(feelError(() => applyOutputMappings([{ source: '=1', target }], {}, {})).message).toMatch(
       /output mapping has an invalid target/,
     );
+  });
+});
+
+describe('reused FEEL results (createFeelMemo)', () => {
+  const counting = () => {
+    const memo = createFeelMemo();
+    let computed = 0;
+    const run = (expression: string, context: Record<string, unknown>) =>
+      memo(expression, context, () => {
+        computed++;
+        return { value: evaluate(`=${expression}`, context), warnings: [] };
+      });
+    return { run, computed: () => computed };
+  };
+
+  it('given the values an expression names, when they change, then it is evaluated again; when they repeat, the result is reused', () => {
+    const m = counting();
+    expect(m.run('amount > 1000', { amount: 2000, other: 1 }).value).toBe(true);
+    expect(m.run('amount > 1000', { amount: 2000, other: 2 }).value).toBe(true);
+    expect(m.run('amount > 1000', { amount: 10, other: 2 }).value).toBe(false);
+    expect(m.run('reply.publishable = true', { reply: { publishable: false } }).value).toBe(false);
+    expect(m.run('reply.publishable = true', { reply: { publishable: true } }).value).toBe(true);
+    expect(m.computed()).toBe(4);
+  });
+
+  it('given a context key with a space (a FEEL name the words of the expression cannot show), then nothing is reused', () => {
+    const m = counting();
+    m.run('1 + 1', { 'a b': 1 });
+    m.run('1 + 1', { 'a b': 2 });
+    expect(m.computed()).toBe(2);
+  });
+
+  it('given a result that is a list or a context, then it is not kept (a caller may change it)', () => {
+    const m = counting();
+    m.run('[x]', { x: 1 });
+    m.run('[x]', { x: 1 });
+    expect(m.computed()).toBe(2);
   });
 });

@@ -180,7 +180,8 @@ function run(expression: string, variables: Record<string, unknown>, options: Fe
   if (feel.trim() === '') throw new FeelError(`expression ${quote(expression)} is empty`, expression);
   let result: { value: unknown; warnings: { message: string }[] };
   try {
-    result = feelEvaluate(feel, contextFor(variables ?? {}, options));
+    // `now()` / `today()` read the clock: such an evaluation is never reused
+    result = options.now ? feelEvaluate(feel, contextFor(variables ?? {}, options)) : memoEvaluate(feel, variables ?? {}, () => feelEvaluate(feel, contextFor(variables ?? {}, options)));
   } catch (error) {
     if (error instanceof FeelSyntaxError) {
       const { from, to } = error.position;
@@ -196,6 +197,47 @@ function run(expression: string, variables: Record<string, unknown>, options: Fe
   }
   return { value: result.value, warnings: [...new Set(result.warnings.map((w) => w.message))] };
 }
+
+/**
+ * FEEL results reused: feelin parses an expression at every evaluation, and the same conditions
+ * (gateways, form rules) are evaluated again and again on the same values. An expression's result
+ * can depend only on the context entries its words name, so those values key the result. Only a
+ * primitive result (a condition's boolean, a string, a number, null) is kept, and only when every
+ * context key is a plain name (FEEL names may hold spaces: `a b` would not be one of the words).
+ */
+export function createFeelMemo(max = 5_000) {
+  const WORD = /[A-Za-z_$\u00C0-\uFFFF][\w$\u00C0-\uFFFF]*/g;
+  const PLAIN = /^[A-Za-z_$\u00C0-\uFFFF][\w$\u00C0-\uFFFF]*$/;
+  const wordsOf = new Map<string, string[]>();
+  const results = new Map<string, { value: unknown; warnings: { message: string }[] }>();
+  const bounded = <K, V>(map: Map<K, V>, key: K, value: V) => {
+    if (map.size >= max) map.delete(map.keys().next().value as K);
+    map.set(key, value);
+  };
+  return function memo<R extends { value: unknown; warnings: { message: string }[] }>(expression: string, context: Record<string, unknown>, compute: () => R): R {
+    let words = wordsOf.get(expression);
+    if (!words) {
+      // a string literal names nothing
+      words = [...new Set(expression.replace(/"(?:[^"\\]|\\.)*"/g, '""').match(WORD) ?? [])];
+      bounded(wordsOf, expression, words);
+    }
+    for (const k in context) if (!PLAIN.test(k)) return compute();
+    let key: string;
+    try {
+      key = `${expression}\u0000${JSON.stringify(words.map((w) => (Object.hasOwn(context, w) ? context[w] : null)))}`;
+    } catch {
+      return compute();
+    }
+    const hit = results.get(key);
+    if (hit) return hit as R;
+    const result = compute();
+    const v = result.value;
+    if (v === null || v === undefined || typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') bounded(results, key, result);
+    return result;
+  };
+}
+
+const memoEvaluate = createFeelMemo();
 
 /** The FEEL context: the variables plus Zeebe's built-ins that feelin lacks or reads from the clock. */
 function contextFor(variables: Record<string, unknown>, options: FeelOptions): Record<string, unknown> {

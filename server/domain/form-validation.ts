@@ -23,7 +23,14 @@
  * Pure: no I/O. A schema the module cannot handle faithfully (`dynamiclist`, an unknown component
  * type, clashing value paths) throws {@link FormSchemaError}: that is a bug in the form, not the user's.
  */
-import { evaluate, unaryTest } from 'feelin';
+import { evaluate as feelEvaluate, unaryTest as feelUnaryTest } from 'feelin';
+import { createFeelMemo } from '../../engine/embedded/feel.js';
+
+// the same form rules are evaluated on the same values at every submission and fixed-point round
+const memoTest = createFeelMemo();
+const memoValue = createFeelMemo();
+const unaryTest = (expression: string, ctx: Record<string, unknown>) => memoTest(expression, ctx, () => feelUnaryTest(expression, ctx));
+const evaluate = (expression: string, ctx: Record<string, unknown>) => memoValue(expression, ctx, () => feelEvaluate(expression, ctx));
 
 export interface FormSchema {
   id: string;
