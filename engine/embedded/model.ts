@@ -314,6 +314,21 @@ export async function parseResource(resourceName: string, content: string | Buff
       timerStarts: top.filter((e) => e.eventKind === 'timer'),
       messageStarts: top.filter((e) => e.eventKind === 'message'),
     });
+    problems.push(...unsupported(resourceName, elements));
   }
+  if (problems.length) throw new InvalidResourceError(`${resourceName}: ${problems.map((p) => p.message).join('; ')}`, problems);
   return { resourceName, checksum: checksumOf(xml), xml, processes };
+}
+
+/** what the engine's interpreter does not run: refused at deployment rather than run wrongly */
+function unsupported(resourceName: string, elements: Map<string, ElementInfo>): DeployProblem[] {
+  const problems: DeployProblem[] = [];
+  const refuse = (e: ElementInfo, what: string) => problems.push({ resourceName, elementId: e.id, message: `${e.id}: ${what} is not supported by the embedded engine` });
+  for (const e of elements.values()) {
+    if (e.triggeredByEvent) refuse(e, 'an event sub-process');
+    else if (e.type === 'bpmn:InclusiveGateway' && e.incoming.length > 1) refuse(e, 'an inclusive gateway that joins');
+    else if (e.eventKind === 'other') refuse(e, 'this kind of event (signal, link, conditional, compensation)');
+    else if (e.type === 'bpmn:Transaction' || e.type === 'bpmn:ComplexGateway' || e.type === 'bpmn:AdHocSubProcess') refuse(e, `a ${e.type.slice(5)}`);
+  }
+  return problems;
 }

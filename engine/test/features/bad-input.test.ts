@@ -28,6 +28,34 @@ describe('bad input', () => {
     expect(error.problems.every((p) => p.resourceName === 'broken.bpmn')).toBe(true);
   });
 
+  it('given a diagram with an inclusive gateway that joins and an event sub-process, when it is deployed, then it is refused naming both elements, instead of being run wrongly', async () => {
+    // given
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+  <bpmn:process id="unsupported" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="Start" targetRef="Split" />
+    <bpmn:inclusiveGateway id="Split" />
+    <bpmn:sequenceFlow id="f2" sourceRef="Split" targetRef="Join" />
+    <bpmn:sequenceFlow id="f3" sourceRef="Split" targetRef="Join" />
+    <bpmn:inclusiveGateway id="Join" />
+    <bpmn:sequenceFlow id="f4" sourceRef="Join" targetRef="End" />
+    <bpmn:endEvent id="End" />
+    <bpmn:subProcess id="OnSignal" triggeredByEvent="true">
+      <bpmn:startEvent id="SignalStart"><bpmn:signalEventDefinition /></bpmn:startEvent>
+    </bpmn:subProcess>
+  </bpmn:process>
+</bpmn:definitions>`;
+
+    // when
+    const error = (await engine.deploy([{ name: 'unsupported.bpmn', content: xml }]).catch((e: unknown) => e)) as InvalidResourceError;
+
+    // then
+    expect(error).toBeInstanceOf(InvalidResourceError);
+    expect(error.problems.map((p) => p.elementId).sort()).toEqual(['Join', 'OnSignal', 'SignalStart']);
+    expect(await engine.listProcessDefinitions({ processId: 'unsupported' })).toEqual([]);
+  });
+
   it('given a valid diagram and a truncated one in the same deployment, when they are deployed, then the deployment is rejected as a whole and the valid process is not startable', async () => {
     // given
     const valid = fixture('service-task.bpmn');
