@@ -1,9 +1,9 @@
 /**
- * The embedded adapter of the engine port: bpmn-engine runs the diagrams, this module makes them
- * durable and gives them Zeebe's semantics. Every event (start, job done, task completed, message,
- * timer due, incident retried) is handled in one database transaction: load the instance's state,
- * resume it in a live engine, apply the event, run to the next wait, save state and wait indexes.
- * Waiting instances cost no memory: they are rows.
+ * The embedded adapter of the engine port: the interpreter (token-run.ts) runs the diagrams with
+ * Zeebe's semantics, this module makes them durable. Every event (start, job done, task completed,
+ * message, timer due, incident retried) is handled in one database transaction: load the instance's
+ * tokens, apply the event, run to the next waits (inline jobs included), save tokens, wait indexes
+ * and history. Waiting instances cost no memory: they are rows.
  */
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';

@@ -251,18 +251,9 @@ export function createTaskDocs(engine: Pick<EnginePort, 'listProcessDefinitions'
     docs = next;
     return docs;
   };
-  // concurrent requests share one refresh, and one serves the requests of the next DOCS_TTL_MS (a
-  // deployment's documentation shows that much later)
-  let checkedAt = -Infinity;
-  return () => {
-    if (Date.now() - checkedAt < DOCS_TTL_MS) return Promise.resolve(docs);
-    return (pending ??= refresh()
-      .then((d) => ((checkedAt = Date.now()), d))
-      .finally(() => (pending = undefined)));
-  };
+  // concurrent requests share one refresh
+  return () => (pending ??= refresh().finally(() => (pending = undefined)));
 }
-
-const DOCS_TTL_MS = 2_000;
 
 /** `${processId}/${elementId}` → documentation of every user task in the diagrams */
 export function userTaskDocs(resources: { content: string }[]): Map<string, string> {
