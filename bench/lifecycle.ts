@@ -381,6 +381,36 @@ async function startApp(url: string, processes: 1 | 2): Promise<RunningApp> {
       w.resolve();
     }
   });
+  // with 2 processes a task created by a job in the worker process raises no event here: a watcher
+  // of the task table stands in for it (one query every 50 ms while someone waits, instead of each
+  // person re-reading their list with a backoff up to 1 s)
+  let taskWatch: NodeJS.Timeout | undefined;
+  if (processes === 2) {
+    const seen = new Map<string, number>();
+    let busy = false;
+    taskWatch = setInterval(() => {
+      if (busy || !waiting.size) return;
+      busy = true;
+      db.sequelize
+        .query('SELECT element_id, COUNT(*) AS n FROM engine_user_tasks GROUP BY element_id', { type: QueryTypes.SELECT })
+        .then((rows) => {
+          for (const r of rows as { element_id: string; n: number }[]) {
+            const n = Number(r.n);
+            if (n > (seen.get(r.element_id) ?? 0)) {
+              seen.set(r.element_id, n);
+              const w = waiting.get(r.element_id);
+              if (w) {
+                waiting.delete(r.element_id);
+                w.resolve();
+              }
+            }
+          }
+        })
+        .catch(() => undefined)
+        .finally(() => (busy = false));
+    }, 50);
+    taskWatch.unref();
+  }
   const taskCreated = (elementId: string) => {
     let w = waiting.get(elementId);
     if (!w) {
@@ -480,6 +510,7 @@ async function startApp(url: string, processes: 1 | 2): Promise<RunningApp> {
     dispatcher,
     messageSent,
     async close() {
+      clearInterval(taskWatch);
       agent.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
