@@ -30,7 +30,20 @@
  *    concurrent connections through HTTP, after the blocks.
  * Every petition must reach `closed` with exactly the expected history, or the run fails.
  * LIFECYCLE_PROFILE=1: a CPU profile of each lifecycle block (.cpuprofile files, open them in Chrome
- * DevTools) and the top 15 frames by self time over the blocks.
+ * DevTools) and the top 15 frames by self time over the blocks. *
+ * LIFECYCLE_PROCESSES=2 (--processes=2): the app's engine takes no jobs (as WORKERS_IN_APP=false: no
+ * handler registered) and one `dist/bin/workers.js` child process, on the same database with the
+ * app's PII key, takes every job (`npm run build` first). lifecycleCpuMsPerPetition is then the
+ * bench process's CPU plus the child's (utime + stime of /proc/<pid>/stat, Linux), also reported
+ * apart (lifecycleAppCpuMsPerPetition, lifecycleWorkerCpuMsPerPetition, lifecycleWorkerBusy: the
+ * child's CPU ÷ the blocks' time); lifecycleTxPerPetition counts the app process's transactions only.
+ * A task a job creates in the child raises no event in the app's engine: a watcher of
+ * engine_user_tasks (one query per 50 ms while someone waits) wakes the staff instead.
+ * LIFECYCLE_COMPARE=1 (--compare): the blocks with 1 process, then with 2, each on a fresh database of
+ * the same kind, without the intake part; lifecycleTwoProcessSpeedup = petitions/s with 2 ÷ with 1,
+ * every other figure suffixed 1p / 2p.
+ * Nothing done twice, in both modes: besides the petitions' checks, every job created in the run has
+ * exactly one 'job-completed' (or 'job-error-thrown') entry in engine_history, none twice per job key.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
