@@ -11,7 +11,9 @@
  *
  * Arguments pick parts by name (all when none): `throughput`, `parked`, `startup`, `lifecycle`, e.g.
  * `npm run bench -- lifecycle`; `--n=40 --c=8 --blocks=2 --profile=1` (or LIFECYCLE_N, LIFECYCLE_C,
- * LIFECYCLE_BLOCKS, LIFECYCLE_PROFILE) size the lifecycle part, DB_URL=mysql://… runs it on MariaDB.
+ * LIFECYCLE_BLOCKS, LIFECYCLE_PROFILE) size the lifecycle part, DB_URL=mysql://… runs it on MariaDB;
+ * `--processes=2` (LIFECYCLE_PROCESSES=2) runs the jobs in a `dist/bin/workers.js` child process,
+ * `--compare` (LIFECYCLE_COMPARE=1) runs 1 then 2 processes and reports lifecycleTwoProcessSpeedup.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
