@@ -14,6 +14,7 @@ describe('configuration', () => {
       engine: 'embedded',
       workersInApp: true,
       jobTimeoutSeconds: 60,
+      jobPollMs: 1000,
       logLevel: 'info',
       processesDir: 'processes',
       publicBaseUrl: 'http://localhost:3000',
@@ -34,6 +35,8 @@ describe('configuration', () => {
     expect(() => loadConfig({ UPLOAD_MAX_MB: '0', PORTAL_RATE_LIMIT: 'many', OPEN311_API_KEYS: 'short' })).toThrow(/UPLOAD_MAX_MB[\s\S]*PORTAL_RATE_LIMIT[\s\S]*OPEN311_API_KEYS/);
     expect(() => loadConfig({ JOB_TIMEOUT_SECONDS: '0' })).toThrow(/JOB_TIMEOUT_SECONDS must be a whole number 1–3600 \(got "0"\)/);
     expect(loadConfig({ JOB_TIMEOUT_SECONDS: '5' }).jobTimeoutSeconds).toBe(5);
+    expect(() => loadConfig({ JOB_POLL_MS: '10' })).toThrow(/JOB_POLL_MS must be a whole number 50–60000 \(got "10"\)/);
+    expect(loadConfig({ JOB_POLL_MS: '200' }).jobPollMs).toBe(200);
     const ok = loadConfig({ NODE_ENV: 'production', PII_KEY: key, SESSION_SECRET: key, OPEN311_API_KEYS: 'intake-app-key-000001, other-app-key-0000002', TRUST_PROXY: '1' });
     expect([ok.sessionSecret, ok.open311ApiKeys, ok.trustProxy]).toEqual([key, ['intake-app-key-000001', 'other-app-key-0000002'], 1]);
   });

@@ -23,6 +23,8 @@ export interface Config {
   workersInApp: boolean;
   /** seconds a job stays with the worker that took it before another may take it (JOB_TIMEOUT_SECONDS, default 60): how long a crashed worker's jobs wait */
   jobTimeoutSeconds: number;
+  /** ms between two looks for jobs another process made (JOB_POLL_MS, default 1000; embedded engine): what a job waits at most when its worker runs elsewhere */
+  jobPollMs: number;
   /** log level (LOG_LEVEL: fatal|error|warn|info|debug|trace|silent; default info, silent under test) */
   logLevel: string;
   /** folder of the BPMN diagrams deployed at start (PROCESSES_DIR, default processes) */
@@ -115,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const sessionTtlHours = int('SESSION_TTL_HOURS', 12, 1, 24 * 30);
   const uploadMaxMb = int('UPLOAD_MAX_MB', 10, 1, 100);
   const jobTimeoutSeconds = int('JOB_TIMEOUT_SECONDS', 60, 1, 3600);
+  const jobPollMs = int('JOB_POLL_MS', 1000, 50, 60_000);
   const portalRateLimit = int('PORTAL_RATE_LIMIT', 30, 1, 100_000);
   const loginRateLimit = int('LOGIN_RATE_LIMIT', 20, 1, 100_000);
   const trustProxy = int('TRUST_PROXY', 0, 0, 10);
@@ -128,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(zeebe && { zeebe }),
     workersInApp,
     jobTimeoutSeconds,
+    jobPollMs,
     logLevel,
     processesDir,
     ...(piiKey !== undefined && { piiKey }),

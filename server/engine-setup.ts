@@ -58,10 +58,10 @@ export function createJobHandlers(deps: { db: Database; key: string; log: Logger
  * The engine: `app` runs everything (embedded: timers, jobs, messages; Zeebe: the task and
  * instance mirrors too); `workers` only takes jobs of the handlers registered with it.
  */
-export async function openConfiguredEngine(config: Pick<Config, 'engine'>, deps: { db: Database; log: Logger; role: 'app' | 'workers'; clock?: Clock }): Promise<EnginePort> {
+export async function openConfiguredEngine(config: Pick<Config, 'engine'> & Partial<Pick<Config, 'jobPollMs'>>, deps: { db: Database; log: Logger; role: 'app' | 'workers'; clock?: Clock }): Promise<EnginePort> {
   const { db, log, role, clock } = deps;
   const logger = log.child({ part: 'engine' });
-  if (config.engine === 'embedded') return createEmbeddedEngine({ db, logger, jobsOnly: role === 'workers', ...(clock && { clock }) });
+  if (config.engine === 'embedded') return createEmbeddedEngine({ db, logger, jobsOnly: role === 'workers', ...(clock && { clock }), ...(config.jobPollMs !== undefined && { pollInterval: config.jobPollMs }) });
   // the SDK loads only here, configured from its own environment variables
   const [{ connectZeebe }, { createZeebeEngine }] = await Promise.all([import('../engine/zeebe/connect.js'), import('../engine/zeebe/index.js')]);
   const { grpc, rest } = await connectZeebe(log.child({ part: 'zeebe-sdk' }));
