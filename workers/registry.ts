@@ -35,17 +35,7 @@ export type JobType = (typeof jobTypes)[number];
  * the embedded engine runs them in the transaction that reaches them (WorkerOptions.inline).
  * `publish-reply` is not one: its logged read of the petitioner's identity is a write of its own.
  */
-export const inlineJobTypes: ReadonlySet<string> = new Set<JobType>([
-  'compute-deadlines',
-  'suggest-unit',
-  'check-return-request',
-  'check-extension-request',
-  'extend-deadline',
-  'notify',
-  'raise-warning',
-  'transfer-to-inspection',
-  'set-petition-status',
-]);
+export const inlineJobTypes: ReadonlySet<string> = new Set<JobType>(jobTypes.filter((t) => t !== 'publish-reply'));
 
 /** how a job type is registered: `inline` where the handler allows it */
 export function workerOptions(type: string, options: WorkerOptions = {}): WorkerOptions {

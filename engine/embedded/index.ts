@@ -92,6 +92,11 @@ export interface EmbeddedEngineOptions {
   jobsOnly?: boolean;
   /** ms a cached "latest version" (and the message start events) is trusted: another process's deployment shows within it (default 2000) */
   definitionCacheMs?: number;
+  /**
+   * start new instances on the bpmn-engine runner, as versions before the interpreter saved them
+   * (tests of the instances such a version left running; never in production)
+   */
+  startOnBpmnEngine?: boolean;
 }
 
 export interface EmbeddedEngine extends EnginePort {
@@ -199,6 +204,7 @@ class Embedded implements EmbeddedEngine {
   private readonly maxJobsInFlight: number;
   private readonly jobsOnly: boolean;
   private readonly definitionCacheMs: number;
+  private readonly startOnBpmnEngine: boolean;
 
   constructor(options: EmbeddedEngineOptions) {
     this.db = options.db;
@@ -210,6 +216,7 @@ class Embedded implements EmbeddedEngine {
     this.maxJobsInFlight = options.maxJobsInFlight ?? 32;
     this.jobsOnly = options.jobsOnly ?? false;
     this.definitionCacheMs = options.definitionCacheMs ?? 2_000;
+    this.startOnBpmnEngine = options.startOnBpmnEngine ?? false;
   }
 
   private now() {
@@ -513,7 +520,7 @@ class Embedded implements EmbeddedEngine {
     if (!hasNoneStart) throw new InvalidArgumentError(`process '${processId}' has no none start event: it starts by message or timer only`);
     // the first run needs nothing from the database: do it before taking the write lock
     const key = newKey();
-    const run = TokenRun.start({ model, instanceKey: key, clock: this.clock, variables: vars });
+    const run = await this.newRun({ model, instanceKey: key, clock: this.clock, variables: vars });
     const ref: ProcessInstanceRef = { processInstanceKey: key, processId, version: def.version, processDefinitionKey: def.id };
     await this.inTx(async (ctx) => {
       // the app's rows first: the instance's first events (task projections) read them
@@ -549,9 +556,13 @@ class Embedded implements EmbeddedEngine {
       started_at: this.now(),
       ended_at: null,
     };
-    const run = prerun ?? TokenRun.start({ model, instanceKey: id, clock: this.clock, variables: { ...variables, ...(trigger?.variables ?? {}) }, trigger });
+    const run = prerun ?? (await this.newRun({ model, instanceKey: id, clock: this.clock, variables: { ...variables, ...(trigger?.variables ?? {}) }, trigger }));
     await this.settle(ctx, row, run, [], { kind: 'start', variables, trigger });
     return id;
+  }
+
+  private newRun(opts: { model: ProcessModel; instanceKey: string; clock: Clock; variables: Variables; trigger?: StartTrigger }): Promise<Run> {
+    return this.startOnBpmnEngine ? InstanceRun.start(opts) : Promise.resolve(TokenRun.start(opts));
   }
 
   /** load an instance, apply `action` to its live run, run to the next wait and save */

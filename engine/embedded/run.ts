@@ -16,13 +16,13 @@ import {
   applyInputMappings,
   applyOutputMappings,
   evaluate,
-  evaluateList,
   evaluateString,
   evaluateTimer,
   isExpression,
   nextCycle,
 } from './feel.js';
 import type { ElementInfo, ProcessModel } from './model.js';
+import { loopLocalNames, userTaskWaitOf } from './token-run.js';
 
 interface WaitBase {
   execId: string;
@@ -434,25 +434,7 @@ export class InstanceRun {
         );
       }
       if (info.userTask) {
-        const u = info.userTask;
-        const str = (v: string | undefined, what: string) => (v ? evaluateString(v, full, what) : undefined);
-        const wait: UserTaskWait =
-          saved?.kind === 'userTask'
-            ? saved
-            : {
-                kind: 'userTask',
-                execId,
-                elementId: info.id,
-                name: info.name,
-                assignee: str(u.assignee, 'assignee'),
-                candidateGroups: u.candidateGroups ? evaluateList(u.candidateGroups, full, 'candidate groups').map(String) : [],
-                candidateUsers: u.candidateUsers ? evaluateList(u.candidateUsers, full, 'candidate users').map(String) : [],
-                formId: u.formId,
-                dueDate: str(u.dueDate, 'due date'),
-                followUpDate: str(u.followUpDate, 'follow-up date'),
-                priority: u.priority ? Number(evaluate(u.priority, full)) : undefined,
-                locals: { ...this.localsOf(content), ...locals },
-              };
+        const wait: UserTaskWait = saved?.kind === 'userTask' ? saved : userTaskWaitOf(info, execId, full, { ...this.localsOf(content), ...locals });
         return this.addWait(wait, { complete: finish });
       }
       if (info.calledElement) {
@@ -644,14 +626,6 @@ const TASK_TYPES = new Set([
   'bpmn:SendTask',
 ]);
 
-/** variables local to a multi-instance iteration: its input element and the variable its output element reads */
-function loopLocalNames(info: ElementInfo): Set<string> {
-  const names = new Set<string>();
-  if (info.loop?.inputElement) names.add(info.loop.inputElement);
-  const out = /^=\s*([A-Za-z_][\w]*)(\.[\w.]+)?\s*$/.exec(info.loop?.outputElement ?? '');
-  if (out) names.add(out[1]);
-  return names;
-}
 
 function isTaskType(type: string) {
   return TASK_TYPES.has(type);

@@ -419,23 +419,7 @@ export class TokenRun {
   }
 
   private userTaskWait(t: Token, info: ElementInfo): UserTaskWait {
-    const u = info.userTask ?? {};
-    const scope = this.scopeOf(t);
-    const str = (v: string | undefined, what: string) => (v ? evaluateString(v, scope, what) : undefined);
-    return {
-      kind: 'userTask',
-      execId: t.id,
-      elementId: info.id,
-      name: info.name,
-      assignee: str(u.assignee, 'assignee'),
-      candidateGroups: u.candidateGroups ? evaluateList(u.candidateGroups, scope, 'candidate groups').map(String) : [],
-      candidateUsers: u.candidateUsers ? evaluateList(u.candidateUsers, scope, 'candidate users').map(String) : [],
-      formId: u.formId,
-      dueDate: str(u.dueDate, 'due date'),
-      followUpDate: str(u.followUpDate, 'follow-up date'),
-      priority: u.priority ? Number(evaluate(u.priority, scope)) : undefined,
-      locals: this.localsOf(t),
-    };
+    return userTaskWaitOf(info, t.id, this.scopeOf(t), this.localsOf(t));
   }
 
   private callWait(t: Token, info: ElementInfo): CallWait {
@@ -747,8 +731,28 @@ export class TokenRun {
   }
 }
 
+/** a user task's wait: its assignment, form and schedule evaluated in the element's scope */
+export function userTaskWaitOf(info: ElementInfo, execId: string, scope: Variables, locals: Variables): UserTaskWait {
+  const u = info.userTask ?? {};
+  const str = (v: string | undefined, what: string) => (v ? evaluateString(v, scope, what) : undefined);
+  return {
+    kind: 'userTask',
+    execId,
+    elementId: info.id,
+    name: info.name,
+    assignee: str(u.assignee, 'assignee'),
+    candidateGroups: u.candidateGroups ? evaluateList(u.candidateGroups, scope, 'candidate groups').map(String) : [],
+    candidateUsers: u.candidateUsers ? evaluateList(u.candidateUsers, scope, 'candidate users').map(String) : [],
+    formId: u.formId,
+    dueDate: str(u.dueDate, 'due date'),
+    followUpDate: str(u.followUpDate, 'follow-up date'),
+    priority: u.priority ? Number(evaluate(u.priority, scope)) : undefined,
+    locals,
+  };
+}
+
 /** variables local to a multi-instance iteration: its input element and the variable its output element reads */
-function loopLocalNames(info: ElementInfo): Set<string> {
+export function loopLocalNames(info: ElementInfo): Set<string> {
   const names = new Set<string>();
   if (info.loop?.inputElement) names.add(info.loop.inputElement);
   const out = /^=\s*([A-Za-z_][\w]*)(\.[\w.]+)?\s*$/.exec(info.loop?.outputElement ?? '');

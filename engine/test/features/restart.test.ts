@@ -1,5 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { createTestEngine, instanceOf, endsReached, type TestEngine } from '../harness.js';
+import { QueryTypes } from 'sequelize';
+import { createTestEngine, fixture, instanceOf, endsReached, type TestEngine } from '../harness.js';
+import { createEmbeddedEngine } from '../../embedded/index.js';
 import type { EnginePort } from '../../port.js';
 
 const MINUTE = 60_000;
@@ -162,5 +164,43 @@ describe('restart: waiting instances survive a new engine on the same database',
     // then
     expect(beforeDue).toBe(0);
     expect(started).toEqual(['2026-03-02T02:00:00.000Z']);
+  });
+});
+
+describe('upgrade: instances saved by the version before the interpreter', () => {
+  it('given instances an earlier version left waiting (bpmn-engine state) at a user task, a timer, a message and a job, when the new engine takes over the database, then each goes on to its end on the old runner while new instances run on the interpreter', async () => {
+    // given: the earlier version's engine starts them and stops
+    const t = await createTestEngine();
+    try {
+      const old = createEmbeddedEngine({ db: t.db, clock: t.clock, background: false, startOnBpmnEngine: true });
+      await old.open();
+      await old.deploy(['user-task.bpmn', 'timer-intermediate.bpmn', 'message-catch.bpmn', 'service-task.bpmn'].map(fixture));
+      const atTask = await old.start('user-task', { reviewer: 'wang.fang' });
+      const atTimer = await old.start('timer-intermediate', { dueAt: '2026-03-02T03:00:00.000Z' });
+      const atMessage = await old.start('message-catch', { orderId: 'O-7' });
+      const atJob = await old.start('service-task', { price: 5, quantity: 4 });
+      await old.close();
+      const [{ engine_state: saved }] = (await t.db.sequelize.query('SELECT engine_state FROM engine_instances WHERE id = ?', { replacements: [atTask.processInstanceKey], type: QueryTypes.SELECT })) as { engine_state: string }[];
+      expect(JSON.parse(saved)).toHaveProperty('engine');
+
+      // when: this version takes over
+      const engine = await t.restart();
+      engine.registerWorker('compute-total', (v) => ({ total: Number(v.price) * Number(v.quantity) }));
+      const [task] = await engine.listUserTasks({ processInstanceKey: atTask.processInstanceKey });
+      await engine.completeUserTask(task.userTaskKey, { approved: true });
+      await engine.publishMessage({ name: 'payment-received', correlationKey: 'O-7' });
+      t.clock.set('2026-03-02T03:00:00.000Z');
+      await t.idle();
+      const fresh = await engine.start('user-task', { reviewer: 'li.lei' });
+
+      // then
+      for (const ref of [atTask, atTimer, atMessage, atJob]) expect((await instanceOf(engine, ref.processInstanceKey)).state).toBe('completed');
+      expect((await instanceOf(engine, atJob.processInstanceKey)).variables).toMatchObject({ total: 20 });
+      expect(endsReached(await engine.getHistory(atTimer.processInstanceKey))).toEqual(['End_DueReached']);
+      const [{ engine_state: now }] = (await t.db.sequelize.query('SELECT engine_state FROM engine_instances WHERE id = ?', { replacements: [fresh.processInstanceKey], type: QueryTypes.SELECT })) as { engine_state: string }[];
+      expect(JSON.parse(now)).toMatchObject({ v: 2 });
+    } finally {
+      await t.close();
+    }
   });
 });
