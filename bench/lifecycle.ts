@@ -231,6 +231,15 @@ function countCommits(db: Database): TxCounters {
     if (!options?.transaction && /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i.test(text)) c.autocommitWrites++;
     return query(sql, options);
   };
+  // SQLite: the repositories send statements past Sequelize (database.ts: RawSql)
+  const raw = db.raw;
+  if (raw) {
+    const run = raw.run.bind(raw);
+    raw.run = (sql, params, tx) => {
+      if (!tx && /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i.test(sql)) c.autocommitWrites++;
+      return run(sql, params, tx);
+    };
+  }
   return c;
 }
 

@@ -147,12 +147,16 @@ describe('submitting a petition', () => {
     });
 
     it('gives nothing for a wrong phone, an unknown code or a malformed one — the same way', async () => {
+      // every statement sent, through Sequelize or (SQLite) the driver directly
       const queries: string[] = [];
       const original = db.sequelize.query.bind(db.sequelize);
       (db.sequelize as any).query = (sql: string, ...rest: unknown[]) => {
         queries.push(sql);
         return (original as any)(sql, ...rest);
       };
+      const raw = db.raw;
+      const rawAll = raw?.all.bind(raw);
+      if (raw && rawAll) raw.all = ((sql: string, ...rest: unknown[]) => (queries.push(sql), (rawAll as any)(sql, ...rest))) as typeof raw.all;
       try {
         expect(await petitions.findForTracking(petition.trackingCode, '13812345679')).toBeUndefined();
         const wrongPhone = queries.splice(0);
@@ -165,6 +169,7 @@ describe('submitting a petition', () => {
         expect(malformed).toEqual(wrongPhone);
       } finally {
         (db.sequelize as any).query = original;
+        if (raw && rawAll) raw.all = rawAll;
       }
       expect(await petitions.findForTracking(petition.trackingCode, '')).toBeUndefined();
       expect(await petitions.findForTracking(undefined as never, undefined as never)).toBeUndefined();

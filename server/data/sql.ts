@@ -9,11 +9,14 @@ import type { Database } from '../../engine/embedded/store/database.js';
 export type { Database };
 
 export function select<T>(db: Database, sql: string, replacements: unknown[] = [], transaction?: Transaction): Promise<T[]> {
+  // SQLite: the driver directly (engine/embedded/store/database.ts: RawSql)
+  if (db.raw) return db.raw.all<T>(sql, replacements, transaction);
   return db.sequelize.query(sql, { type: QueryTypes.SELECT, replacements, transaction }) as Promise<T[]>;
 }
 
 /** an UPDATE or DELETE; answers the number of rows it changed */
 export async function exec(db: Database, sql: string, replacements: unknown[], transaction?: Transaction): Promise<number> {
+  if (db.raw) return (await db.raw.run(sql, replacements, transaction)).changes;
   const [, affected]: any = await db.sequelize.query(sql, { replacements, transaction, type: QueryTypes.UPDATE });
   return Number(affected ?? 0);
 }
@@ -26,12 +29,11 @@ export async function exec(db: Database, sql: string, replacements: unknown[], t
  */
 export async function insertIfAbsent(db: Database, table: string, row: Record<string, unknown>, transaction: Transaction): Promise<boolean> {
   const cols = Object.keys(row);
+  const sql = `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
+  const values = cols.map((c) => row[c] ?? null);
   try {
-    await db.sequelize.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`, {
-      replacements: cols.map((c) => row[c] ?? null),
-      transaction,
-      type: QueryTypes.INSERT,
-    });
+    if (db.raw) await db.raw.run(sql, values, transaction);
+    else await db.sequelize.query(sql, { replacements: values, transaction, type: QueryTypes.INSERT });
     return true;
   } catch (err) {
     if (err instanceof UniqueConstraintError) return false;
@@ -49,7 +51,9 @@ export const toDateOrNull = (ms: unknown): Date | null => (ms === null || ms ===
 
 /** INSERT one row into a table with an autoincrement id; answers the new id (both dialects report it for QueryTypes.INSERT) */
 export async function insertReturningId(db: Database, sql: string, replacements: unknown[], transaction?: Transaction): Promise<number> {
-  const [insertId] = (await db.sequelize.query(sql, { replacements, transaction, type: QueryTypes.INSERT })) as unknown as [number | string, number];
+  const insertId = db.raw
+    ? (await db.raw.run(sql, replacements, transaction)).lastID
+    : ((await db.sequelize.query(sql, { replacements, transaction, type: QueryTypes.INSERT })) as unknown as [number | string, number])[0];
   const id = Number(insertId);
   if (!Number.isSafeInteger(id) || id <= 0) throw new Error('the database did not report the id of the inserted row');
   return id;

@@ -246,20 +246,10 @@ export function userTaskRow(t: Omit<UserTask, 'userTaskKey' | 'state' | 'created
 export class Store {
   constructor(readonly db: Database) {}
 
-  /**
-   * Inside a transaction on SQLite, statements go straight to the transaction's connection with
-   * bound parameters: the engine's hot path is a handful of small statements per event, and
-   * Sequelize's per-query formatting cost as much as SQLite itself. Everything else goes through
-   * Sequelize with replacements.
-   */
-  private native(tx?: Tx): any {
-    return tx && this.db.dialect === 'sqlite' ? (tx as any).connection : undefined;
-  }
-
+  /** SQLite: the driver directly (database.ts: RawSql); MySQL/MariaDB: Sequelize with replacements */
   async select<T>(sql: string, replacements: unknown[], tx?: Tx): Promise<T[]> {
-    const conn = this.native(tx);
-    const rows: any[] = conn
-      ? await new Promise((resolve, reject) => conn.all(sql, replacements, (err: Error | null, r: any[]) => (err ? reject(err) : resolve(r))))
+    const rows: any[] = this.db.raw
+      ? await this.db.raw.all(sql, replacements, tx)
       : await this.db.sequelize.query(sql, { type: QueryTypes.SELECT, replacements, transaction: tx });
     return rows.map((r) => normalise<T>(r));
   }
@@ -270,15 +260,7 @@ export class Store {
 
   /** run a write; returns affected rows */
   async exec(sql: string, replacements: unknown[], tx?: Tx): Promise<number> {
-    const conn = this.native(tx);
-    if (conn) {
-      return new Promise((resolve, reject) =>
-        conn.run(sql, replacements, function (this: { changes: number }, err: Error | null) {
-          if (err) reject(err);
-          else resolve(this.changes);
-        }),
-      );
-    }
+    if (this.db.raw) return (await this.db.raw.run(sql, replacements, tx)).changes;
     // the UPDATE query type answers [_, affectedRows] on both dialects, for DELETE statements too
     const [, affected]: any = await this.db.sequelize.query(sql, { replacements, transaction: tx, type: QueryTypes.UPDATE });
     return Number(affected ?? 0);
