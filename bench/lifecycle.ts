@@ -42,7 +42,22 @@
  * LIFECYCLE_COMPARE=1 (--compare): the blocks with 1 process, then with 2, each on a fresh database of
  * the same kind, without the intake part; lifecycleTwoProcessSpeedup = petitions/s with 2 ÷ with 1,
  * every other figure suffixed 1p / 2p.
- * Nothing done twice, in both modes: besides the petitions' checks, every job created in the run has
+ * LIFECYCLE_APPS=N (--apps=N, N ≥ 2): scale-out as a city runs it, N identical app processes behind a
+ * load balancer: N `dist/server/main.js` children (WORKERS_IN_APP=true, the same DB_URL, PII_KEY and
+ * SESSION_SECRET, each its own PORT; the first migrates, seeds the demo staff and deploys, then the
+ * others start), and this process only drives HTTP: each petition's citizen and staff sessions go to
+ * one app, round-robin by petition. The staff are woken by the engine_user_tasks watcher, the citizen's
+ * SMS is the petition's `reply-ready` outbox row no longer pending (polled with a backoff; the apps'
+ * dispatchers run as main.ts starts them, every 5 s), the case closed and the jobs drained are read
+ * from the tables. lifecycleCpuMsPerPetition is then the children's utime + stime (each app's share
+ * apart, lifecycleApp<k>CpuMsPerPetition), this process's CPU is lifecycleBenchCpuMsPerPetition; a
+ * block's time ends when its cases are closed and its jobs done. Transactions are counted on the
+ * server (MariaDB: Com_commit, every session's explicit COMMITs; SQLite: not counted, null), named by
+ * lifecycleTxCountedBy. In every mode on MariaDB on this machine the server's CPU, its row-lock waits
+ * and the whole machine's busy share are reported too.
+ * LIFECYCLE_COMPARE=apps (--compare=apps): 1 app child, then 2, each on a fresh database of the same
+ * kind; lifecycleTwoAppSpeedup = petitions/s with 2 ÷ with 1, every other figure suffixed 1a / 2a.
+ * Nothing done twice, in every mode: besides the petitions' checks, every job created in the run has
  * exactly one 'job-completed' (or 'job-error-thrown') entry in engine_history, none twice per job key.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -650,7 +665,7 @@ async function spawnApp(name: string, env: NodeJS.ProcessEnv): Promise<AppChild>
     for (const line of lines) {
       try {
         const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
-        if ((entry.level ?? 0) >= 40) a.warnings.push(`${entry.msg}${entry.err?.message ? `: ${entry.err.message}` : ''}`);
+        if ((entry.level ?? 0) >= 40) a.warnings.push(`${entry.msg}${entry.err?.message ? `: ${entry.err.message}` : ''}${(entry.level ?? 0) >= 50 ? ` ${line.slice(0, 1500)}` : ''}`);
       } catch {
         // not a log line
       }
@@ -1587,6 +1602,10 @@ export async function runLifecycle(o: LifecycleOptions, parts: { intake: boolean
       lifecycleRatingRefused: driver.ratingRefused,
       lifecycleSeconds: Math.round((performance.now() - started) / 1000),
     };
+  } catch (err) {
+    // what the app children logged (an HTTP 500 says no more)
+    for (const a of app?.apps ?? []) for (const w of a.warnings.slice(-10)) out(`  ${a.name} logged: ${w.slice(0, 600)}`);
+    throw err;
   } finally {
     await app?.close().catch((err) => out(`  closing the app failed: ${err?.message ?? err}`));
     await target.drop();
