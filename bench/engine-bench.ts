@@ -13,7 +13,9 @@
  * `npm run bench -- lifecycle`; `--n=40 --c=8 --blocks=2 --profile=1` (or LIFECYCLE_N, LIFECYCLE_C,
  * LIFECYCLE_BLOCKS, LIFECYCLE_PROFILE) size the lifecycle part, DB_URL=mysql://… runs it on MariaDB;
  * `--processes=2` (LIFECYCLE_PROCESSES=2) runs the jobs in a `dist/bin/workers.js` child process,
- * `--compare` (LIFECYCLE_COMPARE=1) runs 1 then 2 processes and reports lifecycleTwoProcessSpeedup.
+ * `--compare` (LIFECYCLE_COMPARE=1) runs 1 then 2 processes and reports lifecycleTwoProcessSpeedup;
+ * `--apps=2` (LIFECYCLE_APPS=2) runs the app as 2 `dist/server/main.js` children driven through HTTP
+ * only, `--compare=apps` (LIFECYCLE_COMPARE=apps) runs 1 then 2 app children: lifecycleTwoAppSpeedup.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
