@@ -97,6 +97,12 @@ export interface EmbeddedEngineOptions {
    * (tests of the instances such a version left running; never in production)
    */
   startOnBpmnEngine?: boolean;
+  /**
+   * MySQL/MariaDB: engine transactions open at once (default: half the connection pool). An inline
+   * job's handler reads through a second connection while its transaction holds one: with every
+   * connection held by a transaction waiting for another, none would ever come.
+   */
+  maxTransactions?: number;
 }
 
 export interface EmbeddedEngine extends EnginePort {
@@ -205,6 +211,9 @@ class Embedded implements EmbeddedEngine {
   private readonly jobsOnly: boolean;
   private readonly definitionCacheMs: number;
   private readonly startOnBpmnEngine: boolean;
+  private readonly txPermits: number;
+  private txOpen = 0;
+  private readonly txWaiting: (() => void)[] = [];
 
   constructor(options: EmbeddedEngineOptions) {
     this.db = options.db;
@@ -217,6 +226,8 @@ class Embedded implements EmbeddedEngine {
     this.jobsOnly = options.jobsOnly ?? false;
     this.definitionCacheMs = options.definitionCacheMs ?? 2_000;
     this.startOnBpmnEngine = options.startOnBpmnEngine ?? false;
+    const poolMax = Number((options.db.sequelize as any).config?.pool?.max ?? 10);
+    this.txPermits = options.db.dialect === 'sqlite' ? Infinity : (options.maxTransactions ?? Math.max(1, Math.floor(poolMax / 2)));
   }
 
   private now() {
@@ -339,11 +350,18 @@ class Embedded implements EmbeddedEngine {
     const effects: (() => void)[] = [];
     const rollbacks: (() => void)[] = [];
     let result: T;
+    // a permit: a free one, or handed over by a transaction that ends
+    if (this.txOpen < this.txPermits) this.txOpen++;
+    else await new Promise<void>((resolve) => this.txWaiting.push(resolve));
     try {
       result = await this.db.transaction((tx) => fn({ tx, effects, rollbacks }));
     } catch (err) {
       for (const undo of rollbacks) undo();
       throw err;
+    } finally {
+      const next = this.txWaiting.shift();
+      if (next) next();
+      else this.txOpen--;
     }
     for (const effect of effects) {
       try {
