@@ -48,7 +48,7 @@ import { execIdOf, newKey, waitKey } from './keys.js';
 import { parseResource, type ProcessModel } from './model.js';
 import { InstanceRun, type HistoryRecord, type JobWait, type SavedRun, type StartTrigger, type Wait } from './run.js';
 import { TokenRun, isTokenState, openElements } from './token-run.js';
-import type { Database } from './store/database.js';
+import { insideInlineJob, type Database } from './store/database.js';
 import { isTransient, retryTransient, transientBackoff } from './transient.js';
 import {
   Store,
@@ -775,7 +775,7 @@ class Embedded implements EmbeddedEngine {
     const at = this.now();
     const created: HistoryRecord = { elementId: w.elementId, elementType: 'job', event: 'job-created', at, detail: { jobKey, type: w.type, inline: true } };
     try {
-      const output = assertVariables((await worker.handler({ ...run.variables, ...w.locals }, jobCtx)) ?? {}, `the output of worker '${w.type}'`);
+      const output = assertVariables((await insideInlineJob.run(jobKey, () => worker.handler({ ...run.variables, ...w.locals }, jobCtx))) ?? {}, `the output of worker '${w.type}'`);
       for (const write of writes) await write(ctx.tx);
       run.history.push(created, { elementId: w.elementId, elementType: 'job', event: 'job-completed', at, detail: { jobKey } });
       run.complete(w.execId, output);

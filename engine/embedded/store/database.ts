@@ -4,6 +4,7 @@
  * SQLite takes an IMMEDIATE lock behind one in-process queue (SQLite allows one writer; deferred
  * transactions racing for it fail with SQLITE_BUSY).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
@@ -14,6 +15,13 @@ import { engineMigrations } from './migrations.js';
 const require = createRequire(import.meta.url);
 
 export type Dialect = 'sqlite' | 'mysql' | 'mariadb';
+
+/**
+ * Set while an inline job's handler runs inside the engine's transaction: a transaction of its own
+ * there would wait for that one forever (SQLite's single writer), so it is refused — the handler
+ * fails and its job is run the ordinary way.
+ */
+export const insideInlineJob = new AsyncLocalStorage<string>();
 
 /**
  * Plain SQL with `?` parameters bound by the SQLite driver itself, past Sequelize (whose per-query
@@ -142,6 +150,8 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
 
   let queue: Promise<unknown> = Promise.resolve();
   const transaction = <T>(fn: (tx: Transaction) => Promise<T>): Promise<T> => {
+    const job = insideInlineJob.getStore();
+    if (job) return Promise.reject(new Error(`the handler of inline job ${job} opened a transaction of its own: its writes must go through JobContext.transactional`));
     if (dialect !== 'sqlite') {
       return sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, fn);
     }

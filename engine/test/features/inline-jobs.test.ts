@@ -82,6 +82,30 @@ describe('inline jobs (WorkerOptions.inline): the handler runs in the transactio
     expect((await writes()).map((w) => w.total)).toEqual([2]);
   });
 
+  it('given an inline handler that opens a transaction of its own, when the instance reaches it, then it is refused there (no deadlock on the one writer) and the job runs the ordinary way', async () => {
+    // given
+    const tried: string[] = [];
+    engine.registerWorker(
+      'compute-total',
+      async (_v, ctx) => {
+        tried.push(ctx.jobKey);
+        await t.db.transaction(async (tx) => void (await t.db.sequelize.query('INSERT INTO inline_writes (job_key, total) VALUES (?, ?)', { replacements: [`${ctx.jobKey}#${tried.length}`, tried.length], transaction: tx })));
+        return { total: 3 };
+      },
+      { inline: true },
+    );
+    await t.deploy('service-task.bpmn');
+
+    // when
+    const ref = await engine.start('service-task', { price: 1, quantity: 3 });
+    await t.idle();
+
+    // then
+    expect((await instanceOf(engine, ref.processInstanceKey)).state).toBe('completed');
+    expect(tried).toHaveLength(2);
+    expect((await writes()).map((w) => w.total)).toEqual([2]);
+  });
+
   it('given an inline handler that throws the modelled business error, when the instance reaches it, then the error boundary takes it in the same transaction', async () => {
     // given
     engine.registerWorker(
