@@ -155,6 +155,12 @@ export interface JobContext {
 /** A job handler: variables in, output variables out (merged into the process per the output mappings). */
 export type JobHandler = (variables: Variables, ctx: JobContext) => Promise<Variables | void> | Variables | void;
 
+export interface UserTaskFilter {
+  processInstanceKey?: string;
+  state?: UserTaskState;
+  candidateGroups?: readonly string[];
+}
+
 export interface WorkerOptions {
   /** ms before a locked job is offered again (a crashed worker); default 5 min */
   timeout?: number;
@@ -272,7 +278,8 @@ export interface EnginePort {
   projectUserTasks(projector: UserTaskProjector): () => void;
   completeUserTask(userTaskKey: string, variables?: Variables, options?: CompleteOptions): Promise<void>;
   getUserTask(userTaskKey: string): Promise<UserTask | undefined>;
-  listUserTasks(filter?: { processInstanceKey?: string; state?: UserTaskState }): Promise<UserTask[]>;
+  /** `candidateGroups`: only the tasks offered to one of these groups (none given: none such) */
+  listUserTasks(filter?: UserTaskFilter): Promise<UserTask[]>;
 
   /** job workers */
   registerWorker(type: string, handler: JobHandler, options?: WorkerOptions): void;

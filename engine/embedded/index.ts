@@ -37,8 +37,8 @@ import type {
   StartOptions,
   UserTask,
   UserTaskEvent,
+  UserTaskFilter,
   UserTaskProjector,
-  UserTaskState,
   CompleteOptions,
   Variables,
   WorkerOptions,
@@ -66,6 +66,7 @@ import {
   instanceQuery,
   userTaskFromRow,
   userTaskRow,
+  userTaskWhere,
   whereOf,
 } from './store/store.js';
 
@@ -1559,11 +1560,8 @@ class Embedded implements EmbeddedEngine {
     return this.toTask(r, { ...parseJson(r.instance_variables, {}), ...parseJson(r.variables, {}) });
   }
 
-  async listUserTasks(filter: { processInstanceKey?: string; state?: UserTaskState } = {}): Promise<UserTask[]> {
-    const { where, args } = whereOf([
-      ['t.instance_id = ?', filter.processInstanceKey],
-      ['t.state = ?', filter.state],
-    ]);
+  async listUserTasks(filter: UserTaskFilter = {}): Promise<UserTask[]> {
+    const { where, args } = userTaskWhere(filter, 't.');
     const rows = await this.store.select<UserTaskRow & { instance_variables: string | null }>(
       `SELECT t.*, i.variables AS instance_variables FROM engine_user_tasks t JOIN engine_instances i ON i.id = t.instance_id
        ${where} ORDER BY t.created_at, t.id`,

@@ -29,8 +29,8 @@ import type {
   PublishMessageRequest,
   StartOptions,
   UserTaskEvent,
+  UserTaskFilter,
   UserTaskProjector,
-  UserTaskState,
   CompleteOptions,
   Variables,
   WorkerOptions,
@@ -343,7 +343,7 @@ export function createZeebeEngine(o: ZeebeEngineOptions): ZeebeEngine {
     },
 
     getUserTask: (userTaskKey: string) => records.getTask(userTaskKey),
-    listUserTasks: (filter: { processInstanceKey?: string; state?: UserTaskState } = {}) => records.listTasks(filter),
+    listUserTasks: (filter: UserTaskFilter = {}) => records.listTasks(filter),
 
     registerWorker(type: string, handler: JobHandler, options?: WorkerOptions) {
       if (type === INSTANCE_START_TYPE || type === INSTANCE_END_TYPE) throw new ConflictError(`job type ${type} is the adapter's own`, 'ALREADY_EXISTS');

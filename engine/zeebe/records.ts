@@ -7,8 +7,8 @@
  * job over twice (a timeout, a lost acknowledgement), and the second time must change nothing.
  */
 import type { Database } from '../embedded/store/database.js';
-import { Store, definitionFromRow, historyFromRow, instanceQuery, userTaskFromRow, userTaskRow, whereOf, type Tx, type UserTaskRow } from '../embedded/store/store.js';
-import type { HistoryEvent, HistoryEventType, Incident, InstanceFilter, InstanceState, ProcessDefinition, ProcessInstance, UserTask, UserTaskState, Variables, WaitingCount } from '../port.js';
+import { Store, definitionFromRow, historyFromRow, instanceQuery, userTaskFromRow, userTaskRow, userTaskWhere, whereOf, type Tx, type UserTaskRow } from '../embedded/store/store.js';
+import type { HistoryEvent, HistoryEventType, Incident, InstanceFilter, InstanceState, ProcessDefinition, ProcessInstance, UserTask, UserTaskFilter, UserTaskState, Variables, WaitingCount } from '../port.js';
 
 const parse = <T>(s: string | null | undefined, fallback: T): T => {
   if (s === null || s === undefined || s === '') return fallback;
@@ -228,11 +228,8 @@ export function createZeebeRecords(db: Database) {
       return r && toTask(r);
     },
 
-    async listTasks(f: { processInstanceKey?: string; state?: UserTaskState } = {}): Promise<UserTask[]> {
-      const { where, args } = whereOf([
-        ['instance_id = ?', f.processInstanceKey],
-        ['state = ?', f.state],
-      ]);
+    async listTasks(f: UserTaskFilter = {}): Promise<UserTask[]> {
+      const { where, args } = userTaskWhere(f);
       const rows = await store.select<any>(`SELECT * FROM zeebe_user_tasks ${where} ORDER BY created_at, id`, args);
       return rows.map(toTask);
     },

@@ -138,7 +138,8 @@ export function createTaskService(deps: TaskServiceDeps) {
   const service = {
     /** open tasks the account may act on (auditors: every open task, read-only), most urgent first */
     async list(staff: StaffRecord): Promise<TaskView[]> {
-      const open = await engine.listUserTasks({ state: 'created' });
+      // the account's groups are asked of the database: a unit's list does not read every open task
+      const open = await engine.listUserTasks({ state: 'created', ...(!seesAll(staff) && { candidateGroups: candidateGroupsFor(staff) }) });
       const mine = open.filter((t) => seesAll(staff) || mayActOn(staff, t.candidateGroups));
       const cache = new Map<string, Petition | undefined>();
       const views: TaskView[] = [];

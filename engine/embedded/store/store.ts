@@ -3,7 +3,7 @@
  * and MySQL/MariaDB), plain objects out. Every call takes the transaction it runs in, if any.
  */
 import { QueryTypes, type Transaction } from 'sequelize';
-import type { HistoryEvent, InstanceFilter, ProcessDefinition, UserTask, Variables } from '../../port.js';
+import type { HistoryEvent, InstanceFilter, ProcessDefinition, UserTask, UserTaskFilter, Variables } from '../../port.js';
 import type { Database } from './database.js';
 
 export interface InstanceRow {
@@ -158,6 +158,22 @@ const parse = <T>(text: string | null | undefined, fallback: T): T => (text ? (J
 export function whereOf(conditions: [string, unknown][]): { where: string; args: unknown[] } {
   const given = conditions.filter(([, v]) => v !== undefined && v !== null && v !== '');
   return { where: given.length ? `WHERE ${given.map(([c]) => c).join(' AND ')}` : '', args: given.map(([, v]) => v) };
+}
+
+/**
+ * The port's user-task filter as WHERE over a task table (both adapters' tables keep the candidate
+ * groups as a JSON array of strings): a group matches as a whole quoted element of that text.
+ */
+export function userTaskWhere(f: UserTaskFilter, alias = ''): { where: string; args: unknown[] } {
+  const { where, args } = whereOf([
+    [`${alias}instance_id = ?`, f.processInstanceKey],
+    [`${alias}state = ?`, f.state],
+  ]);
+  if (!f.candidateGroups) return { where, args };
+  // `!` escapes LIKE's wildcards (a backslash would also escape the quote on MySQL)
+  const groups = f.candidateGroups.map((g) => `%${JSON.stringify(g).replace(/[!%_]/g, (c) => `!${c}`)}%`);
+  const anyGroup = groups.length ? `(${groups.map(() => `${alias}candidate_groups LIKE ? ESCAPE '!'`).join(' OR ')})` : '1 = 0';
+  return { where: where ? `${where} AND ${anyGroup}` : `WHERE ${anyGroup}`, args: [...args, ...groups] };
 }
 
 /** the port's instance filter as WHERE, LIMIT (1–500, default 50) and OFFSET over an instance table (same columns on both adapters) */

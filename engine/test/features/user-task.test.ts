@@ -71,6 +71,14 @@ describe('user task (zeebe:userTask)', () => {
     expect(completedTasks.map((x) => x.userTaskKey)).toEqual([taskA.userTaskKey]);
     expect(ofB).toHaveLength(1);
     expect(ofB[0].state).toBe('created');
+    // by candidate group: a whole group matches, a part of one or a pattern does not
+    const byGroup = async (candidateGroups: string[]) => (await engine.listUserTasks({ state: 'created', candidateGroups })).map((x) => x.processInstanceKey);
+    expect(await byGroup(['supervisors'])).toEqual([b.processInstanceKey]);
+    expect(await byGroup(['auditors', 'clerks'])).toEqual([b.processInstanceKey]);
+    expect(await byGroup(['clerk'])).toEqual([]);
+    expect(await byGroup(['%'])).toEqual([]);
+    expect(await byGroup(['cl_rks'])).toEqual([]);
+    expect(await byGroup([])).toEqual([]);
   });
 
   it('given an open user task, when it is completed with variables, then the task is completed, the variables reach the process and the instance ends', async () => {
