@@ -77,6 +77,15 @@ export const person = (agent: request.Agent, csrf: string): Person => ({
 
 export const PETITIONER = { petitionerName: '王小明', petitionerPhone: '13900002222' };
 
+/** a staff member signed in on `app` (the session's CSRF token first, then the sign-in's) */
+async function signInTo(app: Parameters<typeof request.agent>[0], username: string): Promise<Person> {
+  const agent = request.agent(app);
+  const s = await agent.get('/api/session').expect(200);
+  const res = await agent.post('/api/login').set('x-csrf-token', s.body.csrfToken).send({ username, password: DEMO_PASSWORD });
+  if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return person(agent, res.body.csrfToken);
+}
+
 export async function createTestApp(options: { start?: string; app?: AppOptions } = {}): Promise<TestApp> {
   const t = await createTestEngine({ start: options.start ?? '2026-03-02T01:00:00.000Z', migrations: [...appMigrations, ...workerMigrations] });
   const dir = join(projectRoot, 'processes');
@@ -131,13 +140,7 @@ export async function createTestApp(options: { start?: string; app?: AppOptions 
       const s = await agent.get('/api/session').expect(200);
       return person(agent, s.body.csrfToken);
     },
-    async signIn(username) {
-      const agent = request.agent(app);
-      const s = await agent.get('/api/session').expect(200);
-      const res = await agent.post('/api/login').set('x-csrf-token', s.body.csrfToken).send({ username, password: DEMO_PASSWORD });
-      if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
-      return person(agent, res.body.csrfToken);
-    },
+    signIn: (username) => signInTo(app, username),
     async settle() {
       if (workerEngines) return workerEngines.settle();
       for (let i = 0; i < 20; i++) {
@@ -232,13 +235,7 @@ export async function openSecondApp(h: TestApp, options: AppOptions = {}): Promi
   return {
     app,
     visitor,
-    async signIn(username) {
-      const agent = request.agent(app);
-      const s = await agent.get('/api/session').expect(200);
-      const res = await agent.post('/api/login').set('x-csrf-token', s.body.csrfToken).send({ username, password: DEMO_PASSWORD });
-      if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
-      return person(agent, res.body.csrfToken);
-    },
+    signIn: (username) => signInTo(app, username),
     async close() {
       await app.locals.gate.close();
       await engine.close();
