@@ -94,4 +94,33 @@ describe('a Zeebe job and its handler', () => {
     expect(attempts.failed('a')).toBe(1);
     expect(attempts.failed('d')).toBe(2);
   });
+
+  it('given a handler that leaves writes for its outcome (JobContext.transactional), then they run in one app transaction before Zeebe hears of a completion or a business error, and not at all for a failure', async () => {
+    const order: string[] = [];
+    const transact = async (work: (tx: never) => Promise<void>) => {
+      order.push('begin');
+      await work('tx' as never);
+      order.push('commit');
+    };
+    const writing = (outcome: () => unknown) => async (_v: unknown, ctx: { transactional?: (w: (tx: unknown) => Promise<void>) => void }) => {
+      ctx.transactional?.(async (tx) => void order.push(`write in ${String(tx)}`));
+      return outcome() as never;
+    };
+    const completed = fakeJob({ complete: async () => (order.push('complete'), 'JOB_ACTION_ACKNOWLEDGEMENT') });
+    await runJob(completed.job, writing(() => ({})), {}, createAttemptCounter(), undefined, undefined, transact);
+    expect(order.splice(0)).toEqual(['begin', 'write in tx', 'commit', 'complete']);
+
+    const thrown = fakeJob({ error: async () => (order.push('error'), 'JOB_ACTION_ACKNOWLEDGEMENT') });
+    await runJob(thrown.job, writing(() => { throw new BusinessError('REFUSED', 'no'); }), {}, createAttemptCounter(), undefined, undefined, transact);
+    expect(order.splice(0)).toEqual(['begin', 'write in tx', 'commit', 'error']);
+
+    const failed = fakeJob({ fail: async () => (order.push('fail'), 'JOB_ACTION_ACKNOWLEDGEMENT') });
+    await runJob(failed.job, writing(() => { throw new Error('down'); }), {}, createAttemptCounter(), undefined, undefined, transact);
+    expect(order.splice(0)).toEqual(['fail']);
+
+    // a write that fails fails the job: Zeebe retries it
+    const broken = fakeJob({ fail: async () => (order.push('fail'), 'JOB_ACTION_ACKNOWLEDGEMENT'), complete: async () => (order.push('complete'), 'JOB_ACTION_ACKNOWLEDGEMENT') });
+    await runJob(broken.job, writing(() => ({})), {}, createAttemptCounter(), undefined, undefined, async () => { throw new Error('database gone'); });
+    expect(order.splice(0)).toEqual(['fail']);
+  });
 });
