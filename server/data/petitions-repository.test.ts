@@ -139,6 +139,14 @@ describe('submitting a petition', () => {
     expect(codes.size).toBe(25);
   });
 
+  it('reads several petitions at once: those found by id, an unknown or malformed id left out', async () => {
+    const other = await petitions.create(input({ title: '另一件诉求' }));
+    const found = await petitions.getMany([petition.id, other.id, petition.id, '00000000-0000-4000-8000-000000000000', "x' OR 1=1 --"]);
+    expect([...found.keys()].sort()).toEqual([petition.id, other.id].sort());
+    expect(found.get(other.id)).toEqual(await petitions.get(other.id));
+    expect(await petitions.getMany([])).toEqual(new Map());
+  });
+
   describe('tracking by code and phone', () => {
     it('finds the petition with its phone, however the code and phone are typed', async () => {
       expect((await petitions.findForTracking(petition.trackingCode, PHONE))?.id).toBe(petition.id);

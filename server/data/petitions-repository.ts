@@ -154,6 +154,8 @@ export interface CreateOptions {
 export interface PetitionsRepository {
   create(input: PetitionInput, options?: CreateOptions): Promise<Petition>;
   get(id: string, tx?: Transaction): Promise<Petition | undefined>;
+  /** several petitions in one read (a task list's cases): those found, by id */
+  getMany(ids: readonly string[]): Promise<Map<string, Petition>>;
   /** the petition of a tracking code (no proof of phone: for status-only answers such as Open311's) */
   findByTrackingCode(code: string): Promise<Petition | undefined>;
   /** the petition when `phone` is its petitioner's, else undefined — the same answer and work for an unknown code */
@@ -398,6 +400,17 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
     async get(id, tx) {
       const row = await getRow(id, tx);
       return row && toPetition(row);
+    },
+
+    async getMany(ids) {
+      const found = new Map<string, Petition>();
+      const valid = [...new Set(ids)].filter((id) => typeof id === 'string' && ID.test(id));
+      for (let i = 0; i < valid.length; i += 200) {
+        const part = valid.slice(i, i + 200);
+        const rows = await select<PetitionRow>(db, `SELECT ${COLS} FROM petitions WHERE id IN (${part.map(() => '?').join(', ')})`, part);
+        for (const r of rows) found.set(r.id, toPetition(r));
+      }
+      return found;
     },
 
     async findByTrackingCode(code) {

@@ -141,7 +141,10 @@ export function createTaskService(deps: TaskServiceDeps) {
       // the account's groups are asked of the database: a unit's list does not read every open task
       const open = await engine.listUserTasks({ state: 'created', ...(!seesAll(staff) && { candidateGroups: candidateGroupsFor(staff) }) });
       const mine = open.filter((t) => seesAll(staff) || mayActOn(staff, t.candidateGroups));
-      const cache = new Map<string, Petition | undefined>();
+      // the cases of the whole list in one read
+      const ids = mine.map((t) => t.variables.petitionId).filter((id): id is string => typeof id === 'string');
+      const found = await petitions.getMany(ids);
+      const cache = new Map<string, Petition | undefined>(ids.map((id) => [id, found.get(id)]));
       const views: TaskView[] = [];
       const docs = await deps.docs();
       for (const t of mine) views.push(await view(t, staff, docs, cache));
