@@ -305,6 +305,16 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
+/** a child process ended: SIGTERM (it finishes what it holds), SIGKILL after 15 s */
+async function stopChild(child: ChildProcess) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const ended = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await ended;
+  clearTimeout(timer);
+}
+
 /** utime + stime of a process, in ms (fields 14 and 15 of /proc/<pid>/stat; the name in field 2 may hold spaces) */
 function procCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -327,14 +337,7 @@ async function spawnWorkers(url: string, key: string): Promise<WorkerChild> {
     exited: undefined,
     warnings: [],
     cpuMs: () => procCpuMs(child.pid!),
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const ended = once(child, 'exit');
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await ended;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child),
   };
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => (stderr = (stderr + b.toString('utf8')).slice(-4000)));
@@ -655,14 +658,7 @@ async function spawnApp(name: string, env: NodeJS.ProcessEnv): Promise<AppChild>
     exited: undefined,
     warnings: [],
     cpuMs: () => procCpuMs(child.pid!),
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const ended = once(child, 'exit');
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await ended;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child),
   };
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => (stderr = (stderr + b.toString('utf8')).slice(-4000)));
