@@ -63,7 +63,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -671,6 +671,7 @@ async function spawnApp(name: string, env: NodeJS.ProcessEnv): Promise<AppChild>
       try {
         const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
         if ((entry.level ?? 0) >= 40) a.warnings.push(`${entry.msg}${entry.err?.message ? `: ${entry.err.message}` : ''}${(entry.level ?? 0) >= 50 ? ` ${line.slice(0, 1500)}` : ''}`);
+        if ((entry.level ?? 0) >= 50 && process.env.LIFECYCLE_ERROR_LOG) appendFileSync(process.env.LIFECYCLE_ERROR_LOG, `${name} ${line}\n`);
       } catch {
         // not a log line
       }
