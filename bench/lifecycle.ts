@@ -48,7 +48,7 @@
  * others start), and this process only drives HTTP: each petition's citizen and staff sessions go to
  * one app, round-robin by petition. The staff are woken by the engine_user_tasks watcher, the citizen's
  * SMS is the petition's `reply-ready` outbox row no longer pending (polled with a backoff; the apps'
- * dispatchers run as main.ts starts them, every 5 s), the case closed and the jobs drained are read
+ * dispatchers run as main.ts starts them, every 250 ms by OUTBOX_POLL_MS as in the in-process runs), the case closed and the jobs drained are read
  * from the tables. lifecycleCpuMsPerPetition is then the children's utime + stime (each app's share
  * apart, lifecycleApp<k>CpuMsPerPetition), this process's CPU is lifecycleBenchCpuMsPerPetition; a
  * block's time ends when its cases are closed and its jobs done. Transactions are counted on the
@@ -717,6 +717,8 @@ async function startAppChildren(url: string, n: number): Promise<RunningApp> {
     PORTAL_RATE_LIMIT: '100000',
     LOGIN_RATE_LIMIT: '100000',
     JOB_TIMEOUT_SECONDS: '60',
+    // the same dispatch period as the in-process runs: with main.ts's 5 s, a whole petition waited on its SMS, not on the CPU
+    OUTBOX_POLL_MS: String(DISPATCH_MS),
   };
   delete env.PORT;
   const apps: AppChild[] = [];
@@ -744,7 +746,7 @@ async function startAppChildren(url: string, n: number): Promise<RunningApp> {
     recording: { on: false },
     viaHttp: true,
     taskCreated: waiters.taskCreated,
-    // each app's dispatcher runs as main.ts starts it (every 5 s)
+    // each app's dispatcher runs as main.ts starts it (every DISPATCH_MS, OUTBOX_POLL_MS)
     startDispatch: () => undefined,
     stopDispatch: async () => undefined,
     async flushOutbox() {
@@ -1403,7 +1405,7 @@ export async function runLifecycle(o: LifecycleOptions, parts: { intake: boolean
       done.push(...(await inParallel(size, o.c, (i) => driver.petition(offset + i))));
       await drained(app);
       // with app children the block's time ends here (every case closed, every job done); their
-      // dispatchers (every 5 s, as main.ts starts them) send the rest of the outbox before the CPU is read
+      // dispatchers (every 250 ms, OUTBOX_POLL_MS) send the rest of the outbox before the CPU is read
       const tDrained = performance.now();
       await app.stopDispatch();
       await app.flushOutbox();

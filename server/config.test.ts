@@ -15,6 +15,7 @@ describe('configuration', () => {
       workersInApp: true,
       jobTimeoutSeconds: 60,
       jobPollMs: 1000,
+      outboxPollMs: 5000,
       logLevel: 'info',
       processesDir: 'processes',
       publicBaseUrl: 'http://localhost:3000',
@@ -37,6 +38,8 @@ describe('configuration', () => {
     expect(loadConfig({ JOB_TIMEOUT_SECONDS: '5' }).jobTimeoutSeconds).toBe(5);
     expect(() => loadConfig({ JOB_POLL_MS: '10' })).toThrow(/JOB_POLL_MS must be a whole number 50–60000 \(got "10"\)/);
     expect(loadConfig({ JOB_POLL_MS: '200' }).jobPollMs).toBe(200);
+    expect(() => loadConfig({ OUTBOX_POLL_MS: 'soon' })).toThrow(/OUTBOX_POLL_MS must be a whole number 50–600000 \(got "soon"\)/);
+    expect(loadConfig({ OUTBOX_POLL_MS: '250' }).outboxPollMs).toBe(250);
     const ok = loadConfig({ NODE_ENV: 'production', PII_KEY: key, SESSION_SECRET: key, OPEN311_API_KEYS: 'intake-app-key-000001, other-app-key-0000002', TRUST_PROXY: '1' });
     expect([ok.sessionSecret, ok.open311ApiKeys, ok.trustProxy]).toEqual([key, ['intake-app-key-000001', 'other-app-key-0000002'], 1]);
   });

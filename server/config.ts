@@ -25,6 +25,8 @@ export interface Config {
   jobTimeoutSeconds: number;
   /** ms between two looks for jobs another process made (JOB_POLL_MS, default 1000; embedded engine): what a job waits at most when its worker runs elsewhere */
   jobPollMs: number;
+  /** ms between two runs of the notification outbox's dispatcher (OUTBOX_POLL_MS, default 5000): what an SMS waits at most after its case moved */
+  outboxPollMs: number;
   /** log level (LOG_LEVEL: fatal|error|warn|info|debug|trace|silent; default info, silent under test) */
   logLevel: string;
   /** folder of the BPMN diagrams deployed at start (PROCESSES_DIR, default processes) */
@@ -118,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const uploadMaxMb = int('UPLOAD_MAX_MB', 10, 1, 100);
   const jobTimeoutSeconds = int('JOB_TIMEOUT_SECONDS', 60, 1, 3600);
   const jobPollMs = int('JOB_POLL_MS', 1000, 50, 60_000);
+  const outboxPollMs = int('OUTBOX_POLL_MS', 5000, 50, 600_000);
   const portalRateLimit = int('PORTAL_RATE_LIMIT', 30, 1, 100_000);
   const loginRateLimit = int('LOGIN_RATE_LIMIT', 20, 1, 100_000);
   const trustProxy = int('TRUST_PROXY', 0, 0, 10);
@@ -132,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workersInApp,
     jobTimeoutSeconds,
     jobPollMs,
+    outboxPollMs,
     logLevel,
     processesDir,
     ...(piiKey !== undefined && { piiKey }),

@@ -105,7 +105,7 @@ async function main() {
 
   // notifications leave through the outbox; without provider settings every channel only logs
   const dispatcher = new OutboxDispatcher({ outbox: createOutboxRepository(db), channels: createChannels({}, log.child({ part: 'notifications' })), logger: log });
-  dispatcher.start();
+  dispatcher.start(config.outboxPollMs);
 
   // sessions end by themselves when used again; the ones nobody comes back to are removed hourly
   const sessions = createSessionsRepository(db, { ttlMs: config.sessionTtlHours * 3600_000 });
