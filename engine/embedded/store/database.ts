@@ -143,7 +143,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
       define: { underscored: true, timestamps: false, charset: 'utf8mb4', collate: 'utf8mb4_bin' },
       hooks: {
         // READ COMMITTED once per connection: asked per transaction, Sequelize sends a SET TRANSACTION
-        // before every START TRANSACTION (a round trip more per transaction, a sixth of a petition's statements)
+        // before every START TRANSACTION (a round trip more per transaction)
         afterConnect: (connection: unknown) =>
           new Promise<void>((resolve, reject) => (connection as { query(sql: string, cb: (err: Error | null) => void): void }).query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (err) => (err ? reject(err) : resolve()))),
       },
