@@ -1,5 +1,6 @@
 # The app with its embedded engine. Build: docker build -t wenzheng .
-FROM node:20-bookworm
+# Node 24 LTS (20 reached its end of life in April 2026; the deploy gate needs require() of ES modules)
+FROM node:24-bookworm
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund

@@ -42,12 +42,12 @@ describe('calendar overrides and complete years (migration 0101-calendar)', () =
   });
 
   it('given an admin makes a Saturday a working day, when overrides are listed, then it is there as a plain object with who and when', async () => {
-    const saved = await repo.setOverride({ date: '2026-03-07', workday: true, label: '调休上班', source: '陇南市政府办公室通知〔2026〕3号', by: 'admin.li' });
+    const saved = await repo.setOverride({ date: '2026-03-07', workday: true, label: '调休上班', source: '龙南市人民政府办公室通知〔2026〕3号', by: 'admin.li' });
     const expected = {
       date: '2026-03-07',
       workday: true,
       label: '调休上班',
-      source: '陇南市政府办公室通知〔2026〕3号',
+      source: '龙南市人民政府办公室通知〔2026〕3号',
       updatedBy: 'admin.li',
       updatedAt: new Date(clock),
     };
