@@ -5,10 +5,10 @@
  * of exactly what the worker accepts. A test applies each template and deploys the result through
  * the deploy gate.
  */
-import { STAGES } from '../server/domain/deadlines.js';
-import { PETITION_STATUS_LABELS } from '../server/domain/petition-status.js';
-import { TEMPLATE_IDS, TEMPLATES } from '../server/domain/templates.js';
-import { WARNING_LEVELS } from '../server/domain/warnings.js';
+import { STAGES } from '../regulation/deadlines.js';
+import { PETITION_STATUS_LABELS } from '../regulation/petition-status.js';
+import { TEMPLATE_IDS, TEMPLATES } from '../regulation/templates.js';
+import { WARNING_LEVELS } from '../regulation/warnings.js';
 import { NOTIFY_TARGETS } from './recipients.js';
 import { jobTypes, type JobType } from './registry.js';
 

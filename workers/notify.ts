@@ -6,8 +6,8 @@
  * co-units), so a retried job adds no second row.
  */
 import { CHANNEL_NAMES, DEFAULT_CHANNEL, type ChannelName } from '../server/domain/notifications.js';
-import { getTemplate, missingFields, ratingUrl, renderTemplate, type Payload } from '../server/domain/templates.js';
-import { requireId, VariableError, type Vars } from '../server/domain/variables.js';
+import { getTemplate, missingFields, ratingUrl, renderTemplate, type Payload } from '../regulation/templates.js';
+import { requireId, VariableError, type Vars } from '../regulation/variables.js';
 import type { WorkerDeps } from './deps.js';
 import { atCompletion, defineJob, headerOneOf, optionalHeader, requireHeader, type JobHandler } from './job.js';
 import { NOTIFY_TARGETS, recipientsFor } from './recipients.js';

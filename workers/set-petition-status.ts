@@ -2,8 +2,8 @@
  * `set-petition-status` (header `status`): the app's petition status shown when tracking.
  * Idempotent (setting the same status again changes nothing).
  */
-import { isKnownStatus, STATUS_PATTERN } from '../server/domain/petition-status.js';
-import { requireId, VariableError } from '../server/domain/variables.js';
+import { isKnownStatus, STATUS_PATTERN } from '../regulation/petition-status.js';
+import { requireId, VariableError } from '../regulation/variables.js';
 import type { WorkerDeps } from './deps.js';
 import { atCompletion, defineJob, requireHeader, type JobHandler } from './job.js';
 

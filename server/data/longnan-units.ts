@@ -19,7 +19,7 @@
  * each with duty tags for dispatch rules (server/domain/unit-suggestion.ts: `market-regulation`
  * takes 举报); enterprises — the two public-service companies most petitions concern.
  */
-import type { UnitKind } from '../domain/unit-suggestion.js';
+import type { UnitKind } from '../../regulation/unit-suggestion.js';
 
 export interface SeedUnit {
   id: string;

@@ -12,7 +12,7 @@ import {
   type OutboxState,
   type OutboxStore,
 } from '../domain/notifications.js';
-import { RECIPIENT_KINDS, type Payload } from '../domain/templates.js';
+import { RECIPIENT_KINDS, type Payload } from '../../regulation/templates.js';
 import { exec, insertIfAbsent, select, toDate, toDateOrNull, withTx, type Database } from './sql.js';
 
 export interface OutboxRepository extends OutboxStore {

@@ -10,8 +10,8 @@
  * (a petition id, a unit id, an office name) to an address itself, through `resolveAddress`, which
  * the app implements over its encrypted store: addresses never enter the outbox or the logs.
  */
-import { looksPersonal } from './masking.js';
-import { renderTemplate, TemplateError, type Payload, type RecipientKind } from './templates.js';
+import { looksPersonal } from '../../regulation/masking.js';
+import { renderTemplate, TemplateError, type Payload, type RecipientKind } from '../../regulation/templates.js';
 
 export const CHANNEL_NAMES = ['sms', 'wechat', 'email', 'log'] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
