@@ -4,7 +4,7 @@
  * in-memory ones of `workers/testing/`.
  */
 import type { WorkingCalendar } from '../regulation/calendar/working-calendar.js';
-import type { OutboxEntry } from '../server/domain/notifications.js';
+import type { OutboxEntry } from '../regulation/notifications.js';
 import type { PublicationSource } from '../regulation/publication.js';
 import type { UnitInfo } from '../regulation/unit-suggestion.js';
 import type { WarningLevel } from '../regulation/warnings.js';

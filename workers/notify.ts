@@ -5,7 +5,7 @@
  * shows them — and nothing personal. Each row's dedupe key is the job's key (and the unit, for
  * co-units), so a retried job adds no second row.
  */
-import { CHANNEL_NAMES, DEFAULT_CHANNEL, type ChannelName } from '../server/domain/notifications.js';
+import { CHANNEL_NAMES, DEFAULT_CHANNEL, type ChannelName } from '../regulation/notifications.js';
 import { getTemplate, missingFields, ratingUrl, renderTemplate, type Payload } from '../regulation/templates.js';
 import { requireId, VariableError, type Vars } from '../regulation/variables.js';
 import type { WorkerDeps } from './deps.js';

@@ -4,7 +4,7 @@
  * idempotency rules of the real repositories (dedupe keys, unique keys).
  */
 import { createWorkingCalendar, type WorkingCalendar } from '../../regulation/calendar/working-calendar.js';
-import type { OutboxEntry } from '../../server/domain/notifications.js';
+import type { OutboxEntry } from '../../regulation/notifications.js';
 import type { PublicationSource } from '../../regulation/publication.js';
 import type { JobContext } from '../../engine/port.js';
 import {
