@@ -11,8 +11,8 @@ import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
 import { BpmnModdle } from 'bpmn-moddle';
-import { lintMessageZh } from './lint-messages.mjs';
-import { ownRuleConfig, withOwnRules } from './lint-rules.mjs';
+import { lintMessageZh } from '../../diagram-lint/lint-messages.mjs';
+import { ownRuleConfig, withOwnRules } from '../../diagram-lint/lint-rules.mjs';
 
 const require = createRequire(import.meta.url);
 const zeebe = require('zeebe-bpmn-moddle/resources/zeebe.json');
