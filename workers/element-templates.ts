@@ -32,7 +32,7 @@ export interface ElementTemplate {
   properties: Record<string, unknown>[];
 }
 
-/** the notification templates (server/domain/templates.ts), named for a process admin */
+/** the notification templates (regulation/templates.ts), named for a process admin */
 export const NOTIFICATION_LABELS: Record<string, string> = {
   'petition-received': '诉求已收到(告知诉求人)',
   'petition-rejected': '不予受理(告知诉求人)',

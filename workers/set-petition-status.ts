@@ -12,7 +12,7 @@ export function createSetPetitionStatus(deps: Pick<WorkerDeps, 'petitions' | 'lo
     const status = requireHeader(ctx, 'status');
     if (!STATUS_PATTERN.test(status)) throw new VariableError(`task header "status" must be a lower-case word such as "handling" (got ${JSON.stringify(status)})`);
     const petitionId = requireId(variables, 'petitionId');
-    if (!isKnownStatus(status)) deps.logger.warn({ jobKey: ctx.jobKey, status }, 'a petition status without a Chinese label (server/domain/petition-status.ts)');
+    if (!isKnownStatus(status)) deps.logger.warn({ jobKey: ctx.jobKey, status }, 'a petition status without a Chinese label (regulation/petition-status.ts)');
     await atCompletion(ctx, (tx) => deps.petitions.setStatus(petitionId, status, tx));
   });
 }

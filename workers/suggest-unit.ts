@@ -1,5 +1,5 @@
 /**
- * `suggest-unit`: the 属地 suggestion for the dispatch form (第九条), by server/domain/unit-suggestion.ts.
+ * `suggest-unit`: the 属地 suggestion for the dispatch form (第九条), by regulation/unit-suggestion.ts.
  * `suggestedUnitId` is null when there is no basis for a suggestion (staff choose).
  */
 import { suggestUnit } from '../regulation/unit-suggestion.js';

@@ -88,7 +88,7 @@ parentPort.on('message', async ({ id, xml, jobTypes, formIds, lint = true, withS
       if (withSignatures) out.signatures[p.id] = signatures(p);
     }
     if (!lint) return parentPort.postMessage(out);
-    // a new linter each time: some rules keep state between runs; our rules (lint-rules.mjs, the canvas runs them too) see this deployment's workers and forms
+    // a new linter each time: some rules keep state between runs; our rules (diagram-lint/lint-rules.mjs, the canvas runs them too) see this deployment's workers and forms
     const linter = new Linter({
       config: { ...config, rules: { ...config.rules, ...ownRuleConfig(jobTypes, formIds) } },
       resolver: withOwnRules(new NodeResolver({ requireModule: require })),
