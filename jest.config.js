@@ -31,7 +31,7 @@ export default {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{server,workers}/**/*.test.ts', '<rootDir>/forms/**/*.test.ts', '<rootDir>/processes/*.test.ts'],
+      testMatch: ['<rootDir>/{regulation,server,workers}/**/*.test.ts', '<rootDir>/forms/**/*.test.ts', '<rootDir>/processes/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/server/data/', '<rootDir>/server/test/api/', '<rootDir>/server/test/browser/'],
     },
     // Chromium on a loaded two-core machine: a modeler page alone takes ~35 s there; its tests wait on

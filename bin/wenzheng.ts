@@ -12,7 +12,7 @@
 import { createDatabase, type Database } from '../engine/embedded/store/database.js';
 import { loadCalendar } from '../server/data/calendar-repository.js';
 import { appMigrations } from '../server/data/migrations.js';
-import { CalendarInputError, MAX_WORKING_DAYS, isCalendarDay, type WorkingCalendar } from '../server/domain/calendar/working-calendar.js';
+import { CalendarInputError, MAX_WORKING_DAYS, isCalendarDay, type WorkingCalendar } from '../regulation/calendar/working-calendar.js';
 
 export interface CliOutput {
   write(chunk: string): unknown;

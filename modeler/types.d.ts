@@ -10,6 +10,6 @@ declare module '@bpmn-io/element-template-chooser';
 declare module 'bpmn-js-create-append-anything';
 /** the `.bpmnlintrc` compiled at bundle time (modeler/build.mjs) */
 declare module 'virtual:bpmnlint-config' {
-  const bundle: { config: { rules: Record<string, unknown> }; resolver: import('../server/deploy/lint-rules.d.mts').LintResolver };
+  const bundle: { config: { rules: Record<string, unknown> }; resolver: import('../diagram-lint/lint-rules.d.mts').LintResolver };
   export default bundle;
 }

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import request from 'supertest';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
-import { createWorkingCalendar } from './domain/calendar/working-calendar.js';
+import { createWorkingCalendar } from '../regulation/calendar/working-calendar.js';
 import { createTestApp, type TestApp } from './test/app-harness.js';
 
 describe('HTTP app', () => {

@@ -20,7 +20,7 @@ import { createSessionsRepository } from './data/sessions-repository.js';
 import type { Database } from './data/sql.js';
 import { createStaffRepository, type StaffRecord, type StaffRepository } from './data/staff-repository.js';
 import { createUnitsRepository } from './data/units-repository.js';
-import type { WorkingCalendar } from './domain/calendar/working-calendar.js';
+import type { WorkingCalendar } from '../regulation/calendar/working-calendar.js';
 import { createChallenges, type ChallengeIssuer } from './domain/challenge.js';
 import type { FormSchema } from './domain/form-validation.js';
 import type { IdentityKeyInput } from './domain/identity-crypto.js';

@@ -3,7 +3,7 @@
  * (`extensionCount >= 2`), a request after the deadline (now > finishDueAt), or a requested number of
  * days that is not a whole number from 1 to 30; otherwise it goes to the platform office's review.
  */
-import { checkExtension, extensionRequestOf } from '../server/domain/extension.js';
+import { checkExtension, extensionRequestOf } from '../regulation/extension.js';
 import type { WorkerDeps } from './deps.js';
 import { defineJob, type JobHandler } from './job.js';
 

@@ -3,8 +3,8 @@
  * receiving it, i.e. until `returnDueAt`. Late → `returnAllowed: false` with the reason; the review
  * (第十一条) is for timely requests.
  */
-import { checkReturn } from '../server/domain/deadlines.js';
-import { requireInstant } from '../server/domain/variables.js';
+import { checkReturn } from '../regulation/deadlines.js';
+import { requireInstant } from '../regulation/variables.js';
 import type { WorkerDeps } from './deps.js';
 import { defineJob, type JobHandler } from './job.js';
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { createWorkingCalendar } from '../server/domain/calendar/working-calendar.js';
+import { createWorkingCalendar } from '../regulation/calendar/working-calendar.js';
 import { createComputeDeadlines } from './compute-deadlines.js';
 import { createTestDeps, jobContext } from './testing/in-memory.js';
 

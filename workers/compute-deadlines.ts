@@ -1,9 +1,9 @@
 /**
  * `compute-deadlines` (header `stage`): the deadlines of a stage, in working days (第十条、第十三条、
- * 第十七条、第二十四条、第二十六条), computed by server/domain/deadlines.ts with the calendar as it is
+ * 第十七条、第二十四条、第二十六条), computed by regulation/deadlines.ts with the calendar as it is
  * now (admin overrides included).
  */
-import { computeStage, STAGES } from '../server/domain/deadlines.js';
+import { computeStage, STAGES } from '../regulation/deadlines.js';
 import type { WorkerDeps } from './deps.js';
 import { defineJob, headerOneOf, type JobHandler } from './job.js';
 

@@ -3,11 +3,11 @@
  * database, the calendar loaded with the admins' overrides, the petition store), tests wire the
  * in-memory ones of `workers/testing/`.
  */
-import type { WorkingCalendar } from '../server/domain/calendar/working-calendar.js';
-import type { OutboxEntry } from '../server/domain/notifications.js';
-import type { PublicationSource } from '../server/domain/publication.js';
-import type { UnitInfo } from '../server/domain/unit-suggestion.js';
-import type { WarningLevel } from '../server/domain/warnings.js';
+import type { WorkingCalendar } from '../regulation/calendar/working-calendar.js';
+import type { OutboxEntry } from '../regulation/notifications.js';
+import type { PublicationSource } from '../regulation/publication.js';
+import type { UnitInfo } from '../regulation/unit-suggestion.js';
+import type { WarningLevel } from '../regulation/warnings.js';
 import type { AppTransaction } from '../engine/port.js';
 
 export type { UnitInfo, PublicationSource, OutboxEntry };

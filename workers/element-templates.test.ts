@@ -4,10 +4,10 @@
  * warning level and petition status.
  */
 import { describe, it, expect } from '@jest/globals';
-import { STAGES } from '../server/domain/deadlines.js';
-import { PETITION_STATUS_LABELS } from '../server/domain/petition-status.js';
-import { TEMPLATE_IDS } from '../server/domain/templates.js';
-import { WARNING_LEVELS } from '../server/domain/warnings.js';
+import { STAGES } from '../regulation/deadlines.js';
+import { PETITION_STATUS_LABELS } from '../regulation/petition-status.js';
+import { TEMPLATE_IDS } from '../regulation/templates.js';
+import { WARNING_LEVELS } from '../regulation/warnings.js';
 import { elementTemplates, NOTIFICATION_LABELS } from './element-templates.js';
 import { NOTIFY_TARGETS } from './recipients.js';
 import { jobTypes } from './registry.js';

@@ -5,10 +5,10 @@
  * of exactly what the worker accepts. A test applies each template and deploys the result through
  * the deploy gate.
  */
-import { STAGES } from '../server/domain/deadlines.js';
-import { PETITION_STATUS_LABELS } from '../server/domain/petition-status.js';
-import { TEMPLATE_IDS, TEMPLATES } from '../server/domain/templates.js';
-import { WARNING_LEVELS } from '../server/domain/warnings.js';
+import { STAGES } from '../regulation/deadlines.js';
+import { PETITION_STATUS_LABELS } from '../regulation/petition-status.js';
+import { TEMPLATE_IDS, TEMPLATES } from '../regulation/templates.js';
+import { WARNING_LEVELS } from '../regulation/warnings.js';
 import { NOTIFY_TARGETS } from './recipients.js';
 import { jobTypes, type JobType } from './registry.js';
 
@@ -32,7 +32,7 @@ export interface ElementTemplate {
   properties: Record<string, unknown>[];
 }
 
-/** the notification templates (server/domain/templates.ts), named for a process admin */
+/** the notification templates (regulation/templates.ts), named for a process admin */
 export const NOTIFICATION_LABELS: Record<string, string> = {
   'petition-received': '诉求已收到(告知诉求人)',
   'petition-rejected': '不予受理(告知诉求人)',

@@ -6,8 +6,8 @@
  * The diagram calls it only after `check-extension-request` allowed the request and the review
  * approved it: a 突发 matter or a third extension here is a wiring error (an incident), not a refusal.
  */
-import { extendFinish, MAX_EXTENSION_DAYS, MAX_EXTENSIONS } from '../server/domain/extension.js';
-import { optionalInteger, readBoolean, readInteger, requireCategory, requireInstant, VariableError } from '../server/domain/variables.js';
+import { extendFinish, MAX_EXTENSION_DAYS, MAX_EXTENSIONS } from '../regulation/extension.js';
+import { optionalInteger, readBoolean, readInteger, requireCategory, requireInstant, VariableError } from '../regulation/variables.js';
 import type { WorkerDeps } from './deps.js';
 import { defineJob, type JobHandler } from './job.js';
 

@@ -5,7 +5,7 @@
  */
 import type { AppTransaction, JobContext, JobHandler, Variables } from '../engine/port.js';
 import { BusinessError } from '../engine/errors.js';
-import { VariableError } from '../server/domain/variables.js';
+import { VariableError } from '../regulation/variables.js';
 
 export type { JobContext, JobHandler, Variables };
 

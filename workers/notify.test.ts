@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { createNotify } from './notify.js';
 import { createTestDeps, InMemoryUnitDirectory, jobContext, TEST_UNITS } from './testing/in-memory.js';
-import { renderTemplate } from '../server/domain/templates.js';
+import { renderTemplate } from '../regulation/templates.js';
 
 const vars = { petitionId: 'p1', trackingCode: 'LN2603020001', unitId: 'u-longnan', category: 'complaint', finishDueAt: '2026-03-09T16:00:00.000Z' };
 

@@ -5,9 +5,9 @@
  * shows them — and nothing personal. Each row's dedupe key is the job's key (and the unit, for
  * co-units), so a retried job adds no second row.
  */
-import { CHANNEL_NAMES, DEFAULT_CHANNEL, type ChannelName } from '../server/domain/notifications.js';
-import { getTemplate, missingFields, ratingUrl, renderTemplate, type Payload } from '../server/domain/templates.js';
-import { requireId, VariableError, type Vars } from '../server/domain/variables.js';
+import { CHANNEL_NAMES, DEFAULT_CHANNEL, type ChannelName } from '../regulation/notifications.js';
+import { getTemplate, missingFields, ratingUrl, renderTemplate, type Payload } from '../regulation/templates.js';
+import { requireId, VariableError, type Vars } from '../regulation/variables.js';
 import type { WorkerDeps } from './deps.js';
 import { atCompletion, defineJob, headerOneOf, optionalHeader, requireHeader, type JobHandler } from './job.js';
 import { NOTIFY_TARGETS, recipientsFor } from './recipients.js';

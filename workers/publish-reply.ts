@@ -5,8 +5,8 @@
  * the petitioner's name, phone and address and anything that looks like personal data masked.
  * Output `published`.
  */
-import { mayPublish, preparePublication } from '../server/domain/publication.js';
-import { requireId } from '../server/domain/variables.js';
+import { mayPublish, preparePublication } from '../regulation/publication.js';
+import { requireId } from '../regulation/variables.js';
 import type { WorkerDeps } from './deps.js';
 import { atCompletion, defineJob, type JobHandler } from './job.js';
 

@@ -6,8 +6,8 @@
  * A warning whose deadline is not yet that far overdue (the finish deadline moved after the timer was
  * set, or an admin added a holiday) is not raised.
  */
-import { WARNING_LEVELS, WARNING_RULES } from '../server/domain/warnings.js';
-import { readInteger, requireId, requireInstant, requireString } from '../server/domain/variables.js';
+import { WARNING_LEVELS, WARNING_RULES } from '../regulation/warnings.js';
+import { readInteger, requireId, requireInstant, requireString } from '../regulation/variables.js';
 import type { WorkerDeps } from './deps.js';
 import { atCompletion, defineJob, headerOneOf, type JobHandler } from './job.js';
 import { findUnit, unitRecipient } from './recipients.js';

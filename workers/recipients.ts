@@ -8,8 +8,8 @@
  *   to its 责任人;
  * - the platform office and the inspection office: their names.
  */
-import { RECIPIENT_KINDS, type RecipientKind } from '../server/domain/templates.js';
-import { requireId, VariableError, type Vars } from '../server/domain/variables.js';
+import { RECIPIENT_KINDS, type RecipientKind } from '../regulation/templates.js';
+import { requireId, VariableError, type Vars } from '../regulation/variables.js';
 import type { UnitDirectory, UnitInfo, UnitRole, WorkerLogger } from './deps.js';
 
 /** the `to` header of `notify`: a recipient kind, or every co-handling unit */

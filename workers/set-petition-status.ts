@@ -2,8 +2,8 @@
  * `set-petition-status` (header `status`): the app's petition status shown when tracking.
  * Idempotent (setting the same status again changes nothing).
  */
-import { isKnownStatus, STATUS_PATTERN } from '../server/domain/petition-status.js';
-import { requireId, VariableError } from '../server/domain/variables.js';
+import { isKnownStatus, STATUS_PATTERN } from '../regulation/petition-status.js';
+import { requireId, VariableError } from '../regulation/variables.js';
 import type { WorkerDeps } from './deps.js';
 import { atCompletion, defineJob, requireHeader, type JobHandler } from './job.js';
 
@@ -12,7 +12,7 @@ export function createSetPetitionStatus(deps: Pick<WorkerDeps, 'petitions' | 'lo
     const status = requireHeader(ctx, 'status');
     if (!STATUS_PATTERN.test(status)) throw new VariableError(`task header "status" must be a lower-case word such as "handling" (got ${JSON.stringify(status)})`);
     const petitionId = requireId(variables, 'petitionId');
-    if (!isKnownStatus(status)) deps.logger.warn({ jobKey: ctx.jobKey, status }, 'a petition status without a Chinese label (server/domain/petition-status.ts)');
+    if (!isKnownStatus(status)) deps.logger.warn({ jobKey: ctx.jobKey, status }, 'a petition status without a Chinese label (regulation/petition-status.ts)');
     await atCompletion(ctx, (tx) => deps.petitions.setStatus(petitionId, status, tx));
   });
 }

@@ -1,9 +1,9 @@
 /**
- * `suggest-unit`: the 属地 suggestion for the dispatch form (第九条), by server/domain/unit-suggestion.ts.
+ * `suggest-unit`: the 属地 suggestion for the dispatch form (第九条), by regulation/unit-suggestion.ts.
  * `suggestedUnitId` is null when there is no basis for a suggestion (staff choose).
  */
-import { suggestUnit } from '../server/domain/unit-suggestion.js';
-import { optionalString, requireCategory } from '../server/domain/variables.js';
+import { suggestUnit } from '../regulation/unit-suggestion.js';
+import { optionalString, requireCategory } from '../regulation/variables.js';
 import type { WorkerDeps } from './deps.js';
 import { defineJob, type JobHandler } from './job.js';
 

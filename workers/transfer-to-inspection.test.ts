@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { CRITICISM_REASON, createTransferToInspection } from './transfer-to-inspection.js';
 import { createTestDeps, jobContext } from './testing/in-memory.js';
-import { renderTemplate } from '../server/domain/templates.js';
+import { renderTemplate } from '../regulation/templates.js';
 
 const vars = {
   petitionId: 'p1',

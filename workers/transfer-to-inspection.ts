@@ -6,7 +6,7 @@
  * The diagram calls it only without an explanation on file; should one be there (`delayExplained`),
  * or should `transferAt` not be reached (the deadline moved), nothing is recorded.
  */
-import { optionalInstant, readBoolean, readInteger, requireId, requireInstant, requireString } from '../server/domain/variables.js';
+import { optionalInstant, readBoolean, readInteger, requireId, requireInstant, requireString } from '../regulation/variables.js';
 import type { WorkerDeps } from './deps.js';
 import { atCompletion, defineJob, type JobHandler } from './job.js';
 import { findUnit } from './recipients.js';

@@ -5,7 +5,7 @@
  * table.) `detail` is a JSON object without personal data — a value that looks like a phone, an ID
  * number or an e-mail address, or a key such as `phone` or `name`, is refused.
  */
-import { looksPersonal } from '../domain/masking.js';
+import { looksPersonal } from '../../regulation/masking.js';
 import type { Transaction } from 'sequelize';
 import { insertReturningId, select, toDate, withTx, type Database } from './sql.js';
 

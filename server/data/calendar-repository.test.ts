@@ -5,7 +5,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createDatabase, type Database } from '../../engine/embedded/store/database.js';
 import { openTestDatabase } from '../../engine/test/harness.js';
-import { CalendarInputError } from '../domain/calendar/working-calendar.js';
+import { CalendarInputError } from '../../regulation/calendar/working-calendar.js';
 import { createCalendarRepository, loadCalendar, type CalendarRepository } from './calendar-repository.js';
 import { appMigrations } from './migrations.js';
 

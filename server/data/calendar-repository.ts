@@ -12,7 +12,7 @@ import {
   createWorkingCalendar,
   type DayOverride,
   type WorkingCalendar,
-} from '../domain/calendar/working-calendar.js';
+} from '../../regulation/calendar/working-calendar.js';
 
 export interface CalendarOverrideRecord extends DayOverride {
   updatedBy: string;

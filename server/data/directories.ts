@@ -10,8 +10,8 @@
  *   `getPublicationSource` — the title and the decrypted name and phone a publication must mask, a
  *   read of identity logged as staff `system` with purpose `publication-masking`.
  */
-import type { PublicationSource } from '../domain/publication.js';
-import type { UnitInfo } from '../domain/unit-suggestion.js';
+import type { PublicationSource } from '../../regulation/publication.js';
+import type { UnitInfo } from '../../regulation/unit-suggestion.js';
 import type { PetitionDirectory, UnitDirectory, UnitRole } from '../../workers/deps.js';
 import { createPetitionsRepository, type PetitionsRepository, type PetitionsRepositoryOptions } from './petitions-repository.js';
 import { createUnitsRepository, personRef, type PersonRole, type UnitsRepository } from './units-repository.js';

@@ -16,10 +16,10 @@
  * (龙南经济技术开发区 is run by a 管委会, not a township, and is not listed.)
  *
  * Departments — a set of the city government's departments after the 2019 机构改革 (not all of them),
- * each with duty tags for dispatch rules (server/domain/unit-suggestion.ts: `market-regulation`
+ * each with duty tags for dispatch rules (regulation/unit-suggestion.ts: `market-regulation`
  * takes 举报); enterprises — the two public-service companies most petitions concern.
  */
-import type { UnitKind } from '../domain/unit-suggestion.js';
+import type { UnitKind } from '../../regulation/unit-suggestion.js';
 
 export interface SeedUnit {
   id: string;

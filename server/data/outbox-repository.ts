@@ -4,15 +4,9 @@
  * none. Payloads are checked to carry no personal data before anything is written.
  */
 import type { Transaction } from 'sequelize';
-import {
-  assertNoPersonalData,
-  CHANNEL_NAMES,
-  type OutboxEntry,
-  type OutboxRecord,
-  type OutboxState,
-  type OutboxStore,
-} from '../domain/notifications.js';
-import { RECIPIENT_KINDS, type Payload } from '../domain/templates.js';
+import { assertNoPersonalData, CHANNEL_NAMES, type OutboxEntry } from '../../regulation/notifications.js';
+import type { OutboxRecord, OutboxState, OutboxStore } from '../domain/notifications.js';
+import { RECIPIENT_KINDS, type Payload } from '../../regulation/templates.js';
 import { exec, insertIfAbsent, select, toDate, toDateOrNull, withTx, type Database } from './sql.js';
 
 export interface OutboxRepository extends OutboxStore {

@@ -16,9 +16,9 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
-import { CATEGORIES, isCategory, type Category } from '../domain/categories.js';
+import { CATEGORIES, isCategory, type Category } from '../../regulation/categories.js';
 import { createIdentityCipher, normalizeMainlandMobile, type IdentityKeyInput } from '../domain/identity-crypto.js';
-import { STATUS_PATTERN } from '../domain/petition-status.js';
+import { STATUS_PATTERN } from '../../regulation/petition-status.js';
 import { hasControlCharacters } from '../domain/text.js';
 import { hasIdentityRole, hasUnitRole } from '../domain/roles.js';
 import { createAuditRepository, SYSTEM_ACTOR } from './audit-repository.js';

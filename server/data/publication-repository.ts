@@ -4,7 +4,7 @@
  * text for the same petition (the reply after a 重办) replaces the old one.
  */
 import type { Transaction } from 'sequelize';
-import { looksPersonal } from '../domain/masking.js';
+import { looksPersonal } from '../../regulation/masking.js';
 import { exec, insertIfAbsent, select, toDate, withTx, type Database } from './sql.js';
 
 export interface PublicationEntry {

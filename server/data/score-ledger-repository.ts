@@ -5,7 +5,7 @@
  * idempotent by its unique key: a retried job never doubles a row.
  */
 import type { Transaction } from 'sequelize';
-import { isWarningLevel, type WarningLevel } from '../domain/warnings.js';
+import { isWarningLevel, type WarningLevel } from '../../regulation/warnings.js';
 import { insertIfAbsent, select, toDate, withTx, type Database } from './sql.js';
 
 export interface WarningEntry {

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { normalizeMainlandMobile } from '../domain/identity-crypto.js';
 import { UNIT_ID_PATTERN } from '../domain/roles.js';
-import type { UnitKind } from '../domain/unit-suggestion.js';
+import type { UnitKind } from '../../regulation/unit-suggestion.js';
 import { exec, insertReturningId, select, type Database } from './sql.js';
 import { QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
 

@@ -6,7 +6,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createDatabase, type Database } from '../../engine/embedded/store/database.js';
 import { openTestDatabase } from '../../engine/test/harness.js';
-import { createWorkingCalendar } from '../domain/calendar/working-calendar.js';
+import { createWorkingCalendar } from '../../regulation/calendar/working-calendar.js';
 import { OutboxDispatcher, type Channel, type OutgoingMessage } from '../domain/notifications.js';
 import { createWorkers } from '../../workers/registry.js';
 import { staticCalendar } from '../../workers/deps.js';

@@ -11,8 +11,8 @@ import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
 import { BpmnModdle } from 'bpmn-moddle';
-import { lintMessageZh } from './lint-messages.mjs';
-import { ownRuleConfig, withOwnRules } from './lint-rules.mjs';
+import { lintMessageZh } from '../../diagram-lint/lint-messages.mjs';
+import { ownRuleConfig, withOwnRules } from '../../diagram-lint/lint-rules.mjs';
 
 const require = createRequire(import.meta.url);
 const zeebe = require('zeebe-bpmn-moddle/resources/zeebe.json');
@@ -88,7 +88,7 @@ parentPort.on('message', async ({ id, xml, jobTypes, formIds, lint = true, withS
       if (withSignatures) out.signatures[p.id] = signatures(p);
     }
     if (!lint) return parentPort.postMessage(out);
-    // a new linter each time: some rules keep state between runs; our rules (lint-rules.mjs, the canvas runs them too) see this deployment's workers and forms
+    // a new linter each time: some rules keep state between runs; our rules (diagram-lint/lint-rules.mjs, the canvas runs them too) see this deployment's workers and forms
     const linter = new Linter({
       config: { ...config, rules: { ...config.rules, ...ownRuleConfig(jobTypes, formIds) } },
       resolver: withOwnRules(new NodeResolver({ requireModule: require })),

@@ -15,7 +15,7 @@
  * the value.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-import { maskMobile } from './masking.js';
+import { maskMobile } from '../../regulation/masking.js';
 
 export const IDENTITY_KEY_BYTES = 32;
 const IV_BYTES = 12;

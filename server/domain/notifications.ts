@@ -9,12 +9,11 @@
  * and are chosen by configuration (`createChannels`). A channel resolves the recipient reference
  * (a petition id, a unit id, an office name) to an address itself, through `resolveAddress`, which
  * the app implements over its encrypted store: addresses never enter the outbox or the logs.
+ * The channel names, each recipient's default channel and the no-personal-data rule are the
+ * regulation's (regulation/notifications.ts).
  */
-import { looksPersonal } from './masking.js';
-import { renderTemplate, TemplateError, type Payload, type RecipientKind } from './templates.js';
-
-export const CHANNEL_NAMES = ['sms', 'wechat', 'email', 'log'] as const;
-export type ChannelName = (typeof CHANNEL_NAMES)[number];
+import type { ChannelName, OutboxEntry } from '../../regulation/notifications.js';
+import { renderTemplate, TemplateError, type Payload, type RecipientKind } from '../../regulation/templates.js';
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -160,38 +159,6 @@ export function createChannels(config: ChannelsConfig, logger: Logger): Record<C
   };
 }
 
-/** the channel a recipient is reached through by default */
-export const DEFAULT_CHANNEL: Record<RecipientKind, ChannelName> = {
-  petitioner: 'sms',
-  'unit-contact': 'sms',
-  'unit-leader': 'sms',
-  'unit-head': 'sms',
-  platform: 'email',
-  'inspection-office': 'email',
-};
-
-/** payload keys that would carry identity: refused in the outbox */
-const PERSONAL_KEYS = /^(phone|mobile|tel|telephone|name|petitionerName|petitionerPhone|idNumber|idCard|address|email)$/i;
-
-/** throws when a payload carries personal data (a forbidden key, or a value that looks like a phone, ID number or e-mail) */
-export function assertNoPersonalData(payload: Payload): void {
-  for (const [k, v] of Object.entries(payload)) {
-    if (PERSONAL_KEYS.test(k)) throw new Error(`outbox payload must not carry personal data (field "${k}")`);
-    if (typeof v === 'string' && looksPersonal(v)) throw new Error(`outbox payload must not carry personal data (field "${k}" looks like a phone, ID number or e-mail)`);
-  }
-}
-
-/** a message to put in the outbox */
-export interface OutboxEntry {
-  channel: ChannelName;
-  recipientKind: RecipientKind;
-  recipientRef: string;
-  template: string;
-  payload: Payload;
-  /** the same key twice is one message: a retried job never doubles a notification */
-  dedupeKey: string;
-}
-
 /** `logged`: handed to the logging channel for want of a provider — written to the log, sent to nobody */
 export type OutboxState = 'pending' | 'sent' | 'logged' | 'failed';
 
@@ -202,8 +169,6 @@ export const OUTBOX_STATE_LABELS: Record<OutboxState, string> = {
   logged: '未发出:未配置发送服务,仅写入日志',
   failed: '发送失败',
 };
-
-export const NOTIFICATION_CHANNEL_LABELS: Record<ChannelName, string> = { sms: '短信', wechat: '微信', email: '电子邮件', log: '日志' };
 
 export interface OutboxRecord extends OutboxEntry {
   id: number;

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { formatShanghai } from '../domain/format.js';
+import { formatShanghai } from '../../regulation/format.js';
 
 export type Render = (view: string, locals: Record<string, unknown>) => string;
 

@@ -9,10 +9,10 @@
 import { Router, type Response } from 'express';
 import type { Incident, InstanceState, ProcessDefinition } from '../../engine/port.js';
 import type { StaffRecord } from '../data/staff-repository.js';
-import { CATEGORIES, CATEGORY_LABELS, type Category } from '../domain/categories.js';
-import { formatShanghai } from '../domain/format.js';
-import { maskPersonalData } from '../domain/masking.js';
-import { WARNING_LEVELS, WARNING_RULES, type WarningLevel } from '../domain/warnings.js';
+import { CATEGORIES, CATEGORY_LABELS, type Category } from '../../regulation/categories.js';
+import { formatShanghai } from '../../regulation/format.js';
+import { maskPersonalData } from '../../regulation/masking.js';
+import { WARNING_LEVELS, WARNING_RULES, type WarningLevel } from '../../regulation/warnings.js';
 import { HttpError } from '../http-error.js';
 import { field, handle, requireRole, staffOf } from '../http/web.js';
 import { maskVariables, type InspectorFilter } from '../services/inspector-service.js';

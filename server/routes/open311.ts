@@ -8,8 +8,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { Petition } from '../data/petitions-repository.js';
-import { CATEGORIES, CATEGORY_LABELS, isCategory } from '../domain/categories.js';
-import { statusLabel } from '../domain/petition-status.js';
+import { CATEGORIES, CATEGORY_LABELS, isCategory } from '../../regulation/categories.js';
+import { statusLabel } from '../../regulation/petition-status.js';
 import { HttpError } from '../http-error.js';
 import { handle } from '../http/web.js';
 import type { AppContext } from '../app.js';

@@ -6,7 +6,7 @@
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Channel } from '../data/petitions-repository.js';
-import { CATEGORIES, CATEGORY_LABELS } from '../domain/categories.js';
+import { CATEGORIES, CATEGORY_LABELS } from '../../regulation/categories.js';
 import { HttpError, known } from '../http-error.js';
 import { RATINGS, RATING_LABELS } from '../services/petition-service.js';
 import { field, handle } from '../http/web.js';

@@ -4,7 +4,7 @@
  * the calendar; admins keep accounts. Every change is in the audit log; a repository's input error
  * becomes a 400 that names the problem.
  */
-import { CalendarInputError } from '../domain/calendar/errors.js';
+import { CalendarInputError } from '../../regulation/calendar/errors.js';
 import type { AuditRepository } from '../data/audit-repository.js';
 import type { CalendarRepository } from '../data/calendar-repository.js';
 import type { SessionsRepository } from '../data/sessions-repository.js';

@@ -13,12 +13,12 @@ import type { AuditRecord, AuditRepository } from '../data/audit-repository.js';
 import { IdentityAccessDenied, type Petition, type PetitionerIdentity, type PetitionsRepository } from '../data/petitions-repository.js';
 import type { StaffRecord } from '../data/staff-repository.js';
 import type { UnitsRepository } from '../data/units-repository.js';
-import { CATEGORY_LABELS } from '../domain/categories.js';
-import { checkExtension, extensionRequestOf } from '../domain/extension.js';
-import { statusLabel } from '../domain/petition-status.js';
+import { CATEGORY_LABELS } from '../../regulation/categories.js';
+import { checkExtension, extensionRequestOf } from '../../regulation/extension.js';
+import { statusLabel } from '../../regulation/petition-status.js';
 import { hasUnitRole } from '../domain/roles.js';
 import { hasControlCharacters } from '../domain/text.js';
-import { VariableError } from '../domain/variables.js';
+import { VariableError } from '../../regulation/variables.js';
 import { HttpError } from '../http-error.js';
 import { inputError, type FieldProblem } from './petition-service.js';
 

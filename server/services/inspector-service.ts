@@ -11,11 +11,12 @@ import type { EnginePort, HistoryEvent, InstanceState, ProcessInstance } from '.
 import type { AuditRepository } from '../data/audit-repository.js';
 import type { OutboxRepository } from '../data/outbox-repository.js';
 import type { ScoreLedgerRepository } from '../data/score-ledger-repository.js';
-import { isCategory } from '../domain/categories.js';
-import { maskPersonalData } from '../domain/masking.js';
-import { NOTIFICATION_CHANNEL_LABELS, OUTBOX_STATE_LABELS, type OutboxRecord } from '../domain/notifications.js';
-import { taskDeadline } from '../domain/task-deadline.js';
-import { isWarningLevel, type WarningLevel } from '../domain/warnings.js';
+import { isCategory } from '../../regulation/categories.js';
+import { maskPersonalData } from '../../regulation/masking.js';
+import { NOTIFICATION_CHANNEL_LABELS } from '../../regulation/notifications.js';
+import { OUTBOX_STATE_LABELS, type OutboxRecord } from '../domain/notifications.js';
+import { taskDeadline } from '../../regulation/task-deadline.js';
+import { isWarningLevel, type WarningLevel } from '../../regulation/warnings.js';
 import { HttpError } from '../http-error.js';
 import type { StaffingService, UnassignableTask } from './staffing-service.js';
 

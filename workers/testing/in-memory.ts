@@ -3,9 +3,9 @@
  * They keep what was written in plain arrays and maps the tests read back, and follow the
  * idempotency rules of the real repositories (dedupe keys, unique keys).
  */
-import { createWorkingCalendar, type WorkingCalendar } from '../../server/domain/calendar/working-calendar.js';
-import type { OutboxEntry } from '../../server/domain/notifications.js';
-import type { PublicationSource } from '../../server/domain/publication.js';
+import { createWorkingCalendar, type WorkingCalendar } from '../../regulation/calendar/working-calendar.js';
+import type { OutboxEntry } from '../../regulation/notifications.js';
+import type { PublicationSource } from '../../regulation/publication.js';
 import type { JobContext } from '../../engine/port.js';
 import {
   staticCalendar,

@@ -1,6 +1,6 @@
 // The modeler in Chinese: replaces diagram-js's `translate` service (palette, context pad, popup
 // menus, properties panel, lint overlays all go through it). `{name}` placeholders are filled in.
-import { lintMessageZh } from '../../../server/deploy/lint-messages.mjs';
+import { lintMessageZh } from '../../../diagram-lint/lint-messages.mjs';
 import { ZH } from './zh.js';
 
 function translate(template: string, replacements?: Record<string, string>): string {

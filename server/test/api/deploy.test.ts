@@ -56,7 +56,7 @@ describe('the deploy gate (issue 5: every way a diagram arrives)', () => {
       .replace('<zeebe:assignmentDefinition candidateGroups="platform-reviewer" /><zeebe:formDefinition formId="review-return" />', '<zeebe:formDefinition formId="review-return" />');
     const problems = await rejected([{ name: 'unit-handling.bpmn', content: xml }]);
     const ours = problems.filter((p) => p.rule.startsWith('wenzheng/'));
-    // grouped by rule (the canvas runs the same rules, lint-rules.mjs)
+    // grouped by rule (the canvas runs the same rules, diagram-lint/lint-rules.mjs)
     expect(ours).toHaveLength(3);
     expect(ours).toEqual(expect.arrayContaining([
       expect.objectContaining({ elementId: 'Task_SignOrReturn', rule: 'wenzheng/form-exists', message: '表单「sign-or-retrun」不存在' }),

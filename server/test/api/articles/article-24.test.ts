@@ -7,7 +7,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { completeTask, createTestApp, PETITIONER, type TestApp } from '../../app-harness.js';
-import { renderTemplate } from '../../../domain/templates.js';
+import { renderTemplate } from '../../../../regulation/templates.js';
 import { later, openFor, refused, replyAndSignOff, screenAndDispatch, sent, signAndContact, staff, submit, taskDetail, track, type Case, type Staff } from './steps.js';
 
 describe('第二十四条 督办方式及时限', () => {

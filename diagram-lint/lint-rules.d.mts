@@ -1,4 +1,4 @@
-// Types of lint-rules.mjs (plain JavaScript shared by the lint worker and the modeler's canvas).
+// Types of lint-rules.mjs (plain JavaScript shared by the deploy gate's lint worker and the modeler's canvas).
 export interface LintReporter {
   report(id: string, message: string): void;
 }

@@ -14,7 +14,7 @@ import { transformFile } from '@swc/core';
 import { createWorkingCalendar } from './working-calendar.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..', '..');
+const root = join(here, '..', '..');
 // inside the project, so the compiled module finds chinese-days in node_modules
 const scratch = join(root, '.cache', `tz-check-${process.pid}`);
 

@@ -1,4 +1,4 @@
-// The platform's own lint rules, as bpmnlint rules, shared by the deploy gate (lint-worker.mjs) and
+// The platform's own lint rules, as bpmnlint rules, shared by the deploy gate (server/deploy/lint-worker.mjs) and
 // the modeler's canvas (modeler/modeler/lint.ts bundles this file), so both report the same
 // problems with the same words. Plain JavaScript without imports: it runs in Node and the browser.
 //
