@@ -1,5 +1,5 @@
 /**
- * The time limits of the regulation, in working days (SPEC.md "Working days"; every limit counts
+ * The time limits of the regulation, in working days (docs/requirements.md "Working days"; every limit counts
  * from the day after the start, ends at 24:00 Asia/Shanghai of the n-th working day), and the
  * stages of the `compute-deadlines` job as a pure function of (calendar, stage, variables, now).
  *

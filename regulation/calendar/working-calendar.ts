@@ -1,5 +1,5 @@
 /**
- * The working-day calendar (SPEC.md "Working days"): a working day is Mon–Fri, minus statutory
+ * The working-day calendar (docs/requirements.md "Working days"): a working day is Mon–Fri, minus statutory
  * holidays, plus make-up working days (调休上班), from the official schedule packaged by
  * `chinese-days`, with the admins' overrides winning over it. Deadlines follow 民法典 第二百零一条:
  * the start day is not counted, and "within n working days" from instant T ends at 24:00
