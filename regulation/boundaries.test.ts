@@ -2,7 +2,9 @@
  * The folders' import boundaries (README "Layout"), read from the sources: the job workers and the
  * browser modeler import nothing of the web app (`server/`), and the regulation's plain rules import
  * neither the web app, the workers, the engine, a web or database library nor file and process I/O —
- * so a worker process or the modeler's bundle never drags Express or Sequelize in.
+ * so a worker process or the modeler's bundle never drags Express or Sequelize in. And the code
+ * reads in pieces: no import circle in server/ or engine/ (type imports count: a reader follows
+ * them too), no source file over 600 lines outside the tests.
  */
 import { describe, it, expect } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -78,4 +80,76 @@ describe('import boundaries', () => {
   it('regulation/ rules use no web, database, logging or I/O library', () => {
     expect(violations('regulation', (t, file) => !isTest(file) && SERVICE_PACKAGES.test(t))).toEqual([]);
   });
+
+  it('server/ and engine/ have no import circle, type imports included', () => {
+    const cycles = [...importCycles(['server', 'engine'])].map((c) => c.join(' → '));
+    expect(cycles).toEqual([]);
+  });
+
+  it('no source file is over 600 lines, tests and test harnesses aside', () => {
+    const long = CODE_FOLDERS.flatMap(sources)
+      .filter((f) => !isTest(f) && !/(^|\/)(test|testing)\//.test(f) && !f.startsWith('modeler/dist/'))
+      .map((f) => [f, readFileSync(join(root, f), 'utf8').split('\n').length] as const)
+      .filter(([, n]) => n > 600)
+      .map(([f, n]) => `${f}: ${n} lines`);
+    expect(long).toEqual([]);
+  });
+
+  it('finds an import circle', () => {
+    const graph = new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]]);
+    expect(cyclesOf(graph)).toEqual([['a.ts', 'b.ts', 'c.ts']]);
+  });
 });
+
+/** the folders of the project's own code */
+const CODE_FOLDERS = ['server', 'workers', 'regulation', 'engine', 'modeler', 'diagram-lint', 'bench', 'bin'];
+
+/** the circles among the relative imports of the (non-test) sources under `folders` */
+function importCycles(folders: string[]): string[][] {
+  const files = folders.flatMap(sources).filter((f) => !isTest(f));
+  const known = new Set(files);
+  const graph = new Map<string, string[]>();
+  for (const f of files) {
+    const deps = specifiersOf(readFileSync(join(root, f), 'utf8'))
+      .filter((s) => s.startsWith('.'))
+      .map((s) => target(f, s).replace(/\.js$/, '.ts'))
+      .map((t) => (known.has(t) ? t : t.replace(/\.ts$/, '.mjs')))
+      .filter((t) => known.has(t));
+    graph.set(f, deps);
+  }
+  return cyclesOf(graph);
+}
+
+/** strongly connected groups of more than one file (Tarjan), each sorted */
+function cyclesOf(graph: Map<string, string[]>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const group: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        group.push(w);
+      } while (w !== v);
+      if (group.length > 1) found.push(group.sort());
+    }
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return found;
+}

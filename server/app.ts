@@ -8,29 +8,30 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
-import express, { type Express, type RequestHandler, type Response } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import multer from 'multer';
 import type { EnginePort } from '../engine/port.js';
 import { createAttachmentsRepository } from './data/attachments-repository.js';
-import { createAuditRepository, type AuditRepository } from './data/audit-repository.js';
+import { createAuditRepository } from './data/audit-repository.js';
 import { createCalendarRepository } from './data/calendar-repository.js';
-import { createPetitionsRepository, type PetitionsRepository } from './data/petitions-repository.js';
+import { createPetitionsRepository } from './data/petitions-repository.js';
 import { createPublicationRepository } from './data/publication-repository.js';
 import { createSessionsRepository } from './data/sessions-repository.js';
 import type { Database } from './data/sql.js';
-import { createStaffRepository, type StaffRecord, type StaffRepository } from './data/staff-repository.js';
+import { createStaffRepository } from './data/staff-repository.js';
 import { createUnitsRepository } from './data/units-repository.js';
 import type { WorkingCalendar } from '../regulation/calendar/working-calendar.js';
-import { createChallenges, type ChallengeIssuer } from './domain/challenge.js';
+import { createChallenges } from './domain/challenge.js';
 import type { FormSchema } from './domain/form-validation.js';
 import type { IdentityKeyInput } from './domain/identity-crypto.js';
 import { errorMiddleware, HttpError } from './http-error.js';
-import { createViews, type Render } from './http/views.js';
+import { createViews } from './http/views.js';
 import { createDeployGate, type DeployGate } from './deploy/deploy-gate.js';
-import { createDraftsRepository, type DraftsRepository } from './data/drafts-repository.js';
+import { createDraftsRepository } from './data/drafts-repository.js';
 import { createChallengeUses, createRateLimitStore } from './data/guards-repository.js';
 import { jobTypes } from '../workers/registry.js';
 import { createCsrf, limiter, locals, readOnlyGuard, requireRole, securityHeaders, sessionMiddleware, staffOf, type SessionOptions } from './http/web.js';
+import type { AppContext } from './app-context.js';
 import type { Logger } from './logger.js';
 import { adminRoutes } from './routes/admin.js';
 import { apiRoutes } from './routes/api.js';
@@ -41,19 +42,19 @@ import { staffRoutes } from './routes/staff.js';
 import { processRoutes } from './routes/processes.js';
 import { inspectorRoutes } from './routes/inspector.js';
 import { formRoutes } from './routes/forms.js';
-import { createAdminService, type AdminService } from './services/admin-service.js';
-import { createAttachmentService, type AttachmentService } from './services/attachment-service.js';
-import { createCaseService, seesCases, type CaseService } from './services/case-service.js';
-import { createPetitionService, type PetitionService } from './services/petition-service.js';
+import { createAdminService } from './services/admin-service.js';
+import { createAttachmentService } from './services/attachment-service.js';
+import { createCaseService, seesCases } from './services/case-service.js';
+import { createPetitionService } from './services/petition-service.js';
 import { createTaskEvents } from './services/task-events.js';
-import { createInspectorService, type InspectorService } from './services/inspector-service.js';
+import { createInspectorService } from './services/inspector-service.js';
 import { createOutboxRepository } from './data/outbox-repository.js';
-import { createStaffingService, type StaffingService } from './services/staffing-service.js';
+import { createStaffingService } from './services/staffing-service.js';
 import { createScoreLedgerRepository } from './data/score-ledger-repository.js';
-import { createTaskService, createTaskDocs, type TaskService } from './services/task-service.js';
+import { createTaskService, createTaskDocs } from './services/task-service.js';
 import { createFormsRepository } from './data/forms-repository.js';
 import { createFormGate } from './deploy/form-gate.js';
-import { createFormService, type FormService } from './services/form-service.js';
+import { createFormService } from './services/form-service.js';
 
 /** the project folder (holding package.json), from the source tree or from dist/ */
 export const projectRoot = (() => {
@@ -105,42 +106,6 @@ export interface AppDeps {
   forms?: Map<string, FormSchema>;
 }
 
-/** what the routes use: built once per app */
-export interface AppContext {
-  render: Render;
-  /** answer a page: the view with the request's locals (signed-in staff, CSRF token, menu, notice) */
-  page(res: Response, view: string, data: Record<string, unknown>, status?: number): void;
-  petitions: PetitionsRepository;
-  staff: StaffRepository;
-  audit: AuditRepository;
-  petitionService: PetitionService;
-  taskService: TaskService;
-  caseService: CaseService;
-  attachmentService: AttachmentService;
-  adminService: AdminService;
-  gate: DeployGate;
-  /** the form versions and the form editor's checks (the live `forms` map is updated on save) */
-  formService: FormService;
-  /** what the modeler's canvas lints against: the registered job types and the forms there are now */
-  lintInputs(): Promise<{ jobTypes: string[]; formIds: string[] }>;
-  /** the modeler's drafts */
-  drafts: DraftsRepository;
-  engine: EnginePort;
-  inspector: InspectorService;
-  /** whether the people the diagrams need are there: dispatch check, unassignable tasks */
-  staffing: StaffingService;
-  challenges: ChallengeIssuer;
-  sessionOptions: SessionOptions;
-  limits: { portal: RequestHandler; login: RequestHandler };
-  upload: { petition: RequestHandler; single: RequestHandler };
-  uploadMaxMb: number;
-  open311ApiKeys: string[];
-  publicBaseUrl: string;
-  townshipOptions(): Promise<{ value: string; label: string }[]>;
-  navFor(staff: StaffRecord | undefined): Record<string, boolean>;
-  /** the CSRF token of the response's visitor and session (a sign-in changes it) */
-  csrfTokenFor(res: Response): string;
-}
 
 export function loadForms(dir: string): Map<string, FormSchema> {
   const forms = new Map<string, FormSchema>();

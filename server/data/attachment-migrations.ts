@@ -17,7 +17,7 @@
  * - `created_at`: epoch milliseconds, as every time in the app's tables.
  */
 import { DataTypes } from 'sequelize';
-import type { AppMigration } from './migrations.js';
+import type { AppMigration } from './app-migration.js';
 
 const { STRING, INTEGER, BIGINT, BLOB } = DataTypes;
 

@@ -3,7 +3,7 @@
  * admin and process — a diagram being edited and not yet deployed, with the version it started from.
  */
 import { DataTypes } from 'sequelize';
-import type { AppMigration } from './migrations.js';
+import type { AppMigration } from './app-migration.js';
 
 const { STRING, BIGINT, INTEGER, TEXT } = DataTypes;
 

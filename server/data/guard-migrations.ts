@@ -8,7 +8,7 @@
  * - `challenge_uses`: the signature of every challenge token answered, until the token expires.
  */
 import { DataTypes } from 'sequelize';
-import type { AppMigration } from './migrations.js';
+import type { AppMigration } from './app-migration.js';
 
 const { STRING, INTEGER, BIGINT } = DataTypes;
 

@@ -4,20 +4,18 @@
  * the driver stack. Names are ordered: the app's start at 0101 (0201… are the workers', in
  * worker-migrations.ts; 0301 the people and petitions, in people-migrations.ts).
  */
-import { DataTypes, type Sequelize } from 'sequelize';
+import { DataTypes } from 'sequelize';
 import { peopleMigrations } from './people-migrations.js';
 import { attachmentMigrations } from './attachment-migrations.js';
 import { sessionMigrations } from './session-migrations.js';
 import { formMigrations } from './form-migrations.js';
 import { draftMigrations } from './draft-migrations.js';
 import { guardMigrations } from './guard-migrations.js';
+import type { AppMigration } from './app-migration.js';
 
 const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
 
-export interface AppMigration {
-  name: string;
-  up: (ctx: { sequelize: Sequelize }) => Promise<void>;
-}
+export type { AppMigration } from './app-migration.js';
 
 export const appMigrations: AppMigration[] = [
   {

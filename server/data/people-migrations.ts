@@ -17,7 +17,7 @@
  * - `audit_log`: who did what to which case; the app only ever inserts (no update or delete API).
  */
 import { DataTypes } from 'sequelize';
-import type { AppMigration } from './migrations.js';
+import type { AppMigration } from './app-migration.js';
 
 const { STRING, INTEGER, BIGINT, BOOLEAN, TEXT } = DataTypes;
 

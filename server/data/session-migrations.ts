@@ -4,7 +4,7 @@
  * session cookie is stored: a copy of the table signs nobody in.
  */
 import { DataTypes } from 'sequelize';
-import type { AppMigration } from './migrations.js';
+import type { AppMigration } from './app-migration.js';
 
 const { STRING, BIGINT } = DataTypes;
 

@@ -9,7 +9,7 @@ import { PASSWORD_MIN_LENGTH } from '../domain/passwords.js';
 import { ROLE_IDS, ROLE_LABELS } from '../domain/roles.js';
 import { HttpError } from '../http-error.js';
 import { handle, requireRole, staffOf } from '../http/web.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../app-context.js';
 
 export function adminRoutes(ctx: AppContext): Router {
   const r = Router();

@@ -11,7 +11,7 @@ import { ROLE_LABELS } from '../domain/roles.js';
 import { HttpError } from '../http-error.js';
 import { field, handle, locals, requireRole, signIn, signOut, SIGN_IN_REFUSED, staffOf } from '../http/web.js';
 import { categoryOptions, filesOf, portalChannel, ratingOptions } from './portal.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../app-context.js';
 
 const publicAccount = (s: StaffRecord) => ({ id: s.id, username: s.username, displayName: s.displayName, roles: s.roles, roleLabels: s.roles.map((r) => ROLE_LABELS[r]), unitId: s.unitId });
 

@@ -16,7 +16,7 @@ import { Router, type Response } from 'express';
 import type { StaffRecord } from '../data/staff-repository.js';
 import { HttpError } from '../http-error.js';
 import { handle, requireRole, staffOf } from '../http/web.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../app-context.js';
 
 /** where a diagram uses a field, in Chinese (the form editor page shows the same) */
 export const USE_LABELS: Record<string, string> = {

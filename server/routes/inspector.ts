@@ -16,7 +16,7 @@ import { WARNING_LEVELS, WARNING_RULES, type WarningLevel } from '../../regulati
 import { HttpError } from '../http-error.js';
 import { field, handle, requireRole, staffOf } from '../http/web.js';
 import { maskVariables, type InspectorFilter } from '../services/inspector-service.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../app-context.js';
 
 export const STATE_LABELS: Record<InstanceState, string> = { active: '进行中', completed: '已完成', incident: '事故', canceled: '已取消' };
 const STATE_ORDER: InstanceState[] = ['active', 'completed', 'incident', 'canceled'];

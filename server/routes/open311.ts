@@ -12,7 +12,7 @@ import { CATEGORIES, CATEGORY_LABELS, isCategory } from '../../regulation/catego
 import { statusLabel } from '../../regulation/petition-status.js';
 import { HttpError } from '../http-error.js';
 import { handle } from '../http/web.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../app-context.js';
 
 const DESCRIPTIONS: Record<string, string> = {
   consultation: '咨询政策、办事流程等',

@@ -10,7 +10,7 @@ import { CATEGORIES, CATEGORY_LABELS } from '../../regulation/categories.js';
 import { HttpError, known } from '../http-error.js';
 import { RATINGS, RATING_LABELS } from '../services/petition-service.js';
 import { field, handle } from '../http/web.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../app-context.js';
 
 export const categoryOptions = () => CATEGORIES.map((value) => ({ value, label: CATEGORY_LABELS[value] }));
 export const ratingOptions = () => RATINGS.map((value) => ({ value, label: RATING_LABELS[value] }));

@@ -11,7 +11,7 @@ import type { StaffRecord } from '../data/staff-repository.js';
 import { HttpError } from '../http-error.js';
 import { field, handle, requireRole, staffOf } from '../http/web.js';
 import { elementTemplates } from '../../workers/element-templates.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../app-context.js';
 
 const PROCESS_ID = /^[\w.-]{1,191}$/;
 const MAX_XML = 2 * 1024 * 1024;

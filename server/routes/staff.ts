@@ -11,7 +11,7 @@ import type { StaffRecord } from '../data/staff-repository.js';
 import { HttpError, known } from '../http-error.js';
 import { field, handle, locals, requireRole, signIn, signOut, SIGN_IN_REFUSED, staffOf } from '../http/web.js';
 import { categoryOptions, filesOf } from './portal.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../app-context.js';
 
 const ACTION_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
   'petition.submitted': (d) => `提交诉求(${CHANNEL_LABELS[d.channel as keyof typeof CHANNEL_LABELS] ?? ''})`,
