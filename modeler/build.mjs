@@ -149,7 +149,8 @@ async function compress(file) {
 /** every file under dir, as paths relative to it */
 async function listFiles(dir) {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)));
+  // Dirent.parentPath from Node 20.12; .path before it
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath ?? e.path, e.name)));
 }
 
 try {
