@@ -1,7 +1,7 @@
 /**
  * Issue 14: what a page costs to download, as Chromium's network log counts it (CDP
  * `Network.loadingFinished` `encodedDataLength`: the bytes that came over the wire, headers included;
- * nothing for what the cache answered). A handler's task page on a phone, first with an empty cache,
+ * nothing for what the cache answered). An intake operator's task page on a phone, first with an empty cache,
  * then again in the same browser; the modeler's first load at a desk. The figures are printed (and
  * written to test-output/asset-weight.json) for the README; screenshots go to test-output/screenshots.
  */
@@ -101,7 +101,7 @@ describeBrowser('asset weight: a task page and the modeler page, as downloaded b
     process.stderr.write(`${name}: ${(total / KB).toFixed(1)} KB over the wire\n${lines.join('\n')}\n`);
   };
 
-  it('given a handler on a phone, a task page takes at most 200 KB with an empty cache and at most 20 KB again, and loads nothing of the modeler', async () => {
+  it('given an intake operator on a phone, a task page takes at most 200 KB with an empty cache and at most 20 KB again, and loads nothing of the modeler', async () => {
     const signIn = watchPage(await phone.newPage(), problems);
     await signInPage(signIn, base, 'intake');
     // signing in fetched the site's stylesheet: the first load starts from an empty cache all the same
