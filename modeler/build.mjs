@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// Builds the browser assets into modeler/dist/, one script (iife, minified, es2020) and one
-// stylesheet per page, each with a source map. Run: node modeler/build.mjs — prints one line on success.
+// Builds the browser assets into modeler/dist/: per page one ES module script and one stylesheet,
+// minified (es2020) with source maps, named by content hash (`task-form-3KQ2XG7B.js`) so that the app
+// can let browsers keep them for a year. Code two pages share is split into modeler/dist/chunks/, so a
+// page loads only what it uses. manifest.json maps each page's script and stylesheet to its current
+// file and the chunks it imports (server/http/assets.ts reads it); every script and stylesheet is also
+// written brotli- and gzip-compressed beside it (`.br`, `.gz`) for the app to send as they are. Files
+// of earlier builds are removed. Run: node modeler/build.mjs — prints one line on success.
 //   task-form    the task page's form (form-js viewer)
 //   modeler      the process modeler (bpmn-js, Zeebe properties panel, lint, templates, token simulation)
 //   viewer       the inspector's instance diagram and the version diff (bpmn-js NavigatedViewer)
@@ -11,10 +16,13 @@
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { stat } from 'node:fs/promises';
+import { readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { URL, fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 
 const started = performance.now();
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -44,6 +52,11 @@ const common = {
   platform: 'browser',
   logLevel: 'silent',
   absWorkingDir: here,
+  outdir,
+  metafile: true,
+  // the content hash in the name is what lets the app send them as immutable
+  entryNames: '[name]-[hash]',
+  chunkNames: 'chunks/[name]-[hash]',
   // fonts and images the stylesheets reference are written beside them (the browser fetches only the one it uses)
   loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.eot': 'file', '.svg': 'file', '.png': 'file' },
   assetNames: 'files/[name]-[hash]',
@@ -77,33 +90,106 @@ const BUNDLES = {
   },
 };
 
-try {
+/** an output's `entryPoint` (as the metafile names it) → its page */
+const BUNDLES_BY_ENTRY = new Map(Object.entries(BUNDLES).flatMap(([n, { entry }]) => [[entry, n], [`page-css:${n}`, n]]));
+
+/**
+ * The page scripts, in as few builds as one copy of preact per page allows: the task form, the
+ * modeler and the viewer share one build (bpmn-js between modeler and viewer, small libraries with
+ * the task form) and so their chunks; the form editor, which needs the older preact, is its own.
+ */
+const SCRIPT_BUILDS = [['task-form', 'modeler', 'viewer'], ['form-editor']];
+
+/** `page-css:<name>`: the page's stylesheet, its CSS files imported in order */
+const pageCss = {
+  name: 'page-css',
+  setup(b) {
+    b.onResolve({ filter: /^page-css:/ }, (args) => ({ path: args.path.slice('page-css:'.length), namespace: 'page-css' }));
+    b.onLoad({ filter: /.*/, namespace: 'page-css' }, (args) => ({ contents: BUNDLES[args.path].css.map((c) => `@import "${c}";`).join('\n'), resolveDir: here, loader: 'css' }));
+  },
+};
+
+const scripts = (names) =>
+  build({
+    ...common,
+    entryPoints: Object.fromEntries(names.map((n) => [n, BUNDLES[n].entry])),
+    format: 'esm',
+    splitting: true,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    // the few licence comments (classnames, DOMPurify, …) stay at the end of each file
+    legalComments: 'eof',
+    plugins: [bpmnlintConfig],
+    ...Object.assign({}, ...names.map((n) => BUNDLES[n].alias && { alias: BUNDLES[n].alias })),
+  });
+const stylesheets = () => build({ ...common, entryPoints: Object.fromEntries(Object.keys(BUNDLES).map((n) => [n, `page-css:${n}`])), plugins: [pageCss] });
+
+const COMPRESSIBLE = /\.(js|css|svg)$/;
+const brotli = promisify(brotliCompress);
+const gzipped = promisify(gzip);
+
+/**
+ * `file.br` and `file.gz` beside each script, stylesheet and image, at the strongest settings (the
+ * app sends them as they are, so they are made once). A hashed name that already has them is left
+ * alone: same name, same content. Written under a temporary name and renamed, so that a build running
+ * beside another never leaves a half-written file in place.
+ */
+async function compress(file) {
+  const source = readFileSync(file);
+  const encode = { br: () => brotli(source, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: source.length } }), gz: () => gzipped(source, { level: 9 }) };
   await Promise.all(
-    Object.entries(BUNDLES).flatMap(([name, { entry, css, alias }]) => [
-      build({
-        ...common,
-        entryPoints: [entry],
-        outfile: `${outdir}/${name}.js`,
-        format: 'iife',
-        define: { 'process.env.NODE_ENV': '"production"' },
-        // the few licence comments (classnames, DOMPurify, …) stay at the end of the bundle
-        legalComments: 'eof',
-        plugins: [bpmnlintConfig],
-        ...(alias && { alias }),
-      }),
-      build({
-        ...common,
-        stdin: { contents: css.map((c) => `@import "${c}";`).join('\n'), resolveDir: here, sourcefile: `${name}.css`, loader: 'css' },
-        outfile: `${outdir}/${name}.css`,
-      }),
-    ]),
+    Object.entries(encode).map(async ([ext, run]) => {
+      if (await stat(`${file}.${ext}`).catch(() => undefined)) return;
+      const tmp = `${file}.${ext}.${process.pid}.tmp`;
+      await writeFile(tmp, await run());
+      await rename(tmp, `${file}.${ext}`);
+    }),
   );
+}
+
+/** every file under dir, as paths relative to it */
+async function listFiles(dir) {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  // Dirent.parentPath from Node 20.12; .path before it
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath ?? e.path, e.name)));
+}
+
+try {
+  const results = await Promise.all([...SCRIPT_BUILDS.map(scripts), stylesheets()]);
+  const outputs = Object.assign({}, ...results.map((r) => r.metafile.outputs));
+  const rel = (path) => relative(outdir, join(here, path));
+  /** the chunks a file imports, and theirs in turn */
+  const importsOf = (path, seen = new Set()) => {
+    for (const i of outputs[path].imports) if (i.kind === 'import-statement' && !seen.has(i.path)) importsOf(i.path, seen.add(i.path));
+    return seen;
+  };
+  const manifest = {};
+  for (const [path, out] of Object.entries(outputs)) {
+    const name = BUNDLES_BY_ENTRY.get(out.entryPoint);
+    if (!name) continue;
+    const ext = path.endsWith('.css') ? 'css' : 'js';
+    manifest[`${name}.${ext}`] = { file: rel(path), ...(ext === 'js' && { imports: [...importsOf(path)].map(rel) }) };
+  }
+  const written = new Set(Object.keys(outputs).map(rel));
+  await Promise.all([...written].filter((f) => COMPRESSIBLE.test(f)).map((f) => compress(join(outdir, f))));
+  await writeFile(`${outdir}/manifest.json.${process.pid}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
+  await rename(`${outdir}/manifest.json.${process.pid}.tmp`, `${outdir}/manifest.json`);
+  // what earlier builds left (older hashes, the unhashed names before them); another build's temporary files are its own
+  const keep = (f) => f === 'manifest.json' || f.endsWith('.tmp') || written.has(f.replace(/\.(br|gz)$/, ''));
+  await Promise.all((await listFiles(outdir)).filter((f) => !keep(f)).map((f) => unlink(join(outdir, f)).catch(() => undefined)));
+
+  // per page: what it loads (its script, the chunks it imports, its stylesheet) as written and as brotli
+  const size = async (files, ext = '') => (await Promise.all(files.map(async (f) => (await stat(join(outdir, f + ext))).size))).reduce((a, b) => a + b, 0);
+  const kB = (n) => `${(n / 1024).toFixed(0)} kB`;
+  const pages = await Promise.all(
+    Object.keys(BUNDLES).map(async (n) => {
+      const js = [manifest[`${n}.js`].file, ...manifest[`${n}.js`].imports];
+      const css = [manifest[`${n}.css`].file];
+      return `${n} ${kB(await size(js))} js + ${kB(await size(css))} css (br ${kB(await size([...js, ...css], '.br'))})`;
+    }),
+  );
+  process.stdout.write(`modeler/dist: ${pages.join(', ')} (${Math.round(performance.now() - started)} ms)\n`);
 } catch (err) {
   const messages = err?.errors?.length ? err.errors.map((e) => `${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`) : [String(err)];
   process.stderr.write(`modeler/build.mjs: failed\n${messages.join('\n')}\n`);
   process.exit(1);
 }
-
-const kB = async (name) => `${name} ${((await stat(`${outdir}/${name}`)).size / 1024).toFixed(0)} kB`;
-const sizes = await Promise.all(Object.keys(BUNDLES).flatMap((n) => [`${n}.js`, `${n}.css`]).map(kB));
-process.stdout.write(`modeler/dist: ${sizes.join(', ')} (${Math.round(performance.now() - started)} ms)\n`);

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type RequestHandler } from 'express';
 import multer from 'multer';
@@ -25,6 +26,7 @@ import { createChallenges } from './domain/challenge.js';
 import type { FormSchema } from './domain/form-validation.js';
 import type { IdentityKeyInput } from './domain/identity-crypto.js';
 import { errorMiddleware, HttpError } from './http-error.js';
+import { createAssets } from './http/assets.js';
 import { createViews } from './http/views.js';
 import { createDeployGate, type DeployGate } from './deploy/deploy-gate.js';
 import { createDraftsRepository } from './data/drafts-repository.js';
@@ -155,7 +157,8 @@ export function createApp(deps: AppDeps): Express {
   const staffing = createStaffingService({ engine, staff, units });
   const csrf = createCsrf(deps.secret, production, (req) => req.method === 'POST' && /^\/open311\/v2\/requests\.\w+$/.test(req.path));
   const sessionOptions: SessionOptions = { sessions, staff, secureCookies: production, ttlMs: (o.sessionTtlHours ?? 12) * 3600_000 };
-  const render = createViews(join(projectRoot, 'server', 'views'));
+  const assets = createAssets(join(projectRoot, 'modeler', 'dist'));
+  const render = createViews(join(projectRoot, 'server', 'views'), assets);
   const ctx: AppContext = {
     render,
     page: (res, view, data, status = 200) => {
@@ -212,8 +215,11 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', o.trustProxy ?? 0);
   app.use(securityHeaders());
+  // pages, JSON and unhashed files compressed as they are sent (br or gzip, as the client takes them);
+  // the bundles under /assets are sent already compressed
+  app.use(compression());
   app.use('/static', express.static(join(projectRoot, 'server', 'public'), { maxAge: production ? '1d' : 0 }));
-  app.use('/assets', express.static(join(projectRoot, 'modeler', 'dist'), { maxAge: production ? '1d' : 0 }));
+  app.use('/assets', assets.handler);
   // diagrams: a draft or a deployment file may be up to 2 MB (the deploy gate's limit), a deployment several files
   app.use(['/api/deployments', '/api/processes'], express.json({ limit: '12mb' }));
   app.use(express.json({ limit: '1mb' }));
@@ -222,9 +228,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(sessionMiddleware(sessionOptions));
   app.use(csrf.middleware);
   app.use(readOnlyGuard());
-  // staff pages and answers with personal data are never cached
-  app.use((req, res, next) => {
-    if (staffOf(res) || req.path.startsWith('/api/')) res.set('cache-control', 'no-store');
+  // pages and API answers are never cached: they carry CSRF tokens, challenges, personal data, or
+  // change with every task (the files under /assets and /static were answered above)
+  app.use((_req, res, next) => {
+    res.set('cache-control', 'no-store');
     next();
   });
   // the staff menu; and 第十三条 deadlines need next year's official schedule: staff pages say so from 1 November until it is entered

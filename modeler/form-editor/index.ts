@@ -1,5 +1,6 @@
 /**
- * The form editor page (/assets/form-editor.js). The server renders:
+ * The form editor page (`form-editor.js`, an ES module under a hashed name, see
+ * modeler/dist/manifest.json). The server renders:
  *
  *   <section id="form-editor" data-form-id="ID" data-mode="edit|view" data-version="N"
  *            data-check-url="/api/forms/ID/check" data-save-url="/api/forms/ID/versions"

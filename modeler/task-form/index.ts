@@ -1,12 +1,13 @@
 /**
- * The task-form page (/assets/task-form.js). The server renders:
+ * The task-form page (`task-form.js`, an ES module: its hashed name and chunks are in
+ * modeler/dist/manifest.json). The server renders:
  *
  *   <div id="task-form" data-complete-url="/api/tasks/KEY/complete" data-upload-url="/api/attachments"
  *        data-csrf="TOKEN" data-petition-id="PID" data-done-url="/staff/tasks"></div>
  *   <script type="application/json" id="task-form-schema">{ …form schema… }</script>
  *   <script type="application/json" id="task-form-data">{ …the task's variables… }</script>
- *   <script src="/assets/task-form.js" defer></script>
- *   <link rel="stylesheet" href="/assets/task-form.css">
+ *   <script type="module" src="/assets/task-form-HASH.js"></script>
+ *   <link rel="stylesheet" href="/assets/task-form-HASH.css">
  *
  * This script renders the schema with form-js into #task-form, adds a status area and a 提交
  * button, and on submit: validates (form-js), uploads the filepickers' files to the upload url,

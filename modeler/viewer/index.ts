@@ -1,5 +1,6 @@
 /**
- * The inspector's diagrams (/assets/viewer.js with /assets/viewer.css), drawn by bpmn-js's
+ * The inspector's diagrams (`viewer.js` with `viewer.css`, under the hashed names of
+ * modeler/dist/manifest.json), drawn by bpmn-js's
  * NavigatedViewer. The server renders the data as JSON and the containers (no inline script: CSP):
  *
  *   <script type="application/json" id="viewer-data">{ …see InstanceData / DiffData… }</script>

@@ -2,17 +2,29 @@
  * Handlebars pages: every `server/views/*.hbs` compiled once at start, rendered inside
  * `layout.hbs`; partials from `server/views/partials/`. `{{ }}` escapes HTML, so petition text
  * with script in it shows as text on every page; `{{{ }}}` is used only for `json` (script data,
- * with `<` escaped) and nothing typed by a user.
+ * with `<` escaped) and nothing typed by a user. The browser bundles are named through `assets`
+ * (their hashed names change with each build): `{{asset "modeler" ".css"}}` is a stylesheet's URL,
+ * `{{script "modeler"}}` a page's module script with the chunks it imports preloaded.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { formatShanghai } from '../../regulation/format.js';
+import type { Assets } from './assets.js';
 
 export type Render = (view: string, locals: Record<string, unknown>) => string;
 
-export function createViews(dir: string): Render {
+export function createViews(dir: string, assets?: Pick<Assets, 'url' | 'imports'>): Render {
   const hb = Handlebars.create();
+  const assetUrl = (name: string) => assets?.url(name) ?? `/assets/${name}`;
+  // the arguments joined: {{asset pageCss ".css"}}
+  hb.registerHelper('asset', (...args: unknown[]) => assetUrl(args.slice(0, -1).join('')));
+  // the URLs come from the build's manifest, escaped all the same
+  hb.registerHelper('script', (name: unknown) => {
+    const attr = (url: string) => hb.escapeExpression(url);
+    const preloads = (assets?.imports(`${name}.js`) ?? []).map((url) => `<link rel="modulepreload" href="${attr(url)}">`);
+    return new hb.SafeString([...preloads, `<script type="module" src="${attr(assetUrl(`${name}.js`))}"></script>`].join('\n'));
+  });
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   hb.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));

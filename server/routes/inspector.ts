@@ -4,7 +4,7 @@
  * path taken, incidents, pending timers) with its timeline and masked variables, the incidents, and
  * the difference between two versions of a process drawn on both diagrams. The data comes from
  * ctx.inspector, the engine port and the deploy gate (as the JSON API serves it); the diagrams are
- * drawn in the browser by /assets/viewer.js from `<script type="application/json">` data.
+ * drawn in the browser by the viewer bundle (modeler/viewer/) from `<script type="application/json">` data.
  */
 import { Router, type Response } from 'express';
 import type { Incident, InstanceState, ProcessDefinition } from '../../engine/port.js';

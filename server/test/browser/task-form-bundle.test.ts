@@ -1,5 +1,6 @@
 /**
- * The task-form bundle (modeler/build.mjs → modeler/dist/task-form.{js,css}) in Chromium on a phone
+ * The task-form bundle (modeler/build.mjs → modeler/dist/task-form-<hash>.{js,css} and the chunks its
+ * module imports, named in modeler/dist/manifest.json) in Chromium on a phone
  * screen, under the app's Content-Security-Policy, against a fake server: the page as the app
  * renders it, `/api/attachments` and `/api/tasks/:key/complete`.
  */
@@ -39,7 +40,11 @@ interface Recorded {
 /** JSON inside <script type="application/json">: no `</script>`, no `<!--` */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
+/** the build's current names (modeler/dist/manifest.json) */
+const built = () => JSON.parse(readFileSync(join(dist, 'manifest.json'), 'utf8')) as Record<string, { file: string; imports?: string[] }>;
+
 function taskPage(key: string, schema: unknown, data: unknown): string {
+  const manifest = built();
   return `<!doctype html>
 <html lang="zh-CN">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>办理任务</title></head>
@@ -47,8 +52,8 @@ function taskPage(key: string, schema: unknown, data: unknown): string {
 <div id="task-form" data-complete-url="/api/tasks/${key}/complete" data-upload-url="/api/attachments" data-csrf="${CSRF}" data-petition-id="${PETITION_ID}" data-done-url="/staff/tasks"></div>
 <script type="application/json" id="task-form-schema">${scriptJson(schema)}</script>
 <script type="application/json" id="task-form-data">${scriptJson(data)}</script>
-<script src="/assets/task-form.js" defer></script>
-<link rel="stylesheet" href="/assets/task-form.css">
+<script type="module" src="/assets/${manifest['task-form.js'].file}"></script>
+<link rel="stylesheet" href="/assets/${manifest['task-form.css'].file}">
 </body>
 </html>`;
 }
@@ -86,7 +91,7 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
     if (req.method === 'GET' && url.pathname === '/staff/tasks/KEY') return send(200, 'text/html; charset=utf-8', taskPage('KEY', draftReply, { category: 'complaint' }));
     if (req.method === 'GET' && url.pathname === '/staff/tasks/KEY2') return send(200, 'text/html; charset=utf-8', taskPage('KEY2', NOTE_FORM, {}));
     if (req.method === 'GET' && url.pathname === '/staff/tasks') return send(200, 'text/html; charset=utf-8', '<!doctype html><title>待办任务</title><p>待办任务</p>');
-    const asset = /^\/assets\/(task-form\.(?:js|css)(?:\.map)?)$/.exec(url.pathname);
+    const asset = /^\/assets\/((?:chunks\/)?[\w-]+\.(?:js|css)(?:\.map)?)$/.exec(url.pathname);
     if (req.method === 'GET' && asset) {
       const type = asset[1].endsWith('.js') ? 'text/javascript' : asset[1].endsWith('.css') ? 'text/css' : 'application/json';
       return send(200, type, readFileSync(join(dist, asset[1])));
@@ -137,8 +142,9 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
 
   beforeAll(async () => {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(root, 'modeler', 'build.mjs')], { cwd: root });
-    // one script and one stylesheet per page
-    expect(stdout).toMatch(/^modeler\/dist: task-form\.js [\d.]+ kB, task-form\.css [\d.]+ kB, modeler\.js [\d.]+ kB, modeler\.css [\d.]+ kB, viewer\.js [\d.]+ kB, viewer\.css [\d.]+ kB, form-editor\.js [\d.]+ kB, form-editor\.css [\d.]+ kB \(\d+ ms\)\n$/);
+    // per page: its script with the chunks it imports, its stylesheet, and the two as brotli
+    const page = (name: string) => `${name} \\d+ kB js \\+ \\d+ kB css \\(br \\d+ kB\\)`;
+    expect(stdout).toMatch(new RegExp(`^modeler/dist: ${['task-form', 'modeler', 'viewer', 'form-editor'].map(page).join(', ')} \\(\\d+ ms\\)\n$`));
     expect(stderr).toBe('');
     server = createServer((req, res) => {
       handle(req, res).catch((err) => {
