@@ -46,7 +46,8 @@ import type {
 import { evaluateTimer, isExpression, nextCycle } from './feel.js';
 import { execIdOf, newKey, waitKey } from './keys.js';
 import { parseResource, type ProcessModel } from './model.js';
-import { InstanceRun, type HistoryRecord, type JobWait, type SavedRun, type StartTrigger, type Wait } from './run.js';
+import { InstanceRun } from './run.js';
+import type { HistoryRecord, JobWait, SavedRun, StartTrigger, Wait } from './run-types.js';
 import { TokenRun, isTokenState, openElements } from './token-run.js';
 import { insideInlineJob, type Database } from './store/database.js';
 import { isTransient, retryTransient, transientBackoff } from './transient.js';
