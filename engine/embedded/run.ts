@@ -10,7 +10,7 @@
 import { EventEmitter } from 'node:events';
 import { Engine } from 'bpmn-engine';
 import type { Clock } from '../clock.js';
-import type { HistoryEventType, Variables } from '../port.js';
+import type { Variables } from '../port.js';
 import {
   FeelError,
   applyInputMappings,
@@ -22,77 +22,8 @@ import {
   nextCycle,
 } from './feel.js';
 import type { ElementInfo, ProcessModel } from './model.js';
-import { loopLocalNames, userTaskWaitOf } from './token-run.js';
-
-interface WaitBase {
-  execId: string;
-  elementId: string;
-}
-export interface JobWait extends WaitBase {
-  kind: 'job';
-  type: string;
-  retries: number;
-  headers: Record<string, string>;
-  /** local variables of the job (input mappings, multi-instance element) */
-  locals: Variables;
-}
-export interface UserTaskWait extends WaitBase {
-  kind: 'userTask';
-  name?: string;
-  assignee?: string;
-  candidateGroups: string[];
-  candidateUsers: string[];
-  formId?: string;
-  dueDate?: string;
-  followUpDate?: string;
-  priority?: number;
-  locals: Variables;
-}
-export interface CallWait extends WaitBase {
-  kind: 'call';
-  processId: string;
-  variables: Variables;
-}
-export interface MessageWait extends WaitBase {
-  kind: 'message';
-  messageName: string;
-  correlationKey: string;
-}
-export interface TimerWait extends WaitBase {
-  kind: 'timer';
-  dueAt: number;
-  repetitions?: number;
-  interval?: string;
-}
-export type Wait = JobWait | UserTaskWait | CallWait | MessageWait | TimerWait;
-
-export interface HistoryRecord {
-  elementId: string;
-  elementType: string;
-  event: HistoryEventType | 'taken';
-  at: number;
-  detail?: Record<string, unknown>;
-}
-
-export interface RunFailure {
-  elementId: string;
-  errorType: string;
-  message: string;
-}
-
-export interface SavedRun {
-  engine: any;
-  variables: Variables;
-  scopes: Record<string, Variables>;
-  open: Record<string, string>;
-  waits: Wait[];
-}
-
-/** what started the instance when not a plain start(): its message or timer start event */
-export interface StartTrigger {
-  elementId: string;
-  variables?: Variables;
-}
+import type { CallWait, HistoryRecord, JobWait, MessageWait, RunFailure, SavedRun, StartTrigger, TimerWait, UserTaskWait, Wait, WaitingRun } from './run-types.js';
+import { loopLocalNames, userTaskWaitOf } from './run-shared.js';
 
 interface WaitHandler {
   complete(output: Variables): void;
@@ -124,7 +55,7 @@ function typeOfFailure(err: any): string {
   return 'UNKNOWN';
 }
 
-export class InstanceRun {
+export class InstanceRun implements WaitingRun {
   readonly model: ProcessModel;
   readonly instanceKey: string;
   variables: Variables;

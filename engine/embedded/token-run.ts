@@ -18,67 +18,16 @@ import {
   applyOutputMappings,
   evaluate,
   evaluateCondition,
-  evaluateList,
-  evaluateString,
-  evaluateTimer,
-  isExpression,
   nextCycle,
 } from './feel.js';
 import type { ElementInfo, ProcessModel } from './model.js';
-import type { CallWait, HistoryRecord, JobWait, MessageWait, RunFailure, StartTrigger, TimerWait, UserTaskWait, Wait } from './run.js';
+import type { StartTrigger, Wait } from './run-types.js';
+import { loopLocalNames } from './run-shared.js';
+import { TokenRunBase } from './token-run-base.js';
+import { ElementFailure, type Token, type TokenState } from './token-state.js';
 
-/** one live element instance */
-interface Token {
-  /** execution id: unique in the instance, the key of its wait */
-  id: string;
-  /** element id */
-  el: string;
-  /** enclosing element instance (sub-process, multi-instance body or iteration); none = the process */
-  scope?: string;
-  /** variables local to the element: its input mappings, a multi-instance iteration's element */
-  locals?: Variables;
-  /** a multi-instance body: the collection, the next iteration to start, outputs and how many ended */
-  mi?: { items: unknown[]; next: number; out: unknown[]; done: number };
-  /** a multi-instance iteration: its index */
-  iter?: number;
-  /** a boundary event: the activity instance it is attached to */
-  on?: string;
-  /** what the element waits for */
-  wait?: Wait;
-  /** an event-based gateway: one wait per event after it */
-  race?: Wait[];
-}
-
-/** the saved form (engine_instances.engine_state) */
-export interface TokenState {
-  v: 2;
-  seq: number;
-  tokens: Token[];
-  /** parallel joins: `<scope>|<gateway>` → tokens arrived per incoming flow */
-  joins?: Record<string, Record<string, number>>;
-}
-
-export function isTokenState(state: unknown): state is TokenState {
-  return (state as TokenState | null)?.v === 2;
-}
-
-/** what ran when an instance was stopped (cancel): execution id → element id, boundary events left out */
-export function openElements(model: ProcessModel, state: TokenState): Record<string, string> {
-  const open: Record<string, string> = {};
-  for (const t of state.tokens) if (model.elements.get(t.el)?.type !== 'bpmn:BoundaryEvent') open[t.id] = t.el;
-  return open;
-}
-
-/** errors of the diagram's own making get an errorType like Zeebe's incidents */
-export class ElementFailure extends Error {
-  constructor(
-    message: string,
-    readonly errorType: string,
-    readonly elementId?: string,
-  ) {
-    super(message);
-  }
-}
+export { ElementFailure, isTokenState, openElements, type TokenState } from './token-state.js';
+export { loopLocalNames, userTaskWaitOf } from './run-shared.js';
 
 const ACTIVITY = new Set([
   'bpmn:ServiceTask',
@@ -99,39 +48,13 @@ interface Step {
   run: () => void;
 }
 
-export class TokenRun {
-  readonly model: ProcessModel;
-  readonly instanceKey: string;
-  variables: Variables;
-  readonly waits = new Map<string, Wait>();
-  readonly history: HistoryRecord[] = [];
-  failure?: RunFailure;
-  completed = false;
-  private readonly clock: Clock;
-  private readonly trigger?: StartTrigger;
-  private readonly tokens = new Map<string, Token>();
-  /** execution id of a wait → the token that holds it */
-  private readonly holders = new Map<string, Token>();
-  private joins: Record<string, Record<string, number>>;
-  private seq: number;
+export class TokenRun extends TokenRunBase {
   private readonly queue: Step[] = [];
   /** scopes that may have run empty since the last check */
   private readonly emptied = new Set<string>();
 
   private constructor(opts: { model: ProcessModel; instanceKey: string; clock: Clock; variables: Variables; state?: TokenState; trigger?: StartTrigger }) {
-    this.model = opts.model;
-    this.instanceKey = opts.instanceKey;
-    this.clock = opts.clock;
-    this.trigger = opts.trigger;
-    this.variables = { ...opts.variables };
-    this.seq = opts.state?.seq ?? 0;
-    this.joins = opts.state?.joins ? structuredClone(opts.state.joins) : {};
-    for (const saved of opts.state?.tokens ?? []) {
-      const t: Token = structuredClone(saved);
-      this.tokens.set(t.id, t);
-      if (t.wait) this.hold(t, t.wait);
-      for (const w of t.race ?? []) this.hold(t, w);
-    }
+    super(opts);
   }
 
   /** a new instance, run to its first waits */
@@ -149,45 +72,6 @@ export class TokenRun {
 
   static resume(opts: { model: ProcessModel; instanceKey: string; clock: Clock; variables: Variables; state: TokenState }): TokenRun {
     return new TokenRun(opts);
-  }
-
-  getState(): TokenState {
-    const state: TokenState = { v: 2, seq: this.seq, tokens: [...this.tokens.values()] };
-    if (Object.keys(this.joins).length) state.joins = this.joins;
-    return state;
-  }
-
-  /** what runs now: execution id → element id (boundary events included) */
-  get open(): Record<string, string> {
-    return Object.fromEntries([...this.tokens.values()].map((t) => [t.id, t.el]));
-  }
-
-  /** ready the live run for its next event (kept in memory only while a local worker has its job) */
-  reuse() {
-    this.history.length = 0;
-  }
-
-  hasWait(execId: string) {
-    return this.holders.has(execId);
-  }
-
-  /** nothing to bring in line: the tokens are the truth */
-  reconcile() {}
-
-  releaseWait(execId: string) {
-    const t = this.holders.get(execId);
-    if (!t) return;
-    this.holders.delete(execId);
-    this.waits.delete(execId);
-    if (t.wait?.execId === execId) delete t.wait;
-    if (t.race) {
-      // an event-based gateway gives up all its events at once
-      for (const w of t.race) {
-        this.holders.delete(w.execId);
-        this.waits.delete(w.execId);
-      }
-      delete t.race;
-    }
   }
 
   /** a wait completed: job done, user task completed, called instance ended, message caught, timer due */
@@ -237,53 +121,6 @@ export class TokenRun {
   /** the element being worked on: where a failure without its own element happened */
   private current?: string;
 
-  private newId(elementId: string) {
-    this.seq += 1;
-    return `${elementId}_${this.seq.toString(36)}`;
-  }
-
-  private record(elementId: string, elementType: string, event: HistoryRecord['event'], detail?: Record<string, unknown>) {
-    this.history.push({ elementId, elementType, event, at: this.clock.now().getTime(), ...(detail && { detail }) });
-  }
-
-  private info(elementId: string): ElementInfo {
-    const info = this.model.elements.get(elementId);
-    if (!info) throw new ElementFailure(`element ${elementId} is not in process ${this.model.processId}`, 'UNKNOWN', elementId);
-    return info;
-  }
-
-  private detailOf(t: Token) {
-    return t.iter === undefined ? { executionId: t.id } : { executionId: t.id, index: t.iter };
-  }
-
-  private hold(t: Token, w: Wait) {
-    this.holders.set(w.execId, t);
-    this.waits.set(w.execId, w);
-  }
-
-  private setWait(t: Token, w: Wait) {
-    t.wait = w;
-    this.hold(t, w);
-  }
-
-  /** process variables, then the locals of the enclosing element instances (outermost first), then the token's own */
-  private scopeOf(t: Token | undefined): Variables {
-    const chain: Token[] = [];
-    for (let x = t; x; x = x.scope ? this.tokens.get(x.scope) : undefined) if (x.locals) chain.push(x);
-    if (!chain.length) return this.variables;
-    let scope = this.variables;
-    for (let i = chain.length - 1; i >= 0; i--) scope = { ...scope, ...chain[i].locals };
-    return scope;
-  }
-
-  /** what the element sees beyond the process variables */
-  private localsOf(t: Token): Variables {
-    const chain: Token[] = [];
-    for (let x: Token | undefined = t; x; x = x.scope ? this.tokens.get(x.scope) : undefined) if (x.locals) chain.push(x);
-    let locals: Variables = {};
-    for (let i = chain.length - 1; i >= 0; i--) locals = { ...locals, ...chain[i].locals };
-    return locals;
-  }
 
   // ---------------------------------------------------------------- activation
 
@@ -406,51 +243,6 @@ export class TokenRun {
     if (info.taskDefinition) return this.setWait(t, this.jobWait(t, info));
     // a task with nothing to do (Zeebe would refuse it at deploy; lint says so)
     return this.completeToken(t);
-  }
-
-  // ---------------------------------------------------------------- waits
-
-  private jobWait(t: Token, info: ElementInfo): JobWait {
-    const scope = this.scopeOf(t);
-    const td = info.taskDefinition!;
-    const retries = Number(isExpression(td.retries) ? evaluate(td.retries, scope) : td.retries);
-    if (!Number.isInteger(retries) || retries < 0) throw new ElementFailure(`job retries of ${info.id} must be a whole number`, 'EXTRACT_VALUE_ERROR', info.id);
-    return { kind: 'job', execId: t.id, elementId: info.id, type: evaluateString(td.type, scope, 'job type'), retries, headers: info.headers, locals: this.localsOf(t) };
-  }
-
-  private userTaskWait(t: Token, info: ElementInfo): UserTaskWait {
-    return userTaskWaitOf(info, t.id, this.scopeOf(t), this.localsOf(t));
-  }
-
-  private callWait(t: Token, info: ElementInfo): CallWait {
-    const c = info.calledElement!;
-    const scope = this.scopeOf(t);
-    return { kind: 'call', execId: t.id, elementId: info.id, processId: evaluateString(c.processId, scope, 'called process id'), variables: c.propagateAllParentVariables ? scope : this.localsOf(t) };
-  }
-
-  private messageWait(t: Token, info: ElementInfo, scope: Variables): MessageWait {
-    const m = info.message;
-    if (!m) throw new ElementFailure(`${info.id} has no message`, 'EXTRACT_VALUE_ERROR', info.id);
-    return {
-      kind: 'message',
-      execId: t.id,
-      elementId: info.id,
-      messageName: evaluateString(m.name, scope, 'message name'),
-      correlationKey: m.correlationKey ? evaluateString(m.correlationKey, scope, 'correlation key') : '',
-    };
-  }
-
-  /** `on`: the token whose scope the expression is evaluated in (a boundary event's activity) */
-  private timerWait(t: Token, info: ElementInfo, on: Token, execId = t.id): TimerWait {
-    if (!info.timer) throw new ElementFailure(`timer ${info.id} has no time expression`, 'EXTRACT_VALUE_ERROR', info.id);
-    const schedule = evaluateTimer(info.timer.kind, info.timer.expression, this.scopeOf(on), this.clock.now());
-    return {
-      kind: 'timer',
-      execId,
-      elementId: info.id,
-      dueAt: schedule.dueAt.getTime(),
-      ...(schedule.repetitions !== undefined && { repetitions: schedule.repetitions, interval: schedule.interval }),
-    };
   }
 
   /** an event-based gateway waits for the first of the events after it */
@@ -731,31 +523,3 @@ export class TokenRun {
   }
 }
 
-/** a user task's wait: its assignment, form and schedule evaluated in the element's scope */
-export function userTaskWaitOf(info: ElementInfo, execId: string, scope: Variables, locals: Variables): UserTaskWait {
-  const u = info.userTask ?? {};
-  const str = (v: string | undefined, what: string) => (v ? evaluateString(v, scope, what) : undefined);
-  return {
-    kind: 'userTask',
-    execId,
-    elementId: info.id,
-    name: info.name,
-    assignee: str(u.assignee, 'assignee'),
-    candidateGroups: u.candidateGroups ? evaluateList(u.candidateGroups, scope, 'candidate groups').map(String) : [],
-    candidateUsers: u.candidateUsers ? evaluateList(u.candidateUsers, scope, 'candidate users').map(String) : [],
-    formId: u.formId,
-    dueDate: str(u.dueDate, 'due date'),
-    followUpDate: str(u.followUpDate, 'follow-up date'),
-    priority: u.priority ? Number(evaluate(u.priority, scope)) : undefined,
-    locals,
-  };
-}
-
-/** variables local to a multi-instance iteration: its input element and the variable its output element reads */
-export function loopLocalNames(info: ElementInfo): Set<string> {
-  const names = new Set<string>();
-  if (info.loop?.inputElement) names.add(info.loop.inputElement);
-  const out = /^=\s*([A-Za-z_][\w]*)(\.[\w.]+)?\s*$/.exec(info.loop?.outputElement ?? '');
-  if (out) names.add(out[1]);
-  return names;
-}

@@ -4,10 +4,10 @@
  * and completes when the adapter fires it (timer due, message correlated) — also after a restart,
  * when the activity is re-executed on resume and asks for the same wait again.
  */
-import type { InstanceRun } from '../run.js';
+import type { WaitingRun } from '../run-types.js';
 
-export function runOf(activity: any): InstanceRun {
-  const run = activity.environment.options.zeebeRun as InstanceRun | undefined;
+export function runOf(activity: any): WaitingRun {
+  const run = activity.environment.options.zeebeRun as WaitingRun | undefined;
   if (!run) throw new Error('zeebe event definition used outside an instance run');
   return run;
 }
