@@ -2,7 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import { createWorkingCalendar } from './calendar/working-calendar.js';
 import { checkReturn, computeStage, DEADLINE_TABLE, describeLimits, dueAfterDeadline, finishLimitDays, warningInstants } from './deadlines.js';
 import { checkExtension, extendFinish } from './extension.js';
-import { formatShanghai } from './format.js';
+import { formatShanghai, formatShanghaiMoment } from './format.js';
 import { VariableError } from './variables.js';
 
 const calendar = createWorkingCalendar({});
@@ -182,5 +182,13 @@ describe('formatShanghai', () => {
     expect(formatShanghai(new Date('2026-03-03T16:00:00.000Z'))).toBe('2026-03-03 24:00');
     expect(formatShanghai(new Date('2026-03-03T02:05:00.000Z'))).toBe('2026-03-03 10:05');
     expect(formatShanghai(new Date('2026-12-31T16:00:00.000Z'))).toBe('2026-12-31 24:00');
+  });
+});
+
+describe('formatShanghaiMoment', () => {
+  it('given instants around Shanghai midnight, when shown as moments, then each reads on its own Shanghai day to the second', () => {
+    expect(formatShanghaiMoment(new Date('2026-03-03T16:00:00.000Z'))).toBe('2026-03-04 00:00:00');
+    expect(formatShanghaiMoment(new Date('2026-03-03T15:59:59.400Z'))).toBe('2026-03-03 23:59:59');
+    expect(() => formatShanghaiMoment(new Date('x'))).toThrow(/invalid Date/);
   });
 });

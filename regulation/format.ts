@@ -17,6 +17,17 @@ export function formatShanghai(instant: Date): string {
   return `${s.slice(0, 10)} ${s.slice(11, 16)}`;
 }
 
+/**
+ * When something happened, on the Shanghai wall clock to the second (a submission, an export's
+ * rows): an event at midnight is 00:00:00 of its own day, not "24:00" as a deadline reads.
+ */
+export function formatShanghaiMoment(instant: Date): string {
+  const t = instant.getTime();
+  if (Number.isNaN(t)) throw new Error('formatShanghaiMoment: invalid Date');
+  const s = new Date(t + OFFSET_MS).toISOString();
+  return `${s.slice(0, 10)} ${s.slice(11, 19)}`;
+}
+
 /** an ISO-8601 string (a process variable) shown in Shanghai time */
 export function formatInstant(value: string | Date): string {
   return formatShanghai(typeof value === 'string' ? new Date(value) : value);

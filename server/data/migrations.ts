@@ -74,4 +74,14 @@ export const appMigrations: AppMigration[] = [
   },
   // the portal's rate limits and answered challenges, shared by every app process
   ...guardMigrations,
+  {
+    // the case exports' keyset pages (newest first, the id breaking ties): one index range each,
+    // for every case and for a unit's own
+    name: '0901-petitions-keyset',
+    async up({ sequelize }) {
+      const qi = sequelize.getQueryInterface();
+      await qi.addIndex('petitions', ['created_at', 'id'], { name: 'petitions_created_id' });
+      await qi.addIndex('petitions', ['unit_id', 'created_at', 'id'], { name: 'petitions_unit_created_id' });
+    },
+  },
 ];

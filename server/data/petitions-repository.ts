@@ -162,6 +162,12 @@ export interface PetitionsRepository {
   findForTracking(code: string, phone: string): Promise<Petition | undefined>;
   /** petitions, newest first, optionally of one unit (with `coHandled`, also those it co-handles, 第十二条) or status */
   list(filter?: { unitId?: string; coHandled?: boolean; status?: string; limit?: number; offset?: number }): Promise<Petition[]>;
+  /**
+   * Petitions newest first, `limit` of them after the keyset `after` (the last row of the page before):
+   * each page is one index range (created_at, id), so an export of every row costs what one page
+   * costs, however deep it reaches (OFFSET re-reads and re-sorts what it skips).
+   */
+  scan(filter: { unitId?: string; coHandled?: boolean }, after: { createdAt: Date; id: string } | undefined, limit: number): Promise<Petition[]>;
   /** petitions, newest first, without anything personal or unpublished */
   listPublic(options?: { limit?: number; offset?: number }): Promise<PublicPetition[]>;
   /**
@@ -449,6 +455,25 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
         `SELECT ${COLS} FROM petitions${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ${limit} OFFSET ${offset}`,
         params,
       );
+      return rows.map(toPetition);
+    },
+
+    async scan(filter, after, limit) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (filter.unitId !== undefined && filter.coHandled) {
+        where.push('(unit_id = ? OR id IN (SELECT petition_id FROM petition_co_units WHERE unit_id = ?))');
+        params.push(filter.unitId, filter.unitId);
+      } else if (filter.unitId !== undefined) {
+        where.push('unit_id = ?');
+        params.push(filter.unitId);
+      }
+      if (after) {
+        where.push('(created_at < ? OR (created_at = ? AND id < ?))');
+        params.push(after.createdAt.getTime(), after.createdAt.getTime(), after.id);
+      }
+      const n = Math.max(1, Math.min(Math.floor(limit), 5000));
+      const rows = await select<PetitionRow>(db, `SELECT ${COLS} FROM petitions${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ${n}`, params);
       return rows.map(toPetition);
     },
 

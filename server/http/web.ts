@@ -4,6 +4,8 @@
  * cookies or headers for these themselves.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rateLimit, type Store } from 'express-rate-limit';
 import helmet from 'helmet';
@@ -191,4 +193,14 @@ export function field(source: unknown, name: string): string | undefined {
   if (Array.isArray(v)) throw new HttpError(400, 'INVALID_INPUT', `字段 ${name} 只能填写一次`, [{ field: name, message: '只能填写一次' }]);
   if (typeof v !== 'string') return String(v);
   return v.trim();
+}
+
+/**
+ * A CSV download streamed as its lines come (an export of every case): the response's backpressure
+ * paces the reading, so memory holds a page, not the file. A failure after the first line can only
+ * cut the download short (the status is sent): the client sees an incomplete file, never a wrong one.
+ */
+export async function sendCsv(res: Response, filename: string, lines: AsyncIterable<string>): Promise<void> {
+  res.type('text/csv; charset=utf-8').attachment(filename);
+  await pipeline(Readable.from(lines), res);
 }

@@ -9,7 +9,7 @@ import { CHANNEL_LABELS } from '../data/petitions-repository.js';
 import type { StaffRecord } from '../data/staff-repository.js';
 import { ROLE_LABELS } from '../domain/roles.js';
 import { HttpError } from '../http-error.js';
-import { field, handle, locals, requireRole, signIn, signOut, SIGN_IN_REFUSED, staffOf } from '../http/web.js';
+import { field, handle, locals, requireRole, sendCsv, signIn, signOut, SIGN_IN_REFUSED, staffOf } from '../http/web.js';
 import { categoryOptions, filesOf, portalChannel, ratingOptions } from './portal.js';
 import type { AppContext } from '../app-context.js';
 
@@ -154,7 +154,7 @@ export function apiRoutes(ctx: AppContext): Router {
       res.json(await caseService.list(me(res), { page: n }));
     }),
   );
-  r.get('/api/cases/export.csv', requireRole(), handle(async (_req, res) => res.type('text/csv; charset=utf-8').attachment('wenzheng-cases.csv').send(await caseService.exportCsv(me(res)))));
+  r.get('/api/cases/export.csv', requireRole(), handle(async (_req, res) => sendCsv(res, 'wenzheng-cases.csv', caseService.exportCsv(me(res)))));
   r.get(
     '/api/cases/:id',
     requireRole(),

@@ -9,7 +9,7 @@ import type { AuditRecord } from '../data/audit-repository.js';
 import { CHANNEL_LABELS } from '../data/petitions-repository.js';
 import type { StaffRecord } from '../data/staff-repository.js';
 import { HttpError, known } from '../http-error.js';
-import { field, handle, locals, requireRole, signIn, signOut, SIGN_IN_REFUSED, staffOf } from '../http/web.js';
+import { field, handle, locals, requireRole, sendCsv, signIn, signOut, SIGN_IN_REFUSED, staffOf } from '../http/web.js';
 import { categoryOptions, filesOf } from './portal.js';
 import type { AppContext } from '../app-context.js';
 
@@ -109,8 +109,7 @@ export function staffRoutes(ctx: AppContext): Router {
     '/staff/cases.csv',
     requireRole(),
     handle(async (_req, res) => {
-      const csv = await caseService.exportCsv(me(res));
-      res.type('text/csv; charset=utf-8').attachment('wenzheng-cases.csv').send(csv);
+      await sendCsv(res, 'wenzheng-cases.csv', caseService.exportCsv(me(res)));
     }),
   );
   const casePage = async (res: Response, id: string, extra: Record<string, unknown> = {}, status = 200) => {

@@ -10,10 +10,11 @@
 import type { EnginePort } from '../../engine/port.js';
 import type { AttachmentRecord, AttachmentsRepository } from '../data/attachments-repository.js';
 import type { AuditRecord, AuditRepository } from '../data/audit-repository.js';
-import { IdentityAccessDenied, type Petition, type PetitionerIdentity, type PetitionsRepository } from '../data/petitions-repository.js';
+import { CHANNEL_LABELS, IdentityAccessDenied, type Petition, type PetitionerIdentity, type PetitionsRepository } from '../data/petitions-repository.js';
 import type { StaffRecord } from '../data/staff-repository.js';
 import type { UnitsRepository } from '../data/units-repository.js';
 import { CATEGORY_LABELS } from '../../regulation/categories.js';
+import { formatShanghaiMoment } from '../../regulation/format.js';
 import { checkExtension, extensionRequestOf } from '../../regulation/extension.js';
 import { statusLabel } from '../../regulation/petition-status.js';
 import { hasUnitRole } from '../domain/roles.js';
@@ -179,14 +180,31 @@ export function createCaseService(deps: CaseServiceDeps) {
     },
 
     /** the cases the account sees, as CSV: never a petitioner's identity, for anyone */
-    async exportCsv(staff: StaffRecord): Promise<string> {
-      const rows = [['查询编号', '类别', '标题', '状态', '承办单位', '渠道', '提交时间', '保密'].join(',')];
-      for (let page = 1; page <= 200; page++) {
-        const batch = await service.list(staff, { page });
-        for (const c of batch) rows.push([c.trackingCode, c.categoryLabel, c.title, c.statusLabel, c.unitName ?? '', c.channel, c.createdAt.toISOString(), c.confidential ? '是' : '否'].map(csvCell).join(','));
-        if (batch.length < 50) break;
-      }
-      return `\ufeff${rows.join('\r\n')}\r\n`;
+    /**
+     * Every case the account may open, newest first, as CSV lines (a BOM and Chinese headers first, so
+     * that Excel reads it; Shanghai local times; Chinese labels): read in keyset pages and yielded as
+     * they come, so an export of a million cases holds one page in memory. The account is checked
+     * before the first line (an error can still be an answer of its own).
+     */
+    exportCsv(staff: StaffRecord): AsyncIterable<string> {
+      mayOpenCases(staff);
+      const filter = unitBound(staff) ? { unitId: staff.unitId ?? '-', coHandled: true } : {};
+      return (async function* () {
+        yield `\ufeff${['查询编号', '类别', '标题', '状态', '承办单位', '渠道', '提交时间', '紧急', '保密'].join(',')}\r\n`;
+        const names = new Map<string, string>();
+        for (let after: { createdAt: Date; id: string } | undefined; ; ) {
+          const page = await petitions.scan(filter, after, EXPORT_PAGE);
+          let chunk = '';
+          for (const p of page) {
+            const c = await summary(p, names);
+            chunk += `${[c.trackingCode, c.categoryLabel, c.title, c.statusLabel, c.unitName ?? '', CHANNEL_LABELS[c.channel] ?? c.channel, formatShanghaiMoment(c.createdAt), c.urgent ? '是' : '否', c.confidential ? '是' : '否'].map(csvCell).join(',')}\r\n`;
+          }
+          if (chunk) yield chunk;
+          if (page.length < EXPORT_PAGE) return;
+          const last = page[page.length - 1];
+          after = { createdAt: last.createdAt, id: last.id };
+        }
+      })();
     },
   };
 
@@ -225,6 +243,9 @@ function text(v: unknown, field: string, label: string, max: number, problems: F
 }
 
 /** a CSV cell; a leading = + - @ is neutralised so a spreadsheet does not run it as a formula */
+/** rows per keyset page of an export */
+const EXPORT_PAGE = 1000;
+
 function csvCell(v: string): string {
   const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
