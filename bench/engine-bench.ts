@@ -194,7 +194,7 @@ function startupInChild(file: string): { ms: number; completed: string } {
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
-const PARTS = ['throughput', 'parked', 'startup', 'lifecycle'] as const;
+const PARTS = ['throughput', 'parked', 'startup', 'lifecycle', 'queues'] as const;
 type Part = (typeof PARTS)[number];
 
 /** `lifecycle --n=40 --c 8` → the parts named (all when none) and the options */
@@ -226,6 +226,10 @@ async function main() {
       // the whole app: loaded only when this part runs
       const { lifecycleOptionsFrom, runLifecycle } = await import('./lifecycle.js');
       Object.assign(figures, await runLifecycle(lifecycleOptionsFrom(process.env, options, out)));
+    }
+    if (parts.has('queues')) {
+      const { runQueues } = await import('./queues.js');
+      Object.assign(figures, await runQueues(process.env, out));
     }
 
     const seconds = (performance.now() - started) / 1000;

@@ -77,6 +77,11 @@ export class Browser {
     return { status: res.status, body: parsed };
   }
 
+  /** the cookies as this browser sends them (for a request made apart, e.g. a streamed download) */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
   get = (path: string) => this.request('GET', path);
   post = (path: string, body?: object | FormData | URLSearchParams) => this.request('POST', path, body ?? {});
 
