@@ -170,6 +170,13 @@ const DEFS: TemplateDef[] = [
       `转市政府督查室处理,并计入全市通报批评一次(第二十六条)。`,
   },
   {
+    // 第二十四条(一): the platform's one-click reminder on a case a unit has not answered yet
+    id: 'case-urged',
+    fields: [],
+    optional: REF,
+    text: (p) => `${SIGN}【催办】事项${code(p)}尚未办结,请分管领导督促承办人抓紧办理并按期答复(第二十四条(一))。`,
+  },
+  {
     id: 'supervision-sms',
     fields: [],
     optional: [...REF, 'supervisionDueAt'],

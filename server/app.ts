@@ -51,6 +51,7 @@ import { createPetitionService } from './services/petition-service.js';
 import { createTaskEvents } from './services/task-events.js';
 import { createInspectorService } from './services/inspector-service.js';
 import { createOutboxRepository } from './data/outbox-repository.js';
+import { createUnitDirectory } from './data/directories.js';
 import { createStaffingService } from './services/staffing-service.js';
 import { createScoreLedgerRepository } from './data/score-ledger-repository.js';
 import { createTaskService, createTaskDocs } from './services/task-service.js';
@@ -153,7 +154,18 @@ export function createApp(deps: AppDeps): Express {
     attachments,
     inStep: (task) => taskEvents.onEvent({ type: 'created', task }),
   });
-  const caseService = createCaseService({ engine, petitions, units, audit, attachments, clock });
+  const unitDirectory = createUnitDirectory(units);
+  const caseService = createCaseService({
+    engine,
+    petitions,
+    units,
+    audit,
+    attachments,
+    clock,
+    outbox: createOutboxRepository(db, { now }),
+    recipient: (unitId, role) => unitDirectory.recipient(unitId, role),
+    transaction: (work) => db.transaction(work),
+  });
   const staffing = createStaffingService({ engine, staff, units });
   const csrf = createCsrf(deps.secret, production, (req) => req.method === 'POST' && /^\/open311\/v2\/requests\.\w+$/.test(req.path));
   const sessionOptions: SessionOptions = { sessions, staff, secureCookies: production, ttlMs: (o.sessionTtlHours ?? 12) * 3600_000 };

@@ -227,6 +227,13 @@ interface IdentityRow {
 
 const bool = (v: unknown) => Boolean(Number(v));
 
+/** a unit's cases (with `coHandled`, also those it co-handles, 第十二条), as conditions to add to */
+function unitWhere(filter: { unitId?: string; coHandled?: boolean }): { where: string[]; params: unknown[] } {
+  if (filter.unitId === undefined) return { where: [], params: [] };
+  if (filter.coHandled) return { where: ['(unit_id = ? OR id IN (SELECT petition_id FROM petition_co_units WHERE unit_id = ?))'], params: [filter.unitId, filter.unitId] };
+  return { where: ['unit_id = ?'], params: [filter.unitId] };
+}
+
 function toPetition(r: PetitionRow): Petition {
   return {
     id: r.id,
@@ -435,15 +442,7 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
     },
 
     async list(filter = {}) {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (filter.unitId !== undefined && filter.coHandled) {
-        where.push('(unit_id = ? OR id IN (SELECT petition_id FROM petition_co_units WHERE unit_id = ?))');
-        params.push(filter.unitId, filter.unitId);
-      } else if (filter.unitId !== undefined) {
-        where.push('unit_id = ?');
-        params.push(filter.unitId);
-      }
+      const { where, params } = unitWhere(filter);
       if (filter.status !== undefined) {
         where.push('status = ?');
         params.push(filter.status);
@@ -459,15 +458,7 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
     },
 
     async scan(filter, after, limit) {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (filter.unitId !== undefined && filter.coHandled) {
-        where.push('(unit_id = ? OR id IN (SELECT petition_id FROM petition_co_units WHERE unit_id = ?))');
-        params.push(filter.unitId, filter.unitId);
-      } else if (filter.unitId !== undefined) {
-        where.push('unit_id = ?');
-        params.push(filter.unitId);
-      }
+      const { where, params } = unitWhere(filter);
       if (after) {
         where.push('(created_at < ? OR (created_at = ? AND id < ?))');
         params.push(after.createdAt.getTime(), after.createdAt.getTime(), after.id);

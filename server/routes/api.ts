@@ -176,6 +176,9 @@ export function apiRoutes(ctx: AppContext): Router {
     await caseService.requestExtension(me(res), String(req.params.id), body(req));
     res.status(202).json({ accepted: true });
   }));
+  r.post('/api/cases/:id/urge', requireRole('intake-operator', 'platform-reviewer'), handle(async (req, res) => {
+    res.status(202).json(await caseService.urge(me(res), String(req.params.id), body(req)));
+  }));
   r.post('/api/cases/:id/delay-explanation', requireRole('unit-handler'), handle(async (req, res) => {
     await caseService.explainDelay(me(res), String(req.params.id), body(req));
     res.status(202).json({ accepted: true });

@@ -18,6 +18,7 @@ const ACTION_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
   'task.completed': (d) => `完成「${d.task ?? ''}」`,
   'case.extension-requested': (d) => `申请延期 ${d.extensionDays ?? ''} 个工作日`,
   'case.delay-explained': () => '提交逾期情况说明',
+  'case.urged': (d) => `催办(短信提醒分管领导)${typeof d.note === 'string' && d.note ? `:${d.note}` : ''}`,
   'petition.rated': () => '诉求人作出评价',
   'identity.read-denied': () => '查看诉求人身份被拒绝',
 };

@@ -7,9 +7,12 @@
  * `PetitionsRepository.readIdentity` (第十九条: platform roles always; a unit only for its own,
  * non-confidential cases), and every read is logged.
  */
+import type { Transaction } from 'sequelize';
 import type { EnginePort } from '../../engine/port.js';
 import type { AttachmentRecord, AttachmentsRepository } from '../data/attachments-repository.js';
 import type { AuditRecord, AuditRepository } from '../data/audit-repository.js';
+import type { OutboxRepository } from '../data/outbox-repository.js';
+import { DEFAULT_CHANNEL } from '../../regulation/notifications.js';
 import { CHANNEL_LABELS, IdentityAccessDenied, type Petition, type PetitionerIdentity, type PetitionsRepository } from '../data/petitions-repository.js';
 import type { StaffRecord } from '../data/staff-repository.js';
 import type { UnitsRepository } from '../data/units-repository.js';
@@ -53,6 +56,11 @@ export interface CaseServiceDeps {
   attachments: AttachmentsRepository;
   /** the time the 第十四条 deadline check is made at (the engine's clock) */
   clock: { now(): Date };
+  /** the 催办 SMS (第二十四条(一)) goes out through the outbox, in the transaction of its timeline entry */
+  outbox: Pick<OutboxRepository, 'enqueue'>;
+  /** a unit's person in a role, as an outbox recipient reference (UnitDirectory.recipient) */
+  recipient(unitId: string, role: 'leader'): Promise<string | undefined>;
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
 }
 
 const HANDLING = new Set(['submitted', 'screening', 'dispatched', 'handling', 'extended']);
@@ -180,6 +188,36 @@ export function createCaseService(deps: CaseServiceDeps) {
     },
 
     /** the cases the account sees, as CSV: never a petitioner's identity, for anyone */
+    /**
+     * 第二十四条(一) 催办: the platform reminds the unit's 分管领导 by SMS that a case it handles is not
+     * answered yet; the SMS and its line on the timeline commit together. At most once a day per case
+     * (Shanghai date): a second click that day is refused, not a second SMS.
+     */
+    async urge(staff: StaffRecord, petitionId: string, input: unknown): Promise<{ outboxId: number }> {
+      if (!staff.roles.some((r) => r === 'intake-operator' || r === 'platform-reviewer')) throw new HttpError(403, 'FORBIDDEN', '只有平台工作人员可以催办');
+      const p = await visible(staff, petitionId);
+      const b = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+      const problems: FieldProblem[] = [];
+      const note = b.urgeNote === undefined || b.urgeNote === null ? '' : typeof b.urgeNote === 'string' ? b.urgeNote.trim() : undefined;
+      if (note === undefined) problems.push({ field: 'urgeNote', message: '催办说明须为文字' });
+      else if ([...note].length > 200) problems.push({ field: 'urgeNote', message: '催办说明最多 200 个字' });
+      else if (hasControlCharacters(note)) problems.push({ field: 'urgeNote', message: '催办说明含有不可见的控制字符' });
+      if (problems.length) throw inputError(problems);
+      if (!HANDLING.has(p.status) || !p.unitId) throw new HttpError(409, 'NOT_HANDLING', '该诉求当前没有承办单位在办理,无需催办');
+      const unitId = p.unitId;
+      const day = formatShanghaiMoment(deps.clock.now()).slice(0, 10);
+      const recipientRef = (await deps.recipient(unitId, 'leader')) ?? `unit:${unitId}`;
+      return deps.transaction(async (tx) => {
+        const { id, created } = await deps.outbox.enqueue(
+          { channel: DEFAULT_CHANNEL['unit-leader'], recipientKind: 'unit-leader', recipientRef, template: 'case-urged', payload: { petitionId: p.id, trackingCode: p.trackingCode }, dedupeKey: `urge:${p.id}:${day}` },
+          tx,
+        );
+        if (!created) throw new HttpError(409, 'ALREADY_URGED', '今天已催办过该诉求,请明天再催');
+        await audit.append({ actor: staff.id, action: 'case.urged', petitionId: p.id, detail: { unitId, ...(note && { note }) } }, tx);
+        return { outboxId: id };
+      });
+    },
+
     /**
      * Every case the account may open, newest first, as CSV lines (a BOM and Chinese headers first, so
      * that Excel reads it; Shanghai local times; Chinese labels): read in keyset pages and yielded as
