@@ -19,6 +19,7 @@
  */
 import { Form } from '@bpmn-io/form-js-viewer';
 import { focusFirstError, showFieldErrors } from './fields.js';
+import { displayData } from './display-data.js';
 import { uploadFiles, UploadError, type UploadTarget } from './files.js';
 import { readError, type ApiError } from './http.js';
 import { setUpDatePicker } from './locale.js';
@@ -117,7 +118,7 @@ async function start(section: HTMLElement): Promise<void> {
     const schema = readJson('task-form-schema');
     const data = readJson('task-form-data') ?? {};
     if (!schema || typeof schema !== 'object') throw new Error('缺少表单定义');
-    await form.importSchema(schema, data as Record<string, unknown>);
+    await form.importSchema(schema, displayData(schema, data as Record<string, unknown>));
     if (!config.completeUrl) throw new Error('页面缺少提交地址');
   } catch (err) {
     finished = true;

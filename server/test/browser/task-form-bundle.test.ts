@@ -32,6 +32,21 @@ const NOTE_FORM = {
   components: [{ type: 'textfield', id: 'Field_note', key: 'note', label: '备注', validate: { required: true, minLength: 4 } }],
 };
 
+/** a drafted reply as review-reply shows it: the time the unit typed is an instant in UTC */
+const REVIEW_DATA = {
+  category: 'complaint',
+  reply: { handledAt: '2026-12-06T15:00:00.000Z', handlingUnit: '龙南市市场监督管理局', result: '已核查并整改。', legalBasis: '无', contactRecord: '已电话联系。', investigation: 'investigated', publishable: true, replyText: '您好,问题已处理。' },
+};
+
+/** the dispatch task's options, as the process gives them */
+const DISPATCH_DATA = {
+  category: 'complaint',
+  unitOptions: [
+    { value: 'u-market', label: '龙南市市场监督管理局' },
+    { value: 'u-housing', label: '龙南市住房和城乡建设局' },
+  ],
+};
+
 interface Recorded {
   headers: IncomingHttpHeaders;
   body: Buffer;
@@ -80,6 +95,8 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
   let shots: string;
 
   const draftReply = JSON.parse(readFileSync(join(root, 'forms', 'draft-reply.form'), 'utf8'));
+  const reviewReply = JSON.parse(readFileSync(join(root, 'forms', 'review-reply.form'), 'utf8'));
+  const dispatch = JSON.parse(readFileSync(join(root, 'forms', 'dispatch-petition.form'), 'utf8'));
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -90,6 +107,10 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
     const json = (status: number, value: unknown) => send(status, 'application/json; charset=utf-8', JSON.stringify(value));
     if (req.method === 'GET' && url.pathname === '/staff/tasks/KEY') return send(200, 'text/html; charset=utf-8', taskPage('KEY', draftReply, { category: 'complaint' }));
     if (req.method === 'GET' && url.pathname === '/staff/tasks/KEY2') return send(200, 'text/html; charset=utf-8', taskPage('KEY2', NOTE_FORM, {}));
+    if (req.method === 'GET' && url.pathname === '/staff/tasks/REVIEW') return send(200, 'text/html; charset=utf-8', taskPage('REVIEW', reviewReply, REVIEW_DATA));
+    if (req.method === 'GET' && url.pathname === '/staff/tasks/DISPATCH') return send(200, 'text/html; charset=utf-8', taskPage('DISPATCH', dispatch, DISPATCH_DATA));
+    // the app's stylesheet comes before the form's on the real page (layout.hbs)
+    if (req.method === 'GET' && url.pathname === '/static/site.css') return send(200, 'text/css', readFileSync(join(root, 'server', 'public', 'site.css')));
     if (req.method === 'GET' && url.pathname === '/staff/tasks') return send(200, 'text/html; charset=utf-8', '<!doctype html><title>待办任务</title><p>待办任务</p>');
     const asset = /^\/assets\/((?:chunks\/)?[\w-]+\.(?:js|css)(?:\.map)?)$/.exec(url.pathname);
     if (req.method === 'GET' && asset) {
@@ -299,6 +320,19 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
     expect(completes.KEY2).toHaveLength(1);
     expect(JSON.parse(completes.KEY2[0].body.toString())).toEqual({ variables: { note: '已核实情况' } });
     await shot(page, 'task-form-409.png');
+    expect(await violations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('shows an instant that no input edits in Shanghai time, as the pages do (issue 15)', async () => {
+    const { page, problems } = await openPage('/staff/tasks/REVIEW');
+    const text = (await page.locator('.fjs-form-field-text').allTextContents()).join('\n');
+    expect(text).toContain('办理时间: 2026-12-06 23:00');
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    await shot(page, 'task-form-review-reply-phone.png');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await shot(page, 'task-form-review-reply-desktop.png');
     expect(await violations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
