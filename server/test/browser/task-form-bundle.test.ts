@@ -107,6 +107,7 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
     const json = (status: number, value: unknown) => send(status, 'application/json; charset=utf-8', JSON.stringify(value));
     if (req.method === 'GET' && url.pathname === '/staff/tasks/KEY') return send(200, 'text/html; charset=utf-8', taskPage('KEY', draftReply, { category: 'complaint' }));
     if (req.method === 'GET' && url.pathname === '/staff/tasks/KEY2') return send(200, 'text/html; charset=utf-8', taskPage('KEY2', NOTE_FORM, {}));
+    if (req.method === 'GET' && url.pathname === '/staff/tasks/CUT') return send(200, 'text/html; charset=utf-8', taskPage('CUT', NOTE_FORM, {}));
     if (req.method === 'GET' && url.pathname === '/staff/tasks/REVIEW') return send(200, 'text/html; charset=utf-8', taskPage('REVIEW', reviewReply, REVIEW_DATA));
     if (req.method === 'GET' && url.pathname === '/staff/tasks/DISPATCH') return send(200, 'text/html; charset=utf-8', taskPage('DISPATCH', dispatch, DISPATCH_DATA));
     // the app's stylesheet comes before the form's on the real page (layout.hbs)
@@ -138,14 +139,28 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
           },
         });
       }
-      return json(200, { completed: true });
+      // the answer comes in two parts, as a busy server's may: the page must wait for the whole
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      res.write('{"completed":');
+      setTimeout(() => res.end('true}'), 400);
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/api/tasks/CUT/complete') {
+      // an answer cut short: the page cannot tell that the task was completed
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': '100' });
+      res.write('{"compl');
+      setTimeout(() => res.destroy(), 100);
+      return;
     }
     return send(404, 'text/plain', 'not found');
   }
 
-  async function openPage(path: string): Promise<{ page: Page; problems: string[] }> {
+  async function openPage(path: string): Promise<{ page: Page; problems: string[]; failed: string[] }> {
     const page = await context.newPage();
     const problems: string[] = [];
+    // requests the browser gave up on (Chromium's network log shows them as failed or cancelled)
+    const failed: string[] = [];
+    page.on('requestfailed', (r) => failed.push(`${r.method()} ${new URL(r.url()).pathname} ${r.failure()?.errorText ?? ''}`));
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
     page.on('console', (msg) => {
       // the fake server's 4xx answers are logged by Chromium as failed loads: expected here
@@ -153,7 +168,7 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
     });
     await page.goto(base + path);
     await page.locator('.fjs-form').waitFor();
-    return { page, problems };
+    return { page, problems, failed };
   }
 
   const violations = (page: Page) => page.evaluate(() => (window as any).__csp as string[]);
@@ -193,7 +208,7 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
   });
 
   it('renders draft-reply in Chinese, refuses an empty submit in Chinese, uploads the file, shows the server’s field error, then completes', async () => {
-    const { page, problems } = await openPage('/staff/tasks/KEY');
+    const { page, problems, failed } = await openPage('/staff/tasks/KEY');
     const submit = page.getByRole('button', { name: '提交' });
 
     // rendered, in Chinese, fitting the phone's width
@@ -298,6 +313,8 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
         replyText: '您好,您反映的问题已查实并处理,商户已退还多收的费用。感谢您的监督。',
       },
     });
+    // the page left only after reading the answer: no request aborted by the navigation (issue 15)
+    expect(failed).toEqual([]);
     expect(await violations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
@@ -335,6 +352,20 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
     await shot(page, 'task-form-review-reply-desktop.png');
     expect(await violations(page)).toEqual([]);
     expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('stays on the page and says so when the completion’s answer is cut short (issue 15)', async () => {
+    const { page, problems } = await openPage('/staff/tasks/CUT');
+    await page.getByLabel('备注').fill('已核实情况');
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByText('提交的结果没有完整收到', { exact: false }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/staff/tasks/CUT');
+    await expect(page.locator('.wz-status').getAttribute('data-kind')).resolves.toBe('error');
+    await expect(page.getByRole('link', { name: '返回任务列表' }).getAttribute('href')).resolves.toBe('/staff/tasks');
+    await shot(page, 'task-form-cut-answer.png');
+    expect(await violations(page)).toEqual([]);
+    expect(problems.filter((p) => !p.includes('ERR_'))).toEqual([]);
     await page.close();
   }, 120_000);
 });
