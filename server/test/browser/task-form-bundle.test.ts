@@ -38,15 +38,6 @@ const REVIEW_DATA = {
   reply: { handledAt: '2026-12-06T15:00:00.000Z', handlingUnit: '龙南市市场监督管理局', result: '已核查并整改。', legalBasis: '无', contactRecord: '已电话联系。', investigation: 'investigated', publishable: true, replyText: '您好,问题已处理。' },
 };
 
-/** the dispatch task's options, as the process gives them */
-const DISPATCH_DATA = {
-  category: 'complaint',
-  unitOptions: [
-    { value: 'u-market', label: '龙南市市场监督管理局' },
-    { value: 'u-housing', label: '龙南市住房和城乡建设局' },
-  ],
-};
-
 interface Recorded {
   headers: IncomingHttpHeaders;
   body: Buffer;
@@ -58,17 +49,21 @@ const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u0
 /** the build's current names (modeler/dist/manifest.json) */
 const built = () => JSON.parse(readFileSync(join(dist, 'manifest.json'), 'utf8')) as Record<string, { file: string; imports?: string[] }>;
 
+/** the page as task.hbs renders it inside layout.hbs: the app's stylesheet, the form in main's panel */
 function taskPage(key: string, schema: unknown, data: unknown): string {
   const manifest = built();
   return `<!doctype html>
 <html lang="zh-CN">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>办理任务</title></head>
 <body>
+<main><section class="panel">
 <div id="task-form" data-complete-url="/api/tasks/${key}/complete" data-upload-url="/api/attachments" data-csrf="${CSRF}" data-petition-id="${PETITION_ID}" data-done-url="/staff/tasks"></div>
 <script type="application/json" id="task-form-schema">${scriptJson(schema)}</script>
 <script type="application/json" id="task-form-data">${scriptJson(data)}</script>
+<link rel="stylesheet" href="/static/site.css">
 <script type="module" src="/assets/${manifest['task-form.js'].file}"></script>
 <link rel="stylesheet" href="/assets/${manifest['task-form.css'].file}">
+</section></main>
 </body>
 </html>`;
 }
@@ -96,7 +91,7 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
 
   const draftReply = JSON.parse(readFileSync(join(root, 'forms', 'draft-reply.form'), 'utf8'));
   const reviewReply = JSON.parse(readFileSync(join(root, 'forms', 'review-reply.form'), 'utf8'));
-  const dispatch = JSON.parse(readFileSync(join(root, 'forms', 'dispatch-petition.form'), 'utf8'));
+  const contact = JSON.parse(readFileSync(join(root, 'forms', 'contact-petitioner.form'), 'utf8'));
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -108,8 +103,11 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
     if (req.method === 'GET' && url.pathname === '/staff/tasks/KEY') return send(200, 'text/html; charset=utf-8', taskPage('KEY', draftReply, { category: 'complaint' }));
     if (req.method === 'GET' && url.pathname === '/staff/tasks/KEY2') return send(200, 'text/html; charset=utf-8', taskPage('KEY2', NOTE_FORM, {}));
     if (req.method === 'GET' && url.pathname === '/staff/tasks/CUT') return send(200, 'text/html; charset=utf-8', taskPage('CUT', NOTE_FORM, {}));
+    // the app's stylesheet comes first on the real page (layout.hbs)
+    if (req.method === 'GET' && url.pathname === '/static/site.css') return send(200, 'text/css', readFileSync(join(root, 'server', 'public', 'site.css')));
+    if (req.method === 'GET' && url.pathname === '/staff/tasks/CONTACT') return send(200, 'text/html; charset=utf-8', taskPage('CONTACT', contact, { category: 'complaint' }));
     if (req.method === 'GET' && url.pathname === '/staff/tasks/REVIEW') return send(200, 'text/html; charset=utf-8', taskPage('REVIEW', reviewReply, REVIEW_DATA));
-    if (req.method === 'GET' && url.pathname === '/staff/tasks/DISPATCH') return send(200, 'text/html; charset=utf-8', taskPage('DISPATCH', dispatch, DISPATCH_DATA));
+    if (req.method === 'GET' && url.pathname === '/staff/tasks/CONTACT') return send(200, 'text/html; charset=utf-8', taskPage('CONTACT', contact, { category: 'complaint' }));
     // the app's stylesheet comes before the form's on the real page (layout.hbs)
     if (req.method === 'GET' && url.pathname === '/static/site.css') return send(200, 'text/css', readFileSync(join(root, 'server', 'public', 'site.css')));
     if (req.method === 'GET' && url.pathname === '/staff/tasks') return send(200, 'text/html; charset=utf-8', '<!doctype html><title>待办任务</title><p>待办任务</p>');
@@ -366,6 +364,29 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
     await shot(page, 'task-form-cut-answer.png');
     expect(await violations(page)).toEqual([]);
     expect(problems.filter((p) => !p.includes('ERR_'))).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('shows a select’s placeholder in Chinese and the chosen value whole, under the app’s stylesheet (issue 15)', async () => {
+    const { page, problems } = await openPage('/staff/tasks/CONTACT');
+    const method = field(page, 'Field_contactMethod');
+    const display = method.locator('.fjs-select-display');
+    await expect(display.textContent()).resolves.toBe('请选择');
+    await display.scrollIntoViewIfNeeded();
+    await shot(page, 'task-form-select-phone.png');
+    await display.click();
+    await page.locator('.fjs-dropdownlist-item', { hasText: '电话' }).click();
+    await expect(display.textContent()).resolves.toBe('电话');
+    // as wide as the field less its arrow, on one line: not squeezed by the select's hidden input
+    const [displayBox, groupBox] = await Promise.all([display.boundingBox(), method.locator('.fjs-input-group').boundingBox()]);
+    expect(displayBox!.width).toBeGreaterThan(groupBox!.width - 60);
+    expect(displayBox!.height).toBeLessThan(48);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(page, 'task-form-select-chosen-phone.png');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await shot(page, 'task-form-select-chosen-desktop.png');
+    expect(await violations(page)).toEqual([]);
+    expect(problems).toEqual([]);
     await page.close();
   }, 120_000);
 });
