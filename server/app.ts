@@ -246,13 +246,16 @@ export function createApp(deps: AppDeps): Express {
     res.set('cache-control', 'no-store');
     next();
   });
-  // the staff menu; and 第十三条 deadlines need next year's official schedule: staff pages say so from 1 November until it is entered
+  // the staff menu; and 第十三条 deadlines need next year's official schedule: from 1 November until
+  // it is entered, a one-line note on the pages of those who can enter it (the calendar's editors);
+  // everyone else could only read it, and it took a fifth of each page (issue 15)
   app.use(async (req, res, next) => {
     try {
-      res.locals.nav = ctx.navFor(staffOf(res));
-      if (calendar && staffOf(res) && req.method === 'GET' && !req.path.startsWith('/api/')) {
+      const nav = ctx.navFor(staffOf(res));
+      res.locals.nav = nav;
+      if (calendar && nav.units && req.method === 'GET' && !req.path.startsWith('/api/')) {
         const banner = (await calendar()).nextYearBanner(clock.now());
-        if (banner) res.locals.notice = `${banner.year} 年法定节假日安排尚未录入,该年度的办理期限暂按周一至周五计算,请流程管理员在「工作日」中录入。`;
+        if (banner) res.locals.calendarNotice = { year: banner.year };
       }
       next();
     } catch (err) {

@@ -12,13 +12,14 @@
  * This script renders the schema with form-js into #task-form, adds a status area and a 提交
  * button, and on submit: validates (form-js), uploads the filepickers' files to the upload url,
  * puts `attachment:<id>` where each `files::…` key was, and posts `{ variables }` to the complete
- * url. 2xx → the done url; 409 → the task is already done; other errors → the message in the
+ * url. 2xx → the done url once the answer is read; 409 → the task is already done; other errors → the message in the
  * status area and each `details[]` entry under its field, the form left as it was.
  *
  * No inline script, no eval: it runs under `script-src 'self'`.
  */
 import { Form } from '@bpmn-io/form-js-viewer';
 import { focusFirstError, showFieldErrors } from './fields.js';
+import { displayData } from './display-data.js';
 import { uploadFiles, UploadError, type UploadTarget } from './files.js';
 import { readError, type ApiError } from './http.js';
 import { setUpDatePicker } from './locale.js';
@@ -117,7 +118,7 @@ async function start(section: HTMLElement): Promise<void> {
     const schema = readJson('task-form-schema');
     const data = readJson('task-form-data') ?? {};
     if (!schema || typeof schema !== 'object') throw new Error('缺少表单定义');
-    await form.importSchema(schema, data as Record<string, unknown>);
+    await form.importSchema(schema, displayData(schema, data as Record<string, unknown>));
     if (!config.completeUrl) throw new Error('页面缺少提交地址');
   } catch (err) {
     finished = true;
@@ -180,6 +181,17 @@ async function start(section: HTMLElement): Promise<void> {
         return;
       }
       if (res.ok) {
+        // the answer is read before leaving: navigating while it still streams aborts the request
+        // (a failed request in every submit's log), and a cut answer would pass for a success
+        try {
+          await res.json();
+        } catch {
+          finished = true;
+          status.show('error', '提交的结果没有完整收到,任务可能已经办理。请回到任务列表查看,如仍在列表中请重新办理。', {
+            link: { href: config.doneUrl, text: '返回任务列表' },
+          });
+          return;
+        }
         finished = true;
         status.show('success', '已提交,正在返回任务列表…');
         location.assign(config.doneUrl);

@@ -23,6 +23,8 @@ const EXACT: Record<string, string> = {
   // interface
   Browse: '选择文件',
   'No files selected': '未选择文件',
+  // a select's placeholder (SimpleSelect)
+  Select: '请选择',
   Search: '搜索',
   'No results': '无匹配项',
   'All values selected': '已全部选择',

@@ -276,13 +276,20 @@ describe('pages, per role', () => {
 });
 
 describe('the next-year notice on staff pages', () => {
-  it('第十三条 given 1 November without next year’s official schedule, when staff open a page, then it says deadlines of that year count Mon–Fri until entered; the portal does not', async () => {
+  it('第十三条 given 1 November without next year’s official schedule, when a process admin opens a page, then one line says deadlines of that year count Mon–Fri and links to the calendar; staff who cannot enter it and the portal see nothing (issue 15)', async () => {
     const h = await createTestApp({ start: '2026-11-02T01:00:00.000Z' });
     try {
-      const staff = await browser(h);
-      await staff.login('intake');
-      expect((await staff.get('/staff')).text).toContain('2027 年法定节假日安排尚未录入');
-      expect((await staff.get('/rules')).text).toContain('2027 年法定节假日安排尚未录入');
+      const modeler = await browser(h);
+      await modeler.login('modeler');
+      for (const path of ['/staff', '/rules']) {
+        const notice = /<p class="notice[^"]*" role="status">([\s\S]*?)<\/p>/.exec((await modeler.get(path)).text)?.[1] ?? '';
+        expect(notice).toContain('2027 年法定节假日安排尚未录入');
+        expect(notice).toContain('href="/admin/calendar"');
+      }
+      const intake = await browser(h);
+      await intake.login('intake');
+      expect((await intake.get('/staff')).text).not.toContain('法定节假日安排尚未录入');
+      expect((await intake.get('/rules')).text).not.toContain('法定节假日安排尚未录入');
       expect((await request(h.app).get('/rules')).text).not.toContain('法定节假日安排尚未录入');
     } finally {
       await h.close();

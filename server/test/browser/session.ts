@@ -44,9 +44,9 @@ export interface BrowserApp {
 }
 
 /** the assets built, a fresh app served, Chromium launched; what was started is closed again if a later step fails */
-export async function startBrowserApp(): Promise<BrowserApp> {
+export async function startBrowserApp(options: Parameters<typeof createTestApp>[0] = {}): Promise<BrowserApp> {
   await buildAssets();
-  const h = await createTestApp();
+  const h = await createTestApp(options);
   let served: Served | undefined;
   try {
     served = await serveApp(h.app);

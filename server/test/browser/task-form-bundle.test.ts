@@ -32,6 +32,12 @@ const NOTE_FORM = {
   components: [{ type: 'textfield', id: 'Field_note', key: 'note', label: '备注', validate: { required: true, minLength: 4 } }],
 };
 
+/** a drafted reply as review-reply shows it: the time the unit typed is an instant in UTC */
+const REVIEW_DATA = {
+  category: 'complaint',
+  reply: { handledAt: '2026-12-06T15:00:00.000Z', handlingUnit: '龙南市市场监督管理局', result: '已核查并整改。', legalBasis: '无', contactRecord: '已电话联系。', investigation: 'investigated', publishable: true, replyText: '您好,问题已处理。' },
+};
+
 interface Recorded {
   headers: IncomingHttpHeaders;
   body: Buffer;
@@ -43,17 +49,21 @@ const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u0
 /** the build's current names (modeler/dist/manifest.json) */
 const built = () => JSON.parse(readFileSync(join(dist, 'manifest.json'), 'utf8')) as Record<string, { file: string; imports?: string[] }>;
 
+/** the page as task.hbs renders it inside layout.hbs: the app's stylesheet, the form in main's panel */
 function taskPage(key: string, schema: unknown, data: unknown): string {
   const manifest = built();
   return `<!doctype html>
 <html lang="zh-CN">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>办理任务</title></head>
 <body>
+<main><section class="panel">
 <div id="task-form" data-complete-url="/api/tasks/${key}/complete" data-upload-url="/api/attachments" data-csrf="${CSRF}" data-petition-id="${PETITION_ID}" data-done-url="/staff/tasks"></div>
 <script type="application/json" id="task-form-schema">${scriptJson(schema)}</script>
 <script type="application/json" id="task-form-data">${scriptJson(data)}</script>
+<link rel="stylesheet" href="/static/site.css">
 <script type="module" src="/assets/${manifest['task-form.js'].file}"></script>
 <link rel="stylesheet" href="/assets/${manifest['task-form.css'].file}">
+</section></main>
 </body>
 </html>`;
 }
@@ -80,6 +90,8 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
   let shots: string;
 
   const draftReply = JSON.parse(readFileSync(join(root, 'forms', 'draft-reply.form'), 'utf8'));
+  const reviewReply = JSON.parse(readFileSync(join(root, 'forms', 'review-reply.form'), 'utf8'));
+  const contact = JSON.parse(readFileSync(join(root, 'forms', 'contact-petitioner.form'), 'utf8'));
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -90,6 +102,14 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
     const json = (status: number, value: unknown) => send(status, 'application/json; charset=utf-8', JSON.stringify(value));
     if (req.method === 'GET' && url.pathname === '/staff/tasks/KEY') return send(200, 'text/html; charset=utf-8', taskPage('KEY', draftReply, { category: 'complaint' }));
     if (req.method === 'GET' && url.pathname === '/staff/tasks/KEY2') return send(200, 'text/html; charset=utf-8', taskPage('KEY2', NOTE_FORM, {}));
+    if (req.method === 'GET' && url.pathname === '/staff/tasks/CUT') return send(200, 'text/html; charset=utf-8', taskPage('CUT', NOTE_FORM, {}));
+    // the app's stylesheet comes first on the real page (layout.hbs)
+    if (req.method === 'GET' && url.pathname === '/static/site.css') return send(200, 'text/css', readFileSync(join(root, 'server', 'public', 'site.css')));
+    if (req.method === 'GET' && url.pathname === '/staff/tasks/CONTACT') return send(200, 'text/html; charset=utf-8', taskPage('CONTACT', contact, { category: 'complaint' }));
+    if (req.method === 'GET' && url.pathname === '/staff/tasks/REVIEW') return send(200, 'text/html; charset=utf-8', taskPage('REVIEW', reviewReply, REVIEW_DATA));
+    if (req.method === 'GET' && url.pathname === '/staff/tasks/CONTACT') return send(200, 'text/html; charset=utf-8', taskPage('CONTACT', contact, { category: 'complaint' }));
+    // the app's stylesheet comes before the form's on the real page (layout.hbs)
+    if (req.method === 'GET' && url.pathname === '/static/site.css') return send(200, 'text/css', readFileSync(join(root, 'server', 'public', 'site.css')));
     if (req.method === 'GET' && url.pathname === '/staff/tasks') return send(200, 'text/html; charset=utf-8', '<!doctype html><title>待办任务</title><p>待办任务</p>');
     const asset = /^\/assets\/((?:chunks\/)?[\w-]+\.(?:js|css)(?:\.map)?)$/.exec(url.pathname);
     if (req.method === 'GET' && asset) {
@@ -117,14 +137,28 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
           },
         });
       }
-      return json(200, { completed: true });
+      // the answer comes in two parts, as a busy server's may: the page must wait for the whole
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      res.write('{"completed":');
+      setTimeout(() => res.end('true}'), 400);
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/api/tasks/CUT/complete') {
+      // an answer cut short: the page cannot tell that the task was completed
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': '100' });
+      res.write('{"compl');
+      setTimeout(() => res.destroy(), 100);
+      return;
     }
     return send(404, 'text/plain', 'not found');
   }
 
-  async function openPage(path: string): Promise<{ page: Page; problems: string[] }> {
+  async function openPage(path: string): Promise<{ page: Page; problems: string[]; failed: string[] }> {
     const page = await context.newPage();
     const problems: string[] = [];
+    // requests the browser gave up on (Chromium's network log shows them as failed or cancelled)
+    const failed: string[] = [];
+    page.on('requestfailed', (r) => failed.push(`${r.method()} ${new URL(r.url()).pathname} ${r.failure()?.errorText ?? ''}`));
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
     page.on('console', (msg) => {
       // the fake server's 4xx answers are logged by Chromium as failed loads: expected here
@@ -132,7 +166,7 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
     });
     await page.goto(base + path);
     await page.locator('.fjs-form').waitFor();
-    return { page, problems };
+    return { page, problems, failed };
   }
 
   const violations = (page: Page) => page.evaluate(() => (window as any).__csp as string[]);
@@ -172,7 +206,7 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
   });
 
   it('renders draft-reply in Chinese, refuses an empty submit in Chinese, uploads the file, shows the server’s field error, then completes', async () => {
-    const { page, problems } = await openPage('/staff/tasks/KEY');
+    const { page, problems, failed } = await openPage('/staff/tasks/KEY');
     const submit = page.getByRole('button', { name: '提交' });
 
     // rendered, in Chinese, fitting the phone's width
@@ -277,6 +311,8 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
         replyText: '您好,您反映的问题已查实并处理,商户已退还多收的费用。感谢您的监督。',
       },
     });
+    // the page left only after reading the answer: no request aborted by the navigation (issue 15)
+    expect(failed).toEqual([]);
     expect(await violations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
@@ -299,6 +335,56 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
     expect(completes.KEY2).toHaveLength(1);
     expect(JSON.parse(completes.KEY2[0].body.toString())).toEqual({ variables: { note: '已核实情况' } });
     await shot(page, 'task-form-409.png');
+    expect(await violations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('shows an instant that no input edits in Shanghai time, as the pages do (issue 15)', async () => {
+    const { page, problems } = await openPage('/staff/tasks/REVIEW');
+    const text = (await page.locator('.fjs-form-field-text').allTextContents()).join('\n');
+    expect(text).toContain('办理时间: 2026-12-06 23:00');
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    await shot(page, 'task-form-review-reply-phone.png');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await shot(page, 'task-form-review-reply-desktop.png');
+    expect(await violations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('stays on the page and says so when the completion’s answer is cut short (issue 15)', async () => {
+    const { page, problems } = await openPage('/staff/tasks/CUT');
+    await page.getByLabel('备注').fill('已核实情况');
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByText('提交的结果没有完整收到', { exact: false }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/staff/tasks/CUT');
+    await expect(page.locator('.wz-status').getAttribute('data-kind')).resolves.toBe('error');
+    await expect(page.getByRole('link', { name: '返回任务列表' }).getAttribute('href')).resolves.toBe('/staff/tasks');
+    await shot(page, 'task-form-cut-answer.png');
+    expect(await violations(page)).toEqual([]);
+    expect(problems.filter((p) => !p.includes('ERR_'))).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('shows a select’s placeholder in Chinese and the chosen value whole, under the app’s stylesheet (issue 15)', async () => {
+    const { page, problems } = await openPage('/staff/tasks/CONTACT');
+    const method = field(page, 'Field_contactMethod');
+    const display = method.locator('.fjs-select-display');
+    await expect(display.textContent()).resolves.toBe('请选择');
+    await display.scrollIntoViewIfNeeded();
+    await shot(page, 'task-form-select-phone.png');
+    await display.click();
+    await page.locator('.fjs-dropdownlist-item', { hasText: '电话' }).click();
+    await expect(display.textContent()).resolves.toBe('电话');
+    // as wide as the field less its arrow, on one line: not squeezed by the select's hidden input
+    const [displayBox, groupBox] = await Promise.all([display.boundingBox(), method.locator('.fjs-input-group').boundingBox()]);
+    expect(displayBox!.width).toBeGreaterThan(groupBox!.width - 60);
+    expect(displayBox!.height).toBeLessThan(48);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(page, 'task-form-select-chosen-phone.png');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await shot(page, 'task-form-select-chosen-desktop.png');
     expect(await violations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
