@@ -176,6 +176,11 @@ export function apiRoutes(ctx: AppContext): Router {
     await caseService.requestExtension(me(res), String(req.params.id), body(req));
     res.status(202).json({ accepted: true });
   }));
+  r.post('/api/cases/:id/phone-rating', requireRole('intake-operator', 'platform-reviewer'), handle(async (req, res) => {
+    const b = body(req);
+    await petitionService.rateByPhone(me(res), await caseService.visibleCase(me(res), String(req.params.id)), b.rating, b.ratingComment);
+    res.status(202).json({ accepted: true });
+  }));
   r.post('/api/cases/:id/urge', requireRole('intake-operator', 'platform-reviewer'), handle(async (req, res) => {
     res.status(202).json(await caseService.urge(me(res), String(req.params.id), body(req)));
   }));

@@ -115,6 +115,9 @@ export function openApiDocument(baseUrl: string) {
       '/api/cases/{id}/extension-request': {
         post: op('申请延期(第十四条)', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', required: ['extensionDays', 'extensionReason'], properties: { extensionDays: { type: 'integer', minimum: 1, maximum: 30 }, extensionReason: { type: 'string' } } }), responses: { '202': ok('已提交,等待平台审核'), ...errors, '409': { description: '不予延期(error.code EXTENSION_REFUSED,error.message 为理由:突发类事项、已延期 2 次、已过办理期限),已有延期申请在审核中(EXTENSION_PENDING),或该诉求不在办理阶段(NOT_HANDLING);未作任何变更', content: json(ref('Error')) } } }),
       },
+      '/api/cases/{id}/phone-rating': {
+        post: op('电话回访(第十七条):录入诉求人在电话中作出的评价,与诉求人本人评价同等生效,办理记录写明录入人(受理员、审核员)', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', required: ['rating'], properties: { rating: { type: 'string', enum: ['very-satisfied', 'satisfied', 'basically-satisfied', 'unsatisfied', 'very-unsatisfied'] }, ratingComment: { type: 'string', maxLength: 500 } } }), responses: { '202': ok('已录入'), ...errors, '409': { description: '该诉求当前不在评价期内(NOT_RATABLE);未作任何变更', content: json(ref('Error')) } } }),
+      },
       '/api/cases/{id}/urge': {
         post: op('催办(第二十四条(一)):短信提醒承办单位分管领导,记入办理记录;每件每天一次(受理员、审核员)', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', properties: { urgeNote: { type: 'string', maxLength: 200, description: '催办说明(记入办理记录,不发短信)' } } }), responses: { '202': ok('已催办,短信已排队'), ...errors, '409': { description: '该诉求没有承办单位在办理(NOT_HANDLING),或今天已催办过(ALREADY_URGED);未作任何变更', content: json(ref('Error')) } } }),
       },

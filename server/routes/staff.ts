@@ -12,6 +12,7 @@ import { HttpError, known } from '../http-error.js';
 import { field, handle, locals, requireRole, sendCsv, signIn, signOut, SIGN_IN_REFUSED, staffOf } from '../http/web.js';
 import { categoryOptions, filesOf } from './portal.js';
 import type { AppContext } from '../app-context.js';
+import { RATING_LABELS } from '../services/petition-service.js';
 
 const ACTION_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
   'petition.submitted': (d) => `提交诉求(${CHANNEL_LABELS[d.channel as keyof typeof CHANNEL_LABELS] ?? ''})`,
@@ -20,6 +21,7 @@ const ACTION_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
   'case.delay-explained': () => '提交逾期情况说明',
   'case.urged': (d) => `催办(短信提醒分管领导)${typeof d.note === 'string' && d.note ? `:${d.note}` : ''}`,
   'petition.rated': () => '诉求人作出评价',
+  'petition.rated-by-phone': (d) => `电话回访,录入诉求人评价:${RATING_LABELS[d.rating as keyof typeof RATING_LABELS] ?? ''}`,
   'identity.read-denied': () => '查看诉求人身份被拒绝',
 };
 

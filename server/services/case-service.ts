@@ -188,6 +188,9 @@ export function createCaseService(deps: CaseServiceDeps) {
     },
 
     /** the cases the account sees, as CSV: never a petitioner's identity, for anyone */
+    /** the case when the account may open it (404 otherwise), for an action another service takes on it */
+    visibleCase: (staff: StaffRecord, petitionId: string) => visible(staff, petitionId),
+
     /**
      * 第二十四条(一) 催办: the platform reminds the unit's 分管领导 by SMS that a case it handles is not
      * answered yet; the SMS and its line on the timeline commit together. At most once a day per case

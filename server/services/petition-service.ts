@@ -127,6 +127,23 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     return typeof text === 'string' && text ? text : undefined;
   }
 
+  /** the rating's problems (added to `problems`) and its comment, trimmed */
+  function ratingInput(rating: unknown, comment: unknown, problems: FieldProblem[]): string {
+    if (!(RATINGS as readonly unknown[]).includes(rating)) problems.push({ field: 'rating', message: '请选择满意度' });
+    const text = typeof comment === 'string' ? comment.trim() : comment === undefined || comment === null ? '' : undefined;
+    if (text === undefined) problems.push({ field: 'ratingComment', message: '评价意见须为文字' });
+    else if ([...text].length > 500) problems.push({ field: 'ratingComment', message: '评价意见最多 500 个字' });
+    else if (hasControlCharacters(text)) problems.push({ field: 'ratingComment', message: '评价意见含有不可见的控制字符' });
+    return text ?? '';
+  }
+
+  /** the evaluation waiting for this case's rating takes it (409 when none waits) */
+  async function takeRating(petition: Petition, rating: unknown, text: string) {
+    if (petition.status !== 'replied') throw new HttpError(409, 'NOT_RATABLE', '该诉求当前不在评价期内');
+    const result = await engine.publishMessage({ name: 'rating-submitted', correlationKey: petition.id, variables: { rating, ratingComment: text }, timeToLive: 0 });
+    if (result.correlatedInstanceKeys.length === 0) throw new HttpError(409, 'NOT_RATABLE', '该诉求当前不在评价期内');
+  }
+
   const service = {
     /**
      * Check and store a petition, keep its files, start its lifecycle. `raw` comes from a form or
@@ -260,18 +277,25 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     /** 第十七条: the petitioner's rating, taken only while the case waits for it */
     async rate(code: unknown, phone: unknown, rating: unknown, comment: unknown): Promise<Petition> {
       const problems: FieldProblem[] = [];
-      if (!(RATINGS as readonly unknown[]).includes(rating)) problems.push({ field: 'rating', message: '请选择满意度' });
-      const text = typeof comment === 'string' ? comment.trim() : comment === undefined || comment === null ? '' : undefined;
-      if (text === undefined) problems.push({ field: 'ratingComment', message: '评价意见须为文字' });
-      else if ([...text].length > 500) problems.push({ field: 'ratingComment', message: '评价意见最多 500 个字' });
-      else if (hasControlCharacters(text)) problems.push({ field: 'ratingComment', message: '评价意见含有不可见的控制字符' });
+      const text = ratingInput(rating, comment, problems);
       const petition = await service.find(code, phone);
       if (problems.length) throw inputError(problems);
-      if (petition.status !== 'replied') throw new HttpError(409, 'NOT_RATABLE', '该诉求当前不在评价期内');
-      const result = await engine.publishMessage({ name: 'rating-submitted', correlationKey: petition.id, variables: { rating, ratingComment: text ?? '' }, timeToLive: 0 });
-      if (result.correlatedInstanceKeys.length === 0) throw new HttpError(409, 'NOT_RATABLE', '该诉求当前不在评价期内');
+      await takeRating(petition, rating, text);
       await audit.append({ actor: 'petitioner', action: 'petition.rated', petitionId: petition.id, detail: { rating } });
       return petition;
+    },
+
+    /**
+     * 第十七条 回访: platform staff record the rating the petitioner gave on the phone (they never opened
+     * the SMS link): taken as the petitioner's own, and the timeline says who heard it.
+     */
+    async rateByPhone(staff: { id: string; roles: readonly string[] }, petition: Petition, rating: unknown, comment: unknown): Promise<void> {
+      if (!staff.roles.some((r) => r === 'intake-operator' || r === 'platform-reviewer')) throw new HttpError(403, 'FORBIDDEN', '只有平台工作人员可以录入电话回访');
+      const problems: FieldProblem[] = [];
+      const text = ratingInput(rating, comment, problems);
+      if (problems.length) throw inputError(problems);
+      await takeRating(petition, rating, text);
+      await audit.append({ actor: staff.id, action: 'petition.rated-by-phone', petitionId: petition.id, detail: { rating } });
     },
 
     /** 第二十条、第二十一条: published replies, masked, newest first */
