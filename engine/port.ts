@@ -86,6 +86,12 @@ export interface PublishMessageRequest {
   timeToLive?: number;
   /** publishing the same messageId again (same name + correlation key) while it is buffered is refused */
   messageId?: string;
+  /**
+   * The app's writes that belong to this publication (its audit line), given what it correlated.
+   * Embedded: in the transaction that correlates the message, so both commit or neither. Zeebe: in
+   * an app transaction that commits only once the broker took the message.
+   */
+  transactional?: (tx: AppTransaction, result: PublishMessageResult) => Promise<void>;
 }
 
 export interface PublishMessageResult {

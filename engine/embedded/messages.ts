@@ -18,6 +18,7 @@ export async function publishMessage(core: Core, request: PublishMessageRequest)
   const ttl = request.timeToLive ?? 0;
   if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0) throw new InvalidArgumentError('timeToLive must be a number of milliseconds ≥ 0');
   if (request.messageId !== undefined && typeof request.messageId !== 'string') throw new InvalidArgumentError('messageId must be a string');
+  if (request.transactional !== undefined && typeof request.transactional !== 'function') throw new InvalidArgumentError('transactional must be a function');
   const variables = assertVariables(request.variables);
   const key = request.correlationKey;
   const starts = (await core.getMessageStarts()).get(name) ?? [];
@@ -73,7 +74,9 @@ export async function publishMessage(core: Core, request: PublishMessageRequest)
         ctx.tx,
       );
     }
-    return { messageKey, correlatedInstanceKeys: correlated, buffered: ttl > 0 };
+    const result = { messageKey, correlatedInstanceKeys: correlated, buffered: ttl > 0 };
+    if (request.transactional) await request.transactional(ctx.tx, result);
+    return result;
   });
 }
 

@@ -81,6 +81,26 @@ describe('the Zeebe adapter (SDK replaced at its boundary)', () => {
     expect((await engine.getProcessInstance(ref.processInstanceKey))?.state).toBe('canceled');
   });
 
+  it("given the app's writes with a message (transactional), then they run in an app transaction once the broker took the message, and not at all when it refused it", async () => {
+    await db.sequelize.query('CREATE TABLE message_writes (k VARCHAR(64) PRIMARY KEY)');
+    const order: string[] = [];
+    const write = (k: string) => async (tx: unknown) => {
+      order.push(`write ${k} after ${broker.calls.filter((c) => c[0] === 'publishMessage').length} publication(s)`);
+      await db.sequelize.query('INSERT INTO message_writes (k) VALUES (?)', { replacements: [k], transaction: tx as never });
+    };
+    const result = await engine.publishMessage({ name: 'supervision-requested', correlationKey: '', variables: { petitionId: 'p-1' }, transactional: (tx) => write('taken')(tx) });
+    expect(typeof result.messageKey).toBe('string');
+    expect(broker.calls.find((c) => c[0] === 'publishMessage')![1]).toEqual({ name: 'supervision-requested', correlationKey: '', variables: { petitionId: 'p-1' }, timeToLive: 0 });
+
+    broker.grpc.publishMessage = async () => {
+      throw new Error('UNAVAILABLE: the broker is down');
+    };
+    await expect(engine.publishMessage({ name: 'supervision-requested', correlationKey: '', transactional: (tx) => write('refused')(tx) })).rejects.toThrow(/UNAVAILABLE/);
+    expect(order).toEqual(['write taken after 1 publication(s)']);
+    const [rows] = await db.sequelize.query('SELECT k FROM message_writes');
+    expect(rows).toEqual([{ k: 'taken' }]);
+  });
+
   it('given task listener jobs, then the task is mirrored once, named from the diagram, completed through the REST API, and the events carry the completion’s variables', async () => {
     await engine.deploy([{ name: 'petition-lifecycle.bpmn', content: diagram('petition-lifecycle.bpmn') }]);
     const events: UserTaskEvent[] = [];

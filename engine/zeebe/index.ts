@@ -301,7 +301,16 @@ export function createZeebeEngine(o: ZeebeEngineOptions): ZeebeEngine {
 
     publishMessage: (request: PublishMessageRequest) => {
       if (!request || typeof request.name !== 'string' || !request.name || typeof request.correlationKey !== 'string') throw new InvalidArgumentError('a message needs a name and a correlation key');
-      return commands.publishMessage(request);
+      const { transactional, ...message } = request;
+      if (transactional !== undefined && typeof transactional !== 'function') throw new InvalidArgumentError('transactional must be a function');
+      // no transaction spans Zeebe: the app's rows commit only once the broker took the message
+      return transactional
+        ? o.db.transaction(async (tx) => {
+            const result = await commands.publishMessage(message);
+            await transactional(tx, result);
+            return result;
+          })
+        : commands.publishMessage(message);
     },
 
     async cancel(processInstanceKey: string) {

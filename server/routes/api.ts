@@ -181,6 +181,9 @@ export function apiRoutes(ctx: AppContext): Router {
     await petitionService.rateByPhone(me(res), await caseService.visibleCase(me(res), String(req.params.id)), b.rating, b.ratingComment);
     res.status(202).json({ accepted: true });
   }));
+  r.post('/api/cases/:id/supervise', requireRole('platform-reviewer'), handle(async (req, res) => {
+    res.status(202).json(await caseService.supervise(me(res), String(req.params.id), body(req)));
+  }));
   r.post('/api/cases/:id/urge', requireRole('intake-operator', 'platform-reviewer'), handle(async (req, res) => {
     res.status(202).json(await caseService.urge(me(res), String(req.params.id), body(req)));
   }));

@@ -118,6 +118,9 @@ export function openApiDocument(baseUrl: string) {
       '/api/cases/{id}/phone-rating': {
         post: op('电话回访(第十七条):录入诉求人在电话中作出的评价,与诉求人本人评价同等生效,办理记录写明录入人(受理员、审核员)', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', required: ['rating'], properties: { rating: { type: 'string', enum: ['very-satisfied', 'satisfied', 'basically-satisfied', 'unsatisfied', 'very-unsatisfied'] }, ratingComment: { type: 'string', maxLength: 500 } } }), responses: { '202': ok('已录入'), ...errors, '409': { description: '该诉求当前不在评价期内(NOT_RATABLE);未作任何变更', content: json(ref('Error')) } } }),
       },
+      '/api/cases/{id}/supervise': {
+        post: op('发起督办(第二十三条(一)(二)(三)(五),审核员):启动督办流程,记入办理记录', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', required: ['supervisionTrigger'], properties: { supervisionTrigger: { type: 'string', enum: ['一', '二', '三', '五'], description: '督办事由:(一)市领导批示或交办、(二)热点难点、(三)超期未办结、(五)其他' }, supervisionNote: { type: 'string', maxLength: 500 } } }), responses: { '202': ok('已发起,返回督办流程实例编号'), ...errors, '409': { description: '尚未转办到承办单位(NO_UNIT),或正在督办中(ALREADY_SUPERVISED);未作任何变更', content: json(ref('Error')) } } }),
+      },
       '/api/cases/{id}/urge': {
         post: op('催办(第二十四条(一)):短信提醒承办单位分管领导,记入办理记录;每件每天一次(受理员、审核员)', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', properties: { urgeNote: { type: 'string', maxLength: 200, description: '催办说明(记入办理记录,不发短信)' } } }), responses: { '202': ok('已催办,短信已排队'), ...errors, '409': { description: '该诉求没有承办单位在办理(NOT_HANDLING),或今天已催办过(ALREADY_URGED);未作任何变更', content: json(ref('Error')) } } }),
       },

@@ -19,6 +19,7 @@ const ACTION_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
   'task.completed': (d) => `完成「${d.task ?? ''}」`,
   'case.extension-requested': (d) => `申请延期 ${d.extensionDays ?? ''} 个工作日`,
   'case.delay-explained': () => '提交逾期情况说明',
+  'case.supervision-started': (d) => `发起督办(第二十三条(${typeof d.trigger === 'string' ? d.trigger : ''}))`,
   'case.urged': (d) => `催办(短信提醒分管领导)${typeof d.note === 'string' && d.note ? `:${d.note}` : ''}`,
   'petition.rated': () => '诉求人作出评价',
   'petition.rated-by-phone': (d) => `电话回访,录入诉求人评价:${RATING_LABELS[d.rating as keyof typeof RATING_LABELS] ?? ''}`,

@@ -222,6 +222,40 @@ export function createCaseService(deps: CaseServiceDeps) {
     },
 
     /**
+     * 第二十三条 督办 started by the platform on a case a unit handles or handled: (一) a city leader's
+     * 批示 or assignment, (二) a hotspot, (三) overdue, (五) other — (四) is the lifecycle's own, after
+     * an unsatisfied redo. The supervision process starts (its message start) and the timeline line
+     * commits with it; a case already under supervision is refused.
+     */
+    async supervise(staff: StaffRecord, petitionId: string, input: unknown): Promise<{ processInstanceKey: string }> {
+      if (!staff.roles.includes('platform-reviewer')) throw new HttpError(403, 'FORBIDDEN', '只有平台审核员可以发起督办');
+      const p = await visible(staff, petitionId);
+      const b = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+      const problems: FieldProblem[] = [];
+      const trigger = b.supervisionTrigger;
+      if (typeof trigger !== 'string' || !SUPERVISION_TRIGGERS.includes(trigger)) problems.push({ field: 'supervisionTrigger', message: '请选择督办事由:(一)市领导批示或交办、(二)热点难点、(三)超期未办结、(五)其他' });
+      const note = b.supervisionNote === undefined || b.supervisionNote === null ? '' : typeof b.supervisionNote === 'string' ? b.supervisionNote.trim() : undefined;
+      if (note === undefined) problems.push({ field: 'supervisionNote', message: '督办说明须为文字' });
+      else if ([...note].length > 500) problems.push({ field: 'supervisionNote', message: '督办说明最多 500 个字' });
+      else if (hasControlCharacters(note)) problems.push({ field: 'supervisionNote', message: '督办说明含有不可见的控制字符' });
+      if (problems.length) throw inputError(problems);
+      if (!p.unitId) throw new HttpError(409, 'NO_UNIT', '该诉求尚未转办到承办单位,无可督办的单位');
+      const open = await engine.listUserTasks({ state: 'created' });
+      if (open.some((t) => t.processId === 'supervision' && t.variables.petitionId === p.id)) throw new HttpError(409, 'ALREADY_SUPERVISED', '该诉求正在督办中');
+      const unitId = p.unitId;
+      const result = await engine.publishMessage({
+        name: 'supervision-requested',
+        correlationKey: '',
+        variables: { petitionId: p.id, trackingCode: p.trackingCode, unitId, unitGroup: `unit:${unitId}`, supervisionTrigger: trigger as string, ...(note && { supervisionNote: note }) },
+        timeToLive: 0,
+        transactional: async (tx) => void (await audit.append({ actor: staff.id, action: 'case.supervision-started', petitionId: p.id, detail: { unitId, trigger: trigger as string } }, tx)),
+      });
+      const [processInstanceKey] = result.correlatedInstanceKeys;
+      if (!processInstanceKey) throw new HttpError(500, 'SUPERVISION_NOT_STARTED', '督办流程未能启动,请联系流程管理员');
+      return { processInstanceKey };
+    },
+
+    /**
      * Every case the account may open, newest first, as CSV lines (a BOM and Chinese headers first, so
      * that Excel reads it; Shanghai local times; Chinese labels): read in keyset pages and yielded as
      * they come, so an export of a million cases holds one page in memory. The account is checked
@@ -284,6 +318,9 @@ function text(v: unknown, field: string, label: string, max: number, problems: F
 }
 
 /** a CSV cell; a leading = + - @ is neutralised so a spreadsheet does not run it as a formula */
+/** 第二十三条 items the platform may start a 督办 for (四 follows an unsatisfied redo, in the lifecycle) */
+const SUPERVISION_TRIGGERS: readonly string[] = ['一', '二', '三', '五'];
+
 /** rows per keyset page of an export */
 const EXPORT_PAGE = 1000;
 

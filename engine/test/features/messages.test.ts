@@ -44,6 +44,30 @@ describe('messages', () => {
       ]);
     });
 
+    it("given the app's writes with a publication (transactional), when they succeed, then they commit with the correlation; when they fail, the message is not correlated and the instance still waits", async () => {
+      await t.deploy('message-catch.bpmn');
+      const ref = await engine.start('message-catch', { orderId: 'O-1' });
+      await t.idle();
+      await t.db.sequelize.query('CREATE TABLE message_writes (k VARCHAR(64) PRIMARY KEY, n INTEGER NOT NULL)');
+      const write = (k: string, n: number) => async (tx: unknown) => void (await t.db.sequelize.query('INSERT INTO message_writes (k, n) VALUES (?, ?)', { replacements: [k, n], transaction: tx as never }));
+
+      // a failing write: neither the row nor the correlation
+      await expect(
+        engine.publishMessage({ name: 'payment-received', correlationKey: 'O-1', variables: { amount: 1 }, transactional: async (tx, result) => { await write('failed', result.correlatedInstanceKeys.length)(tx); throw new Error('the audit could not be written'); } }),
+      ).rejects.toThrow(/audit could not be written/);
+      await t.idle();
+      expect((await instance(ref.processInstanceKey)).state).toBe('active');
+
+      // the write sees what was correlated and commits with it
+      const result = await engine.publishMessage({ name: 'payment-received', correlationKey: 'O-1', variables: { amount: 250 }, transactional: (tx, r) => write('ok', r.correlatedInstanceKeys.length)(tx) });
+      await t.idle();
+      expect(result.correlatedInstanceKeys).toEqual([ref.processInstanceKey]);
+      expect((await instance(ref.processInstanceKey)).state).toBe('completed');
+      const [rows] = await t.db.sequelize.query('SELECT k, n FROM message_writes ORDER BY k');
+      expect((rows as { k: string; n: number | string }[]).map((r) => [r.k, Number(r.n)])).toEqual([['ok', 1]]);
+      await expect(engine.publishMessage({ name: 'payment-received', correlationKey: 'O-1', transactional: 'later' as never })).rejects.toThrow(/transactional must be a function/);
+    });
+
     it('given an instance waiting for a payment, when a message with another correlation key or another name is published, then nothing correlates', async () => {
       // given
       await t.deploy('message-catch.bpmn');

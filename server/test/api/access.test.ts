@@ -138,6 +138,7 @@ const MATRIX: Row[] = [
   row('POST /api/cases/:id/extension-request (龙南镇, empty)', 'api', (f) => `/api/cases/${f.caseA}/extension-request`, [401, 403, 403, 403, 403, 403, 403, 400, 403, 404]),
   row('POST /api/cases/:id/extension-request (东江乡, empty)', 'api', (f) => `/api/cases/${f.caseC}/extension-request`, [401, 403, 403, 403, 403, 403, 403, 404, 403, 400]),
   row('POST /api/cases/:id/phone-rating (龙南镇, no rating)', 'api', (f) => `/api/cases/${f.caseA}/phone-rating`, [401, 400, 400, 403, 403, 403, 403, 403, 403, 403], { body: () => ({ ratingComment: '电话回访' }) }),
+  row('POST /api/cases/:id/supervise (龙南镇, no trigger)', 'api', (f) => `/api/cases/${f.caseA}/supervise`, [401, 403, 400, 403, 403, 403, 403, 403, 403, 403], { body: () => ({}) }),
   row('POST /api/cases/:id/urge (龙南镇, a note that is not text)', 'api', (f) => `/api/cases/${f.caseA}/urge`, [401, 400, 400, 403, 403, 403, 403, 403, 403, 403], { body: () => ({ urgeNote: 42 }) }),
   row('POST /api/cases/:id/delay-explanation (龙南镇, empty)', 'api', (f) => `/api/cases/${f.caseA}/delay-explanation`, [401, 403, 403, 403, 403, 403, 403, 400, 403, 404]),
   row('POST /api/cases/:id/delay-explanation (东江乡, empty)', 'api', (f) => `/api/cases/${f.caseC}/delay-explanation`, [401, 403, 403, 403, 403, 403, 403, 404, 403, 400]),
