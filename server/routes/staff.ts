@@ -13,6 +13,7 @@ import { field, handle, locals, requireRole, sendCsv, signIn, signOut, SIGN_IN_R
 import { categoryOptions, filesOf } from './portal.js';
 import type { AppContext } from '../app-context.js';
 import { RATING_LABELS } from '../services/petition-service.js';
+import { ratingOptions } from './portal.js';
 
 const ACTION_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
   'petition.submitted': (d) => `提交诉求(${CHANNEL_LABELS[d.channel as keyof typeof CHANNEL_LABELS] ?? ''})`,
@@ -119,7 +120,7 @@ export function staffRoutes(ctx: AppContext): Router {
   const casePage = async (res: Response, id: string, extra: Record<string, unknown> = {}, status = 200) => {
     const c = await caseService.get(me(res), id);
     const tasks = await taskService.forPetition(me(res), c.id);
-    page(res, 'case', { title: c.title, c, tasks, channelLabel: CHANNEL_LABELS[c.channel], history: await historyOf(c.timeline), ...extra }, status);
+    page(res, 'case', { title: c.title, c, tasks, channelLabel: CHANNEL_LABELS[c.channel], history: await historyOf(c.timeline), ratings: ratingOptions(), ...extra }, status);
   };
   r.get('/staff/cases/:id', requireRole(), handle(async (req, res) => casePage(res, String(req.params.id))));
   r.post(
@@ -131,11 +132,13 @@ export function staffRoutes(ctx: AppContext): Router {
       await casePage(res, String(req.params.id), { identity });
     }),
   );
-  const caseAction = (action: 'requestExtension' | 'explainDelay', done: string) =>
+  const caseAction = (action: 'requestExtension' | 'explainDelay' | 'urge' | 'supervise' | 'rateByPhone', done: string) =>
     handle(async (req, res) => {
       try {
-        await caseService[action](me(res), String(req.params.id), req.body ?? {});
-        await casePage(res, String(req.params.id), { done });
+        const id = String(req.params.id);
+        if (action === 'rateByPhone') await ctx.petitionService.rateByPhone(me(res), await caseService.visibleCase(me(res), id), req.body?.rating, req.body?.ratingComment);
+        else await caseService[action](me(res), id, req.body ?? {});
+        await casePage(res, id, { done });
       } catch (err) {
         if (err instanceof HttpError && (err.status === 400 || err.status === 409)) {
           return casePage(res, String(req.params.id), { errors: Array.isArray(err.details) ? err.details : [{ field: '', message: err.message }], errorMessage: err.message }, err.status);
@@ -145,6 +148,9 @@ export function staffRoutes(ctx: AppContext): Router {
     });
   r.post('/staff/cases/:id/extension', requireRole('unit-handler'), caseAction('requestExtension', '延期申请已提交,等待平台审核'));
   r.post('/staff/cases/:id/delay-explanation', requireRole('unit-handler'), caseAction('explainDelay', '情况说明已提交'));
+  r.post('/staff/cases/:id/urge', requireRole('intake-operator', 'platform-reviewer'), caseAction('urge', '已催办:短信已发给承办单位分管领导'));
+  r.post('/staff/cases/:id/phone-rating', requireRole('intake-operator', 'platform-reviewer'), caseAction('rateByPhone', '电话回访的评价已录入'));
+  r.post('/staff/cases/:id/supervise', requireRole('platform-reviewer'), caseAction('supervise', '已发起督办,请在待办中选择督办方式'));
 
   // ---- hotline entry (intake operators)
   const hotlinePage = async (res: Response, data: Record<string, unknown>, status = 200) =>

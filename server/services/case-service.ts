@@ -46,6 +46,10 @@ export interface CaseDetail extends CaseSummary {
   mayReadIdentity: boolean;
   /** a unit handler of the case's unit, while it is being handled: may file an extension request or a delay explanation */
   mayRequestExtension: boolean;
+  /** the platform's actions on the case: 催办 (第二十四条(一)), 电话回访 (第十七条), 督办 (第二十三条) */
+  mayUrge: boolean;
+  mayRateByPhone: boolean;
+  maySupervise: boolean;
 }
 
 export interface CaseServiceDeps {
@@ -134,6 +138,9 @@ export function createCaseService(deps: CaseServiceDeps) {
         coHandling: await coHandles(staff, p),
         mayReadIdentity: mayReadIdentity(staff, p),
         mayRequestExtension: staff.roles.includes('unit-handler') && p.unitId === staff.unitId && HANDLING.has(p.status),
+        mayUrge: isPlatform(staff) && p.unitId !== null && HANDLING.has(p.status),
+        mayRateByPhone: isPlatform(staff) && p.status === 'replied',
+        maySupervise: staff.roles.includes('platform-reviewer') && p.unitId !== null,
       };
     },
 
@@ -197,7 +204,7 @@ export function createCaseService(deps: CaseServiceDeps) {
      * (Shanghai date): a second click that day is refused, not a second SMS.
      */
     async urge(staff: StaffRecord, petitionId: string, input: unknown): Promise<{ outboxId: number }> {
-      if (!staff.roles.some((r) => r === 'intake-operator' || r === 'platform-reviewer')) throw new HttpError(403, 'FORBIDDEN', '只有平台工作人员可以催办');
+      if (!isPlatform(staff)) throw new HttpError(403, 'FORBIDDEN', '只有平台工作人员可以催办');
       const p = await visible(staff, petitionId);
       const b = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
       const problems: FieldProblem[] = [];
@@ -318,6 +325,9 @@ function text(v: unknown, field: string, label: string, max: number, problems: F
 }
 
 /** a CSV cell; a leading = + - @ is neutralised so a spreadsheet does not run it as a formula */
+/** the platform office's staff: they urge, record phone ratings (and reviewers start 督办) */
+const isPlatform = (staff: Pick<StaffRecord, 'roles'>) => staff.roles.some((r) => r === 'intake-operator' || r === 'platform-reviewer');
+
 /** 第二十三条 items the platform may start a 督办 for (四 follows an unsatisfied redo, in the lifecycle) */
 const SUPERVISION_TRIGGERS: readonly string[] = ['一', '二', '三', '五'];
 
