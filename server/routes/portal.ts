@@ -8,7 +8,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { Channel } from '../data/petitions-repository.js';
 import { CATEGORIES, CATEGORY_LABELS } from '../../regulation/categories.js';
 import { HttpError, known } from '../http-error.js';
-import { RATINGS, RATING_LABELS } from '../services/petition-service.js';
+import { inputError, RATINGS, RATING_LABELS } from '../services/petition-service.js';
 import { field, handle } from '../http/web.js';
 import type { AppContext } from '../app-context.js';
 
@@ -50,8 +50,13 @@ export function portalRoutes(ctx: AppContext): Router {
       const values = typed(body);
       try {
         if (field(body, 'website')) throw new HttpError(400, 'INVALID_INPUT', '提交未通过验证', [{ field: 'challengeAnswer', message: '提交未通过验证' }]);
-        if (!(await challenges.verify(body.challengeToken, body.challengeAnswer))) throw new HttpError(400, 'INVALID_INPUT', '验证答案不正确或已过期,请重新作答', [{ field: 'challengeAnswer', message: '验证答案不正确或已过期' }]);
-        const petition = await petitionService.submit(body, { channel: portalChannel(req), actor: 'petitioner', files: filesOf(req), requireAgreement: true, allowUrgent: false });
+        const options = { channel: portalChannel(req), actor: 'petitioner', files: filesOf(req), requireAgreement: true, allowUrgent: false };
+        if (!(await challenges.verify(body.challengeToken, body.challengeAnswer))) {
+          // the fields' problems with the answer's, so that one round shows all of them (each round costs the chosen files)
+          const { problems: fieldProblems } = petitionService.check(body, options);
+          throw inputError([...fieldProblems, { field: 'challengeAnswer', message: '验证答案不正确或已过期' }], fieldProblems.length ? '提交的内容有误,请按提示修改' : '验证答案不正确或已过期,请重新作答');
+        }
+        const petition = await petitionService.submit(body, options);
         page(res, 'submitted', { title: '已提交', petition }, 201);
       } catch (err) {
         const p = problems(err);

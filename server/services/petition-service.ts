@@ -81,6 +81,14 @@ function petitionProblem(err: PetitionInputError): FieldProblem {
   return { field, message };
 }
 
+export interface SubmitOptions {
+  channel: Channel;
+  actor: string;
+  files?: UploadedFile[];
+  requireAgreement: boolean;
+  allowUrgent: boolean;
+}
+
 export interface TrackingView {
   petition: Petition;
   categoryLabel: string;
@@ -129,10 +137,10 @@ export function createPetitionService(deps: PetitionServiceDeps) {
 
   const service = {
     /**
-     * Check and store a petition, keep its files, start its lifecycle. `raw` comes from a form or
-     * JSON: booleans may arrive as "true"/"on". The portal asks the petitioner to agree to the rules.
+     * Every problem of a submission, without storing anything: the portal adds these to a wrong
+     * challenge answer, so that one round shows the citizen all that is missing.
      */
-    async submit(raw: Record<string, unknown>, options: { channel: Channel; actor: string; files?: UploadedFile[]; requireAgreement: boolean; allowUrgent: boolean }): Promise<Petition> {
+    check(raw: Record<string, unknown>, options: SubmitOptions) {
       const problems: FieldProblem[] = [];
       const input = {
         channel: options.channel,
@@ -171,7 +179,17 @@ export function createPetitionService(deps: PetitionServiceDeps) {
           else throw err;
         }
       }
+      return { input, problems };
+    },
+
+    /**
+     * Check and store a petition, keep its files, start its lifecycle. `raw` comes from a form or
+     * JSON: booleans may arrive as "true"/"on". The portal asks the petitioner to agree to the rules.
+     */
+    async submit(raw: Record<string, unknown>, options: SubmitOptions): Promise<Petition> {
+      const { input, problems } = service.check(raw, options);
       if (problems.length) throw inputError(problems);
+      const files = options.files ?? [];
 
       const checked = checkPetitionInput(input);
       // one transaction for the petition, its files, the audit entry and the started process (a
