@@ -275,6 +275,20 @@ export function createPetitionService(deps: PetitionServiceDeps) {
       return view;
     },
 
+    /**
+     * The rating a case was given, when the petitioner has rated its latest answer (a redo's answer
+     * asks again, 第十八条): what the re-opened SMS link shows instead of the form. Only the rating
+     * and its time — the link carries the code alone, not the phone.
+     */
+    async givenRating(code: unknown): Promise<{ rating: string; label: string; at: Date } | undefined> {
+      const petition = await petitions.findByTrackingCode(typeof code === 'string' ? code : '');
+      if (!petition) return undefined;
+      const last = (await audit.listByPetition(petition.id)).filter((e) => e.action === 'petition.rated' || (e.action === 'task.completed' && e.detail?.elementId === 'Task_Redo')).pop();
+      const rating = last?.action === 'petition.rated' ? last.detail?.rating : undefined;
+      if (typeof rating !== 'string') return undefined;
+      return { rating, label: RATING_LABELS[rating as Rating] ?? rating, at: last!.at };
+    },
+
     /** 第十七条: the petitioner's rating, taken only while the case waits for it */
     async rate(code: unknown, phone: unknown, rating: unknown, comment: unknown): Promise<Petition> {
       const problems: FieldProblem[] = [];
