@@ -10,6 +10,7 @@
 //   modeler      the process modeler (bpmn-js, Zeebe properties panel, lint, templates, token simulation)
 //   viewer       the inspector's instance diagram and the version diff (bpmn-js NavigatedViewer)
 //   form-editor  the form editor (form-js editor)
+//   portal-submit the portal's submission page: a refused submission keeps the chosen files (no stylesheet of its own)
 //
 // form-js.css is the viewer's full stylesheet (form-js-base.css plus the flatpickr theme and the
 // Carbon grid that lays out the fields); form-js-base.css alone lacks the grid and the calendar.
@@ -80,6 +81,7 @@ const BUNDLES = {
     ],
   },
   viewer: { entry: 'viewer/index.ts', css: [...DIAGRAM_CSS, './viewer/viewer.css'] },
+  'portal-submit': { entry: 'portal-submit/index.ts', css: [] },
   'form-editor': {
     entry: 'form-editor/index.ts',
     // one preact for the editor and the viewer it renders with: form-js-editor 1.23 pins preact
@@ -98,7 +100,7 @@ const BUNDLES_BY_ENTRY = new Map(Object.entries(BUNDLES).flatMap(([n, { entry }]
  * modeler and the viewer share one build (bpmn-js between modeler and viewer, small libraries with
  * the task form) and so their chunks; the form editor, which needs the older preact, is its own.
  */
-const SCRIPT_BUILDS = [['task-form', 'modeler', 'viewer'], ['form-editor']];
+const SCRIPT_BUILDS = [['task-form', 'modeler', 'viewer', 'portal-submit'], ['form-editor']];
 
 /** `page-css:<name>`: the page's stylesheet, its CSS files imported in order */
 const pageCss = {
@@ -121,7 +123,7 @@ const scripts = (names) =>
     plugins: [bpmnlintConfig],
     ...Object.assign({}, ...names.map((n) => BUNDLES[n].alias && { alias: BUNDLES[n].alias })),
   });
-const stylesheets = () => build({ ...common, entryPoints: Object.fromEntries(Object.keys(BUNDLES).map((n) => [n, `page-css:${n}`])), plugins: [pageCss] });
+const stylesheets = () => build({ ...common, entryPoints: Object.fromEntries(Object.keys(BUNDLES).filter((n) => BUNDLES[n].css.length).map((n) => [n, `page-css:${n}`])), plugins: [pageCss] });
 
 const COMPRESSIBLE = /\.(js|css|svg)$/;
 const brotli = promisify(brotliCompress);
@@ -183,7 +185,7 @@ try {
   const pages = await Promise.all(
     Object.keys(BUNDLES).map(async (n) => {
       const js = [manifest[`${n}.js`].file, ...manifest[`${n}.js`].imports];
-      const css = [manifest[`${n}.css`].file];
+      const css = manifest[`${n}.css`] ? [manifest[`${n}.css`].file] : [];
       return `${n} ${kB(await size(js))} js + ${kB(await size(css))} css (br ${kB(await size([...js, ...css], '.br'))})`;
     }),
   );

@@ -17,7 +17,7 @@ import { CreateAppendAnythingModule, CreateAppendElementTemplatesModule } from '
 import LintModule from 'bpmn-js-bpmnlint';
 import TokenSimulationModule from 'bpmn-js-token-simulation';
 import zeebeModdle from 'zeebe-bpmn-moddle/resources/zeebe.json';
-import ChineseModule from './i18n/index.js';
+import ChineseModule, { translateTitles } from './i18n/index.js';
 import SimulationZhModule from './simulation-zh/index.js';
 import { lintConfig } from './lint.js';
 
@@ -78,6 +78,7 @@ const modeler = new Modeler({
   linting: { bpmnlint: lintConfig(data.jobTypes, data.formIds), active: true },
   elementTemplates: data.templates,
 } as any);
+translateTitles($('properties'));
 
 const svc = <T = any>(name: string): T => modeler.get(name) as T;
 let dirty = false;

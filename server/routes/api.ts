@@ -60,8 +60,13 @@ export function apiRoutes(ctx: AppContext): Router {
     handle(async (req, res) => {
       const b = body(req);
       if (field(b, 'website')) throw new HttpError(400, 'INVALID_INPUT', '提交未通过验证', [{ field: 'challengeAnswer', message: '提交未通过验证' }]);
-      if (!(await challenges.verify(b.challengeToken, b.challengeAnswer))) throw new HttpError(400, 'INVALID_INPUT', '验证答案不正确或已过期,请重新获取验证问题', [{ field: 'challengeAnswer', message: '验证答案不正确或已过期' }]);
-      const p = await petitionService.submit(b, { channel: portalChannel(req), actor: 'petitioner', files: filesOf(req), requireAgreement: true, allowUrgent: false });
+      const options = { channel: portalChannel(req), actor: 'petitioner', files: filesOf(req), requireAgreement: true, allowUrgent: false };
+      if (!(await challenges.verify(b.challengeToken, b.challengeAnswer))) {
+        // the fields' problems with the answer's, as the portal page reports them
+        const { problems } = petitionService.check(b, options);
+        throw new HttpError(400, 'INVALID_INPUT', problems.length ? '提交的内容有误,请按提示修改' : '验证答案不正确或已过期,请重新获取验证问题', [...problems, { field: 'challengeAnswer', message: '验证答案不正确或已过期' }]);
+      }
+      const p = await petitionService.submit(b, options);
       res.status(201).json({ trackingCode: p.trackingCode, status: p.status, createdAt: p.createdAt });
     }),
   );

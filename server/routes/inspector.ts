@@ -12,6 +12,7 @@ import type { StaffRecord } from '../data/staff-repository.js';
 import { CATEGORIES, CATEGORY_LABELS, type Category } from '../../regulation/categories.js';
 import { formatShanghai } from '../../regulation/format.js';
 import { maskPersonalData } from '../../regulation/masking.js';
+import { ELEMENT_TYPE_LABELS, VARIABLE_LABELS } from '../../regulation/process-variables.js';
 import { WARNING_LEVELS, WARNING_RULES, type WarningLevel } from '../../regulation/warnings.js';
 import { HttpError } from '../http-error.js';
 import { field, handle, requireRole, staffOf } from '../http/web.js';
@@ -234,7 +235,7 @@ export function inspectorRoutes(ctx: AppContext): Router {
         if (e.kind === 'element') {
           const ev = e.event;
           const message = typeof ev.detail?.message === 'string' ? maskPersonalData(ev.detail.message) : typeof ev.detail?.code === 'string' ? `错误代码 ${ev.detail.code}` : '';
-          timeline.push({ kind: 'element', at: e.at, event: ev.event, eventLabel: EVENT_LABELS[ev.event] ?? ev.event, elementId: ev.elementId, elementName: ev.elementType === 'bpmn:Process' ? '流程实例' : nameOf(ev.elementId), message, flow: ev.elementType === 'bpmn:SequenceFlow' });
+          timeline.push({ kind: 'element', at: e.at, event: ev.event, eventLabel: EVENT_LABELS[ev.event] ?? ev.event, typeLabel: ELEMENT_TYPE_LABELS[ev.elementType] ?? '', elementId: ev.elementId, elementName: ev.elementType === 'bpmn:Process' ? '流程实例' : nameOf(ev.elementId), message, flow: ev.elementType === 'bpmn:SequenceFlow' });
         } else if (e.kind === 'task-action') {
           const outcome = maskVariables(e.detail?.outcome ?? {}) as Record<string, unknown>;
           timeline.push({
@@ -243,7 +244,7 @@ export function inspectorRoutes(ctx: AppContext): Router {
             actor: await look.staffName(e.actor),
             task: typeof e.detail?.task === 'string' ? e.detail.task : nameOf(e.elementId ?? ''),
             elementId: e.elementId,
-            outcome: Object.entries(outcome && typeof outcome === 'object' ? outcome : {}).map(([k, v]) => ({ name: k, value: valueText(v) })),
+            outcome: Object.entries(outcome && typeof outcome === 'object' ? outcome : {}).map(([k, v]) => ({ name: k, label: Object.hasOwn(VARIABLE_LABELS, k) ? VARIABLE_LABELS[k] : '', value: valueText(v) })),
           });
         } else {
           timeline.push({ kind: 'warning', at: e.at, level: e.level, levelLabel: `${WARNING_RULES[e.level].label}预警`, points: e.points, reason: maskPersonalData(e.reason) });

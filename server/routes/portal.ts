@@ -8,7 +8,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { Channel } from '../data/petitions-repository.js';
 import { CATEGORIES, CATEGORY_LABELS } from '../../regulation/categories.js';
 import { HttpError, known } from '../http-error.js';
-import { RATINGS, RATING_LABELS } from '../services/petition-service.js';
+import { inputError, RATINGS, RATING_LABELS } from '../services/petition-service.js';
 import { field, handle } from '../http/web.js';
 import type { AppContext } from '../app-context.js';
 
@@ -50,8 +50,13 @@ export function portalRoutes(ctx: AppContext): Router {
       const values = typed(body);
       try {
         if (field(body, 'website')) throw new HttpError(400, 'INVALID_INPUT', '提交未通过验证', [{ field: 'challengeAnswer', message: '提交未通过验证' }]);
-        if (!(await challenges.verify(body.challengeToken, body.challengeAnswer))) throw new HttpError(400, 'INVALID_INPUT', '验证答案不正确或已过期,请重新作答', [{ field: 'challengeAnswer', message: '验证答案不正确或已过期' }]);
-        const petition = await petitionService.submit(body, { channel: portalChannel(req), actor: 'petitioner', files: filesOf(req), requireAgreement: true, allowUrgent: false });
+        const options = { channel: portalChannel(req), actor: 'petitioner', files: filesOf(req), requireAgreement: true, allowUrgent: false };
+        if (!(await challenges.verify(body.challengeToken, body.challengeAnswer))) {
+          // the fields' problems with the answer's, so that one round shows all of them (each round costs the chosen files)
+          const { problems: fieldProblems } = petitionService.check(body, options);
+          throw inputError([...fieldProblems, { field: 'challengeAnswer', message: '验证答案不正确或已过期' }], fieldProblems.length ? '提交的内容有误,请按提示修改' : '验证答案不正确或已过期,请重新作答');
+        }
+        const petition = await petitionService.submit(body, options);
         page(res, 'submitted', { title: '已提交', petition }, 201);
       } catch (err) {
         const p = problems(err);
@@ -77,7 +82,7 @@ export function portalRoutes(ctx: AppContext): Router {
         page(res, 'tracked', { title: '办理进度', view });
       } catch (err) {
         if (err instanceof HttpError && err.status === 404) {
-          return page(res, 'track', { title: '进度查询', values: { trackingCode: field(req.body, 'trackingCode') }, errors: [{ field: 'trackingCode', message: err.message }], errorMessage: err.message }, 404);
+          return page(res, 'track', { title: '进度查询', values: { trackingCode: field(req.body, 'trackingCode') }, errorMessage: err.message }, 404);
         }
         throw err;
       }
@@ -85,10 +90,16 @@ export function portalRoutes(ctx: AppContext): Router {
   );
 
   const CODE = /^[A-Za-z0-9-]{1,40}$/;
-  r.get('/rate/:code', (req, res) => {
-    if (!CODE.test(String(req.params.code))) throw new HttpError(404, 'NOT_FOUND', '查询编号或手机号码不正确');
-    page(res, 'rate', { title: '评价办理结果', code: String(req.params.code).toUpperCase(), ratings: ratingOptions(), values: {} });
-  });
+  r.get(
+    '/rate/:code',
+    handle(async (req, res) => {
+      if (!CODE.test(String(req.params.code))) throw new HttpError(404, 'NOT_FOUND', '查询编号或手机号码不正确');
+      const code = String(req.params.code).toUpperCase();
+      // the SMS link opened again after rating: what was given, not an empty form that can only fail
+      const given = await petitionService.givenRating(code);
+      page(res, 'rate', { title: '评价办理结果', code, ratings: ratingOptions(), values: {}, given });
+    }),
+  );
   r.post(
     '/rate/:code',
     limits.portal,
@@ -101,8 +112,11 @@ export function portalRoutes(ctx: AppContext): Router {
         page(res, 'rated', { title: '感谢您的评价', unsatisfied: rating === 'unsatisfied' || rating === 'very-unsatisfied' });
       } catch (err) {
         if (err instanceof HttpError && [400, 404, 409].includes(err.status)) {
-          const errors = Array.isArray(err.details) ? err.details : [{ field: '', message: err.message }];
-          return page(res, 'rate', { title: '评价办理结果', code: code.toUpperCase(), ratings: ratingOptions(), values: req.body, errors, errorMessage: err.message }, err.status);
+          // already rated (another tab, a second click): say so with the rating, as the link does
+          const given = err.status === 409 ? await petitionService.givenRating(code) : undefined;
+          // an error without fields is its message alone, shown once
+          const errors = Array.isArray(err.details) ? err.details : [];
+          return page(res, 'rate', { title: '评价办理结果', code: code.toUpperCase(), ratings: ratingOptions(), values: req.body, given, errors, errorMessage: err.message }, err.status);
         }
         throw err;
       }

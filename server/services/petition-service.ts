@@ -81,6 +81,14 @@ function petitionProblem(err: PetitionInputError): FieldProblem {
   return { field, message };
 }
 
+export interface SubmitOptions {
+  channel: Channel;
+  actor: string;
+  files?: UploadedFile[];
+  requireAgreement: boolean;
+  allowUrgent: boolean;
+}
+
 export interface TrackingView {
   petition: Petition;
   categoryLabel: string;
@@ -146,10 +154,10 @@ export function createPetitionService(deps: PetitionServiceDeps) {
 
   const service = {
     /**
-     * Check and store a petition, keep its files, start its lifecycle. `raw` comes from a form or
-     * JSON: booleans may arrive as "true"/"on". The portal asks the petitioner to agree to the rules.
+     * Every problem of a submission, without storing anything: the portal adds these to a wrong
+     * challenge answer, so that one round shows the citizen all that is missing.
      */
-    async submit(raw: Record<string, unknown>, options: { channel: Channel; actor: string; files?: UploadedFile[]; requireAgreement: boolean; allowUrgent: boolean }): Promise<Petition> {
+    check(raw: Record<string, unknown>, options: SubmitOptions) {
       const problems: FieldProblem[] = [];
       const input = {
         channel: options.channel,
@@ -188,7 +196,17 @@ export function createPetitionService(deps: PetitionServiceDeps) {
           else throw err;
         }
       }
+      return { input, problems };
+    },
+
+    /**
+     * Check and store a petition, keep its files, start its lifecycle. `raw` comes from a form or
+     * JSON: booleans may arrive as "true"/"on". The portal asks the petitioner to agree to the rules.
+     */
+    async submit(raw: Record<string, unknown>, options: SubmitOptions): Promise<Petition> {
+      const { input, problems } = service.check(raw, options);
       if (problems.length) throw inputError(problems);
+      const files = options.files ?? [];
 
       const checked = checkPetitionInput(input);
       // one transaction for the petition, its files, the audit entry and the started process (a
@@ -272,6 +290,20 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         };
       }
       return view;
+    },
+
+    /**
+     * The rating a case was given, when the petitioner has rated its latest answer (a redo's answer
+     * asks again, 第十八条): what the re-opened SMS link shows instead of the form. Only the rating
+     * and its time — the link carries the code alone, not the phone.
+     */
+    async givenRating(code: unknown): Promise<{ rating: string; label: string; at: Date } | undefined> {
+      const petition = await petitions.findByTrackingCode(typeof code === 'string' ? code : '');
+      if (!petition) return undefined;
+      const last = (await audit.listByPetition(petition.id)).filter((e) => e.action === 'petition.rated' || (e.action === 'task.completed' && e.detail?.elementId === 'Task_Redo')).pop();
+      const rating = last?.action === 'petition.rated' ? last.detail?.rating : undefined;
+      if (typeof rating !== 'string') return undefined;
+      return { rating, label: RATING_LABELS[rating as Rating] ?? rating, at: last!.at };
     },
 
     /** 第十七条: the petitioner's rating, taken only while the case waits for it */

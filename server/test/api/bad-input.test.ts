@@ -420,6 +420,21 @@ describe('bad input gets a clear error and changes nothing', () => {
       });
     });
 
+    it('given the submission page, when the sum is wrong and fields are missing too, then the one answer names every problem, the sum among them, and keeps what was typed', async () => {
+      const agent = h.agent();
+      await unchanged(h, async () => {
+        const html = formAgain(await postSubmitPage(agent, (f) => ({ category: '', title: '', petitionerName: '', agree: undefined, challengeAnswer: String(Number(f.challengeAnswer) + 1) })));
+        expect(html).toContain('提交的内容有误,请按提示修改');
+        expect(fieldError(html, 'category')).toBe('请选择诉求类别');
+        expect(fieldError(html, 'title')).toBe('请填写「标题」');
+        expect(fieldError(html, 'petitionerName')).toBe('请填写「姓名」');
+        expect(fieldError(html, 'agree')).toBe('请阅读并同意平台规则');
+        expect(fieldError(html, 'challengeAnswer')).toBe('验证答案不正确或已过期');
+        expect(textareaValue(html, 'content')).toBe(FIELDS.content);
+        expect(inputValue(html, 'petitionerPhone')).toBe(FIELDS.petitionerPhone);
+      });
+    });
+
     it('given the submission page, when more than 3 files, an executable renamed .pdf or an HTML page renamed .txt is attached, then the form comes back with the error at the attachments and the text kept', async () => {
       const agent = h.agent();
       await unchanged(h, async () => {

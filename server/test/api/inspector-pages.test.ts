@@ -128,7 +128,11 @@ describe('the inspector pages (auditors and process admins)', () => {
     expect(page.match(/data-kind="element"/g)?.length).toBe(detail.timeline.filter((e: any) => e.kind === 'element').length);
     expect(page.match(/data-kind="task-action"/g)?.length).toBe(2);
     expect(page).toMatch(/<strong class="tl-actor">[^<]+<\/strong> 完成「[^」]+」/);
-    expect(page).toContain('<span class="code">contactMethod</span> = phone');
+    // in Chinese: a task's outcome names each variable the contract knows, beside its key; each element its type
+    expect(page).toContain('沟通方式 <span class="code">contactMethod</span> = phone');
+    expect(page).toMatch(/<li class="tl-element" data-kind="element" data-element-id="Task_DraftReply" data-event="activated">\s*<span class="tl-time muted">[^<]+<\/span>\s*<span class="tl-what">进入<\/span> <span class="tl-type">用户任务<\/span> 办理并起草答复/);
+    expect(page).toMatch(/<span class="tl-type">开始事件<\/span>/);
+    expect(page).not.toMatch(/tl-type">[^<]*[A-Za-z]/);
     // the facts
     expect(textById(page, 'instance-state')).toBe('进行中');
     expect(page).toContain(code);

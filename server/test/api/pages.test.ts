@@ -210,9 +210,21 @@ describe('pages, per role', () => {
     const rated = await page.post(`/rate/${code}`, { phone: PETITIONER.petitionerPhone, rating: 'very-satisfied', ratingComment: '很满意' });
     expect(rated.status).toBe(200);
     expect(rated.text).toContain('感谢您的评价');
+    const count = (html: string, text: string) => html.split(text).length - 1;
+    expect(count(wrongPhone.text, '查询编号或手机号码不正确')).toBe(1);
+    const wrongTrack = await page.post('/track', { trackingCode: code, phone: '13911112222' });
+    expect(wrongTrack.status).toBe(404);
+    expect(count(wrongTrack.text, '查询编号或手机号码不正确')).toBe(1);
+    // the SMS link opened again: the rating given, no form
+    const reopened = await page.get(`/rate/${code}`);
+    expect(reopened.status).toBe(200);
+    expect(reopened.text).toMatch(/该诉求已评价:<strong>非常满意<\/strong>/);
+    expect(reopened.text).not.toContain(`action="/rate/${code}"`);
+    expect(reopened.text).not.toContain('不在评价期内');
     const again = await page.post(`/rate/${code}`, { phone: PETITIONER.petitionerPhone, rating: 'unsatisfied' });
     expect(again.status).toBe(409);
-    expect(again.text).toContain('不在评价期内');
+    expect(again.text).toMatch(/该诉求已评价:<strong>非常满意<\/strong>/);
+    expect(again.text).not.toContain(`action="/rate/${code}"`);
     // 第二十条: a reply not for publication is not published
     expect((await page.get('/replies')).text).not.toContain('入学条件见教育局公告');
   });
