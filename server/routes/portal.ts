@@ -95,8 +95,9 @@ export function portalRoutes(ctx: AppContext): Router {
     handle(async (req, res) => {
       if (!CODE.test(String(req.params.code))) throw new HttpError(404, 'NOT_FOUND', '查询编号或手机号码不正确');
       const code = String(req.params.code).toUpperCase();
-      // the SMS link opened again after rating: what was given, not an empty form that can only fail
-      const given = await petitionService.givenRating(code);
+      // the SMS link opened again after rating: that it was rated, not an empty form that can only
+      // fail — but not which rating: the link proves the code, not the phone (tracking asks both)
+      const given = (await petitionService.givenRating(code)) ? { withheld: true } : undefined;
       page(res, 'rate', { title: '评价办理结果', code, ratings: ratingOptions(), values: {}, given });
     }),
   );
