@@ -51,6 +51,7 @@ export const NOTIFICATION_LABELS: Record<string, string> = {
   'warning-yellow': '黄色预警',
   'warning-red': '红色预警',
   'inspection-transfer': '转督查室',
+  'case-urged': '催办短信',
   'supervision-sms': '督办短信',
   'supervision-notice': '督办通知',
   'supervision-limit': '限期督办',
