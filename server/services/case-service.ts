@@ -140,7 +140,7 @@ export function createCaseService(deps: CaseServiceDeps) {
         mayRequestExtension: staff.roles.includes('unit-handler') && p.unitId === staff.unitId && HANDLING.has(p.status),
         mayUrge: isPlatform(staff) && p.unitId !== null && HANDLING.has(p.status),
         mayRateByPhone: isPlatform(staff) && p.status === 'replied',
-        maySupervise: staff.roles.includes('platform-reviewer') && p.unitId !== null,
+        maySupervise: staff.roles.includes('platform-reviewer') && p.unitId !== null && !(await underSupervision(p)),
       };
     },
 
@@ -247,8 +247,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       else if (hasControlCharacters(note)) problems.push({ field: 'supervisionNote', message: '督办说明含有不可见的控制字符' });
       if (problems.length) throw inputError(problems);
       if (!p.unitId) throw new HttpError(409, 'NO_UNIT', '该诉求尚未转办到承办单位,无可督办的单位');
-      const open = await engine.listUserTasks({ state: 'created' });
-      if (open.some((t) => t.processId === 'supervision' && t.variables.petitionId === p.id)) throw new HttpError(409, 'ALREADY_SUPERVISED', '该诉求正在督办中');
+      if (await underSupervision(p)) throw new HttpError(409, 'ALREADY_SUPERVISED', '该诉求正在督办中');
       const unitId = p.unitId;
       const result = await engine.publishMessage({
         name: 'supervision-requested',
@@ -289,6 +288,12 @@ export function createCaseService(deps: CaseServiceDeps) {
       })();
     },
   };
+
+  /** a supervision of the case waits for someone (its method chosen, the unit's handling) */
+  async function underSupervision(p: Petition): Promise<boolean> {
+    const open = await engine.listUserTasks({ state: 'created' });
+    return open.some((t) => t.processId === 'supervision' && t.variables.petitionId === p.id);
+  }
 
   async function handlingCase(staff: StaffRecord, petitionId: string): Promise<Petition> {
     const p = await visible(staff, petitionId);

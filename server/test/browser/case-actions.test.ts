@@ -77,6 +77,8 @@ describeBrowser('the platform acts on a case in Chromium: 催办, 督办, 电话
     await page.getByRole('button', { name: '发起督办' }).click();
     await page.getByRole('status').filter({ hasText: '已发起督办' }).waitFor();
     await expect(page.locator('ol.timeline').textContent()).resolves.toContain('发起督办(第二十三条(二))');
+    // under supervision now: the page no longer offers to start one
+    expect(await page.getByRole('button', { name: '发起督办' }).count()).toBe(0);
     await shot(page, 'case-supervised-desk.png');
     await h.settle();
     const tasks = await h.t.engine.listUserTasks({ state: 'created' });
