@@ -155,6 +155,7 @@ export function createApp(deps: AppDeps): Express {
     inStep: (task) => taskEvents.onEvent({ type: 'created', task }),
   });
   const unitDirectory = createUnitDirectory(units);
+  const outbox = createOutboxRepository(db, { now });
   const caseService = createCaseService({
     engine,
     petitions,
@@ -162,7 +163,7 @@ export function createApp(deps: AppDeps): Express {
     audit,
     attachments,
     clock,
-    outbox: createOutboxRepository(db, { now }),
+    outbox,
     recipient: (unitId, role) => unitDirectory.recipient(unitId, role),
     transaction: (work) => db.transaction(work),
   });
@@ -189,7 +190,7 @@ export function createApp(deps: AppDeps): Express {
     lintInputs: async () => ({ jobTypes: [...jobTypes], formIds: [...(await formService.current()).keys()].sort() }),
     drafts: createDraftsRepository(db, { now }),
     engine,
-    inspector: createInspectorService({ engine, audit, ledger: createScoreLedgerRepository(db), outbox: createOutboxRepository(db), staffing, clock }),
+    inspector: createInspectorService({ engine, audit, ledger: createScoreLedgerRepository(db), outbox, staffing, clock }),
     staffing,
     // the answered challenges and the rate limits are counted in the database: one for every app process
     challenges: createChallenges(deps.secret, clock, createChallengeUses(db, { now })),

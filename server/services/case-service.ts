@@ -24,7 +24,7 @@ import { hasUnitRole } from '../domain/roles.js';
 import { hasControlCharacters } from '../domain/text.js';
 import { VariableError } from '../../regulation/variables.js';
 import { HttpError } from '../http-error.js';
-import { inputError, type FieldProblem } from './petition-service.js';
+import { inputError, optionalText, type FieldProblem } from './petition-service.js';
 
 export interface CaseSummary extends Petition {
   categoryLabel: string;
@@ -208,10 +208,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       const p = await visible(staff, petitionId);
       const b = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
       const problems: FieldProblem[] = [];
-      const note = b.urgeNote === undefined || b.urgeNote === null ? '' : typeof b.urgeNote === 'string' ? b.urgeNote.trim() : undefined;
-      if (note === undefined) problems.push({ field: 'urgeNote', message: '催办说明须为文字' });
-      else if ([...note].length > 200) problems.push({ field: 'urgeNote', message: '催办说明最多 200 个字' });
-      else if (hasControlCharacters(note)) problems.push({ field: 'urgeNote', message: '催办说明含有不可见的控制字符' });
+      const note = optionalText(b.urgeNote, 'urgeNote', '催办说明', 200, problems);
       if (problems.length) throw inputError(problems);
       if (!HANDLING.has(p.status) || !p.unitId) throw new HttpError(409, 'NOT_HANDLING', '该诉求当前没有承办单位在办理,无需催办');
       const unitId = p.unitId;
@@ -241,10 +238,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       const problems: FieldProblem[] = [];
       const trigger = b.supervisionTrigger;
       if (typeof trigger !== 'string' || !SUPERVISION_TRIGGERS.includes(trigger)) problems.push({ field: 'supervisionTrigger', message: '请选择督办事由:(一)市领导批示或交办、(二)热点难点、(三)超期未办结、(五)其他' });
-      const note = b.supervisionNote === undefined || b.supervisionNote === null ? '' : typeof b.supervisionNote === 'string' ? b.supervisionNote.trim() : undefined;
-      if (note === undefined) problems.push({ field: 'supervisionNote', message: '督办说明须为文字' });
-      else if ([...note].length > 500) problems.push({ field: 'supervisionNote', message: '督办说明最多 500 个字' });
-      else if (hasControlCharacters(note)) problems.push({ field: 'supervisionNote', message: '督办说明含有不可见的控制字符' });
+      const note = optionalText(b.supervisionNote, 'supervisionNote', '督办说明', 500, problems);
       if (problems.length) throw inputError(problems);
       if (!p.unitId) throw new HttpError(409, 'NO_UNIT', '该诉求尚未转办到承办单位,无可督办的单位');
       if (await underSupervision(p)) throw new HttpError(409, 'ALREADY_SUPERVISED', '该诉求正在督办中');

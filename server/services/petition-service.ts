@@ -138,11 +138,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
   /** the rating's problems (added to `problems`) and its comment, trimmed */
   function ratingInput(rating: unknown, comment: unknown, problems: FieldProblem[]): string {
     if (!(RATINGS as readonly unknown[]).includes(rating)) problems.push({ field: 'rating', message: '请选择满意度' });
-    const text = typeof comment === 'string' ? comment.trim() : comment === undefined || comment === null ? '' : undefined;
-    if (text === undefined) problems.push({ field: 'ratingComment', message: '评价意见须为文字' });
-    else if ([...text].length > 500) problems.push({ field: 'ratingComment', message: '评价意见最多 500 个字' });
-    else if (hasControlCharacters(text)) problems.push({ field: 'ratingComment', message: '评价意见含有不可见的控制字符' });
-    return text ?? '';
+    return optionalText(comment, 'ratingComment', '评价意见', 500, problems);
   }
 
   /** the evaluation waiting for this case's rating takes it (409 when none waits) */
@@ -348,3 +344,12 @@ function lifecycleStart(p: { id: string; trackingCode: string; category: string;
 
 /** a valid petition, to check one field at a time with the repository's own rules */
 const VALID_SAMPLE = { channel: 'web', category: 'other', title: '标题', content: '内容', township: null, urgent: false, confidential: false, petitionerName: '张三', petitionerPhone: '13900000000' };
+
+/** a free text a person may leave out: trimmed ('' when absent), its problems added to `problems` */
+export function optionalText(v: unknown, field: string, label: string, max: number, problems: FieldProblem[]): string {
+  const text = typeof v === 'string' ? v.trim() : v === undefined || v === null ? '' : undefined;
+  if (text === undefined) problems.push({ field, message: `${label}须为文字` });
+  else if ([...text].length > max) problems.push({ field, message: `${label}最多 ${max} 个字` });
+  else if (hasControlCharacters(text)) problems.push({ field, message: `${label}含有不可见的控制字符` });
+  return text ?? '';
+}
