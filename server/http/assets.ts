@@ -48,11 +48,16 @@ export function createAssets(dist: string): Assets {
   const manifestPath = join(dist, 'manifest.json');
   let manifest: Manifest = {};
   let readAt: number | undefined;
+  let checkedAt = -Infinity;
   /**
    * the manifest as it is now: read again when a build has rewritten it, so that a running app follows
-   * `node modeler/build.mjs` (which removes the files the old names pointed to)
+   * `node modeler/build.mjs` (which removes the files the old names pointed to); looked at no more
+   * than once a second, not at every asset name a page renders
    */
   const current = (): Manifest => {
+    const now = Date.now();
+    if (now - checkedAt < 1_000) return manifest;
+    checkedAt = now;
     const mtime = statSync(manifestPath, { throwIfNoEntry: false })?.mtimeMs;
     if (mtime !== readAt) {
       manifest = mtime === undefined ? {} : (JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest);
