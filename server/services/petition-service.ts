@@ -296,8 +296,10 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     async givenRating(code: unknown): Promise<{ rating: string; label: string; at: Date } | undefined> {
       const petition = await petitions.findByTrackingCode(typeof code === 'string' ? code : '');
       if (!petition) return undefined;
-      const last = (await audit.listByPetition(petition.id)).filter((e) => e.action === 'petition.rated' || (e.action === 'task.completed' && e.detail?.elementId === 'Task_Redo')).pop();
-      const rating = last?.action === 'petition.rated' ? last.detail?.rating : undefined;
+      // rated through the link or, heard on the phone (第十七条 回访), by platform staff
+      const rated = (action: string) => action === 'petition.rated' || action === 'petition.rated-by-phone';
+      const last = (await audit.listByPetition(petition.id)).filter((e) => rated(e.action) || (e.action === 'task.completed' && e.detail?.elementId === 'Task_Redo')).pop();
+      const rating = last && rated(last.action) ? last.detail?.rating : undefined;
       if (typeof rating !== 'string') return undefined;
       return { rating, label: RATING_LABELS[rating as Rating] ?? rating, at: last!.at };
     },

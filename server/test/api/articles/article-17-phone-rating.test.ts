@@ -41,6 +41,10 @@ describe('第十七条 电话回访', () => {
     expect((await reviewer.get(`/staff/cases/${c.id}`).expect(200)).text).toContain('电话回访,录入诉求人评价:满意');
     const late = await c.citizen.post('/api/rate', { trackingCode: c.code, phone: PETITIONER.petitionerPhone, rating: 'unsatisfied' });
     expect(late.status).toBe(409);
+    // the SMS link, opened after the phone call, says it is rated (no form that can only fail)
+    const link = await c.citizen.get(`/rate/${c.code}`).expect(200);
+    expect(link.text).toContain('该诉求已评价。');
+    expect(link.text).not.toContain(`action="/rate/${c.code}"`);
   });
 
   it('given a unit handler, a case not answered yet, or no rating, when a phone rating is recorded, then it is refused and the case is as it was', async () => {
