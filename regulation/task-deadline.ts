@@ -26,21 +26,44 @@ const DEADLINE_OF: Record<string, [string, string]> = {
 
 const iso = (v: unknown): string | undefined => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? v : undefined);
 
-export function taskDeadline(elementId: string, variables: Record<string, unknown>, now: Date, dueDate?: string): TaskDeadline {
+/** the instants a task is listed by: its deadline and the case's warning instants (ISO), from the variables it was created with */
+export interface TaskInstants {
+  dueAt?: string;
+  label?: string;
+  blueAt?: string;
+  yellowAt?: string;
+  redAt?: string;
+}
+
+export function taskInstants(elementId: string, variables: Record<string, unknown>, dueDate?: string): TaskInstants {
   const [name, label] = DEADLINE_OF[elementId] ?? ['finishDueAt', '办结期限'];
   const dueAt = iso(dueDate) ?? iso(variables[name]) ?? (name !== 'finishDueAt' ? iso(variables.finishDueAt) : undefined);
-  const t = now.getTime();
-  const reached = (v: unknown) => {
-    const at = iso(v);
-    return at !== undefined && Date.parse(at) <= t;
-  };
-  // only cases handled by a unit carry warning instants
-  const warning: WarningLevel | undefined = reached(variables.redAt) ? 'red' : reached(variables.yellowAt) ? 'yellow' : reached(variables.blueAt) ? 'blue' : undefined;
+  const blueAt = iso(variables.blueAt);
+  const yellowAt = iso(variables.yellowAt);
+  const redAt = iso(variables.redAt);
   return {
     ...(dueAt && { dueAt, label: dueAt === iso(dueDate) ? '期限' : dueAt === iso(variables[name]) ? label : '办结期限' }),
-    ...(warning && { warning }),
-    overdue: dueAt !== undefined && Date.parse(dueAt) <= t,
+    ...(blueAt && { blueAt }),
+    ...(yellowAt && { yellowAt }),
+    ...(redAt && { redAt }),
   };
+}
+
+/** the deadline shown and the warning level reached at `now` */
+export function deadlineAt(instants: TaskInstants, now: Date): TaskDeadline {
+  const t = now.getTime();
+  const reached = (at: string | undefined) => at !== undefined && Date.parse(at) <= t;
+  // only cases handled by a unit carry warning instants
+  const warning: WarningLevel | undefined = reached(instants.redAt) ? 'red' : reached(instants.yellowAt) ? 'yellow' : reached(instants.blueAt) ? 'blue' : undefined;
+  return {
+    ...(instants.dueAt && { dueAt: instants.dueAt, label: instants.label }),
+    ...(warning && { warning }),
+    overdue: instants.dueAt !== undefined && Date.parse(instants.dueAt) <= t,
+  };
+}
+
+export function taskDeadline(elementId: string, variables: Record<string, unknown>, now: Date, dueDate?: string): TaskDeadline {
+  return deadlineAt(taskInstants(elementId, variables, dueDate), now);
 }
 
 export const WARNING_LABELS: Record<WarningLevel, string> = { blue: '蓝色预警', yellow: '黄色预警', red: '红色预警' };

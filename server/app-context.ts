@@ -20,6 +20,7 @@ import type { InspectorService } from './services/inspector-service.js';
 import type { PetitionService } from './services/petition-service.js';
 import type { StaffingService } from './services/staffing-service.js';
 import type { TaskService } from './services/task-service.js';
+import type { QueueService } from './services/queue-service.js';
 
 export interface AppContext {
   render: Render;
@@ -30,6 +31,8 @@ export interface AppContext {
   audit: AuditRepository;
   petitionService: PetitionService;
   taskService: TaskService;
+  /** the work queue: tabs, filters, pages, counts; claim, release, assign, priority */
+  queueService: QueueService;
   caseService: CaseService;
   attachmentService: AttachmentService;
   adminService: AdminService;

@@ -49,6 +49,9 @@ import { createAttachmentService } from './services/attachment-service.js';
 import { createCaseService, seesCases } from './services/case-service.js';
 import { createPetitionService } from './services/petition-service.js';
 import { createTaskEvents } from './services/task-events.js';
+import { createQueueService } from './services/queue-service.js';
+import { createWorkItemsRepository } from './data/work-items-repository.js';
+import { createWorkingCalendar } from '../regulation/calendar/working-calendar.js';
 import { createInspectorService } from './services/inspector-service.js';
 import { createOutboxRepository } from './data/outbox-repository.js';
 import { createUnitDirectory } from './data/directories.js';
@@ -137,6 +140,21 @@ export function createApp(deps: AppDeps): Express {
   const sessions = createSessionsRepository(db, { now, ttlMs: (o.sessionTtlHours ?? 12) * 3600_000 });
   const taskEvents = createTaskEvents({ petitions });
   taskEvents.attach(engine);
+  const workingCalendar = calendar ?? (async () => createWorkingCalendar());
+  // after the case's unit and status (taskEvents): the queue row copies them
+  const queueService = createQueueService({
+    engine,
+    workItems: createWorkItemsRepository(db),
+    petitions,
+    staff,
+    audit,
+    docs: createTaskDocs(engine),
+    clock,
+    soonAfter: async (at) => (await workingCalendar()).dueAfter(at, 1).dueAt,
+    transaction: (work) => db.transaction(work),
+    log,
+  });
+  queueService.attach(engine);
 
   const petitionService = createPetitionService({ engine, petitions, attachments, audit, publications: createPublicationRepository(db), log, maxUploadBytes });
   const forms = deps.forms ?? loadForms(formsDir);
@@ -153,6 +171,7 @@ export function createApp(deps: AppDeps): Express {
     log,
     attachments,
     inStep: (task) => taskEvents.onEvent({ type: 'created', task }),
+    queue: queueService,
   });
   const unitDirectory = createUnitDirectory(units);
   const outbox = createOutboxRepository(db, { now });
@@ -182,6 +201,7 @@ export function createApp(deps: AppDeps): Express {
     audit,
     petitionService,
     taskService,
+    queueService,
     caseService,
     attachmentService: createAttachmentService({ attachments, cases: caseService }),
     adminService: createAdminService({ units, staff, sessions, calendar: createCalendarRepository(db, { now }), audit, ...(deps.calendarChanged && { calendarChanged: deps.calendarChanged }) }),
@@ -224,6 +244,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   // main.ts runs the reconciler at start-up and periodically
   app.locals.petitionService = petitionService;
+  app.locals.queueService = queueService;
   app.locals.gate = gate;
   app.disable('x-powered-by');
   app.set('trust proxy', o.trustProxy ?? 0);

@@ -19,6 +19,7 @@ import { FormFilesRejected, importFormFiles } from './services/form-service.js';
 import { createDeployGate, DeployRejected } from './deploy/deploy-gate.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import type { QueueService } from './services/queue-service.js';
 import type { PetitionService } from './services/petition-service.js';
 import { createJobHandlers, migrationsFor, openConfiguredEngine } from './engine-setup.js';
 import { workerOptions } from '../workers/registry.js';
@@ -148,6 +149,8 @@ async function main() {
   const petitionService = app.locals.petitionService as PetitionService;
   const reconcile = () => petitionService.startMissing(new Date(Date.now() - 60_000)).catch((err) => log.error({ err }, 'reconciling petitions failed'));
   await reconcile();
+  // once per database: the tasks opened before the work queue existed join it
+  await (app.locals.queueService as QueueService).backfill();
   const reconciler = setInterval(reconcile, 60_000);
   reconciler.unref();
 

@@ -151,7 +151,7 @@ export class Driver {
     let backoff = 25;
     for (;;) {
       const created = this.app.taskCreated(elementId);
-      const list = await p.get('/api/tasks');
+      const list = await p.get(`/api/tasks?task=${elementId}&q=${code}`);
       expectStatus(list, 200, 'GET /api/tasks');
       const found = (list.body as { elementId: string; key: string; petition?: { trackingCode: string; id: string } }[]).filter((t) => t.elementId === elementId && t.petition?.trackingCode === code);
       if (found.length > 1) throw new Error(`${code}: ${found.length} open ${elementId} tasks (a step done twice)`);

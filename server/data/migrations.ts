@@ -11,6 +11,7 @@ import { sessionMigrations } from './session-migrations.js';
 import { formMigrations } from './form-migrations.js';
 import { draftMigrations } from './draft-migrations.js';
 import { guardMigrations } from './guard-migrations.js';
+import { workQueueMigrations } from './work-queue-migrations.js';
 import type { AppMigration } from './app-migration.js';
 
 const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
@@ -84,4 +85,6 @@ export const appMigrations: AppMigration[] = [
       await qi.addIndex('petitions', ['unit_id', 'created_at', 'id'], { name: 'petitions_unit_created_id' });
     },
   },
+  // the staff work queue: open and done user tasks with what staff filter and sort on
+  ...workQueueMigrations,
 ];

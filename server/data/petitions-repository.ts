@@ -156,6 +156,8 @@ export interface PetitionsRepository {
   get(id: string, tx?: Transaction): Promise<Petition | undefined>;
   /** several petitions in one read (a task list's cases): those found, by id */
   getMany(ids: readonly string[]): Promise<Map<string, Petition>>;
+  /** the blind index a phone is searched by (never the number itself in a query or a log) */
+  phoneIndex(phone: string): string;
   /** the petition of a tracking code (no proof of phone: for status-only answers such as Open311's) */
   findByTrackingCode(code: string): Promise<Petition | undefined>;
   /** the petition when `phone` is its petitioner's, else undefined — the same answer and work for an unknown code */
@@ -413,6 +415,10 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
     async get(id, tx) {
       const row = await getRow(id, tx);
       return row && toPetition(row);
+    },
+
+    phoneIndex(phone) {
+      return cipher.phoneIndex(phone);
     },
 
     async getMany(ids) {

@@ -17,7 +17,7 @@ const publicAccount = (s: StaffRecord) => ({ id: s.id, username: s.username, dis
 
 export function apiRoutes(ctx: AppContext): Router {
   const r = Router();
-  const { petitionService, taskService, caseService, attachmentService, adminService: admin, challenges, limits, upload } = ctx;
+  const { petitionService, taskService, queueService, caseService, attachmentService, adminService: admin, challenges, limits, upload } = ctx;
   const me = (res: Response) => staffOf(res) as StaffRecord;
   const body = (req: Request) => (typeof req.body === 'object' && req.body !== null ? req.body : {});
 
@@ -111,14 +111,44 @@ export function apiRoutes(ctx: AppContext): Router {
   );
 
   // ---- staff: tasks
-  r.get('/api/tasks', requireRole(), handle(async (_req, res) => res.json(await taskService.list(me(res)))));
+  // the work queue (issue 15): the same list states as the page's (tab, scope, filters, sort, keyset
+  // cursor); /api/tasks answers the page's tasks, /api/queue with every tab's count and the cursors
+  const QUEUE_PAGE = { strict: true, limit: 100, maxLimit: 500 };
+  r.get(
+    '/api/tasks',
+    requireRole(),
+    handle(async (req, res) => {
+      const page = await queueService.list(me(res), req.query, QUEUE_PAGE);
+      if (page.next) res.set('link', `</api/tasks?${page.next}>; rel="next"`);
+      res.json(page.items);
+    }),
+  );
+  r.get('/api/queue', requireRole(), handle(async (req, res) => res.json(await queueService.list(me(res), req.query, QUEUE_PAGE))));
+  // by the petitioner's phone: a POST, so the number is in no address, history or access log
+  r.post('/api/queue/phone-search', requireRole('intake-operator', 'platform-reviewer'), handle(async (req, res) => res.json(await queueService.list(me(res), body(req), QUEUE_PAGE))));
+  const held = (action: (staff: StaffRecord, key: string, b: Record<string, unknown>) => Promise<void>) =>
+    handle(async (req, res) => {
+      await action(me(res), String(req.params.key), body(req));
+      res.json({ task: await queueService.one(me(res), String(req.params.key)) });
+    });
+  r.post('/api/tasks/:key/claim', requireRole(), held((s, key) => queueService.claim(s, key)));
+  r.post('/api/tasks/:key/release', requireRole(), held((s, key) => queueService.release(s, key)));
+  r.post('/api/tasks/:key/assign', requireRole('unit-leader'), held((s, key, b) => queueService.assign(s, key, b.assignee)));
+  r.post('/api/tasks/:key/priority', requireRole('intake-operator', 'platform-reviewer'), held((s, key, b) => queueService.setPriority(s, key, b.priority)));
   // open tasks nobody active can act on: for the platform office and those who oversee the platform
   r.get(
     '/api/unassignable-tasks',
     requireRole('intake-operator', 'platform-reviewer', 'city-leader', 'auditor', 'process-admin'),
     handle(async (_req, res) => res.json(await ctx.staffing.unassignableTasks())),
   );
-  r.get('/api/tasks/:key', requireRole(), handle(async (req, res) => res.json(await taskService.get(me(res), String(req.params.key)))));
+  r.get(
+    '/api/tasks/:key',
+    requireRole(),
+    handle(async (req, res) => {
+      const task = await taskService.get(me(res), String(req.params.key));
+      res.json({ ...task, ...(await queueService.one(me(res), task.key)) });
+    }),
+  );
   r.post(
     '/api/tasks/:key/complete',
     requireRole(),
@@ -165,7 +195,7 @@ export function apiRoutes(ctx: AppContext): Router {
     requireRole(),
     handle(async (req, res) => {
       const c = await caseService.get(me(res), String(req.params.id));
-      res.json({ ...c, channelLabel: CHANNEL_LABELS[c.channel], tasks: await taskService.forPetition(me(res), c.id) });
+      res.json({ ...c, channelLabel: CHANNEL_LABELS[c.channel], tasks: await queueService.forPetition(me(res), c.id) });
     }),
   );
   r.post(

@@ -13,9 +13,12 @@ import { field, handle, locals, requireRole, sendCsv, signIn, signOut, SIGN_IN_R
 import { categoryOptions, filesOf } from './portal.js';
 import type { AppContext } from '../app-context.js';
 import { RATING_LABELS } from '../services/petition-service.js';
+import { PRIORITIES, PRIORITY_LABELS, QUEUE_SORT_LABELS, QUEUE_SORTS, QUEUE_TAB_LABELS, QUEUE_TABS, queueQueryString, type Priority } from '../../regulation/work-queue.js';
+import { WARNING_LABELS } from '../../regulation/task-deadline.js';
+import { hasIdentityRole } from '../domain/roles.js';
 import { ratingOptions } from './portal.js';
 
-const ACTION_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
+const ACTION_LABELS: Record<string, (d: Record<string, unknown>, names?: Map<string, string>) => string> = {
   'petition.submitted': (d) => `提交诉求(${CHANNEL_LABELS[d.channel as keyof typeof CHANNEL_LABELS] ?? ''})`,
   'task.completed': (d) => `完成「${d.task ?? ''}」`,
   'case.extension-requested': (d) => `申请延期 ${d.extensionDays ?? ''} 个工作日`,
@@ -25,6 +28,10 @@ const ACTION_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
   'petition.rated': () => '诉求人作出评价',
   'petition.rated-by-phone': (d) => `电话回访,录入诉求人评价:${RATING_LABELS[d.rating as keyof typeof RATING_LABELS] ?? ''}`,
   'identity.read-denied': () => '查看诉求人身份被拒绝',
+  'task.claimed': (d) => `认领「${d.task ?? ''}」`,
+  'task.released': (d) => `退回认领「${d.task ?? ''}」`,
+  'task.assigned': (d, names) => `将「${d.task ?? ''}」指派给 ${names?.get(String(d.to)) ?? ''}`,
+  'task.priority-set': (d) => `将「${d.task ?? ''}」的优先级设为${PRIORITY_LABELS[d.priority as Priority] ?? ''}`,
 };
 
 export function staffRoutes(ctx: AppContext): Router {
@@ -37,7 +44,9 @@ export function staffRoutes(ctx: AppContext): Router {
     const names = new Map<string, string>();
     const out: { at: Date; label: string }[] = [];
     for (const a of records) {
-      const label = ACTION_LABELS[a.action]?.(a.detail ?? {}) ?? a.action;
+      const to = a.action === 'task.assigned' && typeof a.detail?.to === 'string' ? a.detail.to : undefined;
+      if (to && !names.has(to)) names.set(to, (await staffRepo.get(to))?.displayName ?? to);
+      const label = ACTION_LABELS[a.action]?.(a.detail ?? {}, names) ?? a.action;
       let who = a.actor === 'petitioner' ? '诉求人' : a.actor === 'system' ? '系统' : names.get(a.actor);
       if (who === undefined) {
         who = (await staffRepo.get(a.actor))?.displayName ?? a.actor;
@@ -77,25 +86,85 @@ export function staffRoutes(ctx: AppContext): Router {
     }),
   );
 
-  // ---- tasks
-  r.get(
-    '/staff',
-    requireRole(),
-    handle(async (_req, res) => {
-      const tasks = await taskService.list(me(res));
-      // the platform office and city leaders are told of tasks nobody can act on (a unit without the person)
-      const platform = me(res).roles.some((x) => x === 'intake-operator' || x === 'platform-reviewer' || x === 'city-leader');
-      const unassignable = platform ? await ctx.staffing.unassignableTasks() : [];
-      page(res, 'tasks', { title: '待办事项', tasks, unassignable, readOnly: me(res).roles.every((x) => x === 'auditor') });
-    }),
-  );
+  // ---- tasks: the work queue (tabs, filters, sort, keyset pages; every state a link)
+  const queuePage = async (req: Request, res: Response, raw: Record<string, unknown>, extra: Record<string, unknown> = {}, status = 200) => {
+    const staff = me(res);
+    const q = await ctx.queueService.list(staff, raw);
+    const platform = staff.roles.some((x) => x === 'intake-operator' || x === 'platform-reviewer' || x === 'city-leader');
+    // the platform office and city leaders are told of tasks nobody can act on (a unit without the person)
+    const unassignable = platform ? await ctx.staffing.unassignableTasks() : [];
+    const link = (change: Record<string, string | undefined>) => {
+      const qs = queueQueryString({ ...q.query, after: undefined, before: undefined }, { scope: q.defaultScope }, change);
+      return `/staff${qs ? `?${qs}` : ''}`;
+    };
+    const current = link({});
+    const tabs = QUEUE_TABS.map((tab) => ({ tab, label: QUEUE_TAB_LABELS[tab], count: q.counts[tab], href: link({ tab, colour: undefined }), active: q.query.tab === tab }));
+    const colours = (['red', 'yellow', 'blue'] as const).map((c) => ({ colour: c, label: WARNING_LABELS[c], count: q.counts[c], href: link({ tab: 'overdue', colour: c }), active: q.query.tab === 'overdue' && q.query.colour === c }));
+    const kinds = await ctx.queueService.taskKinds();
+    page(
+      res,
+      'tasks',
+      {
+        title: '待办事项',
+        q,
+        tabs,
+        colours,
+        current,
+        scopes: q.mayScopeAll ? [{ label: '本岗位', href: link({ scope: 'mine' }), active: q.query.scope === 'mine' }, { label: '全市', href: link({ scope: 'all' }), active: q.query.scope === 'all' }] : [],
+        filters: {
+          categories: categoryOptions(),
+          channels: Object.entries(CHANNEL_LABELS).map(([value, label]) => ({ value, label })),
+          townships: await ctx.townshipOptions(),
+          kinds: kinds.map((k) => ({ value: k.elementId, label: k.name })),
+          sorts: QUEUE_SORTS.map((value) => ({ value, label: QUEUE_SORT_LABELS[value] })),
+        },
+        filtered: Boolean(q.query.q || q.query.category || q.query.channel || q.query.township || q.query.task || q.query.unitId || q.query.phone),
+        clear: link({ q: undefined, category: undefined, channel: undefined, township: undefined, task: undefined, unitId: undefined }),
+        ...(q.next && { next: `/staff?${q.next}` }),
+        ...(q.prev && { prev: `/staff?${q.prev}` }),
+        mayPhoneSearch: hasIdentityRole(staff.roles),
+        priorities: PRIORITIES.map((value) => ({ value, label: PRIORITY_LABELS[value] })),
+        unassignable,
+        readOnly: staff.roles.every((x) => x === 'auditor'),
+        ...(q.problems.length && { errors: q.problems, errorMessage: '部分查询条件有误,已忽略' }),
+        ...noticeOf(req),
+        ...extra,
+      },
+      status,
+    );
+  };
+  r.get('/staff', requireRole(), handle(async (req, res) => queuePage(req, res, req.query as Record<string, unknown>)));
+  // by the petitioner's phone (platform office only): a POST, so the number stays out of addresses and logs
+  r.post('/staff/queue/phone', requireRole('intake-operator', 'platform-reviewer'), handle(async (req, res) => queuePage(req, res, (req.body ?? {}) as Record<string, unknown>, { phoneSearch: true })));
+  // 认领, 退回认领, 指派, 优先级: back to the list (or the task) the form was on
+  const holdAction = (action: (staff: StaffRecord, key: string, body: Record<string, unknown>) => Promise<void>, done: string) =>
+    handle(async (req, res) => {
+      const key = String(req.params.key);
+      const back = safeNext(req.body?.back) || `/staff/tasks/${encodeURIComponent(key)}`;
+      try {
+        await action(me(res), key, (req.body ?? {}) as Record<string, unknown>);
+      } catch (err) {
+        if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
+        const notice = err.status === 403 ? 'denied' : err.status === 400 ? 'invalid' : err.code === 'TASK_DONE' ? 'done' : 'changed';
+        return res.redirect(303, withNotice(back, notice));
+      }
+      res.redirect(303, withNotice(back, done));
+    });
+  r.post('/staff/tasks/:key/claim', requireRole(), holdAction((s, key) => ctx.queueService.claim(s, key), 'claimed'));
+  r.post('/staff/tasks/:key/release', requireRole(), holdAction((s, key) => ctx.queueService.release(s, key), 'released'));
+  r.post('/staff/tasks/:key/assign', requireRole('unit-leader'), holdAction((s, key, b) => ctx.queueService.assign(s, key, b.assignee), 'assigned'));
+  r.post('/staff/tasks/:key/priority', requireRole('intake-operator', 'platform-reviewer'), holdAction((s, key, b) => ctx.queueService.setPriority(s, key, b.priority), 'priority'));
   r.get(
     '/staff/tasks/:key',
     requireRole(),
     handle(async (req, res) => {
-      const task = await taskService.get(me(res), String(req.params.key));
+      const found = await taskService.get(me(res), String(req.params.key));
+      const held = await ctx.queueService.one(me(res), found.key);
+      // a task someone else holds is theirs to complete
+      const task = { ...found, mayAct: found.mayAct && (held?.mayAct ?? true) };
       const history = task.petition ? await historyOf(await ctx.audit.listByPetition(task.petition.id)) : [];
-      page(res, 'task', { title: task.name, task, history, formPage: true });
+      const assignees = held ? await ctx.queueService.assignees(me(res), held) : [];
+      page(res, 'task', { title: task.name, task, held, assignees, priorities: PRIORITIES.map((value) => ({ value, label: PRIORITY_LABELS[value], selected: held?.priority === value })), history, formPage: true, ...noticeOf(req) });
     }),
   );
 
@@ -119,7 +188,7 @@ export function staffRoutes(ctx: AppContext): Router {
   );
   const casePage = async (res: Response, id: string, extra: Record<string, unknown> = {}, status = 200) => {
     const c = await caseService.get(me(res), id);
-    const tasks = await taskService.forPetition(me(res), c.id);
+    const tasks = await ctx.queueService.forPetition(me(res), c.id);
     page(res, 'case', { title: c.title, c, tasks, channelLabel: CHANNEL_LABELS[c.channel], history: await historyOf(c.timeline), ratings: ratingOptions(), ...extra }, status);
   };
   r.get('/staff/cases/:id', requireRole(), handle(async (req, res) => casePage(res, String(req.params.id))));
@@ -189,6 +258,29 @@ export function staffRoutes(ctx: AppContext): Router {
     }),
   );
   return r;
+}
+
+/** what a 认领 / 退回认领 / 指派 / 优先级 form's answer says on the page it returns to (a code in the link: no text from outside) */
+const NOTICES: Record<string, { message: string; error?: true }> = {
+  claimed: { message: '已认领,该事项由您办理' },
+  released: { message: '已退回认领,本单位人员均可认领' },
+  assigned: { message: '已指派' },
+  priority: { message: '优先级已设置' },
+  denied: { message: '您的账号无权进行该操作', error: true },
+  invalid: { message: '请选择本单位能办理该事项的人员', error: true },
+  done: { message: '该事项已经办理', error: true },
+  changed: { message: '该事项已被他人认领或认领人已变化,请刷新后再试', error: true },
+};
+
+function withNotice(path: string, code: string): string {
+  return `${path}${path.includes('?') ? '&' : '?'}notice=${code}`;
+}
+
+/** the notice a page was sent back with */
+export function noticeOf(req: Request): { done?: string; errorMessage?: string } {
+  const n = typeof req.query.notice === 'string' ? NOTICES[req.query.notice] : undefined;
+  if (!n) return {};
+  return n.error ? { errorMessage: n.message } : { done: n.message };
 }
 
 /** a local path to go back to after sign-in (never another site) */

@@ -4,7 +4,7 @@
  * against the task's own form (server/domain/form-validation.ts) before the engine sees it, so
  * only the form's fields reach the process and a forged request cannot skip a required one.
  */
-import type { EnginePort, UserTask } from '../../engine/port.js';
+import type { AppTransaction, EnginePort, UserTask } from '../../engine/port.js';
 import type { AttachmentsRepository } from '../data/attachments-repository.js';
 import type { AuditRepository } from '../data/audit-repository.js';
 import type { Petition, PetitionsRepository } from '../data/petitions-repository.js';
@@ -14,7 +14,7 @@ import { CATEGORY_LABELS } from '../../regulation/categories.js';
 import { validateFormSubmission, type FormSchema } from '../domain/form-validation.js';
 import { publishOverrideProblem } from '../../regulation/publication.js';
 import { statusLabel } from '../../regulation/petition-status.js';
-import { candidateGroupsFor, mayActOn } from '../domain/roles.js';
+import { mayActOn } from '../domain/roles.js';
 import { taskDeadline, WARNING_LABELS, type TaskDeadline } from '../../regulation/task-deadline.js';
 import { HttpError } from '../http-error.js';
 import type { Logger } from '../logger.js';
@@ -59,12 +59,20 @@ export interface TaskServiceDeps {
   attachments: Pick<AttachmentsRepository, 'get'>;
   /** keep the petition in step with a task seen here (services/task-events.ts), in case its listener has not run yet */
   inStep?: (task: UserTask) => Promise<void>;
+  /** the work queue: a task held by someone else is theirs to complete; a completion records who did it */
+  queue?: { checkHolder(staff: StaffRecord, userTaskKey: string): Promise<void>; finishedBy(userTaskKey: string, staff: StaffRecord, tx: AppTransaction): Promise<void> };
 }
 
 /** accounts that see every task without acting (auditors) */
 const seesAll = (staff: StaffRecord) => staff.roles.includes('auditor');
 
 const ARTICLE = /第[一二三四五六七八九十百]+条(?:\s*[(（][一二三四五六七八九十]+[)）])?/g;
+
+/** the articles a task's documentation names (第十条, 第二十三条(一)…), once each */
+export function articlesOf(documentation: string | undefined): string | undefined {
+  const articles = documentation ? [...new Set(documentation.match(ARTICLE) ?? [])] : [];
+  return articles.length ? articles.join('、') : undefined;
+}
 
 export function createTaskService(deps: TaskServiceDeps) {
   const { engine, petitions, audit } = deps;
@@ -78,7 +86,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       petition = cache.get(petitionId);
     }
     const documentation = docs.get(`${task.processId}/${task.elementId}`);
-    const articles = documentation ? [...new Set(documentation.match(ARTICLE) ?? [])] : [];
+    const articles = articlesOf(documentation);
     const deadline = taskDeadline(task.elementId, task.variables, deps.clock.now(), task.dueDate);
     return {
       key: task.userTaskKey,
@@ -88,7 +96,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       ...(task.formId && { formId: task.formId }),
       createdAt: task.createdAt,
       state: task.state,
-      ...(articles.length && { article: articles.join('、') }),
+      ...(articles && { article: articles }),
       ...(documentation && { documentation }),
       deadline,
       ...(deadline.warning && { warningLabel: WARNING_LABELS[deadline.warning] }),
@@ -136,27 +144,6 @@ export function createTaskService(deps: TaskServiceDeps) {
   }
 
   const service = {
-    /** open tasks the account may act on (auditors: every open task, read-only), most urgent first */
-    async list(staff: StaffRecord): Promise<TaskView[]> {
-      // the account's groups are asked of the database: a unit's list does not read every open task
-      const open = await engine.listUserTasks({ state: 'created', ...(!seesAll(staff) && { candidateGroups: candidateGroupsFor(staff) }) });
-      const mine = open.filter((t) => seesAll(staff) || mayActOn(staff, t.candidateGroups));
-      // the cases of the whole list in one read
-      const ids = mine.map((t) => t.variables.petitionId).filter((id): id is string => typeof id === 'string');
-      const found = await petitions.getMany(ids);
-      const cache = new Map<string, Petition | undefined>(ids.map((id) => [id, found.get(id)]));
-      const views: TaskView[] = [];
-      const docs = await deps.docs();
-      for (const t of mine) views.push(await view(t, staff, docs, cache));
-      const rank = { red: 0, yellow: 1, blue: 2 } as const;
-      return views.sort(
-        (a, b) =>
-          (a.deadline.warning ? rank[a.deadline.warning] : 3) - (b.deadline.warning ? rank[b.deadline.warning] : 3) ||
-          (a.deadline.dueAt ?? '9').localeCompare(b.deadline.dueAt ?? '9') ||
-          a.createdAt.getTime() - b.createdAt.getTime(),
-      );
-    },
-
     async get(staff: StaffRecord, key: string): Promise<TaskDetail> {
       const task = await visibleTask(staff, key);
       const v = await view(task, staff, await deps.docs());
@@ -169,6 +156,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       const task = await visibleTask(staff, key);
       if (!mayActOn(staff, task.candidateGroups)) throw new HttpError(403, 'FORBIDDEN', '您的账号无权办理该事项');
       if (task.state !== 'created') throw new HttpError(409, 'TASK_DONE', '该事项已经办理,不能重复提交');
+      await deps.queue?.checkHolder(staff, task.userTaskKey);
       const form = task.formId ? (await deps.forms()).get(task.formId) : undefined;
       if (task.formId && !form) throw new HttpError(500, 'FORM_MISSING', `表单 ${task.formId} 不存在`);
       let values: Record<string, unknown> = {};
@@ -185,27 +173,18 @@ export function createTaskService(deps: TaskServiceDeps) {
       const entry = { actor: staff.id, action: 'task.completed', petitionId, detail: { elementId: task.elementId, task: task.name ?? task.elementId, formId: task.formId ?? null, userTaskKey: task.userTaskKey, outcome: outcomeOf(values) } };
       try {
         // the audit row commits with the completion: no completed task without its record
-        await engine.completeUserTask(task.userTaskKey, values, { transactional: async (tx) => void (await audit.append(entry, tx)) });
+        await engine.completeUserTask(task.userTaskKey, values, {
+          transactional: async (tx) => {
+            await audit.append(entry, tx);
+            await deps.queue?.finishedBy(task.userTaskKey, staff, tx);
+          },
+        });
       } catch (err) {
         if ((err as { status?: number }).status === 409) throw new HttpError(409, 'TASK_DONE', '该事项已经办理,不能重复提交');
         throw err;
       }
       deps.log.info({ userTaskKey: task.userTaskKey, elementId: task.elementId, staffId: staff.id }, 'task completed');
       return { task: await view({ ...task, state: 'completed' }, staff, await deps.docs()) };
-    },
-
-    /** the open tasks of a case the account may see */
-    async forPetition(staff: StaffRecord, petitionId: string): Promise<TaskView[]> {
-      const open = await engine.listUserTasks({ state: 'created' });
-      const groups = new Set(candidateGroupsFor(staff));
-      const views: TaskView[] = [];
-      const docs = await deps.docs();
-      for (const t of open) {
-        if (t.variables.petitionId !== petitionId) continue;
-        // the tasks the account can open: its own groups' (auditors: all)
-        if (seesAll(staff) || t.candidateGroups.some((g) => groups.has(g))) views.push(await view(t, staff, docs));
-      }
-      return views;
     },
   };
   return service;

@@ -182,7 +182,8 @@ export async function submitPetition(h: Pick<TestApp, 'settle'>, visitor: Person
 
 /** the one open task of an element a person sees in their task list (of the case with that tracking code, when given) */
 export async function taskOf(p: Person, elementId: string, trackingCode?: string) {
-  const list = await p.get('/api/tasks').expect(200);
+  // found as staff find it: the queue searched by tracking code and narrowed to the task kind
+  const list = await p.get(`/api/tasks?task=${encodeURIComponent(elementId)}${trackingCode ? `&q=${trackingCode}` : ''}`).expect(200);
   const found = list.body.filter((x: { elementId: string; petition?: { trackingCode: string } }) => x.elementId === elementId && (!trackingCode || x.petition?.trackingCode === trackingCode));
   if (found.length !== 1) throw new Error(`expected one ${elementId} task, found ${found.length}: ${list.body.map((x: { elementId: string }) => x.elementId).join(', ')}`);
   return found[0];

@@ -97,7 +97,7 @@ export async function sent(h: TestApp, template: string, c: Pick<Case, 'id'>): P
 
 /** the element ids of the open tasks a person sees for a case */
 export async function openFor(p: Person, c: Pick<Case, 'code'>): Promise<string[]> {
-  const list = (await p.get('/api/tasks').expect(200)).body as { elementId: string; petition?: { trackingCode: string } }[];
+  const list = (await p.get(`/api/tasks?q=${c.code}`).expect(200)).body as { elementId: string; petition?: { trackingCode: string } }[];
   return list
     .filter((t) => t.petition?.trackingCode === c.code)
     .map((t) => t.elementId)

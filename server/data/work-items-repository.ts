@@ -1,0 +1,379 @@
+/**
+ * The staff work queue (`work_items`, migration 1001; issue 15): written in the engine's transaction
+ * by the user-task projector, read by the task lists as one index range per tab and page (keyset, no
+ * OFFSET), with each tab's count. Returns plain objects.
+ *
+ * A list is read within a scope: the account's candidate groups (one row per task and group; a
+ * person holding two groups a task is offered to would meet it twice, so those reads are made
+ * distinct), or the whole city (`is_first`: each task once).
+ */
+import type { Transaction } from 'sequelize';
+import { PRIORITY_RANK, priorityOfRank, type Priority, type QueueSort, type QueueTab } from '../../regulation/work-queue.js';
+import type { WarningLevel } from '../../regulation/warnings.js';
+import { exec, insertIfAbsent, select, withTx, type Database } from './sql.js';
+
+/** the sort value of a task without a deadline: after every real one */
+export const NO_DUE = 8_640_000_000_000_000;
+
+export interface NewWorkItem {
+  userTaskKey: string;
+  processInstanceKey: string;
+  processId: string;
+  elementId: string;
+  name: string;
+  formId?: string;
+  groups: string[];
+  petitionId?: string;
+  trackingCode?: string;
+  category?: string;
+  channel?: string;
+  township?: string | null;
+  unitId?: string | null;
+  urgent: boolean;
+  receivedAt: Date;
+  createdAt: Date;
+  dueAt?: Date;
+  dueLabel?: string;
+  blueAt?: Date;
+  yellowAt?: Date;
+  redAt?: Date;
+  priority?: Priority;
+}
+
+export interface WorkItem extends Omit<NewWorkItem, 'priority'> {
+  priority: Priority;
+  assignee?: string;
+  assignedAt?: Date;
+  state: 'open' | 'done';
+  completedBy?: string;
+  completedAt?: Date;
+}
+
+export type QueueScopeSql = { groups: string[] } | 'all';
+
+export interface QueueFilter {
+  tab: QueueTab;
+  sort: QueueSort;
+  colour?: WarningLevel;
+  category?: string;
+  channel?: string;
+  township?: string;
+  unitId?: string;
+  task?: string;
+  trackingCode?: string;
+  keyword?: string;
+  phoneIndex?: string;
+}
+
+export interface QueueCounts {
+  all: number;
+  mine: number;
+  unclaimed: number;
+  soon: number;
+  overdue: number;
+  blue: number;
+  yellow: number;
+  red: number;
+  done: number;
+}
+
+/** a keyset position: the sort values of a row and its key */
+export type Cursor = (number | string)[];
+
+interface Row {
+  user_task_key: string;
+  grp: string;
+  process_instance_key: string;
+  process_id: string;
+  element_id: string;
+  name: string;
+  form_id: string | null;
+  groups_text: string;
+  petition_id: string | null;
+  tracking_code: string | null;
+  category: string | null;
+  channel: string | null;
+  township: string | null;
+  unit_id: string | null;
+  urgent: number | boolean;
+  received_ms: number | string;
+  created_ms: number | string;
+  due_ms: number | string;
+  due_label: string | null;
+  blue_ms: number | string | null;
+  yellow_ms: number | string | null;
+  red_ms: number | string | null;
+  priority_rank: number | string;
+  assignee: string | null;
+  assigned_ms: number | string | null;
+  state: string;
+  completed_by: string | null;
+  completed_ms: number | string | null;
+}
+
+const dateOf = (v: number | string | null): Date | undefined => (v === null || v === undefined ? undefined : new Date(Number(v)));
+
+function toItem(r: Row): WorkItem {
+  const due = Number(r.due_ms);
+  return {
+    userTaskKey: r.user_task_key,
+    processInstanceKey: r.process_instance_key,
+    processId: r.process_id,
+    elementId: r.element_id,
+    name: r.name,
+    ...(r.form_id && { formId: r.form_id }),
+    groups: r.groups_text.split(' ').filter(Boolean),
+    ...(r.petition_id && { petitionId: r.petition_id }),
+    ...(r.tracking_code && { trackingCode: r.tracking_code }),
+    ...(r.category && { category: r.category }),
+    ...(r.channel && { channel: r.channel }),
+    township: r.township,
+    unitId: r.unit_id,
+    urgent: Boolean(Number(r.urgent)),
+    receivedAt: new Date(Number(r.received_ms)),
+    createdAt: new Date(Number(r.created_ms)),
+    ...(due !== NO_DUE && { dueAt: new Date(due) }),
+    ...(r.due_label && { dueLabel: r.due_label }),
+    ...(r.blue_ms !== null && { blueAt: dateOf(r.blue_ms) }),
+    ...(r.yellow_ms !== null && { yellowAt: dateOf(r.yellow_ms) }),
+    ...(r.red_ms !== null && { redAt: dateOf(r.red_ms) }),
+    priority: priorityOfRank(Number(r.priority_rank)),
+    ...(r.assignee && { assignee: r.assignee, assignedAt: dateOf(r.assigned_ms) }),
+    state: r.state === 'done' ? 'done' : 'open',
+    ...(r.completed_by && { completedBy: r.completed_by }),
+    ...(r.completed_ms !== null && { completedAt: dateOf(r.completed_ms) }),
+  };
+}
+
+/** the columns of each sort, the key last; 已办 newest first */
+function sortColumns(filter: Pick<QueueFilter, 'tab' | 'sort'>): { cols: string[]; desc: boolean } {
+  if (filter.tab === 'done') return { cols: ['completed_ms', 'user_task_key'], desc: true };
+  if (filter.sort === 'received') return { cols: ['received_ms', 'user_task_key'], desc: false };
+  if (filter.sort === 'priority') return { cols: ['priority_rank', 'due_ms', 'user_task_key'], desc: false };
+  return { cols: ['due_ms', 'user_task_key'], desc: false };
+}
+
+/** LIKE with `!` as the escape character (the same on SQLite and MySQL) */
+const likeOf = (words: string) => `%${words.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+
+export function createWorkItemsRepository(db: Database) {
+  /** the WHERE of a scope, a tab and the filters (`now`, `soonMs`: the instants 即将超期 and the colours are measured at) */
+  function whereOf(scope: QueueScopeSql, filter: QueueFilter, at: { now: number; soonMs: number; staffId: string }, forCounts = false) {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (scope === 'all') where.push('is_first = 1');
+    else {
+      where.push(`grp IN (${scope.groups.map(() => '?').join(', ') || "''"})`);
+      args.push(...scope.groups);
+    }
+    const add = (sql: string, ...values: unknown[]) => {
+      where.push(sql);
+      args.push(...values);
+    };
+    if (!forCounts) {
+      if (filter.tab === 'done') add("state = 'done' AND completed_by = ?", at.staffId);
+      else add("state = 'open'");
+      if (filter.tab === 'mine') add('assignee = ?', at.staffId);
+      if (filter.tab === 'unclaimed') where.push('assignee IS NULL');
+      if (filter.tab === 'soon') add('due_ms > ? AND due_ms <= ?', at.now, at.soonMs);
+      if (filter.tab === 'overdue') {
+        add('due_ms <= ?', at.now);
+        if (filter.colour === 'red') add('red_ms <= ?', at.now);
+        if (filter.colour === 'yellow') add('yellow_ms <= ? AND (red_ms IS NULL OR red_ms > ?)', at.now, at.now);
+        if (filter.colour === 'blue') add('blue_ms <= ? AND (yellow_ms IS NULL OR yellow_ms > ?)', at.now, at.now);
+      }
+    }
+    if (filter.category) add('category = ?', filter.category);
+    if (filter.channel) add('channel = ?', filter.channel);
+    if (filter.township) add('township = ?', filter.township);
+    if (filter.unitId) add('unit_id = ?', filter.unitId);
+    if (filter.task) add('element_id = ?', filter.task);
+    if (filter.trackingCode) add('tracking_code = ?', filter.trackingCode);
+    if (filter.keyword) {
+      const like = likeOf(filter.keyword);
+      add("EXISTS (SELECT 1 FROM petitions p WHERE p.id = work_items.petition_id AND (p.title LIKE ? ESCAPE '!' OR p.content LIKE ? ESCAPE '!'))", like, like);
+    }
+    if (filter.phoneIndex) add('petition_id IN (SELECT id FROM petitions WHERE phone_index = ?)', filter.phoneIndex);
+    return { where, args };
+  }
+
+  /** rows after (or before) a cursor: `(a, b, key) > (va, vb, vk)` spelled out, with a leading bound the index can range on */
+  function keyset(cols: string[], desc: boolean, cursor: Cursor, backwards: boolean) {
+    const forward = desc === backwards; // ascending order, read forwards, or descending read backwards
+    const op = forward ? '>' : '<';
+    const or: string[] = [];
+    const args: unknown[] = [];
+    for (let i = 0; i < cols.length; i++) {
+      const eq = cols.slice(0, i).map((c) => `${c} = ?`);
+      or.push(`(${[...eq, `${cols[i]} ${op} ?`].join(' AND ')})`);
+      args.push(...cursor.slice(0, i), cursor[i]);
+    }
+    return { sql: `${cols[0]} ${op}= ? AND (${or.join(' OR ')})`, args: [cursor[0], ...args] };
+  }
+
+  const repo = {
+    /** a task's rows, one per group; a repeated event writes nothing more */
+    async open(item: NewWorkItem, tx?: Transaction): Promise<void> {
+      const groups = item.groups.length ? item.groups : [''];
+      await withTx(db, tx, async (t) => {
+        for (let i = 0; i < groups.length; i++) {
+          await insertIfAbsent(
+            db,
+            'work_items',
+            {
+              user_task_key: item.userTaskKey,
+              grp: groups[i],
+              is_first: i === 0,
+              process_instance_key: item.processInstanceKey,
+              process_id: item.processId,
+              element_id: item.elementId,
+              name: item.name.slice(0, 255),
+              form_id: item.formId ?? null,
+              groups_text: item.groups.join(' ').slice(0, 1000),
+              petition_id: item.petitionId ?? null,
+              tracking_code: item.trackingCode ?? null,
+              category: item.category ?? null,
+              channel: item.channel ?? null,
+              township: item.township ?? null,
+              unit_id: item.unitId ?? null,
+              urgent: item.urgent,
+              received_ms: item.receivedAt.getTime(),
+              created_ms: item.createdAt.getTime(),
+              due_ms: item.dueAt?.getTime() ?? NO_DUE,
+              due_label: item.dueLabel ?? null,
+              blue_ms: item.blueAt?.getTime() ?? null,
+              yellow_ms: item.yellowAt?.getTime() ?? null,
+              red_ms: item.redAt?.getTime() ?? null,
+              priority_rank: PRIORITY_RANK[item.priority ?? 'normal'],
+              assignee: null,
+              assigned_ms: null,
+              state: 'open',
+              completed_by: null,
+              completed_ms: null,
+            },
+            t,
+          );
+        }
+      });
+    },
+
+    /** the task is done (by `by` when an account completed it here; the first record of who wins) */
+    async finish(userTaskKey: string, done: { by?: string; at: Date }, tx?: Transaction): Promise<void> {
+      await exec(
+        db,
+        "UPDATE work_items SET state = 'done', completed_by = COALESCE(completed_by, ?), completed_ms = COALESCE(completed_ms, ?) WHERE user_task_key = ?",
+        [done.by ?? null, done.at.getTime(), userTaskKey],
+        tx,
+      );
+    },
+
+    /** a canceled task (its case moved on without it) leaves every list */
+    async remove(userTaskKey: string, tx?: Transaction): Promise<void> {
+      await exec(db, 'DELETE FROM work_items WHERE user_task_key = ?', [userTaskKey], tx);
+    },
+
+    async get(userTaskKey: string, tx?: Transaction): Promise<WorkItem | undefined> {
+      const rows = await select<Row>(db, 'SELECT * FROM work_items WHERE user_task_key = ? ORDER BY is_first DESC', [userTaskKey], tx);
+      return rows[0] && toItem(rows[0]);
+    },
+
+    /** the open tasks of a case (each once) */
+    async openOfPetition(petitionId: string): Promise<WorkItem[]> {
+      const rows = await select<Row>(db, "SELECT * FROM work_items WHERE petition_id = ? AND state = 'open' AND is_first = 1 ORDER BY created_ms, user_task_key", [petitionId]);
+      return rows.map(toItem);
+    },
+
+    /** one page of a list, and the cursors around it */
+    async page(scope: QueueScopeSql, filter: QueueFilter, at: { now: number; soonMs: number; staffId: string }, paging: { after?: Cursor; before?: Cursor; limit: number }): Promise<{ items: WorkItem[]; next?: Cursor; prev?: Cursor }> {
+      const { where, args } = whereOf(scope, filter, at);
+      const { cols, desc } = sortColumns(filter);
+      const backwards = Boolean(paging.before);
+      const cursor = paging.before ?? paging.after;
+      if (cursor) {
+        if (cursor.length !== cols.length) throw new RangeError('cursor of another sort');
+        const k = keyset(cols, desc, cursor, backwards);
+        where.push(k.sql);
+        args.push(...k.args);
+      }
+      const dir = desc !== backwards ? 'DESC' : 'ASC';
+      const limit = Math.max(1, Math.min(Math.floor(paging.limit), 500));
+      const distinct = scope !== 'all' && scope.groups.length > 1;
+      const rows = await select<Row>(db, `SELECT * FROM work_items WHERE ${where.join(' AND ')} ORDER BY ${cols.map((c) => `${c} ${dir}`).join(', ')} LIMIT ${limit + 1}`, args);
+      const more = rows.length > limit;
+      let page = rows.slice(0, limit);
+      if (backwards) page.reverse();
+      if (distinct) {
+        const seen = new Set<string>();
+        page = page.filter((r) => !seen.has(r.user_task_key) && seen.add(r.user_task_key));
+      }
+      const cursorOf = (r: Row): Cursor => cols.map((c) => (c === 'user_task_key' ? r.user_task_key : Number(r[c as keyof Row])));
+      const first = page[0];
+      const last = page[page.length - 1];
+      return {
+        items: page.map(toItem),
+        ...(last && (backwards || more) && { next: cursorOf(last) }),
+        ...(first && (backwards ? more : Boolean(cursor)) && { prev: cursorOf(first) }),
+      };
+    },
+
+    /** every tab's count for the scope and the filters (one pass over the scope's open rows, one for 已办) */
+    async counts(scope: QueueScopeSql, filter: QueueFilter, at: { now: number; soonMs: number; staffId: string }): Promise<QueueCounts> {
+      const { where, args } = whereOf(scope, filter, at, true);
+      const distinct = scope !== 'all' && scope.groups.length > 1;
+      const from = distinct
+        ? `(SELECT DISTINCT user_task_key, assignee, due_ms, blue_ms, yellow_ms, red_ms FROM work_items WHERE ${where.join(' AND ')} AND state = 'open') x`
+        : `work_items WHERE ${where.join(' AND ')} AND state = 'open'`;
+      const n = at.now;
+      const [c] = await select<Record<string, number | string | null>>(
+        db,
+        `SELECT COUNT(*) AS open_all,
+                SUM(CASE WHEN assignee = ? THEN 1 ELSE 0 END) AS mine,
+                SUM(CASE WHEN assignee IS NULL THEN 1 ELSE 0 END) AS unclaimed,
+                SUM(CASE WHEN due_ms > ? AND due_ms <= ? THEN 1 ELSE 0 END) AS soon,
+                SUM(CASE WHEN due_ms <= ? THEN 1 ELSE 0 END) AS overdue,
+                SUM(CASE WHEN red_ms <= ? THEN 1 ELSE 0 END) AS red,
+                SUM(CASE WHEN yellow_ms <= ? AND (red_ms IS NULL OR red_ms > ?) THEN 1 ELSE 0 END) AS yellow,
+                SUM(CASE WHEN blue_ms <= ? AND (yellow_ms IS NULL OR yellow_ms > ?) THEN 1 ELSE 0 END) AS blue
+           FROM ${from}`,
+        [at.staffId, n, at.soonMs, n, n, n, n, n, n, ...args],
+      );
+      const d = whereOf(scope, { ...filter, tab: 'done' }, at);
+      const [r] = await select<{ n: number | string }>(db, `SELECT COUNT(${distinct ? 'DISTINCT user_task_key' : '*'}) AS n FROM work_items WHERE ${d.where.join(' AND ')}`, d.args);
+      const done = Number(r?.n ?? 0);
+      const num = (v: unknown) => Number(v ?? 0);
+      return { all: num(c?.open_all), mine: num(c?.mine), unclaimed: num(c?.unclaimed), soon: num(c?.soon), overdue: num(c?.overdue), blue: num(c?.blue), yellow: num(c?.yellow), red: num(c?.red), done };
+    },
+
+    /** the kinds of open task there are (element id and name), for the list's filter */
+    async kinds(): Promise<{ elementId: string; name: string }[]> {
+      const rows = await select<{ element_id: string; name: string }>(db, "SELECT element_id, MIN(name) AS name FROM work_items WHERE state = 'open' GROUP BY element_id ORDER BY element_id");
+      return rows.map((r) => ({ elementId: r.element_id, name: r.name }));
+    },
+
+    /** 认领: only an open task nobody holds (true when this call took it) */
+    async claim(userTaskKey: string, staffId: string, at: Date, tx?: Transaction): Promise<boolean> {
+      return (await exec(db, "UPDATE work_items SET assignee = ?, assigned_ms = ? WHERE user_task_key = ? AND state = 'open' AND assignee IS NULL", [staffId, at.getTime(), userTaskKey], tx)) > 0;
+    },
+
+    /** 退回认领 / 指派: from whoever holds it now (`from`: null = nobody) to `to` (null = back to the group) */
+    async hand(userTaskKey: string, from: string | null, to: string | null, at: Date, tx?: Transaction): Promise<boolean> {
+      const held = from === null ? 'assignee IS NULL' : 'assignee = ?';
+      return (await exec(db, `UPDATE work_items SET assignee = ?, assigned_ms = ? WHERE user_task_key = ? AND state = 'open' AND ${held}`, [to, to === null ? null : at.getTime(), userTaskKey, ...(from === null ? [] : [from])], tx)) > 0;
+    },
+
+    async setPriority(userTaskKey: string, priority: Priority, tx?: Transaction): Promise<boolean> {
+      return (await exec(db, "UPDATE work_items SET priority_rank = ? WHERE user_task_key = ? AND state = 'open'", [PRIORITY_RANK[priority], userTaskKey], tx)) > 0;
+    },
+
+    /** whether the open tasks from before the queue existed were brought in */
+    async marked(name: string): Promise<boolean> {
+      return (await select(db, 'SELECT name FROM work_queue_marks WHERE name = ?', [name])).length > 0;
+    },
+    async mark(name: string, at: Date): Promise<void> {
+      await db.transaction((tx) => insertIfAbsent(db, 'work_queue_marks', { name, at: at.getTime() }, tx));
+    },
+  };
+  return repo;
+}
+
+export type WorkItemsRepository = ReturnType<typeof createWorkItemsRepository>;
