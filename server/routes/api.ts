@@ -114,16 +114,20 @@ export function apiRoutes(ctx: AppContext): Router {
   // the work queue (issue 15): the same list states as the page's (tab, scope, filters, sort, keyset
   // cursor); /api/tasks answers the page's tasks, /api/queue with every tab's count and the cursors
   const QUEUE_PAGE = { strict: true, limit: 100, maxLimit: 500 };
+  const listQuery = (req: Request) => {
+    if (req.query.phone !== undefined) throw new HttpError(400, 'INVALID_INPUT', '按手机号查找请用 POST /api/queue/phone-search(号码不放在网址中)', [{ field: 'phone', message: '按手机号查找请用 POST /api/queue/phone-search' }]);
+    return req.query as Record<string, unknown>;
+  };
   r.get(
     '/api/tasks',
     requireRole(),
     handle(async (req, res) => {
-      const page = await queueService.list(me(res), req.query, QUEUE_PAGE);
+      const page = await queueService.list(me(res), listQuery(req), QUEUE_PAGE);
       if (page.next) res.set('link', `</api/tasks?${page.next}>; rel="next"`);
       res.json(page.items);
     }),
   );
-  r.get('/api/queue', requireRole(), handle(async (req, res) => res.json(await queueService.list(me(res), req.query, QUEUE_PAGE))));
+  r.get('/api/queue', requireRole(), handle(async (req, res) => res.json(await queueService.list(me(res), listQuery(req), QUEUE_PAGE))));
   // by the petitioner's phone: a POST, so the number is in no address, history or access log
   r.post('/api/queue/phone-search', requireRole('intake-operator', 'platform-reviewer'), handle(async (req, res) => res.json(await queueService.list(me(res), body(req), QUEUE_PAGE))));
   const held = (action: (staff: StaffRecord, key: string, b: Record<string, unknown>) => Promise<void>) =>

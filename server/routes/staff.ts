@@ -133,7 +133,8 @@ export function staffRoutes(ctx: AppContext): Router {
       status,
     );
   };
-  r.get('/staff', requireRole(), handle(async (req, res) => queuePage(req, res, req.query as Record<string, unknown>)));
+  // (a phone number in the address is not searched: it would stay in the history and the access logs)
+  r.get('/staff', requireRole(), handle(async (req, res) => queuePage(req, res, { ...(req.query as Record<string, unknown>), phone: undefined })));
   // by the petitioner's phone (platform office only): a POST, so the number stays out of addresses and logs
   r.post('/staff/queue/phone', requireRole('intake-operator', 'platform-reviewer'), handle(async (req, res) => queuePage(req, res, (req.body ?? {}) as Record<string, unknown>, { phoneSearch: true })));
   // 认领, 退回认领, 指派, 优先级: back to the list (or the task) the form was on
