@@ -228,6 +228,8 @@ async function main() {
       Object.assign(figures, await runLifecycle(lifecycleOptionsFrom(process.env, options, out)));
     }
     if (parts.has('queues')) {
+      const { runWorkQueue } = await import('./work-queue.js');
+      Object.assign(figures, await runWorkQueue(process.env, out));
       const { runQueues } = await import('./queues.js');
       Object.assign(figures, await runQueues(process.env, out));
     }

@@ -1,5 +1,5 @@
 /**
- * The office's lists at city size (`npm run bench -- queues`; issue 15). Today: the case export.
+ * The office's lists at city size (`npm run bench -- queues`; issue 15): the work queue (bench/work-queue.ts), then the case export.
  * The whole app in this process (as the lifecycle bench starts it: bench/lifecycle/app.ts) on a
  * fresh SQLite file, or with DB_URL on a throw-away MariaDB/MySQL database. One petition is submitted
  * through the portal, then QUEUES_CASES copies of it (default 100,000) are written straight to the

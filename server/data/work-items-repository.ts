@@ -30,6 +30,8 @@ export interface NewWorkItem {
   township?: string | null;
   unitId?: string | null;
   urgent: boolean;
+  /** the case's title and text (the keyword search) */
+  searchText?: string;
   receivedAt: Date;
   createdAt: Date;
   dueAt?: Date;
@@ -161,7 +163,10 @@ export function createWorkItemsRepository(db: Database) {
   function whereOf(scope: QueueScopeSql, filter: QueueFilter, at: { now: number; soonMs: number; staffId: string }, forCounts = false) {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (scope === 'all') where.push('is_first = 1');
+    // 已办 is what the account completed, whichever group it was offered to (only the first row of a task records who: each task once)
+    if (!forCounts && filter.tab === 'done') {
+      // (no scope)
+    } else if (scope === 'all') where.push('is_first = 1');
     else {
       where.push(`grp IN (${scope.groups.map(() => '?').join(', ') || "''"})`);
       args.push(...scope.groups);
@@ -189,10 +194,7 @@ export function createWorkItemsRepository(db: Database) {
     if (filter.unitId) add('unit_id = ?', filter.unitId);
     if (filter.task) add('element_id = ?', filter.task);
     if (filter.trackingCode) add('tracking_code = ?', filter.trackingCode);
-    if (filter.keyword) {
-      const like = likeOf(filter.keyword);
-      add("EXISTS (SELECT 1 FROM petitions p WHERE p.id = work_items.petition_id AND (p.title LIKE ? ESCAPE '!' OR p.content LIKE ? ESCAPE '!'))", like, like);
-    }
+    if (filter.keyword) add("search_text LIKE ? ESCAPE '!'", likeOf(filter.keyword));
     if (filter.phoneIndex) add('petition_id IN (SELECT id FROM petitions WHERE phone_index = ?)', filter.phoneIndex);
     return { where, args };
   }
@@ -237,6 +239,7 @@ export function createWorkItemsRepository(db: Database) {
               township: item.township ?? null,
               unit_id: item.unitId ?? null,
               urgent: item.urgent,
+              search_text: item.searchText ?? '',
               received_ms: item.receivedAt.getTime(),
               created_ms: item.createdAt.getTime(),
               due_ms: item.dueAt?.getTime() ?? NO_DUE,
@@ -261,7 +264,7 @@ export function createWorkItemsRepository(db: Database) {
     async finish(userTaskKey: string, done: { by?: string; at: Date }, tx?: Transaction): Promise<void> {
       await exec(
         db,
-        "UPDATE work_items SET state = 'done', completed_by = COALESCE(completed_by, ?), completed_ms = COALESCE(completed_ms, ?) WHERE user_task_key = ?",
+        "UPDATE work_items SET state = 'done', completed_by = CASE WHEN is_first = 1 THEN COALESCE(completed_by, ?) ELSE NULL END, completed_ms = COALESCE(completed_ms, ?) WHERE user_task_key = ?",
         [done.by ?? null, done.at.getTime(), userTaskKey],
         tx,
       );
@@ -297,7 +300,7 @@ export function createWorkItemsRepository(db: Database) {
       }
       const dir = desc !== backwards ? 'DESC' : 'ASC';
       const limit = Math.max(1, Math.min(Math.floor(paging.limit), 500));
-      const distinct = scope !== 'all' && scope.groups.length > 1;
+      const distinct = scope !== 'all' && scope.groups.length > 1 && filter.tab !== 'done';
       const rows = await select<Row>(db, `SELECT * FROM work_items WHERE ${where.join(' AND ')} ORDER BY ${cols.map((c) => `${c} ${dir}`).join(', ')} LIMIT ${limit + 1}`, args);
       const more = rows.length > limit;
       let page = rows.slice(0, limit);
@@ -338,7 +341,7 @@ export function createWorkItemsRepository(db: Database) {
         [at.staffId, n, at.soonMs, n, n, n, n, n, n, ...args],
       );
       const d = whereOf(scope, { ...filter, tab: 'done' }, at);
-      const [r] = await select<{ n: number | string }>(db, `SELECT COUNT(${distinct ? 'DISTINCT user_task_key' : '*'}) AS n FROM work_items WHERE ${d.where.join(' AND ')}`, d.args);
+      const [r] = await select<{ n: number | string }>(db, `SELECT COUNT(*) AS n FROM work_items WHERE ${d.where.join(' AND ')}`, d.args);
       const done = Number(r?.n ?? 0);
       const num = (v: unknown) => Number(v ?? 0);
       return { all: num(c?.open_all), mine: num(c?.mine), unclaimed: num(c?.unclaimed), soon: num(c?.soon), overdue: num(c?.overdue), blue: num(c?.blue), yellow: num(c?.yellow), red: num(c?.red), done };

@@ -13,7 +13,7 @@
 import { DataTypes } from 'sequelize';
 import type { AppMigration } from './app-migration.js';
 
-const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
+const { STRING, INTEGER, BIGINT, BOOLEAN, TEXT } = DataTypes;
 
 export const workQueueMigrations: AppMigration[] = [
   {
@@ -37,6 +37,8 @@ export const workQueueMigrations: AppMigration[] = [
         township: { type: STRING(16), allowNull: true },
         unit_id: { type: STRING(64), allowNull: true },
         urgent: { type: BOOLEAN, allowNull: false },
+        // the case's title and text, for the keyword search (read here, not through a join per row)
+        search_text: { type: TEXT, allowNull: false },
         received_ms: { type: BIGINT, allowNull: false },
         created_ms: { type: BIGINT, allowNull: false },
         due_ms: { type: BIGINT, allowNull: false },
@@ -63,6 +65,9 @@ export const workQueueMigrations: AppMigration[] = [
       // 我的待办 and 已办
       await ix(['assignee', 'state', 'due_ms', 'user_task_key'], 'work_items_assignee');
       await ix(['completed_by', 'state', 'completed_ms', 'user_task_key'], 'work_items_done');
+      // the tab counts read from the index alone: a group's, and the city's with every filter column
+      await ix(['grp', 'state', 'due_ms', 'red_ms', 'yellow_ms', 'blue_ms', 'assignee'], 'work_items_grp_counts');
+      await ix(['state', 'is_first', 'due_ms', 'red_ms', 'yellow_ms', 'blue_ms', 'assignee', 'category', 'channel', 'township', 'element_id', 'unit_id'], 'work_items_counts');
       // a case's tasks; a tracking code typed into the search box
       await ix(['petition_id', 'state'], 'work_items_petition');
       await ix(['tracking_code'], 'work_items_tracking');

@@ -129,7 +129,14 @@ export function apiRoutes(ctx: AppContext): Router {
   );
   r.get('/api/queue', requireRole(), handle(async (req, res) => res.json(await queueService.list(me(res), listQuery(req), QUEUE_PAGE))));
   // by the petitioner's phone: a POST, so the number is in no address, history or access log
-  r.post('/api/queue/phone-search', requireRole('intake-operator', 'platform-reviewer'), handle(async (req, res) => res.json(await queueService.list(me(res), body(req), QUEUE_PAGE))));
+  r.post(
+    '/api/queue/phone-search',
+    requireRole('intake-operator', 'platform-reviewer'),
+    handle(async (req, res) => {
+      if (typeof body(req).phone !== 'string' || !body(req).phone.trim()) throw new HttpError(400, 'INVALID_INPUT', '请输入诉求人手机号码', [{ field: 'phone', message: '请输入 11 位手机号码' }]);
+      res.json(await queueService.list(me(res), body(req), QUEUE_PAGE));
+    }),
+  );
   const held = (action: (staff: StaffRecord, key: string, b: Record<string, unknown>) => Promise<void>) =>
     handle(async (req, res) => {
       await action(me(res), String(req.params.key), body(req));

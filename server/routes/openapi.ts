@@ -15,6 +15,23 @@ const body = (schema: object, type = 'application/json') => ({ required: true, c
 const id = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
 const staff = [{ session: [] }];
 
+/** the work queue's list state: the same on the page (/staff) and the API */
+const QUEUE_PARAMETERS = [
+  { name: 'tab', in: 'query', schema: { type: 'string', enum: ['all', 'mine', 'unclaimed', 'soon', 'overdue', 'done'] }, description: '全部待办、我的待办、待认领、即将超期(一个工作日内到期)、已超期、已办' },
+  { name: 'scope', in: 'query', schema: { type: 'string', enum: ['mine', 'all'] }, description: '本岗位或全市(平台、市领导、审计员)' },
+  { name: 'sort', in: 'query', schema: { type: 'string', enum: ['due', 'received', 'priority'] } },
+  { name: 'colour', in: 'query', schema: { type: 'string', enum: ['blue', 'yellow', 'red'] }, description: '已超期中的预警颜色' },
+  { name: 'category', in: 'query', schema: { type: 'string' } },
+  { name: 'channel', in: 'query', schema: { type: 'string', enum: ['web', 'wechat', 'hotline'] } },
+  { name: 'township', in: 'query', schema: { type: 'string' } },
+  { name: 'unit', in: 'query', schema: { type: 'string' } },
+  { name: 'task', in: 'query', schema: { type: 'string' }, description: '事项类型(流程节点编号)' },
+  { name: 'q', in: 'query', schema: { type: 'string', maxLength: 50 }, description: '查询编号,或标题、内容中的词' },
+  { name: 'after', in: 'query', schema: { type: 'string' }, description: '翻页位置(来自 next)' },
+  { name: 'before', in: 'query', schema: { type: 'string' }, description: '翻页位置(来自 prev)' },
+  { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
+];
+
 export function openApiDocument(baseUrl: string) {
   const op = (summary: string, extra: Record<string, unknown> = {}) => ({ summary, responses: { '200': ok('成功'), ...errors }, ...extra });
   return {
@@ -57,7 +74,24 @@ export function openApiDocument(baseUrl: string) {
             attachments: { type: 'array', items: { type: 'string', format: 'binary' }, description: 'multipart/form-data 时最多 3 个文件' },
           },
         },
-        Task: { type: 'object', properties: { key: { type: 'string' }, name: { type: 'string' }, elementId: { type: 'string' }, formId: { type: 'string' }, article: { type: 'string' }, deadline: { type: 'object' }, warningLabel: { type: 'string' }, petition: { type: 'object' }, mayAct: { type: 'boolean' } } },
+        Task: {
+          type: 'object',
+          properties: {
+            key: { type: 'string' }, name: { type: 'string' }, elementId: { type: 'string' }, formId: { type: 'string' }, article: { type: 'string' }, deadline: { type: 'object' }, warningLabel: { type: 'string' }, petition: { type: 'object' }, mayAct: { type: 'boolean' },
+            priority: { type: 'string', enum: ['normal', 'high', 'urgent'] }, assignee: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
+            mayClaim: { type: 'boolean' }, mayRelease: { type: 'boolean' }, mayAssign: { type: 'boolean' }, maySetPriority: { type: 'boolean' },
+          },
+        },
+        QueuePage: {
+          type: 'object',
+          properties: {
+            items: { type: 'array', items: ref('Task') },
+            counts: { type: 'object', description: '各标签的数量', properties: Object.fromEntries(['all', 'mine', 'unclaimed', 'soon', 'overdue', 'blue', 'yellow', 'red', 'done'].map((k) => [k, { type: 'integer' }])) },
+            next: { type: 'string', description: '下一页的查询串' },
+            prev: { type: 'string', description: '上一页的查询串' },
+            query: { type: 'object' },
+          },
+        },
         FieldInUse: { type: 'object', properties: { field: { type: 'string', description: '新版本删除的字段(取值路径)' }, processId: { type: 'string' }, version: { type: 'integer' }, elementId: { type: 'string' }, where: { enum: ['condition', 'input', 'output', 'timer', 'calledElement', 'assignment', 'loop', 'correlationKey', 'script', 'expression'] }, expression: { type: 'string' } } },
         Attachment: { type: 'object', properties: { id: { type: 'string' }, filename: { type: 'string' }, mediaType: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' }, purpose: { type: 'string' } } },
       },
@@ -84,7 +118,35 @@ export function openApiDocument(baseUrl: string) {
         }),
       },
       '/api/replies': { get: op('公开的答复(已隐去个人信息)', { parameters: [{ name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } }] }) },
-      '/api/tasks': { get: op('我的待办', { security: staff, responses: { '200': ok('待办', { type: 'array', items: ref('Task') }), ...errors } }) },
+      '/api/tasks': {
+        get: op('待办列表(工作队列的一页;响应头 Link rel="next" 为下一页)', {
+          security: staff,
+          parameters: QUEUE_PARAMETERS,
+          responses: { '200': ok('待办', { type: 'array', items: ref('Task') }), ...errors },
+        }),
+      },
+      '/api/queue': {
+        get: op('工作队列:一页待办、各标签的数量与翻页位置(单位人员只看本单位的事项)', {
+          security: staff,
+          parameters: QUEUE_PARAMETERS,
+          responses: { '200': ok('一页待办与数量', ref('QueuePage')), ...errors },
+        }),
+      },
+      '/api/queue/phone-search': {
+        post: op('按诉求人手机号查找待办(受理员、审核员;查找记入日志,号码不记录、不放在网址中)', {
+          security: staff,
+          requestBody: body({ type: 'object', required: ['phone'], properties: { phone: { type: 'string', description: '11 位手机号码' }, tab: { type: 'string' }, scope: { type: 'string', enum: ['mine', 'all'] }, sort: { type: 'string' } } }),
+          responses: { '200': ok('一页待办与数量(无翻页链接)', ref('QueuePage')), ...errors },
+        }),
+      },
+      '/api/tasks/{key}/claim': { post: op('认领待办(本岗位人员;已被他人认领时 409)', { security: staff, parameters: [id('key', '待办编号')], responses: { '200': ok('已认领', { type: 'object', properties: { task: ref('Task') } }), ...errors, '409': ok('已被他人认领或已办理') } }) },
+      '/api/tasks/{key}/release': { post: op('退回认领(认领人或单位分管领导)', { security: staff, parameters: [id('key', '待办编号')], responses: { '200': ok('已退回认领', { type: 'object', properties: { task: ref('Task') } }), ...errors, '409': ok('无人认领、认领人已变化或已办理') } }) },
+      '/api/tasks/{key}/assign': {
+        post: op('指派待办给本单位能办理的人员(单位分管领导)', { security: staff, parameters: [id('key', '待办编号')], requestBody: body({ type: 'object', required: ['assignee'], properties: { assignee: { type: 'string', description: '账号编号' } } }), responses: { '200': ok('已指派', { type: 'object', properties: { task: ref('Task') } }), ...errors, '409': ok('认领人已变化或已办理') } }),
+      },
+      '/api/tasks/{key}/priority': {
+        post: op('设置待办优先级(受理员、审核员)', { security: staff, parameters: [id('key', '待办编号')], requestBody: body({ type: 'object', required: ['priority'], properties: { priority: { type: 'string', enum: ['normal', 'high', 'urgent'], description: '普通、优先、紧急' } } }), responses: { '200': ok('已设置', { type: 'object', properties: { task: ref('Task') } }), ...errors, '409': ok('已办理') } }),
+      },
       '/api/unassignable-tasks': {
         get: op('无人可办的待办:候选组没有在岗账号的未办事项(受理员、审核员、市领导、审计员、流程管理员)', {
           security: staff,

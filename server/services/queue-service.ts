@@ -110,6 +110,7 @@ export function workItemOf(task: UserTask, petition: Petition | undefined): NewW
       unitId: petition.unitId,
     }),
     urgent: petition?.urgent ?? false,
+    ...(petition && { searchText: `${petition.title}\n${petition.content}` }),
     receivedAt: petition?.createdAt ?? task.createdAt,
     createdAt: task.createdAt,
     ...(instants.dueAt && { dueAt: date(instants.dueAt), dueLabel: instants.label }),

@@ -14,7 +14,7 @@ import { CATEGORY_LABELS } from '../../regulation/categories.js';
 import { validateFormSubmission, type FormSchema } from '../domain/form-validation.js';
 import { publishOverrideProblem } from '../../regulation/publication.js';
 import { statusLabel } from '../../regulation/petition-status.js';
-import { mayActOn } from '../domain/roles.js';
+import { mayActOn, unitGroup } from '../domain/roles.js';
 import { taskDeadline, WARNING_LABELS, type TaskDeadline } from '../../regulation/task-deadline.js';
 import { HttpError } from '../http-error.js';
 import type { Logger } from '../logger.js';
@@ -109,7 +109,9 @@ export function createTaskService(deps: TaskServiceDeps) {
   async function visibleTask(staff: StaffRecord, key: string): Promise<UserTask> {
     if (typeof key !== 'string' || !/^[\w.:/-]{1,255}$/.test(key)) throw new HttpError(404, 'NOT_FOUND', '未找到该待办事项');
     const task = await engine.getUserTask(key);
-    if (!task || !(seesAll(staff) || mayActOn(staff, task.candidateGroups))) throw new HttpError(404, 'NOT_FOUND', '未找到该待办事项');
+    // a unit's leader reads the tasks of the unit's handlers (to hand them on: the work queue's 指派)
+    const leads = staff.roles.includes('unit-leader') && staff.unitId !== null && task?.candidateGroups.includes(unitGroup(staff.unitId));
+    if (!task || !(seesAll(staff) || leads || mayActOn(staff, task.candidateGroups))) throw new HttpError(404, 'NOT_FOUND', '未找到该待办事项');
     if (task.state === 'created') await deps.inStep?.(task);
     // a unit's task of a case no longer assigned to the unit (returned, dispatched elsewhere) is gone with the case
     const petitionId = task.variables.petitionId;

@@ -123,9 +123,18 @@ const MATRIX: Row[] = [
 
   // ---- staff API: tasks by candidate group, cases by unit (auditors read all, change nothing)
   row('GET /api/tasks', 'api', () => '/api/tasks', [                                                         401, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
-  row('GET /api/tasks/:key (龙南镇)', 'api', (f) => `/api/tasks/${enc(f.taskA)}`, [                          401, 404,  404,   404,   200,  404,  404,  200,  404,  404]),
+  // ---- the work queue: a unit its own groups' tasks; the city's for the platform, leaders and auditors; the phone search for the platform
+  row('GET /api/queue', 'api', () => '/api/queue', [                                                         401, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
+  row('GET /api/queue?scope=all', 'api', () => '/api/queue?scope=all', [                                     401, 200,  200,   200,   200,  400,  400,  400,  400,  400]),
+  row('POST /api/queue/phone-search (no phone)', 'api', () => '/api/queue/phone-search', [                 401, 400,  400,   403,   403,  403,  403,  403,  403,  403]),
+  row('POST /api/tasks/:key/release (龙南镇, nobody holds it)', 'api', (f) => `/api/tasks/${enc(f.taskA)}/release`, [401, 409, 409, 404, 403, 404, 404, 409, 409, 404]),
+  row('POST /api/tasks/:key/claim (unknown)', 'api', () => '/api/tasks/no-such-task/claim', [               401, 404,  404,   404,   403,  404,  404,  404,  404,  404]),
+  row('POST /api/tasks/:key/assign (龙南镇, nobody named)', 'api', (f) => `/api/tasks/${enc(f.taskA)}/assign`, [401, 403, 403, 403, 403, 403, 403, 403, 400, 403]),
+  row('POST /api/tasks/:key/assign (东江乡, nobody named)', 'api', (f) => `/api/tasks/${enc(f.taskC)}/assign`, [401, 403, 403, 403, 403, 403, 403, 403, 404, 403]),
+  row('POST /api/tasks/:key/priority (龙南镇, unknown priority)', 'api', (f) => `/api/tasks/${enc(f.taskA)}/priority`, [401, 400, 400, 403, 403, 403, 403, 403, 403, 403], { body: () => ({ priority: 'asap' }) }),
+  row('GET /api/tasks/:key (龙南镇)', 'api', (f) => `/api/tasks/${enc(f.taskA)}`, [401, 404, 404, 404, 200, 404, 404, 200, 200, 404]),
   row('GET /api/tasks/:key (东江乡)', 'api', (f) => `/api/tasks/${enc(f.taskC)}`, [                          401, 404,  404,   404,   200,  404,  404,  404,  404,  200]),
-  row('POST /api/tasks/:key/complete (龙南镇, empty form)', 'api', (f) => `/api/tasks/${enc(f.taskA)}/complete`, [401, 404, 404, 404, 403,  404,  404,  400,  404,  404], { body: () => ({ variables: {} }) }),
+  row('POST /api/tasks/:key/complete (龙南镇, empty form)', 'api', (f) => `/api/tasks/${enc(f.taskA)}/complete`, [401, 404, 404, 404, 403,  404,  404,  400,  403,  404], { body: () => ({ variables: {} }) }),
   row('POST /api/tasks/:key/complete (东江乡, empty form)', 'api', (f) => `/api/tasks/${enc(f.taskC)}/complete`, [401, 404, 404, 404, 403,  404,  404,  404,  404,  400], { body: () => ({ variables: {} }) }),
   row('GET /api/cases', 'api', () => '/api/cases', [401, 200, 200, 200, 200, 403, 403, 200, 200, 200]),
   row('GET /api/cases/export.csv', 'api', () => '/api/cases/export.csv', [401, 200, 200, 200, 200, 403, 403, 200, 200, 200]),
@@ -190,7 +199,11 @@ const MATRIX: Row[] = [
 
   // ---- staff pages (anonymous: to the sign-in page)
   row('GET /staff', 'page', () => '/staff', [                                                                303, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
-  row('GET /staff/tasks/:key (龙南镇)', 'page', (f) => `/staff/tasks/${enc(f.taskA)}`, [                      303, 404,  404,   404,   200,  404,  404,  200,  404,  404]),
+  row('POST /staff/queue/phone (nothing filled in)', 'page', () => '/staff/queue/phone', [                 401, 200,  200,   403,   403,  403,  403,  403,  403,  403]),
+  row('POST /staff/tasks/:key/release (龙南镇, nobody holds it)', 'page', (f) => `/staff/tasks/${enc(f.taskA)}/release`, [401, 303, 303, 404, 403, 404, 404, 303, 303, 404]),
+  row('POST /staff/tasks/:key/assign (龙南镇, nobody named)', 'page', (f) => `/staff/tasks/${enc(f.taskA)}/assign`, [401, 403, 403, 403, 403, 403, 403, 403, 303, 403]),
+  row('POST /staff/tasks/:key/priority (龙南镇, unknown priority)', 'page', (f) => `/staff/tasks/${enc(f.taskA)}/priority`, [401, 303, 303, 403, 403, 403, 403, 403, 403, 403], { body: () => ({ priority: 'asap' }) }),
+  row('GET /staff/tasks/:key (龙南镇)', 'page', (f) => `/staff/tasks/${enc(f.taskA)}`, [303, 404, 404, 404, 200, 404, 404, 200, 200, 404]),
   row('GET /staff/tasks/:key (东江乡)', 'page', (f) => `/staff/tasks/${enc(f.taskC)}`, [                      303, 404,  404,   404,   200,  404,  404,  404,  404,  200]),
   row('GET /staff/cases', 'page', () => '/staff/cases', [303, 200, 200, 200, 200, 403, 403, 200, 200, 200]),
   row('GET /staff/cases.csv', 'page', () => '/staff/cases.csv', [303, 200, 200, 200, 200, 403, 403, 200, 200, 200]),
@@ -423,6 +436,14 @@ describe('who may see and do what: every role on every route, through HTTP', () 
     const tasks = (await dj.get('/api/tasks').expect(200)).body as { key: string; petition?: { id: string; unitId: string | null } }[];
     if (!tasks.some((t) => t.key === f.taskC)) problems.push('GET /api/tasks: 东江乡’s own task is missing');
     for (const t of tasks) if (t.petition?.unitId !== 'u-dongjiang') problems.push(`GET /api/tasks: ${t.key} of ${t.petition?.id} (unit ${t.petition?.unitId}) is listed`);
+    // the queue's searches and counts: 龙南镇's case is not found by its code or its words, nor counted
+    for (const qs of ['', `q=${f.codeA}`, `q=${encodeURIComponent(TITLES.A)}`, 'tab=unclaimed', 'tab=overdue', 'sort=priority']) {
+      const q = (await dj.get(`/api/queue?${qs}`).expect(200)).body as { items: { key: string; petition?: { unitId: string | null } }[]; counts: Record<string, number> };
+      for (const t of q.items) if (t.petition?.unitId !== 'u-dongjiang') problems.push(`GET /api/queue?${qs}: ${t.key} of unit ${t.petition?.unitId} is listed`);
+      // (a search narrows the counts too: 龙南镇's case found by nothing is counted by nothing)
+      const expected = qs.startsWith('q=') ? 0 : 1;
+      if (q.counts.all !== expected) problems.push(`GET /api/queue?${qs}: counts ${q.counts.all} open tasks, expected ${expected}`);
+    }
     const cases = (await dj.get('/api/cases').expect(200)).body as { id: string; unitId: string | null }[];
     if (!cases.some((c) => c.id === f.caseC)) problems.push('GET /api/cases: 东江乡’s own case is missing');
     for (const c of cases) if (c.unitId !== 'u-dongjiang') problems.push(`GET /api/cases: ${c.id} of unit ${c.unitId} is listed`);
