@@ -142,9 +142,10 @@ export function createApp(deps: AppDeps): Express {
   taskEvents.attach(engine);
   const workingCalendar = calendar ?? (async () => createWorkingCalendar());
   // after the case's unit and status (taskEvents): the queue row copies them
+  const workItems = createWorkItemsRepository(db);
   const queueService = createQueueService({
     engine,
-    workItems: createWorkItemsRepository(db),
+    workItems,
     petitions,
     staff,
     audit,
@@ -185,8 +186,9 @@ export function createApp(deps: AppDeps): Express {
     outbox,
     recipient: (unitId, role) => unitDirectory.recipient(unitId, role),
     transaction: (work) => db.transaction(work),
+    openTasks: (petitionId) => workItems.openOfPetition(petitionId),
   });
-  const staffing = createStaffingService({ engine, staff, units });
+  const staffing = createStaffingService({ engine, staff, units, queue: workItems });
   const csrf = createCsrf(deps.secret, production, (req) => req.method === 'POST' && /^\/open311\/v2\/requests\.\w+$/.test(req.path));
   const sessionOptions: SessionOptions = { sessions, staff, secureCookies: production, ttlMs: (o.sessionTtlHours ?? 12) * 3600_000 };
   const assets = createAssets(join(projectRoot, 'modeler', 'dist'));

@@ -347,6 +347,19 @@ export function createWorkItemsRepository(db: Database) {
       return { all: num(c?.open_all), mine: num(c?.mine), unclaimed: num(c?.unclaimed), soon: num(c?.soon), overdue: num(c?.overdue), blue: num(c?.blue), yellow: num(c?.yellow), red: num(c?.red), done };
     },
 
+    /** the candidate groups open tasks are offered to (the staffing alert: which of them has nobody) */
+    async openGroups(): Promise<string[]> {
+      return (await select<{ grp: string }>(db, "SELECT DISTINCT grp FROM work_items WHERE state = 'open'")).map((r) => r.grp);
+    },
+
+    /** open tasks offered to any of these groups, oldest first (each once) */
+    async openInGroups(groups: string[], limit: number): Promise<WorkItem[]> {
+      if (!groups.length) return [];
+      const rows = await select<Row>(db, `SELECT * FROM work_items WHERE state = 'open' AND grp IN (${groups.map(() => '?').join(', ')}) ORDER BY created_ms, user_task_key LIMIT ${Math.max(1, Math.floor(limit))}`, groups);
+      const seen = new Set<string>();
+      return rows.filter((r) => !seen.has(r.user_task_key) && seen.add(r.user_task_key)).map(toItem);
+    },
+
     /** the kinds of open task there are (element id and name), for the list's filter */
     async kinds(): Promise<{ elementId: string; name: string }[]> {
       const rows = await select<{ element_id: string; name: string }>(db, "SELECT element_id, MIN(name) AS name FROM work_items WHERE state = 'open' GROUP BY element_id ORDER BY element_id");

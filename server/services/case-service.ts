@@ -65,6 +65,8 @@ export interface CaseServiceDeps {
   /** a unit's person in a role, as an outbox recipient reference (UnitDirectory.recipient) */
   recipient(unitId: string, role: 'leader'): Promise<string | undefined>;
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+  /** the case's open user tasks, from the work queue (one index read, not every open task) */
+  openTasks(petitionId: string): Promise<{ processId: string; elementId: string; processInstanceKey: string }[]>;
 }
 
 const HANDLING = new Set(['submitted', 'screening', 'dispatched', 'handling', 'extended']);
@@ -285,8 +287,7 @@ export function createCaseService(deps: CaseServiceDeps) {
 
   /** a supervision of the case waits for someone (its method chosen, the unit's handling) */
   async function underSupervision(p: Petition): Promise<boolean> {
-    const open = await engine.listUserTasks({ state: 'created' });
-    return open.some((t) => t.processId === 'supervision' && t.variables.petitionId === p.id);
+    return (await deps.openTasks(p.id)).some((t) => t.processId === 'supervision');
   }
 
   async function handlingCase(staff: StaffRecord, petitionId: string): Promise<Petition> {
@@ -301,7 +302,7 @@ export function createCaseService(deps: CaseServiceDeps) {
    * the lifecycle sees them only when it ends) and whether an extension request awaits review.
    */
   async function handling(p: Petition): Promise<{ pendingReview: boolean; vars?: Record<string, unknown> }> {
-    const tasks = (await engine.listUserTasks({ state: 'created' })).filter((t) => t.processId === 'unit-handling' && t.variables.petitionId === p.id);
+    const tasks = (await deps.openTasks(p.id)).filter((t) => t.processId === 'unit-handling');
     if (tasks.length === 0) return { pendingReview: false };
     const vars = (await engine.getProcessInstance(tasks[0].processInstanceKey))?.variables;
     return { pendingReview: tasks.some((t) => t.elementId === 'Task_ReviewExtension'), ...(vars && { vars }) };

@@ -13,6 +13,7 @@ import type { UnitsRepository } from '../data/units-repository.js';
 import { mayActOn, ROLE_LABELS, type RoleId } from '../domain/roles.js';
 import { isUnassignable, roleForGroup, staffedGroups, unitRolesOfDiagrams, type UnitRoleNeed } from '../domain/staffing.js';
 import { HttpError } from '../http-error.js';
+import type { WorkItemsRepository } from '../data/work-items-repository.js';
 
 /** an open user task nobody active can act on, and who is missing */
 export interface UnassignableTask {
@@ -33,6 +34,8 @@ export interface StaffingServiceDeps {
   engine: Pick<EnginePort, 'listUserTasks' | 'getUserTask' | 'listProcessDefinitions' | 'getProcessDefinitionXml'>;
   staff: Pick<StaffRepository, 'list'>;
   units: Pick<UnitsRepository, 'list'>;
+  /** the work queue's open tasks: the alert reads the groups nobody staffs there, not every open task */
+  queue?: Pick<WorkItemsRepository, 'openGroups' | 'openInGroups'>;
 }
 
 export function createStaffingService(deps: StaffingServiceDeps) {
@@ -103,9 +106,28 @@ export function createStaffingService(deps: StaffingServiceDeps) {
 
     /** open user tasks that no active account can act on (of one process instance, when given), oldest first */
     async unassignableTasks(filter: { processInstanceKey?: string } = {}): Promise<UnassignableTask[]> {
+      const staffed = staffedGroups(await deps.staff.list());
+      if (deps.queue && !filter.processInstanceKey) {
+        // every platform page shows this: read the few tasks of unstaffed groups, not every open task
+        const unstaffed = (await deps.queue.openGroups()).filter((g) => !staffed.has(g));
+        const items = (await deps.queue.openInGroups(unstaffed, 200)).filter((i) => isUnassignable(i.groups, staffed));
+        if (!items.length) return [];
+        const names = await unitNames();
+        return items.map((i) => ({
+          userTaskKey: i.userTaskKey,
+          processInstanceKey: i.processInstanceKey,
+          processId: i.processId,
+          elementId: i.elementId,
+          name: i.name,
+          createdAt: i.createdAt,
+          candidateGroups: i.groups,
+          ...(i.petitionId && { petitionId: i.petitionId }),
+          ...(i.trackingCode && { trackingCode: i.trackingCode }),
+          missing: describeMissing(i.groups, names),
+        }));
+      }
       const open = await engine.listUserTasks({ state: 'created', ...(filter.processInstanceKey && { processInstanceKey: filter.processInstanceKey }) });
       if (!open.length) return [];
-      const staffed = staffedGroups(await deps.staff.list());
       const stuck = open.filter((t) => isUnassignable(t.candidateGroups, staffed));
       if (!stuck.length) return [];
       const names = await unitNames();

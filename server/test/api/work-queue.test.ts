@@ -7,6 +7,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createAuditRepository } from '../../data/audit-repository.js';
+import type { QueueService } from '../../services/queue-service.js';
 import { createTestApp, completeTask, DEMO_PASSWORD, PETITIONER, taskOf, type Person, type TestApp } from '../app-harness.js';
 import { later, screenAndDispatch, signAndContact, staff, submit, type Case, type Staff } from './articles/steps.js';
 
@@ -186,5 +187,18 @@ describe('the work queue', () => {
     expect(page.items.map((i) => [i.key, i.deadline.warning])).toEqual([[draft.key, 'red']]);
     expect(page.counts).toMatchObject({ overdue: 1, red: 1, yellow: 0, blue: 0, soon: 0 });
     expect((await queue(await as('handler-dongjiang'), 'tab=overdue&colour=blue')).items).toEqual([]);
+  });
+
+  it('given a database whose open tasks came before the work queue, when the app starts, then they are brought in once', async () => {
+    const before = (await queue(await as('reviewer'), 'scope=all')).counts.all;
+    expect(before).toBeGreaterThan(0);
+    await h.t.db.sequelize.query('DELETE FROM work_items');
+    await h.t.db.sequelize.query('DELETE FROM work_queue_marks');
+    expect((await queue(await as('reviewer'), 'scope=all')).counts.all).toBe(0);
+    const queueService = h.app.locals.queueService as QueueService;
+    expect(await queueService.backfill()).toBe(before);
+    expect((await queue(await as('reviewer'), 'scope=all')).counts.all).toBe(before);
+    // once: a second start brings in nothing
+    expect(await queueService.backfill()).toBe(0);
   });
 });
