@@ -8,7 +8,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createDatabase, type Database } from '../../engine/embedded/store/database.js';
 import { openTestDatabase } from '../../engine/test/harness.js';
 import { appMigrations } from './migrations.js';
-import { createWorkItemsRepository, type NewWorkItem, type QueueFilter, type WorkItemsRepository } from './work-items-repository.js';
+import { COUNT_CAP, createWorkItemsRepository, type NewWorkItem, type QueueFilter, type WorkItemsRepository } from './work-items-repository.js';
 
 let target: { url: string; drop(): Promise<void> };
 let db: Database;
@@ -120,5 +120,18 @@ describe('the work queue table', () => {
     expect(done.items.map((i) => [i.userTaskKey, i.completedBy, i.completedAt?.getTime()])).toEqual([['t-0700', 's-1', NOW + 1000]]);
     expect((await repo.counts({ groups: ['unit:u-d'] }, { tab: 'all', sort: 'due' }, at))).toMatchObject({ all: 0, done: 1 });
     expect(await repo.claim('t-0700', 's-2', new Date(NOW))).toBe(false);
+  });
+
+  it('given more than 1,000 tasks matching a word, when counted, then the counts stop at 1,000 and say so; a narrower word is counted exactly', async () => {
+    await db.transaction(async (tx) => {
+      for (let i = 0; i < COUNT_CAP + 5; i++) await repo.open(item(2000 + i, { groups: ['unit:u-e'], unitId: 'u-e', searchText: i === 7 ? '噪音扰民 深夜施工' : '噪音扰民' }), tx);
+    });
+    const many = await repo.counts({ groups: ['unit:u-e'] }, { tab: 'all', sort: 'due', keyword: '噪音' }, at);
+    expect(many).toMatchObject({ all: COUNT_CAP, capped: true });
+    const one = await repo.counts({ groups: ['unit:u-e'] }, { tab: 'all', sort: 'due', keyword: '深夜' }, at);
+    expect(one.all).toBe(1);
+    expect(one.capped).toBeUndefined();
+    // without a word, every task is counted
+    expect((await repo.counts({ groups: ['unit:u-e'] }, { tab: 'all', sort: 'due' }, at)).all).toBe(COUNT_CAP + 5);
   });
 });

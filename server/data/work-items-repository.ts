@@ -67,7 +67,12 @@ export interface QueueFilter {
   phoneIndex?: string;
 }
 
+/** a word search counts at most this many matches (the tabs then say 「前 1000 件」) */
+export const COUNT_CAP = 1000;
+
 export interface QueueCounts {
+  /** a word search with more matches than COUNT_CAP: the counts are of the first COUNT_CAP */
+  capped?: boolean;
   all: number;
   mine: number;
   unclaimed: number;
@@ -323,10 +328,13 @@ export function createWorkItemsRepository(db: Database) {
     async counts(scope: QueueScopeSql, filter: QueueFilter, at: { now: number; soonMs: number; staffId: string }): Promise<QueueCounts> {
       const { where, args } = whereOf(scope, filter, at, true);
       const distinct = scope !== 'all' && scope.groups.length > 1;
-      const from = distinct
-        ? `(SELECT DISTINCT user_task_key, assignee, due_ms, blue_ms, yellow_ms, red_ms FROM work_items WHERE ${where.join(' AND ')} AND state = 'open') x`
-        : `work_items WHERE ${where.join(' AND ')} AND state = 'open'`;
-      const n = at.now;
+      // a word search reads the text of every row it counts: its counts stop at COUNT_CAP matches
+      const cap = filter.keyword ? ` LIMIT ${COUNT_CAP + 1}` : '';
+      const from =
+        distinct || cap
+          ? `(SELECT ${distinct ? 'DISTINCT ' : ''}user_task_key, assignee, due_ms, blue_ms, yellow_ms, red_ms FROM work_items WHERE ${where.join(' AND ')} AND state = 'open'${cap}) x`
+          : `work_items WHERE ${where.join(' AND ')} AND state = 'open'`;
+      const nowMs = at.now;
       const [c] = await select<Record<string, number | string | null>>(
         db,
         `SELECT COUNT(*) AS open_all,
@@ -338,13 +346,15 @@ export function createWorkItemsRepository(db: Database) {
                 SUM(CASE WHEN yellow_ms <= ? AND (red_ms IS NULL OR red_ms > ?) THEN 1 ELSE 0 END) AS yellow,
                 SUM(CASE WHEN blue_ms <= ? AND (yellow_ms IS NULL OR yellow_ms > ?) THEN 1 ELSE 0 END) AS blue
            FROM ${from}`,
-        [at.staffId, n, at.soonMs, n, n, n, n, n, n, ...args],
+        [at.staffId, nowMs, at.soonMs, nowMs, nowMs, nowMs, nowMs, nowMs, nowMs, ...args],
       );
       const d = whereOf(scope, { ...filter, tab: 'done' }, at);
-      const [r] = await select<{ n: number | string }>(db, `SELECT COUNT(*) AS n FROM work_items WHERE ${d.where.join(' AND ')}`, d.args);
+      const [r] = await select<{ n: number | string }>(db, cap ? `SELECT COUNT(*) AS n FROM (SELECT user_task_key FROM work_items WHERE ${d.where.join(' AND ')}${cap}) x` : `SELECT COUNT(*) AS n FROM work_items WHERE ${d.where.join(' AND ')}`, d.args);
       const done = Number(r?.n ?? 0);
       const num = (v: unknown) => Number(v ?? 0);
-      return { all: num(c?.open_all), mine: num(c?.mine), unclaimed: num(c?.unclaimed), soon: num(c?.soon), overdue: num(c?.overdue), blue: num(c?.blue), yellow: num(c?.yellow), red: num(c?.red), done };
+      const capped = Boolean(cap) && (num(c?.open_all) > COUNT_CAP || done > COUNT_CAP);
+      const n = (v: unknown) => (cap ? Math.min(num(v), COUNT_CAP) : num(v));
+      return { all: n(c?.open_all), mine: n(c?.mine), unclaimed: n(c?.unclaimed), soon: n(c?.soon), overdue: n(c?.overdue), blue: n(c?.blue), yellow: n(c?.yellow), red: n(c?.red), done: cap ? Math.min(done, COUNT_CAP) : done, ...(capped && { capped }) };
     },
 
     /** the candidate groups open tasks are offered to (the staffing alert: which of them has nobody) */
