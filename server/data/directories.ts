@@ -70,5 +70,8 @@ export function createPetitionDirectory(source: PetitionsRepository | { db: Data
       if (!identity) return undefined;
       return { title: petition.title, petitionerName: identity.name, petitionerPhone: identity.phone };
     },
+    async mergedFrom(petitionId, tx) {
+      return (await petitions.mergedFrom(petitionId, tx)).map((p) => ({ petitionId: p.id, trackingCode: p.trackingCode }));
+    },
   };
 }
