@@ -47,6 +47,8 @@ import { formRoutes } from './routes/forms.js';
 import { createAdminService } from './services/admin-service.js';
 import { createAttachmentService } from './services/attachment-service.js';
 import { createCaseService, seesCases } from './services/case-service.js';
+import { createMergeService } from './services/merge-service.js';
+import { createPetitionMergesRepository } from './data/petition-merges-repository.js';
 import { createPetitionService } from './services/petition-service.js';
 import { createTaskEvents } from './services/task-events.js';
 import { createInspectorService } from './services/inspector-service.js';
@@ -138,7 +140,7 @@ export function createApp(deps: AppDeps): Express {
   const taskEvents = createTaskEvents({ petitions });
   taskEvents.attach(engine);
 
-  const petitionService = createPetitionService({ engine, petitions, attachments, audit, publications: createPublicationRepository(db), log, maxUploadBytes });
+  const petitionService = createPetitionService({ engine, petitions, attachments, audit, publications: createPublicationRepository(db), log, maxUploadBytes, transaction: (work) => db.transaction(work) });
   const forms = deps.forms ?? loadForms(formsDir);
   const formService = createFormService({ repo: createFormsRepository(db, { now }), gate: createFormGate({ engine }), audit, forms, ...(!deps.forms && { importFrom: formsDir }) });
   const gate = deps.gate ?? createDeployGate({ engine, jobTypes: () => jobTypes, formIds: async () => (await formService.current()).keys(), root: projectRoot });
@@ -167,6 +169,7 @@ export function createApp(deps: AppDeps): Express {
     recipient: (unitId, role) => unitDirectory.recipient(unitId, role),
     transaction: (work) => db.transaction(work),
   });
+  const mergeService = createMergeService({ engine, petitions, merges: createPetitionMergesRepository(db, { now }), units, audit, outbox, visible: (s, id) => caseService.visible(s, id) });
   const staffing = createStaffingService({ engine, staff, units });
   const csrf = createCsrf(deps.secret, production, (req) => req.method === 'POST' && /^\/open311\/v2\/requests\.\w+$/.test(req.path));
   const sessionOptions: SessionOptions = { sessions, staff, secureCookies: production, ttlMs: (o.sessionTtlHours ?? 12) * 3600_000 };
@@ -183,6 +186,7 @@ export function createApp(deps: AppDeps): Express {
     petitionService,
     taskService,
     caseService,
+    mergeService,
     attachmentService: createAttachmentService({ attachments, cases: caseService }),
     adminService: createAdminService({ units, staff, sessions, calendar: createCalendarRepository(db, { now }), audit, ...(deps.calendarChanged && { calendarChanged: deps.calendarChanged }) }),
     gate,

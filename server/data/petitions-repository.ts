@@ -66,8 +66,7 @@ export interface Petition {
   /** the unit the petition is assigned to (dispatched to) */
   unitId: string | null;
   processInstanceKey: string | null;
-  /** 归并 (issue 15): the case that answers this petition, when it was merged into one (status `merged`) */
-  mergedInto: string | null;
+  mergedInto: string | null; // 归并 (issue 15): the case that answers this one (status `merged`)
   createdAt: Date;
   updatedAt: Date;
 }
@@ -185,18 +184,6 @@ export interface PetitionsRepository {
   listWithoutProcess(before: Date, limit: number): Promise<Petition[]>;
   /** link a petition to its process instance unless one is linked already: false when it was */
   linkProcess(petitionId: string, processInstanceKey: string, tx?: Transaction): Promise<boolean>;
-  /**
-   * Candidates to merge with at screening (issue 15), newest first, each list bounded: the petitions of
-   * the same petitioner's phone (the blind index: the phone itself is never read) and those of the
-   * same township, created from `from` to `to`, the petition itself and those already merged left out.
-   */
-  similarCandidates(petitionId: string, window: { from: Date; to: Date }, limits?: { phone?: number; township?: number }): Promise<{ samePhone: Petition[]; sameTownship: Petition[] }>;
-  /** 归并: `petitionId` becomes `merged`, answered by `intoId`; false when it was merged already */
-  merge(petitionId: string, intoId: string, tx?: Transaction): Promise<boolean>;
-  /** the petitions merged into a case, oldest first */
-  mergedFrom(petitionId: string, tx?: Transaction): Promise<Petition[]>;
-  /** the merges made from `from` (inclusive) to `to` (exclusive), for the reports */
-  countMerges(from: Date, to: Date): Promise<number>;
   /** the petition's handling unit (null: none) and, when given, its process instance */
   assign(petitionId: string, unitId: string | null, processInstanceKey?: string | null, tx?: Transaction): Promise<Petition>;
   /** the decrypted identity, when the reader may see it (logged); IdentityAccessDenied otherwise */
@@ -213,7 +200,7 @@ export interface PetitionsRepositoryOptions {
   clock?: { now(): Date };
 }
 
-interface PetitionRow {
+export interface PetitionRow {
   id: string;
   tracking_code: string;
   channel: string;
@@ -249,7 +236,7 @@ function unitWhere(filter: { unitId?: string; coHandled?: boolean }): { where: s
   return { where: ['unit_id = ?'], params: [filter.unitId] };
 }
 
-function toPetition(r: PetitionRow): Petition {
+export function toPetition(r: PetitionRow): Petition {
   return {
     id: r.id,
     trackingCode: r.tracking_code,
@@ -268,6 +255,10 @@ function toPetition(r: PetitionRow): Petition {
     updatedAt: toDate(r.updated_at),
   };
 }
+
+/** the columns a Petition is read from (PetitionRow) */
+export const PETITION_COLS =
+  'id, tracking_code, channel, category, urgent, confidential, title, content, township, phone_index, status, unit_id, process_instance_key, merged_into, created_at, updated_at';
 
 const TOWNSHIP_CODE = /^\d{9}(?:\d{3})?$/;
 const PURPOSE = /^[a-z][a-z0-9-]{1,63}$/;
@@ -348,8 +339,7 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
   const cipher = createIdentityCipher(options.key);
   const now = () => (options.clock ?? { now: () => new Date() }).now().getTime();
   const audit = createAuditRepository(db, { now });
-  const COLS =
-    'id, tracking_code, channel, category, urgent, confidential, title, content, township, phone_index, status, unit_id, process_instance_key, merged_into, created_at, updated_at';
+  const COLS = PETITION_COLS;
   const IDENTITY_COLS = 'id, confidential, unit_id, petitioner_name_enc, petitioner_phone_enc';
 
   async function getRow(id: string, tx?: Transaction): Promise<PetitionRow | undefined> {
@@ -543,45 +533,6 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
         exec(db, 'UPDATE petitions SET process_instance_key = ?, updated_at = ? WHERE id = ? AND process_instance_key IS NULL', [processInstanceKey, now(), petitionId], tx),
       );
       return n === 1;
-    },
-
-    async similarCandidates(petitionId, window, limits = {}) {
-      const row = await getRow(petitionId);
-      if (!row) throw new PetitionNotFoundError(petitionId);
-      const range = [window.from.getTime(), window.to.getTime()];
-      const n = (v: number | undefined, d: number) => Math.max(1, Math.min(Math.floor(v ?? d), 500));
-      // each an index range: petitions_phone_index (one petitioner's few petitions), petitions_township_created
-      const samePhone = await select<PetitionRow>(
-        db,
-        `SELECT ${COLS} FROM petitions WHERE phone_index = ? AND created_at >= ? AND created_at <= ? AND id <> ? AND merged_into IS NULL ORDER BY created_at DESC LIMIT ${n(limits.phone, 20)}`,
-        [row.phone_index, ...range, row.id],
-      );
-      const sameTownship = row.township
-        ? await select<PetitionRow>(
-            db,
-            `SELECT ${COLS} FROM petitions WHERE township = ? AND created_at >= ? AND created_at <= ? AND id <> ? AND merged_into IS NULL ORDER BY created_at DESC LIMIT ${n(limits.township, 200)}`,
-            [row.township, ...range, row.id],
-          )
-        : [];
-      return { samePhone: samePhone.map(toPetition), sameTownship: sameTownship.map(toPetition) };
-    },
-
-    async merge(petitionId, intoId, outer) {
-      if (typeof intoId !== 'string' || !ID.test(intoId) || intoId === petitionId) throw new PetitionInputError('intoId must be another petition’s id', 'intoId');
-      const n = await withTx(db, outer, (tx) =>
-        exec(db, "UPDATE petitions SET status = 'merged', merged_into = ?, merged_at = ?, updated_at = ? WHERE id = ? AND merged_into IS NULL", [intoId, now(), now(), petitionId], tx),
-      );
-      return n === 1;
-    },
-
-    async mergedFrom(petitionId, tx) {
-      const rows = await select<PetitionRow>(db, `SELECT ${COLS} FROM petitions WHERE merged_into = ? ORDER BY created_at, id LIMIT 500`, [petitionId], tx);
-      return rows.map(toPetition);
-    },
-
-    async countMerges(from, to) {
-      const [row] = await select<{ n: number | string }>(db, 'SELECT COUNT(*) AS n FROM petitions WHERE merged_at >= ? AND merged_at < ?', [from.getTime(), to.getTime()]);
-      return Number(row?.n ?? 0);
     },
 
     async assign(petitionId, unitId, processInstanceKey, outer) {

@@ -14,6 +14,7 @@ import { categoryOptions, filesOf } from './portal.js';
 import type { AppContext } from '../app-context.js';
 import { RATING_LABELS } from '../services/petition-service.js';
 import { ratingOptions } from './portal.js';
+import { maySeeSimilar } from '../services/merge-service.js';
 
 const ACTION_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
   'petition.submitted': (d) => `提交诉求(${CHANNEL_LABELS[d.channel as keyof typeof CHANNEL_LABELS] ?? ''})`,
@@ -25,6 +26,9 @@ const ACTION_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
   'petition.rated': () => '诉求人作出评价',
   'petition.rated-by-phone': (d) => `电话回访,录入诉求人评价:${RATING_LABELS[d.rating as keyof typeof RATING_LABELS] ?? ''}`,
   'identity.read-denied': () => '查看诉求人身份被拒绝',
+  // 归并 (issue 15): the other petition's tracking code, nothing personal
+  'petition.merged': (d) => (typeof d.into === 'string' ? `归并到诉求 ${d.into},由该件一并答复` : `诉求 ${typeof d.from === 'string' ? d.from : ''} 归并到本件,一并答复`),
+  'petition.merged-rated': (d) => `归并诉求 ${typeof d.from === 'string' ? d.from : ''} 的诉求人作出评价:${RATING_LABELS[d.rating as keyof typeof RATING_LABELS] ?? ''}`,
 };
 
 export function staffRoutes(ctx: AppContext): Router {
@@ -89,13 +93,31 @@ export function staffRoutes(ctx: AppContext): Router {
       page(res, 'tasks', { title: '待办事项', tasks, unassignable, readOnly: me(res).roles.every((x) => x === 'auditor') });
     }),
   );
-  r.get(
-    '/staff/tasks/:key',
-    requireRole(),
+  const taskPage = async (res: Response, key: string, extra: Record<string, unknown> = {}, status = 200) => {
+    const task = await taskService.get(me(res), key);
+    const history = task.petition ? await historyOf(await ctx.audit.listByPetition(task.petition.id)) : [];
+    // issue 15: at screening the platform sees the similar petitions beside the form; the screener may merge
+    const similar = task.petition && task.elementId === 'Task_ScreenPetition' && maySeeSimilar(me(res)) ? await ctx.mergeService.similar(me(res), task.petition.id) : undefined;
+    const mayMerge = Boolean(similar && task.mayAct && me(res).roles.includes('intake-operator'));
+    page(res, 'task', { title: task.name, task, history, formPage: true, ...(similar && { similar, mayMerge }), ...extra }, status);
+  };
+  r.get('/staff/tasks/:key', requireRole(), handle(async (req, res) => taskPage(res, String(req.params.key))));
+  r.post(
+    '/staff/tasks/:key/merge',
+    requireRole('intake-operator'),
     handle(async (req, res) => {
-      const task = await taskService.get(me(res), String(req.params.key));
-      const history = task.petition ? await historyOf(await ctx.audit.listByPetition(task.petition.id)) : [];
-      page(res, 'task', { title: task.name, task, history, formPage: true });
+      const key = String(req.params.key);
+      const task = await taskService.get(me(res), key);
+      try {
+        if (!task.petition) throw new HttpError(409, 'NOT_SCREENING', '该事项不是受理审查,不能归并');
+        const merged = await ctx.mergeService.merge(me(res), task.petition.id, req.body ?? {});
+        res.redirect(303, `/staff/cases/${encodeURIComponent(merged.mergedIntoId)}?merged=${encodeURIComponent(merged.trackingCode)}`);
+      } catch (err) {
+        if (err instanceof HttpError && [400, 404, 409].includes(err.status)) {
+          return taskPage(res, key, { errors: Array.isArray(err.details) ? err.details : [{ field: '', message: err.message }], errorMessage: err.message }, err.status);
+        }
+        throw err;
+      }
     }),
   );
 
@@ -120,9 +142,20 @@ export function staffRoutes(ctx: AppContext): Router {
   const casePage = async (res: Response, id: string, extra: Record<string, unknown> = {}, status = 200) => {
     const c = await caseService.get(me(res), id);
     const tasks = await taskService.forPetition(me(res), c.id);
-    page(res, 'case', { title: c.title, c, tasks, channelLabel: CHANNEL_LABELS[c.channel], history: await historyOf(c.timeline), ratings: ratingOptions(), ...extra }, status);
+    // 归并: the case that answers this one, or those it answers (links to cases the account may open)
+    const mergedInto = c.mergedInto ? await ctx.petitions.get(c.mergedInto) : undefined;
+    const mergedFrom = (await ctx.mergeService.mergedFrom(c.id)).map((p) => ({ id: p.id, trackingCode: p.trackingCode }));
+    page(res, 'case', { title: c.title, c, tasks, channelLabel: CHANNEL_LABELS[c.channel], history: await historyOf(c.timeline), ratings: ratingOptions(), ...(mergedInto && { mergedInto: { id: mergedInto.id, trackingCode: mergedInto.trackingCode } }), mergedFrom, ...extra }, status);
   };
-  r.get('/staff/cases/:id', requireRole(), handle(async (req, res) => casePage(res, String(req.params.id))));
+  r.get(
+    '/staff/cases/:id',
+    requireRole(),
+    handle(async (req, res) => {
+      // after a 归并 (POST, then here): which petition this case now answers too
+      const merged = typeof req.query.merged === 'string' && /^WZ[A-Z0-9]{8}$/.test(req.query.merged) ? req.query.merged : undefined;
+      await casePage(res, String(req.params.id), merged ? { done: `已将诉求 ${merged} 归并到本件,由本件一并答复;已短信告知该诉求人` } : {});
+    }),
+  );
   r.post(
     '/staff/cases/:id/identity',
     requireRole(),
