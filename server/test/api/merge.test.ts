@@ -28,6 +28,7 @@ describe('similar petitions and 归并', () => {
     a = await submit(h, as, { title: '新圳村路灯不亮', content: '龙南镇新圳村村口的路灯坏了一个月,晚上出行不便,请维修路灯。' });
     h.t.clock.set('2026-03-02T03:00:00.000Z');
     b = await submit(h, as, { title: '新圳村村口路灯坏了', content: '新圳村村口路灯一直不亮,希望尽快维修。', ...OTHER });
+    h.t.clock.set('2026-03-02T04:00:00.000Z');
     c = await submit(h, as, { title: '菜市场缺斤短两', content: '龙南镇菜市场有商家缺斤短两,请市场监管部门查处。', ...OTHER, petitionerPhone: '13900004444' });
     d = await submit(h, as, { title: '学校门口交通拥堵', content: '东江乡中心小学门口放学时段交通拥堵。', township: '360783101', ...OTHER });
   });
