@@ -72,7 +72,8 @@ export function createMergeService(deps: MergeServiceDeps) {
   }
 
   async function townshipNames(): Promise<Map<string, string>> {
-    return new Map((await units.list({ kind: 'township' })).filter((u) => u.township).map((u) => [u.township as string, u.name]));
+    // the township as people name it: 龙南镇, not its government 龙南镇人民政府
+    return new Map((await units.list({ kind: 'township' })).filter((u) => u.township).map((u) => [u.township as string, u.name.replace(/人民政府$/, '')]));
   }
 
   const service = {
