@@ -256,8 +256,7 @@ export function toPetition(r: PetitionRow): Petition {
   };
 }
 
-/** the columns a Petition is read from (PetitionRow) */
-export const PETITION_COLS =
+export const PETITION_COLS = // the columns a Petition is read from (PetitionRow)
   'id, tracking_code, channel, category, urgent, confidential, title, content, township, phone_index, status, unit_id, process_instance_key, merged_into, created_at, updated_at';
 
 const TOWNSHIP_CODE = /^\d{9}(?:\d{3})?$/;
