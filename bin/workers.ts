@@ -16,6 +16,8 @@ import { createLogger, type Logger } from '../server/logger.js';
 import { resolvePiiKey } from '../server/secrets.js';
 import { createPetitionsRepository } from '../server/data/petitions-repository.js';
 import { createTaskEvents } from '../server/services/task-events.js';
+import { createWorkQueueProjector } from '../server/services/queue-service.js';
+import { createWorkItemsRepository } from '../server/data/work-items-repository.js';
 import { workerOptions } from '../workers/registry.js';
 
 export interface RunningWorkers {
@@ -39,7 +41,10 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, log?: L
   const key = resolvePiiKey(config, logger);
   const handlers = createJobHandlers({ db, key, log: logger, config, clock });
   // a job here creates user tasks too: the case's unit and status commit with them, as in the app
-  createTaskEvents({ petitions: createPetitionsRepository(db, { key, ...(clock && { clock }) }) }).attach(engine);
+  const petitions = createPetitionsRepository(db, { key, ...(clock && { clock }) });
+  createTaskEvents({ petitions }).attach(engine);
+  // and the work queue's row of each task (server/services/queue-service.ts)
+  engine.projectUserTasks(createWorkQueueProjector({ workItems: createWorkItemsRepository(db), petitions, clock: clock ?? { now: () => new Date() } }));
   for (const [type, handler] of Object.entries(handlers)) engine.registerWorker(type, handler, workerOptions(type, { timeout: config.jobTimeoutSeconds * 1000 }));
   await engine.open();
   const types = Object.keys(handlers);

@@ -20,6 +20,8 @@ export const PETITION_STATUS_LABELS: Record<string, string> = {
   supervised: '督办中',
   closed: '已办结',
   invalid: '已关闭(恶意或虚假诉求)',
+  // issue 15: merged (归并) at screening into an earlier case about the same matter, which answers it
+  merged: '已归并办理',
 };
 
 export const STATUS_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;

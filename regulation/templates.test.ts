@@ -51,6 +51,7 @@ describe('notification templates', () => {
       overdueDays: 1,
       deductionTenths: 5,
       unitName: '龙南镇人民政府',
+      mergedIntoCode: 'WZ22222222',
     };
     for (const id of TEMPLATE_IDS) expect(renderTemplate(id, sample)).toMatch(/^【龙南问政】/);
   });

@@ -130,6 +130,14 @@ const DEFS: TemplateDef[] = [
       `${p.finishDueAt ? `原办理期限 ${when(p.finishDueAt)} 不变,` : ''}请继续办理(第十四条)。`,
   },
   {
+    // issue 15: 归并 at screening; the petitioner keeps their own code, which shows the kept case's progress
+    id: 'petition-merged',
+    fields: ['trackingCode', 'mergedIntoCode'],
+    text: (p) =>
+      `${SIGN}您的诉求${code(p)}与平台在办的诉求(查询码 ${str(p.mergedIntoCode)})反映同一事项,已归并办理,答复将一并告知您。` +
+      `请凭您的查询码和本手机号查询办理进度,答复后可对办理结果评价。`,
+  },
+  {
     id: 'reply-ready',
     fields: ['trackingCode', 'ratingUrl'],
     text: (p) => `${SIGN}您的诉求${code(p)}已办理答复,请查看答复并评价:${str(p.ratingUrl)}`,

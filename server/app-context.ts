@@ -17,6 +17,7 @@ import type { AttachmentService } from './services/attachment-service.js';
 import type { CaseService } from './services/case-service.js';
 import type { FormService } from './services/form-service.js';
 import type { InspectorService } from './services/inspector-service.js';
+import type { MergeService } from './services/merge-service.js';
 import type { PetitionService } from './services/petition-service.js';
 import type { StaffingService } from './services/staffing-service.js';
 import type { TaskService } from './services/task-service.js';
@@ -34,6 +35,8 @@ export interface AppContext {
   /** the work queue: tabs, filters, pages, counts; claim, release, assign, priority */
   queueService: QueueService;
   caseService: CaseService;
+  /** similar petitions at screening and 归并 (issue 15) */
+  mergeService: MergeService;
   attachmentService: AttachmentService;
   adminService: AdminService;
   gate: DeployGate;

@@ -47,6 +47,8 @@ import { formRoutes } from './routes/forms.js';
 import { createAdminService } from './services/admin-service.js';
 import { createAttachmentService } from './services/attachment-service.js';
 import { createCaseService, seesCases } from './services/case-service.js';
+import { createMergeService } from './services/merge-service.js';
+import { createPetitionMergesRepository } from './data/petition-merges-repository.js';
 import { createPetitionService } from './services/petition-service.js';
 import { createTaskEvents } from './services/task-events.js';
 import { createQueueService } from './services/queue-service.js';
@@ -157,7 +159,7 @@ export function createApp(deps: AppDeps): Express {
   });
   queueService.attach(engine);
 
-  const petitionService = createPetitionService({ engine, petitions, attachments, audit, publications: createPublicationRepository(db), log, maxUploadBytes });
+  const petitionService = createPetitionService({ engine, petitions, attachments, audit, publications: createPublicationRepository(db), log, maxUploadBytes, transaction: (work) => db.transaction(work) });
   const forms = deps.forms ?? loadForms(formsDir);
   const formService = createFormService({ repo: createFormsRepository(db, { now }), gate: createFormGate({ engine }), audit, forms, ...(!deps.forms && { importFrom: formsDir }) });
   const gate = deps.gate ?? createDeployGate({ engine, jobTypes: () => jobTypes, formIds: async () => (await formService.current()).keys(), root: projectRoot });
@@ -189,6 +191,7 @@ export function createApp(deps: AppDeps): Express {
     openTasks: (petitionId) => workItems.openOfPetition(petitionId),
   });
   const staffing = createStaffingService({ engine, staff, units, queue: workItems });
+  const mergeService = createMergeService({ engine, petitions, merges: createPetitionMergesRepository(db, { now }), units, audit, outbox, visible: (s, id) => caseService.visible(s, id) });
   const csrf = createCsrf(deps.secret, production, (req) => req.method === 'POST' && /^\/open311\/v2\/requests\.\w+$/.test(req.path));
   const sessionOptions: SessionOptions = { sessions, staff, secureCookies: production, ttlMs: (o.sessionTtlHours ?? 12) * 3600_000 };
   const assets = createAssets(join(projectRoot, 'modeler', 'dist'));
@@ -205,6 +208,7 @@ export function createApp(deps: AppDeps): Express {
     taskService,
     queueService,
     caseService,
+    mergeService,
     attachmentService: createAttachmentService({ attachments, cases: caseService }),
     adminService: createAdminService({ units, staff, sessions, calendar: createCalendarRepository(db, { now }), audit, ...(deps.calendarChanged && { calendarChanged: deps.calendarChanged }) }),
     gate,

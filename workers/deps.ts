@@ -79,6 +79,11 @@ export interface PetitionDirectory {
   setStatus(petitionId: string, status: string, tx?: AppTransaction): Promise<void>;
   /** what a publication must mask: the petition's title, the petitioner's name and phone, the address (a logged read of identity) */
   getPublicationSource(petitionId: string): Promise<PublicationSource | undefined>;
+  /**
+   * 归并 (issue 15): the petitions merged into this case, whose petitioners are told what its
+   * petitioner is told (their own tracking codes: never an identity)
+   */
+  mergedFrom(petitionId: string, tx?: AppTransaction): Promise<{ petitionId: string; trackingCode: string }[]>;
 }
 
 export interface WorkerConfig {

@@ -36,6 +36,7 @@ export interface ElementTemplate {
 export const NOTIFICATION_LABELS: Record<string, string> = {
   'petition-received': '诉求已收到(告知诉求人)',
   'petition-rejected': '不予受理(告知诉求人)',
+  'petition-merged': '已归并办理(告知诉求人,由应用在归并时发送)',
   'case-dispatched': '已转办(通知承办单位)',
   'case-joint': '协办(通知协办单位)',
   'return-approved': '同意退回',

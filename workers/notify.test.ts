@@ -31,6 +31,21 @@ describe('notify', () => {
     expect(renderTemplate(row.template, row.payload)).toContain('https://wz.example.gov.cn/rate/LN2603020001');
   });
 
+  it('tells every petitioner merged into the case too (归并), each with their own code and rating link, once per job', async () => {
+    const deps = createTestDeps();
+    deps.petitions.merged.set('p1', [{ petitionId: 'p2', trackingCode: 'WZ22222222' }]);
+    const notify = createNotify(deps);
+    await notify(vars, jobContext('notify', { template: 'reply-ready', to: 'petitioner' }, 'job-7'));
+    await notify(vars, jobContext('notify', { template: 'reply-ready', to: 'petitioner' }, 'job-7'));
+    expect(deps.outbox.entries.map((e) => [e.recipientRef, e.payload, e.dedupeKey])).toEqual([
+      ['p1', { petitionId: 'p1', trackingCode: 'LN2603020001', ratingUrl: 'https://wz.example.gov.cn/rate/LN2603020001' }, 'notify:job-7'],
+      ['p2', { petitionId: 'p2', trackingCode: 'WZ22222222', ratingUrl: 'https://wz.example.gov.cn/rate/WZ22222222' }, 'notify:job-7:merged:p2'],
+    ]);
+    // units are told once, for the kept case
+    await notify({ ...vars, redoDueAt: '2026-03-16T16:00:00.000Z' }, jobContext('notify', { template: 'redo-overdue', to: 'unit-leader' }, 'job-8'));
+    expect(deps.outbox.entries.filter((e) => e.dedupeKey.startsWith('notify:job-8'))).toHaveLength(1);
+  });
+
   it('tells a rejected petitioner the 第八条 reason, and the number to call for item 二', async () => {
     const deps = createTestDeps();
     await createNotify(deps)({ ...vars, inScope: false, outOfScopeItem: '二', emergencyNumber: '120' }, jobContext('notify', { template: 'petition-rejected', to: 'petitioner' }));

@@ -18,7 +18,7 @@ function scalar(name: string, v: unknown): Payload[string] | undefined {
   throw new VariableError(`variable "${name}" must be text, a number or true/false to be shown in a notification (got ${JSON.stringify(v)})`);
 }
 
-export function createNotify(deps: Pick<WorkerDeps, 'outbox' | 'units' | 'logger' | 'config'>): JobHandler {
+export function createNotify(deps: Pick<WorkerDeps, 'outbox' | 'units' | 'logger' | 'config' | 'petitions'>): JobHandler {
   return defineJob('notify', async (variables: Vars, ctx) => {
     const template = getTemplate(requireHeader(ctx, 'template'));
     const to = headerOneOf(ctx, 'to', NOTIFY_TARGETS);
@@ -46,7 +46,23 @@ export function createNotify(deps: Pick<WorkerDeps, 'outbox' | 'units' | 'logger
     if (missing.length) throw new VariableError(`template ${template.id} needs the variable(s) ${missing.join(', ')}`);
     renderTemplate(template.id, payload);
 
-    for (const recipient of recipients) {
+    // 归并 (issue 15): what the kept case's petitioner is told, every petitioner merged into it is told
+    // too, with their own tracking code and rating link (the payload is theirs: their outbox rows)
+    const rows: { recipient: (typeof recipients)[number]; payload: Payload; dedupeKey: string }[] = recipients.map((recipient) => ({
+      recipient,
+      payload,
+      dedupeKey: to === 'co-units' ? `notify:${ctx.jobKey}:${recipient.unit?.id}` : `notify:${ctx.jobKey}`,
+    }));
+    if (to === 'petitioner') {
+      for (const m of await deps.petitions.mergedFrom(petitionId)) {
+        const own: Payload = { ...payload, petitionId: m.petitionId };
+        if ('trackingCode' in payload) own.trackingCode = m.trackingCode;
+        if ('ratingUrl' in payload) own.ratingUrl = ratingUrl(deps.config.publicBaseUrl, m.trackingCode);
+        rows.push({ recipient: { recipientKind: 'petitioner', recipientRef: m.petitionId }, payload: own, dedupeKey: `notify:${ctx.jobKey}:merged:${m.petitionId}` });
+      }
+    }
+
+    for (const { recipient, payload, dedupeKey } of rows) {
       const channel = (channelHeader as ChannelName | undefined) ?? DEFAULT_CHANNEL[recipient.recipientKind];
       await atCompletion(ctx, async (tx) => {
         const { id, created } = await deps.outbox.enqueue(
@@ -56,7 +72,7 @@ export function createNotify(deps: Pick<WorkerDeps, 'outbox' | 'units' | 'logger
             recipientRef: recipient.recipientRef,
             template: template.id,
             payload,
-            dedupeKey: to === 'co-units' ? `notify:${ctx.jobKey}:${recipient.unit?.id}` : `notify:${ctx.jobKey}`,
+            dedupeKey,
           },
           tx,
         );

@@ -10,6 +10,7 @@
  *   `getPublicationSource` — the title and the decrypted name and phone a publication must mask, a
  *   read of identity logged as staff `system` with purpose `publication-masking`.
  */
+import { createPetitionMergesRepository, type PetitionMergesRepository } from './petition-merges-repository.js';
 import type { PublicationSource } from '../../regulation/publication.js';
 import type { UnitInfo } from '../../regulation/unit-suggestion.js';
 import type { PetitionDirectory, UnitDirectory, UnitRole } from '../../workers/deps.js';
@@ -57,8 +58,13 @@ export function createUnitDirectory(source: Database | UnitsRepository): UnitDir
 /** how long the member units read for the jobs are reused */
 const LIST_TTL_MS = 1_000;
 
-export function createPetitionDirectory(source: PetitionsRepository | { db: Database; key: PetitionsRepositoryOptions['key']; clock?: PetitionsRepositoryOptions['clock'] }): PetitionDirectory {
+/** `merges` (归并): whose petitioners are told with the kept case's (given the database, read from it) */
+export function createPetitionDirectory(
+  source: PetitionsRepository | { db: Database; key: PetitionsRepositoryOptions['key']; clock?: PetitionsRepositoryOptions['clock'] },
+  mergesRepository?: PetitionMergesRepository,
+): PetitionDirectory {
   const petitions = 'db' in source ? createPetitionsRepository(source.db, { key: source.key, clock: source.clock }) : source;
+  const merges = mergesRepository ?? ('db' in source ? createPetitionMergesRepository(source.db) : undefined);
   return {
     async setStatus(petitionId, status, tx) {
       await petitions.setStatus(petitionId, status, tx);
@@ -69,6 +75,10 @@ export function createPetitionDirectory(source: PetitionsRepository | { db: Data
       const identity = await petitions.readIdentityAsSystem(petitionId, PUBLICATION_PURPOSE);
       if (!identity) return undefined;
       return { title: petition.title, petitionerName: identity.name, petitionerPhone: identity.phone };
+    },
+    async mergedFrom(petitionId, tx) {
+      if (!merges) return [];
+      return (await merges.mergedFrom(petitionId, tx)).map((p) => ({ petitionId: p.id, trackingCode: p.trackingCode }));
     },
   };
 }

@@ -87,4 +87,19 @@ export const appMigrations: AppMigration[] = [
   },
   // the staff work queue: open and done user tasks with what staff filter and sort on
   ...workQueueMigrations,
+  {
+    // issue 15, similar petitions and 归并: a petition merged into another (status `merged`) links to the
+    // case that answers it (`merged_into`) from `merged_at` (epoch ms; the reports count merges by it).
+    // Candidates at screening are read by township and time (a bounded index range, not a scan of a
+    // million rows); by phone they use petitions_phone_index.
+    name: '1002-petition-merges',
+    async up({ sequelize }) {
+      const qi = sequelize.getQueryInterface();
+      await qi.addColumn('petitions', 'merged_into', { type: STRING(64), allowNull: true });
+      await qi.addColumn('petitions', 'merged_at', { type: BIGINT, allowNull: true });
+      await qi.addIndex('petitions', ['township', 'created_at'], { name: 'petitions_township_created' });
+      await qi.addIndex('petitions', ['merged_into'], { name: 'petitions_merged_into' });
+      await qi.addIndex('petitions', ['merged_at'], { name: 'petitions_merged_at' });
+    },
+  },
 ];

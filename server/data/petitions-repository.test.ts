@@ -81,6 +81,7 @@ describe('submitting a petition', () => {
       status: 'submitted',
       unitId: null,
       processInstanceKey: null,
+      mergedInto: null,
       createdAt: new Date(now),
       updatedAt: new Date(now),
     });

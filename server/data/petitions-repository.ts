@@ -66,6 +66,7 @@ export interface Petition {
   /** the unit the petition is assigned to (dispatched to) */
   unitId: string | null;
   processInstanceKey: string | null;
+  mergedInto: string | null; // 归并 (issue 15): the case that answers this one (status `merged`)
   createdAt: Date;
   updatedAt: Date;
 }
@@ -201,7 +202,7 @@ export interface PetitionsRepositoryOptions {
   clock?: { now(): Date };
 }
 
-interface PetitionRow {
+export interface PetitionRow {
   id: string;
   tracking_code: string;
   channel: string;
@@ -215,6 +216,7 @@ interface PetitionRow {
   status: string;
   unit_id: string | null;
   process_instance_key: string | null;
+  merged_into: string | null;
   created_at: number | string;
   updated_at: number | string;
 }
@@ -236,7 +238,7 @@ function unitWhere(filter: { unitId?: string; coHandled?: boolean }): { where: s
   return { where: ['unit_id = ?'], params: [filter.unitId] };
 }
 
-function toPetition(r: PetitionRow): Petition {
+export function toPetition(r: PetitionRow): Petition {
   return {
     id: r.id,
     trackingCode: r.tracking_code,
@@ -250,10 +252,14 @@ function toPetition(r: PetitionRow): Petition {
     status: r.status,
     unitId: r.unit_id ?? null,
     processInstanceKey: r.process_instance_key ?? null,
+    mergedInto: r.merged_into ?? null,
     createdAt: toDate(r.created_at),
     updatedAt: toDate(r.updated_at),
   };
 }
+
+export const PETITION_COLS = // the columns a Petition is read from (PetitionRow)
+  'id, tracking_code, channel, category, urgent, confidential, title, content, township, phone_index, status, unit_id, process_instance_key, merged_into, created_at, updated_at';
 
 const TOWNSHIP_CODE = /^\d{9}(?:\d{3})?$/;
 const PURPOSE = /^[a-z][a-z0-9-]{1,63}$/;
@@ -334,8 +340,7 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
   const cipher = createIdentityCipher(options.key);
   const now = () => (options.clock ?? { now: () => new Date() }).now().getTime();
   const audit = createAuditRepository(db, { now });
-  const COLS =
-    'id, tracking_code, channel, category, urgent, confidential, title, content, township, phone_index, status, unit_id, process_instance_key, created_at, updated_at';
+  const COLS = PETITION_COLS;
   const IDENTITY_COLS = 'id, confidential, unit_id, petitioner_name_enc, petitioner_phone_enc';
 
   async function getRow(id: string, tx?: Transaction): Promise<PetitionRow | undefined> {
@@ -401,6 +406,7 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
             status: INITIAL_STATUS,
             unitId: null,
             processInstanceKey: options.processInstanceKey ?? null,
+            mergedInto: null,
             createdAt: new Date(at),
             updatedAt: new Date(at),
           };

@@ -88,6 +88,7 @@ export function apiRoutes(ctx: AppContext): Router {
         ...(v.reply && { reply: v.reply }),
         ...(v.rejection && { rejection: v.rejection }),
         canRate: v.canRate,
+        ...(v.mergedInto && { mergedInto: v.mergedInto }),
       });
     }),
   );
@@ -226,6 +227,13 @@ export function apiRoutes(ctx: AppContext): Router {
     const b = body(req);
     await petitionService.rateByPhone(me(res), await caseService.visibleCase(me(res), String(req.params.id)), b.rating, b.ratingComment);
     res.status(202).json({ accepted: true });
+  }));
+  // issue 15: similar petitions at screening (platform staff) and 归并 (the screener)
+  r.get('/api/cases/:id/similar', requireRole('intake-operator', 'platform-reviewer'), handle(async (req, res) => {
+    res.json(await ctx.mergeService.similar(me(res), String(req.params.id)));
+  }));
+  r.post('/api/cases/:id/merge', requireRole('intake-operator'), handle(async (req, res) => {
+    res.json(await ctx.mergeService.merge(me(res), String(req.params.id), body(req)));
   }));
   r.post('/api/cases/:id/supervise', requireRole('platform-reviewer'), handle(async (req, res) => {
     res.status(202).json(await caseService.supervise(me(res), String(req.params.id), body(req)));

@@ -180,6 +180,28 @@ export function openApiDocument(baseUrl: string) {
       '/api/cases/{id}/phone-rating': {
         post: op('电话回访(第十七条):录入诉求人在电话中作出的评价,与诉求人本人评价同等生效,办理记录写明录入人(受理员、审核员)', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', required: ['rating'], properties: { rating: { type: 'string', enum: ['very-satisfied', 'satisfied', 'basically-satisfied', 'unsatisfied', 'very-unsatisfied'] }, ratingComment: { type: 'string', maxLength: 500 } } }), responses: { '202': ok('已录入'), ...errors, '409': { description: '该诉求当前不在评价期内(NOT_RATABLE);未作任何变更', content: json(ref('Error')) } } }),
       },
+      '/api/cases/{id}/similar': {
+        get: op('相似诉求(受理审查时):30 日内同一手机号,或同一乡镇内容相近的诉求,按相似程度排序;不含诉求人姓名和手机号(受理员、审核员)', {
+          security: staff,
+          parameters: [id('id', '诉求编号')],
+          responses: {
+            '200': { description: '相似诉求,最多 10 件', content: json({ type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, trackingCode: { type: 'string' }, title: { type: 'string' }, township: { type: 'string', nullable: true }, townshipName: { type: 'string', nullable: true }, createdAt: { type: 'string', format: 'date-time' }, status: { type: 'string' }, statusLabel: { type: 'string' }, reasons: { type: 'array', items: { type: 'string', enum: ['same-phone', 'similar-text'] } }, reason: { type: 'string', description: '如“同一手机号”“同一乡镇且内容相近(相似度 0.45)”' }, textScore: { type: 'number' }, shared: { type: 'array', items: { type: 'string' }, description: '共同关键词' }, mergeable: { type: 'boolean', description: '本件在受理审查中,且该件在办、提交更早:可归并到该件' } } } }) },
+            ...errors,
+          },
+        }),
+      },
+      '/api/cases/{id}/merge': {
+        post: op('归并(受理员,本件受理审查中):把本件归并到更早提交的在办诉求,由该件一并答复;本件状态为“已归并办理”,两件办理记录均记入,短信告知本件诉求人;此后该件的告知同样发给本件诉求人,本件诉求人凭自己的查询码查看进度和评价', {
+          security: staff,
+          parameters: [id('id', '诉求编号(被归并的诉求)')],
+          requestBody: body({ type: 'object', required: ['intoId'], properties: { intoId: { type: 'string', description: '归并到的诉求编号' } } }),
+          responses: {
+            '200': ok('已归并', { type: 'object', properties: { petitionId: { type: 'string' }, trackingCode: { type: 'string' }, mergedIntoId: { type: 'string' }, mergedIntoCode: { type: 'string' } } }),
+            ...errors,
+            '409': { description: '归并到本件自身(MERGE_SELF)、已办结或已归并的诉求(MERGE_TARGET_ENDED)、晚于本件提交的诉求(MERGE_TARGET_LATER),本件不在受理审查中(NOT_SCREENING),或其流程版本不支持归并(MERGE_UNSUPPORTED);未作任何变更', content: json(ref('Error')) },
+          },
+        }),
+      },
       '/api/cases/{id}/supervise': {
         post: op('发起督办(第二十三条(一)(二)(三)(五),审核员):启动督办流程,记入办理记录', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', required: ['supervisionTrigger'], properties: { supervisionTrigger: { type: 'string', enum: ['一', '二', '三', '五'], description: '督办事由:(一)市领导批示或交办、(二)热点难点、(三)超期未办结、(五)其他' }, supervisionNote: { type: 'string', maxLength: 500 } } }), responses: { '202': ok('已发起,返回督办流程实例编号'), ...errors, '409': { description: '尚未转办到承办单位(NO_UNIT),或正在督办中(ALREADY_SUPERVISED);未作任何变更', content: json(ref('Error')) } } }),
       },

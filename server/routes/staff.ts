@@ -17,6 +17,7 @@ import { PRIORITIES, PRIORITY_LABELS, QUEUE_SORT_LABELS, QUEUE_SORTS, QUEUE_TAB_
 import { WARNING_LABELS } from '../../regulation/task-deadline.js';
 import { hasIdentityRole } from '../domain/roles.js';
 import { ratingOptions } from './portal.js';
+import { maySeeSimilar } from '../services/merge-service.js';
 
 const ACTION_LABELS: Record<string, (d: Record<string, unknown>, names?: Map<string, string>) => string> = {
   'petition.submitted': (d) => `提交诉求(${CHANNEL_LABELS[d.channel as keyof typeof CHANNEL_LABELS] ?? ''})`,
@@ -32,6 +33,9 @@ const ACTION_LABELS: Record<string, (d: Record<string, unknown>, names?: Map<str
   'task.released': (d) => `退回认领「${d.task ?? ''}」`,
   'task.assigned': (d, names) => `将「${d.task ?? ''}」指派给 ${names?.get(String(d.to)) ?? ''}`,
   'task.priority-set': (d) => `将「${d.task ?? ''}」的优先级设为${PRIORITY_LABELS[d.priority as Priority] ?? ''}`,
+  // 归并 (issue 15): the other petition's tracking code, nothing personal
+  'petition.merged': (d) => (typeof d.into === 'string' ? `归并到诉求 ${d.into},由该件一并答复` : `诉求 ${typeof d.from === 'string' ? d.from : ''} 归并到本件,一并答复`),
+  'petition.merged-rated': (d) => `归并诉求 ${typeof d.from === 'string' ? d.from : ''} 的诉求人作出评价:${RATING_LABELS[d.rating as keyof typeof RATING_LABELS] ?? ''}`,
 };
 
 export function staffRoutes(ctx: AppContext): Router {
@@ -155,17 +159,36 @@ export function staffRoutes(ctx: AppContext): Router {
   r.post('/staff/tasks/:key/release', requireRole(), holdAction((s, key) => ctx.queueService.release(s, key), 'released'));
   r.post('/staff/tasks/:key/assign', requireRole('unit-leader'), holdAction((s, key, b) => ctx.queueService.assign(s, key, b.assignee), 'assigned'));
   r.post('/staff/tasks/:key/priority', requireRole('intake-operator', 'platform-reviewer'), holdAction((s, key, b) => ctx.queueService.setPriority(s, key, b.priority), 'priority'));
-  r.get(
-    '/staff/tasks/:key',
-    requireRole(),
+  const taskPage = async (res: Response, key: string, extra: Record<string, unknown> = {}, status = 200) => {
+    const found = await taskService.get(me(res), key);
+    const held = await ctx.queueService.one(me(res), found.key);
+    // a task someone else holds is theirs to complete
+    const task = { ...found, mayAct: found.mayAct && (held?.mayAct ?? true) };
+    const history = task.petition ? await historyOf(await ctx.audit.listByPetition(task.petition.id)) : [];
+    const assignees = held ? await ctx.queueService.assignees(me(res), held) : [];
+    const priorities = PRIORITIES.map((value) => ({ value, label: PRIORITY_LABELS[value], selected: held?.priority === value }));
+    // issue 15: at screening the platform sees the similar petitions beside the form; the screener may merge
+    const similar = task.petition && task.elementId === 'Task_ScreenPetition' && maySeeSimilar(me(res)) ? await ctx.mergeService.similar(me(res), task.petition.id) : undefined;
+    const mayMerge = Boolean(similar && task.mayAct && me(res).roles.includes('intake-operator'));
+    page(res, 'task', { title: task.name, task, held, assignees, priorities, history, formPage: true, ...(similar && { similar, mayMerge }), ...extra }, status);
+  };
+  r.get('/staff/tasks/:key', requireRole(), handle(async (req, res) => taskPage(res, String(req.params.key), noticeOf(req))));
+  r.post(
+    '/staff/tasks/:key/merge',
+    requireRole('intake-operator'),
     handle(async (req, res) => {
-      const found = await taskService.get(me(res), String(req.params.key));
-      const held = await ctx.queueService.one(me(res), found.key);
-      // a task someone else holds is theirs to complete
-      const task = { ...found, mayAct: found.mayAct && (held?.mayAct ?? true) };
-      const history = task.petition ? await historyOf(await ctx.audit.listByPetition(task.petition.id)) : [];
-      const assignees = held ? await ctx.queueService.assignees(me(res), held) : [];
-      page(res, 'task', { title: task.name, task, held, assignees, priorities: PRIORITIES.map((value) => ({ value, label: PRIORITY_LABELS[value], selected: held?.priority === value })), history, formPage: true, ...noticeOf(req) });
+      const key = String(req.params.key);
+      const task = await taskService.get(me(res), key);
+      try {
+        if (!task.petition) throw new HttpError(409, 'NOT_SCREENING', '该事项不是受理审查,不能归并');
+        const merged = await ctx.mergeService.merge(me(res), task.petition.id, req.body ?? {});
+        res.redirect(303, `/staff/cases/${encodeURIComponent(merged.mergedIntoId)}?merged=${encodeURIComponent(merged.trackingCode)}`);
+      } catch (err) {
+        if (err instanceof HttpError && [400, 404, 409].includes(err.status)) {
+          return taskPage(res, key, { errors: Array.isArray(err.details) ? err.details : [{ field: '', message: err.message }], errorMessage: err.message }, err.status);
+        }
+        throw err;
+      }
     }),
   );
 
@@ -190,9 +213,20 @@ export function staffRoutes(ctx: AppContext): Router {
   const casePage = async (res: Response, id: string, extra: Record<string, unknown> = {}, status = 200) => {
     const c = await caseService.get(me(res), id);
     const tasks = await ctx.queueService.forPetition(me(res), c.id);
-    page(res, 'case', { title: c.title, c, tasks, channelLabel: CHANNEL_LABELS[c.channel], history: await historyOf(c.timeline), ratings: ratingOptions(), ...extra }, status);
+    // 归并: the case that answers this one, or those it answers (links to cases the account may open)
+    const mergedInto = c.mergedInto ? await ctx.petitions.get(c.mergedInto) : undefined;
+    const mergedFrom = (await ctx.mergeService.mergedFrom(c.id)).map((p) => ({ id: p.id, trackingCode: p.trackingCode }));
+    page(res, 'case', { title: c.title, c, tasks, channelLabel: CHANNEL_LABELS[c.channel], history: await historyOf(c.timeline), ratings: ratingOptions(), ...(mergedInto && { mergedInto: { id: mergedInto.id, trackingCode: mergedInto.trackingCode } }), mergedFrom, ...extra }, status);
   };
-  r.get('/staff/cases/:id', requireRole(), handle(async (req, res) => casePage(res, String(req.params.id))));
+  r.get(
+    '/staff/cases/:id',
+    requireRole(),
+    handle(async (req, res) => {
+      // after a 归并 (POST, then here): which petition this case now answers too
+      const merged = typeof req.query.merged === 'string' && /^WZ[A-Z0-9]{8}$/.test(req.query.merged) ? req.query.merged : undefined;
+      await casePage(res, String(req.params.id), merged ? { done: `已将诉求 ${merged} 归并到本件,由本件一并答复;已短信告知该诉求人` } : {});
+    }),
+  );
   r.post(
     '/staff/cases/:id/identity',
     requireRole(),

@@ -6,7 +6,7 @@
  * and `petition-lifecycle` started for it.
  */
 import { randomUUID } from 'node:crypto';
-import { UniqueConstraintError } from 'sequelize';
+import { UniqueConstraintError, type Transaction } from 'sequelize';
 import type { EnginePort } from '../../engine/port.js';
 import type { AttachmentsRepository } from '../data/attachments-repository.js';
 import type { AuditRepository } from '../data/audit-repository.js';
@@ -99,6 +99,8 @@ export interface TrackingView {
   rejection?: { item?: string; note?: string; emergencyNumber?: string };
   /** the rating link applies now */
   canRate: boolean;
+  /** 归并: the case that answers this petition (its progress and answer are shown) */
+  mergedInto?: { trackingCode: string; statusLabel: string };
 }
 
 export interface PetitionServiceDeps {
@@ -109,7 +111,12 @@ export interface PetitionServiceDeps {
   publications: PublicationRepository;
   log: Logger;
   maxUploadBytes: number;
+  /** the rating of a merged petition and its line on the kept case's timeline commit together */
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
 }
+
+/** statuses in which a case's answer is shown to its petitioner */
+const ANSWERED = new Set(['replied', 'closed', 'not-rated', 'redo', 'judging', 'supervised']);
 
 const bool = (v: unknown): boolean | unknown => (v === 'true' || v === 'on' || v === '1' ? true : v === 'false' || v === '0' || v === '' ? false : v);
 
@@ -146,6 +153,16 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     if (petition.status !== 'replied') throw new HttpError(409, 'NOT_RATABLE', '该诉求当前不在评价期内');
     const result = await engine.publishMessage({ name: 'rating-submitted', correlationKey: petition.id, variables: { rating, ratingComment: text }, timeToLive: 0 });
     if (result.correlatedInstanceKeys.length === 0) throw new HttpError(409, 'NOT_RATABLE', '该诉求当前不在评价期内');
+  }
+
+  /** the case a merged petition is answered by */
+  async function keptCase(p: Petition): Promise<Petition | undefined> {
+    return p.status === 'merged' && p.mergedInto ? petitions.get(p.mergedInto) : undefined;
+  }
+
+  /** a merged petitioner rates once, when the kept case has an answer */
+  async function mergedRatable(p: Petition, kept: Petition): Promise<boolean> {
+    return ANSWERED.has(kept.status) && !(await audit.listByPetition(p.id)).some((e) => e.action === 'petition.rated');
   }
 
   const service = {
@@ -266,11 +283,22 @@ export function createPetitionService(deps: PetitionServiceDeps) {
 
     async track(code: unknown, phone: unknown): Promise<TrackingView> {
       const petition = await service.find(code, phone);
-      const vars = await lifecycleVariables(petition);
-      const view: TrackingView = { petition, categoryLabel: CATEGORY_LABELS[petition.category], statusLabel: statusLabel(petition.status), canRate: petition.status === 'replied' };
+      // 归并: the petitioner follows the kept case (its status and answer) with their own code
+      const kept = await keptCase(petition);
+      const source = kept ?? petition;
+      const vars = await lifecycleVariables(source);
+      const view: TrackingView = kept
+        ? {
+            petition,
+            categoryLabel: CATEGORY_LABELS[petition.category],
+            statusLabel: `${statusLabel('merged')}:${statusLabel(kept.status)}`,
+            canRate: await mergedRatable(petition, kept),
+            mergedInto: { trackingCode: kept.trackingCode, statusLabel: statusLabel(kept.status) },
+          }
+        : { petition, categoryLabel: CATEGORY_LABELS[petition.category], statusLabel: statusLabel(petition.status), canRate: petition.status === 'replied' };
       const reply = vars.reply as Record<string, unknown> | undefined;
-      if (['replied', 'closed', 'not-rated', 'redo', 'judging', 'supervised'].includes(petition.status) && reply && typeof reply.replyText === 'string') {
-        const redoText = typeof vars.redoReplyText === 'string' && vars.redoReplyText ? vars.redoReplyText : await redoAnswer(petition);
+      if (ANSWERED.has(source.status) && reply && typeof reply.replyText === 'string') {
+        const redoText = typeof vars.redoReplyText === 'string' && vars.redoReplyText ? vars.redoReplyText : await redoAnswer(source);
         const redo = redoText ? `\n\n【重办答复】${redoText}` : '';
         view.reply = {
           text: reply.replyText + redo,
@@ -310,6 +338,18 @@ export function createPetitionService(deps: PetitionServiceDeps) {
       const text = ratingInput(rating, comment, problems);
       const petition = await service.find(code, phone);
       if (problems.length) throw inputError(problems);
+      const kept = await keptCase(petition);
+      if (kept) {
+        // 归并: the kept case's evaluation (第十七条, 第十八条 redo) is its own petitioner's; a merged
+        // petitioner's rating is recorded on their petition, once, for the statistics and the kept
+        // case's staff — never a second rating-submitted into the kept case's process
+        if (!(await mergedRatable(petition, kept))) throw new HttpError(409, 'NOT_RATABLE', '该诉求当前不在评价期内');
+        await deps.transaction(async (tx) => {
+          await audit.append({ actor: 'petitioner', action: 'petition.rated', petitionId: petition.id, detail: { rating, mergedInto: kept.trackingCode } }, tx);
+          await audit.append({ actor: 'petitioner', action: 'petition.merged-rated', petitionId: kept.id, detail: { rating, from: petition.trackingCode } }, tx);
+        });
+        return petition;
+      }
       await takeRating(petition, rating, text);
       await audit.append({ actor: 'petitioner', action: 'petition.rated', petitionId: petition.id, detail: { rating } });
       return petition;

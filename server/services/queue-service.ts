@@ -122,18 +122,26 @@ export function workItemOf(task: UserTask, petition: Petition | undefined): NewW
   };
 }
 
-export function createQueueService(deps: QueueServiceDeps) {
-  const { workItems, petitions, audit } = deps;
-
-  async function project(event: UserTaskEvent, tx: Transaction) {
+/**
+ * The queue's projector: a task's row written with the engine's change, in every process whose
+ * engine creates or ends user tasks (the app, and `npm run workers`, whose jobs create tasks too).
+ * Attach it after the case's own projection (task-events.ts): the row copies the case's unit.
+ */
+export function createWorkQueueProjector(deps: { workItems: WorkItemsRepository; petitions: Pick<PetitionsRepository, 'get'>; clock: { now(): Date } }) {
+  return async function project(event: UserTaskEvent, tx: Transaction) {
     const key = event.task.userTaskKey;
     if (event.type === 'created') {
       const petitionId = event.task.variables.petitionId;
-      const petition = typeof petitionId === 'string' ? await petitions.get(petitionId, tx) : undefined;
-      await workItems.open(workItemOf(event.task, petition), tx);
-    } else if (event.type === 'completed') await workItems.finish(key, { at: event.task.endedAt ?? deps.clock.now() }, tx);
-    else await workItems.remove(key, tx);
-  }
+      const petition = typeof petitionId === 'string' ? await deps.petitions.get(petitionId, tx) : undefined;
+      await deps.workItems.open(workItemOf(event.task, petition), tx);
+    } else if (event.type === 'completed') await deps.workItems.finish(key, { at: event.task.endedAt ?? deps.clock.now() }, tx);
+    else await deps.workItems.remove(key, tx);
+  };
+}
+
+export function createQueueService(deps: QueueServiceDeps) {
+  const { workItems, petitions, audit } = deps;
+  const project = createWorkQueueProjector(deps);
 
   function scopeOf(staff: StaffRecord, query: QueueQuery): QueueScopeSql {
     return query.scope === 'all' ? 'all' : { groups: queueGroupsFor(staff) };

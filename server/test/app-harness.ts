@@ -7,6 +7,7 @@
  * With SCENARIO_WORKERS=N the app's engine has no job handlers and N worker engines do the jobs
  * (worker-engines.ts).
  */
+import { createPetitionMergesRepository } from '../data/petition-merges-repository.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -103,7 +104,7 @@ export async function createTestApp(options: { start?: string; app?: AppOptions 
     ledger: createScoreLedgerRepository(t.db),
     publications: createPublicationRepository(t.db),
     units: createUnitDirectory(createUnitsRepository(t.db)),
-    petitions: createPetitionDirectory(createPetitionsRepository(t.db, { key, clock: t.clock })),
+    petitions: createPetitionDirectory(createPetitionsRepository(t.db, { key, clock: t.clock }), createPetitionMergesRepository(t.db)),
     logger: silent,
     config: { publicBaseUrl: 'https://wz.longnan.example' },
   });

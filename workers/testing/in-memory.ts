@@ -108,6 +108,11 @@ export class InMemoryPetitionDirectory implements PetitionDirectory {
     }
     return this.options.strict ? undefined : { title: `诉求 ${petitionId}` };
   }
+  /** 归并: kept case id → the petitions merged into it */
+  readonly merged = new Map<string, { petitionId: string; trackingCode: string }[]>();
+  async mergedFrom(petitionId: string) {
+    return [...(this.merged.get(petitionId) ?? [])];
+  }
   status(petitionId: string): string | undefined {
     const list = this.statuses.get(petitionId);
     return list?.[list.length - 1];

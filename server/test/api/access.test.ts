@@ -147,6 +147,12 @@ const MATRIX: Row[] = [
   row('POST /api/cases/:id/extension-request (龙南镇, empty)', 'api', (f) => `/api/cases/${f.caseA}/extension-request`, [401, 403, 403, 403, 403, 403, 403, 400, 403, 404]),
   row('POST /api/cases/:id/extension-request (东江乡, empty)', 'api', (f) => `/api/cases/${f.caseC}/extension-request`, [401, 403, 403, 403, 403, 403, 403, 404, 403, 400]),
   row('POST /api/cases/:id/phone-rating (龙南镇, no rating)', 'api', (f) => `/api/cases/${f.caseA}/phone-rating`, [401, 400, 400, 403, 403, 403, 403, 403, 403, 403], { body: () => ({ ratingComment: '电话回访' }) }),
+  // issue 15: similar petitions (the platform's), 归并 (the screener's; an empty body: 400)
+  row('GET /api/cases/:id/similar (龙南镇)', 'api', (f) => `/api/cases/${f.caseA}/similar`, [401, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
+  row('GET /api/cases/:id/similar (东江乡)', 'api', (f) => `/api/cases/${f.caseC}/similar`, [401, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
+  row('POST /api/cases/:id/merge (龙南镇, no target)', 'api', (f) => `/api/cases/${f.caseA}/merge`, [401, 400, 403, 403, 403, 403, 403, 403, 403, 403], { body: () => ({}) }),
+  row('POST /api/cases/:id/merge (东江乡, into itself)', 'api', (f) => `/api/cases/${f.caseC}/merge`, [401, 409, 403, 403, 403, 403, 403, 403, 403, 403], { body: (f) => ({ intoId: f.caseC }) }),
+  row('POST /staff/tasks/:key/merge (龙南镇 签收, not a screening)', 'page', (f) => `/staff/tasks/${enc(f.taskA)}/merge`, [401, 404, 403, 403, 403, 403, 403, 403, 403, 403], { body: () => ({}) }),
   row('POST /api/cases/:id/supervise (龙南镇, no trigger)', 'api', (f) => `/api/cases/${f.caseA}/supervise`, [401, 403, 400, 403, 403, 403, 403, 403, 403, 403], { body: () => ({}) }),
   row('POST /api/cases/:id/urge (龙南镇, a note that is not text)', 'api', (f) => `/api/cases/${f.caseA}/urge`, [401, 400, 400, 403, 403, 403, 403, 403, 403, 403], { body: () => ({ urgeNote: 42 }) }),
   row('POST /api/cases/:id/delay-explanation (龙南镇, empty)', 'api', (f) => `/api/cases/${f.caseA}/delay-explanation`, [401, 403, 403, 403, 403, 403, 403, 400, 403, 404]),
