@@ -47,6 +47,7 @@ import { formRoutes } from './routes/forms.js';
 import { createAdminService } from './services/admin-service.js';
 import { createAttachmentService } from './services/attachment-service.js';
 import { createCaseService, seesCases } from './services/case-service.js';
+import { createCaseViewsRepository } from './data/case-views-repository.js';
 import { createPetitionService } from './services/petition-service.js';
 import { createTaskEvents } from './services/task-events.js';
 import { createInspectorService } from './services/inspector-service.js';
@@ -166,6 +167,7 @@ export function createApp(deps: AppDeps): Express {
     outbox,
     recipient: (unitId, role) => unitDirectory.recipient(unitId, role),
     transaction: (work) => db.transaction(work),
+    views: createCaseViewsRepository(db, { now }),
   });
   const staffing = createStaffingService({ engine, staff, units });
   const csrf = createCsrf(deps.secret, production, (req) => req.method === 'POST' && /^\/open311\/v2\/requests\.\w+$/.test(req.path));

@@ -151,6 +151,32 @@ export interface CreateOptions {
   processInstanceKey?: string;
 }
 
+/** the case list's conditions (all of them apply); the account's own bound (`unitId`, `coHandled`) first */
+export interface CaseFilter {
+  unitId?: string;
+  coHandled?: boolean;
+  status?: string;
+  category?: string;
+  /** the handling unit, as a filter (not an access bound) */
+  assignedUnit?: string;
+  township?: string;
+  channel?: string;
+  urgent?: boolean;
+  /** a 红黄蓝 warning of one of these levels was raised (score_ledger) */
+  warningLevels?: readonly string[];
+  /** received in [from, to) */
+  from?: Date;
+  to?: Date;
+  trackingCode?: string;
+  /** a word in the title or the content (LIKE: bound it with a date range) */
+  keyword?: string;
+  /** the petitioner's mobile, matched through its blind index (never stored or compared in clear) */
+  phone?: string;
+}
+
+/** the list's orders: received newest or oldest first, or updated most recently */
+export type CaseOrder = 'created-desc' | 'created-asc' | 'updated-desc';
+
 export interface PetitionsRepository {
   create(input: PetitionInput, options?: CreateOptions): Promise<Petition>;
   get(id: string, tx?: Transaction): Promise<Petition | undefined>;
@@ -168,6 +194,15 @@ export interface PetitionsRepository {
    * costs, however deep it reaches (OFFSET re-reads and re-sorts what it skips).
    */
   scan(filter: { unitId?: string; coHandled?: boolean }, after: { createdAt: Date; id: string } | undefined, limit: number): Promise<Petition[]>;
+  /**
+   * The case list's keyset read (issue 15): the petitions matching every condition of `filter`, in
+   * `order`, `limit` of them after the keyset `after` — or, with `backward`, the `limit` before it
+   * (answered in the list's order). Each page is one range of an index led by the equality filter
+   * (migration 1003) and ending in the sort key and id: no OFFSET.
+   */
+  search(filter: CaseFilter, page: { order: CaseOrder; after?: { key: number; id: string }; backward?: boolean; limit: number }): Promise<Petition[]>;
+  /** 第十九条: reads of the identity that are not a decryption (a search by phone found these cases), logged as such */
+  logIdentityAccess(petitionIds: readonly string[], staffId: string, purpose: string): Promise<void>;
   /** petitions, newest first, without anything personal or unpublished */
   listPublic(options?: { limit?: number; offset?: number }): Promise<PublicPetition[]>;
   /**
@@ -233,6 +268,15 @@ function unitWhere(filter: { unitId?: string; coHandled?: boolean }): { where: s
   if (filter.coHandled) return { where: ['(unit_id = ? OR id IN (SELECT petition_id FROM petition_co_units WHERE unit_id = ?))'], params: [filter.unitId, filter.unitId] };
   return { where: ['unit_id = ?'], params: [filter.unitId] };
 }
+
+/** a LIKE pattern matching `word` anywhere, its wildcards taken literally (escape character `!`) */
+const containing = (word: string) => `%${word.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+
+const ORDERS: Record<CaseOrder, { column: string; desc: boolean }> = {
+  'created-desc': { column: 'created_at', desc: true },
+  'created-asc': { column: 'created_at', desc: false },
+  'updated-desc': { column: 'updated_at', desc: true },
+};
 
 function toPetition(r: PetitionRow): Petition {
   return {
@@ -466,6 +510,60 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
       const n = Math.max(1, Math.min(Math.floor(limit), 5000));
       const rows = await select<PetitionRow>(db, `SELECT ${COLS} FROM petitions${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ${n}`, params);
       return rows.map(toPetition);
+    },
+
+    async search(filter, page) {
+      const { where, params } = unitWhere(filter);
+      const eq = (column: string, value: unknown) => {
+        where.push(`${column} = ?`);
+        params.push(value);
+      };
+      if (filter.status !== undefined) eq('status', filter.status);
+      if (filter.category !== undefined) eq('category', filter.category);
+      if (filter.assignedUnit !== undefined) eq('unit_id', filter.assignedUnit);
+      if (filter.township !== undefined) eq('township', filter.township);
+      if (filter.channel !== undefined) eq('channel', filter.channel);
+      if (filter.urgent !== undefined) eq('urgent', filter.urgent);
+      if (filter.trackingCode !== undefined) eq('tracking_code', filter.trackingCode);
+      if (filter.phone !== undefined) eq('phone_index', cipher.phoneIndex(filter.phone));
+      if (filter.warningLevels?.length) {
+        where.push(`EXISTS (SELECT 1 FROM score_ledger s WHERE s.petition_id = petitions.id AND s.level IN (${filter.warningLevels.map(() => '?').join(', ')}))`);
+        params.push(...filter.warningLevels);
+      }
+      if (filter.from) {
+        where.push('created_at >= ?');
+        params.push(filter.from.getTime());
+      }
+      if (filter.to) {
+        where.push('created_at < ?');
+        params.push(filter.to.getTime());
+      }
+      if (filter.keyword !== undefined) {
+        where.push("(title LIKE ? ESCAPE '!' OR content LIKE ? ESCAPE '!')");
+        params.push(containing(filter.keyword), containing(filter.keyword));
+      }
+      const { column, desc } = ORDERS[page.order];
+      // reading backward (the page before): the other way along the index, turned round afterwards
+      const down = page.backward ? !desc : desc;
+      if (page.after) {
+        // the redundant first bound lets MariaDB take the index range (it does not for the OR alone)
+        where.push(`${column} ${down ? '<=' : '>='} ? AND (${column} ${down ? '<' : '>'} ? OR id ${down ? '<' : '>'} ?)`);
+        params.push(page.after.key, page.after.key, page.after.id);
+      }
+      const n = Math.max(1, Math.min(Math.floor(page.limit), 5000));
+      const dir = down ? 'DESC' : 'ASC';
+      const rows = await select<PetitionRow>(db, `SELECT ${COLS} FROM petitions${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${column} ${dir}, id ${dir} LIMIT ${n}`, params);
+      const found = rows.map(toPetition);
+      return page.backward ? found.reverse() : found;
+    },
+
+    async logIdentityAccess(petitionIds, staffId, purpose) {
+      const p = checkPurpose(purpose);
+      if (petitionIds.length === 0) return;
+      const at = now();
+      await db.transaction(async (tx) => {
+        for (const id of petitionIds) await insertReturningId(db, 'INSERT INTO identity_access_log (petition_id, staff_id, purpose, at) VALUES (?, ?, ?, ?)', [id, staffId, p, at], tx);
+      });
     },
 
     async listPublic(opts = {}) {
