@@ -153,7 +153,8 @@ export function apiRoutes(ctx: AppContext): Router {
   // ---- staff: cases
   // the list: filters, sort, search as query parameters (an unknown value: 400), keyset pages linked
   // in the Link header (rel next / prev); the body stays the array of the page's cases
-  const caseQuery = (req: Request) => {
+  const caseQuery = (req: Request, res: Response) => {
+    caseService.mayList(me(res));
     const { query, problems } = parseCaseQuery(req.query as Record<string, unknown>);
     if (problems.length) throw new HttpError(400, 'INVALID_INPUT', problems.map((p) => p.message).join(';'), problems);
     return query;
@@ -162,15 +163,15 @@ export function apiRoutes(ctx: AppContext): Router {
     '/api/cases',
     requireRole(),
     handle(async (req, res) => {
-      const page = await caseService.list(me(res), caseQuery(req));
+      const page = await caseService.list(me(res), caseQuery(req, res));
       const links = [page.next && `</api/cases?${page.next}>; rel="next"`, page.prev && `</api/cases?${page.prev}>; rel="prev"`].filter(Boolean);
       if (links.length) res.set('link', links.join(', '));
       if (page.notices.length) res.set('x-notice', encodeURIComponent(page.notices.join(';')));
       res.set('cache-control', 'private, no-store').json(page.cases);
     }),
   );
-  r.get('/api/cases/export.csv', requireRole(), handle(async (req, res) => sendCsv(res, 'wenzheng-cases.csv', caseService.exportCsv(me(res), caseQuery(req)))));
-  r.get('/api/cases/export.xlsx', requireRole(), handle(async (req, res) => sendXlsx(res, 'wenzheng-cases.xlsx', caseService.exportXlsx(me(res), caseQuery(req)))));
+  r.get('/api/cases/export.csv', requireRole(), handle(async (req, res) => sendCsv(res, 'wenzheng-cases.csv', caseService.exportCsv(me(res), caseQuery(req, res)))));
+  r.get('/api/cases/export.xlsx', requireRole(), handle(async (req, res) => sendXlsx(res, 'wenzheng-cases.xlsx', caseService.exportXlsx(me(res), caseQuery(req, res)))));
   r.post('/api/cases/supervise', requireRole('platform-reviewer'), handle(async (req, res) => {
     res.json(await caseService.superviseMany(me(res), body(req)));
   }));

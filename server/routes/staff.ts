@@ -158,13 +158,14 @@ export function staffRoutes(ctx: AppContext): Router {
     );
   };
   r.get('/staff/cases', requireRole(), handle(async (req, res) => listPage(req, res)));
-  const caseQuery = (req: Request) => {
+  const caseQuery = (req: Request, res: Response) => {
+    caseService.mayList(me(res));
     const { query, problems } = parseCaseQuery(req.query as Record<string, unknown>);
     if (problems.length) throw new HttpError(400, 'INVALID_INPUT', problems.map((p) => p.message).join(';'), problems);
     return query;
   };
-  r.get('/staff/cases.csv', requireRole(), handle(async (req, res) => sendCsv(res, 'wenzheng-cases.csv', caseService.exportCsv(me(res), caseQuery(req)))));
-  r.get('/staff/cases.xlsx', requireRole(), handle(async (req, res) => sendXlsx(res, 'wenzheng-cases.xlsx', caseService.exportXlsx(me(res), caseQuery(req)))));
+  r.get('/staff/cases.csv', requireRole(), handle(async (req, res) => sendCsv(res, 'wenzheng-cases.csv', caseService.exportCsv(me(res), caseQuery(req, res)))));
+  r.get('/staff/cases.xlsx', requireRole(), handle(async (req, res) => sendXlsx(res, 'wenzheng-cases.xlsx', caseService.exportXlsx(me(res), caseQuery(req, res)))));
   // 督办 for the ticked cases: the list again (the same query) with each case's outcome
   r.post(
     '/staff/cases/supervise',

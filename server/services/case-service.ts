@@ -168,6 +168,9 @@ export function createCaseService(deps: CaseServiceDeps) {
       };
     },
 
+    /** refused (403) unless the account works on cases: checked before the list's query is */
+    mayList: (staff: StaffRecord) => mayOpenCases(staff),
+
     /** the units the account may filter the list by: every active unit for those who see every case, none for a unit's staff */
     async filterUnits(staff: StaffRecord): Promise<{ id: string; name: string }[]> {
       mayOpenCases(staff);
