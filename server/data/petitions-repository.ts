@@ -513,7 +513,8 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
     },
 
     async search(filter, page) {
-      const { where, params } = unitWhere(filter);
+      const where: string[] = [];
+      const params: unknown[] = [];
       const eq = (column: string, value: unknown) => {
         where.push(`${column} = ?`);
         params.push(value);
@@ -552,7 +553,22 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
       }
       const n = Math.max(1, Math.min(Math.floor(page.limit), 5000));
       const dir = down ? 'DESC' : 'ASC';
-      const rows = await select<PetitionRow>(db, `SELECT ${COLS} FROM petitions${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${column} ${dir}, id ${dir} LIMIT ${n}`, params);
+      const orderBy = `ORDER BY ${column} ${dir}, id ${dir} LIMIT ${n}`;
+      const branch = (own: string[], ownParams: unknown[]) => ({
+        sql: `SELECT ${COLS} FROM petitions WHERE ${[...own, ...where].join(' AND ') || '1 = 1'} ${orderBy}`,
+        params: [...ownParams, ...params],
+      });
+      let rows: PetitionRow[];
+      if (filter.unitId !== undefined && filter.coHandled) {
+        // a unit's cases and those it co-handles: two index ranges merged (an OR of the two would
+        // walk the whole created_at index for a small unit)
+        const lead = branch(['unit_id = ?'], [filter.unitId]);
+        const co = branch(['id IN (SELECT petition_id FROM petition_co_units WHERE unit_id = ?)'], [filter.unitId]);
+        rows = await select<PetitionRow>(db, `SELECT * FROM (SELECT * FROM (${lead.sql}) lead_cases UNION SELECT * FROM (${co.sql}) co_cases) unit_cases ${orderBy}`, [...lead.params, ...co.params]);
+      } else {
+        const one = filter.unitId !== undefined ? branch(['unit_id = ?'], [filter.unitId]) : branch([], []);
+        rows = await select<PetitionRow>(db, one.sql, one.params);
+      }
       const found = rows.map(toPetition);
       return page.backward ? found.reverse() : found;
     },
