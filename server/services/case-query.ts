@@ -18,7 +18,7 @@ import type { FieldProblem } from './petition-service.js';
 
 export const CASE_SORTS = ['newest', 'oldest', 'updated'] as const;
 export type CaseSort = (typeof CASE_SORTS)[number];
-export const SORT_LABELS: Record<CaseSort, string> = { newest: '提交时间(新→旧)', oldest: '提交时间(旧→新)', updated: '最近更新' };
+export const SORT_LABELS: Record<CaseSort, string> = { newest: '最新提交在前', oldest: '最早提交在前', updated: '最近更新在前' };
 
 /** rows on a page of the list */
 export const CASE_PAGE = 50;
@@ -200,7 +200,8 @@ export function toQueryString(query: Partial<CaseQuery>, extra: { after?: string
 
 /** the query without the phone (a saved view or a link in a log never holds one) */
 export const withoutPhone = (query: CaseQuery): CaseQuery => {
-  const { phone: _phone, ...rest } = query;
+  const rest = { ...query };
+  delete rest.phone;
   return rest;
 };
 
