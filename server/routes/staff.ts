@@ -147,6 +147,8 @@ export function staffRoutes(ctx: AppContext): Router {
         townships: mark(await ctx.townshipOptions(), query.township),
         platform,
         maySupervise: me(res).roles.includes('platform-reviewer'),
+        // an auditor changes nothing, not even a saved view of their own
+        maySaveViews: !me(res).roles.every((x) => x === 'auditor'),
         views: (await caseService.views(me(res))).map((v) => ({ ...v, current: v.query === exportQs })),
         notices: result.notices,
         filtersSet,
