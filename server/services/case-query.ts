@@ -218,7 +218,10 @@ export function encodeCursor(sort: CaseSort, c: Cursor): string {
 export function decodeCursor(text: string, sort: CaseSort): Cursor | undefined {
   if (text.length > 200 || !/^[\w-]+$/.test(text)) return undefined;
   try {
-    const v: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    const json = Buffer.from(text, 'base64url').toString('utf8');
+    // base64 decoding forgives stray characters: only a cursor this code wrote is taken
+    if (Buffer.from(json, 'utf8').toString('base64url') !== text) return undefined;
+    const v: unknown = JSON.parse(json);
     if (!Array.isArray(v) || v.length !== 3) return undefined;
     const [s, key, id] = v as unknown[];
     if (s !== sort || !Number.isSafeInteger(key) || typeof id !== 'string' || !/^[\w.:-]{1,64}$/.test(id)) return undefined;
