@@ -87,6 +87,20 @@ export async function runQueues(env: NodeJS.ProcessEnv, out: (line: string) => v
     const watched = await download(`${base}/api/cases/export.csv`, reviewer.cookieHeader()).finally(() => clearInterval(sampler));
     if (watched.rows !== total) throw new Error(`the export held ${watched.rows} rows, not ${total}`);
     const heapGrowth = heapMax - heapBefore;
+    // the Excel export of the same cases (exceljs' streaming writer into the response): its time and,
+    // sampled the same way, its live heap above the start (flat when rows are committed as they come)
+    const tx = performance.now();
+    const xlsxBytes = await downloadBytes(`${base}/api/cases/export.xlsx`, reviewer.cookieHeader());
+    const xlsxMs = performance.now() - tx;
+    globalThis.gc?.();
+    const xlsxHeapBefore = process.memoryUsage().heapUsed;
+    let xlsxHeapMax = xlsxHeapBefore;
+    const xlsxSampler = setInterval(() => {
+      globalThis.gc?.();
+      xlsxHeapMax = Math.max(xlsxHeapMax, process.memoryUsage().heapUsed);
+    }, 100);
+    await downloadBytes(`${base}/api/cases/export.xlsx`, reviewer.cookieHeader()).finally(() => clearInterval(xlsxSampler));
+    out(`  Excel export (xlsxRowsPerSec, xlsxHeapGrowthMB)   ${(total / (xlsxMs / 1000)).toFixed(0)} rows/s, ${(xlsxBytes / 1048576).toFixed(1)} MB file, heap growth ${((xlsxHeapMax - xlsxHeapBefore) / 1048576).toFixed(1)} MB`);
     const exportRowsPerSec = (total * blocks) / (exportMs / 1000);
     const scanRowsPerSec = (total * blocks) / (scanMs / 1000);
     out(`  export through HTTP (exportRowsPerSec)            ${exportRowsPerSec.toFixed(0)} rows/s (issue 15: ≥ 20000)`);
@@ -99,6 +113,9 @@ export async function runQueues(env: NodeJS.ProcessEnv, out: (line: string) => v
       exportScanRowsPerSec: Math.round(scanRowsPerSec),
       exportRatio: round(exportRowsPerSec / scanRowsPerSec, 3),
       exportHeapGrowthMB: round(heapGrowth / 1048576, 1),
+      xlsxRowsPerSec: Math.round(total / (xlsxMs / 1000)),
+      xlsxBytes,
+      xlsxHeapGrowthMB: round((xlsxHeapMax - xlsxHeapBefore) / 1048576, 1),
     };
   } finally {
     await app.close();
@@ -147,6 +164,21 @@ function download(url: string, cookie: string): Promise<{ rows: number; inOrder:
           }
         });
         res.on('end', () => resolve({ rows, inOrder }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+/** a download's size in bytes, read as it streams (nothing kept) */
+function downloadBytes(url: string, cookie: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { cookie } }, (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`export: HTTP ${res.statusCode}`));
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        res.on('end', () => resolve(bytes));
         res.on('error', reject);
       })
       .on('error', reject);

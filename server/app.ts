@@ -49,6 +49,7 @@ import { createAttachmentService } from './services/attachment-service.js';
 import { createCaseService, seesCases } from './services/case-service.js';
 import { createMergeService } from './services/merge-service.js';
 import { createPetitionMergesRepository } from './data/petition-merges-repository.js';
+import { createCaseViewsRepository } from './data/case-views-repository.js';
 import { createPetitionService } from './services/petition-service.js';
 import { createTaskEvents } from './services/task-events.js';
 import { createQueueService } from './services/queue-service.js';
@@ -189,6 +190,7 @@ export function createApp(deps: AppDeps): Express {
     recipient: (unitId, role) => unitDirectory.recipient(unitId, role),
     transaction: (work) => db.transaction(work),
     openTasks: (petitionId) => workItems.openOfPetition(petitionId),
+    views: createCaseViewsRepository(db, { now }),
   });
   const staffing = createStaffingService({ engine, staff, units, queue: workItems });
   const mergeService = createMergeService({ engine, petitions, merges: createPetitionMergesRepository(db, { now }), units, audit, outbox, visible: (s, id) => caseService.visible(s, id) });

@@ -97,9 +97,33 @@ export const appMigrations: AppMigration[] = [
       const qi = sequelize.getQueryInterface();
       await qi.addColumn('petitions', 'merged_into', { type: STRING(64), allowNull: true });
       await qi.addColumn('petitions', 'merged_at', { type: BIGINT, allowNull: true });
-      await qi.addIndex('petitions', ['township', 'created_at'], { name: 'petitions_township_created' });
+      // (the candidates by township and time read petitions_township_created, of 1003)
       await qi.addIndex('petitions', ['merged_into'], { name: 'petitions_merged_into' });
       await qi.addIndex('petitions', ['merged_at'], { name: 'petitions_merged_at' });
+    },
+  },
+  {
+    // the case list (issue 15): each filter staff use with the newest-first (or oldest-first) sort is
+    // one range of an index led by the filter, ending in (created_at, id) for the keyset pages; the
+    // "recently updated" sort has its own; a unit's status filter its own (a unit's plain list is
+    // petitions_unit_created_id). And the saved views: a person's name for a list URL.
+    name: '1003-case-list-indexes',
+    async up({ sequelize }) {
+      const qi = sequelize.getQueryInterface();
+      await qi.addIndex('petitions', ['status', 'created_at', 'id'], { name: 'petitions_status_created' });
+      await qi.addIndex('petitions', ['category', 'created_at', 'id'], { name: 'petitions_category_created' });
+      await qi.addIndex('petitions', ['township', 'created_at', 'id'], { name: 'petitions_township_created' });
+      await qi.addIndex('petitions', ['urgent', 'created_at', 'id'], { name: 'petitions_urgent_created' });
+      await qi.addIndex('petitions', ['unit_id', 'status', 'created_at', 'id'], { name: 'petitions_unit_status_created' });
+      await qi.addIndex('petitions', ['updated_at', 'id'], { name: 'petitions_updated_id' });
+      await qi.createTable('case_views', {
+        id: { type: INTEGER, primaryKey: true, autoIncrement: true, allowNull: false },
+        staff_id: { type: STRING(64), allowNull: false },
+        name: { type: STRING(100), allowNull: false },
+        query: { type: STRING(1000), allowNull: false },
+        created_at: { type: BIGINT, allowNull: false },
+      });
+      await qi.addIndex('case_views', ['staff_id', 'name'], { unique: true, name: 'case_views_staff_name' });
     },
   },
 ];

@@ -23,10 +23,12 @@ import { hasControlCharacters } from '../domain/text.js';
 import { hasIdentityRole, hasUnitRole } from '../domain/roles.js';
 import { createAuditRepository, SYSTEM_ACTOR } from './audit-repository.js';
 import { exec, insertReturningId, select, toDate, withTx, type Database } from './sql.js';
+import { searchPetitions, type CaseFilter, type CaseOrder } from './petition-search.js';
+import { bool, CHANNEL_LABELS, CHANNELS, toPetition, type Channel, type Petition, type PetitionRow } from './petition-row.js';
 
-export const CHANNELS = ['web', 'wechat', 'hotline'] as const;
-export type Channel = (typeof CHANNELS)[number];
-export const CHANNEL_LABELS: Record<Channel, string> = { web: '网站', wechat: '微信公众号', hotline: '热线电话' };
+export { CHANNEL_LABELS, CHANNELS, toPetition };
+export type { Channel, Petition, PetitionRow };
+
 
 export const LIMITS = { title: 100, content: 5000, name: 50 } as const;
 export const INITIAL_STATUS = 'submitted';
@@ -51,25 +53,6 @@ export interface PetitionInput {
   petitionerPhone: string;
 }
 
-/** a petition as staff and the petitioner see it: never the identity */
-export interface Petition {
-  id: string;
-  trackingCode: string;
-  channel: Channel;
-  category: Category;
-  urgent: boolean;
-  confidential: boolean;
-  title: string;
-  content: string;
-  township: string | null;
-  status: string;
-  /** the unit the petition is assigned to (dispatched to) */
-  unitId: string | null;
-  processInstanceKey: string | null;
-  mergedInto: string | null; // 归并 (issue 15): the case that answers this one (status `merged`)
-  createdAt: Date;
-  updatedAt: Date;
-}
 
 /** what anyone may see of a petition: no title or content (第二十一条: nothing published before it is answered and approved), no identity, no tracking code */
 export interface PublicPetition {
@@ -152,6 +135,8 @@ export interface CreateOptions {
   processInstanceKey?: string;
 }
 
+export type { CaseFilter, CaseOrder } from './petition-search.js';
+
 export interface PetitionsRepository {
   create(input: PetitionInput, options?: CreateOptions): Promise<Petition>;
   get(id: string, tx?: Transaction): Promise<Petition | undefined>;
@@ -171,6 +156,15 @@ export interface PetitionsRepository {
    * costs, however deep it reaches (OFFSET re-reads and re-sorts what it skips).
    */
   scan(filter: { unitId?: string; coHandled?: boolean }, after: { createdAt: Date; id: string } | undefined, limit: number): Promise<Petition[]>;
+  /**
+   * The case list's keyset read (issue 15): the petitions matching every condition of `filter`, in
+   * `order`, `limit` of them after the keyset `after` — or, with `backward`, the `limit` before it
+   * (answered in the list's order). Each page is one range of an index led by the equality filter
+   * (migration 1003) and ending in the sort key and id: no OFFSET.
+   */
+  search(filter: CaseFilter, page: { order: CaseOrder; after?: { key: number; id: string }; backward?: boolean; limit: number }): Promise<Petition[]>;
+  /** 第十九条: reads of the identity that are not a decryption (a search by phone found these cases), logged as such */
+  logIdentityAccess(petitionIds: readonly string[], staffId: string, purpose: string): Promise<void>;
   /** petitions, newest first, without anything personal or unpublished */
   listPublic(options?: { limit?: number; offset?: number }): Promise<PublicPetition[]>;
   /**
@@ -202,24 +196,6 @@ export interface PetitionsRepositoryOptions {
   clock?: { now(): Date };
 }
 
-export interface PetitionRow {
-  id: string;
-  tracking_code: string;
-  channel: string;
-  category: string;
-  urgent: number | boolean | string;
-  confidential: number | boolean | string;
-  title: string;
-  content: string;
-  township: string | null;
-  phone_index: string;
-  status: string;
-  unit_id: string | null;
-  process_instance_key: string | null;
-  merged_into: string | null;
-  created_at: number | string;
-  updated_at: number | string;
-}
 
 interface IdentityRow {
   id: string;
@@ -229,7 +205,6 @@ interface IdentityRow {
   petitioner_phone_enc: string;
 }
 
-const bool = (v: unknown) => Boolean(Number(v));
 
 /** a unit's cases (with `coHandled`, also those it co-handles, 第十二条), as conditions to add to */
 function unitWhere(filter: { unitId?: string; coHandled?: boolean }): { where: string[]; params: unknown[] } {
@@ -238,25 +213,6 @@ function unitWhere(filter: { unitId?: string; coHandled?: boolean }): { where: s
   return { where: ['unit_id = ?'], params: [filter.unitId] };
 }
 
-export function toPetition(r: PetitionRow): Petition {
-  return {
-    id: r.id,
-    trackingCode: r.tracking_code,
-    channel: r.channel as Channel,
-    category: r.category as Category,
-    urgent: bool(r.urgent),
-    confidential: bool(r.confidential),
-    title: r.title,
-    content: r.content,
-    township: r.township ?? null,
-    status: r.status,
-    unitId: r.unit_id ?? null,
-    processInstanceKey: r.process_instance_key ?? null,
-    mergedInto: r.merged_into ?? null,
-    createdAt: toDate(r.created_at),
-    updatedAt: toDate(r.updated_at),
-  };
-}
 
 export const PETITION_COLS = // the columns a Petition is read from (PetitionRow)
   'id, tracking_code, channel, category, urgent, confidential, title, content, township, phone_index, status, unit_id, process_instance_key, merged_into, created_at, updated_at';
@@ -478,6 +434,19 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
       const n = Math.max(1, Math.min(Math.floor(limit), 5000));
       const rows = await select<PetitionRow>(db, `SELECT ${COLS} FROM petitions${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ${n}`, params);
       return rows.map(toPetition);
+    },
+
+    search(filter, page) {
+      return searchPetitions(db, { phoneIndex: (phone) => cipher.phoneIndex(phone), columns: COLS }, filter, page);
+    },
+
+    async logIdentityAccess(petitionIds, staffId, purpose) {
+      const p = checkPurpose(purpose);
+      if (petitionIds.length === 0) return;
+      const at = now();
+      await db.transaction(async (tx) => {
+        for (const id of petitionIds) await insertReturningId(db, 'INSERT INTO identity_access_log (petition_id, staff_id, purpose, at) VALUES (?, ?, ?, ?)', [id, staffId, p, at], tx);
+      });
     },
 
     async listPublic(opts = {}) {

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { formatShanghai } from '../../regulation/format.js';
+import { formatShanghai, formatShanghaiMoment } from '../../regulation/format.js';
 import type { Assets } from './assets.js';
 
 export type Render = (view: string, locals: Record<string, unknown>) => string;
@@ -34,6 +34,11 @@ export function createViews(dir: string, assets?: Pick<Assets, 'url' | 'imports'
   hb.registerHelper('time', (v: unknown) => {
     const d = v instanceof Date ? v : typeof v === 'string' || typeof v === 'number' ? new Date(v) : undefined;
     return d && !Number.isNaN(d.getTime()) ? formatShanghai(d) : '';
+  });
+  // when something happened (a submission), to the minute: midnight is 00:00 of its day, not a deadline's 24:00
+  hb.registerHelper('moment', (v: unknown) => {
+    const d = v instanceof Date ? v : typeof v === 'string' || typeof v === 'number' ? new Date(v) : undefined;
+    return d && !Number.isNaN(d.getTime()) ? formatShanghaiMoment(d).slice(0, 16) : '';
   });
   hb.registerHelper('json', (v: unknown) => new hb.SafeString(JSON.stringify(v ?? null).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')));
   hb.registerHelper('errorFor', (errors: unknown, name: string) => {

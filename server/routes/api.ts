@@ -9,9 +9,10 @@ import { CHANNEL_LABELS } from '../data/petitions-repository.js';
 import type { StaffRecord } from '../data/staff-repository.js';
 import { ROLE_LABELS } from '../domain/roles.js';
 import { HttpError } from '../http-error.js';
-import { field, handle, locals, requireRole, sendCsv, signIn, signOut, SIGN_IN_REFUSED, staffOf } from '../http/web.js';
+import { field, handle, locals, requireRole, sendCsv, sendXlsx, signIn, signOut, SIGN_IN_REFUSED, staffOf } from '../http/web.js';
 import { categoryOptions, filesOf, portalChannel, ratingOptions } from './portal.js';
 import type { AppContext } from '../app-context.js';
+import { parseCaseQuery } from '../services/case-query.js';
 
 const publicAccount = (s: StaffRecord) => ({ id: s.id, username: s.username, displayName: s.displayName, roles: s.roles, roleLabels: s.roles.map((r) => ROLE_LABELS[r]), unitId: s.unitId });
 
@@ -192,16 +193,36 @@ export function apiRoutes(ctx: AppContext): Router {
   );
 
   // ---- staff: cases
+  // the list: filters, sort, search as query parameters (an unknown value: 400), keyset pages linked
+  // in the Link header (rel next / prev); the body stays the array of the page's cases
+  const caseQuery = (req: Request, res: Response) => {
+    caseService.mayList(me(res));
+    const { query, problems } = parseCaseQuery(req.query as Record<string, unknown>);
+    if (problems.length) throw new HttpError(400, 'INVALID_INPUT', problems.map((p) => p.message).join(';'), problems);
+    return query;
+  };
   r.get(
     '/api/cases',
     requireRole(),
     handle(async (req, res) => {
-      const n = Number(req.query.page ?? 1);
-      if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new HttpError(400, 'INVALID_INPUT', 'page 须为正整数');
-      res.json(await caseService.list(me(res), { page: n }));
+      const page = await caseService.list(me(res), caseQuery(req, res));
+      const links = [page.next && `</api/cases?${page.next}>; rel="next"`, page.prev && `</api/cases?${page.prev}>; rel="prev"`].filter(Boolean);
+      if (links.length) res.set('link', links.join(', '));
+      if (page.notices.length) res.set('x-notice', encodeURIComponent(page.notices.join(';')));
+      res.set('cache-control', 'private, no-store').json(page.cases);
     }),
   );
-  r.get('/api/cases/export.csv', requireRole(), handle(async (_req, res) => sendCsv(res, 'wenzheng-cases.csv', caseService.exportCsv(me(res)))));
+  r.get('/api/cases/export.csv', requireRole(), handle(async (req, res) => sendCsv(res, 'wenzheng-cases.csv', caseService.exportCsv(me(res), caseQuery(req, res)))));
+  r.get('/api/cases/export.xlsx', requireRole(), handle(async (req, res) => sendXlsx(res, 'wenzheng-cases.xlsx', caseService.exportXlsx(me(res), caseQuery(req, res)))));
+  r.post('/api/cases/supervise', requireRole('platform-reviewer'), handle(async (req, res) => {
+    res.json(await caseService.superviseMany(me(res), body(req)));
+  }));
+  r.get('/api/case-views', requireRole(), handle(async (_req, res) => res.json(await caseService.views(me(res)))));
+  r.post('/api/case-views', requireRole(), handle(async (req, res) => res.status(201).json(await caseService.saveView(me(res), body(req)))));
+  r.delete('/api/case-views/:id', requireRole(), handle(async (req, res) => {
+    await caseService.deleteView(me(res), String(req.params.id));
+    res.status(204).end();
+  }));
   r.get(
     '/api/cases/:id',
     requireRole(),

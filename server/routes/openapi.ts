@@ -31,6 +31,25 @@ const QUEUE_PARAMETERS = [
   { name: 'before', in: 'query', schema: { type: 'string' }, description: '翻页位置(来自 prev)' },
   { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
 ];
+/** the case list's query parameters (GET /api/cases and its exports): unknown values are a 400 */
+function caseListParameters(paged: boolean) {
+  const q = (name: string, description: string, schema: object = { type: 'string' }) => ({ name, in: 'query', schema, description });
+  return [
+    q('q', '查询编号(WZ 加 8 位,精确匹配)或标题、内容中的关键词;关键词搜索默认查最近 90 天,日期范围最长 366 天'),
+    q('phone', '诉求人手机号码(仅受理员、审核员;按盲索引匹配,查找记入审计和身份查看记录,不记号码;其他账号 403)'),
+    q('status', '状态(含 closed、rejected 等全部状态)'),
+    q('category', '类别', ref('Category')),
+    q('unit', '承办单位编号(承办单位账号只能是本单位,否则 403)'),
+    q('township', '乡镇区划代码'),
+    q('channel', '渠道', { enum: ['web', 'wechat', 'hotline'] }),
+    q('urgent', '突发', { enum: ['true', 'false'] }),
+    q('warning', '已达到的预警等级(及以上)', { enum: ['blue', 'yellow', 'red'] }),
+    q('from', '提交日期起(上海时间,含)', { type: 'string', format: 'date' }),
+    q('to', '提交日期止(上海时间,含)', { type: 'string', format: 'date' }),
+    q('sort', '排序:newest 提交时间新→旧(默认)、oldest 旧→新、updated 最近更新', { enum: ['newest', 'oldest', 'updated'] }),
+    ...(paged ? [q('after', '翻页游标:此行之后(取自 Link 头)'), q('before', '翻页游标:此行之前(取自 Link 头)')] : []),
+  ];
+}
 
 export function openApiDocument(baseUrl: string) {
   const op = (summary: string, extra: Record<string, unknown> = {}) => ({ summary, responses: { '200': ok('成功'), ...errors }, ...extra });
@@ -93,6 +112,8 @@ export function openApiDocument(baseUrl: string) {
           },
         },
         FieldInUse: { type: 'object', properties: { field: { type: 'string', description: '新版本删除的字段(取值路径)' }, processId: { type: 'string' }, version: { type: 'integer' }, elementId: { type: 'string' }, where: { enum: ['condition', 'input', 'output', 'timer', 'calledElement', 'assignment', 'loop', 'correlationKey', 'script', 'expression'] }, expression: { type: 'string' } } },
+        CaseSummary: { type: 'object', properties: { id: { type: 'string' }, trackingCode: { type: 'string' }, title: { type: 'string' }, category: ref('Category'), categoryLabel: { type: 'string' }, status: { type: 'string' }, statusLabel: { type: 'string' }, channel: { type: 'string' }, township: { type: ['string', 'null'] }, unitId: { type: ['string', 'null'] }, unitName: { type: 'string' }, urgent: { type: 'boolean' }, confidential: { type: 'boolean' }, createdAt: { type: 'string', format: 'date-time' }, updatedAt: { type: 'string', format: 'date-time' } } },
+        CaseView: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, query: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' } } },
         Attachment: { type: 'object', properties: { id: { type: 'string' }, filename: { type: 'string' }, mediaType: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' }, purpose: { type: 'string' } } },
       },
     },
@@ -170,8 +191,37 @@ export function openApiDocument(baseUrl: string) {
         }),
       },
       '/api/attachments/{id}': { get: op('下载附件', { security: staff, parameters: [id('id', '附件编号')] }) },
-      '/api/cases': { get: op('我可以查看的诉求', { security: staff, parameters: [{ name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } }] }) },
-      '/api/cases/export.csv': { get: op('导出诉求(CSV,不含诉求人身份)', { security: staff }) },
+      '/api/cases': {
+        get: op('我可以查看的诉求(含已办结):筛选、排序、搜索,按游标翻页(每页 50 件,下一页/上一页见 Link 响应头 rel="next"/"prev");承办单位只能看到本单位的诉求', {
+          security: staff,
+          parameters: caseListParameters(true),
+          responses: {
+            '200': { description: '本页诉求;Link 头给出下一页、上一页的地址;x-notice 头(URL 编码)说明关键词搜索默认的日期范围', content: json({ type: 'array', items: ref('CaseSummary') }) },
+            ...errors,
+          },
+        }),
+      },
+      '/api/cases/export.csv': { get: op('导出符合条件的全部诉求(CSV,UTF-8 带 BOM,中文表头,上海时间;不含诉求人身份;条件同 GET /api/cases)', { security: staff, parameters: caseListParameters(false) }) },
+      '/api/cases/export.xlsx': { get: op('导出符合条件的全部诉求(Excel 工作簿,流式写出,不限行数;列同 CSV)', { security: staff, parameters: caseListParameters(false), responses: { '200': { description: 'xlsx 文件', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } } } }, ...errors } }) },
+      '/api/cases/supervise': {
+        post: op('为勾选的诉求发起督办(第二十三条(一)(二)(五),审核员):逐件发起,每件的结果(已发起/未发起及原因)分别返回并记入审计;一件未发起不影响其他', {
+          security: staff,
+          requestBody: body({ type: 'object', required: ['ids', 'trigger'], properties: { ids: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'string' }, description: '诉求编号' }, trigger: { type: 'string', enum: ['一', '二', '五'], description: '督办事由:(一)市领导批示或交办、(二)热点难点、(五)其他' }, note: { type: 'string', maxLength: 500 } } }),
+          responses: {
+            '200': ok('每件的结果', { type: 'object', properties: { results: { type: 'array', items: { type: 'object', required: ['id', 'outcome'], properties: { id: { type: 'string' }, trackingCode: { type: 'string' }, outcome: { enum: ['started', 'refused'] }, code: { type: 'string', description: 'NO_UNIT、ALREADY_SUPERVISED、NOT_FOUND…' }, reason: { type: 'string' }, processInstanceKey: { type: 'string' } } } } } }),
+            ...errors,
+          },
+        }),
+      },
+      '/api/case-views': {
+        get: op('我保存的诉求列表视图(仅本人)', { security: staff, responses: { '200': ok('视图', { type: 'array', items: ref('CaseView') }), ...errors } }),
+        post: op('保存视图:名称与列表的查询字符串(不保存翻页位置和手机号码)', {
+          security: staff,
+          requestBody: body({ type: 'object', required: ['name', 'query'], properties: { name: { type: 'string', maxLength: 40 }, query: { type: 'string', maxLength: 1000, description: '如 status=closed&category=complaint' } } }),
+          responses: { '201': ok('已保存', ref('CaseView')), ...errors, '409': ok('同名视图已存在(VIEW_EXISTS)或已达上限(TOO_MANY_VIEWS)') },
+        }),
+      },
+      '/api/case-views/{id}': { delete: op('删除本人的视图', { security: staff, parameters: [id('id', '视图编号')], responses: { '204': ok('已删除'), ...errors } }) },
       '/api/cases/{id}': { get: op('诉求详情与办理记录', { security: staff, parameters: [id('id', '诉求编号')] }) },
       '/api/cases/{id}/identity': { post: op('查看诉求人身份(记录查看;保密件承办单位不可查看)', { security: staff, parameters: [id('id', '诉求编号')] }) },
       '/api/cases/{id}/extension-request': {

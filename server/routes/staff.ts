@@ -9,7 +9,7 @@ import type { AuditRecord } from '../data/audit-repository.js';
 import { CHANNEL_LABELS } from '../data/petitions-repository.js';
 import type { StaffRecord } from '../data/staff-repository.js';
 import { HttpError, known } from '../http-error.js';
-import { field, handle, locals, requireRole, sendCsv, signIn, signOut, SIGN_IN_REFUSED, staffOf } from '../http/web.js';
+import { field, handle, locals, requireRole, sendCsv, sendXlsx, signIn, signOut, SIGN_IN_REFUSED, staffOf } from '../http/web.js';
 import { categoryOptions, filesOf } from './portal.js';
 import type { AppContext } from '../app-context.js';
 import { RATING_LABELS } from '../services/petition-service.js';
@@ -18,6 +18,7 @@ import { WARNING_LABELS } from '../../regulation/task-deadline.js';
 import { hasIdentityRole } from '../domain/roles.js';
 import { ratingOptions } from './portal.js';
 import { maySeeSimilar } from '../services/merge-service.js';
+import { filterOptions, parseCaseQuery, toQueryString, withoutPhone } from '../services/case-query.js';
 
 const ACTION_LABELS: Record<string, (d: Record<string, unknown>, names?: Map<string, string>) => string> = {
   'petition.submitted': (d) => `提交诉求(${CHANNEL_LABELS[d.channel as keyof typeof CHANNEL_LABELS] ?? ''})`,
@@ -25,6 +26,7 @@ const ACTION_LABELS: Record<string, (d: Record<string, unknown>, names?: Map<str
   'case.extension-requested': (d) => `申请延期 ${d.extensionDays ?? ''} 个工作日`,
   'case.delay-explained': () => '提交逾期情况说明',
   'case.supervision-started': (d) => `发起督办(第二十三条(${typeof d.trigger === 'string' ? d.trigger : ''}))`,
+  'case.supervision-refused': (d) => `发起督办未成功(第二十三条(${typeof d.trigger === 'string' ? d.trigger : ''})):${SUPERVISION_REFUSALS[d.code as string] ?? '未能发起'}`,
   'case.urged': (d) => `催办(短信提醒分管领导)${typeof d.note === 'string' && d.note ? `:${d.note}` : ''}`,
   'petition.rated': () => '诉求人作出评价',
   'petition.rated-by-phone': (d) => `电话回访,录入诉求人评价:${RATING_LABELS[d.rating as keyof typeof RATING_LABELS] ?? ''}`,
@@ -37,6 +39,9 @@ const ACTION_LABELS: Record<string, (d: Record<string, unknown>, names?: Map<str
   'petition.merged': (d) => (typeof d.into === 'string' ? `归并到诉求 ${d.into},由该件一并答复` : `诉求 ${typeof d.from === 'string' ? d.from : ''} 归并到本件,一并答复`),
   'petition.merged-rated': (d) => `归并诉求 ${typeof d.from === 'string' ? d.from : ''} 的诉求人作出评价:${RATING_LABELS[d.rating as keyof typeof RATING_LABELS] ?? ''}`,
 };
+
+/** why a 督办 of a selection was not started, as the timeline says it */
+const SUPERVISION_REFUSALS: Record<string, string> = { NO_UNIT: '尚未转办到承办单位', ALREADY_SUPERVISED: '正在督办中', FAILED: '系统未能启动督办流程' };
 
 export function staffRoutes(ctx: AppContext): Router {
   const r = Router();
@@ -193,21 +198,121 @@ export function staffRoutes(ctx: AppContext): Router {
   );
 
   // ---- cases
-  r.get(
-    '/staff/cases',
-    requireRole(),
+  // the list: every state a URL (the filter form is a GET); an unknown value is left out and named
+  // on the page (the API answers 400 for it); a search the account may not make is a 403 page
+  const listPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200, listQuery?: string) => {
+    const raw = listQuery === undefined ? (req.query as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(listQuery));
+    const { query, problems } = parseCaseQuery(raw);
+    let result;
+    try {
+      result = await caseService.list(me(res), query);
+    } catch (err) {
+      // a keyword search over too long a range: the list without the keyword, and why
+      if (!(err instanceof HttpError && err.status === 400 && Array.isArray(err.details))) throw err;
+      problems.push(...(err.details as { field: string; message: string }[]));
+      result = await caseService.list(me(res), { ...query, q: undefined });
+    }
+    const exportQs = toQueryString(withoutPhone(query));
+    const opts = filterOptions();
+    const mark = (list: { value: string; label: string }[], v: unknown) => list.map((o) => ({ ...o, selected: o.value === String(v ?? '') }));
+    const platform = me(res).roles.some((x) => x === 'intake-operator' || x === 'platform-reviewer');
+    const filtersSet = (['status', 'category', 'unit', 'township', 'channel', 'urgent', 'warning', 'from', 'to', 'q', 'phone'] as const).filter((k) => query[k] !== undefined).length;
+    page(
+      res,
+      'cases',
+      {
+        title: '诉求',
+        cases: result.cases,
+        query,
+        // the phone never goes into a link (export, save, paging keep the search through the form)
+        qs: toQueryString(withoutPhone(query)),
+        next: result.next && (query.phone ? undefined : result.next),
+        prev: result.prev && (query.phone ? undefined : result.prev),
+        exportQs,
+        phoneSearch: Boolean(query.phone),
+        statuses: mark(opts.statuses, query.status),
+        categories: mark(opts.categories, query.category),
+        channels: mark(opts.channels, query.channel),
+        warnings: mark(opts.warnings, query.warning),
+        sorts: mark(opts.sorts, query.sort),
+        urgentOptions: mark([{ value: 'true', label: '仅突发' }, { value: 'false', label: '非突发' }], query.urgent),
+        units: (await caseService.filterUnits(me(res))).map((u) => ({ value: u.id, label: u.name, selected: u.id === query.unit })),
+        townships: mark(await ctx.townshipOptions(), query.township),
+        platform,
+        maySupervise: me(res).roles.includes('platform-reviewer'),
+        // an auditor changes nothing, not even a saved view of their own
+        maySaveViews: !me(res).roles.every((x) => x === 'auditor'),
+        views: (await caseService.views(me(res))).map((v) => ({ ...v, current: v.query === exportQs })),
+        notices: result.notices,
+        filtersSet,
+        ...(problems.length && { errors: problems, errorMessage: '部分筛选条件无效,已忽略:' }),
+        listQuery: exportQs,
+        ...extra,
+      },
+      status,
+    );
+  };
+  r.get('/staff/cases', requireRole(), handle(async (req, res) => listPage(req, res)));
+  const caseQuery = (req: Request, res: Response) => {
+    caseService.mayList(me(res));
+    const { query, problems } = parseCaseQuery(req.query as Record<string, unknown>);
+    if (problems.length) throw new HttpError(400, 'INVALID_INPUT', problems.map((p) => p.message).join(';'), problems);
+    return query;
+  };
+  r.get('/staff/cases.csv', requireRole(), handle(async (req, res) => sendCsv(res, 'wenzheng-cases.csv', caseService.exportCsv(me(res), caseQuery(req, res)))));
+  r.get('/staff/cases.xlsx', requireRole(), handle(async (req, res) => sendXlsx(res, 'wenzheng-cases.xlsx', caseService.exportXlsx(me(res), caseQuery(req, res)))));
+  // 督办 for the ticked cases: the list again (the same query) with each case's outcome
+  r.post(
+    '/staff/cases/supervise',
+    requireRole('platform-reviewer'),
     handle(async (req, res) => {
-      const n = Number(req.query.page ?? 1);
-      const pageNo = Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
-      const cases = await caseService.list(me(res), { page: pageNo });
-      page(res, 'cases', { title: '诉求', cases, ...(pageNo > 1 && { prev: pageNo - 1 }), ...(cases.length === 50 && { next: pageNo + 1 }) });
+      const b = req.body ?? {};
+      const listQuery = typeof b.list === 'string' ? b.list.slice(0, 1000) : '';
+      try {
+        const { results } = await caseService.superviseMany(me(res), { ids: b.ids, trigger: b.supervisionTrigger, note: b.supervisionNote });
+        const started = results.filter((x) => x.outcome === 'started').length;
+        await listPage(req, res, { results, done: `已为 ${started} 件诉求发起督办${results.length > started ? `,${results.length - started} 件未发起(原因见下)` : ''}` }, 200, listQuery);
+      } catch (err) {
+        if (err instanceof HttpError && err.status === 400) return listPage(req, res, { errors: err.details, errorMessage: err.message }, 400, listQuery);
+        throw err;
+      }
     }),
   );
-  r.get(
-    '/staff/cases.csv',
+  // a search by phone (platform roles): posted, so the number stays out of URLs, history and logs
+  r.post(
+    '/staff/cases/phone-search',
+    requireRole('intake-operator', 'platform-reviewer'),
+    handle(async (req, res) => {
+      const list = typeof req.body?.list === 'string' ? req.body.list.slice(0, 1000) : '';
+      const params = new URLSearchParams(list);
+      params.delete('after');
+      params.delete('before');
+      params.set('phone', typeof req.body?.phone === 'string' ? req.body.phone : '');
+      res.set('cache-control', 'no-store');
+      await listPage(req, res, {}, 200, params.toString());
+    }),
+  );
+  // saved views: the person's own
+  r.post(
+    '/staff/case-views',
     requireRole(),
-    handle(async (_req, res) => {
-      await sendCsv(res, 'wenzheng-cases.csv', caseService.exportCsv(me(res)));
+    handle(async (req, res) => {
+      const listQuery = typeof req.body?.query === 'string' ? req.body.query : '';
+      try {
+        await caseService.saveView(me(res), { name: req.body?.name, query: listQuery });
+        res.redirect(303, `/staff/cases${listQuery ? `?${listQuery}` : ''}`);
+      } catch (err) {
+        if (err instanceof HttpError && (err.status === 400 || err.status === 409)) return listPage(req, res, { errors: err.details ?? [{ field: 'name', message: err.message }], errorMessage: err.message, viewName: req.body?.name }, err.status, listQuery.slice(0, 1000));
+        throw err;
+      }
+    }),
+  );
+  r.post(
+    '/staff/case-views/:id/delete',
+    requireRole(),
+    handle(async (req, res) => {
+      await caseService.deleteView(me(res), String(req.params.id));
+      res.redirect(303, '/staff/cases');
     }),
   );
   const casePage = async (res: Response, id: string, extra: Record<string, unknown> = {}, status = 200) => {

@@ -7,13 +7,19 @@
  * `PetitionsRepository.readIdentity` (第十九条: platform roles always; a unit only for its own,
  * non-confidential cases), and every read is logged.
  */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import type { Transaction } from 'sequelize';
+import ExcelJS from 'exceljs';
 import type { EnginePort } from '../../engine/port.js';
 import type { AttachmentRecord, AttachmentsRepository } from '../data/attachments-repository.js';
 import type { AuditRecord, AuditRepository } from '../data/audit-repository.js';
 import type { OutboxRepository } from '../data/outbox-repository.js';
 import { DEFAULT_CHANNEL } from '../../regulation/notifications.js';
-import { CHANNEL_LABELS, IdentityAccessDenied, type Petition, type PetitionerIdentity, type PetitionsRepository } from '../data/petitions-repository.js';
+import { CHANNEL_LABELS, IdentityAccessDenied, type CaseFilter, type CaseOrder, type Petition, type PetitionerIdentity, type PetitionsRepository } from '../data/petitions-repository.js';
+import { CaseViewExists, type CaseView, type CaseViewsRepository } from '../data/case-views-repository.js';
+import { WARNING_LEVELS } from '../../regulation/warnings.js';
+import { CASE_PAGE, KEYWORD_DEFAULT_DAYS, KEYWORD_MAX_DAYS, decodeCursor, encodeCursor, keywordRange, parseCaseQuery, shanghaiDayStart, toQueryString, trackingCodeOf, withoutPhone, type CaseQuery, type CaseSort } from './case-query.js';
 import type { StaffRecord } from '../data/staff-repository.js';
 import type { UnitsRepository } from '../data/units-repository.js';
 import { CATEGORY_LABELS } from '../../regulation/categories.js';
@@ -67,6 +73,28 @@ export interface CaseServiceDeps {
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
   /** the case's open user tasks, from the work queue (one index read, not every open task) */
   openTasks(petitionId: string): Promise<{ processId: string; elementId: string; processInstanceKey: string }[]>;
+  /** the case list's saved views */
+  views: CaseViewsRepository;
+}
+
+/** a page of the case list: its cases and the cursors of the pages around it */
+export interface CasePage {
+  cases: CaseSummary[];
+  /** the query of the page after / before this one (a cursor in it), when there is one */
+  next?: string;
+  prev?: string;
+  /** what the list did that the URL does not say (a keyword search's default date range) */
+  notices: string[];
+}
+
+/** one line of the 督办 of a selection: started, or refused with the reason */
+export interface SupervisionOutcome {
+  id: string;
+  trackingCode?: string;
+  outcome: 'started' | 'refused';
+  code?: string;
+  reason?: string;
+  processInstanceKey?: string;
 }
 
 const HANDLING = new Set(['submitted', 'screening', 'dispatched', 'handling', 'extended']);
@@ -111,14 +139,77 @@ export function createCaseService(deps: CaseServiceDeps) {
   const service = {
     visible,
 
-    async list(staff: StaffRecord, filter: { status?: string; page?: number } = {}): Promise<CaseSummary[]> {
-      mayOpenCases(staff);
-      const page = Math.max(1, Math.floor(filter.page ?? 1));
-      const rows = await petitions.list({ ...(unitBound(staff) && { unitId: staff.unitId ?? '-', coHandled: true }), ...(filter.status && { status: filter.status }), limit: 50, offset: (page - 1) * 50 });
+    /**
+     * A page of the cases the account sees, filtered, sorted and searched as the query says (issue
+     * 15), CASE_PAGE at a time by keyset. A search by phone (platform roles only) is logged: an audit
+     * entry without the number, and an identity-access row for each case it shows (第十九条).
+     */
+    async list(staff: StaffRecord, query: CaseQuery = { sort: 'newest' }): Promise<CasePage> {
+      const { filter, notices } = filterFor(staff, query);
+      const order = ORDER_OF[query.sort];
+      const cursor = query.after ? decodeCursor(query.after, query.sort) : query.before ? decodeCursor(query.before, query.sort) : undefined;
+      const backward = Boolean(query.before && cursor);
+      const rows = await petitions.search(filter, { order, ...(cursor && { after: cursor }), backward, limit: CASE_PAGE + 1 });
+      const more = rows.length > CASE_PAGE;
+      // the row beyond the page tells whether there is one more page that way
+      const shown = more ? (backward ? rows.slice(rows.length - CASE_PAGE) : rows.slice(0, CASE_PAGE)) : rows;
       const names = new Map<string, string>();
-      const out: CaseSummary[] = [];
-      for (const p of rows) out.push(await summary(p, names));
-      return out;
+      const cases: CaseSummary[] = [];
+      for (const p of shown) cases.push(await summary(p, names));
+      if (query.phone) await logPhoneSearch(staff, cases.map((c) => c.id), 'list');
+      const keyOf = (p: Petition) => encodeCursor(query.sort, { key: (query.sort === 'updated' ? p.updatedAt : p.createdAt).getTime(), id: p.id });
+      const first = shown[0];
+      const last = shown[shown.length - 1];
+      const hasNext = backward ? shown.length > 0 : more;
+      const hasPrev = backward ? more : Boolean(query.after && cursor);
+      return {
+        cases,
+        ...(hasNext && last && { next: toQueryString(query, { after: keyOf(last) }) }),
+        ...(hasPrev && first && { prev: toQueryString(query, { before: keyOf(first) }) }),
+        notices,
+      };
+    },
+
+    /** refused (403) unless the account works on cases: checked before the list's query is */
+    mayList: (staff: StaffRecord) => mayOpenCases(staff),
+
+    /** the units the account may filter the list by: every active unit for those who see every case, none for a unit's staff */
+    async filterUnits(staff: StaffRecord): Promise<{ id: string; name: string }[]> {
+      mayOpenCases(staff);
+      if (unitBound(staff)) return [];
+      return (await units.list()).map((u) => ({ id: u.id, name: u.name }));
+    },
+
+    /** the saved views of the account: its own only */
+    async views(staff: StaffRecord): Promise<CaseView[]> {
+      mayOpenCases(staff);
+      return deps.views.list(staff.id);
+    },
+
+    /** save the list's query under a name (its cursor and any phone left out: a view never holds a number) */
+    async saveView(staff: StaffRecord, input: unknown): Promise<CaseView> {
+      mayOpenCases(staff);
+      const b = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+      const problems: FieldProblem[] = [];
+      const name = text(b.name, 'name', '视图名称', 40, problems);
+      if (typeof b.query !== 'string' || b.query.length > 1000) problems.push({ field: 'query', message: '「query」须为列表的查询字符串(最长 1000 个字符)' });
+      const parsed = parseCaseQuery(Object.fromEntries(groupParams(typeof b.query === 'string' ? b.query.replace(/^\?/, '') : '')));
+      problems.push(...parsed.problems);
+      if (problems.length) throw inputError(problems);
+      filterFor(staff, { ...parsed.query, phone: undefined });
+      if ((await deps.views.count(staff.id)) >= MAX_VIEWS) throw new HttpError(409, 'TOO_MANY_VIEWS', `每人最多保存 ${MAX_VIEWS} 个视图,请先删除不用的`);
+      try {
+        return await deps.views.create(staff.id, name, toQueryString(withoutPhone(parsed.query)));
+      } catch (err) {
+        if (err instanceof CaseViewExists) throw new HttpError(409, 'VIEW_EXISTS', `已有名为「${name}」的视图`);
+        throw err;
+      }
+    },
+
+    async deleteView(staff: StaffRecord, id: unknown): Promise<void> {
+      mayOpenCases(staff);
+      const n = typeof id === 'string' && /^\d{1,15}$/.test(id) ? Number(id) : NaN;
+      if (!(await deps.views.remove(staff.id, n))) throw new HttpError(404, 'NOT_FOUND', '未找到该视图');
     },
 
     async get(staff: StaffRecord, petitionId: string): Promise<CaseDetail> {
@@ -258,32 +349,141 @@ export function createCaseService(deps: CaseServiceDeps) {
     },
 
     /**
-     * Every case the account may open, newest first, as CSV lines (a BOM and Chinese headers first, so
-     * that Excel reads it; Shanghai local times; Chinese labels): read in keyset pages and yielded as
-     * they come, so an export of a million cases holds one page in memory. The account is checked
-     * before the first line (an error can still be an answer of its own).
+     * 督办 for a selection of cases (第二十三条(一)(二)(五), issue 15): each case as `supervise` starts
+     * one (its timeline line and audit entry with it); a case that cannot be supervised is refused
+     * with the reason (and that is on its timeline too) and the others go on.
      */
-    exportCsv(staff: StaffRecord): AsyncIterable<string> {
-      mayOpenCases(staff);
-      const filter = unitBound(staff) ? { unitId: staff.unitId ?? '-', coHandled: true } : {};
+    async superviseMany(staff: StaffRecord, input: unknown): Promise<{ results: SupervisionOutcome[] }> {
+      if (!staff.roles.includes('platform-reviewer')) throw new HttpError(403, 'FORBIDDEN', '只有平台审核员可以发起督办');
+      const b = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+      const problems: FieldProblem[] = [];
+      const raw = typeof b.ids === 'string' ? [b.ids] : b.ids;
+      if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_SELECTION || raw.some((x) => typeof x !== 'string' || !/^[\w.:-]{1,64}$/.test(x))) {
+        problems.push({ field: 'ids', message: `请勾选 1–${MAX_SELECTION} 件诉求` });
+      }
+      const trigger = b.trigger;
+      if (typeof trigger !== 'string' || !SELECTION_TRIGGERS.includes(trigger)) problems.push({ field: 'trigger', message: '请选择督办事由:(一)市领导批示或交办、(二)热点难点、(五)其他' });
+      const note = optionalText(b.note, 'note', '督办说明', 500, problems);
+      if (problems.length) throw inputError(problems);
+      const results: SupervisionOutcome[] = [];
+      for (const id of [...new Set(raw as string[])]) {
+        let code: string | undefined;
+        try {
+          code = (await visible(staff, id)).trackingCode;
+          const { processInstanceKey } = await service.supervise(staff, id, { supervisionTrigger: trigger, ...(note && { supervisionNote: note }) });
+          results.push({ id, trackingCode: code, outcome: 'started', processInstanceKey });
+        } catch (err) {
+          const e = err instanceof HttpError ? err : new HttpError(500, 'FAILED', '督办未能发起,请稍后重试或联系流程管理员');
+          results.push({ id, ...(code && { trackingCode: code }), outcome: 'refused', code: e.code, reason: e.message });
+          // a refusal on a case the reviewer sees is on its timeline; an unknown id has no timeline
+          if (code) await audit.append({ actor: staff.id, action: 'case.supervision-refused', petitionId: id, detail: { trigger: trigger as string, code: e.code } });
+        }
+      }
+      return { results };
+    },
+
+    /**
+     * The cases of the query (every page: no cap), as CSV lines (a BOM and Chinese headers first, so
+     * that Excel reads it; Shanghai local times; Chinese labels): read in keyset pages and yielded as
+     * they come, so an export of a million cases holds one page in memory. The account and the query
+     * are checked before the first line (an error can still be an answer of its own).
+     */
+    exportCsv(staff: StaffRecord, query: CaseQuery = { sort: 'newest' }): AsyncIterable<string> {
+      const rows = exportRows(staff, query, 'csv');
       return (async function* () {
-        yield `\ufeff${['查询编号', '类别', '标题', '状态', '承办单位', '渠道', '提交时间', '紧急', '保密'].join(',')}\r\n`;
-        const names = new Map<string, string>();
-        for (let after: { createdAt: Date; id: string } | undefined; ; ) {
-          const page = await petitions.scan(filter, after, EXPORT_PAGE);
+        yield `\ufeff${EXPORT_HEADERS.join(',')}\r\n`;
+        for await (const page of rows) {
           let chunk = '';
-          for (const p of page) {
-            const c = await summary(p, names);
-            chunk += `${[c.trackingCode, c.categoryLabel, c.title, c.statusLabel, c.unitName ?? '', CHANNEL_LABELS[c.channel] ?? c.channel, formatShanghaiMoment(c.createdAt), c.urgent ? '是' : '否', c.confidential ? '是' : '否'].map(csvCell).join(',')}\r\n`;
-          }
+          for (const cells of page) chunk += `${cells.map(csvCell).join(',')}\r\n`;
           if (chunk) yield chunk;
-          if (page.length < EXPORT_PAGE) return;
-          const last = page[page.length - 1];
-          after = { createdAt: last.createdAt, id: last.id };
         }
       })();
     },
+
+    /**
+     * The same rows as an Excel workbook, streamed into `out` (exceljs' streaming writer): each row is
+     * committed as its page is read, and the next page waits while `out` is full, so memory holds a
+     * page whatever the count. Checks the account and the query before writing anything.
+     */
+    exportXlsx(staff: StaffRecord, query: CaseQuery = { sort: 'newest' }): (out: Writable) => Promise<void> {
+      const rows = exportRows(staff, query, 'xlsx');
+      return async (out) => {
+        const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+        const sheet = workbook.addWorksheet('诉求');
+        sheet.addRow(EXPORT_HEADERS).commit();
+        for await (const page of rows) {
+          for (const cells of page) sheet.addRow(cells).commit();
+          if (out.writableNeedDrain) await once(out, 'drain');
+        }
+        sheet.commit();
+        await workbook.commit();
+      };
+    },
   };
+
+  /**
+   * The repository's conditions for the account and the query: a unit's own cases only (a unit
+   * filter naming another unit is refused), the phone search for platform roles only, a keyword
+   * search within a bounded range of dates. Checked before anything is read.
+   */
+  function filterFor(staff: StaffRecord, query: CaseQuery): { filter: CaseFilter; notices: string[] } {
+    mayOpenCases(staff);
+    const notices: string[] = [];
+    const bound = unitBound(staff);
+    if (query.phone && !isPlatform(staff)) throw new HttpError(403, 'FORBIDDEN', '只有平台工作人员(受理员、审核员)可以按手机号码查找诉求');
+    if (query.unit && bound && query.unit !== staff.unitId) throw new HttpError(403, 'FORBIDDEN', '您的账号只能查看本单位的诉求');
+    const filter: CaseFilter = {
+      ...(bound && { unitId: staff.unitId ?? '-', coHandled: true }),
+      ...(query.status && { status: query.status }),
+      ...(query.category && { category: query.category }),
+      ...(query.unit && { assignedUnit: query.unit }),
+      ...(query.township && { township: query.township }),
+      ...(query.channel && { channel: query.channel }),
+      ...(query.urgent !== undefined && { urgent: query.urgent }),
+      ...(query.warning && { warningLevels: WARNING_LEVELS.slice(WARNING_LEVELS.indexOf(query.warning)) }),
+      ...(query.from && { from: shanghaiDayStart(query.from) }),
+      ...(query.to && { to: new Date(shanghaiDayStart(query.to).getTime() + 86_400_000) }),
+      ...(query.phone && { phone: query.phone }),
+    };
+    const code = trackingCodeOf(query.q);
+    if (code) filter.trackingCode = code;
+    else if (query.q) {
+      const range = keywordRange(query, deps.clock.now());
+      if (range.problem) throw inputError([range.problem]);
+      filter.keyword = query.q;
+      filter.from = range.from;
+      if (range.defaulted) notices.push(`关键词搜索只查${query.to ? `${query.to} 之前` : '最近'} ${KEYWORD_DEFAULT_DAYS} 天提交的诉求;更早的请设置提交日期范围(最长 ${KEYWORD_MAX_DAYS} 天)`);
+    }
+    return { filter, notices };
+  }
+
+  /** every row of the query, a keyset page at a time, as the export's cells (Chinese, Shanghai times) */
+  function exportRows(staff: StaffRecord, query: CaseQuery, format: 'csv' | 'xlsx'): AsyncIterable<string[][]> {
+    const { filter } = filterFor(staff, query);
+    const order = ORDER_OF[query.sort];
+    return (async function* () {
+      const names = new Map<string, string>();
+      for (let after: { key: number; id: string } | undefined; ; ) {
+        const page = await petitions.search(filter, { order, ...(after && { after }), limit: EXPORT_PAGE });
+        const out: string[][] = [];
+        for (const p of page) {
+          const c = await summary(p, names);
+          out.push([c.trackingCode, c.categoryLabel, c.title, c.statusLabel, c.unitName ?? '', CHANNEL_LABELS[c.channel] ?? c.channel, formatShanghaiMoment(c.createdAt), c.urgent ? '是' : '否', c.confidential ? '是' : '否']);
+        }
+        if (query.phone) await logPhoneSearch(staff, page.map((p) => p.id), format);
+        if (out.length) yield out;
+        if (page.length < EXPORT_PAGE) return;
+        const last = page[page.length - 1];
+        after = { key: (query.sort === 'updated' ? last.updatedAt : last.createdAt).getTime(), id: last.id };
+      }
+    })();
+  }
+
+  /** 第十九条: a search by phone is a read of identity: audited (without the number) and logged per case found */
+  async function logPhoneSearch(staff: StaffRecord, ids: string[], where: 'list' | 'csv' | 'xlsx') {
+    await audit.append({ actor: staff.id, action: 'case.phone-searched', detail: { where, results: ids.length } });
+    await petitions.logIdentityAccess(ids, staff.id, 'phone-search');
+  }
 
   /** a supervision of the case waits for someone (its method chosen, the unit's handling) */
   async function underSupervision(p: Petition): Promise<boolean> {
@@ -333,6 +533,25 @@ const SUPERVISION_TRIGGERS: readonly string[] = ['一', '二', '三', '五'];
 
 /** rows per keyset page of an export */
 const EXPORT_PAGE = 1000;
+
+export const EXPORT_HEADERS = ['查询编号', '类别', '标题', '状态', '承办单位', '渠道', '提交时间', '紧急', '保密'];
+
+const ORDER_OF: Record<CaseSort, CaseOrder> = { newest: 'created-desc', oldest: 'created-asc', updated: 'updated-desc' };
+
+/** 第二十三条 items a 督办 of a selection is started for: (三) overdue is a case's own, (四) the lifecycle's */
+const SELECTION_TRIGGERS: readonly string[] = ['一', '二', '五'];
+const MAX_SELECTION = 100;
+const MAX_VIEWS = 50;
+
+/** a query string's parameters, a repeated one as a list (as Express reads them) */
+function groupParams(qs: string): [string, string | string[]][] {
+  const out = new Map<string, string | string[]>();
+  for (const [k, v] of new URLSearchParams(qs)) {
+    const had = out.get(k);
+    out.set(k, had === undefined ? v : [...(Array.isArray(had) ? had : [had]), v]);
+  }
+  return [...out];
+}
 
 function csvCell(v: string): string {
   const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;

@@ -13,6 +13,7 @@
  * and last, shows that the same requests by their permitted role do succeed.
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import ExcelJS from 'exceljs';
 import { QueryTypes } from 'sequelize';
 import type request from 'supertest';
 import { solveChallenge } from '../../domain/challenge.js';
@@ -138,6 +139,16 @@ const MATRIX: Row[] = [
   row('POST /api/tasks/:key/complete (东江乡, empty form)', 'api', (f) => `/api/tasks/${enc(f.taskC)}/complete`, [401, 404, 404, 404, 403,  404,  404,  404,  404,  400], { body: () => ({ variables: {} }) }),
   row('GET /api/cases', 'api', () => '/api/cases', [401, 200, 200, 200, 200, 403, 403, 200, 200, 200]),
   row('GET /api/cases/export.csv', 'api', () => '/api/cases/export.csv', [401, 200, 200, 200, 200, 403, 403, 200, 200, 200]),
+  // the case list (issue 15): filters, a unit filter (a unit only its own), the platform's phone search, the Excel export, 督办 of a selection, saved views
+  row('GET /api/cases?status=handling&sort=oldest', 'api', () => '/api/cases?status=handling&sort=oldest', [401, 200, 200, 200, 200, 403, 403, 200, 200, 200]),
+  row('GET /api/cases?unit=u-longnan', 'api', () => '/api/cases?unit=u-longnan', [                          401, 200,  200,   200,   200,  403,  403,  200,  200,  403]),
+  row('GET /api/cases?phone=…', 'api', () => `/api/cases?phone=${OTHER.petitionerPhone}`, [                 401, 200,  200,   403,   403,  403,  403,  403,  403,  403]),
+  row('GET /api/cases?status=lost (unknown value)', 'api', () => '/api/cases?status=lost', [                401, 400,  400,   400,   400,  403,  403,  400,  400,  400]),
+  row('GET /api/cases/export.xlsx', 'api', () => '/api/cases/export.xlsx', [                                401, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
+  row('POST /api/cases/supervise (nothing selected)', 'api', () => '/api/cases/supervise', [                401, 403,  400,   403,   403,  403,  403,  403,  403,  403], { body: () => ({}) }),
+  row('GET /api/case-views', 'api', () => '/api/case-views', [                                              401, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
+  row('POST /api/case-views (no name)', 'api', () => '/api/case-views', [                                   401, 400,  400,   400,   403,  403,  403,  400,  400,  400], { body: () => ({ query: 'status=closed' }) }),
+  row('DELETE /api/case-views/:id (unknown)', 'api', () => '/api/case-views/999999', [                      401, 404,  404,   404,   403,  403,  403,  404,  404,  404]),
   row('GET /api/cases/:id (龙南镇)', 'api', (f) => `/api/cases/${f.caseA}`, [401, 200, 200, 200, 200, 403, 403, 200, 200, 404]),
   row('GET /api/cases/:id (龙南镇, confidential)', 'api', (f) => `/api/cases/${f.caseB}`, [401, 200, 200, 200, 200, 403, 403, 200, 200, 404]),
   row('GET /api/cases/:id (东江乡)', 'api', (f) => `/api/cases/${f.caseC}`, [401, 200, 200, 200, 200, 403, 403, 404, 404, 200]),
@@ -213,6 +224,12 @@ const MATRIX: Row[] = [
   row('GET /staff/tasks/:key (东江乡)', 'page', (f) => `/staff/tasks/${enc(f.taskC)}`, [                      303, 404,  404,   404,   200,  404,  404,  404,  404,  200]),
   row('GET /staff/cases', 'page', () => '/staff/cases', [303, 200, 200, 200, 200, 403, 403, 200, 200, 200]),
   row('GET /staff/cases.csv', 'page', () => '/staff/cases.csv', [303, 200, 200, 200, 200, 403, 403, 200, 200, 200]),
+  row('GET /staff/cases?phone=…', 'page', () => `/staff/cases?phone=${OTHER.petitionerPhone}`, [           303, 200,  200,   403,   403,  403,  403,  403,  403,  403]),
+  row('GET /staff/cases.xlsx', 'page', () => '/staff/cases.xlsx', [                                          303, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
+  row('POST /staff/cases/supervise (nothing selected)', 'page', () => '/staff/cases/supervise', [          401, 403,  400,   403,   403,  403,  403,  403,  403,  403]),
+  row('POST /staff/cases/phone-search (no number)', 'page', () => '/staff/cases/phone-search', [            401, 200,  200,   403,   403,  403,  403,  403,  403,  403]),
+  row('POST /staff/case-views (no name)', 'page', () => '/staff/case-views', [                              401, 400,  400,   400,   403,  403,  403,  400,  400,  400]),
+  row('POST /staff/case-views/:id/delete (unknown)', 'page', () => '/staff/case-views/999999/delete', [    401, 404,  404,   404,   403,  403,  403,  404,  404,  404]),
   row('GET /staff/cases/:id (龙南镇)', 'page', (f) => `/staff/cases/${f.caseA}`, [303, 200, 200, 200, 200, 403, 403, 200, 200, 404]),
   row('GET /staff/cases/:id (龙南镇, confidential)', 'page', (f) => `/staff/cases/${f.caseB}`, [303, 200, 200, 200, 200, 403, 403, 200, 200, 404]),
   row('GET /staff/cases/:id (东江乡)', 'page', (f) => `/staff/cases/${f.caseC}`, [303, 200, 200, 200, 200, 403, 403, 404, 404, 200]),
@@ -453,6 +470,27 @@ describe('who may see and do what: every role on every route, through HTTP', () 
     const cases = (await dj.get('/api/cases').expect(200)).body as { id: string; unitId: string | null }[];
     if (!cases.some((c) => c.id === f.caseC)) problems.push('GET /api/cases: 东江乡’s own case is missing');
     for (const c of cases) if (c.unitId !== 'u-dongjiang') problems.push(`GET /api/cases: ${c.id} of unit ${c.unitId} is listed`);
+    // every filter and sort of the list, and the exports with them, still only 东江乡's (a unit sees no counts: the list has none)
+    for (const qs of ['sort=oldest', 'sort=updated', 'township=360783100', 'category=complaint', `q=${f.codeA}`, `q=${enc(TITLES.A)}`, 'status=handling', 'channel=web', 'urgent=false']) {
+      const listed = (await dj.get(`/api/cases?${qs}`).expect(200)).body as { id: string; unitId: string | null }[];
+      for (const c of listed) if (c.unitId !== 'u-dongjiang') problems.push(`GET /api/cases?${qs}: ${c.id} of unit ${c.unitId} is listed`);
+      for (const path of [`/api/cases/export.csv?${qs}`, `/staff/cases.csv?${qs}`, `/staff/cases?${qs}`]) {
+        // the page shows the search as typed: what it lists is its table
+        const full = textOf(await dj.get(path).set(html).expect(200));
+        const text = path.startsWith('/staff/cases?') ? (/<tbody>[\s\S]*<\/tbody>/.exec(full)?.[0] ?? '') : full;
+        for (const secret of [TITLES.A, TITLES.B, f.codeA, f.codeB]) if (text.includes(secret)) problems.push(`GET ${path}: lists ${secret}`);
+      }
+    }
+    const xlsx = await dj.get('/api/cases/export.xlsx').buffer(true).parse((r, done) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body as never);
+    const codes: string[] = [];
+    book.worksheets[0].eachRow((r, n) => void (n > 1 && codes.push(String(r.getCell(1).value))));
+    if (codes.join() !== f.codeC) problems.push(`GET /api/cases/export.xlsx: holds ${codes.join(', ')}, not only ${f.codeC}`);
     for (const [label, path] of [['GET /api/cases/export.csv', '/api/cases/export.csv'], ['GET /staff/cases.csv', '/staff/cases.csv'], ['GET /staff/cases', '/staff/cases'], ['GET /staff', '/staff']]) {
       const text = textOf(await dj.get(path).set(html).expect(200));
       if (!text.includes(path === '/staff' ? TITLES.C : f.codeC)) problems.push(`${label}: 东江乡’s own case is missing`);
