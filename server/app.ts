@@ -149,6 +149,7 @@ export function createApp(deps: AppDeps): Express {
   const queueService = createQueueService({
     engine,
     workItems,
+    views: createCaseViewsRepository(db, { now, table: 'queue_views' }),
     petitions,
     staff,
     audit,

@@ -1,5 +1,5 @@
 /**
- * Saved views of the case list (table `case_views`, migration 1003): a person's name for a list
+ * Saved views of the case list (table `case_views`, migration 1003) and of the work queue (`queue_views`, 1004): a person's name for a list
  * URL's query string. Only their owner reads or deletes them; the query is stored as the service
  * wrote it (checked, without cursor or phone).
  */
@@ -41,20 +41,22 @@ interface Row {
 
 const toView = (r: Row): CaseView => ({ id: Number(r.id), staffId: r.staff_id, name: r.name, query: r.query, createdAt: toDate(r.created_at) });
 
-export function createCaseViewsRepository(db: Database, options: { now?: () => number } = {}): CaseViewsRepository {
+/** `table`: the case list's views (`case_views`, the default) or the work queue's (`queue_views`, migration 1004) */
+export function createCaseViewsRepository(db: Database, options: { now?: () => number; table?: 'case_views' | 'queue_views' } = {}): CaseViewsRepository {
   const now = options.now ?? (() => Date.now());
+  const table = options.table ?? 'case_views';
   return {
     async list(staffId) {
-      return (await select<Row>(db, 'SELECT id, staff_id, name, query, created_at FROM case_views WHERE staff_id = ? ORDER BY name, id', [staffId])).map(toView);
+      return (await select<Row>(db, `SELECT id, staff_id, name, query, created_at FROM ${table} WHERE staff_id = ? ORDER BY name, id`, [staffId])).map(toView);
     },
     async count(staffId) {
-      const [row] = await select<{ n: number | string }>(db, 'SELECT COUNT(*) AS n FROM case_views WHERE staff_id = ?', [staffId]);
+      const [row] = await select<{ n: number | string }>(db, `SELECT COUNT(*) AS n FROM ${table} WHERE staff_id = ?`, [staffId]);
       return Number(row?.n ?? 0);
     },
     async create(staffId, name, query) {
       const at = now();
       try {
-        const id = await db.transaction((tx) => insertReturningId(db, 'INSERT INTO case_views (staff_id, name, query, created_at) VALUES (?, ?, ?, ?)', [staffId, name, query, at], tx));
+        const id = await db.transaction((tx) => insertReturningId(db, `INSERT INTO ${table} (staff_id, name, query, created_at) VALUES (?, ?, ?, ?)`, [staffId, name, query, at], tx));
         return { id, staffId, name, query, createdAt: new Date(at) };
       } catch (err) {
         if (err instanceof UniqueConstraintError) throw new CaseViewExists();
@@ -63,7 +65,7 @@ export function createCaseViewsRepository(db: Database, options: { now?: () => n
     },
     async remove(staffId, id) {
       if (!Number.isSafeInteger(id)) return false;
-      return (await db.transaction((tx) => exec(db, 'DELETE FROM case_views WHERE id = ? AND staff_id = ?', [id, staffId], tx))) === 1;
+      return (await db.transaction((tx) => exec(db, `DELETE FROM ${table} WHERE id = ? AND staff_id = ?`, [id, staffId], tx))) === 1;
     },
   };
 }

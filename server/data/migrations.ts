@@ -11,7 +11,7 @@ import { sessionMigrations } from './session-migrations.js';
 import { formMigrations } from './form-migrations.js';
 import { draftMigrations } from './draft-migrations.js';
 import { guardMigrations } from './guard-migrations.js';
-import { workQueueMigrations } from './work-queue-migrations.js';
+import { queueViewsMigration, workQueueMigration } from './work-queue-migrations.js';
 import type { AppMigration } from './app-migration.js';
 
 const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
@@ -86,7 +86,7 @@ export const appMigrations: AppMigration[] = [
     },
   },
   // the staff work queue: open and done user tasks with what staff filter and sort on
-  ...workQueueMigrations,
+  workQueueMigration,
   {
     // issue 15, similar petitions and 归并: a petition merged into another (status `merged`) links to the
     // case that answers it (`merged_into`) from `merged_at` (epoch ms; the reports count merges by it).
@@ -126,4 +126,6 @@ export const appMigrations: AppMigration[] = [
       await qi.addIndex('case_views', ['staff_id', 'name'], { unique: true, name: 'case_views_staff_name' });
     },
   },
+  // the work queue's saved views
+  queueViewsMigration,
 ];

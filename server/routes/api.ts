@@ -139,6 +139,17 @@ export function apiRoutes(ctx: AppContext): Router {
       res.json(await queueService.list(me(res), body(req), QUEUE_PAGE));
     }),
   );
+  // the queue's saved views: the person's own
+  r.get('/api/queue-views', requireRole(), handle(async (_req, res) => res.json(await queueService.views(me(res)))));
+  r.post('/api/queue-views', requireRole(), handle(async (req, res) => res.status(201).json(await queueService.saveView(me(res), body(req)))));
+  r.delete(
+    '/api/queue-views/:id',
+    requireRole(),
+    handle(async (req, res) => {
+      await queueService.deleteView(me(res), String(req.params.id));
+      res.status(204).end();
+    }),
+  );
   const held = (action: (staff: StaffRecord, key: string, b: Record<string, unknown>) => Promise<void>) =>
     handle(async (req, res) => {
       await action(me(res), String(req.params.key), body(req));

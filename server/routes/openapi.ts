@@ -160,6 +160,11 @@ export function openApiDocument(baseUrl: string) {
           responses: { '200': ok('一页待办与数量(无翻页链接)', ref('QueuePage')), ...errors },
         }),
       },
+      '/api/queue-views': {
+        get: op('我保存的待办视图', { security: staff }),
+        post: op('把待办列表的条件保存为视图(不含翻页位置与手机号;每人最多 50 个)', { security: staff, requestBody: body({ type: 'object', required: ['name', 'query'], properties: { name: { type: 'string', maxLength: 40 }, query: { type: 'string', maxLength: 1000, description: '列表的查询串,如 tab=overdue&colour=red' } } }), responses: { '201': ok('已保存'), ...errors, '409': ok('同名视图已存在或已达上限') } }),
+      },
+      '/api/queue-views/{id}': { delete: op('删除我的待办视图', { security: staff, parameters: [id('id', '视图编号')], responses: { '204': ok('已删除'), ...errors } }) },
       '/api/tasks/{key}/claim': { post: op('认领待办(本岗位人员;已被他人认领时 409)', { security: staff, parameters: [id('key', '待办编号')], responses: { '200': ok('已认领', { type: 'object', properties: { task: ref('Task') } }), ...errors, '409': ok('已被他人认领或已办理') } }) },
       '/api/tasks/{key}/release': { post: op('退回认领(认领人或单位分管领导)', { security: staff, parameters: [id('key', '待办编号')], responses: { '200': ok('已退回认领', { type: 'object', properties: { task: ref('Task') } }), ...errors, '409': ok('无人认领、认领人已变化或已办理') } }) },
       '/api/tasks/{key}/assign': {

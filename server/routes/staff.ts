@@ -136,6 +136,9 @@ export function staffRoutes(ctx: AppContext): Router {
         unassignable,
         readOnly: staff.roles.every((x) => x === 'auditor'),
         ...(q.problems.length && { errors: q.problems, errorMessage: '部分查询条件有误,已忽略' }),
+        views: (await ctx.queueService.views(staff)).map((v) => ({ ...v, current: `/staff${v.query ? `?${v.query}` : ''}` === current })),
+        listQuery: current.slice('/staff?'.length),
+        maySaveViews: !staff.roles.every((x) => x === 'auditor'),
         ...noticeOf(req),
         ...extra,
       },
@@ -146,6 +149,30 @@ export function staffRoutes(ctx: AppContext): Router {
   r.get('/staff', requireRole(), handle(async (req, res) => queuePage(req, res, { ...(req.query as Record<string, unknown>), phone: undefined })));
   // by the petitioner's phone (platform office only): a POST, so the number stays out of addresses and logs
   r.post('/staff/queue/phone', requireRole('intake-operator', 'platform-reviewer'), handle(async (req, res) => queuePage(req, res, (req.body ?? {}) as Record<string, unknown>, { phoneSearch: true })));
+  // the queue's saved views: the person's own
+  r.post(
+    '/staff/queue-views',
+    requireRole(),
+    handle(async (req, res) => {
+      const listQuery = typeof req.body?.query === 'string' ? req.body.query : '';
+      try {
+        await ctx.queueService.saveView(me(res), { name: req.body?.name, query: listQuery });
+        res.redirect(303, `/staff${listQuery ? `?${listQuery}` : ''}`);
+      } catch (err) {
+        if (!(err instanceof HttpError) || (err.status !== 400 && err.status !== 409)) throw err;
+        const raw = Object.fromEntries(new URLSearchParams(listQuery.slice(0, 1000)));
+        return queuePage(req, res, { ...raw, phone: undefined }, { errors: err.details ?? [{ field: 'name', message: err.message }], errorMessage: err.message, viewName: req.body?.name }, err.status);
+      }
+    }),
+  );
+  r.post(
+    '/staff/queue-views/:id/delete',
+    requireRole(),
+    handle(async (req, res) => {
+      await ctx.queueService.deleteView(me(res), String(req.params.id));
+      res.redirect(303, '/staff');
+    }),
+  );
   // 认领, 退回认领, 指派, 优先级: back to the list (or the task) the form was on
   const holdAction = (action: (staff: StaffRecord, key: string, body: Record<string, unknown>) => Promise<void>, done: string) =>
     handle(async (req, res) => {

@@ -13,6 +13,7 @@
 import type { Transaction } from 'sequelize';
 import type { EnginePort, UserTask, UserTaskEvent } from '../../engine/port.js';
 import type { AuditRepository } from '../data/audit-repository.js';
+import { CaseViewExists, type CaseView, type CaseViewsRepository } from '../data/case-views-repository.js';
 import type { Petition, PetitionsRepository } from '../data/petitions-repository.js';
 import type { StaffRecord, StaffRepository } from '../data/staff-repository.js';
 import type { Cursor, NewWorkItem, QueueCounts, QueueFilter, QueueScopeSql, WorkItem, WorkItemsRepository } from '../data/work-items-repository.js';
@@ -53,6 +54,8 @@ export interface QueuePage {
 
 export interface QueueServiceDeps {
   engine: EnginePort;
+  /** the person's saved views of the queue (table queue_views) */
+  views: CaseViewsRepository;
   workItems: WorkItemsRepository;
   petitions: PetitionsRepository;
   staff: StaffRepository;
@@ -377,6 +380,39 @@ export function createQueueService(deps: QueueServiceDeps) {
     },
 
     tabLabels: QUEUE_TAB_LABELS,
+
+    /** the person's saved views (a name for a list link) */
+    views(staff: StaffRecord): Promise<CaseView[]> {
+      return deps.views.list(staff.id);
+    },
+
+    /** save a list state under a name: the query checked as a list link is, without page position or phone */
+    async saveView(staff: StaffRecord, input: unknown): Promise<CaseView> {
+      const b = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+      const problems: QueueProblem[] = [];
+      const name = typeof b.name === 'string' ? b.name.trim() : '';
+      // eslint-disable-next-line no-control-regex
+      if (!name || name.length > 40 || /[\u0000-\u001f\u007f]/.test(name)) problems.push({ field: 'name', message: '请填写视图名称(不超过 40 个字)' });
+      const raw = typeof b.query === 'string' && b.query.length <= 1000 ? b.query.replace(/^\?/, '') : undefined;
+      if (raw === undefined) problems.push({ field: 'query', message: '「query」须为列表的查询字符串(最长 1000 个字符)' });
+      const parsed = parseQueueQuery(Object.fromEntries(new URLSearchParams(raw ?? '')), { scope: defaultScope(staff) });
+      problems.push(...parsed.problems);
+      if (parsed.query.scope === 'all' && !mayScopeAll(staff)) problems.push({ field: 'scope', message: '您的账号只能查看本岗位的待办' });
+      if (problems.length) throw new HttpError(400, 'INVALID_INPUT', '视图有误,请按提示修改', problems);
+      if ((await deps.views.count(staff.id)) >= 50) throw new HttpError(409, 'TOO_MANY_VIEWS', '每人最多保存 50 个视图,请先删除不用的');
+      const query = queueQueryString({ ...parsed.query, after: undefined, before: undefined, phone: undefined }, { scope: defaultScope(staff) });
+      try {
+        return await deps.views.create(staff.id, name, query);
+      } catch (err) {
+        if (err instanceof CaseViewExists) throw new HttpError(409, 'VIEW_EXISTS', `已有名为「${name}」的视图`);
+        throw err;
+      }
+    },
+
+    async deleteView(staff: StaffRecord, id: unknown): Promise<void> {
+      const n = typeof id === 'string' && /^\d{1,15}$/.test(id) ? Number(id) : NaN;
+      if (!(await deps.views.remove(staff.id, n))) throw new HttpError(404, 'NOT_FOUND', '未找到该视图');
+    },
   };
   return service;
 }

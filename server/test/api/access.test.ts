@@ -128,6 +128,9 @@ const MATRIX: Row[] = [
   row('GET /api/queue', 'api', () => '/api/queue', [                                                         401, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
   row('GET /api/queue?scope=all', 'api', () => '/api/queue?scope=all', [                                     401, 200,  200,   200,   200,  400,  400,  400,  400,  400]),
   row('POST /api/queue/phone-search (no phone)', 'api', () => '/api/queue/phone-search', [                 401, 400,  400,   403,   403,  403,  403,  403,  403,  403]),
+  row('GET /api/queue-views', 'api', () => '/api/queue-views', [                                            401, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
+  row('POST /api/queue-views (no name)', 'api', () => '/api/queue-views', [                                 401, 400,  400,   400,   403,  400,  400,  400,  400,  400], { body: () => ({ query: 'tab=mine' }) }),
+  row('DELETE /api/queue-views/:id (unknown)', 'api', () => '/api/queue-views/999999', [                    401, 404,  404,   404,   403,  404,  404,  404,  404,  404]),
   row('POST /api/tasks/:key/release (龙南镇, nobody holds it)', 'api', (f) => `/api/tasks/${enc(f.taskA)}/release`, [401, 409, 409, 404, 403, 404, 404, 409, 409, 404]),
   row('POST /api/tasks/:key/claim (unknown)', 'api', () => '/api/tasks/no-such-task/claim', [               401, 404,  404,   404,   403,  404,  404,  404,  404,  404]),
   row('POST /api/tasks/:key/assign (龙南镇, nobody named)', 'api', (f) => `/api/tasks/${enc(f.taskA)}/assign`, [401, 403, 403, 403, 403, 403, 403, 403, 400, 403]),
@@ -217,6 +220,8 @@ const MATRIX: Row[] = [
   // ---- staff pages (anonymous: to the sign-in page)
   row('GET /staff', 'page', () => '/staff', [                                                                303, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
   row('POST /staff/queue/phone (nothing filled in)', 'page', () => '/staff/queue/phone', [                 401, 200,  200,   403,   403,  403,  403,  403,  403,  403]),
+  row('POST /staff/queue-views (no name)', 'page', () => '/staff/queue-views', [                            401, 400,  400,   400,   403,  400,  400,  400,  400,  400], { body: () => ({ query: 'tab=mine' }) }),
+  row('POST /staff/queue-views/:id/delete (unknown)', 'page', () => '/staff/queue-views/999999/delete', [  401, 404,  404,   404,   403,  404,  404,  404,  404,  404]),
   row('POST /staff/tasks/:key/release (龙南镇, nobody holds it)', 'page', (f) => `/staff/tasks/${enc(f.taskA)}/release`, [401, 303, 303, 404, 403, 404, 404, 303, 303, 404]),
   row('POST /staff/tasks/:key/assign (龙南镇, nobody named)', 'page', (f) => `/staff/tasks/${enc(f.taskA)}/assign`, [401, 403, 403, 403, 403, 403, 403, 403, 303, 403]),
   row('POST /staff/tasks/:key/priority (龙南镇, unknown priority)', 'page', (f) => `/staff/tasks/${enc(f.taskA)}/priority`, [401, 303, 303, 403, 403, 403, 403, 403, 403, 403], { body: () => ({ priority: 'asap' }) }),

@@ -189,6 +189,24 @@ describe('the work queue', () => {
     expect((await queue(await as('handler-dongjiang'), 'tab=overdue&colour=blue')).items).toEqual([]);
   });
 
+  it('given a list a handler opens every morning, when they save it as a view, then it is theirs alone and opens the same list', async () => {
+    const handler = await as('handler-longnan');
+    const saved = (await handler.post('/api/queue-views', { name: '超期红色', query: 'tab=overdue&colour=red&after=abc' }).expect(201)).body as { id: number; query: string };
+    // the page position is not part of a view
+    expect(saved.query).toBe('tab=overdue&colour=red');
+    expect((await handler.post('/api/queue-views', { name: '超期红色', query: 'tab=mine' })).status).toBe(409);
+    expect((await handler.post('/api/queue-views', { name: '全市', query: 'scope=all' })).status).toBe(400);
+    expect((await handler.post('/api/queue-views', { name: '', query: 'sort=nowhere' })).body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['name', 'sort']);
+    expect(((await handler.get('/api/queue-views').expect(200)).body as { name: string }[]).map((v) => v.name)).toEqual(['超期红色']);
+    expect((await queue(handler, saved.query)).items.every((i) => i.deadline.warning === 'red')).toBe(true);
+    // another person neither sees nor deletes it
+    const other = await as('handler-dongjiang');
+    expect((await other.get('/api/queue-views').expect(200)).body).toEqual([]);
+    expect((await other.delete(`/api/queue-views/${saved.id}`)).status).toBe(404);
+    await handler.delete(`/api/queue-views/${saved.id}`).expect(204);
+    expect((await handler.get('/api/queue-views').expect(200)).body).toEqual([]);
+  });
+
   it('given a database whose open tasks came before the work queue, when the app starts, then they are brought in once', async () => {
     const before = (await queue(await as('reviewer'), 'scope=all')).counts.all;
     expect(before).toBeGreaterThan(0);
