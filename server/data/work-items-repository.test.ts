@@ -134,4 +134,29 @@ describe('the work queue table', () => {
     // without a word, every task is counted
     expect((await repo.counts({ groups: ['unit:u-e'] }, { tab: 'all', sort: 'due' }, at)).all).toBe(COUNT_CAP + 5);
   });
+
+  it('given a word search, when read in one pass, then its pages, order and counts are those the ordered queries give', async () => {
+    const scope = { groups: ['unit:u-a'] };
+    for (const sort of ['due', 'received', 'priority'] as const) {
+      for (const tab of ['all', 'soon', 'overdue'] as const) {
+        const filter: QueueFilter = { tab, sort, keyword: '路灯' };
+        const bySql: string[] = [];
+        for (let p = await repo.page(scope, filter, at, { limit: 9 }); ; p = await repo.page(scope, filter, at, { after: p.next, limit: 9 })) {
+          bySql.push(...p.items.map((i) => i.userTaskKey));
+          if (!p.next) break;
+        }
+        const inOnePass: string[] = [];
+        let last: Awaited<ReturnType<WorkItemsRepository['pageAndCounts']>> | undefined;
+        for (let p = await repo.pageAndCounts(scope, filter, at, { limit: 9 }); ; p = await repo.pageAndCounts(scope, filter, at, { after: p.next, limit: 9 })) {
+          inOnePass.push(...p.items.map((i) => i.userTaskKey));
+          last = p;
+          if (!p.next) break;
+        }
+        expect(inOnePass).toEqual(bySql);
+        expect(last?.counts).toEqual(await repo.counts(scope, filter, at));
+        // and back from the last page
+        if (last?.prev) expect((await repo.pageAndCounts(scope, filter, at, { before: last.prev, limit: 9 })).items.map((i) => i.userTaskKey)).toEqual(bySql.slice(-9 - last.items.length, -last.items.length));
+      }
+    }
+  });
 });

@@ -286,15 +286,15 @@ export function createQueueService(deps: QueueServiceDeps) {
       const scope = scopeOf(staff, query);
       const after = decodeCursor(query.after);
       const before = after ? undefined : decodeCursor(query.before);
-      let result: Awaited<ReturnType<WorkItemsRepository['page']>>;
+      let result: Awaited<ReturnType<WorkItemsRepository['pageAndCounts']>>;
       try {
-        result = await workItems.page(scope, filter, at, { ...(after && { after }), ...(before && { before }), limit: query.limit });
+        result = await workItems.pageAndCounts(scope, filter, at, { ...(after && { after }), ...(before && { before }), limit: query.limit });
       } catch (err) {
         // a cursor of another sort (an edited link): the first page
         if (!(err instanceof RangeError)) throw err;
-        result = await workItems.page(scope, filter, at, { limit: query.limit });
+        result = await workItems.pageAndCounts(scope, filter, at, { limit: query.limit });
       }
-      const counts = await workItems.counts(scope, filter, at);
+      const { counts } = result;
       const base = { ...query, after: undefined, before: undefined };
       return {
         query,
