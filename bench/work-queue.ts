@@ -257,11 +257,15 @@ export async function writeTasks(sequelize: Sequelize, n: number, cases: number,
     }
     const one = `(${columns.map(() => '?').join(', ')})`;
     await sequelize.query(`INSERT INTO work_items (${columns.join(', ')}) VALUES ${Array(count).fill(one).join(', ')}`, { replacements: rows });
+    // each open task's text once (the city-wide word search reads it)
+    const texts: unknown[] = [];
+    for (let k = 0; k < count; k++) texts.push(rows[k * columns.length], rows[k * columns.length + columns.indexOf('search_text')]);
+    await sequelize.query(`INSERT INTO work_item_texts (user_task_key, search_text) VALUES ${Array(count).fill('(?, ?)').join(', ')}`, { replacements: texts });
   }
 }
 
 /** fresh statistics, as a database that grew to this size over months would have */
 async function analyze(sequelize: Sequelize) {
   if (sequelize.getDialect() === 'sqlite') await sequelize.query('ANALYZE');
-  else await sequelize.query('ANALYZE TABLE petitions, work_items');
+  else await sequelize.query('ANALYZE TABLE petitions, work_items, work_item_texts');
 }

@@ -136,10 +136,11 @@ describe('the work queue table', () => {
   });
 
   it('given a word search, when read in one pass, then its pages, order and counts are those the ordered queries give', async () => {
-    const scope = { groups: ['unit:u-a'] };
+    // a group's range; the city's through the texts table (a few matches), and beyond 1,000 matches (the ordered queries)
+    for (const [scope, keyword] of [[{ groups: ['unit:u-a'] }, '路灯'], ['all', '路灯 5'], ['all', '路灯']] as const)
     for (const sort of ['due', 'received', 'priority'] as const) {
       for (const tab of ['all', 'soon', 'overdue'] as const) {
-        const filter: QueueFilter = { tab, sort, keyword: '路灯' };
+        const filter: QueueFilter = { tab, sort, keyword };
         const bySql: string[] = [];
         for (let p = await repo.page(scope, filter, at, { limit: 9 }); ; p = await repo.page(scope, filter, at, { after: p.next, limit: 9 })) {
           bySql.push(...p.items.map((i) => i.userTaskKey));

@@ -335,11 +335,13 @@ export function createWorkItemsRepository(db: Database) {
             t,
           );
         }
+        await insertIfAbsent(db, 'work_item_texts', { user_task_key: item.userTaskKey, search_text: item.searchText ?? '' }, t);
       });
     },
 
     /** the task is done (by `by` when an account completed it here; the first record of who wins) */
     async finish(userTaskKey: string, done: { by?: string; at: Date }, tx?: Transaction): Promise<void> {
+      await exec(db, 'DELETE FROM work_item_texts WHERE user_task_key = ?', [userTaskKey], tx);
       await exec(
         db,
         "UPDATE work_items SET state = 'done', completed_by = CASE WHEN is_first = 1 THEN COALESCE(completed_by, ?) ELSE NULL END, completed_ms = COALESCE(completed_ms, ?) WHERE user_task_key = ?",
@@ -351,6 +353,7 @@ export function createWorkItemsRepository(db: Database) {
     /** a canceled task (its case moved on without it) leaves every list */
     async remove(userTaskKey: string, tx?: Transaction): Promise<void> {
       await exec(db, 'DELETE FROM work_items WHERE user_task_key = ?', [userTaskKey], tx);
+      await exec(db, 'DELETE FROM work_item_texts WHERE user_task_key = ?', [userTaskKey], tx);
     },
 
     async get(userTaskKey: string, tx?: Transaction): Promise<WorkItem | undefined> {
@@ -399,18 +402,31 @@ export function createWorkItemsRepository(db: Database) {
 
     /**
      * A page and every tab's count together. A word search reads the scope's rows once, in no order
-     * (an ordered walk of the deadline index would read every row's text to find none): when at most
+     * (an ordered walk of the deadline index would read every row's text to find none; the city's
+     * through `work_item_texts`, one narrow row per open task): when at most
      * COUNT_CAP rows match, the tabs, the order and the page are taken from those rows here; beyond
      * that, as any other list (the ordered walk finds a page of a common word soon).
      */
     async pageAndCounts(scope: QueueScopeSql, filter: QueueFilter, at: { now: number; soonMs: number; staffId: string }, paging: { after?: Cursor; before?: Cursor; limit: number }) {
       if (filter.keyword && filter.tab !== 'done') {
         const { where, args } = whereOf(scope, filter, at, true);
-        // the city's rows read straight through the table: an index walk would fetch each row's text
-        // by its key, three times slower than a scan (a group's index range stays: it is small)
-        const table = scope !== 'all' ? 'work_items' : db.raw ? 'work_items NOT INDEXED' : 'work_items IGNORE INDEX (work_items_counts, work_items_due, work_items_received, work_items_priority)';
-        const rows = await select<Row>(db, `SELECT * FROM ${table} WHERE ${where.join(' AND ')} AND state = 'open' LIMIT ${COUNT_CAP + 1}`, args);
-        if (rows.length <= COUNT_CAP) {
+        let rows: Row[] | undefined;
+        if (scope === 'all') {
+          // the city's open tasks: their texts read through the narrow table, then the matching rows by key
+          const keys = (await select<{ user_task_key: string }>(db, `SELECT user_task_key FROM work_item_texts WHERE search_text LIKE ? ESCAPE '!' LIMIT ${COUNT_CAP + 1}`, [likeOf(filter.keyword)])).map((r) => r.user_task_key);
+          if (keys.length <= COUNT_CAP) {
+            rows = [];
+            for (let i = 0; i < keys.length; i += 500) {
+              const some = keys.slice(i, i + 500);
+              rows.push(...(await select<Row>(db, `SELECT * FROM work_items WHERE user_task_key IN (${some.map(() => '?').join(', ')}) AND ${where.join(' AND ')} AND state = 'open'`, [...some, ...args])));
+            }
+          }
+        } else {
+          // a group's rows: its index range is small
+          const found = await select<Row>(db, `SELECT * FROM work_items WHERE ${where.join(' AND ')} AND state = 'open' LIMIT ${COUNT_CAP + 1}`, args);
+          if (found.length <= COUNT_CAP) rows = found;
+        }
+        if (rows) {
           const seen = new Set<string>();
           const open = rows.filter((r) => !seen.has(r.user_task_key) && seen.add(r.user_task_key));
           const counts = countOf(open, at);

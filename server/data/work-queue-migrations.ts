@@ -70,6 +70,11 @@ export const workQueueMigration: AppMigration = {
     // a case's tasks; a tracking code typed into the search box
     await ix(['petition_id', 'state'], 'work_items_petition');
     await ix(['tracking_code'], 'work_items_tracking');
+    // the text of each open task once, narrow: a word search over the whole city reads this, not the wide rows
+    await qi.createTable('work_item_texts', {
+      user_task_key: { type: STRING(64), primaryKey: true, allowNull: false },
+      search_text: { type: TEXT, allowNull: false },
+    });
     await qi.createTable('work_queue_marks', {
       name: { type: STRING(64), primaryKey: true, allowNull: false },
       at: { type: BIGINT, allowNull: false },
