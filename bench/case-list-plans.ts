@@ -7,6 +7,7 @@
  * timed on its first page and on a page deep in the list (a keyset cursor 80 % down).
  * Prints each plan; the JSON figures are the pages' milliseconds.
  */
+import { codeOf } from './seed-cases.js';
 import { performance } from 'node:perf_hooks';
 import { QueryTypes } from 'sequelize';
 import { createDatabase, type Database } from '../engine/embedded/store/database.js';
@@ -16,12 +17,6 @@ import { migrationsFor } from '../server/engine-setup.js';
 import { seedDemoData } from '../server/data/seed.js';
 import { openTarget, round } from './lifecycle/measure.js';
 
-const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
-const codeOf = (n: number) => {
-  let s = '';
-  for (let i = 0; i < 8; i++, n = Math.floor(n / ALPHABET.length)) s = ALPHABET[n % ALPHABET.length] + s;
-  return `WZ${s}`;
-};
 const STATUSES = ['submitted', 'screening', 'dispatched', 'handling', 'replied', 'evaluating', 'closed', 'closed', 'closed', 'rejected'];
 const CATEGORIES = ['consultation', 'complaint', 'report', 'help', 'suggestion', 'other'];
 const TOWNSHIPS = ['360783100', '360783101', '360783102', '360783103', '360783104', '360783105', '360783200', '360783201', '360783202', '360783203', '360783204', null];

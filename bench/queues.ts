@@ -13,24 +13,18 @@
  * look, every 100 ms, with --expose-gc — at its highest, above what it was before: flat when the
  * export holds a page, not the file), exportRows (checked: every case once, in order).
  */
+import { codeOf, submitOnePetition } from './seed-cases.js';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { QueryTypes } from 'sequelize';
 import { createPetitionsRepository } from '../server/data/petitions-repository.js';
 import { generateIdentityKey } from '../server/domain/identity-crypto.js';
-import { solveChallenge } from '../server/domain/challenge.js';
 import { startApp } from './lifecycle/app.js';
-import { Browser, expectStatus } from './lifecycle/driver.js';
+import { Browser } from './lifecycle/driver.js';
 import { openTarget, round } from './lifecycle/measure.js';
 
 export type QueuesFigures = Record<string, number | string>;
 
-const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
-const codeOf = (n: number) => {
-  let s = '';
-  for (let i = 0; i < 8; i++, n = Math.floor(n / ALPHABET.length)) s = ALPHABET[n % ALPHABET.length] + s;
-  return `WZ${s}`;
-};
 
 export async function runQueues(env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<QueuesFigures> {
   const cases = Number(env.QUEUES_CASES ?? 100_000);
@@ -42,13 +36,7 @@ export async function runQueues(env: NodeJS.ProcessEnv, out: (line: string) => v
   const app = await startApp(target.url, 1);
   try {
     const base = app.bases[0];
-    const citizen = await new Browser(base).open();
-    const challenge = await citizen.get('/api/challenge');
-    const submitted = await citizen.post('/api/petitions', {
-      category: 'complaint', title: '小区路灯不亮', content: '龙南镇某小区路灯已经一周不亮。', township: '360783100', agree: true,
-      petitionerName: '王小明', petitionerPhone: '13900001111', challengeToken: challenge.body.token, challengeAnswer: String(solveChallenge(challenge.body.question)),
-    });
-    expectStatus(submitted, 201, 'submitting a petition');
+    await submitOnePetition(base);
     const t0 = performance.now();
     await copyCases(app.db.sequelize, cases);
     out(`  ${cases} cases written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -15,21 +15,15 @@
  * word search reads both at once, and its time is counted for each); and the whole HTTP answer of GET /api/queue (`queueHttpP99Ms`). The baseline, in
  * the same run: one task read by its key (`queuePkP99Ms`), the floor any list query has here.
  */
+import { codeOf, submitOnePetition } from './seed-cases.js';
 import { performance } from 'node:perf_hooks';
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { solveChallenge } from '../server/domain/challenge.js';
 import { createWorkItemsRepository, NO_DUE, type QueueFilter, type QueueScopeSql } from '../server/data/work-items-repository.js';
 import { LONGNAN_UNITS } from '../server/data/longnan-units.js';
 import { startApp } from './lifecycle/app.js';
 import { Browser, expectStatus } from './lifecycle/driver.js';
 import { openTarget, p99, round } from './lifecycle/measure.js';
 
-const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
-const codeOf = (n: number) => {
-  let s = '';
-  for (let i = 0; i < 8; i++, n = Math.floor(n / ALPHABET.length)) s = ALPHABET[n % ALPHABET.length] + s;
-  return `WZ${s}`;
-};
 const CATEGORIES = ['complaint', 'consultation', 'report', 'help', 'suggestion'];
 const CHANNELS = ['web', 'wechat', 'hotline'];
 const WORDS = ['路灯不亮', '占道经营', '噪音扰民', '道路破损', '垃圾清运', '停水', '违章搭建', '校车', '医保报销', '拖欠工资'];
@@ -50,13 +44,7 @@ export async function runWorkQueue(env: NodeJS.ProcessEnv, out: (line: string) =
   const app = await startApp(target.url, 1);
   try {
     const base = app.bases[0];
-    const citizen = await new Browser(base).open();
-    const challenge = await citizen.get('/api/challenge');
-    const submitted = await citizen.post('/api/petitions', {
-      category: 'complaint', title: '小区路灯不亮', content: '龙南镇某小区路灯已经一周不亮。', township: '360783100', agree: true,
-      petitionerName: '王小明', petitionerPhone: '13900001111', challengeToken: challenge.body.token, challengeAnswer: String(solveChallenge(challenge.body.question)),
-    });
-    expectStatus(submitted, 201, 'submitting a petition');
+    await submitOnePetition(base);
     const sequelize = app.db.sequelize;
     const now = Date.now();
     let t0 = performance.now();

@@ -8,7 +8,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createDatabase, type Database } from '../../engine/embedded/store/database.js';
 import { openTestDatabase } from '../../engine/test/harness.js';
 import { appMigrations } from './migrations.js';
-import { COUNT_CAP, createWorkItemsRepository, type NewWorkItem, type QueueFilter, type WorkItemsRepository } from './work-items-repository.js';
+import { COUNT_CAP, createWorkItemsRepository, type NewWorkItem, type QueueFilter, type QueueScopeSql, type WorkItemsRepository } from './work-items-repository.js';
 
 let target: { url: string; drop(): Promise<void> };
 let db: Database;
@@ -137,7 +137,12 @@ describe('the work queue table', () => {
 
   it('given a word search, when read in one pass, then its pages, order and counts are those the ordered queries give', async () => {
     // a group's range; the city's through the texts table (a few matches), and beyond 1,000 matches (the ordered queries)
-    for (const [scope, keyword] of [[{ groups: ['unit:u-a'] }, '路灯'], ['all', '路灯 5'], ['all', '路灯']] as const)
+    const cases: [QueueScopeSql, string][] = [
+      [{ groups: ['unit:u-a'] }, '路灯'],
+      ['all', '路灯 5'],
+      ['all', '路灯'],
+    ];
+    for (const [scope, keyword] of cases) {
     for (const sort of ['due', 'received', 'priority'] as const) {
       for (const tab of ['all', 'soon', 'overdue'] as const) {
         const filter: QueueFilter = { tab, sort, keyword };
@@ -158,6 +163,7 @@ describe('the work queue table', () => {
         // and back from the last page
         if (last?.prev) expect((await repo.pageAndCounts(scope, filter, at, { before: last.prev, limit: 9 })).items.map((i) => i.userTaskKey)).toEqual(bySql.slice(-9 - last.items.length, -last.items.length));
       }
+    }
     }
   });
 });
