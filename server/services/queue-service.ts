@@ -20,7 +20,7 @@ import type { Cursor, NewWorkItem, QueueCounts, QueueFilter, QueueScopeSql, Work
 import { CATEGORY_LABELS, type Category } from '../../regulation/categories.js';
 import { statusLabel } from '../../regulation/petition-status.js';
 import { deadlineAt, taskInstants, WARNING_LABELS } from '../../regulation/task-deadline.js';
-import { parseQueueQuery, PRIORITIES, PRIORITY_LABELS, QUEUE_TAB_LABELS, queueQueryString, trackingCodeIn, type Priority, type QueueProblem, type QueueQuery, type QueueScope } from '../../regulation/work-queue.js';
+import { parseQueueQuery, PRIORITIES, PRIORITY_LABELS, queueQueryString, trackingCodeIn, type Priority, type QueueProblem, type QueueQuery, type QueueScope } from '../../regulation/work-queue.js';
 import { candidateGroupsFor, hasIdentityRole, mayActOn, unitGroup } from '../domain/roles.js';
 import { HttpError } from '../http-error.js';
 import type { Logger } from '../logger.js';
@@ -313,7 +313,8 @@ export function createQueueService(deps: QueueServiceDeps) {
     async one(staff: StaffRecord, userTaskKey: string): Promise<QueueItemView | undefined> {
       const item = await workItems.get(userTaskKey);
       if (!item) return undefined;
-      const sees = staff.roles.includes('auditor') || item.groups.some((g) => queueGroupsFor(staff).includes(g)) || staff.roles.some((r) => PRIORITY_SETTERS.includes(r));
+      const groups = new Set(queueGroupsFor(staff));
+      const sees = staff.roles.includes('auditor') || item.groups.some((g) => groups.has(g)) || staff.roles.some((r) => PRIORITY_SETTERS.includes(r));
       return sees ? (await views(staff, [item]))[0] : undefined;
     },
 
@@ -379,7 +380,6 @@ export function createQueueService(deps: QueueServiceDeps) {
       await change(staff, item, 'task.priority-set', { priority, from: item.priority }, (tx) => workItems.setPriority(item.userTaskKey, priority as Priority, tx), '该事项已经办理');
     },
 
-    tabLabels: QUEUE_TAB_LABELS,
 
     /** the person's saved views (a name for a list link) */
     views(staff: StaffRecord): Promise<CaseView[]> {

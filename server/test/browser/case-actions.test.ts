@@ -5,22 +5,18 @@
  * case closed). On a phone for the 回访, at a desk for the rest.
  */
 import { it, expect, beforeAll, afterAll } from '@jest/globals';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { completeTask, submitPetition, type TestApp } from '../app-harness.js';
 import { REPLY } from '../api/articles/steps.js';
-import { describeBrowser, screenshotDir } from './chromium.js';
-import { closeAll, deskContext, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp } from './session.js';
+import { describeBrowser } from './chromium.js';
+import { closeAll, deskContext, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp, suiteRecorder } from './session.js';
 
 describeBrowser('the platform acts on a case in Chromium: 催办, 督办, 电话回访', () => {
   let app: BrowserApp | undefined;
   let h: TestApp;
   let base: string;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const shots = screenshotDir();
-  const problems: string[] = [];
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, name), fullPage: true });
+  const { contexts, problems, shot } = suiteRecorder();
   let handling: { id: string; code: string };
   let answered: { id: string; code: string };
 

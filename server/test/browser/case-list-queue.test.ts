@@ -11,17 +11,15 @@ import { QueryTypes } from 'sequelize';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { completeTask, submitPetition, type TestApp } from '../app-harness.js';
 import { describeBrowser, screenshotDir } from './chromium.js';
-import { closeAll, deskContext, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp } from './session.js';
+import { closeAll, deskContext, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp, suiteRecorder } from './session.js';
 
 describeBrowser('the case list as a work queue in Chromium: filters, sort, search, 督办 of a selection', () => {
   let app: BrowserApp | undefined;
   let h: TestApp;
   let base: string;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const { contexts, problems, shot } = suiteRecorder();
   const shots = screenshotDir();
-  const problems: string[] = [];
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, name), fullPage: true });
   /** what the screen shows (a phone's whole list is too tall a picture to look at) */
   const screen = (page: Page, name: string) => page.screenshot({ path: join(shots, name) });
   const cases: Record<string, { id: string; code: string }> = {};

@@ -4,21 +4,17 @@
  * column (issue 15) — and at a desk it stays a table.
  */
 import { it, expect, beforeAll, afterAll } from '@jest/globals';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { completeTask, submitPetition, type TestApp } from '../app-harness.js';
-import { describeBrowser, screenshotDir } from './chromium.js';
-import { closeAll, deskContext, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp } from './session.js';
+import { describeBrowser } from './chromium.js';
+import { closeAll, deskContext, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp, suiteRecorder } from './session.js';
 
 describeBrowser('the case list in Chromium, on a phone and at a desk', () => {
   let app: BrowserApp | undefined;
   let h: TestApp;
   let base: string;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const shots = screenshotDir();
-  const problems: string[] = [];
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, name), fullPage: true });
+  const { contexts, problems, shot } = suiteRecorder();
 
   /** how many lines the cell's text takes */
   const linesOf = (page: Page, text: string) =>

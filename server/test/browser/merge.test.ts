@@ -6,13 +6,12 @@
  * Checked in the database (status, merged_into, ratings, outbox rows for both) and on the timeline.
  */
 import { it, expect, beforeAll, afterAll } from '@jest/globals';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { completeTask, PETITIONER, submitPetition, taskOf, type TestApp } from '../app-harness.js';
 import { REPLY } from '../api/articles/steps.js';
 import { select } from '../../data/sql.js';
-import { describeBrowser, screenshotDir } from './chromium.js';
-import { closeAll, deskContext, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp } from './session.js';
+import { describeBrowser } from './chromium.js';
+import { closeAll, deskContext, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp, suiteRecorder } from './session.js';
 
 const LATER = { petitionerName: '李小红', petitionerPhone: '13900003333' };
 
@@ -21,10 +20,7 @@ describeBrowser('similar petitions at screening and 归并 in Chromium', () => {
   let h: TestApp;
   let base: string;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const shots = screenshotDir();
-  const problems: string[] = [];
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, name), fullPage: true });
+  const { contexts, problems, shot } = suiteRecorder();
   let kept: { id: string; code: string };
   let merged: { id: string; code: string };
 

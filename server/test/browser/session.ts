@@ -12,7 +12,7 @@ import type { Express } from 'express';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { projectRoot } from '../../app.js';
 import { createTestApp, DEMO_PASSWORD, type TestApp } from '../app-harness.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium, screenshotDir } from './chromium.js';
 
 /** modeler/build.mjs: the pages load its bundles (modeler, form editor, viewer, task form) from modeler/dist */
 export async function buildAssets(): Promise<void> {
@@ -110,4 +110,14 @@ export async function signInPage(page: Page, base: string, username: string, opt
 /** for afterAll: closes each in turn, skipping what a failed beforeAll never made */
 export async function closeAll(...things: ({ close(): Promise<unknown> } | undefined)[]): Promise<void> {
   for (const thing of things) await thing?.close();
+}
+
+/** what a browser suite keeps: the contexts to close, the page problems seen, its screenshots by name */
+export function suiteRecorder() {
+  const shots = screenshotDir();
+  return {
+    contexts: [] as BrowserContext[],
+    problems: [] as string[],
+    shot: (page: Page, name: string) => page.screenshot({ path: join(shots, name), fullPage: true }),
+  };
 }

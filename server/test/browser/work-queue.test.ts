@@ -6,22 +6,18 @@
  * database (work_items, the audit log) and on the case's timeline.
  */
 import { it, expect, beforeAll, afterAll } from '@jest/globals';
-import { join } from 'node:path';
 import { QueryTypes } from 'sequelize';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { completeTask, DEMO_PASSWORD, submitPetition, type TestApp } from '../app-harness.js';
-import { describeBrowser, screenshotDir } from './chromium.js';
-import { closeAll, deskContext, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp } from './session.js';
+import { describeBrowser } from './chromium.js';
+import { closeAll, deskContext, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp, suiteRecorder } from './session.js';
 
 describeBrowser('the work queue in Chromium: filter, search, sort, claim and hand on', () => {
   let app: BrowserApp | undefined;
   let h: TestApp;
   let base: string;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const shots = screenshotDir();
-  const problems: string[] = [];
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, name), fullPage: true });
+  const { contexts, problems, shot } = suiteRecorder();
   const cases: Record<string, { id: string; code: string }> = {};
   let secondId = '';
 
