@@ -43,6 +43,17 @@ describeBrowser('第二十七条 the decision editor in Chromium: edit a cell, d
     await table.getByText('按期办结率').first().waitFor();
     await expect(table.locator('td.annotation', { hasText: '第二十六条' }).count()).resolves.toBeGreaterThan(0);
 
+    // a rule's context menu and the hit policy's list, in Chinese
+    await table.locator('td[data-row-id="Rule_Redo_A"]').first().click({ button: 'right' });
+    await page.locator('.context-menu').getByText('在下方插入规则').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('#editor-status').click();
+    await table.locator('.hit-policy .dms-input-select').click();
+    await page.getByText('首个', { exact: true }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('#editor-status').click();
+    await expect(table.locator('.hit-policy').textContent()).resolves.toContain('汇集(求和)');
+
     // the cell: the output of rule Rule_OnTime_B
     const cell = table.locator('td[data-row-id="Rule_OnTime_B"][data-col-id="Output_score"] [contenteditable="true"]');
     await expect(cell.textContent()).resolves.toBe('36');
