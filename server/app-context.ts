@@ -22,6 +22,7 @@ import type { PetitionService } from './services/petition-service.js';
 import type { StaffingService } from './services/staffing-service.js';
 import type { TaskService } from './services/task-service.js';
 import type { QueueService } from './services/queue-service.js';
+import type { ReportService } from './services/report-service.js';
 
 export interface AppContext {
   render: Render;
@@ -61,4 +62,6 @@ export interface AppContext {
   navFor(staff: StaffRecord | undefined): Record<string, boolean>;
   /** the CSRF token of the response's visitor and session (a sign-in changes it) */
   csrfTokenFor(res: Response): string;
+  /** 第二十五条: the 月报 and 季报 archive */
+  reports: ReportService;
 }

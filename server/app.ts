@@ -64,6 +64,8 @@ import { createTaskService, createTaskDocs } from './services/task-service.js';
 import { createFormsRepository } from './data/forms-repository.js';
 import { createFormGate } from './deploy/form-gate.js';
 import { createFormService } from './services/form-service.js';
+import { reportAccess, reportServiceOn, type ReportFiguresSource } from './services/report-service.js';
+import { reportRoutes } from './routes/reports.js';
 
 /** the project folder (holding package.json), from the source tree or from dist/ */
 export const projectRoot = (() => {
@@ -113,6 +115,8 @@ export interface AppDeps {
    * brought into the form store on the first form request
    */
   forms?: Map<string, FormSchema>;
+  /** the reports' figures (第二十五条); the figures service on `db` when not given */
+  reportFigures?: ReportFiguresSource;
 }
 
 
@@ -245,9 +249,11 @@ export function createApp(deps: AppDeps): Express {
         processes: has('process-admin') || has('auditor'),
         forms: has('process-admin'),
         inspector: has('process-admin') || has('auditor'),
+        reports: Boolean(s && reportAccess(s) !== 'none'),
       };
     },
     csrfTokenFor: (res) => csrf.tokenFor(res),
+    reports: reportServiceOn(db, { clock, log, ...(deps.reportFigures && { figures: deps.reportFigures }) }),
   };
 
   const app = express();
@@ -330,6 +336,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(processRoutes(ctx));
   app.use(inspectorRoutes(ctx));
   app.use(formRoutes(ctx));
+  app.use(reportRoutes(ctx));
   app.use(apiRoutes(ctx));
   app.use(open311Routes(ctx));
 
