@@ -25,7 +25,7 @@ export const reportMigration: AppMigration = {
       label: { type: STRING(32), allowNull: false },
       period_from: { type: STRING(10), allowNull: false },
       period_to: { type: STRING(10), allowNull: false },
-      figures: { type: TEXT('long'), allowNull: false },
+      figures: { type: sequelize.getDialect() === 'sqlite' ? TEXT : TEXT('long'), allowNull: false },
       issued_at: { type: BIGINT, allowNull: false },
       // a staff id, or `schedule`
       issued_by: { type: STRING(128), allowNull: false },

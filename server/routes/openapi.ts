@@ -68,6 +68,23 @@ export function openApiDocument(baseUrl: string) {
         csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
       },
       schemas: {
+        ReportMeta: {
+          type: 'object',
+          properties: {
+            id: { type: 'integer' },
+            kind: { type: 'string', enum: ['month', 'quarter'] },
+            year: { type: 'integer' },
+            index: { type: 'integer', description: '月份或季度' },
+            edition: { type: 'integer', description: '版次,从 1 起;重新出具为下一版次' },
+            label: { type: 'string', examples: ['2026年11月'] },
+            from: { type: 'string', format: 'date' },
+            to: { type: 'string', format: 'date', description: '不含' },
+            issuedAt: { type: 'string', format: 'date-time' },
+            issuedBy: { type: 'string', description: '出具人账号编号,定时出具为 schedule' },
+            origin: { type: 'string', enum: ['schedule', 'demand'] },
+            processInstanceKey: { type: ['string', 'null'], description: '定时出具的流程实例' },
+          },
+        },
         Error: {
           type: 'object',
           required: ['error'],
@@ -208,6 +225,39 @@ export function openApiDocument(baseUrl: string) {
       },
       '/api/cases/export.csv': { get: op('导出符合条件的全部诉求(CSV,UTF-8 带 BOM,中文表头,上海时间;不含诉求人身份;条件同 GET /api/cases)', { security: staff, parameters: caseListParameters(false) }) },
       '/api/cases/export.xlsx': { get: op('导出符合条件的全部诉求(Excel 工作簿,流式写出,不限行数;列同 CSV)', { security: staff, parameters: caseListParameters(false), responses: { '200': { description: 'xlsx 文件', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } } } }, ...errors } }) },
+      // 第二十五条: the 月报 and 季报 archive
+      '/api/reports': {
+        get: op('已出具的月报、季报(每期最新版次,新→旧;平台、市领导、审计员;承办单位可见列表及本单位数据)', {
+          security: staff,
+          parameters: [{ name: 'kind', in: 'query', schema: { type: 'string', enum: ['month', 'quarter'] }, description: '月报或季报' }],
+          responses: { '200': ok('报告列表', { type: 'array', items: { allOf: [ref('ReportMeta'), { type: 'object', properties: { editions: { type: 'integer', description: '该期共有几个版次' } } }] } }), ...errors },
+        }),
+        post: op('按当前数据出具一期月报或季报(审核员):存为该期的新版次,已出具的版次不变', {
+          security: staff,
+          requestBody: body({ type: 'object', required: ['kind', 'year', 'index'], properties: { kind: { type: 'string', enum: ['month', 'quarter'] }, year: { type: 'integer', minimum: 2000, maximum: 2100 }, index: { type: 'integer', minimum: 1, maximum: 12, description: '月份 1–12 或季度 1–4' } } }),
+          responses: { '201': ok('已出具', ref('ReportMeta')), ...errors },
+        }),
+      },
+      '/api/reports/{id}': {
+        get: op('一期报告的一个版次:存档的统计数据(ReportFigures,regulation/report-figures.ts)及该期全部版次(平台、市领导、审计员)', {
+          security: staff,
+          parameters: [id('id', '报告编号')],
+          responses: { '200': ok('报告', { allOf: [ref('ReportMeta'), { type: 'object', properties: { editions: { type: 'array', items: ref('ReportMeta') }, figures: { type: 'object', description: 'ReportFigures:总量与各项比率、环比同比、按渠道/类别/乡镇/单位、五级满意度、预警与扣分、督办、热点、单位排名' } } }] }), ...errors },
+        }),
+      },
+      '/api/reports/{id}/units/{unitId}': {
+        get: op('报告中一个承办单位的数据(承办单位账号只能查看本单位)', {
+          security: staff,
+          parameters: [id('id', '报告编号'), id('unitId', '承办单位编号')],
+          responses: { '200': ok('本单位数据', { type: 'object', properties: { report: ref('ReportMeta'), unitId: { type: 'string' }, row: { type: ['object', 'null'] }, ranked: { type: ['object', 'null'] }, rankedOf: { type: 'integer' } } }), ...errors },
+        }),
+      },
+      '/api/reports/{id}/workbook': {
+        get: op('报告的 Excel 工作簿(每表一页,中文表头,比率为百分比)', { security: staff, parameters: [id('id', '报告编号')], responses: { '200': { description: 'xlsx 文件', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } } } }, ...errors } }),
+      },
+      '/api/reports/{id}/brief': {
+        get: op('报市领导的 Word 专报(标题、概述、主要表格、低于考核要求的单位)', { security: staff, parameters: [id('id', '报告编号')], responses: { '200': { description: 'docx 文件', content: { 'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { schema: { type: 'string', format: 'binary' } } } }, ...errors } }),
+      },
       '/api/cases/supervise': {
         post: op('为勾选的诉求发起督办(第二十三条(一)(二)(五),审核员):逐件发起,每件的结果(已发起/未发起及原因)分别返回并记入审计;一件未发起不影响其他', {
           security: staff,

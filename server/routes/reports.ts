@@ -3,7 +3,7 @@
  * charts and tables, a unit's own row) and the API (list, read, issue, the Excel and Word
  * downloads). Who may read and issue is the report service's (server/services/report-service.ts).
  */
-import { Router, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import type { AppContext } from '../app-context.js';
 import type { ReportRecord } from '../data/reports-repository.js';
 import type { StaffRecord } from '../data/staff-repository.js';
@@ -123,6 +123,11 @@ export function reportRoutes(ctx: AppContext): Router {
   const r = Router();
   const { reports, page } = ctx;
   const me = (res: Response) => staffOf(res) as StaffRecord;
+  // signed in, and a reader of reports (or of the unit's own row) before anything is parsed
+  const readers: RequestHandler[] = [
+    requireRole(),
+    (_req, res, next) => next(reportAccess(me(res)) === 'none' ? new HttpError(403, 'FORBIDDEN', '您的账号无权查看报告') : undefined),
+  ];
 
   const issuerName = async (id: string) => (id === 'schedule' ? '定时出具' : ((await ctx.staff.get(id))?.displayName ?? id));
 
@@ -159,13 +164,13 @@ export function reportRoutes(ctx: AppContext): Router {
 
   r.get(
     '/staff/reports',
-    requireRole(),
+    readers,
     handle(async (_req, res) => listPage(res)),
   );
 
   r.post(
     '/staff/reports',
-    requireRole(),
+    readers,
     handle(async (req, res) => {
       const [kind, index] = (field(req.body, 'period') ?? '').split(':');
       try {
@@ -180,7 +185,7 @@ export function reportRoutes(ctx: AppContext): Router {
 
   r.get(
     '/staff/reports/:id',
-    requireRole(),
+    readers,
     handle(async (req, res) => {
       const s = me(res);
       const id = parseReportId(req.params.id);
@@ -201,7 +206,7 @@ export function reportRoutes(ctx: AppContext): Router {
 
   r.get(
     '/staff/reports/:id/units/:unitId',
-    requireRole(),
+    readers,
     handle(async (req, res) => {
       const s = me(res);
       const u = await reports.unitRow(s, parseReportId(req.params.id), parseUnitId(req.params.unitId));
@@ -220,7 +225,7 @@ export function reportRoutes(ctx: AppContext): Router {
   // ---- API
   r.get(
     '/api/reports',
-    requireRole(),
+    readers,
     handle(async (req, res) => {
       const kind = parseKind(req.query.kind);
       res.json((await reports.list(me(res), kind)).map((x) => ({ ...meta(x), editions: x.editions })));
@@ -229,7 +234,7 @@ export function reportRoutes(ctx: AppContext): Router {
 
   r.post(
     '/api/reports',
-    requireRole(),
+    readers,
     handle(async (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const report = await reports.issue(me(res), { kind: body.kind, year: body.year, index: body.index });
@@ -239,7 +244,7 @@ export function reportRoutes(ctx: AppContext): Router {
 
   r.get(
     '/api/reports/:id',
-    requireRole(),
+    readers,
     handle(async (req, res) => {
       const { report, editions } = await reports.get(me(res), parseReportId(req.params.id));
       const { figures, ...record } = report;
@@ -249,7 +254,7 @@ export function reportRoutes(ctx: AppContext): Router {
 
   r.get(
     '/api/reports/:id/units/:unitId',
-    requireRole(),
+    readers,
     handle(async (req, res) => {
       const u = await reports.unitRow(me(res), parseReportId(req.params.id), parseUnitId(req.params.unitId));
       res.json({ report: meta(u.report), unitId: u.unitId, row: u.row ?? null, ranked: u.ranked ?? null, rankedOf: u.rankedOf });
@@ -258,7 +263,7 @@ export function reportRoutes(ctx: AppContext): Router {
 
   r.get(
     '/api/reports/:id/workbook',
-    requireRole(),
+    readers,
     handle(async (req, res) => {
       const e = await edition(me(res), parseReportId(req.params.id));
       const body = await reportWorkbook(e);
@@ -268,7 +273,7 @@ export function reportRoutes(ctx: AppContext): Router {
 
   r.get(
     '/api/reports/:id/brief',
-    requireRole(),
+    readers,
     handle(async (req, res) => {
       const e = await edition(me(res), parseReportId(req.params.id));
       const body = await reportBrief(e);

@@ -18,6 +18,7 @@ import { QueryTypes } from 'sequelize';
 import type request from 'supertest';
 import { solveChallenge } from '../../domain/challenge.js';
 import { createTestApp, submitPetition, type Person, type TestApp } from '../app-harness.js';
+import { fixtureFigures } from '../../../workers/testing/report-figures-fixture.js';
 
 const ROLES = ['anonymous', 'intake', 'reviewer', 'leader', 'auditor', 'modeler', 'admin', 'handler-longnan', 'leader-longnan', 'handler-dongjiang'] as const;
 type Role = (typeof ROLES)[number];
@@ -58,6 +59,8 @@ interface Fixture {
   handlerMarket: string;
   leaderMarket: string;
   locked: string;
+  /** a 月报 issued by the reviewer (figures from the fixture) */
+  report: number;
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -177,6 +180,19 @@ const MATRIX: Row[] = [
   row('POST /api/attachments (东江乡, an executable)', 'api', () => '/api/attachments', [401, 400, 400, 400, 403, 403, 403, 404, 404, 400], { body: (f) => ({ petitionId: f.caseC, purpose: 'reply.investigationDocument' }), file: { name: 'tool.exe', content: EXE } }),
   row('POST /api/hotline (nothing filled in)', 'api', () => '/api/hotline', [                               401, 400,  403,   403,   403,  403,  403,  403,  403,  403]),
   row('GET /api/process-instances/:key', 'api', (f) => `/api/process-instances/${enc(f.instanceA)}`, [      401, 403,  200,   403,   200,  200,  403,  403,  403,  403]),
+  // ---- 第二十五条 reports: the platform, leaders and auditors read every report; a unit its own row; reviewers issue
+  row('GET /api/reports', 'api', () => '/api/reports', [                                                     401, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
+  row('GET /api/reports?kind=week (unknown kind)', 'api', () => '/api/reports?kind=week', [                  401, 400,  400,   400,   400,  403,  403,  400,  400,  400]),
+  row('GET /api/reports/:id', 'api', (f) => `/api/reports/${f.report}`, [                                    401, 200,  200,   200,   200,  403,  403,  403,  403,  403]),
+  row('GET /api/reports/:id (unknown)', 'api', () => '/api/reports/999999', [                                401, 404,  404,   404,   404,  403,  403,  403,  403,  403]),
+  row('GET /api/reports/:id/units/:unitId (龙南镇)', 'api', (f) => `/api/reports/${f.report}/units/u-longnan`, [401, 200, 200, 200, 200, 403, 403, 200, 200, 403]),
+  row('GET /api/reports/:id/workbook', 'api', (f) => `/api/reports/${f.report}/workbook`, [                  401, 200,  200,   200,   200,  403,  403,  403,  403,  403]),
+  row('GET /api/reports/:id/brief', 'api', (f) => `/api/reports/${f.report}/brief`, [                        401, 200,  200,   200,   200,  403,  403,  403,  403,  403]),
+  row('POST /api/reports (a month that does not exist)', 'api', () => '/api/reports', [                     401, 403,  400,   403,   403,  403,  403,  403,  403,  403], { body: () => ({ kind: 'month', year: 2026, index: 13 }) }),
+  row('GET /staff/reports', 'page', () => '/staff/reports', [                                                303, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
+  row('POST /staff/reports (a month that does not exist)', 'page', () => '/staff/reports', [                401, 403,  400,   403,   403,  403,  403,  403,  403,  403], { body: () => ({ year: '2026', period: 'month:13' }) }),
+  row('GET /staff/reports/:id', 'page', (f) => `/staff/reports/${f.report}`, [                                303, 200,  200,   200,   200,  403,  403,  303,  303,  303]),
+  row('GET /staff/reports/:id/units/:unitId (龙南镇)', 'page', (f) => `/staff/reports/${f.report}/units/u-longnan`, [303, 200, 200, 200, 200, 403, 403, 200, 200, 403]),
   // ---- inspector pages (auditors, process admins; a retry only by process admins)
   row('GET /inspector', 'page', () => '/inspector', [                                                        303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
   row('GET /inspector/instances/:key', 'page', (f) => `/inspector/instances/${enc(f.instanceA)}`, [          303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
@@ -355,7 +371,7 @@ describe('who may see and do what: every role on every route, through HTTP', () 
   }
 
   beforeAll(async () => {
-    h = await createTestApp({ app: { open311ApiKeys: [OPEN311_KEY] } });
+    h = await createTestApp({ app: { open311ApiKeys: [OPEN311_KEY] }, reportFigures: { figures: async (period) => fixtureFigures(period) } });
     people.anonymous = await h.visitor();
     for (const role of ROLES.slice(1)) people[role] = await h.signIn(role);
     const { intake, modeler, admin } = people;
@@ -418,6 +434,7 @@ describe('who may see and do what: every role on every route, through HTTP', () 
       handlerMarket: idOf('handler-market'),
       leaderMarket: idOf('leader-market'),
       locked: idOf('access-locked'),
+      report: (await people.reviewer.post('/api/reports', { kind: 'month', year: 2026, index: 2 }).expect(201)).body.id,
     };
   }, TIMEOUT);
   afterAll(() => h.close());
