@@ -5,7 +5,12 @@
  */
 import type { Database } from '../data/sql.js';
 import { HttpError } from '../http-error.js';
-import type { ReportFiguresSource } from './report-service.js';
+import type { ReportFigures, ReportPeriod } from '../../regulation/report-figures.js';
+
+/** the figures of a period as of now (regulation/report-figures.ts) */
+export interface ReportFiguresSource {
+  figures(period: ReportPeriod): Promise<ReportFigures>;
+}
 
 export function createReportFiguresSource(_db: Database, _deps: { clock: { now(): Date } }): ReportFiguresSource {
   return {

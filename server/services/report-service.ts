@@ -8,17 +8,14 @@
 import type { StaffRecord } from '../data/staff-repository.js';
 import { createReportsRepository, type ReportRecord, type ReportsRepository, type ReportWithFigures } from '../data/reports-repository.js';
 import type { Database } from '../data/sql.js';
-import { createReportFiguresSource } from './report-figures-source.js';
+import { createReportFiguresSource, type ReportFiguresSource } from './report-figures-source.js';
 import type { ReportFigures, ReportKind, ReportPeriod, SliceRow, UnitRankRow } from '../../regulation/report-figures.js';
 import { checkPeriodRef, periodOf, PeriodError, type PeriodRef } from '../../regulation/report-schedule.js';
 import type { ReportIssuer } from '../../workers/deps.js';
 import { HttpError } from '../http-error.js';
 import type { Logger } from '../logger.js';
 
-/** the figures of a period as of now (regulation/report-figures.ts; built by the figures service) */
-export interface ReportFiguresSource {
-  figures(period: ReportPeriod): Promise<ReportFigures>;
-}
+export type { ReportFiguresSource };
 
 export type ReportAccess = 'all' | 'unit' | 'none';
 
