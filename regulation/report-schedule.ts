@@ -6,12 +6,11 @@
  * period, so a day asked twice issues nothing twice.
  */
 import type { ReportKind, ReportPeriod } from './report-figures.js';
+import { reportPeriod } from './report-period.js';
 
 export const REPORT_KINDS: readonly ReportKind[] = ['month', 'quarter'];
 
 export const REPORT_KIND_LABELS: Record<ReportKind, string> = { month: '月报', quarter: '季报' };
-
-const QUARTER_NAMES = ['一', '二', '三', '四'];
 
 /** which period of a kind: a month 1–12 or a quarter 1–4 of a year */
 export interface PeriodRef {
@@ -40,21 +39,10 @@ export function checkPeriodRef(kind: unknown, year: unknown, index: unknown): Pe
   return { kind, year: y, index: i };
 }
 
-/** the period's days ([from, to), China time) and its Chinese label */
+/** the period's days ([from, to), China time) and its Chinese label (regulation/report-period.ts) */
 export function periodOf(ref: PeriodRef): ReportPeriod {
   const { kind, year, index } = checkPeriodRef(ref.kind, ref.year, ref.index);
-  const firstMonth = kind === 'month' ? index : (index - 1) * 3 + 1;
-  const months = kind === 'month' ? 1 : 3;
-  const end = firstMonth + months; // 13 = January of the next year
-  const to = end > 12 ? `${year + 1}-01-01` : `${year}-${pad(end)}-01`;
-  return {
-    kind,
-    year,
-    index,
-    from: `${year}-${pad(firstMonth)}-01`,
-    to,
-    label: kind === 'month' ? `${year}年${index}月` : `${year}年第${QUARTER_NAMES[index - 1]}季度`,
-  };
+  return reportPeriod(kind, year, index);
 }
 
 /** the period before (环比) */

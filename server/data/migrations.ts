@@ -14,6 +14,7 @@ import { guardMigrations } from './guard-migrations.js';
 import { queueViewsMigration, workQueueMigration } from './work-queue-migrations.js';
 import { reportMigration } from './report-migrations.js';
 import type { AppMigration } from './app-migration.js';
+import { caseFactsMigrations } from './case-facts-migrations.js';
 
 const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
 
@@ -129,6 +130,8 @@ export const appMigrations: AppMigration[] = [
   },
   // the work queue's saved views
   queueViewsMigration,
+  // the reports' case-facts projection (第二十五条) and the 恶意/虚假 mark (第二十七条 附则)
+  ...caseFactsMigrations,
   // the issued 月报 and 季报 (第二十五条)
   reportMigration,
 ];
