@@ -180,8 +180,15 @@ describe('第二十五条 月报、季报 on schedule', () => {
     ]);
     expect(issued[0].processInstanceKey).toBeTruthy();
     const september = (await (await as('reviewer')).get(`/api/reports/${issued[0].id}`).expect(200)).body;
-    // the petition of 28 September is in it
-    expect(september.figures.totals.received).toBeGreaterThanOrEqual(1);
+    // the one petition of 28 September, counted by the figures service, in the 月报 and the 季报
+    expect(september.figures.totals.received).toBe(1);
+    expect(september.figures.byChannel.find((r: { key: string }) => r.key === 'web')?.received).toBe(1);
+    expect((await (await as('reviewer')).get(`/api/reports/${issued[1].id}`).expect(200)).body.figures.totals.received).toBe(1);
+    // its page and its files are made from the archived figures
+    const page = (await (await as('leader')).get(`/staff/reports/${issued[0].id}`).expect(200)).text;
+    expect(page).toContain('<h1>2026年9月月报</h1>');
+    expect(page).toContain('定时出具');
+    await binary((await as('leader')).get(`/api/reports/${issued[0].id}/brief`)).expect(200);
 
     // the process admin moves the daily check to 10:00 through the deploy gate: the new version's
     // timer fires at once (its start is past), a second check that day, which issues nothing new
