@@ -9,7 +9,7 @@ import type { StaffRecord } from '../data/staff-repository.js';
 import { createReportsRepository, type ReportRecord, type ReportsRepository, type ReportWithFigures } from '../data/reports-repository.js';
 import type { Database } from '../data/sql.js';
 import { createReportFiguresSource, type ReportFiguresSource } from './report-figures-source.js';
-import type { ReportFigures, ReportKind, ReportPeriod, SliceRow, UnitRankRow } from '../../regulation/report-figures.js';
+import type { ReportKind, SliceRow, UnitRankRow } from '../../regulation/report-figures.js';
 import { checkPeriodRef, periodOf, PeriodError, type PeriodRef } from '../../regulation/report-schedule.js';
 import type { ReportIssuer } from '../../workers/deps.js';
 import { HttpError } from '../http-error.js';

@@ -6,7 +6,6 @@
  */
 import { it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import type { TestApp } from '../app-harness.js';
 import { fixtureFigures } from '../../../workers/testing/report-figures-fixture.js';
 import { join } from 'node:path';
 import { describeBrowser, screenshotDir } from './chromium.js';
@@ -14,7 +13,6 @@ import { closeAll, deskContext, phoneContext, signInPage, startBrowserApp, watch
 
 describeBrowser('the report page in Chromium, at a desk and on a phone', () => {
   let app: BrowserApp | undefined;
-  let h: TestApp;
   let base: string;
   let browser: Browser;
   let reportUrl = '';
@@ -39,7 +37,7 @@ describeBrowser('the report page in Chromium, at a desk and on a phone', () => {
 
   beforeAll(async () => {
     app = await startBrowserApp({ start: '2026-12-02T02:00:00.000Z', reportFigures: { figures: async (period) => fixtureFigures(period) } });
-    ({ h, base, browser } = app);
+    ({ base, browser } = app);
   }, 180_000);
 
   afterAll(async () => {
