@@ -21,6 +21,7 @@ export const DEFAULT_CHANNEL: Record<RecipientKind, ChannelName> = {
   'unit-head': 'sms',
   platform: 'email',
   'inspection-office': 'email',
+  'city-leaders': 'email',
 };
 
 /** payload keys that would carry identity: refused in the outbox */

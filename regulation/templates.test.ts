@@ -52,6 +52,8 @@ describe('notification templates', () => {
       deductionTenths: 5,
       unitName: '龙南镇人民政府',
       mergedIntoCode: 'WZ22222222',
+      kindLabel: '月报',
+      periodLabel: '2026年9月',
     };
     for (const id of TEMPLATE_IDS) expect(renderTemplate(id, sample)).toMatch(/^【龙南问政】/);
   });

@@ -12,7 +12,7 @@ import { formatPoints, WARNING_RULES, type WarningLevel } from './warnings.js';
 
 export type Payload = Record<string, string | number | boolean | null>;
 
-export const RECIPIENT_KINDS = ['petitioner', 'unit-contact', 'unit-leader', 'unit-head', 'platform', 'inspection-office'] as const;
+export const RECIPIENT_KINDS = ['petitioner', 'unit-contact', 'unit-leader', 'unit-head', 'platform', 'inspection-office', 'city-leaders'] as const;
 export type RecipientKind = (typeof RECIPIENT_KINDS)[number];
 
 export interface TemplateDef {
@@ -221,6 +221,13 @@ const DEFS: TemplateDef[] = [
     fields: [],
     optional: REF,
     text: (p) => `${SIGN}诉求${code(p)}关系经济社会发展全局,已形成信息专报,请报市领导批示(第九条)。`,
+  },
+  {
+    // 第二十五条: the schedule issued a 月报 or 季报 (to the platform office and the city's leaders)
+    id: 'report-issued',
+    fields: ['kindLabel', 'periodLabel'],
+    optional: ['reportId'],
+    text: (p) => `${SIGN}${str(p.periodLabel)}${str(p.kindLabel)}已出具,请登录平台“报告”页查看或下载(第二十五条)。`,
   },
   {
     id: 'delay-explained',

@@ -19,10 +19,13 @@ import type { DecisionService } from './services/decision-service.js';
 import type { FormService } from './services/form-service.js';
 import type { InspectorService } from './services/inspector-service.js';
 import type { MergeService } from './services/merge-service.js';
+import type { InvalidPetitionService } from './services/invalid-petition-service.js';
+import type { ReportFiguresService } from './services/report-figures-service.js';
 import type { PetitionService } from './services/petition-service.js';
 import type { StaffingService } from './services/staffing-service.js';
 import type { TaskService } from './services/task-service.js';
 import type { QueueService } from './services/queue-service.js';
+import type { ReportService } from './services/report-service.js';
 
 export interface AppContext {
   render: Render;
@@ -38,6 +41,10 @@ export interface AppContext {
   caseService: CaseService;
   /** similar petitions at screening and 归并 (issue 15) */
   mergeService: MergeService;
+  /** 恶意、虚假诉求 (第二十七条 附则): the mark, its undo, the repeated-sender flag */
+  invalidService: InvalidPetitionService;
+  /** 第二十五条: the figures of a 月报/季报 and of any window */
+  reportFigures: ReportFiguresService;
   attachmentService: AttachmentService;
   adminService: AdminService;
   gate: DeployGate;
@@ -64,4 +71,6 @@ export interface AppContext {
   navFor(staff: StaffRecord | undefined): Record<string, boolean>;
   /** the CSRF token of the response's visitor and session (a sign-in changes it) */
   csrfTokenFor(res: Response): string;
+  /** 第二十五条: the 月报 and 季报 archive */
+  reports: ReportService;
 }

@@ -17,6 +17,7 @@ import { createOutboxRepository } from './data/outbox-repository.js';
 import { createPublicationRepository } from './data/publication-repository.js';
 import { createScoreLedgerRepository } from './data/score-ledger-repository.js';
 import { workerMigrations } from './data/worker-migrations.js';
+import { reportServiceOn, type ReportFiguresSource } from './services/report-service.js';
 import type { Logger } from './logger.js';
 
 /** the app's tables, and the Zeebe adapter's records when it is the engine */
@@ -27,7 +28,7 @@ export function migrationsFor(config: Pick<Config, 'engine'>) {
 const CALENDAR_TTL_MS = 1_000;
 
 /** every registered job handler, on the real stores (on the system clock unless a test passes its fake one) */
-export function createJobHandlers(deps: { db: Database; key: string; log: Logger; config: Pick<Config, 'publicBaseUrl'>; clock?: Clock }): Record<string, JobHandler> {
+export function createJobHandlers(deps: { db: Database; key: string; log: Logger; config: Pick<Config, 'publicBaseUrl'>; clock?: Clock; reportFigures?: ReportFiguresSource }): Record<string, JobHandler> {
   const { db, key, log, config, clock = systemClock } = deps;
   const now = () => clock.now().getTime();
   const calendars = createCalendarRepository(db, { now });
@@ -49,6 +50,7 @@ export function createJobHandlers(deps: { db: Database; key: string; log: Logger
     publications: createPublicationRepository(db),
     units: createUnitDirectory(db),
     petitions: createPetitionDirectory({ db, key, clock }),
+    reports: reportServiceOn(db, { clock, log, ...(deps.reportFigures && { figures: deps.reportFigures }) }).issuer,
     logger: log.child({ part: 'workers' }),
     config: { publicBaseUrl: config.publicBaseUrl },
   });

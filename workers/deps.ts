@@ -8,6 +8,8 @@ import type { OutboxEntry } from '../regulation/notifications.js';
 import type { PublicationSource } from '../regulation/publication.js';
 import type { UnitInfo } from '../regulation/unit-suggestion.js';
 import type { WarningLevel } from '../regulation/warnings.js';
+import type { ReportFigures } from '../regulation/report-figures.js';
+import type { PeriodRef } from '../regulation/report-schedule.js';
 import type { AppTransaction } from '../engine/port.js';
 
 export type { UnitInfo, PublicationSource, OutboxEntry };
@@ -75,8 +77,11 @@ export interface UnitDirectory {
 
 /** the app's petitions, over its encrypted store */
 export interface PetitionDirectory {
-  /** the petition's status shown to the petitioner when tracking */
-  setStatus(petitionId: string, status: string, tx?: AppTransaction): Promise<void>;
+  /**
+   * the petition's status shown to the petitioner when tracking; `context.finishDueAt`: the handling
+   * deadline in force (the reports' 按期办结 compares the reply with it, 第二十五条)
+   */
+  setStatus(petitionId: string, status: string, tx?: AppTransaction, context?: { finishDueAt?: string }): Promise<void>;
   /** what a publication must mask: the petition's title, the petitioner's name and phone, the address (a logged read of identity) */
   getPublicationSource(petitionId: string): Promise<PublicationSource | undefined>;
   /**
@@ -84,6 +89,20 @@ export interface PetitionDirectory {
    * petitioner is told (their own tracking codes: never an identity)
    */
   mergedFrom(petitionId: string, tx?: AppTransaction): Promise<{ petitionId: string; trackingCode: string }[]>;
+}
+
+/**
+ * 第二十五条: the archive of issued 月报 and 季报 (server/services/report-service.ts). The job computes
+ * the figures first (a long read: never inside a write transaction), then archives them with its
+ * completion; the schedule's edition of a period is made once.
+ */
+export interface ReportIssuer {
+  /** the schedule's edition of the period, when it made one already (a retried job) */
+  scheduled(ref: PeriodRef): Promise<{ reportId: number; edition: number } | undefined>;
+  /** the period's figures as of now */
+  figures(ref: PeriodRef): Promise<ReportFigures>;
+  /** archive them as the schedule's edition (`created` false: it was there) */
+  archiveScheduled(figures: ReportFigures, processInstanceKey: string, tx?: AppTransaction): Promise<{ reportId: number; edition: number; created: boolean }>;
 }
 
 export interface WorkerConfig {
@@ -99,6 +118,7 @@ export interface WorkerDeps {
   publications: Publications;
   units: UnitDirectory;
   petitions: PetitionDirectory;
+  reports: ReportIssuer;
   logger: WorkerLogger;
   config: WorkerConfig;
 }

@@ -59,6 +59,7 @@ export const NOTIFICATION_LABELS: Record<string, string> = {
   'supervision-overdue': '督办逾期',
   'major-matter-report': '信息专报',
   'delay-explained': '超期说明',
+  'report-issued': '月报、季报已出具(由报告流程发送)',
 };
 
 const TARGET_LABELS: Record<string, string> = {
@@ -68,6 +69,7 @@ const TARGET_LABELS: Record<string, string> = {
   'unit-head': '承办单位主要领导',
   platform: '平台工作人员',
   'inspection-office': '市政府督查室',
+  'city-leaders': '市领导',
   'co-units': '各协办单位',
 };
 
@@ -136,6 +138,13 @@ const DEFS: Record<JobType, { name: string; description: string; keywords: strin
   'extend-deadline': { name: '延长办理期限', description: '按批准的天数重新计算办结期限(第十四条)', keywords: ['延期', '期限'] },
   'transfer-to-inspection': { name: '转督查室', description: '超期 7 个工作日以上未说明原因的,转市政府督查室(第二十六条)', keywords: ['督查', '超期'] },
   'publish-reply': { name: '发布答复', description: '答复审核通过后向诉求人发布(第十五条、第十六条)', keywords: ['答复', '发布'] },
+  'check-report-due': { name: '判断是否出具报告', description: '按工作日历判断今天是否为本月第一个工作日:上月月报、上季度季报是否应出具(第二十五条)', keywords: ['月报', '季报', '报告'] },
+  'issue-report': {
+    name: '出具报告',
+    description: '统计并存档月报或季报,通知平台与市领导;同一期由定时流程只出具一次(第二十五条)',
+    keywords: ['月报', '季报', '报告'],
+    headers: [header('kind', '报告类型', [{ name: '月报(上月)', value: 'month' }, { name: '季报(上季度)', value: 'quarter' }])],
+  },
 };
 
 /** one template per registered job type */

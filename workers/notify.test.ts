@@ -129,7 +129,7 @@ describe('notify', () => {
     await expect(handler(vars, jobContext('notify', { to: 'petitioner' }))).rejects.toThrow('notify: task header "template" is missing');
     await expect(handler(vars, jobContext('notify', { template: 'hello', to: 'petitioner' }))).rejects.toThrow('notify: unknown notification template "hello"');
     await expect(handler(vars, jobContext('notify', { template: 'petition-received', to: 'mayor' }))).rejects.toThrow(
-      'task header "to" must be one of petitioner, unit-contact, unit-leader, unit-head, platform, inspection-office, co-units',
+      'task header "to" must be one of petitioner, unit-contact, unit-leader, unit-head, platform, inspection-office, city-leaders, co-units',
     );
     await expect(handler({ ...vars, trackingCode: undefined }, jobContext('notify', { template: 'reply-ready', to: 'petitioner' }))).rejects.toThrow(
       'template reply-ready needs the variable(s) trackingCode, ratingUrl',

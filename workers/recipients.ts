@@ -6,7 +6,7 @@
  *   and a warning in the log — the notification is still queued, the process is not held up;
  * - the co-handling units of a joint matter (`co-units`, 第十二条): one row per unit in `coUnitIds`,
  *   to its 责任人;
- * - the platform office and the inspection office: their names.
+ * - the platform office, the inspection office and the city's leaders: their names.
  */
 import { RECIPIENT_KINDS, type RecipientKind } from '../regulation/templates.js';
 import { requireId, VariableError, type Vars } from '../regulation/variables.js';
@@ -51,6 +51,7 @@ export async function recipientsFor(target: NotifyTarget, variables: Vars, deps:
       return [{ recipientKind: target, recipientRef: requireId(variables, 'petitionId') }];
     case 'platform':
     case 'inspection-office':
+    case 'city-leaders':
       return [{ recipientKind: target, recipientRef: target }];
     case 'unit-contact':
     case 'unit-leader':

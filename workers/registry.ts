@@ -5,6 +5,8 @@
 import type { JobHandler, WorkerOptions } from '../engine/port.js';
 import { createCheckExtensionRequest } from './check-extension-request.js';
 import { createCheckReturnRequest } from './check-return-request.js';
+import { createCheckReportDue } from './check-report-due.js';
+import { createIssueReport } from './issue-report.js';
 import { createComputeDeadlines } from './compute-deadlines.js';
 import type { WorkerDeps } from './deps.js';
 import { createExtendDeadline } from './extend-deadline.js';
@@ -26,6 +28,8 @@ export const jobTypes = [
   'transfer-to-inspection',
   'publish-reply',
   'set-petition-status',
+  'check-report-due',
+  'issue-report',
 ] as const;
 
 export type JobType = (typeof jobTypes)[number];
@@ -33,9 +37,10 @@ export type JobType = (typeof jobTypes)[number];
 /**
  * The handlers that compute from their variables and write only through JobContext.transactional:
  * the embedded engine runs them in the transaction that reaches them (WorkerOptions.inline).
- * `publish-reply` is not one: its logged read of the petitioner's identity is a write of its own.
+ * `publish-reply` is not one: its logged read of the petitioner's identity is a write of its own;
+ * nor `issue-report`: its figures are a long read that must not hold the engine's write transaction.
  */
-export const inlineJobTypes: ReadonlySet<string> = new Set<JobType>(jobTypes.filter((t) => t !== 'publish-reply'));
+export const inlineJobTypes: ReadonlySet<string> = new Set<JobType>(jobTypes.filter((t) => t !== 'publish-reply' && t !== 'issue-report'));
 
 /** how a job type is registered: `inline` where the handler allows it */
 export function workerOptions(type: string, options: WorkerOptions = {}): WorkerOptions {
@@ -54,5 +59,7 @@ export function createWorkers(deps: WorkerDeps): Record<JobType, JobHandler> {
     'transfer-to-inspection': createTransferToInspection(deps),
     'publish-reply': createPublishReply(deps),
     'set-petition-status': createSetPetitionStatus(deps),
+    'check-report-due': createCheckReportDue(deps),
+    'issue-report': createIssueReport(deps),
   };
 }

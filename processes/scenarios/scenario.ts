@@ -29,6 +29,7 @@ import { seedDemoData } from '../../server/data/seed.js';
 import { generateIdentityKey } from '../../server/domain/identity-crypto.js';
 import { createLogger } from '../../server/logger.js';
 import { startWorkerEngines, urlOf, workerEnginesWanted } from '../../server/test/worker-engines.js';
+import { reportServiceOn } from '../../server/services/report-service.js';
 
 const processesDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const formsDir = join(processesDir, '..', 'forms');
@@ -137,6 +138,7 @@ export async function createScenario(options: { start: string; engine?: Scenario
     publications,
     units: createUnitDirectory(units),
     petitions: createPetitionDirectory(petitions),
+    reports: reportServiceOn(t.db, { clock: t.clock, log: silent }).issuer,
     logger: silent,
     config: { publicBaseUrl: 'https://wz.longnan.example' },
   });

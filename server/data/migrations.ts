@@ -12,7 +12,9 @@ import { formMigrations } from './form-migrations.js';
 import { decisionDraftMigration, draftMigrations } from './draft-migrations.js';
 import { guardMigrations } from './guard-migrations.js';
 import { queueViewsMigration, workQueueMigration } from './work-queue-migrations.js';
+import { reportMigration } from './report-migrations.js';
 import type { AppMigration } from './app-migration.js';
+import { caseFactsMigrations } from './case-facts-migrations.js';
 
 const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
 
@@ -130,4 +132,8 @@ export const appMigrations: AppMigration[] = [
   queueViewsMigration,
   // the decision editor's drafts (issue 16)
   decisionDraftMigration,
+  // the reports' case-facts projection (第二十五条) and the 恶意/虚假 mark (第二十七条 附则)
+  ...caseFactsMigrations,
+  // the issued 月报 and 季报 (第二十五条)
+  reportMigration,
 ];

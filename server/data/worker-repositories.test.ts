@@ -10,7 +10,7 @@ import { createWorkingCalendar } from '../../regulation/calendar/working-calenda
 import { OutboxDispatcher, type Channel, type OutgoingMessage } from '../domain/notifications.js';
 import { createWorkers } from '../../workers/registry.js';
 import { staticCalendar } from '../../workers/deps.js';
-import { InMemoryPetitionDirectory, InMemoryUnitDirectory, jobContext, MemoryLogger, settableClock, TEST_UNITS } from '../../workers/testing/in-memory.js';
+import { InMemoryPetitionDirectory, InMemoryReports, InMemoryUnitDirectory, jobContext, MemoryLogger, settableClock, TEST_UNITS } from '../../workers/testing/in-memory.js';
 import { createOutboxRepository, type OutboxRepository } from './outbox-repository.js';
 import { createPublicationRepository, type PublicationRepository } from './publication-repository.js';
 import { createScoreLedgerRepository, type ScoreLedgerRepository } from './score-ledger-repository.js';
@@ -215,6 +215,7 @@ describe('the workers over the real repositories', () => {
       publications,
       units: new InMemoryUnitDirectory(TEST_UNITS),
       petitions,
+      reports: new InMemoryReports(),
       logger: new MemoryLogger(),
       config: { publicBaseUrl: 'https://wz.example.gov.cn' },
     });

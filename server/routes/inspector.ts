@@ -30,6 +30,7 @@ const RECIPIENT_LABELS: Record<string, string> = {
   'unit-head': '单位主要领导',
   platform: '平台',
   'inspection-office': '市政府督查室',
+  'city-leaders': '市领导',
 };
 
 /** the engine's history events, as people read them */

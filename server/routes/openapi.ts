@@ -87,6 +87,23 @@ export function openApiDocument(baseUrl: string) {
           type: 'object',
           properties: { decisionKey: { type: 'string' }, version: { type: 'integer' }, name: { type: 'string' }, resourceName: { type: 'string' }, deployedAt: { type: 'string', format: 'date-time' }, deployedBy: { type: ['string', 'null'] } },
         },
+        ReportMeta: {
+          type: 'object',
+          properties: {
+            id: { type: 'integer' },
+            kind: { type: 'string', enum: ['month', 'quarter'] },
+            year: { type: 'integer' },
+            index: { type: 'integer', description: '月份或季度' },
+            edition: { type: 'integer', description: '版次,从 1 起;重新出具为下一版次' },
+            label: { type: 'string', examples: ['2026年11月'] },
+            from: { type: 'string', format: 'date' },
+            to: { type: 'string', format: 'date', description: '不含' },
+            issuedAt: { type: 'string', format: 'date-time' },
+            issuedBy: { type: 'string', description: '出具人账号编号,定时出具为 schedule' },
+            origin: { type: 'string', enum: ['schedule', 'demand'] },
+            processInstanceKey: { type: ['string', 'null'], description: '定时出具的流程实例' },
+          },
+        },
         Error: {
           type: 'object',
           required: ['error'],
@@ -227,6 +244,39 @@ export function openApiDocument(baseUrl: string) {
       },
       '/api/cases/export.csv': { get: op('导出符合条件的全部诉求(CSV,UTF-8 带 BOM,中文表头,上海时间;不含诉求人身份;条件同 GET /api/cases)', { security: staff, parameters: caseListParameters(false) }) },
       '/api/cases/export.xlsx': { get: op('导出符合条件的全部诉求(Excel 工作簿,流式写出,不限行数;列同 CSV)', { security: staff, parameters: caseListParameters(false), responses: { '200': { description: 'xlsx 文件', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } } } }, ...errors } }) },
+      // 第二十五条: the 月报 and 季报 archive
+      '/api/reports': {
+        get: op('已出具的月报、季报(每期最新版次,新→旧;平台、市领导、审计员;承办单位可见列表及本单位数据)', {
+          security: staff,
+          parameters: [{ name: 'kind', in: 'query', schema: { type: 'string', enum: ['month', 'quarter'] }, description: '月报或季报' }],
+          responses: { '200': ok('报告列表', { type: 'array', items: { allOf: [ref('ReportMeta'), { type: 'object', properties: { editions: { type: 'integer', description: '该期共有几个版次' } } }] } }), ...errors },
+        }),
+        post: op('按当前数据出具一期月报或季报(审核员):存为该期的新版次,已出具的版次不变', {
+          security: staff,
+          requestBody: body({ type: 'object', required: ['kind', 'year', 'index'], properties: { kind: { type: 'string', enum: ['month', 'quarter'] }, year: { type: 'integer', minimum: 2000, maximum: 2100 }, index: { type: 'integer', minimum: 1, maximum: 12, description: '月份 1–12 或季度 1–4' } } }),
+          responses: { '201': ok('已出具', ref('ReportMeta')), ...errors },
+        }),
+      },
+      '/api/reports/{id}': {
+        get: op('一期报告的一个版次:存档的统计数据(ReportFigures,regulation/report-figures.ts)及该期全部版次(平台、市领导、审计员)', {
+          security: staff,
+          parameters: [id('id', '报告编号')],
+          responses: { '200': ok('报告', { allOf: [ref('ReportMeta'), { type: 'object', properties: { editions: { type: 'array', items: ref('ReportMeta') }, figures: { type: 'object', description: 'ReportFigures:总量与各项比率、环比同比、按渠道/类别/乡镇/单位、五级满意度、预警与扣分、督办、热点、单位排名' } } }] }), ...errors },
+        }),
+      },
+      '/api/reports/{id}/units/{unitId}': {
+        get: op('报告中一个承办单位的数据(承办单位账号只能查看本单位)', {
+          security: staff,
+          parameters: [id('id', '报告编号'), id('unitId', '承办单位编号')],
+          responses: { '200': ok('本单位数据', { type: 'object', properties: { report: ref('ReportMeta'), unitId: { type: 'string' }, row: { type: ['object', 'null'] }, ranked: { type: ['object', 'null'] }, rankedOf: { type: 'integer' } } }), ...errors },
+        }),
+      },
+      '/api/reports/{id}/workbook': {
+        get: op('报告的 Excel 工作簿(每表一页,中文表头,比率为百分比)', { security: staff, parameters: [id('id', '报告编号')], responses: { '200': { description: 'xlsx 文件', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } } } }, ...errors } }),
+      },
+      '/api/reports/{id}/brief': {
+        get: op('报市领导的 Word 专报(标题、概述、主要表格、低于考核要求的单位)', { security: staff, parameters: [id('id', '报告编号')], responses: { '200': { description: 'docx 文件', content: { 'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { schema: { type: 'string', format: 'binary' } } } }, ...errors } }),
+      },
       '/api/cases/supervise': {
         post: op('为勾选的诉求发起督办(第二十三条(一)(二)(五),审核员):逐件发起,每件的结果(已发起/未发起及原因)分别返回并记入审计;一件未发起不影响其他', {
           security: staff,
@@ -246,7 +296,7 @@ export function openApiDocument(baseUrl: string) {
         }),
       },
       '/api/case-views/{id}': { delete: op('删除本人的视图', { security: staff, parameters: [id('id', '视图编号')], responses: { '204': ok('已删除'), ...errors } }) },
-      '/api/cases/{id}': { get: op('诉求详情与办理记录', { security: staff, parameters: [id('id', '诉求编号')] }) },
+      '/api/cases/{id}': { get: op('诉求详情与办理记录;invalidMark:恶意、虚假诉求的认定(第二十七条);repeatedSender:平台人员可见的提示「该号码此前有 N 件被认定为恶意/虚假诉求」(不含号码);mayMarkInvalid、mayUnmarkInvalid', { security: staff, parameters: [id('id', '诉求编号')] }) },
       '/api/cases/{id}/identity': { post: op('查看诉求人身份(记录查看;保密件承办单位不可查看)', { security: staff, parameters: [id('id', '诉求编号')] }) },
       '/api/cases/{id}/extension-request': {
         post: op('申请延期(第十四条)', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', required: ['extensionDays', 'extensionReason'], properties: { extensionDays: { type: 'integer', minimum: 1, maximum: 30 }, extensionReason: { type: 'string' } } }), responses: { '202': ok('已提交,等待平台审核'), ...errors, '409': { description: '不予延期(error.code EXTENSION_REFUSED,error.message 为理由:突发类事项、已延期 2 次、已过办理期限),已有延期申请在审核中(EXTENSION_PENDING),或该诉求不在办理阶段(NOT_HANDLING);未作任何变更', content: json(ref('Error')) } } }),
@@ -278,6 +328,19 @@ export function openApiDocument(baseUrl: string) {
       },
       '/api/cases/{id}/supervise': {
         post: op('发起督办(第二十三条(一)(二)(三)(五),审核员):启动督办流程,记入办理记录', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', required: ['supervisionTrigger'], properties: { supervisionTrigger: { type: 'string', enum: ['一', '二', '三', '五'], description: '督办事由:(一)市领导批示或交办、(二)热点难点、(三)超期未办结、(五)其他' }, supervisionNote: { type: 'string', maxLength: 500 } } }), responses: { '202': ok('已发起,返回督办流程实例编号'), ...errors, '409': { description: '尚未转办到承办单位(NO_UNIT),或正在督办中(ALREADY_SUPERVISED);未作任何变更', content: json(ref('Error')) } } }),
+      },
+      '/api/cases/{id}/malicious': {
+        post: op('认定为恶意、虚假诉求(第二十七条 附则,审核员):诉求关闭(状态 invalid,办理流程终止),不再计入任何承办单位的统计;认定、状态、统计与办理记录一并提交', {
+          security: staff,
+          parameters: [id('id', '诉求编号')],
+          requestBody: body({ type: 'object', required: ['kind', 'reason', 'basis'], properties: { kind: { type: 'string', enum: ['malicious', 'false'], description: 'malicious 恶意诉求、false 虚假诉求' }, reason: { type: 'string', maxLength: 200, description: '认定理由(不得含手机号码等个人信息)' }, basis: { type: 'string', maxLength: 200, description: '认定依据' } } }),
+          responses: { '200': ok('已认定并关闭', { type: 'object', properties: { petitionId: { type: 'string' }, trackingCode: { type: 'string' }, kind: { type: 'string' }, status: { const: 'invalid' } } }), ...errors, '409': { description: '已被认定(ALREADY_MARKED),或已归并到另一件诉求(MERGED);未作任何变更', content: json(ref('Error')) } },
+        }),
+        delete: op('撤销认定(审核员):诉求重新计入统计;被认定终止办理的诉求重新进入受理审查,已办结的恢复原状态', {
+          security: staff,
+          parameters: [id('id', '诉求编号')],
+          responses: { '200': ok('已撤销', { type: 'object', properties: { petitionId: { type: 'string' }, trackingCode: { type: 'string' }, status: { type: 'string' } } }), ...errors, '409': { description: '该诉求未被认定(NOT_MARKED)', content: json(ref('Error')) } },
+        }),
       },
       '/api/cases/{id}/urge': {
         post: op('催办(第二十四条(一)):短信提醒承办单位分管领导,记入办理记录;每件每天一次(受理员、审核员)', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', properties: { urgeNote: { type: 'string', maxLength: 200, description: '催办说明(记入办理记录,不发短信)' } } }), responses: { '202': ok('已催办,短信已排队'), ...errors, '409': { description: '该诉求没有承办单位在办理(NOT_HANDLING),或今天已催办过(ALREADY_URGED);未作任何变更', content: json(ref('Error')) } } }),

@@ -33,6 +33,7 @@ import { solveChallenge } from '../domain/challenge.js';
 import { generateIdentityKey } from '../domain/identity-crypto.js';
 import { createLogger } from '../logger.js';
 import { createWorkers, workerOptions } from '../../workers/registry.js';
+import { reportServiceOn, type ReportFiguresSource } from '../services/report-service.js';
 import { startWorkerEngines, urlOf, workerEnginesWanted, type WorkerEngines } from './worker-engines.js';
 
 export { urlOf };
@@ -87,7 +88,7 @@ async function signInTo(app: Parameters<typeof request.agent>[0], username: stri
   return person(agent, res.body.csrfToken);
 }
 
-export async function createTestApp(options: { start?: string; app?: AppOptions } = {}): Promise<TestApp> {
+export async function createTestApp(options: { start?: string; app?: AppOptions; reportFigures?: ReportFiguresSource } = {}): Promise<TestApp> {
   const t = await createTestEngine({ start: options.start ?? '2026-03-02T01:00:00.000Z', migrations: [...appMigrations, ...workerMigrations] });
   const dir = join(projectRoot, 'processes');
   // the diagrams and, as main.ts deploys them beside the diagrams, the decision tables (decisions/)
@@ -110,6 +111,7 @@ export async function createTestApp(options: { start?: string; app?: AppOptions 
     publications: createPublicationRepository(t.db),
     units: createUnitDirectory(createUnitsRepository(t.db)),
     petitions: createPetitionDirectory(createPetitionsRepository(t.db, { key, clock: t.clock }), createPetitionMergesRepository(t.db)),
+    reports: reportServiceOn(t.db, { clock: t.clock, log: silent, ...(options.reportFigures && { figures: options.reportFigures }) }).issuer,
     logger: silent,
     config: { publicBaseUrl: 'https://wz.longnan.example' },
   });
@@ -128,6 +130,7 @@ export async function createTestApp(options: { start?: string; app?: AppOptions 
     forms,
     clock: t.clock,
     calendar: () => calendar.loadCalendar(),
+    ...(options.reportFigures && { reportFigures: options.reportFigures }),
     options: { portalRateLimit: 10_000, loginRateLimit: 10_000, ...options.app },
   });
 

@@ -7,11 +7,15 @@ import { createWorkingCalendar, type WorkingCalendar } from '../../regulation/ca
 import type { OutboxEntry } from '../../regulation/notifications.js';
 import type { PublicationSource } from '../../regulation/publication.js';
 import type { JobContext } from '../../engine/port.js';
+import type { ReportFigures } from '../../regulation/report-figures.js';
+import { periodOf, type PeriodRef } from '../../regulation/report-schedule.js';
+import { fixtureFigures } from './report-figures-fixture.js';
 import {
   staticCalendar,
   type Outbox,
   type PetitionDirectory,
   type Publications,
+  type ReportIssuer,
   type ScoreLedger,
   type UnitDirectory,
   type UnitInfo,
@@ -89,13 +93,16 @@ export class InMemoryUnitDirectory implements UnitDirectory {
  */
 export class InMemoryPetitionDirectory implements PetitionDirectory {
   readonly statuses = new Map<string, string[]>();
+  /** the deadline in force passed with each status (按期办结), by petition and status */
+  readonly deadlines = new Map<string, string>();
   /** petition ids whose identity was read (the app logs every such read) */
   readonly identityReads: string[] = [];
   constructor(
     readonly sources: Map<string, PublicationSource> = new Map(),
     readonly options: { strict?: boolean } = {},
   ) {}
-  async setStatus(petitionId: string, status: string) {
+  async setStatus(petitionId: string, status: string, _tx?: unknown, context?: { finishDueAt?: string }) {
+    if (context?.finishDueAt) this.deadlines.set(`${petitionId}:${status}`, context.finishDueAt);
     const list = this.statuses.get(petitionId) ?? [];
     if (list[list.length - 1] !== status) list.push(status);
     this.statuses.set(petitionId, list);
@@ -116,6 +123,27 @@ export class InMemoryPetitionDirectory implements PetitionDirectory {
   status(petitionId: string): string | undefined {
     const list = this.statuses.get(petitionId);
     return list?.[list.length - 1];
+  }
+}
+
+/** the archive in memory: the schedule's edition once per period; figures from the fixture of the period */
+export class InMemoryReports implements ReportIssuer {
+  readonly issued: { reportId: number; edition: number; figures: ReportFigures; processInstanceKey: string; origin: 'schedule' }[] = [];
+  figuresAsked: PeriodRef[] = [];
+  async scheduled(ref: PeriodRef) {
+    const r = this.issued.find((x) => x.figures.period.kind === ref.kind && x.figures.period.year === ref.year && x.figures.period.index === ref.index);
+    return r && { reportId: r.reportId, edition: r.edition };
+  }
+  async figures(ref: PeriodRef) {
+    this.figuresAsked.push(ref);
+    return fixtureFigures(periodOf(ref));
+  }
+  async archiveScheduled(figures: ReportFigures, processInstanceKey: string) {
+    const had = await this.scheduled(figures.period);
+    if (had) return { ...had, created: false };
+    const reportId = this.issued.length + 1;
+    this.issued.push({ reportId, edition: 1, figures: structuredClone(figures), processInstanceKey, origin: 'schedule' });
+    return { reportId, edition: 1, created: true };
   }
 }
 
@@ -169,6 +197,7 @@ export interface TestDeps extends WorkerDeps {
   publications: InMemoryPublications;
   units: InMemoryUnitDirectory;
   petitions: InMemoryPetitionDirectory;
+  reports: InMemoryReports;
   logger: MemoryLogger;
   workingCalendar: WorkingCalendar;
 }
@@ -185,6 +214,7 @@ export function createTestDeps(options: { now?: string; units?: UnitInfo[]; cale
     publications: new InMemoryPublications(),
     units: new InMemoryUnitDirectory(options.units ?? TEST_UNITS),
     petitions: new InMemoryPetitionDirectory(),
+    reports: new InMemoryReports(),
     logger: new MemoryLogger(),
     config: { publicBaseUrl: 'https://wz.example.gov.cn' },
   };

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../app.js';
 import { solveChallenge } from '../../domain/challenge.js';
 import { createTestApp, submitPetition, type Person, type TestApp } from '../app-harness.js';
+import { fixtureFigures } from '../../../workers/testing/report-figures-fixture.js';
 
 const ROLES = ['anonymous', 'intake', 'reviewer', 'leader', 'auditor', 'modeler', 'admin', 'handler-longnan', 'leader-longnan', 'handler-dongjiang'] as const;
 type Role = (typeof ROLES)[number];
@@ -61,6 +62,8 @@ interface Fixture {
   handlerMarket: string;
   leaderMarket: string;
   locked: string;
+  /** a 月报 issued by the reviewer (figures from the fixture) */
+  report: number;
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -171,6 +174,9 @@ const MATRIX: Row[] = [
   row('POST /api/cases/:id/merge (东江乡, into itself)', 'api', (f) => `/api/cases/${f.caseC}/merge`, [401, 409, 403, 403, 403, 403, 403, 403, 403, 403], { body: (f) => ({ intoId: f.caseC }) }),
   row('POST /staff/tasks/:key/merge (龙南镇 签收, not a screening)', 'page', (f) => `/staff/tasks/${enc(f.taskA)}/merge`, [401, 404, 403, 403, 403, 403, 403, 403, 403, 403], { body: () => ({}) }),
   row('POST /api/cases/:id/supervise (龙南镇, no trigger)', 'api', (f) => `/api/cases/${f.caseA}/supervise`, [401, 403, 400, 403, 403, 403, 403, 403, 403, 403], { body: () => ({}) }),
+  // 第二十七条 附则: the 恶意/虚假 mark and its undo, platform reviewers only (an empty body: 400; not marked: 409)
+  row('POST /api/cases/:id/malicious (龙南镇, no kind)', 'api', (f) => `/api/cases/${f.caseA}/malicious`, [401, 403, 400, 403, 403, 403, 403, 403, 403, 403], { body: () => ({}) }),
+  row('DELETE /api/cases/:id/malicious (龙南镇, not marked)', 'api', (f) => `/api/cases/${f.caseA}/malicious`, [401, 403, 409, 403, 403, 403, 403, 403, 403, 403]),
   row('POST /api/cases/:id/urge (龙南镇, a note that is not text)', 'api', (f) => `/api/cases/${f.caseA}/urge`, [401, 400, 400, 403, 403, 403, 403, 403, 403, 403], { body: () => ({ urgeNote: 42 }) }),
   row('POST /api/cases/:id/delay-explanation (龙南镇, empty)', 'api', (f) => `/api/cases/${f.caseA}/delay-explanation`, [401, 403, 403, 403, 403, 403, 403, 400, 403, 404]),
   row('POST /api/cases/:id/delay-explanation (东江乡, empty)', 'api', (f) => `/api/cases/${f.caseC}/delay-explanation`, [401, 403, 403, 403, 403, 403, 403, 404, 403, 400]),
@@ -180,6 +186,19 @@ const MATRIX: Row[] = [
   row('POST /api/attachments (东江乡, an executable)', 'api', () => '/api/attachments', [401, 400, 400, 400, 403, 403, 403, 404, 404, 400], { body: (f) => ({ petitionId: f.caseC, purpose: 'reply.investigationDocument' }), file: { name: 'tool.exe', content: EXE } }),
   row('POST /api/hotline (nothing filled in)', 'api', () => '/api/hotline', [                               401, 400,  403,   403,   403,  403,  403,  403,  403,  403]),
   row('GET /api/process-instances/:key', 'api', (f) => `/api/process-instances/${enc(f.instanceA)}`, [      401, 403,  200,   403,   200,  200,  403,  403,  403,  403]),
+  // ---- 第二十五条 reports: the platform, leaders and auditors read every report; a unit its own row; reviewers issue
+  row('GET /api/reports', 'api', () => '/api/reports', [                                                     401, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
+  row('GET /api/reports?kind=week (unknown kind)', 'api', () => '/api/reports?kind=week', [                  401, 400,  400,   400,   400,  403,  403,  400,  400,  400]),
+  row('GET /api/reports/:id', 'api', (f) => `/api/reports/${f.report}`, [                                    401, 200,  200,   200,   200,  403,  403,  403,  403,  403]),
+  row('GET /api/reports/:id (unknown)', 'api', () => '/api/reports/999999', [                                401, 404,  404,   404,   404,  403,  403,  403,  403,  403]),
+  row('GET /api/reports/:id/units/:unitId (龙南镇)', 'api', (f) => `/api/reports/${f.report}/units/u-longnan`, [401, 200, 200, 200, 200, 403, 403, 200, 200, 403]),
+  row('GET /api/reports/:id/workbook', 'api', (f) => `/api/reports/${f.report}/workbook`, [                  401, 200,  200,   200,   200,  403,  403,  403,  403,  403]),
+  row('GET /api/reports/:id/brief', 'api', (f) => `/api/reports/${f.report}/brief`, [                        401, 200,  200,   200,   200,  403,  403,  403,  403,  403]),
+  row('POST /api/reports (a month that does not exist)', 'api', () => '/api/reports', [                     401, 403,  400,   403,   403,  403,  403,  403,  403,  403], { body: () => ({ kind: 'month', year: 2026, index: 13 }) }),
+  row('GET /staff/reports', 'page', () => '/staff/reports', [                                                303, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
+  row('POST /staff/reports (a month that does not exist)', 'page', () => '/staff/reports', [                401, 403,  400,   403,   403,  403,  403,  403,  403,  403], { body: () => ({ year: '2026', period: 'month:13' }) }),
+  row('GET /staff/reports/:id', 'page', (f) => `/staff/reports/${f.report}`, [                                303, 200,  200,   200,   200,  403,  403,  303,  303,  303]),
+  row('GET /staff/reports/:id/units/:unitId (龙南镇)', 'page', (f) => `/staff/reports/${f.report}/units/u-longnan`, [303, 200, 200, 200, 200, 403, 403, 200, 200, 403]),
   // ---- inspector pages (auditors, process admins; a retry only by process admins)
   row('GET /inspector', 'page', () => '/inspector', [                                                        303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
   row('GET /inspector/instances/:key', 'page', (f) => `/inspector/instances/${enc(f.instanceA)}`, [          303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
@@ -258,6 +277,8 @@ const MATRIX: Row[] = [
   row('GET /staff/cases/:id (东江乡)', 'page', (f) => `/staff/cases/${f.caseC}`, [303, 200, 200, 200, 200, 403, 403, 404, 404, 200]),
   row('POST /staff/cases/:id/identity (龙南镇)', 'page', (f) => `/staff/cases/${f.caseA}/identity`, [        401, 200,  200,   403,   403,  403,  403,  200,  200,  404]),
   row('POST /staff/cases/:id/identity (龙南镇, confidential)', 'page', (f) => `/staff/cases/${f.caseB}/identity`, [401, 200, 200, 403,  403,  403,  403,  403,  403,  404]),
+  row('POST /staff/cases/:id/malicious (龙南镇, no kind)', 'page', (f) => `/staff/cases/${f.caseA}/malicious`, [401, 403, 400, 403, 403, 403, 403, 403, 403, 403]),
+  row('POST /staff/cases/:id/malicious/undo (龙南镇, not marked)', 'page', (f) => `/staff/cases/${f.caseA}/malicious/undo`, [401, 403, 409, 403, 403, 403, 403, 403, 403, 403]),
   row('POST /staff/cases/:id/extension (龙南镇, empty)', 'page', (f) => `/staff/cases/${f.caseA}/extension`, [401, 403, 403,   403,   403,  403,  403,  400,  403,  404]),
   row('POST /staff/cases/:id/delay-explanation (龙南镇, empty)', 'page', (f) => `/staff/cases/${f.caseA}/delay-explanation`, [401, 403, 403, 403, 403, 403, 403, 400, 403, 404]),
   row('GET /attachments/:id (龙南镇)', 'page', (f) => `/attachments/${f.attA}`, [303, 200, 200, 200, 200, 404, 404, 200, 200, 404]),
@@ -373,7 +394,7 @@ describe('who may see and do what: every role on every route, through HTTP', () 
   }
 
   beforeAll(async () => {
-    h = await createTestApp({ app: { open311ApiKeys: [OPEN311_KEY] } });
+    h = await createTestApp({ app: { open311ApiKeys: [OPEN311_KEY] }, reportFigures: { figures: async (period) => fixtureFigures(period) } });
     people.anonymous = await h.visitor();
     for (const role of ROLES.slice(1)) people[role] = await h.signIn(role);
     const { intake, modeler, admin } = people;
@@ -436,6 +457,7 @@ describe('who may see and do what: every role on every route, through HTTP', () 
       handlerMarket: idOf('handler-market'),
       leaderMarket: idOf('leader-market'),
       locked: idOf('access-locked'),
+      report: (await people.reviewer.post('/api/reports', { kind: 'month', year: 2026, index: 2 }).expect(201)).body.id,
     };
   }, TIMEOUT);
   afterAll(() => h.close());
