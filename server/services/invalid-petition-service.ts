@@ -151,7 +151,7 @@ export function createInvalidPetitionService(deps: InvalidPetitionServiceDeps) {
         await engine.start('petition-lifecycle', lifecycleStart(p), {
           transactional: async (tx, ref) => {
             await undo(tx);
-            await petitions.replaceProcess(p.id, ref.processInstanceKey, 'submitted', tx);
+            await petitions.replaceProcess(p.id, ref.processInstanceKey, tx);
           },
         });
         return { petitionId: p.id, trackingCode: p.trackingCode, status: 'submitted' };
