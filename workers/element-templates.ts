@@ -136,6 +136,8 @@ const DEFS: Record<JobType, { name: string; description: string; keywords: strin
   'extend-deadline': { name: '延长办理期限', description: '按批准的天数重新计算办结期限(第十四条)', keywords: ['延期', '期限'] },
   'transfer-to-inspection': { name: '转督查室', description: '超期 7 个工作日以上未说明原因的,转市政府督查室(第二十六条)', keywords: ['督查', '超期'] },
   'publish-reply': { name: '发布答复', description: '答复审核通过后向诉求人发布(第十五条、第十六条)', keywords: ['答复', '发布'] },
+  'gather-assessment': { name: '汇总考核数据', description: '汇总考核期内各承办单位的办结率、按期办结率、满意率、重办率与扣分(第二十七条),输出单位列表 units', keywords: ['考核', '汇总'] },
+  'record-assessment': { name: '记录考核结果', description: '按得分排名并记录考核结果,确定通报表扬、通报批评的单位(第二十七条)', keywords: ['考核', '排名', '通报'] },
 };
 
 /** one template per registered job type */

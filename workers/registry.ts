@@ -14,6 +14,8 @@ import { createRaiseWarning } from './raise-warning.js';
 import { createSetPetitionStatus } from './set-petition-status.js';
 import { createSuggestUnit } from './suggest-unit.js';
 import { createTransferToInspection } from './transfer-to-inspection.js';
+import { createGatherAssessment } from './gather-assessment.js';
+import { createRecordAssessment } from './record-assessment.js';
 
 export const jobTypes = [
   'compute-deadlines',
@@ -26,6 +28,8 @@ export const jobTypes = [
   'transfer-to-inspection',
   'publish-reply',
   'set-petition-status',
+  'gather-assessment',
+  'record-assessment',
 ] as const;
 
 export type JobType = (typeof jobTypes)[number];
@@ -33,9 +37,11 @@ export type JobType = (typeof jobTypes)[number];
 /**
  * The handlers that compute from their variables and write only through JobContext.transactional:
  * the embedded engine runs them in the transaction that reaches them (WorkerOptions.inline).
- * `publish-reply` is not one: its logged read of the petitioner's identity is a write of its own.
+ * `publish-reply` is not one: its logged read of the petitioner's identity is a write of its own;
+ * nor are the assessment's: a period's figures are a long read that must not hold the write lock.
  */
-export const inlineJobTypes: ReadonlySet<string> = new Set<JobType>(jobTypes.filter((t) => t !== 'publish-reply'));
+const NOT_INLINE: readonly JobType[] = ['publish-reply', 'gather-assessment', 'record-assessment'];
+export const inlineJobTypes: ReadonlySet<string> = new Set<JobType>(jobTypes.filter((t) => !NOT_INLINE.includes(t)));
 
 /** how a job type is registered: `inline` where the handler allows it */
 export function workerOptions(type: string, options: WorkerOptions = {}): WorkerOptions {
@@ -54,5 +60,7 @@ export function createWorkers(deps: WorkerDeps): Record<JobType, JobHandler> {
     'transfer-to-inspection': createTransferToInspection(deps),
     'publish-reply': createPublishReply(deps),
     'set-petition-status': createSetPetitionStatus(deps),
+    'gather-assessment': createGatherAssessment(deps),
+    'record-assessment': createRecordAssessment(deps),
   };
 }
