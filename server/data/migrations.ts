@@ -13,6 +13,7 @@ import { draftMigrations } from './draft-migrations.js';
 import { guardMigrations } from './guard-migrations.js';
 import { queueViewsMigration, workQueueMigration } from './work-queue-migrations.js';
 import type { AppMigration } from './app-migration.js';
+import { assessmentMigrations } from './assessment-migrations.js';
 
 const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
 
@@ -128,4 +129,6 @@ export const appMigrations: AppMigration[] = [
   },
   // the work queue's saved views
   queueViewsMigration,
+  // 第二十七条: the unit assessments and the 通报 templates
+  ...assessmentMigrations,
 ];
