@@ -17,7 +17,7 @@ export type Variables = Record<string, unknown>;
 export type AppTransaction = Transaction;
 
 export interface DeployResource {
-  /** file name, e.g. `petition.bpmn`; also what warnings and errors refer to */
+  /** file name, e.g. `petition.bpmn`, `unit-assessment.dmn`; also what warnings and errors refer to */
   name: string;
   content: string | Buffer;
 }
@@ -38,9 +38,24 @@ export interface DeployWarning {
   message: string;
 }
 
+/** a decision of a deployed DMN resource (a changed resource makes a new version of each of its decisions) */
+export interface DeployedDecision {
+  decisionId: string;
+  name: string;
+  version: number;
+  /** key of this (decisionId, version) */
+  decisionKey: string;
+  /** the DMN definitions' id (Zeebe's decision requirements graph) */
+  decisionRequirementsId: string;
+  resourceName: string;
+  /** true when the resource was identical to the latest version, so no new version was made */
+  duplicate: boolean;
+}
+
 export interface DeploymentResult {
   deploymentKey: string;
   processes: DeployedProcess[];
+  decisions: DeployedDecision[];
   warnings: DeployWarning[];
 }
 
@@ -220,6 +235,7 @@ export type HistoryEventType =
   | 'job-completed'
   | 'job-failed'
   | 'job-error-thrown'
+  | 'decision-evaluated'
   | 'incident'
   | 'incident-resolved'
   | 'variables-updated'
@@ -242,6 +258,42 @@ export interface ProcessDefinition {
   resourceName: string;
   deployedAt: Date;
   deployedBy?: string;
+}
+
+/** a deployed decision version (the admin pages list them like process definitions) */
+export interface DecisionDefinition {
+  decisionKey: string;
+  decisionId: string;
+  name: string;
+  version: number;
+  /** how many versions of this decision are deployed */
+  versions: number;
+  decisionRequirementsId: string;
+  resourceName: string;
+  deployedAt: Date;
+  deployedBy?: string;
+}
+
+/** a rule that matched in a decision table, with its evaluated outputs by output name */
+export interface MatchedDecisionRule {
+  ruleId: string;
+  /** 1-based, in table order (Zeebe's ruleIndex) */
+  ruleIndex: number;
+  outputs: Record<string, unknown>;
+}
+
+export interface DecisionEvaluation {
+  decisionId: string;
+  decisionKey: string;
+  version: number;
+  /**
+   * As Zeebe gives it: one output → its value, several → a context; UNIQUE / FIRST / ANY / PRIORITY →
+   * one result (null when no rule matched); RULE ORDER / OUTPUT ORDER / COLLECT → a list; COLLECT
+   * with an aggregation → a number
+   */
+  result: unknown;
+  /** the rules of the evaluated decision that matched (not those of decisions it requires) */
+  matchedRules: MatchedDecisionRule[];
 }
 
 /** how many running instances of a version wait at an element (a user task, job, timer or message) */
@@ -270,7 +322,10 @@ export interface PendingTimer {
 }
 
 export interface EnginePort {
-  /** Parse and deploy diagrams; a changed process becomes version N+1. Rejects unparsable resources. */
+  /**
+   * Parse and deploy diagrams (`.bpmn`) and decisions (`.dmn`); a changed process or DMN resource
+   * becomes version N+1 (of each decision in it). Rejects unparsable resources, all or nothing.
+   */
   deploy(resources: DeployResource[], meta?: { deployedBy?: string }): Promise<DeploymentResult>;
   start(processId: string, variables?: Variables, options?: StartOptions): Promise<ProcessInstanceRef>;
   publishMessage(request: PublishMessageRequest): Promise<PublishMessageResult>;
@@ -300,6 +355,19 @@ export interface EnginePort {
   listProcessDefinitions(filter?: { processId?: string }): Promise<ProcessDefinition[]>;
   /** the BPMN XML of a deployed definition */
   getProcessDefinitionXml(processDefinitionKey: string): Promise<string | undefined>;
+  /**
+   * deployed decisions: every version, newest first (of one decision when given); `latestOnly`: the
+   * latest version of each decision. Each carries how many versions its decision has.
+   */
+  listDecisionDefinitions(filter?: { decisionId?: string; latestOnly?: boolean }): Promise<DecisionDefinition[]>;
+  /** the DMN XML a deployed decision version came from (its whole resource) */
+  getDecisionDefinitionXml(decisionKey: string): Promise<string | undefined>;
+  /**
+   * Evaluate the latest version of a deployed decision (or `version`) against variables, as a
+   * business-rule task would. NotFoundError when not deployed; a failed evaluation (UNIQUE with two
+   * matches …) → InvalidArgumentError naming the decision.
+   */
+  evaluateDecision(decisionId: string, variables?: Variables, options?: { version?: number }): Promise<DecisionEvaluation>;
   /** running instances of a process by version and the element they wait at */
   countWaiting(processId: string): Promise<WaitingCount[]>;
 

@@ -7,10 +7,12 @@
  */
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
-import type { UserTask, UserTaskEvent, UserTaskProjector, Variables } from '../port.js';
+import type { DeployedDecision, UserTask, UserTaskEvent, UserTaskProjector, Variables } from '../port.js';
 import type { Ctx, EngineLogger, MessageStarts, PendingEvent, Run, Worker } from './ctx.js';
+import type { DecisionOutcome } from './decisions.js';
+import type { ParsedDmn } from './dmn.js';
 import type { ProcessModel } from './model.js';
-import type { HistoryRecord, StartTrigger, Wait } from './run-types.js';
+import type { DecisionWait, HistoryRecord, StartTrigger, Wait } from './run-types.js';
 import type { Database } from './store/database.js';
 import { Store, type DefinitionRow, type InstanceRow, type JobRow, type MessageRow, type Tx, type UserTaskRow } from './store/store.js';
 
@@ -54,6 +56,8 @@ export abstract class Core {
   readonly log: EngineLogger;
   readonly background: boolean;
   readonly models = new Map<string, Promise<ProcessModel>>();
+  /** compiled DMN resources by their key (engine_decisions_requirements.id): a deployed version never changes */
+  readonly decisionResources = new Map<string, Promise<ParsedDmn>>();
   readonly workers = new Map<string, Worker>();
   readonly taskListeners = new Set<(e: UserTaskEvent) => void | Promise<void>>();
   readonly projectors = new Set<UserTaskProjector>();
@@ -117,6 +121,9 @@ export abstract class Core {
   abstract modelOf(definitionId: string, tx?: Tx): Promise<ProcessModel>;
   abstract latest(processId: string): Promise<DefinitionRow | undefined>;
   abstract getMessageStarts(): Promise<MessageStarts>;
+  // decisions.ts
+  abstract saveDecisions(ctx: Ctx, resources: ParsedDmn[], deploymentId: string, now: number): Promise<DeployedDecision[]>;
+  abstract decide(ctx: Ctx, wait: DecisionWait): Promise<DecisionOutcome>;
   // instances.ts
   abstract startInstance(
     ctx: Ctx,

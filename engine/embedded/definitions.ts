@@ -3,10 +3,11 @@
  * events, the parsed models and the cached latest versions and message start events.
  */
 import { type DeployProblem, InvalidArgumentError, InvalidResourceError, NotFoundError } from '../errors.js';
-import type { DeploymentResult, DeployResource, DeployWarning } from '../port.js';
+import type { DeployedDecision, DeploymentResult, DeployResource, DeployWarning } from '../port.js';
 import type { Core } from './core.js';
 import type { Ctx } from './ctx.js';
 import { evaluateTimer, isExpression } from './feel.js';
+import { isDmnResource, parseDmn, type ParsedDmn } from './dmn.js';
 import { newKey } from './keys.js';
 import { parseResource, type ProcessModel } from './model.js';
 import { inTx } from './transaction.js';
@@ -33,12 +34,14 @@ export async function deploy(core: Core, resources: DeployResource[], meta: { de
   if (!Array.isArray(resources) || !resources.length) throw new InvalidArgumentError('deploy needs at least one resource');
   const problems: DeployProblem[] = [];
   const parsed: Awaited<ReturnType<typeof parseResource>>[] = [];
+  const dmns: ParsedDmn[] = [];
   for (const r of resources) {
     if (!r || typeof r.name !== 'string' || (typeof r.content !== 'string' && !Buffer.isBuffer(r.content))) {
       throw new InvalidArgumentError('each resource needs a name and content');
     }
     try {
-      parsed.push(await parseResource(r.name, r.content));
+      if (isDmnResource(r.name)) dmns.push(await parseDmn(r.name, r.content));
+      else parsed.push(await parseResource(r.name, r.content));
     } catch (err) {
       if (err instanceof InvalidResourceError) problems.push(...err.problems);
       else throw err;
@@ -50,6 +53,14 @@ export async function deploy(core: Core, resources: DeployResource[], meta: { de
       const other = seen.get(id);
       if (other) problems.push({ resourceName: p.resourceName, elementId: id, message: `process id '${id}' is also in ${other}` });
       seen.set(id, p.resourceName);
+    }
+  }
+  const seenDecisions = new Map<string, string>();
+  for (const d of dmns) {
+    for (const id of d.decisions.keys()) {
+      const other = seenDecisions.get(id);
+      if (other) problems.push({ resourceName: d.resourceName, elementId: id, message: `decision id '${id}' is also in ${other}` });
+      seenDecisions.set(id, d.resourceName);
     }
   }
   if (problems.length) {
@@ -70,8 +81,11 @@ export async function deploy(core: Core, resources: DeployResource[], meta: { de
 
   const deploymentKey = newKey();
   const now = core.now();
+  let decisions: DeployedDecision[] = [];
   const processes = await inTx(core, async (ctx) => {
     await core.store.insert('engine_deployments', { id: deploymentKey, deployed_at: now, deployed_by: meta.deployedBy ?? null }, ctx.tx);
+    // decisions first: a diagram deployed with its decisions never sees them missing
+    decisions = await core.saveDecisions(ctx, dmns, deploymentKey, now);
     const out = [];
     for (const p of parsed) {
       for (const [processId, model] of p.processes) {
@@ -97,7 +111,7 @@ export async function deploy(core: Core, resources: DeployResource[], meta: { de
   core.messageStarts = undefined;
   core.latestCache.clear();
   core.scheduleTimers(0);
-  return { deploymentKey, processes, warnings };
+  return { deploymentKey, processes, decisions, warnings };
 }
 
 /** a new version replaces the timer start events of the previous ones (as in Zeebe) */

@@ -10,6 +10,7 @@
  */
 import type { EnginePort } from '../port.js';
 import { Core } from './core.js';
+import * as decisions from './decisions.js';
 import * as definitions from './definitions.js';
 import * as incidents from './incidents.js';
 import * as instances from './instances.js';
@@ -52,6 +53,13 @@ class Embedded extends Core implements EmbeddedEngine {
   modelOf(...a: Args<typeof definitions.modelOf>) { return definitions.modelOf(this, ...a); }
   latest(...a: Args<typeof definitions.latest>) { return definitions.latest(this, ...a); }
   getMessageStarts(...a: Args<typeof definitions.getMessageStarts>) { return definitions.getMessageStarts(this, ...a); }
+
+  // ---------------------------------------------------------------- decisions
+  saveDecisions(...a: Args<typeof decisions.saveDecisions>) { return decisions.saveDecisions(this, ...a); }
+  decide(...a: Args<typeof decisions.decide>) { return decisions.decide(this, ...a); }
+  evaluateDecision(...a: Args<typeof decisions.evaluateDecision>) { return decisions.evaluateDecision(this, ...a); }
+  listDecisionDefinitions(...a: Args<typeof decisions.listDecisionDefinitions>) { return decisions.listDecisionDefinitions(this, ...a); }
+  getDecisionDefinitionXml(...a: Args<typeof decisions.getDecisionDefinitionXml>) { return decisions.getDecisionDefinitionXml(this, ...a); }
 
   // ---------------------------------------------------------------- instances
   start(...a: Args<typeof instances.start>) { return instances.start(this, ...a); }

@@ -49,6 +49,8 @@ export interface ElementInfo {
   calledElement?: { processId: string; propagateAllChildVariables: boolean; propagateAllParentVariables: boolean };
   loop?: { inputCollection?: string; inputElement?: string; outputCollection?: string; outputElement?: string; isSequential: boolean };
   script?: { expression: string; resultVariable: string };
+  /** a business-rule task's `zeebe:calledDecision` */
+  calledDecision?: { decisionId: string; resultVariable: string };
   timer?: TimerInfo;
   message?: MessageInfo;
   /** for boundary events */
@@ -181,6 +183,8 @@ function elementInfo(el: any, messages: Map<string, MessageInfo>, parentId?: str
   }
   const script = ext(el, 'zeebe:Script');
   if (script) info.script = { expression: script.expression ?? '', resultVariable: script.resultVariable ?? '' };
+  const decision = ext(el, 'zeebe:CalledDecision');
+  if (decision && el.$type === 'bpmn:BusinessRuleTask') info.calledDecision = { decisionId: decision.decisionId ?? '', resultVariable: decision.resultVariable ?? '' };
   const lc = el.loopCharacteristics;
   if (lc?.$type === 'bpmn:MultiInstanceLoopCharacteristics') {
     const zl = ext(lc, 'zeebe:LoopCharacteristics');
@@ -328,7 +332,9 @@ function unsupported(resourceName: string, elements: Map<string, ElementInfo>): 
     if (e.triggeredByEvent) refuse(e, 'an event sub-process');
     else if (e.type === 'bpmn:InclusiveGateway' && e.incoming.length > 1) refuse(e, 'an inclusive gateway that joins');
     else if (e.eventKind === 'other') refuse(e, 'this kind of event (signal, link, conditional, compensation)');
-    else if (e.type === 'bpmn:Transaction' || e.type === 'bpmn:ComplexGateway' || e.type === 'bpmn:AdHocSubProcess') refuse(e, `a ${e.type.slice(5)}`);
+    else if (e.calledDecision && (!e.calledDecision.decisionId || !e.calledDecision.resultVariable)) {
+      problems.push({ resourceName, elementId: e.id, message: `${e.id}: a called decision needs a decision id and a result variable` });
+    } else if (e.type === 'bpmn:Transaction' || e.type === 'bpmn:ComplexGateway' || e.type === 'bpmn:AdHocSubProcess') refuse(e, `a ${e.type.slice(5)}`);
   }
   return problems;
 }

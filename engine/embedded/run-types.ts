@@ -45,7 +45,18 @@ export interface TimerWait extends WaitBase {
   repetitions?: number;
   interval?: string;
 }
-export type Wait = JobWait | UserTaskWait | CallWait | MessageWait | TimerWait;
+/**
+ * A business-rule task's called decision: never saved — settle() evaluates it in the transaction
+ * that reached it (the latest deployed version) and the run goes on, or an incident is raised.
+ */
+export interface DecisionWait extends WaitBase {
+  kind: 'decision';
+  decisionId: string;
+  resultVariable: string;
+  /** what the decision sees: the element's scope */
+  variables: Variables;
+}
+export type Wait = JobWait | UserTaskWait | CallWait | MessageWait | TimerWait | DecisionWait;
 
 export interface HistoryRecord {
   elementId: string;

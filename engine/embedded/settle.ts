@@ -91,6 +91,19 @@ export async function settle(core: Core, ctx: Ctx, row: InstanceRow, run: Run, o
         }
         continue;
       }
+      if (w.kind === 'decision' && !checked.has(w.execId)) {
+        // a business-rule task: the decision is evaluated here, in the transaction that reached it
+        checked.add(w.execId);
+        const outcome = await core.decide(ctx, w);
+        if (!outcome.ok) {
+          if (run instanceof TokenRun) run.failWait(w.execId, outcome.errorType, outcome.message);
+          break;
+        }
+        run.history.push(outcome.history);
+        run.complete(w.execId, outcome.output);
+        again = true;
+        break;
+      }
       if (w.kind !== 'message' || before.has(w.execId) || checked.has(w.execId)) continue;
       checked.add(w.execId);
       const msg = await core.findBufferedMessage(ctx, w.messageName, w.correlationKey, row.process_id);

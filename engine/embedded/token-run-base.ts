@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Variables } from '../port.js';
 import { evaluate, evaluateString, evaluateTimer, isExpression } from './feel.js';
 import type { ElementInfo, ProcessModel } from './model.js';
-import type { CallWait, HistoryRecord, JobWait, MessageWait, RunFailure, StartTrigger, TimerWait, UserTaskWait, Wait } from './run-types.js';
+import type { CallWait, DecisionWait, HistoryRecord, JobWait, MessageWait, RunFailure, StartTrigger, TimerWait, UserTaskWait, Wait } from './run-types.js';
 import { userTaskWaitOf } from './run-shared.js';
 import { ElementFailure, type Token, type TokenState } from './token-state.js';
 
@@ -148,6 +148,12 @@ export class TokenRunBase {
     const c = info.calledElement!;
     const scope = this.scopeOf(t);
     return { kind: 'call', execId: t.id, elementId: info.id, processId: evaluateString(c.processId, scope, 'called process id'), variables: c.propagateAllParentVariables ? scope : this.localsOf(t) };
+  }
+
+  protected decisionWait(t: Token, info: ElementInfo): DecisionWait {
+    const d = info.calledDecision!;
+    const scope = this.scopeOf(t);
+    return { kind: 'decision', execId: t.id, elementId: info.id, decisionId: evaluateString(d.decisionId, scope, 'decision id'), resultVariable: d.resultVariable, variables: scope };
   }
 
   protected messageWait(t: Token, info: ElementInfo, scope: Variables): MessageWait {

@@ -82,6 +82,13 @@ export class TokenRun extends TokenRunBase {
     this.guard(() => this.onWaitDone(t, w, output));
   }
 
+  /** a wait that could not be met (a called decision missing or failing): the run stops with an incident there */
+  failWait(execId: string, errorType: string, message: string) {
+    const w = this.waits.get(execId);
+    if (!w) throw new Error(`instance ${this.instanceKey} has no wait ${execId}`);
+    this.failure ??= { elementId: w.elementId, errorType, message };
+  }
+
   /** a job's business error, to be caught by an error boundary event with its code */
   throwError(execId: string, code: string, message: string, variables?: Variables) {
     const t = this.holders.get(execId);
@@ -239,6 +246,10 @@ export class TokenRun extends TokenRunBase {
         return this.setWait(t, this.callWait(t, info));
       case 'bpmn:ReceiveTask':
         return this.setWait(t, this.messageWait(t, info, this.scopeOf(t)));
+      case 'bpmn:BusinessRuleTask':
+        // a job worker's task (zeebe:taskDefinition) stays a job
+        if (info.calledDecision && !info.taskDefinition) return this.setWait(t, this.decisionWait(t, info));
+        break;
     }
     if (info.taskDefinition) return this.setWait(t, this.jobWait(t, info));
     // a task with nothing to do (Zeebe would refuse it at deploy; lint says so)

@@ -159,4 +159,36 @@ export const engineMigrations = [
       await qi.addIndex('engine_history', ['instance_id', 'id'], { name: 'engine_history_instance' });
     },
   },
+  {
+    // DMN decisions (engine/embedded/decisions.ts): a deployed DMN resource is one row of
+    // engine_decisions_requirements (its XML once), each decision in it a version in engine_decisions
+    name: '0002-engine-decisions',
+    async up({ sequelize }: { sequelize: Sequelize }) {
+      const qi = sequelize.getQueryInterface();
+      longText = sequelize.getDialect() === 'sqlite' ? TEXT : TEXT('long');
+      await qi.createTable('engine_decisions_requirements', {
+        id: key,
+        requirements_id: { type: STRING(191), allowNull: false },
+        name: { type: STRING(255), allowNull: true },
+        resource_name: { type: STRING(255), allowNull: false },
+        checksum: { type: STRING(64), allowNull: false },
+        xml: json(false),
+        deployment_id: ref(),
+        deployed_at: ms(),
+      });
+      await qi.createTable('engine_decisions', {
+        id: key,
+        decision_id: { type: STRING(191), allowNull: false },
+        name: { type: STRING(255), allowNull: true },
+        version: { type: INTEGER, allowNull: false },
+        requirements_key: ref(),
+        requirements_id: { type: STRING(191), allowNull: false },
+        resource_name: { type: STRING(255), allowNull: false },
+        checksum: { type: STRING(64), allowNull: false },
+        deployment_id: ref(),
+        deployed_at: ms(),
+      });
+      await qi.addIndex('engine_decisions', ['decision_id', 'version'], { unique: true, name: 'engine_decisions_version' });
+    },
+  },
 ];

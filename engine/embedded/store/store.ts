@@ -3,7 +3,7 @@
  * and MySQL/MariaDB), plain objects out. Every call takes the transaction it runs in, if any.
  */
 import { QueryTypes, type Transaction } from 'sequelize';
-import type { HistoryEvent, InstanceFilter, ProcessDefinition, UserTask, UserTaskFilter, Variables } from '../../port.js';
+import type { DecisionDefinition, HistoryEvent, InstanceFilter, ProcessDefinition, UserTask, UserTaskFilter, Variables } from '../../port.js';
 import type { Database } from './database.js';
 
 export interface InstanceRow {
@@ -29,6 +29,19 @@ export interface DefinitionRow {
   resource_name: string;
   checksum: string;
   xml: string;
+  deployment_id: string;
+  deployed_at: number;
+}
+
+export interface DecisionRow {
+  id: string;
+  decision_id: string;
+  name: string | null;
+  version: number;
+  requirements_key: string;
+  requirements_id: string;
+  resource_name: string;
+  checksum: string;
   deployment_id: string;
   deployed_at: number;
 }
@@ -125,6 +138,7 @@ export interface HistoryRow {
 
 const NUMERIC = new Set([
   'version',
+  'versions',
   'lock_version',
   'started_at',
   'ended_at',
@@ -231,6 +245,21 @@ export function definitionFromRow(r: { id: string; process_id: string; version: 
     processDefinitionKey: r.id,
     processId: r.process_id,
     version: Number(r.version),
+    resourceName: r.resource_name,
+    deployedAt: new Date(Number(r.deployed_at)),
+    ...(r.deployed_by && { deployedBy: r.deployed_by }),
+  };
+}
+
+/** a decision row (with its deployment's `deployed_by` and its decision's version count) as the port's decision, on both adapters */
+export function decisionFromRow(r: { id: string; decision_id: string; name: string | null; version: number | string; versions: number | string; requirements_id: string; resource_name: string; deployed_at: number | string; deployed_by: string | null }): DecisionDefinition {
+  return {
+    decisionKey: r.id,
+    decisionId: r.decision_id,
+    name: r.name ?? r.decision_id,
+    version: Number(r.version),
+    versions: Number(r.versions),
+    decisionRequirementsId: r.requirements_id,
     resourceName: r.resource_name,
     deployedAt: new Date(Number(r.deployed_at)),
     ...(r.deployed_by && { deployedBy: r.deployed_by }),
