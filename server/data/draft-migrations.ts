@@ -1,6 +1,7 @@
 /**
  * Migration 0502-process-drafts (appended to `appMigrations`): the modeler's drafts, one per process
  * admin and process — a diagram being edited and not yet deployed, with the version it started from.
+ * Migration 1101-decision-drafts: the decision editor's, one per process admin and decision table.
  */
 import { DataTypes } from 'sequelize';
 import type { AppMigration } from './app-migration.js';
@@ -24,3 +25,18 @@ export const draftMigrations: AppMigration[] = [
     },
   },
 ];
+
+export const decisionDraftMigration: AppMigration = {
+  name: '1101-decision-drafts',
+  async up({ sequelize }) {
+    const qi = sequelize.getQueryInterface();
+    const longText = sequelize.getDialect() === 'sqlite' ? TEXT : TEXT('long');
+    await qi.createTable('decision_drafts', {
+      staff_id: { type: STRING(64), primaryKey: true, allowNull: false, references: { model: 'staff', key: 'id' }, onUpdate: 'RESTRICT', onDelete: 'CASCADE' },
+      decision_id: { type: STRING(191), primaryKey: true, allowNull: false },
+      base_version: { type: INTEGER, allowNull: true },
+      xml: { type: longText, allowNull: false },
+      saved_at: { type: BIGINT, allowNull: false },
+    });
+  },
+};

@@ -1,11 +1,11 @@
 /**
- * The modeler's drafts (migration 0502): a throw-away SQLite file, or a throw-away MariaDB/MySQL
+ * The modeler's drafts (migration 0502) and the decision editor's (1101): a throw-away SQLite file, or a throw-away MariaDB/MySQL
  * database when DB_URL is set.
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createDatabase, type Database } from '../../engine/embedded/store/database.js';
 import { openTestDatabase } from '../../engine/test/harness.js';
-import { createDraftsRepository, type DraftsRepository } from './drafts-repository.js';
+import { createDecisionDraftsRepository, createDraftsRepository, type DraftsRepository } from './drafts-repository.js';
 import { appMigrations } from './migrations.js';
 import { createStaffRepository } from './staff-repository.js';
 
@@ -54,5 +54,22 @@ describe('the modeler drafts', () => {
     expect(await drafts.remove(bob, 'evaluation')).toBe(true);
     expect(await drafts.get(bob, 'evaluation')).toBeUndefined();
     expect(await drafts.remove(bob, 'evaluation')).toBe(false);
+  });
+});
+
+describe('the decision editor drafts', () => {
+  it('given a process draft and a decision draft of the same id, when each is saved, read and removed, then they are kept apart', async () => {
+    const decisions = createDecisionDraftsRepository(db, { now: () => now });
+    await drafts.save({ staffId: alice, processId: 'unit-assessment', baseVersion: 1, xml: '<bpmn/>' });
+    now += 60_000;
+    const big = `<definitions>${'x'.repeat(300_000)}</definitions>`;
+    await decisions.save({ staffId: alice, decisionId: 'unit-assessment', baseVersion: 3, xml: big });
+    expect(await decisions.get(alice, 'unit-assessment')).toEqual({ staffId: alice, decisionId: 'unit-assessment', baseVersion: 3, xml: big, savedAt: new Date(now) });
+    expect((await decisions.listForStaff(alice)).map((x) => [x.decisionId, x.baseVersion])).toEqual([['unit-assessment', 3]]);
+    expect((await drafts.get(alice, 'unit-assessment'))?.xml).toBe('<bpmn/>');
+    expect(await decisions.get(bob, 'unit-assessment')).toBeUndefined();
+    expect(await decisions.remove(alice, 'unit-assessment')).toBe(true);
+    expect(await decisions.remove(alice, 'unit-assessment')).toBe(false);
+    expect((await drafts.get(alice, 'unit-assessment'))?.xml).toBe('<bpmn/>');
   });
 });

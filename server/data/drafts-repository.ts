@@ -1,6 +1,8 @@
 /**
  * The modeler's drafts (table `process_drafts`, migration 0502): one per process admin and
  * process. Saving replaces the admin's draft; deploying or discarding removes it. Plain objects out.
+ * The decision editor's drafts (table `decision_drafts`, migration 1101) work the same way, per admin
+ * and decision.
  */
 import { exec, select, type Database } from './sql.js';
 
@@ -22,44 +24,90 @@ export interface DraftsRepository {
   listForStaff(staffId: string): Promise<Omit<DraftRecord, 'xml'>[]>;
 }
 
-interface Row {
-  staff_id: string;
-  process_id: string;
-  base_version: unknown;
-  xml: string;
-  saved_at: unknown;
-}
-
-const toRecord = (r: Row): DraftRecord => ({
-  staffId: r.staff_id,
-  processId: r.process_id,
-  baseVersion: r.base_version === null ? null : Number(r.base_version),
-  xml: r.xml,
-  savedAt: new Date(Number(r.saved_at)),
-});
-
-export function createDraftsRepository(db: Database, options: { now?: () => number } = {}): DraftsRepository {
-  const now = options.now ?? Date.now;
+/** the SQL of one drafts table, keyed by staff and `column` (the process or decision id) */
+function draftTable(db: Database, table: 'process_drafts' | 'decision_drafts', column: 'process_id' | 'decision_id', now: () => number) {
+  type R = { staff_id: string; base_version: unknown; xml: string; saved_at: unknown } & Record<string, unknown>;
+  const record = (r: R) => ({
+    staffId: r.staff_id,
+    id: String(r[column]),
+    baseVersion: r.base_version === null ? null : Number(r.base_version),
+    xml: r.xml,
+    savedAt: new Date(Number(r.saved_at)),
+  });
   return {
-    async get(staffId, processId) {
-      const [row] = await select<Row>(db, 'SELECT * FROM process_drafts WHERE staff_id = ? AND process_id = ?', [staffId, processId]);
-      return row && toRecord(row);
+    async get(staffId: string, id: string) {
+      const [row] = await select<R>(db, `SELECT * FROM ${table} WHERE staff_id = ? AND ${column} = ?`, [staffId, id]);
+      return row && record(row);
     },
-    async save(d) {
+    async save(staffId: string, id: string, baseVersion: number | null, xml: string) {
       const savedAt = now();
       // delete + insert in one transaction: the same on SQLite and MariaDB
       await db.transaction(async (tx) => {
-        await exec(db, 'DELETE FROM process_drafts WHERE staff_id = ? AND process_id = ?', [d.staffId, d.processId], tx);
-        await exec(db, 'INSERT INTO process_drafts (staff_id, process_id, base_version, xml, saved_at) VALUES (?, ?, ?, ?, ?)', [d.staffId, d.processId, d.baseVersion, d.xml, savedAt], tx);
+        await exec(db, `DELETE FROM ${table} WHERE staff_id = ? AND ${column} = ?`, [staffId, id], tx);
+        await exec(db, `INSERT INTO ${table} (staff_id, ${column}, base_version, xml, saved_at) VALUES (?, ?, ?, ?, ?)`, [staffId, id, baseVersion, xml, savedAt], tx);
       });
-      return { ...d, savedAt: new Date(savedAt) };
+      return new Date(savedAt);
     },
-    async remove(staffId, processId) {
-      return (await db.transaction((tx) => exec(db, 'DELETE FROM process_drafts WHERE staff_id = ? AND process_id = ?', [staffId, processId], tx))) > 0;
+    async remove(staffId: string, id: string) {
+      return (await db.transaction((tx) => exec(db, `DELETE FROM ${table} WHERE staff_id = ? AND ${column} = ?`, [staffId, id], tx))) > 0;
     },
+    async listForStaff(staffId: string) {
+      const rows = await select<Omit<R, 'xml'>>(db, `SELECT staff_id, ${column}, base_version, saved_at FROM ${table} WHERE staff_id = ? ORDER BY saved_at DESC`, [staffId]);
+      return rows.map((r) => ({ staffId: r.staff_id, id: String(r[column]), baseVersion: r.base_version === null ? null : Number(r.base_version), savedAt: new Date(Number(r.saved_at)) }));
+    },
+  };
+}
+
+export function createDraftsRepository(db: Database, options: { now?: () => number } = {}): DraftsRepository {
+  const t = draftTable(db, 'process_drafts', 'process_id', options.now ?? Date.now);
+  const out = <T extends { id: string }>({ id, ...rest }: T) => ({ ...rest, processId: id });
+  return {
+    async get(staffId, processId) {
+      const d = await t.get(staffId, processId);
+      return d && out(d);
+    },
+    async save(d) {
+      return { ...d, savedAt: await t.save(d.staffId, d.processId, d.baseVersion, d.xml) };
+    },
+    remove: (staffId, processId) => t.remove(staffId, processId),
     async listForStaff(staffId) {
-      const rows = await select<Omit<Row, 'xml'>>(db, 'SELECT staff_id, process_id, base_version, saved_at FROM process_drafts WHERE staff_id = ? ORDER BY saved_at DESC', [staffId]);
-      return rows.map((r) => ({ staffId: r.staff_id, processId: r.process_id, baseVersion: r.base_version === null ? null : Number(r.base_version), savedAt: new Date(Number(r.saved_at)) }));
+      return (await t.listForStaff(staffId)).map(out);
+    },
+  };
+}
+
+export interface DecisionDraftRecord {
+  staffId: string;
+  decisionId: string;
+  /** the deployed version the draft started from */
+  baseVersion: number | null;
+  xml: string;
+  savedAt: Date;
+}
+
+export interface DecisionDraftsRepository {
+  get(staffId: string, decisionId: string): Promise<DecisionDraftRecord | undefined>;
+  save(draft: Omit<DecisionDraftRecord, 'savedAt'>): Promise<DecisionDraftRecord>;
+  /** true when there was one */
+  remove(staffId: string, decisionId: string): Promise<boolean>;
+  /** the admin's drafts, newest first, without their XML */
+  listForStaff(staffId: string): Promise<Omit<DecisionDraftRecord, 'xml'>[]>;
+}
+
+export function createDecisionDraftsRepository(db: Database, options: { now?: () => number } = {}): DecisionDraftsRepository {
+  const t = draftTable(db, 'decision_drafts', 'decision_id', options.now ?? Date.now);
+  const out = <T extends { id: string }>({ id, ...rest }: T) => ({ ...rest, decisionId: id });
+  return {
+    async get(staffId, decisionId) {
+      const d = await t.get(staffId, decisionId);
+      return d && out(d);
+    },
+    async save(d) {
+      return { ...d, savedAt: await t.save(d.staffId, d.decisionId, d.baseVersion, d.xml) };
+    },
+    remove: (staffId, decisionId) => t.remove(staffId, decisionId),
+    async listForStaff(staffId) {
+      return (await t.listForStaff(staffId)).map(out);
     },
   };
 }

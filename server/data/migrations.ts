@@ -9,7 +9,7 @@ import { peopleMigrations } from './people-migrations.js';
 import { attachmentMigrations } from './attachment-migrations.js';
 import { sessionMigrations } from './session-migrations.js';
 import { formMigrations } from './form-migrations.js';
-import { draftMigrations } from './draft-migrations.js';
+import { decisionDraftMigration, draftMigrations } from './draft-migrations.js';
 import { guardMigrations } from './guard-migrations.js';
 import { queueViewsMigration, workQueueMigration } from './work-queue-migrations.js';
 import type { AppMigration } from './app-migration.js';
@@ -129,6 +129,8 @@ export const appMigrations: AppMigration[] = [
   },
   // the work queue's saved views
   queueViewsMigration,
+  // the decision editor's drafts (issue 16)
+  decisionDraftMigration,
   // 第二十七条: the unit assessments and the 通报 templates
   ...assessmentMigrations,
 ];
