@@ -22,6 +22,7 @@ import type { PetitionService } from './services/petition-service.js';
 import type { StaffingService } from './services/staffing-service.js';
 import type { TaskService } from './services/task-service.js';
 import type { QueueService } from './services/queue-service.js';
+import type { AssessmentService } from './services/assessment-service.js';
 
 export interface AppContext {
   render: Render;
@@ -59,6 +60,10 @@ export interface AppContext {
   publicBaseUrl: string;
   townshipOptions(): Promise<{ value: string; label: string }[]>;
   navFor(staff: StaffRecord | undefined): Record<string, boolean>;
+  /** 第二十七条: unit assessments and their 通报 */
+  assessmentService: AssessmentService;
+  /** the app's clock (tests move it) */
+  clock: { now(): Date };
   /** the CSRF token of the response's visitor and session (a sign-in changes it) */
   csrfTokenFor(res: Response): string;
 }

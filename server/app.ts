@@ -64,6 +64,9 @@ import { createTaskService, createTaskDocs } from './services/task-service.js';
 import { createFormsRepository } from './data/forms-repository.js';
 import { createFormGate } from './deploy/form-gate.js';
 import { createFormService } from './services/form-service.js';
+import { createAssessmentService, maySeeAssessments } from './services/assessment-service.js';
+import { createAssessmentsRepository } from './data/assessments-repository.js';
+import { assessmentRoutes } from './routes/assessment.js';
 
 /** the project folder (holding package.json), from the source tree or from dist/ */
 export const projectRoot = (() => {
@@ -245,9 +248,12 @@ export function createApp(deps: AppDeps): Express {
         processes: has('process-admin') || has('auditor'),
         forms: has('process-admin'),
         inspector: has('process-admin') || has('auditor'),
+        assessment: maySeeAssessments(s),
       };
     },
     csrfTokenFor: (res) => csrf.tokenFor(res),
+    assessmentService: createAssessmentService({ engine, repo: createAssessmentsRepository(db, { now }), audit, clock, log }),
+    clock,
   };
 
   const app = express();
@@ -330,6 +336,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(processRoutes(ctx));
   app.use(inspectorRoutes(ctx));
   app.use(formRoutes(ctx));
+  app.use(assessmentRoutes(ctx));
   app.use(apiRoutes(ctx));
   app.use(open311Routes(ctx));
 

@@ -18,6 +18,8 @@ import { createPublicationRepository } from './data/publication-repository.js';
 import { createScoreLedgerRepository } from './data/score-ledger-repository.js';
 import { workerMigrations } from './data/worker-migrations.js';
 import type { Logger } from './logger.js';
+import { createAssessmentStore } from './services/assessment-store.js';
+import { createReportFiguresService } from './services/report-figures-service.js';
 
 /** the app's tables, and the Zeebe adapter's records when it is the engine */
 export function migrationsFor(config: Pick<Config, 'engine'>) {
@@ -26,9 +28,13 @@ export function migrationsFor(config: Pick<Config, 'engine'>) {
 
 const CALENDAR_TTL_MS = 1_000;
 
-/** every registered job handler, on the real stores (on the system clock unless a test passes its fake one) */
-export function createJobHandlers(deps: { db: Database; key: string; log: Logger; config: Pick<Config, 'publicBaseUrl'>; clock?: Clock }): Record<string, JobHandler> {
+/**
+ * every registered job handler, on the real stores (on the system clock unless a test passes its fake
+ * one); `engine`: where the assessment reads the decision's version (none recorded without it)
+ */
+export function createJobHandlers(deps: { db: Database; key: string; log: Logger; config: Pick<Config, 'publicBaseUrl'>; clock?: Clock; engine?: Pick<EnginePort, 'listDecisionDefinitions'> }): Record<string, JobHandler> {
   const { db, key, log, config, clock = systemClock } = deps;
+  const reports = createReportFiguresService({ db, clock });
   const now = () => clock.now().getTime();
   const calendars = createCalendarRepository(db, { now });
   // the jobs of one step read the calendar within a second of each other (deadlines, warnings): one
@@ -51,6 +57,7 @@ export function createJobHandlers(deps: { db: Database; key: string; log: Logger
     petitions: createPetitionDirectory({ db, key, clock }),
     logger: log.child({ part: 'workers' }),
     config: { publicBaseUrl: config.publicBaseUrl },
+    assessments: createAssessmentStore({ db, figures: (period) => reports.figures(period), ...(deps.engine && { engine: deps.engine }) }),
   });
 }
 

@@ -34,6 +34,8 @@ import { generateIdentityKey } from '../domain/identity-crypto.js';
 import { createLogger } from '../logger.js';
 import { createWorkers, workerOptions } from '../../workers/registry.js';
 import { startWorkerEngines, urlOf, workerEnginesWanted, type WorkerEngines } from './worker-engines.js';
+import { createAssessmentStore } from '../services/assessment-store.js';
+import { createReportFiguresService } from '../services/report-figures-service.js';
 
 export { urlOf };
 
@@ -107,6 +109,7 @@ export async function createTestApp(options: { start?: string; app?: AppOptions 
     petitions: createPetitionDirectory(createPetitionsRepository(t.db, { key, clock: t.clock }), createPetitionMergesRepository(t.db)),
     logger: silent,
     config: { publicBaseUrl: 'https://wz.longnan.example' },
+    assessments: createAssessmentStore({ db: t.db, engine: t.engine, figures: (period) => createReportFiguresService({ db: t.db, clock: t.clock }).figures(period) }),
   });
   // SCENARIO_WORKERS=N: the jobs are the worker engines' (below), none the app's
   const workerCount = workerEnginesWanted();
