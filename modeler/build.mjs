@@ -11,6 +11,7 @@
 //   viewer       the inspector's instance diagram and the version diff (bpmn-js NavigatedViewer)
 //   form-editor  the form editor (form-js editor)
 //   portal-submit the portal's submission page: a refused submission keeps the chosen files (no stylesheet of its own)
+//   decision-editor the decision tables' editor (dmn-js modeler, decision-table view, in Chinese)
 //
 // form-js.css is the viewer's full stylesheet (form-js-base.css plus the flatpickr theme and the
 // Carbon grid that lays out the fields); form-js-base.css alone lacks the grid and the calendar.
@@ -82,6 +83,21 @@ const BUNDLES = {
   },
   viewer: { entry: 'viewer/index.ts', css: [...DIAGRAM_CSS, './viewer/viewer.css'] },
   'portal-submit': { entry: 'portal-submit/index.ts', css: [] },
+  'decision-editor': {
+    entry: 'decision-editor/index.ts',
+    css: [
+      'dmn-js/dist/assets/diagram-js.css',
+      'dmn-js/dist/assets/dmn-js-shared.css',
+      'dmn-js/dist/assets/dmn-js-drd.css',
+      'dmn-js/dist/assets/dmn-js-decision-table.css',
+      'dmn-js/dist/assets/dmn-js-decision-table-controls.css',
+      'dmn-js/dist/assets/dmn-js-literal-expression.css',
+      'dmn-js/dist/assets/dmn-js-boxed-expression.css',
+      'dmn-js/dist/assets/dmn-js-boxed-expression-controls.css',
+      'dmn-js/dist/assets/dmn-font/css/dmn-embedded.css',
+      './decision-editor/decision-editor.css',
+    ],
+  },
   'form-editor': {
     entry: 'form-editor/index.ts',
     // one preact for the editor and the viewer it renders with: form-js-editor 1.23 pins preact
@@ -100,7 +116,7 @@ const BUNDLES_BY_ENTRY = new Map(Object.entries(BUNDLES).flatMap(([n, { entry }]
  * modeler and the viewer share one build (bpmn-js between modeler and viewer, small libraries with
  * the task form) and so their chunks; the form editor, which needs the older preact, is its own.
  */
-const SCRIPT_BUILDS = [['task-form', 'modeler', 'viewer', 'portal-submit'], ['form-editor']];
+const SCRIPT_BUILDS = [['task-form', 'modeler', 'viewer', 'portal-submit'], ['form-editor'], ['decision-editor']];
 
 /** `page-css:<name>`: the page's stylesheet, its CSS files imported in order */
 const pageCss = {

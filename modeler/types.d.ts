@@ -13,3 +13,23 @@ declare module 'virtual:bpmnlint-config' {
   const bundle: { config: { rules: Record<string, unknown> }; resolver: import('../diagram-lint/lint-rules.d.mts').LintResolver };
   export default bundle;
 }
+/** dmn-js 17's modeler (no typings): the little the decision editor uses */
+declare module 'dmn-js/lib/Modeler' {
+  interface DmnView {
+    type: 'drd' | 'decisionTable' | 'literalExpression' | 'boxedExpression';
+    element: { id: string; name?: string };
+  }
+  interface DmnViewer {
+    get(name: string): any;
+  }
+  export default class DmnModeler {
+    constructor(options: Record<string, unknown>);
+    importXML(xml: string): Promise<{ warnings: unknown[] }>;
+    saveXML(options?: { format?: boolean }): Promise<{ xml?: string }>;
+    getViews(): DmnView[];
+    getActiveView(): DmnView | undefined;
+    getActiveViewer(): DmnViewer | undefined;
+    open(view: DmnView): Promise<{ warnings: unknown[] }>;
+    on(event: string, callback: (...args: any[]) => void): void;
+  }
+}

@@ -15,6 +15,7 @@ import type { SessionOptions } from './http/web.js';
 import type { AdminService } from './services/admin-service.js';
 import type { AttachmentService } from './services/attachment-service.js';
 import type { CaseService } from './services/case-service.js';
+import type { DecisionService } from './services/decision-service.js';
 import type { FormService } from './services/form-service.js';
 import type { InspectorService } from './services/inspector-service.js';
 import type { MergeService } from './services/merge-service.js';
@@ -47,6 +48,8 @@ export interface AppContext {
   lintInputs(): Promise<{ jobTypes: string[]; formIds: string[] }>;
   /** the modeler's drafts */
   drafts: DraftsRepository;
+  /** the decision tables: versions, 检查, 部署, 试算, the editor's drafts (issue 16) */
+  decisionService: DecisionService;
   engine: EnginePort;
   inspector: InspectorService;
   /** whether the people the diagrams need are there: dispatch check, unassignable tasks */

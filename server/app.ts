@@ -29,7 +29,8 @@ import { errorMiddleware, HttpError } from './http-error.js';
 import { createAssets } from './http/assets.js';
 import { createViews } from './http/views.js';
 import { createDeployGate, type DeployGate } from './deploy/deploy-gate.js';
-import { createDraftsRepository } from './data/drafts-repository.js';
+import { createDecisionDraftsRepository, createDraftsRepository } from './data/drafts-repository.js';
+import { createDecisionService } from './services/decision-service.js';
 import { createChallengeUses, createRateLimitStore } from './data/guards-repository.js';
 import { jobTypes } from '../workers/registry.js';
 import { createCsrf, limiter, locals, readOnlyGuard, requireRole, securityHeaders, sessionMiddleware, staffOf, type SessionOptions } from './http/web.js';
@@ -42,6 +43,7 @@ import { open311Routes } from './routes/open311.js';
 import { portalRoutes } from './routes/portal.js';
 import { staffRoutes } from './routes/staff.js';
 import { processRoutes } from './routes/processes.js';
+import { decisionRoutes } from './routes/decisions.js';
 import { inspectorRoutes } from './routes/inspector.js';
 import { formRoutes } from './routes/forms.js';
 import { createAdminService } from './services/admin-service.js';
@@ -221,6 +223,7 @@ export function createApp(deps: AppDeps): Express {
     formService,
     lintInputs: async () => ({ jobTypes: [...jobTypes], formIds: [...(await formService.current()).keys()].sort() }),
     drafts: createDraftsRepository(db, { now }),
+    decisionService: createDecisionService({ engine, gate, audit, drafts: createDecisionDraftsRepository(db, { now }) }),
     engine,
     inspector: createInspectorService({ engine, audit, ledger: createScoreLedgerRepository(db), outbox, staffing, clock }),
     staffing,
@@ -246,6 +249,7 @@ export function createApp(deps: AppDeps): Express {
         units: has('process-admin') || has('admin'),
         accounts: has('admin'),
         processes: has('process-admin') || has('auditor'),
+        decisions: has('process-admin') || has('auditor'),
         forms: has('process-admin'),
         inspector: has('process-admin') || has('auditor'),
         assessment: maySeeAssessments(s),
@@ -270,7 +274,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/static', express.static(join(projectRoot, 'server', 'public'), { maxAge: production ? '1d' : 0 }));
   app.use('/assets', assets.handler);
   // diagrams: a draft or a deployment file may be up to 2 MB (the deploy gate's limit), a deployment several files
-  app.use(['/api/deployments', '/api/processes'], express.json({ limit: '12mb' }));
+  app.use(['/api/deployments', '/api/processes', '/api/decisions'], express.json({ limit: '12mb' }));
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 200 }));
   app.use(cookieParser());
@@ -334,6 +338,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(staffRoutes(ctx));
   app.use(adminRoutes(ctx));
   app.use(processRoutes(ctx));
+  app.use(decisionRoutes(ctx));
   app.use(inspectorRoutes(ctx));
   app.use(formRoutes(ctx));
   app.use(assessmentRoutes(ctx));

@@ -18,6 +18,7 @@ describe('configuration', () => {
       outboxPollMs: 5000,
       logLevel: 'info',
       processesDir: 'processes',
+      decisionsDir: 'decisions',
       publicBaseUrl: 'http://localhost:3000',
       sessionTtlHours: 12,
       uploadMaxMb: 10,
@@ -50,6 +51,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ WORKERS_IN_APP: 'no' })).toThrow(/WORKERS_IN_APP must be true or false/);
     const c = loadConfig({ ENGINE: 'zeebe', ZEEBE_GRPC_ADDRESS: 'grpc://camunda:26500', ZEEBE_REST_ADDRESS: 'http://camunda:8080', WORKERS_IN_APP: 'false' });
     expect([c.engine, c.zeebe, c.workersInApp]).toEqual(['zeebe', { grpcAddress: 'grpc://camunda:26500', restAddress: 'http://camunda:8080' }, false]);
+  });
+
+  it('given the folders of the diagrams and decision tables, when read, then an existing folder is taken and a missing one stops start-up', () => {
+    expect(loadConfig({ PROCESSES_DIR: 'processes', DECISIONS_DIR: 'decisions' })).toMatchObject({ processesDir: 'processes', decisionsDir: 'decisions' });
+    expect(() => loadConfig({ DECISIONS_DIR: 'no-such-folder' })).toThrow(/DECISIONS_DIR must be an existing folder \(got "no-such-folder"\)/);
+    expect(() => loadConfig({ PROCESSES_DIR: 'package.json' })).toThrow(/PROCESSES_DIR must be an existing folder/);
   });
 
   it('given a MySQL URL and a port, when read, then both are taken', () => {

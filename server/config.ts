@@ -2,6 +2,7 @@
  * The one place that reads configuration: environment variables, validated once at start-up,
  * typed, failing fast with every problem listed. Documented in README.md ("Configuration").
  */
+import { statSync } from 'node:fs';
 import { IdentityKeyError, parseIdentityKey } from './domain/identity-crypto.js';
 
 export type EngineKind = 'embedded' | 'zeebe';
@@ -31,6 +32,8 @@ export interface Config {
   logLevel: string;
   /** folder of the BPMN diagrams deployed at start (PROCESSES_DIR, default processes) */
   processesDir: string;
+  /** folder of the DMN decision tables deployed at start beside the diagrams (DECISIONS_DIR, default decisions; a missing default folder deploys none) */
+  decisionsDir: string;
   /**
    * key that encrypts petitioners' names and phones (PII_KEY: 32 bytes, base64). Required when
    * NODE_ENV=production; elsewhere a key is made once and kept in data/pii.key.
@@ -88,7 +91,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const workersInApp = workersInAppRaw !== 'false';
   const logLevel = env.LOG_LEVEL ?? (env.NODE_ENV === 'test' || env.JEST_WORKER_ID ? 'silent' : 'info');
   if (!LEVELS.has(logLevel)) problems.push(`LOG_LEVEL must be one of ${[...LEVELS].join(', ')} (got "${logLevel}")`);
-  const processesDir = env.PROCESSES_DIR ?? 'processes';
+  // a folder named in the environment must be there: a typo would otherwise start without the diagrams or tables
+  const folder = (name: string, fallback: string): string => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    let isDir = false;
+    try {
+      isDir = statSync(raw).isDirectory();
+    } catch {
+      // missing or unreadable: said below
+    }
+    if (!isDir) problems.push(`${name} must be an existing folder (got "${raw}")`);
+    return raw;
+  };
+  const processesDir = folder('PROCESSES_DIR', 'processes');
+  const decisionsDir = folder('DECISIONS_DIR', 'decisions');
   const production = env.NODE_ENV === 'production';
   const piiKey = env.PII_KEY;
   if (piiKey !== undefined) {
@@ -138,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxPollMs,
     logLevel,
     processesDir,
+    decisionsDir,
     ...(piiKey !== undefined && { piiKey }),
     publicBaseUrl,
     ...(sessionSecret !== undefined && { sessionSecret }),

@@ -1,9 +1,10 @@
 /**
  * `npm start`: read the configuration, open the database (SQLite file under data/ by default,
  * created on first start), migrate, open the engine (embedded by default; Zeebe with
- * ENGINE=zeebe), deploy every diagram in processes/ through the deploy gate, serve HTTP on PORT.
+ * ENGINE=zeebe), deploy every diagram in processes/ and every decision table in decisions/ through
+ * the deploy gate (one deployment, so a diagram may call a table deployed with it), serve HTTP on PORT.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDatabase } from '../engine/embedded/store/database.js';
 import { loadCalendar } from './data/calendar-repository.js';
@@ -76,12 +77,20 @@ async function main() {
   // the form store's ids, not the map imported here: a form saved through another app process counts
   const formStore = createFormsRepository(db);
   const gate = createDeployGate({ engine, jobTypes: () => Object.keys(workers), formIds: async () => (await formStore.latestVersions()).keys(), root: projectRoot });
-  const files = readdirSync(config.processesDir).filter((f) => f.endsWith('.bpmn'));
+  // the decision tables beside the diagrams (decisions/ may be missing: no tables)
+  const files = [
+    ...readdirSync(config.processesDir).filter((f) => f.endsWith('.bpmn')).map((name) => ({ name, path: join(config.processesDir, name) })),
+    ...(existsSync(config.decisionsDir) ? readdirSync(config.decisionsDir).filter((f) => f.endsWith('.dmn')).map((name) => ({ name, path: join(config.decisionsDir, name) })) : []),
+  ];
   const deployed: { processId: string; version: number }[] = [];
   if (files.length) {
-    // a file already deployed as some version stays as it is: a newer version from the modeler is not overwritten on restart
-    const { toDeploy, known } = await gate.notYetDeployed(files.map((name) => ({ name, content: readFileSync(join(config.processesDir, name), 'utf8') })));
+    // a file already deployed as some version stays as it is: a newer version from the modeler or the decision editor is not overwritten on restart
+    const { toDeploy, known } = await gate.notYetDeployed(files.map((f) => ({ name: f.name, content: readFileSync(f.path, 'utf8') })));
     for (const k of known) {
+      if ('decisionId' in k) {
+        if (k.version < k.latest) log.info({ file: k.name, decisionId: k.decisionId, fileVersion: k.version, latest: k.latest }, '决策文件与较早的版本相同,保留在决策表编辑器中部署的最新版本');
+        continue;
+      }
       if (k.version < k.latest) log.info({ file: k.name, processId: k.processId, fileVersion: k.version, latest: k.latest }, '流程文件与较早的版本相同,保留在建模器中部署的最新版本');
       deployed.push({ processId: k.processId, version: k.latest });
     }
@@ -93,13 +102,14 @@ async function main() {
         for (const c of result.changes) if (c.affectedInstances) log.warn({ processId: c.processId, fromVersion: c.fromVersion, removed: c.removed }, `新版本删除了 ${c.affectedInstances} 个运行中实例正在等待的环节,这些实例继续按原版本运行`);
       } catch (err) {
         if (err instanceof DeployRejected) {
-          for (const p of err.problems) log.error({ resource: p.resourceName, elementId: p.elementId, rule: p.rule }, p.message);
+          for (const p of err.problems) log.error({ resource: p.resourceName, decisionId: p.decisionId, elementId: p.elementId, rule: p.rule }, p.message);
           process.stderr.write(`${err.message}\n`);
           process.exit(2);
         }
         throw err;
       }
       for (const w of result.warnings) log.warn({ resource: w.resourceName, elementId: w.elementId }, w.message);
+      for (const d of result.decisions) if (!d.duplicate) log.info({ decisionId: d.decisionId, version: d.version }, '决策表已部署');
       deployed.push(...result.processes.map((p) => ({ processId: p.processId, version: p.version })));
     }
   }

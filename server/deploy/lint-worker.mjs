@@ -2,9 +2,10 @@
 // is CommonJS that requires ESM-only packages, which Node 20 loads natively but jest's module
 // loader does not — a worker runs real Node in both. Plain JavaScript, so nothing compiles it.
 //
-// In: { id, xml, jobTypes: string[], formIds: string[], lint?: false, withSignatures?: true }
+// In: { id, xml, jobTypes: string[], formIds: string[], lint?: false, withSignatures?: true, kind?: 'bpmn' | 'dmn' }
 // Out: { id, processIds: string[], elements: { [processId]: string[] }, signatures: { [processId]: { [elementId]: string } },
-//        problems: [{ elementId?, message, rule }] }
+//        calledDecisions: [{ elementId, decisionId }], problems: [{ elementId?, message, rule }] }
+//      for kind 'dmn' (dmn-lint.mjs): { id, decisionRequirementsId, decisions: [{ decisionId, name }], problems: [{ decisionId?, elementId?, message, rule }] }
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -13,6 +14,7 @@ import { parentPort } from 'node:worker_threads';
 import { BpmnModdle } from 'bpmn-moddle';
 import { lintMessageZh } from '../../diagram-lint/lint-messages.mjs';
 import { ownRuleConfig, withOwnRules } from '../../diagram-lint/lint-rules.mjs';
+import { checkDmn } from './dmn-lint.mjs';
 
 const require = createRequire(import.meta.url);
 const zeebe = require('zeebe-bpmn-moddle/resources/zeebe.json');
@@ -64,8 +66,34 @@ function signatures(process) {
   return out;
 }
 
-parentPort.on('message', async ({ id, xml, jobTypes, formIds, lint = true, withSignatures = false }) => {
-  const out = { id, processIds: [], elements: {}, signatures: {}, problems: [] };
+/** the business-rule tasks' `zeebe:calledDecision` with a static decision id (an `=` expression is known only at run time) */
+function calledDecisions(process) {
+  const out = [];
+  const visit = (el) => {
+    for (const child of el.flowElements ?? []) {
+      if (child.$type === 'bpmn:BusinessRuleTask') {
+        const called = (child.extensionElements?.values ?? []).find((v) => v.$type === 'zeebe:CalledDecision');
+        const decisionId = called?.decisionId?.trim();
+        if (decisionId && !decisionId.startsWith('=')) out.push({ elementId: child.id, decisionId });
+      }
+      visit(child);
+    }
+  };
+  visit(process);
+  return out;
+}
+
+parentPort.on('message', async ({ id, xml, jobTypes, formIds, lint = true, withSignatures = false, kind = 'bpmn' }) => {
+  if (kind === 'dmn') {
+    let answer;
+    try {
+      answer = await checkDmn(xml);
+    } catch (err) {
+      answer = { decisions: [], problems: [{ rule: 'internal', message: `检查失败:${String(err?.message ?? err)}` }] };
+    }
+    return parentPort.postMessage({ id, ...answer });
+  }
+  const out = { id, processIds: [], elements: {}, signatures: {}, calledDecisions: [], problems: [] };
   try {
     const moddle = new BpmnModdle({ zeebe });
     let parsed;
@@ -85,6 +113,7 @@ parentPort.on('message', async ({ id, xml, jobTypes, formIds, lint = true, withS
     out.processIds = processes.map((p) => p.id);
     for (const p of processes) {
       out.elements[p.id] = elementIds(p);
+      out.calledDecisions.push(...calledDecisions(p));
       if (withSignatures) out.signatures[p.id] = signatures(p);
     }
     if (!lint) return parentPort.postMessage(out);

@@ -68,6 +68,25 @@ export function openApiDocument(baseUrl: string) {
         csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
       },
       schemas: {
+        DeployProblem: {
+          type: 'object',
+          required: ['resourceName', 'rule', 'message'],
+          properties: {
+            resourceName: { type: 'string' },
+            decisionId: { type: 'string', description: '.dmn 文件中出问题的决策' },
+            elementId: { type: 'string', description: '流程图的元素,或决策表的规则(行)、输入列、输出列编号' },
+            rule: { type: 'string', description: '检查规则:camunda-compat/…、wenzheng/…、dmn/…,或 xml' },
+            message: { type: 'string' },
+          },
+        },
+        DecisionSummary: {
+          type: 'object',
+          properties: { decisionId: { type: 'string' }, name: { type: 'string' }, version: { type: 'integer' }, versions: { type: 'integer' }, resourceName: { type: 'string' }, deployedAt: { type: 'string', format: 'date-time' }, deployedBy: { type: ['string', 'null'] } },
+        },
+        DecisionVersion: {
+          type: 'object',
+          properties: { decisionKey: { type: 'string' }, version: { type: 'integer' }, name: { type: 'string' }, resourceName: { type: 'string' }, deployedAt: { type: 'string', format: 'date-time' }, deployedBy: { type: ['string', 'null'] } },
+        },
         Error: {
           type: 'object',
           required: ['error'],
@@ -268,7 +287,7 @@ export function openApiDocument(baseUrl: string) {
       },
       '/api/hotline': { post: op('热线录入(受理员)', { security: staff, requestBody: body(ref('PetitionInput')), responses: { '201': ok('已登记'), ...errors } }) },
       '/api/deployments': {
-        post: op('部署流程图(流程管理员):解析、Camunda 8.8 检查、任务类型/表单/办理人检查,全部通过才部署为新版本', {
+        post: op('部署流程图和决策表(流程管理员):.bpmn 解析、Camunda 8.8 检查、任务类型/表单/办理人/被调用的决策检查;.dmn 命中策略、输入类型、FEEL 检查;全部通过才部署为新版本', {
           security: staff,
           requestBody: body({ type: 'object', required: ['resources'], properties: { resources: { type: 'array', items: { type: 'object', required: ['name', 'content'], properties: { name: { type: 'string' }, content: { type: 'string' } } } }, confirmAffected: { type: 'boolean', description: '新版本删除了有实例等待的环节时须确认' } } }),
           responses: { '201': ok('已部署'), ...errors, '409': ok('有运行中实例等待在被删除的环节,须确认') },
@@ -319,6 +338,78 @@ export function openApiDocument(baseUrl: string) {
             '409': ok('FIELD_IN_USE:删除的字段仍被已部署流程使用,error.details 列出每处(须 confirmWarnings)', { type: 'object', properties: { error: { type: 'object', properties: { details: { type: 'array', items: ref('FieldInUse') } } } } }),
           },
         }),
+      },
+      // ---- the decision tables (server/routes/decisions.ts; issue 16): process admins and auditors read, process admins check, deploy, 试算 and keep drafts
+      '/api/decisions': { get: op('决策表(DMN)及其最新版本:编号、名称、版本数、部署人、部署时间', { security: staff, responses: { '200': ok('决策表', { type: 'array', items: ref('DecisionSummary') }), ...errors } }) },
+      '/api/decisions/{decisionId}': {
+        get: op('决策表的输入列、输出列(最新版本)与各版本', {
+          security: staff,
+          parameters: [id('decisionId', '决策编号(= 文件名)')],
+          responses: {
+            '200': ok('决策表', {
+              type: 'object',
+              properties: {
+                decisionId: { type: 'string' },
+                name: { type: 'string' },
+                inputs: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, label: { type: 'string' }, expression: { type: 'string', description: '输入表达式(通常是变量名)' }, typeRef: { type: 'string' } } } },
+                outputs: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, label: { type: 'string' }, name: { type: 'string' }, typeRef: { type: 'string' } } } },
+                versions: { type: 'array', items: ref('DecisionVersion') },
+              },
+            }),
+            ...errors,
+          },
+        }),
+      },
+      '/api/decisions/{decisionId}/versions/{version}': {
+        get: op('某一版本及其 DMN XML(整个文件)', { security: staff, parameters: [id('decisionId', '决策编号'), id('version', '版本号')], responses: { '200': ok('版本', { allOf: [ref('DecisionVersion'), { type: 'object', properties: { xml: { type: 'string' }, latestVersion: { type: 'integer' } } }] }), ...errors } }),
+      },
+      '/api/decisions/{decisionId}/check': {
+        post: op('检查(流程管理员):与部署相同的检查——命中策略、输入类型、每个单元格的 FEEL、决策编号不变;不部署', {
+          security: staff,
+          parameters: [id('decisionId', '决策编号')],
+          requestBody: body({ type: 'object', required: ['xml'], properties: { xml: { type: 'string', maxLength: 2097152, description: 'DMN 1.3 XML(整个文件)' } } }),
+          responses: {
+            '200': ok('检查结果:problems 为空即可部署', { type: 'object', properties: { problems: { type: 'array', items: ref('DeployProblem') }, decisions: { type: 'array', items: { type: 'object', properties: { decisionId: { type: 'string' }, name: { type: 'string' }, resourceName: { type: 'string' }, fromVersion: { type: ['integer', 'null'], description: '当前最新版本(null:新决策)' } } } } } }),
+            ...errors,
+          },
+        }),
+      },
+      '/api/decisions/{decisionId}/deployments': {
+        post: op('部署(流程管理员):检查通过后部署为新版本;与最新版本相同则不产生新版本', {
+          security: staff,
+          parameters: [id('decisionId', '决策编号')],
+          requestBody: body({ type: 'object', required: ['xml'], properties: { xml: { type: 'string', maxLength: 2097152 } } }),
+          responses: {
+            '201': ok('已部署', { type: 'object', properties: { decisionId: { type: 'string' }, version: { type: 'integer' }, duplicate: { type: 'boolean' }, decisions: { type: 'array', items: { type: 'object' } } } }),
+            ...errors,
+            '400': { description: 'DEPLOY_REJECTED:未通过检查,error.details 列出每个问题(文件、决策、规则编号),未部署任何内容;或 INVALID_INPUT', content: json(ref('Error')) },
+          },
+        }),
+      },
+      '/api/decisions/{decisionId}/evaluate': {
+        post: op('试算(流程管理员):用已部署的最新版本计算', {
+          security: staff,
+          parameters: [id('decisionId', '决策编号')],
+          requestBody: body({ type: 'object', required: ['variables'], properties: { variables: { type: 'object', additionalProperties: { type: ['number', 'string', 'boolean', 'null'] }, description: '输入变量,如 { "onTimeRate": 0.96 }' } } }),
+          responses: {
+            '200': ok('计算结果', {
+              type: 'object',
+              properties: {
+                decisionId: { type: 'string' },
+                decisionKey: { type: 'string' },
+                version: { type: 'integer' },
+                result: { description: '一个输出列时为其值;COLLECT 求和等为一个数;多条结果为列表' },
+                matchedRules: { type: 'array', items: { type: 'object', properties: { ruleId: { type: 'string' }, ruleIndex: { type: 'integer' }, outputs: { type: 'object' } } } },
+              },
+            }),
+            ...errors,
+          },
+        }),
+      },
+      '/api/decisions/{decisionId}/draft': {
+        get: op('我的草稿(流程管理员):尚未部署的决策表', { security: staff, parameters: [id('decisionId', '决策编号')] }),
+        put: op('保存草稿(替换我的该决策表草稿)', { security: staff, parameters: [id('decisionId', '决策编号')], requestBody: body({ type: 'object', required: ['xml'], properties: { xml: { type: 'string', maxLength: 2097152 }, baseVersion: { type: ['integer', 'null'] } } }) }),
+        delete: op('放弃草稿', { security: staff, parameters: [id('decisionId', '决策编号')], responses: { '204': ok('已删除'), ...errors } }),
       },
       '/api/admin/units': { get: op('成员单位', { security: staff }), post: op('新增单位', { security: staff, requestBody: body({ type: 'object' }) }) },
       '/api/admin/units/{id}': { get: op('单位及人员', { security: staff, parameters: [id('id', '单位编号')] }), patch: op('修改单位', { security: staff, parameters: [id('id', '单位编号')], requestBody: body({ type: 'object' }) }) },

@@ -1,6 +1,6 @@
 /**
  * The whole app on a throw-away database (SQLite file, or MariaDB when DB_URL is set): the four
- * diagrams deployed, every worker registered on the real stores, Longnan's units and the demo
+ * diagrams and decision tables deployed, every worker registered on the real stores, Longnan's units and the demo
  * accounts seeded, the fake clock. Tests act only through HTTP (supertest agents, one per person);
  * `settle()` lets the engine run what the last request started (jobs, timers due on the fake
  * clock) — the scheduler's work, done on demand (the case's projection commits with each event).
@@ -92,7 +92,12 @@ async function signInTo(app: Parameters<typeof request.agent>[0], username: stri
 export async function createTestApp(options: { start?: string; app?: AppOptions } = {}): Promise<TestApp> {
   const t = await createTestEngine({ start: options.start ?? '2026-03-02T01:00:00.000Z', migrations: [...appMigrations, ...workerMigrations] });
   const dir = join(projectRoot, 'processes');
-  await t.engine.deploy(readdirSync(dir).filter((f) => f.endsWith('.bpmn')).map((name) => ({ name, content: readFileSync(join(dir, name), 'utf8') })));
+  // the diagrams and, as main.ts deploys them beside the diagrams, the decision tables (decisions/)
+  const tables = join(projectRoot, 'decisions');
+  await t.engine.deploy([
+    ...readdirSync(dir).filter((f) => f.endsWith('.bpmn')).map((name) => ({ name, content: readFileSync(join(dir, name), 'utf8') })),
+    ...readdirSync(tables).filter((f) => f.endsWith('.dmn')).map((name) => ({ name, content: readFileSync(join(tables, name), 'utf8') })),
+  ]);
   const key = generateIdentityKey();
   const now = () => t.clock.now().getTime();
   await seedDemoData(t.db, { key, now });

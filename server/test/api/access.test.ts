@@ -16,6 +16,9 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import { QueryTypes } from 'sequelize';
 import type request from 'supertest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../app.js';
 import { solveChallenge } from '../../domain/challenge.js';
 import { createTestApp, submitPetition, type Person, type TestApp } from '../app-harness.js';
 
@@ -197,6 +200,21 @@ const MATRIX: Row[] = [
   row('GET /api/processes/:processId/draft (none)', 'api', () => '/api/processes/unit-handling/draft', [    401, 403,  403,   403,   403,  404,  403,  403,  403,  403]),
   row('PUT /api/processes/:processId/draft (no xml)', 'api', () => '/api/processes/unit-handling/draft', [  401, 403,  403,   403,   403,  400,  403,  403,  403,  403]),
   row('DELETE /api/processes/:processId/draft (none)', 'api', () => '/api/processes/unit-handling/draft', [ 401, 403,  403,   403,   403,  404,  403,  403,  403,  403]),
+  // ---- decision tables (issue 16: auditors read, process admins check, deploy, 试算 and keep drafts)
+  row('GET /decisions', 'page', () => '/decisions', [                                                        303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
+  row('GET /decisions/:decisionId', 'page', () => '/decisions/unit-assessment', [                            303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
+  row('GET /decisions/:decisionId/edit', 'page', () => '/decisions/unit-assessment/edit', [                  303, 403,  403,   403,   403,  200,  403,  403,  403,  403]),
+  row('GET /decisions/:decisionId/versions/:version/download', 'page', () => '/decisions/unit-assessment/versions/1/download', [303, 403, 403, 403, 200, 200, 403, 403, 403, 403]),
+  row('POST /decisions/upload (no file)', 'page', () => '/decisions/upload', [                              401, 403,  403,   403,   403,  400,  403,  403,  403,  403]),
+  row('GET /api/decisions', 'api', () => '/api/decisions', [                                                 401, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
+  row('GET /api/decisions/:decisionId', 'api', () => '/api/decisions/unit-assessment', [                     401, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
+  row('GET /api/decisions/:decisionId/versions/:version', 'api', () => '/api/decisions/unit-assessment/versions/1', [401, 403, 403, 403, 200, 200, 403, 403, 403, 403]),
+  row('POST /api/decisions/:decisionId/check (no xml)', 'api', () => '/api/decisions/unit-assessment/check', [401, 403, 403, 403, 403, 400, 403, 403, 403, 403]),
+  row('POST /api/decisions/:decisionId/deployments (no xml)', 'api', () => '/api/decisions/unit-assessment/deployments', [401, 403, 403, 403, 403, 400, 403, 403, 403, 403]),
+  row('POST /api/decisions/:decisionId/evaluate (no variables)', 'api', () => '/api/decisions/unit-assessment/evaluate', [401, 403, 403, 403, 403, 400, 403, 403, 403, 403]),
+  row('GET /api/decisions/:decisionId/draft (none)', 'api', () => '/api/decisions/unit-assessment/draft', [   401, 403,  403,   403,   403,  404,  403,  403,  403,  403]),
+  row('PUT /api/decisions/:decisionId/draft (no xml)', 'api', () => '/api/decisions/unit-assessment/draft', [ 401, 403,  403,   403,   403,  400,  403,  403,  403,  403]),
+  row('DELETE /api/decisions/:decisionId/draft (none)', 'api', () => '/api/decisions/unit-assessment/draft', [401, 403,  403,   403,   403,  404,  403,  403,  403,  403]),
   row('GET /api/element-templates', 'api', () => '/api/element-templates', [                                401, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
   row('GET /admin/forms', 'page', () => '/admin/forms', [                                                    303, 403,  403,   403,   403,  200,  403,  403,  403,  403]),
   row('GET /admin/forms/:formId', 'page', () => '/admin/forms/sign-or-return', [                             303, 403,  403,   403,   403,  200,  403,  403,  403,  403]),
@@ -675,6 +693,8 @@ describe('who may see and do what: every role on every route, through HTTP', () 
     };
     const petition = { category: 'complaint', title: '热线反映路灯不亮', content: '龙南镇某路段路灯不亮。', township: '360783100', petitionerName: '热线来电人', petitionerPhone: '13900005555' };
     const track = () => ({ trackingCode: f.codeA, phone: OPEN.petitionerPhone });
+    // the unit assessment's table with a changed band: what the decision editor deploys
+    const changedTable = readFileSync(join(projectRoot, 'decisions', 'unit-assessment.dmn'), 'utf8').replace('<text>36</text>', '<text>35</text>');
     type Write = { label: string; method: Method; path: string; kind: Kind; writer: Role; status: number; body?: (p: Person) => Promise<Record<string, unknown>> | Record<string, unknown>; file?: { name: string; content: Buffer } };
     const w = (label: string, kind: Kind, writer: Role, status: number, path: string, body?: Write['body'], file?: Write['file']): Write => ({ label, method: label.split(' ')[0] as Method, path, kind, writer, status, ...(body && { body }), ...(file && { file }) });
     // valid changes, in an order in which the permitted role's can all succeed
@@ -716,6 +736,9 @@ describe('who may see and do what: every role on every route, through HTTP', () 
       w('POST /admin/staff', 'page', 'admin', 200, '/admin/staff', () => ({ username: 'reviewer-new', displayName: '新审核员', password: 'a-long-password-2026', roles: 'platform-reviewer' })),
       w('POST /admin/staff/:id', 'page', 'admin', 200, `/admin/staff/${f.handlerMarket}`, () => ({ displayName: '市场监管局承办人' })),
       w('POST /admin/staff/:id/unlock', 'page', 'admin', 200, `/admin/staff/${f.locked}/unlock`),
+      w('PUT /api/decisions/:decisionId/draft', 'api', 'modeler', 200, '/api/decisions/unit-assessment/draft', () => ({ xml: changedTable, baseVersion: 1 })),
+      w('POST /api/decisions/:decisionId/deployments', 'api', 'modeler', 201, '/api/decisions/unit-assessment/deployments', () => ({ xml: changedTable })),
+      w('POST /api/decisions/:decisionId/evaluate', 'api', 'modeler', 200, '/api/decisions/unit-assessment/evaluate', () => ({ variables: { onTimeRate: 1, satisfactionRate: 1, completionRate: 1, redoRate: 0, deductionPoints: 0, transfers: 0, criticisms: 0 } })),
     ];
 
     await h.settle();
