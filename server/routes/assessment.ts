@@ -153,7 +153,9 @@ export function assessmentRoutes(ctx: AppContext): Router {
         title: `${a.period.label}单位考核`,
         wide: true,
         a,
-        units: a.units.map((u) => ({
+        // the units with nothing in the period are named below the table, not given a row of zeros each
+        idle: a.ownOnly ? [] : a.units.filter((u) => u.rank === null).map((u) => u.unitName),
+        units: a.units.filter((u) => a.ownOnly || u.rank !== null).map((u) => ({
           ...u,
           scoreText: formatScore(u.score),
           completion: formatRate(u.figures.rates.completion),
