@@ -14,6 +14,7 @@ import { guardMigrations } from './guard-migrations.js';
 import { queueViewsMigration, workQueueMigration } from './work-queue-migrations.js';
 import type { AppMigration } from './app-migration.js';
 import { assessmentMigrations } from './assessment-migrations.js';
+import { caseFactsMigrations } from './case-facts-migrations.js';
 
 const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
 
@@ -131,6 +132,8 @@ export const appMigrations: AppMigration[] = [
   queueViewsMigration,
   // the decision editor's drafts (issue 16)
   decisionDraftMigration,
+  // the reports' case-facts projection (第二十五条) and the 恶意/虚假 mark (第二十七条 附则)
+  ...caseFactsMigrations,
   // 第二十七条: the unit assessments and the 通报 templates
   ...assessmentMigrations,
 ];
