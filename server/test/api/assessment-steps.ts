@@ -28,9 +28,9 @@ export async function dispatched(h: TestApp, unit: 'longnan' | 'dongjiang', titl
   return { citizen, code, handler };
 }
 
-/** replied by the handler, signed off by the unit's leader, approved by the platform (办结) */
+/** replied by the handler, signed off by the unit's leader, approved by the platform (办结); each signs in then (sessions last hours) */
 export async function closed(h: TestApp, unit: 'longnan' | 'dongjiang', c: UnitCase) {
-  await completeTask(h, c.handler, 'Task_DraftReply', { reply: { ...consultationReply(true), handlingUnit: unit === 'longnan' ? '龙南镇人民政府' : '东江乡人民政府' } }, c.code);
+  await completeTask(h, await h.signIn(`handler-${unit}`), 'Task_DraftReply', { reply: { ...consultationReply(true), handlingUnit: unit === 'longnan' ? '龙南镇人民政府' : '东江乡人民政府' } }, c.code);
   await completeTask(h, await h.signIn(`leader-${unit}`), 'Task_OASignOff', { signOffApproved: true, signOffOpinion: '同意答复' }, c.code);
   await completeTask(h, await h.signIn('reviewer'), 'Task_ReviewReply', { reviewApproved: true, reviewReason: '答复完整', publishable: true }, c.code);
 }
