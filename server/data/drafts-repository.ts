@@ -52,7 +52,7 @@ function draftTable(db: Database, table: 'process_drafts' | 'decision_drafts', c
       return (await db.transaction((tx) => exec(db, `DELETE FROM ${table} WHERE staff_id = ? AND ${column} = ?`, [staffId, id], tx))) > 0;
     },
     async listForStaff(staffId: string) {
-      const rows = await select<Omit<R, 'xml'>>(db, `SELECT staff_id, ${column}, base_version, saved_at FROM ${table} WHERE staff_id = ? ORDER BY saved_at DESC`, [staffId]);
+      const rows = await select<R>(db, `SELECT staff_id, ${column}, base_version, saved_at FROM ${table} WHERE staff_id = ? ORDER BY saved_at DESC`, [staffId]);
       return rows.map((r) => ({ staffId: r.staff_id, id: String(r[column]), baseVersion: r.base_version === null ? null : Number(r.base_version), savedAt: new Date(Number(r.saved_at)) }));
     },
   };

@@ -50,7 +50,7 @@ export function decisionRoutes(ctx: AppContext): Router {
       if (problems.length) return listPage(res, { uploadProblems: problems, uploadMessage: `部署未通过检查,共 ${problems.length} 个问题,未部署任何内容` }, 400);
       const result = await ctx.gate.deploy(resources, { deployedBy: me(res).username });
       const deployed = result.decisions.map((d) => ({ decisionId: d.decisionId, name: d.name, version: d.version, duplicate: d.duplicate }));
-      await ctx.audit.append({ actor: me(res).id, action: 'decision.deployed', detail: { resourceName: file.originalname, decisions: deployed, via: 'upload' } });
+      await ctx.audit.append({ actor: me(res).id, action: 'decision.deployed', detail: { resourceName: file.originalname, decisions: deployed.map((d) => ({ decisionId: d.decisionId, version: d.version, duplicate: d.duplicate })), via: 'upload' } });
       const done = deployed.map((d) => (d.duplicate ? `${d.name}(${d.decisionId})与第 ${d.version} 版相同,未产生新版本` : `${d.name}(${d.decisionId})已部署为第 ${d.version} 版`)).join(';');
       return listPage(res, { done }, 201);
     }),

@@ -139,7 +139,8 @@ export function createDecisionService(deps: DecisionServiceDeps) {
       if (problems.length) throw new DeployRejected(problems);
       const result = await gate.deploy([{ name: resourceName, content: xml }], { deployedBy: staff.username });
       const decisions = result.decisions.map((d) => ({ decisionId: d.decisionId, name: d.name, version: d.version, duplicate: d.duplicate }));
-      await audit.append({ actor: staff.id, action: 'decision.deployed', detail: { resourceName, decisions } });
+      // (the audit detail holds no `name` fields: the audit log refuses what could be personal data)
+      await audit.append({ actor: staff.id, action: 'decision.deployed', detail: { resourceName, decisions: decisions.map((d) => ({ decisionId: d.decisionId, version: d.version, duplicate: d.duplicate })) } });
       await drafts.remove(staff.id, decisionId);
       const mine = decisions.find((d) => d.decisionId === decisionId);
       return { decisionId, version: mine?.version ?? null, duplicate: mine?.duplicate ?? false, decisions };
