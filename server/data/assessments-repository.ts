@@ -142,7 +142,7 @@ export function createAssessmentsRepository(db: Database, options: { now?: () =>
     },
     async list({ limit = 100 } = {}) {
       const n = Math.max(1, Math.min(500, Math.floor(limit)));
-      return (await select<Row>(db, `SELECT * FROM assessments ORDER BY requested_at DESC, id DESC LIMIT ${n}`)).map(toRecord);
+      return (await select<Row>(db, `SELECT * FROM assessments ORDER BY requested_at DESC, edition DESC, id DESC LIMIT ${n}`)).map(toRecord);
     },
     async runningOf(p, tx) {
       const [row] = await select<Row>(db, "SELECT * FROM assessments WHERE period_kind = ? AND period_year = ? AND period_index = ? AND state = 'running'", [p.kind, p.year, p.index], tx);
