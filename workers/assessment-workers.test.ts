@@ -51,10 +51,27 @@ describe('gather-assessment (第二十七条)', () => {
   it('fails on an unknown or done assessment, and without the store', async () => {
     const deps = setUp();
     await expect(createGatherAssessment(deps)({ assessmentId: 'nope' }, jobContext('gather-assessment'))).rejects.toThrow('gather-assessment: assessment "nope" does not exist');
-    await expect(createGatherAssessment(deps)({}, jobContext('gather-assessment'))).rejects.toThrow('variable "assessmentId"');
+    await expect(createGatherAssessment(deps)({ assessmentId: 12 }, jobContext('gather-assessment'))).rejects.toThrow('variable "assessmentId" must be a string');
     await expect(createGatherAssessment({ ...deps, assessments: undefined })({ assessmentId: 'a1' }, jobContext('gather-assessment'))).rejects.toThrow('not configured');
     deps.assessments.rows.get('a1')!.state = 'done';
     await expect(createGatherAssessment(deps)({ assessmentId: 'a1' }, jobContext('gather-assessment'))).rejects.toThrow('done already');
+  });
+});
+
+describe('gather-assessment started by the quarter\'s timer (第二十七条)', () => {
+  it('makes the next edition of the quarter that ended, once per job, and answers its id', async () => {
+    const deps = setUp();
+    deps.assessments.periodFigures.set('quarter:2026:1', [unit('u-longnan', '龙南镇人民政府')]);
+    deps.clock.set('2026-03-31T16:30:00.000Z'); // 04-01 00:30 in Shanghai
+    const gather = createGatherAssessment(deps);
+    const out = (await gather({}, jobContext('gather-assessment', {}, 'job-77'))) as { assessmentId: string; units: unknown[] };
+    expect(out.assessmentId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(out.units).toHaveLength(1);
+    expect(await deps.assessments.get(out.assessmentId)).toEqual({ id: out.assessmentId, period: { kind: 'quarter', year: 2026, index: 1 }, state: 'running' });
+    // the same job again (a retry): the same assessment, no second one
+    const again = (await gather({}, jobContext('gather-assessment', {}, 'job-77'))) as { assessmentId: string };
+    expect(again.assessmentId).toBe(out.assessmentId);
+    expect(deps.assessments.rows.size).toBe(2);
   });
 });
 

@@ -120,6 +120,11 @@ export interface AssessmentResult {
 export interface Assessments {
   /** the assessment's period and state; undefined when there is none with that id */
   get(assessmentId: string, tx?: AppTransaction): Promise<{ id: string; period: AssessmentPeriodRef; state: 'running' | 'done' } | undefined>;
+  /**
+   * a new running assessment of the period, requested by the schedule (the quarter's timer): the next
+   * edition; nothing when one with this id exists already (a retried job)
+   */
+  createScheduled(assessment: { id: string; period: AssessmentPeriodRef; at: Date; processInstanceKey: string }, tx?: AppTransaction): Promise<void>;
   /** every unit's figures for the period (those of the directory and any other with a case in it) */
   unitFigures(period: AssessmentPeriodRef): Promise<UnitFigures[]>;
   /** the figures as taken, replacing those of an earlier attempt; a done assessment is not changed */

@@ -4,9 +4,16 @@
  * they are now, and the decision table's inputs of every unit that has something to assess as the
  * list `units`, which the diagram's multi-instance business-rule task scores one by one. A unit with
  * nothing in the period is saved with its figures and left out of `units` (listed, not ranked).
+ *
+ * Started by a request the assessment exists already (`assessmentId`). Started by the quarter's
+ * timer there is none: the job makes the next edition of the quarter that ended last (China time),
+ * with an id drawn from its job key, so a retried job finds the one it made, and answers its
+ * `assessmentId` for the next task.
  */
+import { createHash } from 'node:crypto';
 import { assessmentInputs, isAssessed } from '../regulation/assessment.js';
-import { requireId } from '../regulation/variables.js';
+import { lastCompletedPeriod } from '../regulation/report-period.js';
+import { optionalString, requireId } from '../regulation/variables.js';
 import type { Assessments, WorkerDeps } from './deps.js';
 import { atCompletion, defineJob, type JobHandler } from './job.js';
 
@@ -15,17 +22,36 @@ export function assessmentsOf(deps: Pick<WorkerDeps, 'assessments'>, type: strin
   return deps.assessments;
 }
 
-export function createGatherAssessment(deps: Pick<WorkerDeps, 'assessments' | 'logger'>): JobHandler {
+/** a UUID-shaped id that is the same for the same job (a retried job makes no second assessment) */
+export function scheduledAssessmentId(jobKey: string): string {
+  const h = createHash('sha256').update(`scheduled-assessment:${jobKey}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function createGatherAssessment(deps: Pick<WorkerDeps, 'assessments' | 'logger' | 'clock'>): JobHandler {
   return defineJob('gather-assessment', async (variables, ctx) => {
-    const assessmentId = requireId(variables, 'assessmentId');
     const store = assessmentsOf(deps, 'gather-assessment');
-    const assessment = await store.get(assessmentId);
-    if (!assessment) throw new Error(`assessment ${JSON.stringify(assessmentId)} does not exist`);
-    if (assessment.state === 'done') throw new Error(`assessment ${assessmentId} is done already: its figures are not taken again`);
-    const rows = await store.unitFigures(assessment.period);
-    await atCompletion(ctx, (tx) => store.saveFigures(assessmentId, rows, tx));
+    const scheduled = optionalString(variables, 'assessmentId') === undefined;
+    let assessmentId: string;
+    let period;
+    if (scheduled) {
+      assessmentId = scheduledAssessmentId(ctx.jobKey);
+      const q = lastCompletedPeriod('quarter', deps.clock.now());
+      period = { kind: q.kind, year: q.year, index: q.index };
+    } else {
+      assessmentId = requireId(variables, 'assessmentId');
+      const assessment = await store.get(assessmentId);
+      if (!assessment) throw new Error(`assessment ${JSON.stringify(assessmentId)} does not exist`);
+      if (assessment.state === 'done') throw new Error(`assessment ${assessmentId} is done already: its figures are not taken again`);
+      period = assessment.period;
+    }
+    const rows = await store.unitFigures(period);
+    await atCompletion(ctx, async (tx) => {
+      if (scheduled) await store.createScheduled({ id: assessmentId, period, at: deps.clock.now(), processInstanceKey: ctx.processInstanceKey }, tx);
+      await store.saveFigures(assessmentId, rows, tx);
+    });
     const units = rows.filter(isAssessed).map((r) => ({ unitId: r.unitId, ...assessmentInputs(r) }));
-    deps.logger.info({ jobKey: ctx.jobKey, assessmentId, units: rows.length, assessed: units.length }, 'assessment figures taken');
-    return { units };
+    deps.logger.info({ jobKey: ctx.jobKey, assessmentId, scheduled, units: rows.length, assessed: units.length }, 'assessment figures taken');
+    return scheduled ? { assessmentId, units } : { units };
   });
 }

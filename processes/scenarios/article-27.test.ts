@@ -52,6 +52,7 @@ describe('第二十七条 考核 on the embedded engine', () => {
     t = await createTestEngine({ start: '2026-04-02T01:00:00.000Z' });
     store = new InMemoryAssessments();
     store.periodFigures.set('quarter:2026:1', PERIOD);
+    store.periodFigures.set('quarter:2026:4', PERIOD);
     const deps = { assessments: store, logger: new MemoryLogger(), clock: t.clock };
     t.engine.registerWorker('gather-assessment', createGatherAssessment(deps));
     t.engine.registerWorker('record-assessment', createRecordAssessment(deps));
@@ -99,5 +100,25 @@ describe('第二十七条 考核 on the embedded engine', () => {
       ['u-market', null, null],
     ]);
     expect(store.rows.get('a-1')).toEqual(first);
+  });
+
+  it('given the quarter\'s timer, when the first day of the next quarter comes, then the quarter that ended is assessed without a request', async () => {
+    expect(store.rows.size).toBe(0);
+    t.clock.set('2027-01-01T00:30:00.000Z');
+    await t.idle();
+    const [row] = [...store.rows.values()];
+    expect(row).toMatchObject({ period: { kind: 'quarter', year: 2026, index: 4 }, state: 'done' });
+    expect(row.results?.filter((r) => r.rank !== null).map((r) => [r.unitId, r.rank])).toEqual([
+      ['u-longnan', 1],
+      ['u-dongjiang', 2],
+    ]);
+    // and again three months later, for the first quarter of 2027
+    store.periodFigures.set('quarter:2027:1', PERIOD);
+    t.clock.set('2027-04-01T00:30:00.000Z');
+    await t.idle();
+    expect([...store.rows.values()].map((r) => [r.period.year, r.period.index, r.state])).toEqual([
+      [2026, 4, 'done'],
+      [2027, 1, 'done'],
+    ]);
   });
 });

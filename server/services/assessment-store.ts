@@ -10,10 +10,13 @@ import type { ReportFigures, ReportPeriod } from '../../regulation/report-figure
 import { ratesOf, reportPeriod, ZERO_COUNTS } from '../../regulation/report-period.js';
 import type { Assessments, UnitFigures } from '../../workers/deps.js';
 import { createAssessmentsRepository } from '../data/assessments-repository.js';
-import type { Database } from '../data/sql.js';
+import { withTx, type Database } from '../data/sql.js';
 import { createUnitsRepository } from '../data/units-repository.js';
 
 export const ASSESSMENT_DECISION = 'unit-assessment';
+
+/** who requested an assessment the quarter's timer started */
+export const SCHEDULE = 'system';
 
 export interface AssessmentStoreDeps {
   db: Database;
@@ -30,6 +33,12 @@ export function createAssessmentStore(deps: AssessmentStoreDeps): Assessments {
     async get(id, tx) {
       const a = await repo.get(id, tx);
       return a && { id: a.id, period: a.period, state: a.state };
+    },
+    async createScheduled(a, outer) {
+      await withTx(deps.db, outer, async (tx) => {
+        if (await repo.get(a.id, tx)) return;
+        await repo.create({ id: a.id, period: a.period, requestedBy: SCHEDULE, at: a.at, processInstanceKey: a.processInstanceKey }, tx);
+      });
     },
     async unitFigures(p) {
       const [figures, directory] = await Promise.all([deps.figures(reportPeriod(p.kind, p.year, p.index)), units.list()]);

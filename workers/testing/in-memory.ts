@@ -139,6 +139,9 @@ export class InMemoryAssessments implements Assessments {
     const r = this.rows.get(id);
     return r && { id: r.id, period: { ...r.period }, state: r.state };
   }
+  async createScheduled(a: { id: string; period: AssessmentPeriodRef }) {
+    if (!this.rows.has(a.id)) this.add(a.id, a.period);
+  }
   async unitFigures(p: AssessmentPeriodRef) {
     return structuredClone(this.periodFigures.get(`${p.kind}:${p.year}:${p.index}`) ?? []);
   }
