@@ -138,7 +138,7 @@ export function assessmentRoutes(ctx: AppContext): Router {
         await service.saveTemplate(me(res), req.params.kind, input);
         await templatePage(res, req.params.kind, { done: '模板已保存,之后生成的通报使用新模板' });
       } catch (err) {
-        if (err instanceof HttpError && err.status === 400) return templatePage(res, req.params.kind, { errorMessage: err.message, errors: err.details, values: input }, 400);
+        if (err instanceof HttpError && err.status === 400) return templatePage(res, req.params.kind, { errorMessage: '模板未保存,请按提示修改', errors: err.details ?? [{ field: '', message: err.message }], values: input }, 400);
         throw err;
       }
     }),

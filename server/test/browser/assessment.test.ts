@@ -56,6 +56,28 @@ describeBrowser('第二十七条 单位考核 on a phone', () => {
     expect(rec.problems).toEqual([]);
   }, 180_000);
 
+  it('第二十七条 the reviewer edits the 通报表扬 template on a phone; an unknown placeholder is refused with its name', async () => {
+    const page = await open('reviewer');
+    await page.goto(`${app!.base}/staff/assessment/templates/praise`);
+    const intro = page.getByRole('textbox', { name: '开头' });
+    await intro.fill('{{期间}}考核,{{季度}}排名如下:');
+    await page.getByRole('button', { name: '保存模板' }).click();
+    await expect(page.locator('.errors').textContent()).resolves.toContain('未知的占位符 {{季度}}');
+    // the refused save answers 400 (the browser notes it): expected here, and only here
+    const refused = rec.problems.findIndex((p) => p.includes('status of 400') && p.includes('/staff/assessment/templates/praise'));
+    expect(refused).toBeGreaterThan(-1);
+    rec.problems.splice(refused, 1);
+    // what was typed stays on the page to be corrected
+    await expect(intro.inputValue()).resolves.toBe('{{期间}}考核,{{季度}}排名如下:');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await rec.shot(page, 'assessment-template-phone.png');
+    await intro.fill('{{期间}}考核结果如下:');
+    await page.getByRole('button', { name: '保存模板' }).click();
+    await expect(page.locator('.success').textContent()).resolves.toContain('模板已保存');
+    expect(rec.problems).toEqual([]);
+  }, 120_000);
+
   it('第二十七条 a unit\'s leader sees their own card only', async () => {
     const page = await open('leader-dongjiang');
     await page.goto(`${app!.base}/staff/assessment`);
