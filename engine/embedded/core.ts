@@ -9,10 +9,9 @@ import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import type { DeployedDecision, UserTask, UserTaskEvent, UserTaskProjector, Variables } from '../port.js';
 import type { Ctx, EngineLogger, MessageStarts, PendingEvent, Run, Worker } from './ctx.js';
-import type { DecisionOutcome } from './decisions.js';
 import type { ParsedDmn } from './dmn.js';
 import type { ProcessModel } from './model.js';
-import type { DecisionWait, HistoryRecord, StartTrigger, Wait } from './run-types.js';
+import type { DecisionOutcome, DecisionWait, HistoryRecord, StartTrigger, Wait } from './run-types.js';
 import type { Database } from './store/database.js';
 import { Store, type DefinitionRow, type InstanceRow, type JobRow, type MessageRow, type Tx, type UserTaskRow } from './store/store.js';
 

@@ -11,11 +11,8 @@ import type { Core } from './core.js';
 import type { Ctx } from './ctx.js';
 import { DecisionError, evaluateDecision as evaluateParsed, parseDmn, type ParsedDmn } from './dmn.js';
 import { newKey } from './keys.js';
-import type { DecisionWait, HistoryRecord } from './run-types.js';
+import type { DecisionOutcome, DecisionWait } from './run-types.js';
 import { decisionFromRow, type DecisionRow, type Tx, whereOf } from './store/store.js';
-
-/** what a business-rule task's decision gave: its output, or the incident to raise */
-export type DecisionOutcome = { ok: true; output: Variables; history: HistoryRecord } | { ok: false; errorType: string; message: string };
 
 /** the compiled resource a decision version came from (cached: a version never changes) */
 function resourceOf(core: Core, row: Pick<DecisionRow, 'requirements_key'>, tx?: Tx): Promise<ParsedDmn> {

@@ -68,7 +68,7 @@ describe('the unit assessment table (COLLECT SUM, 20 rules)', () => {
     const started = performance.now();
     for (let r = 0; r < rounds; r++) for (const u of units) evaluateDecision(dmn, 'unit-assessment', u);
     const perEvaluation = (performance.now() - started) / (rounds * units.length);
-    // measured about 0.005 ms here; the bound leaves room for a loaded machine
+    // measured about 0.08 ms on this two-core machine under load; the bound leaves room for worse
     expect(perEvaluation).toBeLessThan(0.2);
   });
 });

@@ -58,6 +58,9 @@ export interface DecisionWait extends WaitBase {
 }
 export type Wait = JobWait | UserTaskWait | CallWait | MessageWait | TimerWait | DecisionWait;
 
+/** what a business-rule task's decision gave: its output, or the incident to raise */
+export type DecisionOutcome = { ok: true; output: Variables; history: HistoryRecord } | { ok: false; errorType: string; message: string };
+
 export interface HistoryRecord {
   elementId: string;
   elementType: string;

@@ -4,7 +4,7 @@
  * jobs to the workers the adapter opened (`deliver`, `deliverListener`).
  */
 import type { RestListenerJob, ZeebeRestApi } from '../zeebe/listener-worker.js';
-import type { GrpcJob, ZeebeGrpcApi } from '../zeebe/sdk-boundary.js';
+import type { GrpcDecisionEvaluation, GrpcJob, ZeebeGrpcApi } from '../zeebe/sdk-boundary.js';
 
 export type FakeBroker = ReturnType<typeof fakeBroker>;
 
@@ -14,17 +14,38 @@ export function fakeBroker() {
   let listener: ((job: RestListenerJob) => Promise<any>) | undefined;
   let nextKey = 2251799813685100;
   const key = () => String(nextKey++);
+  // DMN as Zeebe versions it: the same text again answers the same keys, a changed one the next versions
+  const dmnDeployed = new Map<string, { decisionRequirements: object; decisions: object[] }>();
+  const dmnVersions = new Map<string, number>();
+  const deployDmn = (name: string, xml: string): object[] => {
+    const known = dmnDeployed.get(xml);
+    if (known) return [{ decisionRequirements: known.decisionRequirements }, ...known.decisions.map((decision) => ({ decision }))];
+    const requirementsId = /<definitions\b[^>]*\bid="([^"]+)"/.exec(xml)![1];
+    const requirementsKey = key();
+    const version = (dmnVersions.get(requirementsId) ?? 0) + 1;
+    dmnVersions.set(requirementsId, version);
+    const decisionRequirements = { dmnDecisionRequirementsId: requirementsId, version, decisionRequirementsKey: requirementsKey, resourceName: name };
+    const decisions = [...xml.matchAll(/<decision id="([^"]+)" name="([^"]*)"/g)].map((m) => ({ dmnDecisionId: m[1], dmnDecisionName: m[2], version, decisionKey: key(), dmnDecisionRequirementsId: requirementsId, decisionRequirementsKey: requirementsKey }));
+    dmnDeployed.set(xml, { decisionRequirements, decisions });
+    return [{ decisionRequirements }, ...decisions.map((decision) => ({ decision }))];
+  };
+  let evaluation: (request: any) => Promise<GrpcDecisionEvaluation> = async () => {
+    throw Object.assign(new Error('NOT_FOUND: no decision'), { code: 5, details: 'Expected to evaluate decision, but no decision found' });
+  };
   const grpc: ZeebeGrpcApi = {
     deployResources: async (resources) => {
       calls.push(['deployResources', resources.map((r) => r.name)]);
-      const deployments = resources.map((r) =>
+      const deployments = resources.flatMap((r): object[] =>
         'process' in r
-          ? { process: { bpmnProcessId: /<bpmn:process id="([^"]+)"/.exec(r.process.toString())![1], version: 1, processDefinitionKey: key(), resourceName: r.name } }
-          : { form: { formId: JSON.parse(r.form.toString()).id, version: 1, formKey: key(), resourceName: r.name } },
+          ? [{ process: { bpmnProcessId: /<bpmn:process id="([^"]+)"/.exec(r.process.toString())![1], version: 1, processDefinitionKey: key(), resourceName: r.name } }]
+          : 'decision' in r
+            ? deployDmn(r.name, r.decision.toString())
+            : [{ form: { formId: JSON.parse(r.form.toString()).id, version: 1, formKey: key(), resourceName: r.name } }],
       );
-      calls.push(['deployed', resources.map((r) => ('process' in r ? r.process.toString() : r.form.toString()))]);
+      calls.push(['deployed', resources.map((r) => ('process' in r ? r.process.toString() : 'decision' in r ? r.decision.toString() : r.form.toString()))]);
       return { key: key(), deployments };
     },
+    evaluateDecision: (r) => (calls.push(['evaluateDecision', r]), evaluation(r)),
     createProcessInstance: async (r) => (calls.push(['createProcessInstance', r]), { processInstanceKey: '2251799813690001', bpmnProcessId: r.bpmnProcessId, version: 1, processDefinitionKey: '2251799813685100' }),
     publishMessage: async (r) => (calls.push(['publishMessage', r]), { key: key() }),
     cancelProcessInstance: async (k) => void calls.push(['cancelProcessInstance', k]),
@@ -89,5 +110,7 @@ export function fakeBroker() {
     deliverListener: (j: RestListenerJob) => listener!(j),
     handlerTypes: () => [...handlers.keys()],
     setIncidentSearch: (fn: typeof incidentSearch) => void (incidentSearch = fn),
+    /** what the broker answers to EvaluateDecision */
+    setEvaluation: (fn: typeof evaluation) => void (evaluation = fn),
   };
 }

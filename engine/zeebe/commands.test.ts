@@ -61,6 +61,7 @@ describe('the Zeebe commands', () => {
         { processId: 'unit-handling', version: 2, processDefinitionKey: '2251799813685002', resourceName: 'unit-handling.bpmn', duplicate: false },
         { processId: 'evaluation', version: 1, processDefinitionKey: '2251799813685003', resourceName: 'evaluation.bpmn', duplicate: true },
       ],
+      decisions: [],
       warnings: [],
       // the forms' keys: the task mirror turns a user task's form key back into the form id
       forms: [{ formId: 'sign-or-return', version: 1, formKey: '2251799813685004' }],
@@ -73,7 +74,7 @@ describe('the Zeebe commands', () => {
     const err = await commands.deploy([{ name: 'unit-handling.bpmn', content: '<x/>' }, { name: 'evaluation.bpmn', content: '<y/>' }]).catch((e) => e);
     expect(err).toBeInstanceOf(InvalidResourceError);
     expect(err.problems).toEqual([{ resourceName: 'unit-handling.bpmn', message: expect.stringContaining('Task_X') }]);
-    await expect(commands.deploy([{ name: 'rules.dmn', content: '<dmn/>' }])).rejects.toBeInstanceOf(InvalidResourceError);
+    await expect(commands.deploy([{ name: 'rules.xlsx', content: 'PK' }])).rejects.toBeInstanceOf(InvalidResourceError);
     await expect(commands.deploy([])).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 

@@ -5,8 +5,8 @@
  * NOT_FOUND → NotFoundError, ALREADY_EXISTS on a message id → ConflictError('ALREADY_EXISTS').
  */
 import { ConflictError, EngineError, InvalidArgumentError, InvalidResourceError, NotFoundError } from '../errors.js';
-import type { DeployResource, DeploymentResult, ProcessInstanceRef, PublishMessageRequest, PublishMessageResult, StartOptions, Variables } from '../port.js';
-import { GRPC, type GrpcErrorLike, type GrpcProcessMetadata, type ZeebeGrpcApi } from './sdk-boundary.js';
+import type { DecisionEvaluation, DeployedDecision, DeployResource, DeploymentResult, ProcessInstanceRef, PublishMessageRequest, PublishMessageResult, StartOptions, Variables } from '../port.js';
+import { GRPC, type GrpcDecisionMetadata, type GrpcDecisionRequirementsMetadata, type GrpcErrorLike, type GrpcProcessMetadata, type ZeebeGrpcApi } from './sdk-boundary.js';
 
 const text = (c: string | Buffer) => (Buffer.isBuffer(c) ? c : Buffer.from(c, 'utf8'));
 const reason = (err: GrpcErrorLike) => err.details || err.message || String(err);
@@ -24,7 +24,19 @@ export function portError(err: unknown, notFound: string): unknown {
 export interface CommandOptions {
   /** whether a process definition key was deployed before this deployment (Zeebe answers a duplicate with the existing version) */
   knownDefinition?: (processDefinitionKey: string) => Promise<boolean>;
+  /** the same for a decision key */
+  knownDecision?: (decisionKey: string) => Promise<boolean>;
 }
+
+/** JSON text from Zeebe (decision outputs), as a value */
+const json = (s: string | undefined): unknown => {
+  if (s === undefined || s === '') return null;
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+};
 
 export function createZeebeCommands(grpc: ZeebeGrpcApi, options: CommandOptions = {}) {
   return {
@@ -34,7 +46,8 @@ export function createZeebeCommands(grpc: ZeebeGrpcApi, options: CommandOptions 
       const wanted = resources.map((r) => {
         if (r.name.endsWith('.bpmn')) return { name: r.name, process: text(r.content) };
         if (r.name.endsWith('.form')) return { name: r.name, form: text(r.content) };
-        throw new InvalidResourceError(`unsupported resource ${r.name}`, [{ resourceName: r.name, message: 'only .bpmn and .form resources are deployed' }]);
+        if (r.name.endsWith('.dmn')) return { name: r.name, decision: text(r.content) };
+        throw new InvalidResourceError(`unsupported resource ${r.name}`, [{ resourceName: r.name, message: 'only .bpmn, .dmn and .form resources are deployed' }]);
       });
       let response;
       try {
@@ -64,7 +77,48 @@ export function createZeebeCommands(grpc: ZeebeGrpcApi, options: CommandOptions 
         const f = (d as { form: { formId: string; version: number; formKey: string } }).form;
         forms.push({ formId: f.formId, version: f.version, formKey: String(f.formKey) });
       }
-      return { deploymentKey: String(response.key), processes, warnings: [], forms };
+      // a decision names its requirements graph; the graph names the resource
+      const resourceOf = new Map<string, string>();
+      for (const d of response.deployments) {
+        if (!d || typeof d !== 'object' || !('decisionRequirements' in d)) continue;
+        const g = (d as { decisionRequirements: GrpcDecisionRequirementsMetadata }).decisionRequirements;
+        resourceOf.set(String(g.decisionRequirementsKey), g.resourceName);
+      }
+      const decisions: DeployedDecision[] = [];
+      for (const d of response.deployments) {
+        if (!d || typeof d !== 'object' || !('decision' in d)) continue;
+        const m = (d as { decision: GrpcDecisionMetadata }).decision;
+        const key = String(m.decisionKey);
+        decisions.push({
+          decisionId: m.dmnDecisionId,
+          name: m.dmnDecisionName || m.dmnDecisionId,
+          version: m.version,
+          decisionKey: key,
+          decisionRequirementsId: m.dmnDecisionRequirementsId,
+          resourceName: resourceOf.get(String(m.decisionRequirementsKey)) ?? '',
+          duplicate: options.knownDecision ? await options.knownDecision(key) : false,
+        });
+      }
+      return { deploymentKey: String(response.key), processes, decisions, warnings: [], forms };
+    },
+
+    /** Zeebe's EvaluateDecision: a failed evaluation (UNIQUE with two matches …) → InvalidArgumentError naming the decision */
+    async evaluateDecision(ref: { decisionId: string } | { decisionKey: string }, variables: Variables): Promise<DecisionEvaluation> {
+      let r;
+      try {
+        r = await grpc.evaluateDecision({ ...ref, variables });
+      } catch (err) {
+        throw portError(err, `decision ${'decisionId' in ref ? ref.decisionId : ref.decisionKey} is not deployed`);
+      }
+      if (r.failureMessage) throw new InvalidArgumentError(r.failureMessage, { decisionId: r.failedDecisionId || r.decisionId });
+      const own = r.evaluatedDecisions.find((d) => d.decisionId === r.decisionId);
+      return {
+        decisionId: r.decisionId,
+        decisionKey: String(r.decisionKey),
+        version: r.decisionVersion,
+        result: json(r.decisionOutput),
+        matchedRules: (own?.matchedRules ?? []).map((m) => ({ ruleId: m.ruleId, ruleIndex: m.ruleIndex, outputs: Object.fromEntries(m.evaluatedOutputs.map((o) => [o.outputName, json(o.outputValue)])) })),
+      };
     },
 
     async start(processId: string, variables: Variables = {}, opts: StartOptions = {}): Promise<ProcessInstanceRef> {

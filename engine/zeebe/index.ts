@@ -87,7 +87,7 @@ export function createZeebeEngine(o: ZeebeEngineOptions): ZeebeEngine {
   const log = o.logger ?? silent;
   const role = o.role ?? 'app';
   const records = createZeebeRecords(o.db);
-  const commands = createZeebeCommands(o.grpc, { knownDefinition: (key) => records.definitionKnown(key) });
+  const commands = createZeebeCommands(o.grpc, { knownDefinition: (key) => records.definitionKnown(key), knownDecision: (key) => records.decisionKnown(key) });
   const listeners = new Set<(e: UserTaskEvent) => void | Promise<void>>();
   const projectors = new Set<UserTaskProjector>();
   const now = () => clock.now().getTime();
@@ -273,6 +273,8 @@ export function createZeebeEngine(o: ZeebeEngineOptions): ZeebeEngine {
           return { processDefinitionKey: p.processDefinitionKey, processId: p.processId, version: p.version, resourceName: p.resourceName, checksum: sha256(xml), xml };
         }),
         forms: result.forms,
+        // Zeebe versions a DMN resource as it is sent: the records keep that text
+        decisions: result.decisions.map((d) => ({ ...d, xml: text(resources.find((r) => r.name === d.resourceName)?.content ?? '') })),
       });
       for (const p of result.processes) names.delete(p.processId);
       const jobTypes = new Set(workers.types());
@@ -282,7 +284,7 @@ export function createZeebeEngine(o: ZeebeEngineOptions): ZeebeEngine {
           if (!jobTypes.has(m[1]) && role === 'app' && jobTypes.size) warnings.push({ resourceName: name, message: `no worker is registered in this process for job type ${m[1]} (it may run in a workers process)` });
         }
       }
-      return { deploymentKey: result.deploymentKey, processes: result.processes, warnings };
+      return { deploymentKey: result.deploymentKey, processes: result.processes, decisions: result.decisions, warnings };
     },
 
     async start(processId: string, variables: Variables = {}, options: StartOptions = {}): Promise<ProcessInstanceRef> {
@@ -410,6 +412,16 @@ export function createZeebeEngine(o: ZeebeEngineOptions): ZeebeEngine {
 
     listProcessDefinitions: (filter = {}) => records.listDefinitions(filter),
     getProcessDefinitionXml: (key: string) => records.definitionXml(key),
+    listDecisionDefinitions: (filter = {}) => records.listDecisions(filter),
+    getDecisionDefinitionXml: (key: string) => records.decisionXml(key),
+    async evaluateDecision(decisionId: string, variables: Variables = {}, options: { version?: number } = {}) {
+      if (typeof decisionId !== 'string' || !decisionId) throw new InvalidArgumentError('decisionId is required');
+      if (options.version === undefined) return commands.evaluateDecision({ decisionId }, variables);
+      // Zeebe evaluates a version by its key only: the records know the keys of what was deployed here
+      const decisionKey = await records.decisionKeyOf(decisionId, options.version);
+      if (!decisionKey) throw new NotFoundError(`decision ${decisionId} version ${options.version} is not known`);
+      return commands.evaluateDecision({ decisionKey }, variables);
+    },
     countWaiting: (processId: string) => records.countWaiting(processId),
     listProcessInstances: (filter: InstanceFilter = {}) => records.listInstances(filter),
     /** Zeebe's timers are not visible without secondary storage */

@@ -95,4 +95,25 @@ export const zeebeRecordMigrations = [
       await qi.addIndex('zeebe_history', ['instance_id', 'id'], { name: 'zeebe_history_instance' });
     },
   },
+  {
+    // the decisions the adapter deployed (DMN as drawn, once per decision version), for the admin pages
+    name: '0602-zeebe-decisions',
+    async up({ sequelize }: { sequelize: Sequelize }) {
+      const qi = sequelize.getQueryInterface();
+      const long = sequelize.getDialect() === 'sqlite' ? TEXT : TEXT('long');
+      await qi.createTable('zeebe_decisions', {
+        id: key,
+        decision_id: name(),
+        name: { type: STRING(255), allowNull: true },
+        version: { type: INTEGER, allowNull: false },
+        requirements_id: name(),
+        resource_name: { type: STRING(255), allowNull: false },
+        xml: { type: long, allowNull: false },
+        deployment_key: ref(),
+        deployed_at: ms(),
+        deployed_by: { type: STRING(128), allowNull: true },
+      });
+      await qi.addIndex('zeebe_decisions', ['decision_id', 'version'], { unique: true, name: 'zeebe_decisions_version' });
+    },
+  },
 ];

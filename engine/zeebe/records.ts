@@ -7,8 +7,8 @@
  * job over twice (a timeout, a lost acknowledgement), and the second time must change nothing.
  */
 import type { Database } from '../embedded/store/database.js';
-import { Store, definitionFromRow, historyFromRow, instanceQuery, userTaskFromRow, userTaskRow, userTaskWhere, whereOf, type Tx, type UserTaskRow } from '../embedded/store/store.js';
-import type { HistoryEvent, HistoryEventType, Incident, InstanceFilter, InstanceState, ProcessDefinition, ProcessInstance, UserTask, UserTaskFilter, UserTaskState, Variables, WaitingCount } from '../port.js';
+import { Store, decisionFromRow, definitionFromRow, historyFromRow, instanceQuery, userTaskFromRow, userTaskRow, userTaskWhere, whereOf, type Tx, type UserTaskRow } from '../embedded/store/store.js';
+import type { DecisionDefinition, DeployedDecision, HistoryEvent, HistoryEventType, Incident, InstanceFilter, InstanceState, ProcessDefinition, ProcessInstance, UserTask, UserTaskFilter, UserTaskState, Variables, WaitingCount } from '../port.js';
 
 const parse = <T>(s: string | null | undefined, fallback: T): T => {
   if (s === null || s === undefined || s === '') return fallback;
@@ -87,8 +87,17 @@ export function createZeebeRecords(db: Database) {
   return {
     // ------------------------------------------------------------ definitions and forms
 
-    async recordDeployment(d: { deploymentKey: string; at: number; deployedBy?: string; processes: DefinitionRecord[]; forms: { formKey: string; formId: string; version: number }[] }) {
+    async recordDeployment(d: { deploymentKey: string; at: number; deployedBy?: string; processes: DefinitionRecord[]; forms: { formKey: string; formId: string; version: number }[]; decisions?: (DeployedDecision & { xml: string })[] }) {
       await db.transaction(async (tx) => {
+        for (const x of d.decisions ?? []) {
+          await upsert(
+            'zeebe_decisions',
+            'id',
+            { id: x.decisionKey, decision_id: x.decisionId, name: x.name, version: x.version, requirements_id: x.decisionRequirementsId, resource_name: x.resourceName, xml: x.xml, deployment_key: d.deploymentKey, deployed_at: d.at, deployed_by: d.deployedBy ?? null },
+            [],
+            tx,
+          );
+        }
         for (const p of d.processes) {
           // a duplicate deployment answers the existing key: the first record stays
           await upsert(
@@ -102,6 +111,31 @@ export function createZeebeRecords(db: Database) {
         for (const f of d.forms) await upsert('zeebe_forms', 'form_key', { form_key: f.formKey, form_id: f.formId, version: f.version, deployed_at: d.at }, [], tx);
       });
       for (const f of d.forms) formIds.set(f.formKey, f.formId);
+    },
+
+    async decisionKnown(decisionKey: string): Promise<boolean> {
+      return Boolean(await store.one('SELECT id FROM zeebe_decisions WHERE id = ?', [decisionKey]));
+    },
+
+    /** the decisions deployed here: as the embedded adapter lists them (port.ts listDecisionDefinitions) */
+    async listDecisions(filter: { decisionId?: string; latestOnly?: boolean } = {}): Promise<DecisionDefinition[]> {
+      const { where, args } = whereOf([['d.decision_id = ?', filter.decisionId]]);
+      const latest = filter.latestOnly ? `${where ? ' AND' : 'WHERE'} d.version = m.versions` : '';
+      const rows = await store.select<any>(
+        `SELECT d.id, d.decision_id, d.name, d.version, m.versions, d.requirements_id, d.resource_name, d.deployed_at, d.deployed_by FROM zeebe_decisions d
+         JOIN (SELECT decision_id, MAX(version) AS versions FROM zeebe_decisions GROUP BY decision_id) m ON m.decision_id = d.decision_id
+         ${where}${latest} ORDER BY d.decision_id, d.version DESC`,
+        args,
+      );
+      return rows.map(decisionFromRow);
+    },
+
+    async decisionXml(decisionKey: string): Promise<string | undefined> {
+      return (await store.one<{ xml: string }>('SELECT xml FROM zeebe_decisions WHERE id = ?', [decisionKey]))?.xml;
+    },
+
+    async decisionKeyOf(decisionId: string, version: number): Promise<string | undefined> {
+      return (await store.one<{ id: string }>('SELECT id FROM zeebe_decisions WHERE decision_id = ? AND version = ?', [decisionId, version]))?.id;
     },
 
     async definitionKnown(processDefinitionKey: string): Promise<boolean> {

@@ -10,6 +10,35 @@ export interface GrpcProcessMetadata {
   resourceName: string;
 }
 
+/** `{ decision: … }` of a deployment: one per decision of a deployed DMN resource */
+export interface GrpcDecisionMetadata {
+  dmnDecisionId: string;
+  dmnDecisionName: string;
+  version: number;
+  decisionKey: string;
+  dmnDecisionRequirementsId: string;
+  decisionRequirementsKey: string;
+}
+
+/** `{ decisionRequirements: … }` of a deployment: the DMN resource itself (it alone names the resource) */
+export interface GrpcDecisionRequirementsMetadata {
+  dmnDecisionRequirementsId: string;
+  version: number;
+  decisionRequirementsKey: string;
+  resourceName: string;
+}
+
+/** EvaluateDecision's answer; outputs are JSON text */
+export interface GrpcDecisionEvaluation {
+  decisionKey: string;
+  decisionId: string;
+  decisionVersion: number;
+  decisionOutput: string;
+  evaluatedDecisions: { decisionId: string; matchedRules: { ruleId: string; ruleIndex: number; evaluatedOutputs: { outputName: string; outputValue: string }[] }[] }[];
+  failedDecisionId: string;
+  failureMessage: string;
+}
+
 export interface GrpcDeployResponse {
   key: string;
   /** `{ process: GrpcProcessMetadata }`, `{ form: … }`, `{ decision: … }`: narrowed where read */
@@ -40,7 +69,9 @@ export interface GrpcWorker {
 }
 
 export interface ZeebeGrpcApi {
-  deployResources(resources: ({ name: string; process: Buffer } | { name: string; form: Buffer })[]): Promise<GrpcDeployResponse>;
+  deployResources(resources: ({ name: string; process: Buffer } | { name: string; form: Buffer } | { name: string; decision: Buffer })[]): Promise<GrpcDeployResponse>;
+  /** a deployed decision by id (its latest version) or by key (one version) */
+  evaluateDecision(request: { decisionId: string; variables: GrpcVariables } | { decisionKey: string; variables: GrpcVariables }): Promise<GrpcDecisionEvaluation>;
   createProcessInstance(request: { bpmnProcessId: string; variables: GrpcVariables; version?: number }): Promise<{ processInstanceKey: string; bpmnProcessId: string; version: number; processDefinitionKey: string }>;
   publishMessage(request: { name: string; correlationKey: string; variables?: GrpcVariables; timeToLive?: number; messageId?: string }): Promise<{ key: string }>;
   cancelProcessInstance(processInstanceKey: string): Promise<void>;

@@ -21,6 +21,7 @@ export interface SdkLogSink {
 export function wrapGrpcClient(c: Client, options: { stdout?: SdkLogSink } = {}): ZeebeGrpcApi {
   return {
     deployResources: (resources) => c.deployResources(resources),
+    evaluateDecision: (r) => c.evaluateDecision(r),
     createProcessInstance: (r) => c.createProcessInstance<GrpcVariables>({ bpmnProcessId: r.bpmnProcessId, variables: r.variables, ...(r.version !== undefined && { version: r.version }) }),
     publishMessage: (r) => c.publishMessage<GrpcVariables>(r),
     cancelProcessInstance: (key) => c.cancelProcessInstance(key),

@@ -1,7 +1,12 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { createTestEngine, fixture, instanceOf, type TestEngine } from '../harness.js';
+import { createTestEngine, fixture, instanceOf, openTestDatabase, type TestEngine } from '../harness.js';
+import { fakeBroker } from '../zeebe-fake.js';
+import { createFakeClock } from '../../clock.js';
+import { createDatabase, type Database } from '../../embedded/store/database.js';
 import { InvalidArgumentError, InvalidResourceError, NotFoundError } from '../../errors.js';
 import type { EnginePort } from '../../port.js';
+import { createZeebeEngine, type ZeebeEngine } from '../../zeebe/index.js';
+import { zeebeRecordMigrations } from '../../zeebe/records-migrations.js';
 
 const unitTable = fixture('unit-assessment.dmn');
 const unitProcess = fixture('unit-score.bpmn');
@@ -228,6 +233,34 @@ describe('DMN decisions (embedded engine)', () => {
     await expect(engine.deploy([{ name: 'levels.dmn', content: broken }])).rejects.toThrow("decision 'level': requires decision 'missing', which is not in this resource");
   });
 
+  it('given a multi-instance business-rule task over the units, when the period is scored, then every unit gets its own score in the output collection', async () => {
+    // given
+    const perUnit = unitProcess.content.replace(
+      '<zeebe:calledDecision decisionId="unit-assessment" resultVariable="score" />',
+      `<zeebe:calledDecision decisionId="unit-assessment" resultVariable="score" />
+        <zeebe:ioMapping>
+          ${Object.keys(goodUnit).map((k) => `<zeebe:input source="=unit.${k}" target="${k}" />`).join('\n          ')}
+        </zeebe:ioMapping>`,
+    ).replace(
+      '<bpmn:outgoing>Flow_ToReview</bpmn:outgoing>',
+      `<bpmn:outgoing>Flow_ToReview</bpmn:outgoing>
+      <bpmn:multiInstanceLoopCharacteristics>
+        <bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=units" inputElement="unit" outputCollection="scores" outputElement="=score" /></bpmn:extensionElements>
+      </bpmn:multiInstanceLoopCharacteristics>`,
+    );
+    await engine.deploy([unitTable, { name: 'unit-score.bpmn', content: perUnit }]);
+    const weak = { onTimeRate: 0.5, satisfactionRate: 0.7, completionRate: 0.85, redoRate: 0.1, deductionPoints: 4, transfers: 2 };
+
+    // when
+    const ref = await engine.start('unit-score', { units: [goodUnit, weak] });
+
+    // then: 88.5, and 0 + 8 + 8 + 0 − 4 − 4
+    const scored = await instance(ref.processInstanceKey);
+    expect(scored.variables.scores).toEqual([88.5, 8]);
+    expect(scored.variables.score).toBeUndefined();
+    expect((await engine.getHistory(ref.processInstanceKey)).filter((e) => e.event === 'decision-evaluated')).toHaveLength(2);
+  });
+
   it('given a business-rule task with a job type instead of a called decision, when reached, then it is a job for a worker as before', async () => {
     // given
     const asJob = unitProcess.content.replace('<zeebe:calledDecision decisionId="unit-assessment" resultVariable="score" />', '<zeebe:taskDefinition type="score-unit" />');
@@ -280,5 +313,85 @@ describe('DMN decisions (embedded engine)', () => {
 
   it('given two resources with the same decision id in one deployment, when deployed, then it is refused', async () => {
     await expect(engine.deploy([table('same', 'FIRST', [['-', '1']]), { ...table('same', 'FIRST', [['-', '2']]), name: 'copy.dmn' }])).rejects.toThrow("decision id 'same' is also in same.dmn");
+  });
+});
+
+describe('DMN decisions (Zeebe adapter, SDK replaced at its boundary)', () => {
+  let db: Database;
+  let drop: () => Promise<void>;
+  let broker: ReturnType<typeof fakeBroker>;
+  let engine: ZeebeEngine;
+  const clock = createFakeClock('2026-03-02T02:00:00.000Z');
+
+  beforeEach(async () => {
+    const target = await openTestDatabase();
+    drop = target.drop;
+    db = await createDatabase({ url: target.url, migrations: zeebeRecordMigrations });
+    await db.migrate();
+    broker = fakeBroker();
+    engine = createZeebeEngine({ grpc: broker.grpc, rest: broker.rest, db, clock, controlClock: true });
+    await engine.open();
+  });
+  afterEach(async () => {
+    await engine.close();
+    await db.close();
+    await drop();
+  });
+
+  it('given a table deployed with its process, then Zeebe gets the DMN as a decision resource, and the result and the records name its versions like the embedded engine', async () => {
+    // given / when
+    const first = await engine.deploy([unitTable, unitProcess], { deployedBy: 'admin' });
+    const again = await engine.deploy([unitTable]);
+    const changed = unitTable.content.replace('<text>30</text>', '<text>40</text>');
+    const second = await engine.deploy([{ name: 'unit-assessment.dmn', content: changed }], { deployedBy: 'admin-2' });
+
+    // then
+    expect(broker.calls.find((c) => c[0] === 'deployResources')![1]).toEqual(['unit-assessment.dmn', 'unit-score.bpmn']);
+    expect(broker.calls.find((c) => c[0] === 'deployed')![1][0]).toBe(unitTable.content);
+    expect(first.decisions).toEqual([
+      { decisionId: 'unit-assessment', name: '单位考核得分', version: 1, decisionKey: expect.any(String), decisionRequirementsId: 'unit-assessment-rules', resourceName: 'unit-assessment.dmn', duplicate: false },
+    ]);
+    expect(again.decisions).toEqual([expect.objectContaining({ version: 1, duplicate: true, decisionKey: first.decisions[0].decisionKey })]);
+    expect(second.decisions).toEqual([expect.objectContaining({ version: 2, duplicate: false })]);
+    const latest = await engine.listDecisionDefinitions({ latestOnly: true });
+    expect(latest.map((d) => [d.decisionId, d.version, d.versions, d.deployedBy, d.resourceName])).toEqual([['unit-assessment', 2, 2, 'admin-2', 'unit-assessment.dmn']]);
+    expect((await engine.listDecisionDefinitions({ decisionId: 'unit-assessment' })).map((d) => [d.version, d.deployedBy])).toEqual([
+      [2, 'admin-2'],
+      [1, 'admin'],
+    ]);
+    expect(await engine.getDecisionDefinitionXml(first.decisions[0].decisionKey)).toBe(unitTable.content.trim());
+    expect(await engine.getDecisionDefinitionXml(second.decisions[0].decisionKey)).toBe(changed.trim());
+  });
+
+  it('given a deployed decision, when evaluated, then Zeebe’s EvaluateDecision answers in the port’s shape; a version goes by its key; a failure names the decision', async () => {
+    // given
+    const deployed = await engine.deploy([unitTable]);
+    broker.setEvaluation(async (r) => ({
+      decisionKey: deployed.decisions[0].decisionKey,
+      decisionId: 'unit-assessment',
+      decisionVersion: 1,
+      decisionOutput: '88.5',
+      evaluatedDecisions: [{ decisionId: 'unit-assessment', matchedRules: [{ ruleId: 'Rule_1', ruleIndex: 1, evaluatedOutputs: [{ outputName: 'score', outputValue: '30' }] }] }],
+      failedDecisionId: '',
+      failureMessage: r.variables.fail ? "multiple values aren't allowed for UNIQUE hit policy" : '',
+    }));
+
+    // when
+    const latest = await engine.evaluateDecision('unit-assessment', goodUnit);
+    const v1 = await engine.evaluateDecision('unit-assessment', goodUnit, { version: 1 });
+
+    // then
+    expect(latest).toEqual({ decisionId: 'unit-assessment', decisionKey: deployed.decisions[0].decisionKey, version: 1, result: 88.5, matchedRules: [{ ruleId: 'Rule_1', ruleIndex: 1, outputs: { score: 30 } }] });
+    expect(v1.result).toBe(88.5);
+    expect(broker.calls.filter((c) => c[0] === 'evaluateDecision').map((c) => c[1])).toEqual([
+      { decisionId: 'unit-assessment', variables: goodUnit },
+      { decisionKey: deployed.decisions[0].decisionKey, variables: goodUnit },
+    ]);
+    await expect(engine.evaluateDecision('unit-assessment', { fail: true })).rejects.toThrow(InvalidArgumentError);
+    await expect(engine.evaluateDecision('unit-assessment', {}, { version: 7 })).rejects.toThrow(NotFoundError);
+    broker.setEvaluation(async () => {
+      throw Object.assign(new Error('5 NOT_FOUND'), { code: 5, details: "no decision found for id 'other'" });
+    });
+    await expect(engine.evaluateDecision('other', {})).rejects.toThrow(NotFoundError);
   });
 });
