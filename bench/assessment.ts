@@ -9,8 +9,8 @@
  * Then ASSESSMENT_RUNS times (default 5), after one untimed warm-up: the platform reviewer's request
  * of the third quarter of 2026 (assessment-service.request: the row and the message in one
  * transaction) until the assessment is done — the figures taken, every unit scored by the table,
- * ranked and recorded — and, in alternation, the quarter's report figures alone (what the figures
- * cost of it). Figures (JSON last line): assessmentMs (median; the issue's bound: < 1000),
+ * ranked and recorded — and, in alternation, the quarter's unit figures alone (report-figures-service
+ * `unitFigures`: what the figures cost of it). Figures (JSON last line): assessmentMs (median; the issue's bound: < 1000),
  * assessmentFiguresMs (median), assessmentRanked (units ranked), assessmentCases, assessmentDb.
  */
 import { performance } from 'node:perf_hooks';
@@ -87,7 +87,7 @@ export async function runAssessment(env: NodeJS.ProcessEnv, out: (line: string) 
     for (let r = 0; r < runs; r++) {
       whole.push((await assess()).ms);
       const t = performance.now();
-      await reports.figures(quarter);
+      await reports.unitFigures(quarter);
       figures.push(performance.now() - t);
     }
     const result = {
@@ -97,7 +97,7 @@ export async function runAssessment(env: NodeJS.ProcessEnv, out: (line: string) 
       assessmentCases: n,
       assessmentDb: target.kind,
     };
-    out(`  a quarter's assessment, request to done: ${result.assessmentMs} ms (median of ${runs}; bound 1000); its figures alone: ${result.assessmentFiguresMs} ms`);
+    out(`  a quarter's assessment, request to done: ${result.assessmentMs} ms (median of ${runs}; bound 1000); its unit figures alone: ${result.assessmentFiguresMs} ms`);
     return result;
   } finally {
     await engine.close();

@@ -57,7 +57,7 @@ export function createJobHandlers(deps: { db: Database; key: string; log: Logger
     petitions: createPetitionDirectory({ db, key, clock }),
     logger: log.child({ part: 'workers' }),
     config: { publicBaseUrl: config.publicBaseUrl },
-    assessments: createAssessmentStore({ db, figures: (period) => reports.figures(period), ...(deps.engine && { engine: deps.engine }) }),
+    assessments: createAssessmentStore({ db, unitFigures: (period) => reports.unitFigures(period), ...(deps.engine && { engine: deps.engine }) }),
   });
 }
 

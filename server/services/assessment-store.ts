@@ -6,7 +6,7 @@
  */
 import type { EnginePort } from '../../engine/port.js';
 import { ZERO_WARNINGS } from '../../regulation/assessment.js';
-import type { ReportFigures, ReportPeriod } from '../../regulation/report-figures.js';
+import type { ReportPeriod, UnitRankRow } from '../../regulation/report-figures.js';
 import { ratesOf, reportPeriod, ZERO_COUNTS } from '../../regulation/report-period.js';
 import type { Assessments, UnitFigures } from '../../workers/deps.js';
 import { createAssessmentsRepository } from '../data/assessments-repository.js';
@@ -20,8 +20,8 @@ export const SCHEDULE = 'system';
 
 export interface AssessmentStoreDeps {
   db: Database;
-  /** the report figures of a period (server/services/report-figures-service.ts) */
-  figures: (period: ReportPeriod) => Promise<Pick<ReportFigures, 'unitsRanked'>>;
+  /** the report's unit rows of a period (server/services/report-figures-service.ts `unitFigures`) */
+  unitFigures: (period: ReportPeriod) => Promise<UnitRankRow[]>;
   /** for the decision's version; without it none is recorded */
   engine?: Pick<EnginePort, 'listDecisionDefinitions'>;
 }
@@ -41,8 +41,8 @@ export function createAssessmentStore(deps: AssessmentStoreDeps): Assessments {
       });
     },
     async unitFigures(p) {
-      const [figures, directory] = await Promise.all([deps.figures(reportPeriod(p.kind, p.year, p.index)), units.list()]);
-      const rows: UnitFigures[] = figures.unitsRanked.map((r) => ({
+      const [reported, directory] = await Promise.all([deps.unitFigures(reportPeriod(p.kind, p.year, p.index)), units.list()]);
+      const rows: UnitFigures[] = reported.map((r) => ({
         unitId: r.key,
         unitName: r.label,
         received: r.received,

@@ -114,7 +114,7 @@ export async function createTestApp(options: { start?: string; app?: AppOptions 
     petitions: createPetitionDirectory(createPetitionsRepository(t.db, { key, clock: t.clock }), createPetitionMergesRepository(t.db)),
     logger: silent,
     config: { publicBaseUrl: 'https://wz.longnan.example' },
-    assessments: createAssessmentStore({ db: t.db, engine: t.engine, figures: (period) => createReportFiguresService({ db: t.db, clock: t.clock }).figures(period) }),
+    assessments: createAssessmentStore({ db: t.db, engine: t.engine, unitFigures: (period) => createReportFiguresService({ db: t.db, clock: t.clock }).unitFigures(period) }),
   });
   // SCENARIO_WORKERS=N: the jobs are the worker engines' (below), none the app's
   const workerCount = workerEnginesWanted();

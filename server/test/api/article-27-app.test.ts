@@ -15,6 +15,8 @@ import type request from 'supertest';
 import { projectRoot } from '../../app.js';
 import { createTestApp, type Person, type TestApp } from '../app-harness.js';
 import { firstQuarterOfTwoTownships } from './assessment-steps.js';
+import { createReportFiguresService } from '../../services/report-figures-service.js';
+import { quarterPeriod } from '../../../regulation/report-period.js';
 import { swappedWeights } from '../../../processes/scenarios/unit-assessment-table.js';
 
 interface UnitRow {
@@ -77,6 +79,13 @@ describe('第二十七条 考核 through the HTTP API', () => {
     const dj = first.units.find((u) => u.unitId === 'u-dongjiang')!;
     expect(ln.figures).toMatchObject({ received: 1, closed: 1, closedOnTime: 1, rated: 0, rates: { completion: 1, onTime: 1, satisfaction: null, redo: 0 } });
     expect(dj.figures).toMatchObject({ received: 1, closed: 1, closedOnTime: 0, rated: 1, rates: { onTime: 0, satisfaction: 1 }, warnings: { blue: 1, yellow: 1, red: 0, deductionTenths: 15 } });
+    // the same figures as the 季报 counts them (第二十五条): one count for both
+    const report = await createReportFiguresService({ db: h.t.db, clock: h.t.clock }).figures(quarterPeriod(2026, 1));
+    const FIGURES = ['received', 'accepted', 'rejected', 'closed', 'closedOnTime', 'rated', 'satisfied', 'redone', 'rates', 'warnings'] as const;
+    for (const r of report.unitsRanked) {
+      expect(first.units.find((u) => u.unitId === r.key)?.figures).toEqual(Object.fromEntries(FIGURES.map((k) => [k, r[k]])));
+    }
+    expect(report.unitsRanked.map((r) => r.key).sort()).toEqual(['u-dongjiang', 'u-longnan']);
     // every other member unit is listed, not ranked
     expect(first.rankedCount).toBe(2);
     expect(first.units.length).toBeGreaterThan(10);
