@@ -70,7 +70,11 @@ function say(text: string, kind: 'info' | 'ok' | 'error' = 'info') {
   status.className = `modeler-status ${kind}`;
 }
 
-const time = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+/** as the server's pages write a moment: `2026-03-02 09:00`, Shanghai time */
+const time = (iso: string) => {
+  const s = new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString();
+  return `${s.slice(0, 10)} ${s.slice(11, 16)}`;
+};
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -306,12 +310,46 @@ function renderTryForm() {
   );
 }
 
+interface VersionRow {
+  version: number;
+  deployedAt: string;
+  deployedBy: string | null;
+}
+
+/** the 版本历史 table again, from the versions the server has now */
+function renderHistory(versions: VersionRow[]) {
+  const body = document.querySelector('#history tbody');
+  if (!body) return;
+  const enc = encodeURIComponent(data.decisionId);
+  body.replaceChildren(
+    ...versions.map((v, i) => {
+      const tr = el('tr');
+      tr.dataset.version = String(v.version);
+      const cell = (label: string, ...children: (Node | string)[]) => {
+        const td = el('td');
+        td.dataset.label = label;
+        td.append(...children);
+        return td;
+      };
+      const name = el('span', `第 ${v.version} 版`);
+      if (i === 0) name.append(' ', el('span', '最新', 'badge badge-ok'));
+      if (v.version === data.version) name.append(' ', el('span', '正在编辑', 'badge'));
+      const download = el('a', '下载');
+      download.href = `/decisions/${enc}/versions/${v.version}/download`;
+      tr.append(cell('版本', name), cell('部署时间', time(v.deployedAt)), cell('部署人', v.deployedBy ?? '—'), cell('操作', download));
+      return tr;
+    }),
+  );
+}
+
+/** after a deployment: the 试算 form's columns and the history as the new version has them */
 async function refreshInputs() {
   const r = await api('GET', `/api/decisions/${encodeURIComponent(data.decisionId)}`);
   if (r.status === 200) {
     data.inputs = r.body.inputs;
     data.outputs = r.body.outputs;
     renderTryForm();
+    renderHistory(r.body.versions);
   }
 }
 

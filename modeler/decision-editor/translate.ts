@@ -163,6 +163,16 @@ export const ZH: Record<string, string> = {
   'Use today': '今天',
   'Use now': '现在',
   'Strings must be in double quotes': '文本须加英文双引号',
+  // the types under a column's name (typeRef) and in its type list
+  string: '文本',
+  number: '数值',
+  boolean: '真假',
+  date: '日期',
+  time: '时间',
+  dateTime: '日期时间',
+  dayTimeDuration: '时长(日时)',
+  yearMonthDuration: '时长(年月)',
+  any: '任意',
   // the DRD's palette and context pad
   'Activate hand tool': '平移画布',
   'Activate lasso tool': '框选',

@@ -90,6 +90,8 @@ export function processRoutes(ctx: AppContext): Router {
       const refuse = (problems: { resourceName?: string; elementId?: string; rule?: string; message: string }[], message: string, status = 400) =>
         listPage(res, { uploadProblems: problems, uploadMessage: message }, status);
       if (!file) return refuse([], '请选择要上传的 .bpmn 文件');
+      // the gate takes .dmn too: decision tables have their own page
+      if (!file.originalname.endsWith('.bpmn')) return refuse([{ resourceName: file.originalname.slice(0, 100), rule: 'input', message: '文件名须以 .bpmn 结尾(决策表请在“决策表”页上传)' }], '部署未通过检查,未部署任何内容');
       const resources = [{ name: file.originalname, content: file.buffer.toString('utf8') }];
       const { problems, changes } = await ctx.gate.preview(resources);
       if (problems.length) return refuse(problems, `部署未通过检查,共 ${problems.length} 个问题,未部署任何内容`);

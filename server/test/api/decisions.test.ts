@@ -7,7 +7,7 @@
  * are each admin's; auditors read and download but change nothing.
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../app.js';
 import { createTestApp, type Person, type TestApp } from '../app-harness.js';
@@ -72,6 +72,11 @@ describe('第二十七条 the unit assessment’s decision table, edited and dep
     expect(one.outputs).toEqual([expect.objectContaining({ label: '得分', name: 'score', typeRef: 'number' })]);
     const v1 = (await auditor.get('/api/decisions/unit-assessment/versions/1').expect(200)).body;
     expect(v1.xml.trim()).toBe(TABLE.trim());
+    // every file of decisions/ passes the gate start-up deploys through, and holds the decision its name names
+    const dir = join(projectRoot, 'decisions');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.dmn')).map((name) => ({ name, content: readFileSync(join(dir, name), 'utf8') }));
+    expect(await h.app.locals.gate.check(files)).toEqual([]);
+    for (const f of files) expect((await h.app.locals.gate.outline(f.content)).decisions.map((d: { decisionId: string }) => d.decisionId)).toContain(f.name.replace(/\.dmn$/, ''));
   });
 
   it('given a unit’s quarter, when an admin 试算s it, then the result is the sum of the bands it falls in less the deductions, with the rules that matched', async () => {
@@ -111,6 +116,11 @@ describe('第二十七条 the unit assessment’s decision table, edited and dep
     expect(download.headers['content-disposition']).toContain('unit-assessment-v1.dmn');
     expect(download.text).toContain('<text>36</text>');
     expect((await auditor.get('/decisions/unit-assessment/versions/2/download').expect(200)).headers['content-disposition']).toContain('filename="unit-assessment.dmn"');
+
+    // a restart with the file on disk (version 1) leaves version 2 the latest; a changed file would deploy
+    const { toDeploy, known } = await h.app.locals.gate.notYetDeployed([{ name: 'unit-assessment.dmn', content: TABLE }]);
+    expect([toDeploy, known]).toEqual([[], [{ name: 'unit-assessment.dmn', decisionId: 'unit-assessment', version: 1, latest: 2 }]]);
+    expect((await h.app.locals.gate.notYetDeployed([{ name: 'unit-assessment.dmn', content: TABLE.replace('<text>27</text>', '<text>28</text>') }])).toDeploy).toHaveLength(1);
   });
 
   it('given a table with a cell that does not compile and an input without a type, when deployed, then it is refused naming the decision and each rule, and nothing is deployed', async () => {
