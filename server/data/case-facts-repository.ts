@@ -84,6 +84,8 @@ export interface CaseFactsRepository {
   unitSlices(from: Date, to: Date): Promise<FactSlice[]>;
   /** the window's counted cases as one total, and those excluded (恶意/虚假) and merged */
   totals(from: Date, to: Date): Promise<VolumeCounts & { excluded: number; merged: number }>;
+  /** the window's cases counted only as excluded (恶意/虚假) and as merged (归并, by `to`) */
+  setAside(from: Date, to: Date): Promise<{ excluded: number; merged: number }>;
   /** 督办 started in [from, to), by 第二十三条 item (marked cases left out) */
   supervisionsByItem(from: Date, to: Date): Promise<Map<string, number>>;
   /** the ledger's records of [from, to) by unit (marked cases left out) */
@@ -292,14 +294,19 @@ export function createCaseFactsRepository(db: Database): CaseFactsRepository {
       const f = from.getTime();
       const t = to.getTime();
       const [counted] = await select<CountRow>(db, `SELECT ${COUNT_COLUMNS} FROM case_facts WHERE ${COUNTED}`, [...Array(COUNT_PARAMS).fill(t), f, t, t]);
+      return { ...toCounts(counted), ...(await repo.setAside(from, to)) };
+    },
+
+    async setAside(from, to) {
+      const t = to.getTime();
       const [other] = await select<{ excluded: unknown; merged: unknown }>(
         db,
         `SELECT SUM(CASE WHEN invalid_kind IS NOT NULL THEN 1 ELSE 0 END) AS excluded,
                 SUM(CASE WHEN invalid_kind IS NULL AND merged_ms < ? THEN 1 ELSE 0 END) AS merged
            FROM case_facts WHERE received_ms >= ? AND received_ms < ? AND (invalid_kind IS NOT NULL OR merged_ms IS NOT NULL)`,
-        [t, f, t],
+        [t, from.getTime(), t],
       );
-      return { ...toCounts(counted), excluded: num(other?.excluded), merged: num(other?.merged) };
+      return { excluded: num(other?.excluded), merged: num(other?.merged) };
     },
 
     async supervisionsByItem(from, to) {

@@ -111,9 +111,9 @@ export function createReportFiguresService(deps: ReportFiguresServiceDeps) {
       const { from, to } = periodRange(period);
       const prev = periodRange(previousPeriod(period));
       const last = periodRange(sameLastYear(period));
-      const [slices, totals, prevTotals, lastTotals, supervisions, ledger, labels, hotspots] = await Promise.all([
+      const [slices, setAside, prevTotals, lastTotals, supervisions, ledger, labels, hotspots] = await Promise.all([
         facts.slices(from, to),
-        totalsOf(from, to),
+        facts.setAside(from, to),
         totalsOf(prev.from, prev.to),
         totalsOf(last.from, last.to),
         facts.supervisionsByItem(from, to),
@@ -122,6 +122,9 @@ export function createReportFiguresService(deps: ReportFiguresServiceDeps) {
         deps.hotspots ? deps.hotspots(from, to, deps.hotspotLimit ?? 10) : Promise.resolve([] as HotspotFigure[]),
       ]);
 
+      // the period's counted cases are the sum of any one slice (every case has one channel)
+      const counts = slices.channel.reduce<VolumeCounts>((sum, { key: _key, ...c }) => addCounts(sum, c), { ...ZERO_COUNTS });
+      const totals: ReportFigures['totals'] = { ...counts, rates: ratesOf(counts), ...setAside };
       const against = (a: typeof totals, b: typeof totals) => ({
         received: compare(a.received, b.received),
         completion: compareRates(a.rates.completion, b.rates.completion),
