@@ -9,6 +9,8 @@
  *  4. whole petitions through the app's HTTP API against one-row transactions (bench/lifecycle.ts);
  *  5. `reports`: the 月报's figures over a million petitions' case facts against a plain count
  *     (bench/reports.ts; REPORTS_CASES, REPORTS_RUNS).
+ *  6. `assessment`: a quarter's unit assessment (第二十七条) over the same seeding, request to done
+ *     (bench/assessment.ts; ASSESSMENT_CASES, ASSESSMENT_RUNS).
  * The last line is one JSON object with the figures.
  *
  * Arguments pick parts by name (all when none): `throughput`, `parked`, `startup`, `lifecycle`, e.g.
@@ -196,7 +198,7 @@ function startupInChild(file: string): { ms: number; completed: string } {
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
-const PARTS = ['throughput', 'parked', 'startup', 'lifecycle', 'queues', 'case-list', 'reports'] as const;
+const PARTS = ['throughput', 'parked', 'startup', 'lifecycle', 'queues', 'case-list', 'reports', 'assessment'] as const;
 type Part = (typeof PARTS)[number];
 
 /** `lifecycle --n=40 --c 8` → the parts named (all when none) and the options */
@@ -243,6 +245,10 @@ async function main() {
     if (parts.has('reports')) {
       const { runReports } = await import('./reports.js');
       Object.assign(figures, await runReports(process.env, out));
+    }
+    if (parts.has('assessment')) {
+      const { runAssessment } = await import('./assessment.js');
+      Object.assign(figures, await runAssessment(process.env, out));
     }
 
     const seconds = (performance.now() - started) / 1000;

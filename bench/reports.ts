@@ -61,7 +61,7 @@ async function insertRows(db: Database, table: string, columns: string[], rows: 
 }
 
 /** n petitions' facts over three years, their ledger records and 督办 */
-async function seed(db: Database, n: number, out: (line: string) => void) {
+export async function seed(db: Database, n: number, out: (line: string) => void) {
   const rnd = prng(20261201);
   const townships = LONGNAN_UNITS.filter((u) => u.kind === 'township');
   const departments = LONGNAN_UNITS.filter((u) => u.kind !== 'township');

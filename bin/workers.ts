@@ -39,7 +39,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, log?: L
   await db.migrate();
   const engine = await openConfiguredEngine(config, { db, log: logger, role: 'workers', clock });
   const key = resolvePiiKey(config, logger);
-  const handlers = createJobHandlers({ db, key, log: logger, config, clock });
+  const handlers = createJobHandlers({ db, key, log: logger, config, clock, engine });
   // a job here creates user tasks too: the case's unit and status commit with them, as in the app
   const petitions = createPetitionsRepository(db, { key, ...(clock && { clock }) });
   createTaskEvents({ petitions }).attach(engine);

@@ -68,6 +68,7 @@ describe('the diagrams', () => {
       ['office-reports.bpmn', 'office-reports'],
       ['petition-lifecycle.bpmn', 'petition-lifecycle'],
       ['supervision.bpmn', 'supervision'],
+      ['unit-assessment.bpmn', 'unit-assessment'],
       ['unit-handling.bpmn', 'unit-handling'],
     ]);
   });

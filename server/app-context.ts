@@ -26,6 +26,7 @@ import type { StaffingService } from './services/staffing-service.js';
 import type { TaskService } from './services/task-service.js';
 import type { QueueService } from './services/queue-service.js';
 import type { ReportService } from './services/report-service.js';
+import type { AssessmentService } from './services/assessment-service.js';
 
 export interface AppContext {
   render: Render;
@@ -69,6 +70,10 @@ export interface AppContext {
   publicBaseUrl: string;
   townshipOptions(): Promise<{ value: string; label: string }[]>;
   navFor(staff: StaffRecord | undefined): Record<string, boolean>;
+  /** 第二十七条: unit assessments and their 通报 */
+  assessmentService: AssessmentService;
+  /** the app's clock (tests move it) */
+  clock: { now(): Date };
   /** the CSRF token of the response's visitor and session (a sign-in changes it) */
   csrfTokenFor(res: Response): string;
   /** 第二十五条: the 月报 and 季报 archive */

@@ -71,6 +71,9 @@ import { createFormGate } from './deploy/form-gate.js';
 import { createFormService } from './services/form-service.js';
 import { reportAccess, reportServiceOn, type ReportFiguresSource } from './services/report-service.js';
 import { reportRoutes } from './routes/reports.js';
+import { createAssessmentService, maySeeAssessments } from './services/assessment-service.js';
+import { createAssessmentsRepository } from './data/assessments-repository.js';
+import { assessmentRoutes } from './routes/assessment.js';
 
 /** the project folder (holding package.json), from the source tree or from dist/ */
 export const projectRoot = (() => {
@@ -274,10 +277,13 @@ export function createApp(deps: AppDeps): Express {
         forms: has('process-admin'),
         inspector: has('process-admin') || has('auditor'),
         reports: Boolean(s && reportAccess(s) !== 'none'),
+        assessment: maySeeAssessments(s),
       };
     },
     csrfTokenFor: (res) => csrf.tokenFor(res),
     reports: reportServiceOn(db, { clock, log, figures: deps.reportFigures ?? reportFigures }),
+    assessmentService: createAssessmentService({ engine, repo: createAssessmentsRepository(db, { now }), audit, clock, log }),
+    clock,
   };
 
   const app = express();
@@ -366,6 +372,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(inspectorRoutes(ctx));
   app.use(formRoutes(ctx));
   app.use(reportRoutes(ctx));
+  app.use(assessmentRoutes(ctx));
   app.use(apiRoutes(ctx));
   app.use(open311Routes(ctx));
 

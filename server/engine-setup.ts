@@ -17,8 +17,10 @@ import { createOutboxRepository } from './data/outbox-repository.js';
 import { createPublicationRepository } from './data/publication-repository.js';
 import { createScoreLedgerRepository } from './data/score-ledger-repository.js';
 import { workerMigrations } from './data/worker-migrations.js';
-import { reportServiceOn, type ReportFiguresSource } from './services/report-service.js';
+import { reportServiceOn } from './services/report-service.js';
 import type { Logger } from './logger.js';
+import { createAssessmentStore } from './services/assessment-store.js';
+import { createReportFiguresService, type ReportFiguresService } from './services/report-figures-service.js';
 
 /** the app's tables, and the Zeebe adapter's records when it is the engine */
 export function migrationsFor(config: Pick<Config, 'engine'>) {
@@ -27,9 +29,23 @@ export function migrationsFor(config: Pick<Config, 'engine'>) {
 
 const CALENDAR_TTL_MS = 1_000;
 
-/** every registered job handler, on the real stores (on the system clock unless a test passes its fake one) */
-export function createJobHandlers(deps: { db: Database; key: string; log: Logger; config: Pick<Config, 'publicBaseUrl'>; clock?: Clock; reportFigures?: ReportFiguresSource }): Record<string, JobHandler> {
+/**
+ * every registered job handler, on the real stores (on the system clock unless a test passes its fake
+ * one); `engine`: where the assessment reads the decision's version (none recorded without it);
+ * `reportFigures`: the figures the reports and the assessment count from (the app passes its own, with
+ * the hotspots)
+ */
+export function createJobHandlers(deps: {
+  db: Database;
+  key: string;
+  log: Logger;
+  config: Pick<Config, 'publicBaseUrl'>;
+  clock?: Clock;
+  engine?: Pick<EnginePort, 'listDecisionDefinitions'>;
+  reportFigures?: ReportFiguresService;
+}): Record<string, JobHandler> {
   const { db, key, log, config, clock = systemClock } = deps;
+  const reports = deps.reportFigures ?? createReportFiguresService({ db, clock });
   const now = () => clock.now().getTime();
   const calendars = createCalendarRepository(db, { now });
   // the jobs of one step read the calendar within a second of each other (deadlines, warnings): one
@@ -50,9 +66,10 @@ export function createJobHandlers(deps: { db: Database; key: string; log: Logger
     publications: createPublicationRepository(db),
     units: createUnitDirectory(db),
     petitions: createPetitionDirectory({ db, key, clock }),
-    reports: reportServiceOn(db, { clock, log, ...(deps.reportFigures && { figures: deps.reportFigures }) }).issuer,
+    reports: reportServiceOn(db, { clock, log, figures: reports }).issuer,
     logger: log.child({ part: 'workers' }),
     config: { publicBaseUrl: config.publicBaseUrl },
+    assessments: createAssessmentStore({ db, unitFigures: (period) => reports.unitFigures(period), ...(deps.engine && { engine: deps.engine }) }),
   });
 }
 

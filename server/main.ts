@@ -54,7 +54,7 @@ async function main() {
 
   const engine = await openConfiguredEngine(config, { db, log, role: 'app' });
   // every job type's worker, before the diagrams are deployed (unless worker processes run them: WORKERS_IN_APP=false)
-  const workers = createJobHandlers({ db, key, log, config });
+  const workers = createJobHandlers({ db, key, log, config, engine });
   if (config.workersInApp) for (const [type, handler] of Object.entries(workers)) engine.registerWorker(type, handler, workerOptions(type, { timeout: config.jobTimeoutSeconds * 1000 }));
 
   // forms/ into the form store first (a changed file becomes the next version; a form that fails the

@@ -11,6 +11,8 @@ import type { WarningLevel } from '../regulation/warnings.js';
 import type { ReportFigures } from '../regulation/report-figures.js';
 import type { PeriodRef } from '../regulation/report-schedule.js';
 import type { AppTransaction } from '../engine/port.js';
+import type { AssessmentFigures, Standing } from '../regulation/assessment.js';
+import type { ReportKind } from '../regulation/report-figures.js';
 
 export type { UnitInfo, PublicationSource, OutboxEntry };
 
@@ -105,6 +107,52 @@ export interface ReportIssuer {
   archiveScheduled(figures: ReportFigures, processInstanceKey: string, tx?: AppTransaction): Promise<{ reportId: number; edition: number; created: boolean }>;
 }
 
+/** 第二十七条: an assessment's period (a month or quarter, China time) */
+export interface AssessmentPeriodRef {
+  kind: ReportKind;
+  year: number;
+  /** month 1–12 or quarter 1–4 */
+  index: number;
+}
+
+/** a unit's figures for the period, as the assessment takes them */
+export interface UnitFigures extends AssessmentFigures {
+  unitId: string;
+  unitName: string;
+}
+
+export interface AssessmentResult {
+  unitId: string;
+  /** null: not assessed (nothing in the period) */
+  score: number | null;
+  rank: number | null;
+  standing: Standing;
+}
+
+/**
+ * The unit assessments (server/data/assessments-repository.ts) and the period's figures (第二十五条's
+ * report figures). Once done an assessment never changes: `complete` leaves a done one as it is.
+ */
+export interface Assessments {
+  /** the assessment's period and state; undefined when there is none with that id */
+  get(assessmentId: string, tx?: AppTransaction): Promise<{ id: string; period: AssessmentPeriodRef; state: 'running' | 'done' } | undefined>;
+  /**
+   * a new running assessment of the period, requested by the schedule (the quarter's timer): the next
+   * edition; nothing when one with this id exists already (a retried job)
+   */
+  createScheduled(assessment: { id: string; period: AssessmentPeriodRef; at: Date; processInstanceKey: string }, tx?: AppTransaction): Promise<void>;
+  /** every unit's figures for the period (those of the directory and any other with a case in it) */
+  unitFigures(period: AssessmentPeriodRef): Promise<UnitFigures[]>;
+  /** the figures as taken, replacing those of an earlier attempt; a done assessment is not changed */
+  saveFigures(assessmentId: string, rows: UnitFigures[], tx?: AppTransaction): Promise<void>;
+  /** the figures saved by `saveFigures` */
+  figures(assessmentId: string, tx?: AppTransaction): Promise<UnitFigures[]>;
+  /** the version of the decision `unit-assessment` deployed now, when the engine tells it */
+  decisionVersion(): Promise<number | null>;
+  /** scores, ranks and 通报 standings, and the assessment done; false when it was done already */
+  complete(assessmentId: string, results: AssessmentResult[], meta: { decisionVersion: number | null; at: Date }, tx?: AppTransaction): Promise<{ completed: boolean }>;
+}
+
 export interface WorkerConfig {
   /** the portal's public address, for the evaluation link `${publicBaseUrl}/rate/${trackingCode}` */
   publicBaseUrl: string;
@@ -121,4 +169,9 @@ export interface WorkerDeps {
   reports: ReportIssuer;
   logger: WorkerLogger;
   config: WorkerConfig;
+  /**
+   * 第二十七条 assessments: the app and `npm run workers` wire them (server/engine-setup.ts); a set-up
+   * without them (the case scenarios) fails an assessment's jobs, saying so
+   */
+  assessments?: Assessments;
 }

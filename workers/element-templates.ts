@@ -145,6 +145,8 @@ const DEFS: Record<JobType, { name: string; description: string; keywords: strin
     keywords: ['月报', '季报', '报告'],
     headers: [header('kind', '报告类型', [{ name: '月报(上月)', value: 'month' }, { name: '季报(上季度)', value: 'quarter' }])],
   },
+  'gather-assessment': { name: '汇总考核数据', description: '汇总考核期内各承办单位的办结率、按期办结率、满意率、重办率与扣分(第二十七条),输出单位列表 units', keywords: ['考核', '汇总'] },
+  'record-assessment': { name: '记录考核结果', description: '按得分排名并记录考核结果,确定通报表扬、通报批评的单位(第二十七条)', keywords: ['考核', '排名', '通报'] },
 };
 
 /** one template per registered job type */

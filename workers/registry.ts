@@ -16,6 +16,8 @@ import { createRaiseWarning } from './raise-warning.js';
 import { createSetPetitionStatus } from './set-petition-status.js';
 import { createSuggestUnit } from './suggest-unit.js';
 import { createTransferToInspection } from './transfer-to-inspection.js';
+import { createGatherAssessment } from './gather-assessment.js';
+import { createRecordAssessment } from './record-assessment.js';
 
 export const jobTypes = [
   'compute-deadlines',
@@ -30,6 +32,8 @@ export const jobTypes = [
   'set-petition-status',
   'check-report-due',
   'issue-report',
+  'gather-assessment',
+  'record-assessment',
 ] as const;
 
 export type JobType = (typeof jobTypes)[number];
@@ -38,9 +42,11 @@ export type JobType = (typeof jobTypes)[number];
  * The handlers that compute from their variables and write only through JobContext.transactional:
  * the embedded engine runs them in the transaction that reaches them (WorkerOptions.inline).
  * `publish-reply` is not one: its logged read of the petitioner's identity is a write of its own;
- * nor `issue-report`: its figures are a long read that must not hold the engine's write transaction.
+ * nor `issue-report` and the assessment's: a period's figures are a long read that must not hold the
+ * engine's write transaction.
  */
-export const inlineJobTypes: ReadonlySet<string> = new Set<JobType>(jobTypes.filter((t) => t !== 'publish-reply' && t !== 'issue-report'));
+const NOT_INLINE: readonly JobType[] = ['publish-reply', 'issue-report', 'gather-assessment', 'record-assessment'];
+export const inlineJobTypes: ReadonlySet<string> = new Set<JobType>(jobTypes.filter((t) => !NOT_INLINE.includes(t)));
 
 /** how a job type is registered: `inline` where the handler allows it */
 export function workerOptions(type: string, options: WorkerOptions = {}): WorkerOptions {
@@ -61,5 +67,7 @@ export function createWorkers(deps: WorkerDeps): Record<JobType, JobHandler> {
     'set-petition-status': createSetPetitionStatus(deps),
     'check-report-due': createCheckReportDue(deps),
     'issue-report': createIssueReport(deps),
+    'gather-assessment': createGatherAssessment(deps),
+    'record-assessment': createRecordAssessment(deps),
   };
 }

@@ -80,6 +80,8 @@ export interface CaseFactsRepository {
 
   /** the period's counted cases by channel, category, township and unit, and their latest ratings */
   slices(from: Date, to: Date): Promise<FactSlices>;
+  /** the period's counted cases by unit alone (slices' `unit`, in one range scan: the 第二十七条 assessment) */
+  unitSlices(from: Date, to: Date): Promise<FactSlice[]>;
   /** the window's counted cases as one total, and those excluded (恶意/虚假) and merged */
   totals(from: Date, to: Date): Promise<VolumeCounts & { excluded: number; merged: number }>;
   /** the window's cases counted only as excluded (恶意/虚假) and as merged (归并, by `to`) */
@@ -279,6 +281,13 @@ export function createCaseFactsRepository(db: Database): CaseFactsRepository {
         unit,
         ratings: new Map(ratings.filter((r) => r.r !== null).map((r) => [r.r as string, num(r.n)])),
       };
+    },
+
+    async unitSlices(from, to) {
+      const f = from.getTime();
+      const t = to.getTime();
+      const rows = await select<CountRow & { k: string | null }>(db, `SELECT unit_id AS k, ${COUNT_COLUMNS} FROM case_facts WHERE ${COUNTED} GROUP BY unit_id`, [...Array(COUNT_PARAMS).fill(t), f, t, t]);
+      return rows.filter((r) => r.k !== null).map((r) => ({ key: r.k as string, ...toCounts(r) }));
     },
 
     async totals(from, to) {

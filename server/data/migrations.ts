@@ -14,6 +14,7 @@ import { guardMigrations } from './guard-migrations.js';
 import { queueViewsMigration, workQueueMigration } from './work-queue-migrations.js';
 import { reportMigration } from './report-migrations.js';
 import type { AppMigration } from './app-migration.js';
+import { assessmentMigrations } from './assessment-migrations.js';
 import { caseFactsMigrations } from './case-facts-migrations.js';
 
 const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
@@ -136,4 +137,6 @@ export const appMigrations: AppMigration[] = [
   ...caseFactsMigrations,
   // the issued 月报 and 季报 (第二十五条)
   reportMigration,
+  // 第二十七条: the unit assessments and the 通报 templates
+  ...assessmentMigrations,
 ];

@@ -79,6 +79,41 @@ export function openApiDocument(baseUrl: string) {
             message: { type: 'string' },
           },
         },
+        AssessmentSummary: {
+          type: 'object',
+          description: '第二十七条 单位考核:一个考核期(月度或季度)的一次考核;同一考核期再次考核为新的版次,已完成的考核不再改变',
+          properties: {
+            id: { type: 'string', format: 'uuid' },
+            period: { type: 'object', properties: { kind: { enum: ['month', 'quarter'] }, year: { type: 'integer' }, index: { type: 'integer' }, key: { type: 'string', examples: ['2026-Q1', '2026-03'] }, label: { type: 'string', examples: ['2026年第一季度'] } } },
+            edition: { type: 'integer', minimum: 1 },
+            state: { enum: ['running', 'done'] },
+            stateLabel: { type: 'string' },
+            decisionVersion: { type: ['integer', 'null'], description: '计算得分所用决策表 unit-assessment 的版本' },
+            requestedAt: { type: 'string', format: 'date-time' },
+            doneAt: { type: ['string', 'null'], format: 'date-time' },
+          },
+        },
+        AssessmentUnit: {
+          type: 'object',
+          properties: {
+            unitId: { type: 'string' },
+            unitName: { type: 'string' },
+            score: { type: ['number', 'null'], description: '决策表得出的考核得分(两位小数);null:考核期内无诉求、无预警,不排名' },
+            rank: { type: ['integer', 'null'], description: '名次,得分相同的名次相同' },
+            standing: { enum: ['praise', 'criticism', null], description: '列入通报表扬或通报批评' },
+            standingLabel: { type: ['string', 'null'] },
+            figures: {
+              type: 'object',
+              description: '考核时取得的数据:件数(received、accepted、rejected、closed、closedOnTime、rated、satisfied、redone),rates(0–1 或 null:completion 办结率、onTime 按期办结率、satisfaction 满意率、redo 重办率),warnings(blue、yellow、red、deductionTenths 扣分的十分之一、transfers 转督查室、criticisms 通报批评)',
+            },
+          },
+        },
+        NoticeTemplate: {
+          type: 'object',
+          description: '通报模板;占位符写作 {{名称}}:全文可用 {{期间}} {{年份}} {{版次}} {{单位数}} {{参评单位数}} {{日期}} {{发文单位}},单位段落另可用 {{单位}} {{得分}} {{排名}} {{受理件数}} {{办结率}} {{按期办结率}} {{满意率}} {{重办率}} {{扣分}} {{转督查室}} {{通报批评}};未知的占位符被拒绝(400 INVALID_TEMPLATE)',
+          required: ['title', 'unitParagraph', 'issuer'],
+          properties: { title: { type: 'string' }, docNumber: { type: 'string' }, addressees: { type: 'string' }, intro: { type: 'string' }, unitParagraph: { type: 'string' }, noneText: { type: 'string' }, closing: { type: 'string' }, issuer: { type: 'string' } },
+        },
         DecisionSummary: {
           type: 'object',
           properties: { decisionId: { type: 'string' }, name: { type: 'string' }, version: { type: 'integer' }, versions: { type: 'integer' }, resourceName: { type: 'string' }, deployedAt: { type: 'string', format: 'date-time' }, deployedBy: { type: ['string', 'null'] } },
@@ -400,6 +435,42 @@ export function openApiDocument(baseUrl: string) {
             ...errors,
             '409': ok('FIELD_IN_USE:删除的字段仍被已部署流程使用,error.details 列出每处(须 confirmWarnings)', { type: 'object', properties: { error: { type: 'object', properties: { details: { type: 'array', items: ref('FieldInUse') } } } } }),
           },
+        }),
+      },
+      // ---- 第二十七条 unit assessment and 通报 (server/routes/assessment.ts): the platform, city leaders and auditors see every unit, a unit's staff its own row; platform reviewers assess and edit the templates
+      '/api/assessments': {
+        get: op('考核列表(新→旧)', { security: staff, responses: { '200': ok('考核', { type: 'array', items: ref('AssessmentSummary') }), ...errors } }),
+        post: op('开展考核(平台审核员):考核期须已结束;启动流程 unit-assessment,完成后状态为 done', {
+          security: staff,
+          requestBody: body({ type: 'object', required: ['period'], properties: { period: { type: 'string', description: '季度 2026-Q1 或月份 2026-03' } } }),
+          responses: { '202': ok('已发起', ref('AssessmentSummary')), ...errors, '409': ok('ASSESSMENT_RUNNING:该考核期的考核正在进行') },
+        }),
+      },
+      '/api/assessments/{id}': {
+        get: op('考核结果:每个单位的数据、得分、名次与通报(承办单位账号只得到本单位)', {
+          security: staff,
+          parameters: [id('id', '考核编号')],
+          responses: { '200': ok('考核', { allOf: [ref('AssessmentSummary'), { type: 'object', properties: { rankedCount: { type: 'integer' }, ownOnly: { type: 'boolean' }, units: { type: 'array', items: ref('AssessmentUnit') } } }] }), ...errors },
+        }),
+      },
+      '/api/assessments/{id}/notices/{kind}': {
+        get: op('通报表扬(praise)或通报批评(criticism)的 Word 文件,由已完成的考核和通报模板生成(平台、市领导、审计员)', {
+          security: staff,
+          parameters: [id('id', '考核编号'), { name: 'kind', in: 'path', required: true, schema: { enum: ['praise', 'criticism'] } }],
+          responses: { '200': { description: 'Word 文件', content: { 'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { schema: { type: 'string', format: 'binary' } } } }, ...errors, '409': ok('ASSESSMENT_RUNNING:考核尚未完成') },
+        }),
+      },
+      '/api/notice-templates/{kind}': {
+        get: op('通报模板(平台审核员、审计员);未修改过的为默认模板(isDefault)', {
+          security: staff,
+          parameters: [{ name: 'kind', in: 'path', required: true, schema: { enum: ['praise', 'criticism'] } }],
+          responses: { '200': ok('模板', { type: 'object', properties: { kind: { enum: ['praise', 'criticism'] }, template: ref('NoticeTemplate'), isDefault: { type: 'boolean' }, updatedBy: { type: ['string', 'null'] }, updatedAt: { type: ['string', 'null'], format: 'date-time' } } }), ...errors },
+        }),
+        put: op('保存通报模板(平台审核员);未知或用错位置的占位符、不成对的花括号被拒绝', {
+          security: staff,
+          parameters: [{ name: 'kind', in: 'path', required: true, schema: { enum: ['praise', 'criticism'] } }],
+          requestBody: body(ref('NoticeTemplate')),
+          responses: { '200': ok('已保存'), ...errors },
         }),
       },
       // ---- the decision tables (server/routes/decisions.ts; issue 16): process admins and auditors read, process admins check, deploy, 试算 and keep drafts

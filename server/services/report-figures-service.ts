@@ -88,7 +88,25 @@ export function createReportFiguresService(deps: ReportFiguresServiceDeps) {
     return { ...counts, rates: ratesOf(counts), excluded, merged };
   }
 
+  /** every unit with a case or a record in the period, with its warnings, ranked for the report */
+  function unitsOf(byUnit: SliceRow[], ledger: LedgerGroup[], unitNames: Map<string, string>): UnitRankRow[] {
+    const ledgerOf = new Map(ledger.map((l) => [l.unitId, l]));
+    const unitRows = new Map(byUnit.map((r) => [r.key, r]));
+    for (const l of ledger) if (!unitRows.has(l.unitId)) unitRows.set(l.unitId, slice(l.unitId, unitNames.get(l.unitId) ?? l.unitId, { ...ZERO_COUNTS }));
+    return rankUnits([...unitRows.values()].map((r) => ({ ...r, warnings: toWarnings(ledgerOf.get(r.key)), score: null })));
+  }
+
   const service = {
+    /**
+     * the report's `unitsRanked` alone, counted exactly as `figures` counts them, from two range scans
+     * instead of a whole report's (the 第二十七条 assessment takes its figures from here)
+     */
+    async unitFigures(period: ReportPeriod): Promise<UnitRankRow[]> {
+      const { from, to } = periodRange(period);
+      const [unit, ledger, labels] = await Promise.all([facts.unitSlices(from, to), facts.ledgerByUnit(from, to), names()]);
+      return unitsOf(bySlice(unit, (id) => labels.unit.get(id) ?? id), ledger, labels.unit);
+    },
+
     async figures(period: ReportPeriod): Promise<ReportFigures> {
       const { from, to } = periodRange(period);
       const prev = periodRange(previousPeriod(period));
@@ -115,15 +133,11 @@ export function createReportFiguresService(deps: ReportFiguresServiceDeps) {
       });
 
       const byUnit = bySlice(slices.unit, (id) => labels.unit.get(id) ?? id);
-      const ledgerOf = new Map(ledger.map((l) => [l.unitId, l]));
       const warnings = ledger.reduce<WarningFigures>(
         (w, l) => ({ blue: w.blue + l.blue, yellow: w.yellow + l.yellow, red: w.red + l.red, deductionTenths: w.deductionTenths + l.deductionTenths, transfers: w.transfers + l.transfers, criticisms: w.criticisms + l.criticisms }),
         noWarnings(),
       );
-      // every unit with a case or a record in the period
-      const unitRows = new Map(byUnit.map((r) => [r.key, r]));
-      for (const l of ledger) if (!unitRows.has(l.unitId)) unitRows.set(l.unitId, slice(l.unitId, labels.unit.get(l.unitId) ?? l.unitId, { ...ZERO_COUNTS }));
-      const unitsRanked: UnitRankRow[] = rankUnits([...unitRows.values()].map((r) => ({ ...r, warnings: toWarnings(ledgerOf.get(r.key)), score: null })));
+      const unitsRanked = unitsOf(byUnit, ledger, labels.unit);
 
       return {
         period,

@@ -35,6 +35,8 @@ import { createLogger } from '../logger.js';
 import { createWorkers, workerOptions } from '../../workers/registry.js';
 import { reportServiceOn, type ReportFiguresSource } from '../services/report-service.js';
 import { startWorkerEngines, urlOf, workerEnginesWanted, type WorkerEngines } from './worker-engines.js';
+import { createAssessmentStore } from '../services/assessment-store.js';
+import { createReportFiguresService } from '../services/report-figures-service.js';
 
 export { urlOf };
 
@@ -114,6 +116,7 @@ export async function createTestApp(options: { start?: string; app?: AppOptions;
     reports: reportServiceOn(t.db, { clock: t.clock, log: silent, ...(options.reportFigures && { figures: options.reportFigures }) }).issuer,
     logger: silent,
     config: { publicBaseUrl: 'https://wz.longnan.example' },
+    assessments: createAssessmentStore({ db: t.db, engine: t.engine, unitFigures: (period) => createReportFiguresService({ db: t.db, clock: t.clock }).unitFigures(period) }),
   });
   // SCENARIO_WORKERS=N: the jobs are the worker engines' (below), none the app's
   const workerCount = workerEnginesWanted();

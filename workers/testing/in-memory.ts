@@ -12,6 +12,10 @@ import { periodOf, type PeriodRef } from '../../regulation/report-schedule.js';
 import { fixtureFigures } from './report-figures-fixture.js';
 import {
   staticCalendar,
+  type AssessmentPeriodRef,
+  type AssessmentResult,
+  type Assessments,
+  type UnitFigures,
   type Outbox,
   type PetitionDirectory,
   type Publications,
@@ -147,6 +151,45 @@ export class InMemoryReports implements ReportIssuer {
   }
 }
 
+/** assessments in memory: the period's figures as the test gives them, what the workers saved */
+export class InMemoryAssessments implements Assessments {
+  readonly rows = new Map<string, { id: string; period: AssessmentPeriodRef; state: 'running' | 'done'; figures: UnitFigures[]; results?: AssessmentResult[]; decisionVersion?: number | null; doneAt?: Date }>();
+  /** the figures `unitFigures` answers, by `kind:year:index` */
+  readonly periodFigures = new Map<string, UnitFigures[]>();
+  version: number | null = 1;
+  add(id: string, period: AssessmentPeriodRef) {
+    this.rows.set(id, { id, period, state: 'running', figures: [] });
+  }
+  async get(id: string) {
+    const r = this.rows.get(id);
+    return r && { id: r.id, period: { ...r.period }, state: r.state };
+  }
+  async createScheduled(a: { id: string; period: AssessmentPeriodRef }) {
+    if (!this.rows.has(a.id)) this.add(a.id, a.period);
+  }
+  async unitFigures(p: AssessmentPeriodRef) {
+    return structuredClone(this.periodFigures.get(`${p.kind}:${p.year}:${p.index}`) ?? []);
+  }
+  async saveFigures(id: string, rows: UnitFigures[]) {
+    const r = this.rows.get(id);
+    if (!r) throw new Error(`no assessment ${id}`);
+    if (r.state === 'running') r.figures = structuredClone(rows);
+  }
+  async figures(id: string) {
+    return structuredClone(this.rows.get(id)?.figures ?? []);
+  }
+  async decisionVersion() {
+    return this.version;
+  }
+  async complete(id: string, results: AssessmentResult[], meta: { decisionVersion: number | null; at: Date }) {
+    const r = this.rows.get(id);
+    if (!r) throw new Error(`no assessment ${id}`);
+    if (r.state === 'done') return { completed: false };
+    Object.assign(r, { state: 'done', results: structuredClone(results), decisionVersion: meta.decisionVersion, doneAt: meta.at });
+    return { completed: true };
+  }
+}
+
 export interface LogEntry {
   level: 'info' | 'warn' | 'error';
   obj: object;
@@ -200,6 +243,7 @@ export interface TestDeps extends WorkerDeps {
   reports: InMemoryReports;
   logger: MemoryLogger;
   workingCalendar: WorkingCalendar;
+  assessments: InMemoryAssessments;
 }
 
 /** every dependency in memory; the calendar is the official schedule without overrides */
@@ -217,6 +261,7 @@ export function createTestDeps(options: { now?: string; units?: UnitInfo[]; cale
     reports: new InMemoryReports(),
     logger: new MemoryLogger(),
     config: { publicBaseUrl: 'https://wz.example.gov.cn' },
+    assessments: new InMemoryAssessments(),
   };
 }
 

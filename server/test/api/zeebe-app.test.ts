@@ -77,8 +77,9 @@ describe('the app on the Zeebe adapter (Camunda replaced at the SDK boundary)', 
       calendar: () => calendar.loadCalendar(),
       options: { portalRateLimit: 10_000, loginRateLimit: 10_000, engineKind: 'zeebe' },
     });
-    const dir = join(projectRoot, 'processes');
-    await app.locals.gate.deploy(readdirSync(dir).filter((f) => f.endsWith('.bpmn')).map((name) => ({ name, content: readFileSync(join(dir, name), 'utf8') })), { deployedBy: 'start-up', confirmAffected: true });
+    // as main.ts deploys them: the diagrams and, beside them, the decision tables they call
+    const files = (dir: string, ext: string) => readdirSync(join(projectRoot, dir)).filter((f) => f.endsWith(ext)).map((name) => ({ name, content: readFileSync(join(projectRoot, dir, name), 'utf8') }));
+    await app.locals.gate.deploy([...files('processes', '.bpmn'), ...files('decisions', '.dmn')], { deployedBy: 'start-up', confirmAffected: true });
   });
   afterAll(async () => {
     await app.locals.gate.close();
@@ -89,12 +90,12 @@ describe('the app on the Zeebe adapter (Camunda replaced at the SDK boundary)', 
 
   it('given the diagrams deployed through the gate, then Zeebe got each with its listeners and the forms they link, and /health names the engine', async () => {
     const sent = broker.calls.find((c) => c[0] === 'deployResources')![1] as string[];
-    expect(sent.filter((n) => n.endsWith('.bpmn')).sort()).toEqual(['evaluation.bpmn', 'office-reports.bpmn', 'petition-lifecycle.bpmn', 'supervision.bpmn', 'unit-handling.bpmn']);
+    expect(sent.filter((n) => n.endsWith('.bpmn')).sort()).toEqual(['evaluation.bpmn', 'office-reports.bpmn', 'petition-lifecycle.bpmn', 'supervision.bpmn', 'unit-assessment.bpmn', 'unit-handling.bpmn']);
     expect(sent).toEqual(expect.arrayContaining(['screen-petition.form', 'dispatch-petition.form', 'sign-or-return.form']));
     const health = await request(app).get('/health').expect(200);
     expect(health.body.engine).toBe('zeebe');
     expect(health.body.history).toMatch(/二级存储/);
-    expect((await engine.listProcessDefinitions()).map((d) => d.processId).sort()).toEqual(['evaluation', 'office-reports', 'petition-lifecycle', 'supervision', 'unit-handling']);
+    expect((await engine.listProcessDefinitions()).map((d) => d.processId).sort()).toEqual(['evaluation', 'office-reports', 'petition-lifecycle', 'supervision', 'unit-assessment', 'unit-handling']);
   });
 
   it('given a portal submission, when Camunda makes the screening task, then the intake operator sees it and completing it in the app completes it in Camunda', async () => {
