@@ -108,10 +108,28 @@ function parseCycle(text: string, now: Date, label: string, expression: string):
         expression,
       );
     }
-    // a start in the past: overdue, fire immediately (Zeebe's Interval.toEpochMilli)
-    return { dueAt: new Date(Math.max(start, now.getTime())), repetitions, interval };
+    if (start >= now.getTime()) return { dueAt: new Date(start), repetitions, interval };
+    // A start in the past. An endless cycle keeps its start's time of day: `R/2026-01-01T08:00+08:00/P1D`
+    // fires at the next 08:00, as Camunda documents it ("every day, starting … at 10 am"; Zeebe 8.8
+    // anchors on the deployment instead, camunda/camunda#13647). A counted one fires now, as Zeebe's
+    // Interval.toEpochMilli does, its repetitions not spent.
+    if (repetitions === -1) return { dueAt: nextOccurrence(start, interval, now), repetitions, interval };
+    return { dueAt: new Date(now.getTime()), repetitions, interval };
   }
   return { dueAt: addDuration(now, interval), repetitions, interval };
+}
+
+/** the first of `start`, `start + interval`, `start + 2 × interval` … that is not before `now` */
+function nextOccurrence(start: number, interval: string, now: Date): Date {
+  const date = /^P([^T]*)/i.exec(interval)?.[1] ?? '';
+  if (!/[YM]/i.test(date)) {
+    // days, weeks and times are a fixed length in UTC: one step
+    const ms = durationMillisFrom(new Date(start), interval);
+    return new Date(start + Math.ceil((now.getTime() - start) / ms) * ms);
+  }
+  let at = new Date(start);
+  for (let guard = 0; at.getTime() < now.getTime() && guard < 100_000; guard++) at = addDuration(at, interval);
+  return at;
 }
 
 /**

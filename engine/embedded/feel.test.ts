@@ -459,8 +459,16 @@ describe('evaluateTimer', () => {
       });
     });
 
-    it('fires a cycle whose start is in the past now', () => {
+    it('fires a counted cycle whose start is in the past now', () => {
       expect(evaluateTimer('timeCycle', 'R3/2020-01-01T00:00:00Z/P1D', {}, NOW).dueAt).toEqual(NOW);
+    });
+
+    it('keeps the time of day of an endless cycle whose start is in the past', () => {
+      // NOW is 09:00 in China: the daily 08:00 comes next tomorrow, the 12:00 today; a quarter-hour now
+      expect(evaluateTimer('timeCycle', 'R/2026-01-01T08:00:00+08:00/P1D', {}, NOW).dueAt).toEqual(new Date('2026-03-03T00:00:00Z'));
+      expect(evaluateTimer('timeCycle', 'R/2026-01-01T12:00:00+08:00/P1D', {}, NOW).dueAt).toEqual(new Date('2026-03-02T04:00:00Z'));
+      expect(evaluateTimer('timeCycle', 'R/2020-01-01T00:00:00Z/PT15M', {}, NOW).dueAt).toEqual(NOW);
+      expect(evaluateTimer('timeCycle', 'R/2025-01-31T00:00:00Z/P1M', {}, NOW).dueAt).toEqual(new Date('2026-03-28T00:00:00Z'));
     });
 
     it('accepts FEEL strings and Zeebe cycle()', () => {

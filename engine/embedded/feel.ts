@@ -14,7 +14,8 @@
  *   it is the only form feelin reads back without losing the zone (feelin silently drops a
  *   `[Asia/Shanghai]` suffix). Timers accept `@Zone`, `[Zone]` and `+08:00[Zone]`.
  * - Timers follow Zeebe's `Interval` / `RepeatingInterval`: calendar parts (years, months, days)
- *   are added in UTC, a cycle's start in the past fires immediately, a missed cycle is re-anchored
+ *   are added in UTC, a counted cycle's start in the past fires immediately, an endless one's keeps
+ *   its time of day (R/2026-01-01T08:00+08:00/P1D: the next 08:00), a missed cycle is re-anchored
  *   on the current time.
  */
 // the parts, by concern: feel-values.ts (errors, types, JSON conversion), feel-evaluate.ts (evaluation),

@@ -168,8 +168,9 @@ describe('第二十五条 月报、季报 on schedule', () => {
       await later(h, `${day}T01:30:00.000Z`);
       expect({ day, reports: await reports() }).toEqual({ day, reports: [] });
     }
+    // one check a day at the diagram's 08:00 (none on the 28th: deployed at 09:00, the cycle keeps its time of day)
     const checks = (await h.t.engine.listProcessInstances({ processId: 'office-reports', limit: 100 })).length;
-    expect(checks).toBeGreaterThanOrEqual(10);
+    expect(checks).toBe(9);
 
     // Thursday 8 October, the first working day of October
     await later(h, '2026-10-08T01:30:00.000Z');
@@ -190,16 +191,18 @@ describe('第二十五条 月报、季报 on schedule', () => {
     expect(page).toContain('定时出具');
     await binary((await as('leader')).get(`/api/reports/${issued[0].id}/brief`)).expect(200);
 
-    // the process admin moves the daily check to 10:00 through the deploy gate: the new version's
-    // timer fires at once (its start is past), a second check that day, which issues nothing new
+    // the process admin moves the daily check to 10:00 through the deploy gate at 09:30: the new
+    // version's timer waits for 10:00, a second check that day, which issues nothing new
     const diagram = readFileSync(join(projectRoot, 'processes', 'office-reports.bpmn'), 'utf8');
     const moved = diagram.replace('R/2026-01-01T08:00:00+08:00/P1D', 'R/2026-01-01T10:00:00+08:00/P1D');
     expect(moved).not.toBe(diagram);
     const deployed = await (await as('modeler')).post('/api/deployments', { resources: [{ name: 'office-reports.bpmn', content: moved }] });
     expect(deployed.status).toBe(201);
     await h.settle();
-    expect((await h.t.engine.listProcessInstances({ processId: 'office-reports', limit: 100 })).length).toBe(checks + 2);
+    expect((await h.t.engine.listProcessInstances({ processId: 'office-reports', limit: 100 })).length).toBe(checks + 1);
+    // 8 October 10:00 and 9 October 10:00; the old version's 08:00 timer is gone
     await later(h, '2026-10-09T02:30:00.000Z');
+    expect((await h.t.engine.listProcessInstances({ processId: 'office-reports', limit: 100 })).length).toBe(checks + 3);
     expect((await reports()).map((r) => r.id)).toEqual(issued.map((r) => r.id));
     expect(await h.t.engine.listIncidents({ state: 'active' })).toEqual([]);
 
