@@ -15,6 +15,7 @@ import type { SessionOptions } from './http/web.js';
 import type { AdminService } from './services/admin-service.js';
 import type { AttachmentService } from './services/attachment-service.js';
 import type { CaseService } from './services/case-service.js';
+import type { BoardService } from './services/board-service.js';
 import type { FormService } from './services/form-service.js';
 import type { InspectorService } from './services/inspector-service.js';
 import type { MergeService } from './services/merge-service.js';
@@ -35,6 +36,8 @@ export interface AppContext {
   /** the work queue: tabs, filters, pages, counts; claim, release, assign, priority */
   queueService: QueueService;
   caseService: CaseService;
+  /** the 红黄蓝 board (第二十六条) */
+  boardService: BoardService;
   /** similar petitions at screening and 归并 (issue 15) */
   mergeService: MergeService;
   attachmentService: AttachmentService;

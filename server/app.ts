@@ -44,6 +44,7 @@ import { staffRoutes } from './routes/staff.js';
 import { processRoutes } from './routes/processes.js';
 import { inspectorRoutes } from './routes/inspector.js';
 import { formRoutes } from './routes/forms.js';
+import { boardRoutes } from './routes/board.js';
 import { createAdminService } from './services/admin-service.js';
 import { createAttachmentService } from './services/attachment-service.js';
 import { createCaseService, seesCases } from './services/case-service.js';
@@ -64,6 +65,8 @@ import { createTaskService, createTaskDocs } from './services/task-service.js';
 import { createFormsRepository } from './data/forms-repository.js';
 import { createFormGate } from './deploy/form-gate.js';
 import { createFormService } from './services/form-service.js';
+import { createBoardRepository } from './data/board-repository.js';
+import { createBoardService, seesBoard } from './services/board-service.js';
 
 /** the project folder (holding package.json), from the source tree or from dist/ */
 export const projectRoot = (() => {
@@ -180,6 +183,7 @@ export function createApp(deps: AppDeps): Express {
   });
   const unitDirectory = createUnitDirectory(units);
   const outbox = createOutboxRepository(db, { now });
+  const board = createBoardRepository(db);
   const caseService = createCaseService({
     engine,
     petitions,
@@ -192,7 +196,9 @@ export function createApp(deps: AppDeps): Express {
     transaction: (work) => db.transaction(work),
     openTasks: (petitionId) => workItems.openOfPetition(petitionId),
     views: createCaseViewsRepository(db, { now }),
+    explanations: board,
   });
+  const boardService = createBoardService({ board, units, calendar: workingCalendar, clock, cases: caseService });
   const staffing = createStaffingService({ engine, staff, units, queue: workItems });
   const mergeService = createMergeService({ engine, petitions, merges: createPetitionMergesRepository(db, { now }), units, audit, outbox, visible: (s, id) => caseService.visible(s, id) });
   const csrf = createCsrf(deps.secret, production, (req) => req.method === 'POST' && /^\/open311\/v2\/requests\.\w+$/.test(req.path));
@@ -211,6 +217,7 @@ export function createApp(deps: AppDeps): Express {
     taskService,
     queueService,
     caseService,
+    boardService,
     mergeService,
     attachmentService: createAttachmentService({ attachments, cases: caseService }),
     adminService: createAdminService({ units, staff, sessions, calendar: createCalendarRepository(db, { now }), audit, ...(deps.calendarChanged && { calendarChanged: deps.calendarChanged }) }),
@@ -239,6 +246,7 @@ export function createApp(deps: AppDeps): Express {
       const has = (r: string) => Boolean(s?.roles.includes(r as never));
       return {
         cases: Boolean(s && seesCases(s)),
+        board: Boolean(s && seesBoard(s)),
         hotline: has('intake-operator'),
         units: has('process-admin') || has('admin'),
         accounts: has('admin'),
@@ -330,6 +338,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(processRoutes(ctx));
   app.use(inspectorRoutes(ctx));
   app.use(formRoutes(ctx));
+  app.use(boardRoutes(ctx));
   app.use(apiRoutes(ctx));
   app.use(open311Routes(ctx));
 

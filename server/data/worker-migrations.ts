@@ -17,6 +17,7 @@
  *   the logging channel cannot be told apart and stay as they are.
  */
 import { DataTypes, QueryTypes, type Sequelize } from 'sequelize';
+import { boardMigration } from './board-migrations.js';
 
 const { STRING, INTEGER, BIGINT, TEXT } = DataTypes;
 
@@ -129,4 +130,6 @@ export const workerMigrations: WorkerMigration[] = [
       }
     },
   },
+  // the 红黄蓝 board (issue 16): delay explanations, a unit's late tasks, transfers and criticisms by unit
+  boardMigration,
 ];
