@@ -230,8 +230,14 @@ export function createBoardRepository(db: Database) {
     async transfers(scope: BoardScope, paging: { before?: number; limit: number }): Promise<TransferListed[]> {
       const where: string[] = [];
       const args: unknown[] = [];
-      if (scope.unitId !== undefined) (where.push('t.unit_id = ?'), args.push(scope.unitId));
-      if (paging.before !== undefined) (where.push('t.id < ?'), args.push(paging.before));
+      if (scope.unitId !== undefined) {
+        where.push('t.unit_id = ?');
+        args.push(scope.unitId);
+      }
+      if (paging.before !== undefined) {
+        where.push('t.id < ?');
+        args.push(paging.before);
+      }
       const rows = await select<Record<string, unknown>>(
         db,
         `SELECT t.id, t.petition_id, t.unit_id, t.deadline_seq, t.created_at, p.tracking_code, p.title FROM inspection_transfers t LEFT JOIN petitions p ON p.id = t.petition_id
@@ -253,8 +259,14 @@ export function createBoardRepository(db: Database) {
     async criticisms(scope: BoardScope, paging: { before?: number; limit: number }): Promise<CriticismListed[]> {
       const where: string[] = [];
       const args: unknown[] = [];
-      if (scope.unitId !== undefined) (where.push('c.unit_id = ?'), args.push(scope.unitId));
-      if (paging.before !== undefined) (where.push('c.id < ?'), args.push(paging.before));
+      if (scope.unitId !== undefined) {
+        where.push('c.unit_id = ?');
+        args.push(scope.unitId);
+      }
+      if (paging.before !== undefined) {
+        where.push('c.id < ?');
+        args.push(paging.before);
+      }
       const rows = await select<Record<string, unknown>>(
         db,
         `SELECT c.id, c.unit_id, c.petition_id, c.reason, c.created_at, p.tracking_code, p.title FROM criticisms c LEFT JOIN petitions p ON p.id = c.petition_id
