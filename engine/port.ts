@@ -55,6 +55,16 @@ export interface StartOptions {
   transactional?: (tx: AppTransaction, ref: ProcessInstanceRef) => Promise<void>;
 }
 
+export interface CancelOptions {
+  /**
+   * The app's writes that belong to the cancellation (the case's status, its mark, the audit line).
+   * Embedded: in the transaction that cancels the instance, so both commit or neither. Zeebe: the app's
+   * transaction commits first, then the instance is canceled (an instance already gone counts as
+   * canceled), so a crash between the two leaves the app's record for a reconciler to finish.
+   */
+  transactional?: (tx: AppTransaction) => Promise<void>;
+}
+
 export interface CompleteOptions {
   /**
    * The app's writes that belong to the completion (audit). Embedded: in the engine's transaction.
@@ -274,7 +284,7 @@ export interface EnginePort {
   deploy(resources: DeployResource[], meta?: { deployedBy?: string }): Promise<DeploymentResult>;
   start(processId: string, variables?: Variables, options?: StartOptions): Promise<ProcessInstanceRef>;
   publishMessage(request: PublishMessageRequest): Promise<PublishMessageResult>;
-  cancel(processInstanceKey: string): Promise<void>;
+  cancel(processInstanceKey: string, options?: CancelOptions): Promise<void>;
   /** set (merge) process variables, e.g. to fix the cause of an incident before retrying it */
   setVariables(processInstanceKey: string, variables: Variables): Promise<void>;
 

@@ -19,6 +19,8 @@ import type { BoardService } from './services/board-service.js';
 import type { FormService } from './services/form-service.js';
 import type { InspectorService } from './services/inspector-service.js';
 import type { MergeService } from './services/merge-service.js';
+import type { InvalidPetitionService } from './services/invalid-petition-service.js';
+import type { ReportFiguresService } from './services/report-figures-service.js';
 import type { PetitionService } from './services/petition-service.js';
 import type { StaffingService } from './services/staffing-service.js';
 import type { TaskService } from './services/task-service.js';
@@ -40,6 +42,10 @@ export interface AppContext {
   boardService: BoardService;
   /** similar petitions at screening and 归并 (issue 15) */
   mergeService: MergeService;
+  /** 恶意、虚假诉求 (第二十七条 附则): the mark, its undo, the repeated-sender flag */
+  invalidService: InvalidPetitionService;
+  /** 第二十五条: the figures of a 月报/季报 and of any window */
+  reportFigures: ReportFiguresService;
   attachmentService: AttachmentService;
   adminService: AdminService;
   gate: DeployGate;

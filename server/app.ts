@@ -53,6 +53,9 @@ import { createPetitionMergesRepository } from './data/petition-merges-repositor
 import { createCaseViewsRepository } from './data/case-views-repository.js';
 import { createPetitionService } from './services/petition-service.js';
 import { createTaskEvents } from './services/task-events.js';
+import { createCaseFactsRepository } from './data/case-facts-repository.js';
+import { createInvalidPetitionService } from './services/invalid-petition-service.js';
+import { createReportFiguresService, type HotspotSource } from './services/report-figures-service.js';
 import { createQueueService } from './services/queue-service.js';
 import { createWorkItemsRepository } from './data/work-items-repository.js';
 import { createWorkingCalendar } from '../regulation/calendar/working-calendar.js';
@@ -116,6 +119,8 @@ export interface AppDeps {
    * brought into the form store on the first form request
    */
   forms?: Map<string, FormSchema>;
+  /** the period's hotspots for the reports (第二十五条; the hotspot clustering), none when absent */
+  hotspots?: HotspotSource;
 }
 
 
@@ -200,6 +205,19 @@ export function createApp(deps: AppDeps): Express {
   });
   const boardService = createBoardService({ board, units, calendar: workingCalendar, clock, cases: caseService });
   const staffing = createStaffingService({ engine, staff, units, queue: workItems });
+  const caseFacts = createCaseFactsRepository(db);
+  const invalidService = createInvalidPetitionService({
+    engine,
+    petitions,
+    facts: caseFacts,
+    audit,
+    clock,
+    log,
+    transaction: (work) => db.transaction(work),
+    visible: (s, id) => caseService.visible(s, id),
+    openTasks: (petitionId) => workItems.openOfPetition(petitionId),
+  });
+  const reportFigures = createReportFiguresService({ db, facts: caseFacts, units, clock, ...(deps.hotspots && { hotspots: deps.hotspots }) });
   const mergeService = createMergeService({ engine, petitions, merges: createPetitionMergesRepository(db, { now }), units, audit, outbox, visible: (s, id) => caseService.visible(s, id) });
   const csrf = createCsrf(deps.secret, production, (req) => req.method === 'POST' && /^\/open311\/v2\/requests\.\w+$/.test(req.path));
   const sessionOptions: SessionOptions = { sessions, staff, secureCookies: production, ttlMs: (o.sessionTtlHours ?? 12) * 3600_000 };
@@ -219,6 +237,8 @@ export function createApp(deps: AppDeps): Express {
     caseService,
     boardService,
     mergeService,
+    invalidService,
+    reportFigures,
     attachmentService: createAttachmentService({ attachments, cases: caseService }),
     adminService: createAdminService({ units, staff, sessions, calendar: createCalendarRepository(db, { now }), audit, ...(deps.calendarChanged && { calendarChanged: deps.calendarChanged }) }),
     gate,
@@ -262,6 +282,10 @@ export function createApp(deps: AppDeps): Express {
   // main.ts runs the reconciler at start-up and periodically
   app.locals.petitionService = petitionService;
   app.locals.queueService = queueService;
+  // main.ts: the case facts of petitions from before the projection (once), the marks' cancels a crash cut
+  app.locals.caseFacts = caseFacts;
+  app.locals.invalidService = invalidService;
+  app.locals.reportFigures = reportFigures;
   app.locals.gate = gate;
   app.disable('x-powered-by');
   app.set('trust proxy', o.trustProxy ?? 0);

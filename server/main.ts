@@ -21,6 +21,8 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import type { QueueService } from './services/queue-service.js';
 import type { PetitionService } from './services/petition-service.js';
+import type { InvalidPetitionService } from './services/invalid-petition-service.js';
+import type { CaseFactsRepository } from './data/case-facts-repository.js';
 import { createJobHandlers, migrationsFor, openConfiguredEngine } from './engine-setup.js';
 import { workerOptions } from '../workers/registry.js';
 
@@ -147,10 +149,25 @@ async function main() {
   // the reconciler: what a crash cut before submissions were whole (a petition without its process)
   // is finished at start-up and every minute; a submission in flight is a minute old before it counts
   const petitionService = app.locals.petitionService as PetitionService;
-  const reconcile = () => petitionService.startMissing(new Date(Date.now() - 60_000)).catch((err) => log.error({ err }, 'reconciling petitions failed'));
+  const invalidService = app.locals.invalidService as InvalidPetitionService;
+  const reconcile = async () => {
+    await petitionService.startMissing(new Date(Date.now() - 60_000)).catch((err) => log.error({ err }, 'reconciling petitions failed'));
+    // Zeebe: a 恶意/虚假 mark commits before its cancel; what a crash cut between them is canceled now
+    await invalidService.reconcile().catch((err) => log.error({ err }, 'reconciling marked petitions failed'));
+  };
   await reconcile();
   // once per database: the tasks opened before the work queue existed join it
   await (app.locals.queueService as QueueService).backfill();
+  // once per database: the reports' case facts of the petitions from before the projection (第二十五条)
+  const facts = app.locals.caseFacts as CaseFactsRepository;
+  const brought = await facts.backfill({
+    finishDueOf: async (key) => {
+      const due = (await engine.getProcessInstance(key))?.variables.finishDueAt;
+      const ms = typeof due === 'string' ? Date.parse(due) : NaN;
+      return Number.isFinite(ms) ? ms : null;
+    },
+  });
+  if (brought) log.info({ petitions: brought }, 'case facts: petitions brought in');
   const reconciler = setInterval(reconcile, 60_000);
   reconciler.unref();
 

@@ -75,8 +75,11 @@ export interface UnitDirectory {
 
 /** the app's petitions, over its encrypted store */
 export interface PetitionDirectory {
-  /** the petition's status shown to the petitioner when tracking */
-  setStatus(petitionId: string, status: string, tx?: AppTransaction): Promise<void>;
+  /**
+   * the petition's status shown to the petitioner when tracking; `context.finishDueAt`: the handling
+   * deadline in force (the reports' 按期办结 compares the reply with it, 第二十五条)
+   */
+  setStatus(petitionId: string, status: string, tx?: AppTransaction, context?: { finishDueAt?: string }): Promise<void>;
   /** what a publication must mask: the petition's title, the petitioner's name and phone, the address (a logged read of identity) */
   getPublicationSource(petitionId: string): Promise<PublicationSource | undefined>;
   /**

@@ -11,6 +11,13 @@ describe('set-petition-status', () => {
     await handler({ petitionId: 'p1' }, jobContext('set-petition-status', { status: 'handling' }));
     expect(deps.petitions.statuses.get('p1')).toEqual(['dispatched', 'handling']);
   });
+  it('第二十五条 passes the deadline in force with the status, for the reports’ 按期办结', async () => {
+    const deps = createTestDeps();
+    await createSetPetitionStatus(deps)({ petitionId: 'p1', finishDueAt: '2026-03-04T16:00:00.000Z' }, jobContext('set-petition-status', { status: 'replied' }));
+    await createSetPetitionStatus(deps)({ petitionId: 'p2' }, jobContext('set-petition-status', { status: 'replied' }));
+    expect(deps.petitions.deadlines.get('p1:replied')).toBe('2026-03-04T16:00:00.000Z');
+    expect(deps.petitions.deadlines.has('p2:replied')).toBe(false);
+  });
   it('accepts a status without a label, with a warning', async () => {
     const deps = createTestDeps();
     await createSetPetitionStatus(deps)({ petitionId: 'p1' }, jobContext('set-petition-status', { status: 'awaiting-leader' }));

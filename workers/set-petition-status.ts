@@ -13,6 +13,8 @@ export function createSetPetitionStatus(deps: Pick<WorkerDeps, 'petitions' | 'lo
     if (!STATUS_PATTERN.test(status)) throw new VariableError(`task header "status" must be a lower-case word such as "handling" (got ${JSON.stringify(status)})`);
     const petitionId = requireId(variables, 'petitionId');
     if (!isKnownStatus(status)) deps.logger.warn({ jobKey: ctx.jobKey, status }, 'a petition status without a Chinese label (regulation/petition-status.ts)');
-    await atCompletion(ctx, (tx) => deps.petitions.setStatus(petitionId, status, tx));
+    // the deadline in force (第十三条, moved by 第十四条 extensions): the lifecycle holds it once unit-handling ended
+    const finishDueAt = typeof variables.finishDueAt === 'string' ? variables.finishDueAt : undefined;
+    await atCompletion(ctx, (tx) => deps.petitions.setStatus(petitionId, status, tx, finishDueAt ? { finishDueAt } : undefined));
   });
 }

@@ -4,7 +4,7 @@
  */
 import type { Clock } from '../clock.js';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js';
-import type { ProcessInstanceRef, StartOptions, Variables } from '../port.js';
+import type { CancelOptions, ProcessInstanceRef, StartOptions, Variables } from '../port.js';
 import { assertName, assertVariables, parseJson } from './checks.js';
 import type { Core } from './core.js';
 import { type Ctx, NEW_ROW, type Run } from './ctx.js';
@@ -72,12 +72,16 @@ function newRun(core: Core, opts: { model: ProcessModel; instanceKey: string; cl
   return core.startOnBpmnEngine ? InstanceRun.start(opts) : Promise.resolve(TokenRun.start(opts));
 }
 
-export async function cancel(core: Core, processInstanceKey: string) {
+export async function cancel(core: Core, processInstanceKey: string, options: CancelOptions = {}) {
   assertName(processInstanceKey, 'processInstanceKey');
+  const { transactional } = options;
+  if (transactional !== undefined && typeof transactional !== 'function') throw new InvalidArgumentError('transactional must be a function');
   await inTx(core, async (ctx) => {
     const row = await core.store.getInstance(processInstanceKey, ctx.tx);
     if (!row) throw new NotFoundError(`process instance ${processInstanceKey} not found`);
     if (row.state === 'completed' || row.state === 'canceled') throw new ConflictError(`process instance ${processInstanceKey} is already ${row.state}`);
+    // the app's record of why (a 恶意 mark and the case's status) first, committing with the cancellation
+    if (transactional) await transactional(ctx.tx);
     await cancelIn(core, ctx, processInstanceKey);
   });
 }

@@ -18,6 +18,7 @@ import type { EngineLogger } from '../embedded/index.js';
 import type { Database } from '../embedded/store/database.js';
 import { ConflictError, EngineError, InvalidArgumentError, InvalidResourceError, NotFoundError } from '../errors.js';
 import type {
+  CancelOptions,
   DeployResource,
   DeploymentResult,
   EnginePort,
@@ -313,8 +314,17 @@ export function createZeebeEngine(o: ZeebeEngineOptions): ZeebeEngine {
         : commands.publishMessage(message);
     },
 
-    async cancel(processInstanceKey: string) {
-      await commands.cancel(processInstanceKey);
+    async cancel(processInstanceKey: string, options: CancelOptions = {}) {
+      const { transactional } = options;
+      if (transactional !== undefined && typeof transactional !== 'function') throw new InvalidArgumentError('transactional must be a function');
+      // no transaction spans Zeebe: the app's record first, then the cancel — idempotent, so that a
+      // reconciler finishes what a crash between the two left (an instance already gone is canceled)
+      if (transactional) await o.db.transaction((tx) => transactional(tx));
+      try {
+        await commands.cancel(processInstanceKey);
+      } catch (err) {
+        if (!(transactional && err instanceof NotFoundError)) throw err;
+      }
       await records.endInstance(processInstanceKey, 'canceled', now());
     },
 

@@ -66,8 +66,8 @@ export function createPetitionDirectory(
   const petitions = 'db' in source ? createPetitionsRepository(source.db, { key: source.key, clock: source.clock }) : source;
   const merges = mergesRepository ?? ('db' in source ? createPetitionMergesRepository(source.db) : undefined);
   return {
-    async setStatus(petitionId, status, tx) {
-      await petitions.setStatus(petitionId, status, tx);
+    async setStatus(petitionId, status, tx, context) {
+      await petitions.setStatus(petitionId, status, tx, context);
     },
     async getPublicationSource(petitionId): Promise<PublicationSource | undefined> {
       const petition = await petitions.get(petitionId);

@@ -13,6 +13,7 @@ import { draftMigrations } from './draft-migrations.js';
 import { guardMigrations } from './guard-migrations.js';
 import { queueViewsMigration, workQueueMigration } from './work-queue-migrations.js';
 import type { AppMigration } from './app-migration.js';
+import { caseFactsMigrations } from './case-facts-migrations.js';
 
 const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
 
@@ -128,4 +129,6 @@ export const appMigrations: AppMigration[] = [
   },
   // the work queue's saved views
   queueViewsMigration,
+  // the reports' case-facts projection (第二十五条) and the 恶意/虚假 mark (第二十七条 附则)
+  ...caseFactsMigrations,
 ];

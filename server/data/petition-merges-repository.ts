@@ -7,6 +7,7 @@
 import type { Transaction } from 'sequelize';
 import { PETITION_COLS as COLS, PetitionInputError, PetitionNotFoundError, toPetition, type Petition, type PetitionRow } from './petitions-repository.js';
 import { exec, select, withTx, type Database } from './sql.js';
+import { createCaseFactsRepository } from './case-facts-repository.js';
 
 export interface PetitionMergesRepository {
   /**
@@ -29,6 +30,7 @@ const ID = /^[\w.:-]{1,64}$/;
 export function createPetitionMergesRepository(db: Database, options: { now?: () => number } = {}): PetitionMergesRepository {
   const now = options.now ?? Date.now;
   const bound = (v: number | undefined, d: number) => Math.max(1, Math.min(Math.floor(v ?? d), 500));
+  const facts = createCaseFactsRepository(db);
   return {
     async similarCandidates(petitionId, window, limits = {}) {
       const [row] = typeof petitionId === 'string' && ID.test(petitionId) ? await select<PetitionRow>(db, `SELECT ${COLS} FROM petitions WHERE id = ?`, [petitionId]) : [];
@@ -52,9 +54,12 @@ export function createPetitionMergesRepository(db: Database, options: { now?: ()
     async merge(petitionId, intoId, outer) {
       if (typeof intoId !== 'string' || !ID.test(intoId) || intoId === petitionId) throw new PetitionInputError('intoId must be another petition’s id', 'intoId');
       const at = now();
-      const n = await withTx(db, outer, (tx) =>
-        exec(db, "UPDATE petitions SET status = 'merged', merged_into = ?, merged_at = ?, updated_at = ? WHERE id = ? AND merged_into IS NULL", [intoId, at, at, petitionId], tx),
-      );
+      const n = await withTx(db, outer, async (tx) => {
+        const changed = await exec(db, "UPDATE petitions SET status = 'merged', merged_into = ?, merged_at = ?, updated_at = ? WHERE id = ? AND merged_into IS NULL", [intoId, at, at, petitionId], tx);
+        // the reports count it once, in the case that answers it
+        if (changed === 1) await facts.merged(petitionId, new Date(at), tx);
+        return changed;
+      });
       return n === 1;
     },
 

@@ -23,6 +23,7 @@ import { hasControlCharacters } from '../domain/text.js';
 import { hasIdentityRole, hasUnitRole } from '../domain/roles.js';
 import { createAuditRepository, SYSTEM_ACTOR } from './audit-repository.js';
 import { exec, insertReturningId, select, toDate, withTx, type Database } from './sql.js';
+import { createCaseFactsRepository } from './case-facts-repository.js';
 import { searchPetitions, type CaseFilter, type CaseOrder } from './petition-search.js';
 import { bool, CHANNEL_LABELS, CHANNELS, toPetition, type Channel, type Petition, type PetitionRow } from './petition-row.js';
 
@@ -174,10 +175,22 @@ export interface PetitionsRepository {
   setCoUnits(petitionId: string, unitIds: string[], tx?: Transaction): Promise<void>;
   /** the co-handling units of a petition, sorted */
   coUnits(petitionId: string, tx?: Transaction): Promise<string[]>;
-  /** the status shown when tracking; `changed` false when it already was that status */
-  setStatus(petitionId: string, status: string, tx?: Transaction): Promise<{ changed: boolean }>;
+  /**
+   * the status shown when tracking; `changed` false when it already was that status. A change the
+   * reports count (case-facts-repository.ts) is recorded with it; `context.finishDueAt` is the
+   * handling deadline in force when the reply goes out (按期办结).
+   */
+  setStatus(petitionId: string, status: string, tx?: Transaction, context?: { finishDueAt?: unknown }): Promise<{ changed: boolean }>;
+  /** 第七条: the screening found the petition in scope (受理), for the reports; idempotent */
+  recordAccepted(petitionId: string, tx?: Transaction): Promise<void>;
+  /** 第十七条: the petitioner's rating of the case's answer, for the reports (the first and the latest are kept) */
+  recordRating(petitionId: string, rating: string, tx?: Transaction): Promise<void>;
+  /** 第二十三条: a 督办 of the case started (its 选择督办方式 task opened), with its item 一…五, for the reports; once per task */
+  recordSupervision(petitionId: string, userTaskKey: string, item: string, tx?: Transaction): Promise<void>;
   /** petitions created before `before` that no process instance handles (left by a crash before submissions were one transaction), oldest first */
   listWithoutProcess(before: Date, limit: number): Promise<Petition[]>;
+  /** 撤销认定 (第二十七条 附则): the petition is handled again by a new process instance, from `status` */
+  replaceProcess(petitionId: string, processInstanceKey: string, status: string, tx?: Transaction): Promise<void>;
   /** link a petition to its process instance unless one is linked already: false when it was */
   linkProcess(petitionId: string, processInstanceKey: string, tx?: Transaction): Promise<boolean>;
   /** the petition's handling unit (null: none) and, when given, its process instance */
@@ -296,6 +309,8 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
   const cipher = createIdentityCipher(options.key);
   const now = () => (options.clock ?? { now: () => new Date() }).now().getTime();
   const audit = createAuditRepository(db, { now });
+  // the reports' projection, written in each event's transaction
+  const facts = createCaseFactsRepository(db);
   const COLS = PETITION_COLS;
   const IDENTITY_COLS = 'id, confidential, unit_id, petitioner_name_enc, petitioner_phone_enc';
 
@@ -337,8 +352,8 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
       for (let attempt = 1; ; attempt++) {
         const trackingCode = options.trackingCode ?? newTrackingCode();
         try {
-          await withTx(db, options.tx, (tx) =>
-            db.sequelize.query(
+          await withTx(db, options.tx, async (tx) => {
+            await db.sequelize.query(
               `INSERT INTO petitions (id, tracking_code, channel, category, urgent, confidential, title, content, township,
                  petitioner_name_enc, petitioner_phone_enc, phone_index, status, unit_id, process_instance_key, created_at, updated_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
@@ -347,8 +362,9 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
                 transaction: tx,
                 type: QueryTypes.INSERT,
               },
-            ),
-          );
+            );
+            await facts.received({ petitionId: id, receivedAt: new Date(at), channel: p.channel, category: p.category, township: p.township }, tx);
+          });
           return {
             id,
             trackingCode,
@@ -467,12 +483,29 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
       }));
     },
 
-    async setStatus(petitionId, status, outer) {
+    async setStatus(petitionId, status, outer, context) {
       if (typeof status !== 'string' || !STATUS_PATTERN.test(status)) throw new PetitionInputError('status must be a lower-case word such as "handling"', 'status');
-      const changed = await withTx(db, outer, (tx) => exec(db, 'UPDATE petitions SET status = ?, updated_at = ? WHERE id = ? AND status <> ?', [status, now(), petitionId, status], tx));
+      const at = now();
+      const changed = await withTx(db, outer, async (tx) => {
+        const n = await exec(db, 'UPDATE petitions SET status = ?, updated_at = ? WHERE id = ? AND status <> ?', [status, at, petitionId, status], tx);
+        if (n > 0) await facts.statusChanged(petitionId, status, new Date(at), context, tx);
+        return n;
+      });
       if (changed > 0) return { changed: true };
       if (!(await getRow(petitionId, outer))) throw new PetitionNotFoundError(petitionId);
       return { changed: false };
+    },
+
+    async recordAccepted(petitionId, outer) {
+      await facts.accepted(petitionId, new Date(now()), outer);
+    },
+
+    async recordRating(petitionId, rating, outer) {
+      await facts.rated(petitionId, rating, new Date(now()), outer);
+    },
+
+    async recordSupervision(petitionId, userTaskKey, item, outer) {
+      await facts.supervised(petitionId, userTaskKey, item, new Date(now()), outer);
     },
 
     async setCoUnits(petitionId, unitIds, outer) {
@@ -502,6 +535,12 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
       return rows.map(toPetition);
     },
 
+    async replaceProcess(petitionId, processInstanceKey, status, outer) {
+      if (!STATUS_PATTERN.test(status)) throw new PetitionInputError('status must be a lower-case word such as "handling"', 'status');
+      const n = await withTx(db, outer, (tx) => exec(db, 'UPDATE petitions SET process_instance_key = ?, status = ?, updated_at = ? WHERE id = ?', [processInstanceKey, status, now(), petitionId], tx));
+      if (n === 0) throw new PetitionNotFoundError(petitionId);
+    },
+
     async linkProcess(petitionId, processInstanceKey, outer) {
       const n = await withTx(db, outer, (tx) =>
         exec(db, 'UPDATE petitions SET process_instance_key = ?, updated_at = ? WHERE id = ? AND process_instance_key IS NULL', [processInstanceKey, now(), petitionId], tx),
@@ -525,6 +564,7 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
             ? await exec(db, 'UPDATE petitions SET unit_id = ?, updated_at = ? WHERE id = ?', [unitId, now(), petitionId], tx)
             : await exec(db, 'UPDATE petitions SET unit_id = ?, process_instance_key = ?, updated_at = ? WHERE id = ?', [unitId, processInstanceKey, now(), petitionId], tx);
         if (changed === 0) throw new PetitionNotFoundError(petitionId);
+        await facts.assigned(petitionId, unitId, tx);
       });
       const row = await getRow(petitionId, outer);
       if (!row) throw new PetitionNotFoundError(petitionId);

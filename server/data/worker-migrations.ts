@@ -16,6 +16,7 @@
  *   the logging channel, sent to nobody) needs no schema change — rows marked `sent` before it by
  *   the logging channel cannot be told apart and stay as they are.
  */
+import { ledgerReportMigration } from './case-facts-migrations.js';
 import { DataTypes, QueryTypes, type Sequelize } from 'sequelize';
 import { boardMigration } from './board-migrations.js';
 
@@ -130,6 +131,8 @@ export const workerMigrations: WorkerMigration[] = [
       }
     },
   },
+  // the reports' index ranges over the ledger (第二十五条)
+  ledgerReportMigration,
   // the 红黄蓝 board (issue 16): delay explanations, a unit's late tasks, transfers and criticisms by unit
   boardMigration,
 ];

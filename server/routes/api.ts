@@ -239,7 +239,7 @@ export function apiRoutes(ctx: AppContext): Router {
     requireRole(),
     handle(async (req, res) => {
       const c = await caseService.get(me(res), String(req.params.id));
-      res.json({ ...c, channelLabel: CHANNEL_LABELS[c.channel], tasks: await queueService.forPetition(me(res), c.id) });
+      res.json({ ...c, channelLabel: CHANNEL_LABELS[c.channel], tasks: await queueService.forPetition(me(res), c.id), ...(await ctx.invalidService.caseFlags(me(res), c)) });
     }),
   );
   r.post(
@@ -266,6 +266,13 @@ export function apiRoutes(ctx: AppContext): Router {
   }));
   r.post('/api/cases/:id/merge', requireRole('intake-operator'), handle(async (req, res) => {
     res.json(await ctx.mergeService.merge(me(res), String(req.params.id), body(req)));
+  }));
+  // 第二十七条 附则: 恶意、虚假诉求 — the mark (the case closes, leaves the units' statistics) and its undo
+  r.post('/api/cases/:id/malicious', requireRole('platform-reviewer'), handle(async (req, res) => {
+    res.json(await ctx.invalidService.mark(me(res), String(req.params.id), body(req)));
+  }));
+  r.delete('/api/cases/:id/malicious', requireRole('platform-reviewer'), handle(async (req, res) => {
+    res.json(await ctx.invalidService.unmark(me(res), String(req.params.id)));
   }));
   r.post('/api/cases/:id/supervise', requireRole('platform-reviewer'), handle(async (req, res) => {
     res.status(202).json(await caseService.supervise(me(res), String(req.params.id), body(req)));

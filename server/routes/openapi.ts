@@ -257,7 +257,7 @@ export function openApiDocument(baseUrl: string) {
         }),
       },
       '/api/case-views/{id}': { delete: op('删除本人的视图', { security: staff, parameters: [id('id', '视图编号')], responses: { '204': ok('已删除'), ...errors } }) },
-      '/api/cases/{id}': { get: op('诉求详情与办理记录', { security: staff, parameters: [id('id', '诉求编号')] }) },
+      '/api/cases/{id}': { get: op('诉求详情与办理记录;invalidMark:恶意、虚假诉求的认定(第二十七条);repeatedSender:平台人员可见的提示「该号码此前有 N 件被认定为恶意/虚假诉求」(不含号码);mayMarkInvalid、mayUnmarkInvalid', { security: staff, parameters: [id('id', '诉求编号')] }) },
       '/api/cases/{id}/identity': { post: op('查看诉求人身份(记录查看;保密件承办单位不可查看)', { security: staff, parameters: [id('id', '诉求编号')] }) },
       '/api/cases/{id}/extension-request': {
         post: op('申请延期(第十四条)', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', required: ['extensionDays', 'extensionReason'], properties: { extensionDays: { type: 'integer', minimum: 1, maximum: 30 }, extensionReason: { type: 'string' } } }), responses: { '202': ok('已提交,等待平台审核'), ...errors, '409': { description: '不予延期(error.code EXTENSION_REFUSED,error.message 为理由:突发类事项、已延期 2 次、已过办理期限),已有延期申请在审核中(EXTENSION_PENDING),或该诉求不在办理阶段(NOT_HANDLING);未作任何变更', content: json(ref('Error')) } } }),
@@ -289,6 +289,19 @@ export function openApiDocument(baseUrl: string) {
       },
       '/api/cases/{id}/supervise': {
         post: op('发起督办(第二十三条(一)(二)(三)(五),审核员):启动督办流程,记入办理记录', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', required: ['supervisionTrigger'], properties: { supervisionTrigger: { type: 'string', enum: ['一', '二', '三', '五'], description: '督办事由:(一)市领导批示或交办、(二)热点难点、(三)超期未办结、(五)其他' }, supervisionNote: { type: 'string', maxLength: 500 } } }), responses: { '202': ok('已发起,返回督办流程实例编号'), ...errors, '409': { description: '尚未转办到承办单位(NO_UNIT),或正在督办中(ALREADY_SUPERVISED);未作任何变更', content: json(ref('Error')) } } }),
+      },
+      '/api/cases/{id}/malicious': {
+        post: op('认定为恶意、虚假诉求(第二十七条 附则,审核员):诉求关闭(状态 invalid,办理流程终止),不再计入任何承办单位的统计;认定、状态、统计与办理记录一并提交', {
+          security: staff,
+          parameters: [id('id', '诉求编号')],
+          requestBody: body({ type: 'object', required: ['kind', 'reason', 'basis'], properties: { kind: { type: 'string', enum: ['malicious', 'false'], description: 'malicious 恶意诉求、false 虚假诉求' }, reason: { type: 'string', maxLength: 200, description: '认定理由(不得含手机号码等个人信息)' }, basis: { type: 'string', maxLength: 200, description: '认定依据' } } }),
+          responses: { '200': ok('已认定并关闭', { type: 'object', properties: { petitionId: { type: 'string' }, trackingCode: { type: 'string' }, kind: { type: 'string' }, status: { const: 'invalid' } } }), ...errors, '409': { description: '已被认定(ALREADY_MARKED),或已归并到另一件诉求(MERGED);未作任何变更', content: json(ref('Error')) } },
+        }),
+        delete: op('撤销认定(审核员):诉求重新计入统计;被认定终止办理的诉求重新进入受理审查,已办结的恢复原状态', {
+          security: staff,
+          parameters: [id('id', '诉求编号')],
+          responses: { '200': ok('已撤销', { type: 'object', properties: { petitionId: { type: 'string' }, trackingCode: { type: 'string' }, status: { type: 'string' } } }), ...errors, '409': { description: '该诉求未被认定(NOT_MARKED)', content: json(ref('Error')) } },
+        }),
       },
       '/api/cases/{id}/urge': {
         post: op('催办(第二十四条(一)):短信提醒承办单位分管领导,记入办理记录;给出 level 时按第二十六条提醒该预警级别对应的人员(蓝:责任人,黄:分管领导,红:主要领导);每件每天对每人一次(受理员、审核员)', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', properties: { urgeNote: { type: 'string', maxLength: 200, description: '催办说明(记入办理记录,不发短信)' }, level: { type: 'string', enum: ['blue', 'yellow', 'red'], description: '按预警级别催办(不得高于诉求已达到的级别)' } } }), responses: { '202': ok('已催办,短信已排队', ref('UrgeResult')), ...errors, '409': { description: '该诉求没有承办单位在办理(NOT_HANDLING),今天已催办过该人员(ALREADY_URGED),或尚未达到所给预警级别(LEVEL_NOT_REACHED);未作任何变更', content: json(ref('Error')) } } }),

@@ -19,6 +19,7 @@ import { RECIPIENT_LABELS } from '../../regulation/board.js';
 import { hasIdentityRole } from '../domain/roles.js';
 import { ratingOptions } from './portal.js';
 import { maySeeSimilar } from '../services/merge-service.js';
+import { INVALID_KIND_LABELS, INVALID_KINDS, type InvalidKind } from '../../regulation/invalid-petitions.js';
 import { filterOptions, parseCaseQuery, toQueryString, withoutPhone } from '../services/case-query.js';
 
 const ACTION_LABELS: Record<string, (d: Record<string, unknown>, names?: Map<string, string>) => string> = {
@@ -28,6 +29,8 @@ const ACTION_LABELS: Record<string, (d: Record<string, unknown>, names?: Map<str
   'case.delay-explained': () => '提交逾期情况说明',
   'case.supervision-started': (d) => `发起督办(第二十三条(${typeof d.trigger === 'string' ? d.trigger : ''}))`,
   'case.supervision-refused': (d) => `发起督办未成功(第二十三条(${typeof d.trigger === 'string' ? d.trigger : ''})):${SUPERVISION_REFUSALS[d.code as string] ?? '未能发起'}`,
+  'case.marked-invalid': (d) => `认定为${INVALID_KIND_LABELS[d.kind as InvalidKind] ?? '恶意或虚假诉求'}并关闭(第二十七条):${typeof d.reason === 'string' ? d.reason : ''}${typeof d.basis === 'string' && d.basis ? `;依据:${d.basis}` : ''}`,
+  'case.unmarked-invalid': (d) => `撤销恶意、虚假诉求的认定${d.restarted ? ',重新进入受理审查' : ''}`,
   'case.urged': (d) => `催办(短信提醒${RECIPIENT_LABELS[d.recipientKind as keyof typeof RECIPIENT_LABELS] ?? '分管领导'})${typeof d.note === 'string' && d.note ? `:${d.note}` : ''}`,
   'petition.rated': () => '诉求人作出评价',
   'petition.rated-by-phone': (d) => `电话回访,录入诉求人评价:${RATING_LABELS[d.rating as keyof typeof RATING_LABELS] ?? ''}`,
@@ -203,7 +206,9 @@ export function staffRoutes(ctx: AppContext): Router {
     // issue 15: at screening the platform sees the similar petitions beside the form; the screener may merge
     const similar = task.petition && task.elementId === 'Task_ScreenPetition' && maySeeSimilar(me(res)) ? await ctx.mergeService.similar(me(res), task.petition.id) : undefined;
     const mayMerge = Boolean(similar && task.mayAct && me(res).roles.includes('intake-operator'));
-    page(res, 'task', { title: task.name, task, held, assignees, priorities, history, formPage: true, ...(similar && { similar, mayMerge }), ...extra }, status);
+    // 第二十七条 附则: at screening, a sender whose earlier petitions were marked 恶意/虚假
+    const repeatedSender = task.petition && task.elementId === 'Task_ScreenPetition' ? (await ctx.invalidService.caseFlags(me(res), task.petition)).repeatedSender : undefined;
+    page(res, 'task', { title: task.name, task, held, assignees, priorities, history, formPage: true, ...(similar && { similar, mayMerge }), ...(repeatedSender && { repeatedSender }), ...extra }, status);
   };
   r.get('/staff/tasks/:key', requireRole(), handle(async (req, res) => taskPage(res, String(req.params.key), noticeOf(req))));
   r.post(
@@ -349,7 +354,10 @@ export function staffRoutes(ctx: AppContext): Router {
     // 归并: the case that answers this one, or those it answers (links to cases the account may open)
     const mergedInto = c.mergedInto ? await ctx.petitions.get(c.mergedInto) : undefined;
     const mergedFrom = (await ctx.mergeService.mergedFrom(c.id)).map((p) => ({ id: p.id, trackingCode: p.trackingCode }));
-    page(res, 'case', { title: c.title, c, tasks, channelLabel: CHANNEL_LABELS[c.channel], history: await historyOf(c.timeline), ratings: ratingOptions(), ...(mergedInto && { mergedInto: { id: mergedInto.id, trackingCode: mergedInto.trackingCode } }), mergedFrom, ...extra }, status);
+    // 第二十七条 附则: the mark, the repeated-sender flag, the reviewer's form
+    const invalid = await ctx.invalidService.caseFlags(me(res), c);
+    const invalidKinds = INVALID_KINDS.map((value) => ({ value, label: INVALID_KIND_LABELS[value] }));
+    page(res, 'case', { title: c.title, c, tasks, channelLabel: CHANNEL_LABELS[c.channel], history: await historyOf(c.timeline), ratings: ratingOptions(), ...(mergedInto && { mergedInto: { id: mergedInto.id, trackingCode: mergedInto.trackingCode } }), mergedFrom, invalid, invalidKinds, ...extra }, status);
   };
   r.get(
     '/staff/cases/:id',
@@ -369,11 +377,13 @@ export function staffRoutes(ctx: AppContext): Router {
       await casePage(res, String(req.params.id), { identity });
     }),
   );
-  const caseAction = (action: 'requestExtension' | 'explainDelay' | 'urge' | 'supervise' | 'rateByPhone', done: string) =>
+  const caseAction = (action: 'requestExtension' | 'explainDelay' | 'urge' | 'supervise' | 'rateByPhone' | 'markInvalid' | 'unmarkInvalid', done: string) =>
     handle(async (req, res) => {
       try {
         const id = String(req.params.id);
-        if (action === 'rateByPhone') await ctx.petitionService.rateByPhone(me(res), await caseService.visibleCase(me(res), id), req.body?.rating, req.body?.ratingComment);
+        if (action === 'markInvalid') await ctx.invalidService.mark(me(res), id, req.body ?? {});
+        else if (action === 'unmarkInvalid') await ctx.invalidService.unmark(me(res), id);
+        else if (action === 'rateByPhone') await ctx.petitionService.rateByPhone(me(res), await caseService.visibleCase(me(res), id), req.body?.rating, req.body?.ratingComment);
         else await caseService[action](me(res), id, req.body ?? {});
         await casePage(res, id, { done });
       } catch (err) {
@@ -388,6 +398,8 @@ export function staffRoutes(ctx: AppContext): Router {
   r.post('/staff/cases/:id/urge', requireRole('intake-operator', 'platform-reviewer'), caseAction('urge', '已催办:短信已发给承办单位分管领导'));
   r.post('/staff/cases/:id/phone-rating', requireRole('intake-operator', 'platform-reviewer'), caseAction('rateByPhone', '电话回访的评价已录入'));
   r.post('/staff/cases/:id/supervise', requireRole('platform-reviewer'), caseAction('supervise', '已发起督办,请在待办中选择督办方式'));
+  r.post('/staff/cases/:id/malicious', requireRole('platform-reviewer'), caseAction('markInvalid', '已认定并关闭该诉求,不计入承办单位的统计'));
+  r.post('/staff/cases/:id/malicious/undo', requireRole('platform-reviewer'), caseAction('unmarkInvalid', '已撤销认定,该诉求重新计入统计'));
 
   // ---- hotline entry (intake operators)
   const hotlinePage = async (res: Response, data: Record<string, unknown>, status = 200) =>

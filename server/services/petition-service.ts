@@ -13,21 +13,15 @@ import type { AuditRepository } from '../data/audit-repository.js';
 import { checkPetitionInput, newTrackingCode, PetitionInputError, type Channel, type Petition, type PetitionsRepository } from '../data/petitions-repository.js';
 import type { PublicationRepository } from '../data/publication-repository.js';
 import { CATEGORY_LABELS } from '../../regulation/categories.js';
+import { RATINGS, RATING_LABELS, type Rating } from '../../regulation/ratings.js';
 import { checkUpload, FileTypeError } from '../domain/file-type.js';
 import { statusLabel } from '../../regulation/petition-status.js';
 import { hasControlCharacters } from '../domain/text.js';
 import { HttpError } from '../http-error.js';
 import type { Logger } from '../logger.js';
 
-export const RATINGS = ['very-satisfied', 'satisfied', 'basically-satisfied', 'unsatisfied', 'very-unsatisfied'] as const;
-export type Rating = (typeof RATINGS)[number];
-export const RATING_LABELS: Record<Rating, string> = {
-  'very-satisfied': '非常满意',
-  satisfied: '满意',
-  'basically-satisfied': '基本满意',
-  unsatisfied: '不满意',
-  'very-unsatisfied': '非常不满意',
-};
+// 第十七条's five levels live in regulation/ (the reports count them too); re-exported for the routes and views
+export { RATINGS, RATING_LABELS, type Rating };
 
 /** Chinese names of the submission's fields, for error messages */
 export const FIELD_LABELS: Record<string, string> = {
@@ -148,11 +142,23 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     return optionalText(comment, 'ratingComment', '评价意见', 500, problems);
   }
 
-  /** the evaluation waiting for this case's rating takes it (409 when none waits) */
-  async function takeRating(petition: Petition, rating: unknown, text: string) {
+  /**
+   * the evaluation waiting for this case's rating takes it (409 when none waits); its audit line and
+   * the reports' record of it commit with the message
+   */
+  async function takeRating(petition: Petition, rating: unknown, text: string, entry: { actor: string; action: string }) {
     if (petition.status !== 'replied') throw new HttpError(409, 'NOT_RATABLE', '该诉求当前不在评价期内');
-    const result = await engine.publishMessage({ name: 'rating-submitted', correlationKey: petition.id, variables: { rating, ratingComment: text }, timeToLive: 0 });
-    if (result.correlatedInstanceKeys.length === 0) throw new HttpError(409, 'NOT_RATABLE', '该诉求当前不在评价期内');
+    await engine.publishMessage({
+      name: 'rating-submitted',
+      correlationKey: petition.id,
+      variables: { rating, ratingComment: text },
+      timeToLive: 0,
+      transactional: async (tx, result) => {
+        if (result.correlatedInstanceKeys.length === 0) throw new HttpError(409, 'NOT_RATABLE', '该诉求当前不在评价期内');
+        await audit.append({ ...entry, petitionId: petition.id, detail: { rating } }, tx);
+        await petitions.recordRating(petition.id, rating as string, tx);
+      },
+    });
   }
 
   /** the case a merged petition is answered by */
@@ -350,8 +356,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         });
         return petition;
       }
-      await takeRating(petition, rating, text);
-      await audit.append({ actor: 'petitioner', action: 'petition.rated', petitionId: petition.id, detail: { rating } });
+      await takeRating(petition, rating, text, { actor: 'petitioner', action: 'petition.rated' });
       return petition;
     },
 
@@ -364,8 +369,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
       const problems: FieldProblem[] = [];
       const text = ratingInput(rating, comment, problems);
       if (problems.length) throw inputError(problems);
-      await takeRating(petition, rating, text);
-      await audit.append({ actor: staff.id, action: 'petition.rated-by-phone', petitionId: petition.id, detail: { rating } });
+      await takeRating(petition, rating, text, { actor: staff.id, action: 'petition.rated-by-phone' });
     },
 
     /** 第二十条、第二十一条: published replies, masked, newest first */
@@ -380,7 +384,7 @@ export type PetitionService = ReturnType<typeof createPetitionService>;
 class AlreadyLinked extends Error {}
 
 /** the variables petition-lifecycle starts with (docs/process-contract.md) */
-function lifecycleStart(p: { id: string; trackingCode: string; category: string; urgent: boolean; township: string | null; channel: string }) {
+export function lifecycleStart(p: { id: string; trackingCode: string; category: string; urgent: boolean; township: string | null; channel: string }) {
   return { petitionId: p.id, trackingCode: p.trackingCode, category: p.category, urgent: p.urgent, township: p.township, channel: p.channel };
 }
 

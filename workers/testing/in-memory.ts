@@ -89,13 +89,16 @@ export class InMemoryUnitDirectory implements UnitDirectory {
  */
 export class InMemoryPetitionDirectory implements PetitionDirectory {
   readonly statuses = new Map<string, string[]>();
+  /** the deadline in force passed with each status (按期办结), by petition and status */
+  readonly deadlines = new Map<string, string>();
   /** petition ids whose identity was read (the app logs every such read) */
   readonly identityReads: string[] = [];
   constructor(
     readonly sources: Map<string, PublicationSource> = new Map(),
     readonly options: { strict?: boolean } = {},
   ) {}
-  async setStatus(petitionId: string, status: string) {
+  async setStatus(petitionId: string, status: string, _tx?: unknown, context?: { finishDueAt?: string }) {
+    if (context?.finishDueAt) this.deadlines.set(`${petitionId}:${status}`, context.finishDueAt);
     const list = this.statuses.get(petitionId) ?? [];
     if (list[list.length - 1] !== status) list.push(status);
     this.statuses.set(petitionId, list);

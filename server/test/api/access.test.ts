@@ -168,6 +168,9 @@ const MATRIX: Row[] = [
   row('POST /api/cases/:id/merge (东江乡, into itself)', 'api', (f) => `/api/cases/${f.caseC}/merge`, [401, 409, 403, 403, 403, 403, 403, 403, 403, 403], { body: (f) => ({ intoId: f.caseC }) }),
   row('POST /staff/tasks/:key/merge (龙南镇 签收, not a screening)', 'page', (f) => `/staff/tasks/${enc(f.taskA)}/merge`, [401, 404, 403, 403, 403, 403, 403, 403, 403, 403], { body: () => ({}) }),
   row('POST /api/cases/:id/supervise (龙南镇, no trigger)', 'api', (f) => `/api/cases/${f.caseA}/supervise`, [401, 403, 400, 403, 403, 403, 403, 403, 403, 403], { body: () => ({}) }),
+  // 第二十七条 附则: the 恶意/虚假 mark and its undo, platform reviewers only (an empty body: 400; not marked: 409)
+  row('POST /api/cases/:id/malicious (龙南镇, no kind)', 'api', (f) => `/api/cases/${f.caseA}/malicious`, [401, 403, 400, 403, 403, 403, 403, 403, 403, 403], { body: () => ({}) }),
+  row('DELETE /api/cases/:id/malicious (龙南镇, not marked)', 'api', (f) => `/api/cases/${f.caseA}/malicious`, [401, 403, 409, 403, 403, 403, 403, 403, 403, 403]),
   row('POST /api/cases/:id/urge (龙南镇, a note that is not text)', 'api', (f) => `/api/cases/${f.caseA}/urge`, [401, 400, 400, 403, 403, 403, 403, 403, 403, 403], { body: () => ({ urgeNote: 42 }) }),
   // ---- the 红黄蓝 board (第二十六条): the city for the platform, leaders and auditors; a unit its own; 催办 by the platform
   row('GET /api/board', 'api', () => '/api/board', [                                                         401, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
@@ -244,6 +247,8 @@ const MATRIX: Row[] = [
   row('GET /staff/cases/:id (东江乡)', 'page', (f) => `/staff/cases/${f.caseC}`, [303, 200, 200, 200, 200, 403, 403, 404, 404, 200]),
   row('POST /staff/cases/:id/identity (龙南镇)', 'page', (f) => `/staff/cases/${f.caseA}/identity`, [        401, 200,  200,   403,   403,  403,  403,  200,  200,  404]),
   row('POST /staff/cases/:id/identity (龙南镇, confidential)', 'page', (f) => `/staff/cases/${f.caseB}/identity`, [401, 200, 200, 403,  403,  403,  403,  403,  403,  404]),
+  row('POST /staff/cases/:id/malicious (龙南镇, no kind)', 'page', (f) => `/staff/cases/${f.caseA}/malicious`, [401, 403, 400, 403, 403, 403, 403, 403, 403, 403]),
+  row('POST /staff/cases/:id/malicious/undo (龙南镇, not marked)', 'page', (f) => `/staff/cases/${f.caseA}/malicious/undo`, [401, 403, 409, 403, 403, 403, 403, 403, 403, 403]),
   row('POST /staff/cases/:id/extension (龙南镇, empty)', 'page', (f) => `/staff/cases/${f.caseA}/extension`, [401, 403, 403,   403,   403,  403,  403,  400,  403,  404]),
   row('GET /staff/board', 'page', () => '/staff/board', [                                                  303, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
   row('GET /staff/board?unit=u-longnan', 'page', () => '/staff/board?unit=u-longnan', [                      303, 200,  200,   200,   200,  403,  403,  200,  200,  403]),
