@@ -45,6 +45,8 @@ import { processRoutes } from './routes/processes.js';
 import { inspectorRoutes } from './routes/inspector.js';
 import { formRoutes } from './routes/forms.js';
 import { boardRoutes } from './routes/board.js';
+import { overviewRoutes } from './routes/overview.js';
+import { createOverviewService, seesOverview } from './services/overview-service.js';
 import { createAdminService } from './services/admin-service.js';
 import { createAttachmentService } from './services/attachment-service.js';
 import { createCaseService, seesCases } from './services/case-service.js';
@@ -239,6 +241,7 @@ export function createApp(deps: AppDeps): Express {
     mergeService,
     invalidService,
     reportFigures,
+    overviewService: createOverviewService({ figures: reportFigures, board: boardService, clock }),
     attachmentService: createAttachmentService({ attachments, cases: caseService }),
     adminService: createAdminService({ units, staff, sessions, calendar: createCalendarRepository(db, { now }), audit, ...(deps.calendarChanged && { calendarChanged: deps.calendarChanged }) }),
     gate,
@@ -267,6 +270,7 @@ export function createApp(deps: AppDeps): Express {
       return {
         cases: Boolean(s && seesCases(s)),
         board: Boolean(s && seesBoard(s)),
+        overview: Boolean(s && seesOverview(s)),
         hotline: has('intake-operator'),
         units: has('process-admin') || has('admin'),
         accounts: has('admin'),
@@ -363,6 +367,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(inspectorRoutes(ctx));
   app.use(formRoutes(ctx));
   app.use(boardRoutes(ctx));
+  app.use(overviewRoutes(ctx));
   app.use(apiRoutes(ctx));
   app.use(open311Routes(ctx));
 

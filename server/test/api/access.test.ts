@@ -252,6 +252,7 @@ const MATRIX: Row[] = [
   row('POST /staff/cases/:id/extension (龙南镇, empty)', 'page', (f) => `/staff/cases/${f.caseA}/extension`, [401, 403, 403,   403,   403,  403,  403,  400,  403,  404]),
   row('GET /staff/board', 'page', () => '/staff/board', [                                                  303, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
   row('GET /staff/board?unit=u-longnan', 'page', () => '/staff/board?unit=u-longnan', [                      303, 200,  200,   200,   200,  403,  403,  200,  200,  403]),
+  row('GET /staff/overview', 'page', () => '/staff/overview', [                                            303, 403,  200,   200,   403,  403,  403,  403,  403,  403]),
   row('POST /staff/board/urge (no level)', 'page', () => '/staff/board/urge', [                              401, 303,  303,   403,   403,  403,  403,  403,  403,  403], { body: (f) => ({ petitionId: f.caseA }) }),
   row('POST /staff/cases/:id/delay-explanation (龙南镇, empty)', 'page', (f) => `/staff/cases/${f.caseA}/delay-explanation`, [401, 403, 403, 403, 403, 403, 403, 400, 403, 404]),
   row('GET /attachments/:id (龙南镇)', 'page', (f) => `/attachments/${f.attA}`, [303, 200, 200, 200, 200, 404, 404, 200, 200, 404]),

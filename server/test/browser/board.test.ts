@@ -54,7 +54,7 @@ describeBrowser('第二十六条 the 红黄蓝 board on a phone', () => {
 
   it('a reviewer reads the city\'s board, filters it from the summary and urges the 主要领导 of a red case', async () => {
     const page = await phone('reviewer');
-    await page.getByRole('link', { name: '红黄蓝' }).click();
+    await page.getByRole('link', { name: '红黄蓝', exact: true }).click();
     await page.getByRole('heading', { name: /红黄蓝预警/ }).waitFor();
     // the totals say the colour in words, with the count
     await expect(page.getByRole('link', { name: /红色预警\s*2/ }).count()).resolves.toBe(1);
@@ -76,6 +76,26 @@ describeBrowser('第二十六条 the 红黄蓝 board on a phone', () => {
     expect(page.url()).toContain('colour=red');
     const sms = (await h.outbox.list({ limit: 1000 })).filter((m) => m.template === 'case-urged' && m.payload.petitionId === cases.longnan.id);
     expect(sms.map((m) => m.recipientKind)).toEqual(['unit-head']);
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('a city leader lands on the task list, opens the overview from it, and reads it on one phone screen width', async () => {
+    const page = await phone('leader');
+    await page.getByRole('link', { name: /领导驾驶舱/ }).click();
+    await page.getByRole('heading', { name: '领导驾驶舱' }).waitFor();
+    expect(await noSideways(page)).toBe(true);
+    // this month's two petitions; the board's two red cases; the trend drawn on the server, fit to the phone
+    await expect(page.getByRole('row', { name: /^收到/ }).textContent()).resolves.toMatch(/收到\s*0\s*2\s*环比/);
+    await expect(page.getByRole('link', { name: /红色预警\s*2/ }).count()).resolves.toBe(1);
+    const chart = page.getByRole('img', { name: /最近 30 天每日收到的诉求件数/ });
+    const box = await chart.boundingBox();
+    expect(box && box.width).toBeLessThanOrEqual(390);
+    expect(box && box.width).toBeGreaterThan(300);
+    await expect(page.locator('script').count()).resolves.toBe(0);
+    await shot(page, 'overview-phone.png');
+    // the colour chips lead to the board, filtered
+    await page.getByRole('link', { name: /红色预警\s*2/ }).click();
+    await page.getByRole('heading', { name: /超期诉求\(红色预警\)/ }).waitFor();
     expect(problems).toEqual([]);
   }, 120_000);
 
