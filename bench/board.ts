@@ -92,6 +92,37 @@ export async function runBoard(env: NodeJS.ProcessEnv, out: (line: string) => vo
       }
     }
     if (!rows) throw new Error('the board listed no late case: the seed is wrong');
+    // where an answer's time goes: each read the service makes, alone (the city's first page of each colour)
+    const steps = new Map<string, number[]>();
+    const step = async <T>(name: string, read: () => Promise<T>): Promise<T> => {
+      const t = performance.now();
+      const v = await read();
+      steps.set(name, [...(steps.get(name) ?? []), performance.now() - t]);
+      return v;
+    };
+    for (let r = 0; r < rounds; r++) {
+      await step('counts (city)', () => repo.counts({}, now));
+      await step('counts (龙南镇)', () => repo.counts({ unitId: 'u-longnan' }, now));
+      for (const colour of [undefined, 'blue', 'yellow', 'red', 'transfer'] as const) {
+        const page = await step(`page ${colour ?? 'all'}`, () => repo.page({}, colour, now, { limit: 50 }));
+        const ids = [...new Set(page.items.map((i) => i.petitionId))];
+        await step('titles', () => repo.titles(ids));
+        await step('deductions', () => repo.deductions(ids));
+        await step('transfersOf', () => repo.transfersOf(ids));
+        await step('explanations', () => repo.explanations(ids));
+      }
+      await step('transfers list', () => repo.transfers({}, { limit: 21 }));
+      await step('criticisms list', () => repo.criticisms({}, { limit: 21 }));
+    }
+    out(`  each read, p99: ${[...steps].map(([k, v]) => `${k} ${p99(v).toFixed(1)}`).join(', ')} ms`);
+    if (env.BOARD_EXPLAIN) {
+      // the plans of the reads that scan (BOARD_EXPLAIN=1)
+      const sqls = repo.sqlOf({}, now);
+      for (const [name, q] of Object.entries(sqls)) {
+        const plan = await sequelize.query(`${sequelize.getDialect() === 'sqlite' ? 'EXPLAIN QUERY PLAN' : 'EXPLAIN'} ${q.sql}`, { replacements: q.args, type: QueryTypes.SELECT });
+        out(`    plan of ${name}: ${JSON.stringify(plan)}`);
+      }
+    }
     for (const [k, ms] of [...slowest].sort((a, b) => b[1] - a[1]).slice(0, 3)) out(`    slowest: ${ms.toFixed(1)} ms GET /api/board as ${k}`);
     const figures = {
       boardDb: target.kind,
@@ -105,7 +136,9 @@ export async function runBoard(env: NodeJS.ProcessEnv, out: (line: string) => vo
     return figures;
   } finally {
     await app.close();
-    await target.drop();
+    // BOARD_KEEP=1: the seeded database stays, to look at plans by hand
+    if (env.BOARD_KEEP) out(`  kept: ${target.url}`);
+    else await target.drop();
   }
 }
 

@@ -84,6 +84,14 @@ const ms = (v: unknown) => (v === null || v === undefined ? undefined : new Date
 const marks = (k: number) => Array(k).fill('?').join(', ');
 
 export function createBoardRepository(db: Database) {
+  // The planners' own choices read the rows (MariaDB ranges over work_items_due and looks each row up
+  // for its colour; both group the city's late tasks in a temporary table): the board's indexes are
+  // named. The counts go unit by unit (the units table first, each unit one range of
+  // work_items_board_unit, already in unit order): half the time of one range grouped afterwards.
+  const sqlite = Boolean(db.raw);
+  const indexed = (table: string, index: string) => (sqlite ? `${table} INDEXED BY ${index}` : `${table} FORCE INDEX (${index})`);
+  const unitsThenItems = sqlite ? `units u CROSS JOIN ${indexed('work_items w', 'work_items_board_unit')}` : `units u STRAIGHT_JOIN ${indexed('work_items w', 'work_items_board_unit')}`;
+
   /** the late tasks of a scope at `now`, as SQL */
   function lateWhere(scope: BoardScope, now: number, alias = '') {
     const a = alias ? `${alias}.` : '';
@@ -105,28 +113,67 @@ export function createBoardRepository(db: Database) {
     return { sql: `${a}blue_ms <= ? AND (${a}yellow_ms IS NULL OR ${a}yellow_ms > ?)`, args: [now, now] };
   }
 
+  function countsSql(scope: BoardScope, now: number) {
+    const unit = scope.unitId !== undefined ? ' WHERE u.id = ?' : '';
+    return {
+      sql: `SELECT u.id AS unit_id,
+           SUM(CASE WHEN w.red_ms <= ? THEN 1 ELSE 0 END) AS red,
+           SUM(CASE WHEN w.yellow_ms <= ? AND (w.red_ms IS NULL OR w.red_ms > ?) THEN 1 ELSE 0 END) AS yellow,
+           SUM(CASE WHEN w.blue_ms <= ? AND (w.yellow_ms IS NULL OR w.yellow_ms > ?) THEN 1 ELSE 0 END) AS blue,
+           COUNT(*) AS overdue
+         FROM ${unitsThenItems} ON w.unit_id = u.id AND w.state = 'open' AND w.is_first = 1 AND w.due_ms <= ?${unit} GROUP BY u.id`,
+      args: [now, now, now, now, now, now, ...(scope.unitId !== undefined ? [scope.unitId] : [])],
+    };
+  }
+
+  /** the transferred: read from the (few) transfers towards their open tasks */
+  function transferCountsSql(scope: BoardScope, now: number) {
+    const t = lateWhere(scope, now, 'w');
+    return {
+      sql: `SELECT w.unit_id, COUNT(DISTINCT w.user_task_key) AS n FROM inspection_transfers t JOIN work_items w ON w.petition_id = t.petition_id
+         WHERE ${t.where.join(' AND ')}${scope.unitId !== undefined ? ' AND t.unit_id = ?' : ''} GROUP BY w.unit_id`,
+      args: [...t.args, ...(scope.unitId !== undefined ? [scope.unitId] : [])],
+    };
+  }
+
+  function pageSql(scope: BoardScope, colour: BoardColour | undefined, now: number, after: BoardCursor | undefined, limit: number) {
+    const { where, args } = lateWhere(scope, now, 'w');
+    if (colour === 'transfer') {
+      where.push(`w.petition_id IN (SELECT petition_id FROM inspection_transfers${scope.unitId !== undefined ? ' WHERE unit_id = ?' : ''})`);
+      if (scope.unitId !== undefined) args.push(scope.unitId);
+    } else if (colour) {
+      const c = colourWhere(colour, now, 'w');
+      where.push(c.sql);
+      args.push(...c.args);
+    }
+    if (after) {
+      where.push('w.due_ms >= ? AND (w.due_ms > ? OR (w.due_ms = ? AND w.user_task_key > ?))');
+      args.push(after[0], after[0], after[0], after[1]);
+    }
+    return {
+      sql: `SELECT w.user_task_key, w.process_id, w.element_id, w.name, w.petition_id, w.tracking_code, w.unit_id, w.due_ms, w.due_label, w.blue_ms, w.yellow_ms, w.red_ms
+         FROM ${colour === 'transfer' ? 'work_items w' : indexed('work_items w', scope.unitId !== undefined ? 'work_items_board_unit' : 'work_items_board')} WHERE ${where.join(' AND ')} ORDER BY w.due_ms, w.user_task_key LIMIT ${limit}`,
+      args,
+    };
+  }
+
   return {
+    /** the statements the board reads at city size, for a look at their plans (the bench) */
+    sqlOf(scope: BoardScope, now: number): Record<string, { sql: string; args: unknown[] }> {
+      return {
+        counts: countsSql(scope, now),
+        'transfer counts': transferCountsSql(scope, now),
+        'page blue': pageSql(scope, 'blue', now, undefined, 51),
+        'page transfer': pageSql(scope, 'transfer', now, undefined, 51),
+      };
+    },
+
     /** each unit's late tasks by colour, and those of cases transferred to 督查室 */
     async counts(scope: BoardScope, now: number): Promise<UnitCounts[]> {
-      const late = lateWhere(scope, now);
-      const rows = await select<Record<string, unknown>>(
-        db,
-        `SELECT unit_id,
-           SUM(CASE WHEN red_ms <= ? THEN 1 ELSE 0 END) AS red,
-           SUM(CASE WHEN yellow_ms <= ? AND (red_ms IS NULL OR red_ms > ?) THEN 1 ELSE 0 END) AS yellow,
-           SUM(CASE WHEN blue_ms <= ? AND (yellow_ms IS NULL OR yellow_ms > ?) THEN 1 ELSE 0 END) AS blue,
-           COUNT(*) AS overdue
-         FROM work_items WHERE ${late.where.join(' AND ')} GROUP BY unit_id`,
-        [now, now, now, now, now, ...late.args],
-      );
-      // the transferred: read from the (few) transfers towards their open tasks
-      const t = lateWhere(scope, now, 'w');
-      const transferred = await select<Record<string, unknown>>(
-        db,
-        `SELECT w.unit_id, COUNT(DISTINCT w.user_task_key) AS n FROM inspection_transfers t JOIN work_items w ON w.petition_id = t.petition_id
-         WHERE ${t.where.join(' AND ')}${scope.unitId !== undefined ? ' AND t.unit_id = ?' : ''} GROUP BY w.unit_id`,
-        [...t.args, ...(scope.unitId !== undefined ? [scope.unitId] : [])],
-      );
+      const c = countsSql(scope, now);
+      const t = transferCountsSql(scope, now);
+      const rows = await select<Record<string, unknown>>(db, c.sql, c.args);
+      const transferred = await select<Record<string, unknown>>(db, t.sql, t.args);
       const byUnit = new Map<string, UnitCounts>();
       for (const r of rows) byUnit.set(String(r.unit_id), { unitId: String(r.unit_id), blue: n(r.blue), yellow: n(r.yellow), red: n(r.red), transfer: 0, overdue: n(r.overdue) });
       for (const r of transferred) {
@@ -138,26 +185,9 @@ export function createBoardRepository(db: Database) {
 
     /** a page of late tasks, the longest overdue first, after `after` */
     async page(scope: BoardScope, colour: BoardColour | undefined, now: number, paging: { after?: BoardCursor; limit: number }): Promise<{ items: LateTask[]; next?: BoardCursor }> {
-      const { where, args } = lateWhere(scope, now, 'w');
-      if (colour === 'transfer') {
-        where.push(`w.petition_id IN (SELECT petition_id FROM inspection_transfers${scope.unitId !== undefined ? ' WHERE unit_id = ?' : ''})`);
-        if (scope.unitId !== undefined) args.push(scope.unitId);
-      } else if (colour) {
-        const c = colourWhere(colour, now, 'w');
-        where.push(c.sql);
-        args.push(...c.args);
-      }
-      if (paging.after) {
-        where.push('w.due_ms >= ? AND (w.due_ms > ? OR (w.due_ms = ? AND w.user_task_key > ?))');
-        args.push(paging.after[0], paging.after[0], paging.after[0], paging.after[1]);
-      }
       const limit = Math.max(1, Math.min(Math.floor(paging.limit), 200));
-      const rows = await select<Record<string, unknown>>(
-        db,
-        `SELECT w.user_task_key, w.process_id, w.element_id, w.name, w.petition_id, w.tracking_code, w.unit_id, w.due_ms, w.due_label, w.blue_ms, w.yellow_ms, w.red_ms
-         FROM work_items w WHERE ${where.join(' AND ')} ORDER BY w.due_ms, w.user_task_key LIMIT ${limit + 1}`,
-        args,
-      );
+      const q = pageSql(scope, colour, now, paging.after, limit + 1);
+      const rows = await select<Record<string, unknown>>(db, q.sql, q.args);
       const items = rows.slice(0, limit).map(
         (r): LateTask => ({
           userTaskKey: String(r.user_task_key),

@@ -88,7 +88,16 @@ export interface BoardServiceDeps {
   calendar: () => Promise<WorkingCalendar>;
   clock: { now(): Date };
   cases: Pick<CaseService, 'urge'>;
+  /** how long the counts by unit × colour are reused (by the clock; default COUNTS_TTL_MS) */
+  countsTtlMs?: number;
 }
+
+/**
+ * The summary's counts are one pass over every late task of the city (tens of thousands at city
+ * size): reused for this long, so that paging and filtering the list does not repeat it. The list
+ * itself is always read live.
+ */
+export const COUNTS_TTL_MS = 15_000;
 
 const CITY_ROLES = ['intake-operator', 'platform-reviewer', 'city-leader', 'auditor'];
 const UNIT_ROLES = ['unit-handler', 'unit-leader'];
@@ -181,6 +190,19 @@ export function createBoardService(deps: BoardServiceDeps) {
     return { scope: { unitId: staff.unitId }, kind: 'unit' };
   }
 
+  // the counts of a scope as last read, by the clock's time (a clock moved back or far on reads again)
+  const countsCache = new Map<string, { at: number; counts: Promise<UnitCounts[]> }>();
+  function countsOf(scope: BoardScope, now: number): Promise<UnitCounts[]> {
+    const key = scope.unitId ?? '';
+    const hit = countsCache.get(key);
+    if (hit && now >= hit.at && now - hit.at < (deps.countsTtlMs ?? COUNTS_TTL_MS)) return hit.counts;
+    const counts = board.counts(scope, now);
+    countsCache.set(key, { at: now, counts });
+    counts.catch(() => countsCache.delete(key));
+    if (countsCache.size > 500) countsCache.delete(countsCache.keys().next().value as string);
+    return counts;
+  }
+
   async function unitNames(): Promise<Map<string, string>> {
     return new Map((await deps.units.list({ includeInactive: true })).map((u) => [u.id, u.name]));
   }
@@ -197,7 +219,7 @@ export function createBoardService(deps: BoardServiceDeps) {
       // the counts are of the account's whole scope (a colour chosen narrows the list, not the summary)
       const countScope: BoardScope = kind === 'unit' ? scope : {};
       const [counts, page, transfers, criticisms, names, calendar] = await Promise.all([
-        board.counts(countScope, now),
+        countsOf(countScope, now),
         board.page(scope, query.colour, now, { ...(cursor && { after: cursor }), limit: query.limit }),
         board.transfers(scope, { ...(query.transfersBefore !== undefined && { before: query.transfersBefore }), limit: RECORDS_PAGE + 1 }),
         board.criticisms(scope, { ...(query.criticismsBefore !== undefined && { before: query.criticismsBefore }), limit: RECORDS_PAGE + 1 }),
@@ -272,7 +294,7 @@ export function createBoardService(deps: BoardServiceDeps) {
     async counts(staff: StaffRecord): Promise<BoardView['counts']> {
       const { scope } = scopeOf(staff, { limit: 1 });
       const names = await unitNames();
-      const units = (await board.counts(scope, deps.clock.now().getTime())).map((c) => ({ ...c, unitName: names.get(c.unitId) ?? c.unitId })).sort(compareUnitsByWarnings);
+      const units = (await countsOf(scope, deps.clock.now().getTime())).map((c) => ({ ...c, unitName: names.get(c.unitId) ?? c.unitId })).sort(compareUnitsByWarnings);
       const totals = units.reduce((s, c) => ({ blue: s.blue + c.blue, yellow: s.yellow + c.yellow, red: s.red + c.red, transfer: s.transfer + c.transfer, overdue: s.overdue + c.overdue }), { blue: 0, yellow: 0, red: 0, transfer: 0, overdue: 0 });
       return { units, totals };
     },
