@@ -9,7 +9,7 @@ import { it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { completeTask, submitPetition, type TestApp } from '../app-harness.js';
 import { describeBrowser } from './chromium.js';
-import { closeAll, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp, suiteRecorder } from './session.js';
+import { closeAll, deskContext, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp, suiteRecorder } from './session.js';
 
 const RED = '2026-03-13T16:30:00.000Z';
 
@@ -43,8 +43,8 @@ describeBrowser('第二十六条 the 红黄蓝 board on a phone', () => {
     await closeAll(...contexts, app);
   });
 
-  async function phone(who: string): Promise<Page> {
-    const context = await phoneContext(browser);
+  async function phone(who: string, desk = false): Promise<Page> {
+    const context = desk ? await deskContext(browser) : await phoneContext(browser);
     contexts.push(context);
     const page = watchPage(await context.newPage(), problems);
     await signInPage(page, base, who);
@@ -96,6 +96,16 @@ describeBrowser('第二十六条 the 红黄蓝 board on a phone', () => {
     // the colour chips lead to the board, filtered
     await page.getByRole('link', { name: /红色预警\s*2/ }).click();
     await page.getByRole('heading', { name: /超期诉求\(红色预警\)/ }).waitFor();
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('at a desk the summary table and the list sit in the wide page', async () => {
+    const page = await phone('reviewer', true);
+    await page.goto(`${base}/staff/board`);
+    await page.getByRole('heading', { name: /红黄蓝预警/ }).waitFor();
+    expect(await noSideways(page)).toBe(true);
+    await expect(page.getByRole('table').count()).resolves.toBe(1);
+    await shot(page, 'board-desk.png');
     expect(problems).toEqual([]);
   }, 120_000);
 
