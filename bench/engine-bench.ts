@@ -6,7 +6,9 @@
  *     per instance when bpmn-engine holds waiting instances in memory);
  *  3. time from process start to serving with 100,000 parked instances in the database (bulk-copied
  *     from one real parked instance with new keys), measured in a fresh child process;
- *  4. whole petitions through the app's HTTP API against one-row transactions (bench/lifecycle.ts).
+ *  4. whole petitions through the app's HTTP API against one-row transactions (bench/lifecycle.ts);
+ *  5. `reports`: the 月报's figures over a million petitions' case facts against a plain count
+ *     (bench/reports.ts; REPORTS_CASES, REPORTS_RUNS).
  * The last line is one JSON object with the figures.
  *
  * Arguments pick parts by name (all when none): `throughput`, `parked`, `startup`, `lifecycle`, e.g.
@@ -194,7 +196,7 @@ function startupInChild(file: string): { ms: number; completed: string } {
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
-const PARTS = ['throughput', 'parked', 'startup', 'lifecycle', 'queues', 'case-list', 'board'] as const;
+const PARTS = ['throughput', 'parked', 'startup', 'lifecycle', 'queues', 'case-list', 'reports', 'board'] as const;
 type Part = (typeof PARTS)[number];
 
 /** `lifecycle --n=40 --c 8` → the parts named (all when none) and the options */
@@ -240,6 +242,11 @@ async function main() {
     if (parts.has('case-list')) {
       const { runCaseListPlans } = await import('./case-list-plans.js');
       Object.assign(figures, await runCaseListPlans(process.env, out));
+    }
+
+    if (parts.has('reports')) {
+      const { runReports } = await import('./reports.js');
+      Object.assign(figures, await runReports(process.env, out));
     }
 
     const seconds = (performance.now() - started) / 1000;

@@ -31,13 +31,13 @@ export interface VolumeCounts {
   accepted: number;
   /** screened and not accepted (不予受理) */
   rejected: number;
-  /** 办结: closed by the period's end */
+  /** 办结: the reply passed the 办结审核 (第十六条) and went to the petitioner, by the period's end (a 重办's answer is not a second 办结) */
   closed: number;
-  /** closed within the deadline in force (按期办结) */
+  /** closed at or before the handling deadline in force then (按期办结: 第十三条's limit, moved by 第十四条 extensions; regulation/report-period.ts closedOnTime) */
   closedOnTime: number;
-  /** rated by the petitioner by the period's end */
+  /** rated by the petitioner by the period's end (through the link or 电话回访) */
   rated: number;
-  /** rated 非常满意, 满意 or 基本满意 */
+  /** the latest rating by the period's end is 非常满意, 满意 or 基本满意 */
   satisfied: number;
   /** sent back for 重办 (第十八条) at least once */
   redone: number;
@@ -106,6 +106,7 @@ export interface ReportFigures {
   period: ReportPeriod;
   /** when the figures were computed (ISO instant) */
   computedAt: string;
+  /** `excluded`: received in the period and marked 恶意/虚假 (counted nowhere else); `merged`: received in the period and merged (归并) into another case by its end */
   totals: VolumeCounts & { rates: Rates; excluded: number; merged: number };
   /** 环比 (the period before) and 同比 (the same period a year before), for received and each rate */
   previous: { received: Comparison; completion: Comparison | null; onTime: Comparison | null; satisfaction: Comparison | null };

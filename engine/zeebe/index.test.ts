@@ -101,6 +101,29 @@ describe('the Zeebe adapter (SDK replaced at its boundary)', () => {
     expect(rows).toEqual([{ k: 'taken' }]);
   });
 
+  it("given the app's writes with a cancel (transactional), then they commit first and the cancel follows; an instance already gone counts as canceled, so a reconciler may cancel again", async () => {
+    await db.sequelize.query('CREATE TABLE cancel_writes (k VARCHAR(64) PRIMARY KEY)');
+    const order: string[] = [];
+    const ref = await engine.start('petition-lifecycle', { petitionId: 'p-2' });
+    await engine.cancel(ref.processInstanceKey, {
+      transactional: async (tx) => {
+        order.push(`write after ${broker.calls.filter((c) => c[0] === 'cancelProcessInstance').length} cancel(s)`);
+        await db.sequelize.query("INSERT INTO cancel_writes (k) VALUES ('marked')", { transaction: tx as never });
+      },
+    });
+    expect(order).toEqual(['write after 0 cancel(s)']);
+    expect(broker.calls).toContainEqual(['cancelProcessInstance', ref.processInstanceKey]);
+    expect((await engine.getProcessInstance(ref.processInstanceKey))?.state).toBe('canceled');
+
+    // the broker no longer knows it (a crash after the cancel, before the record): done, not an error
+    broker.grpc.cancelProcessInstance = async () => {
+      throw Object.assign(new Error('NOT_FOUND: no such process instance'), { code: 5 });
+    };
+    await expect(engine.cancel(ref.processInstanceKey, { transactional: async () => {} })).resolves.toBeUndefined();
+    const [rows] = await db.sequelize.query('SELECT k FROM cancel_writes');
+    expect(rows).toEqual([{ k: 'marked' }]);
+  });
+
   it('given task listener jobs, then the task is mirrored once, named from the diagram, completed through the REST API, and the events carry the completion’s variables', async () => {
     await engine.deploy([{ name: 'petition-lifecycle.bpmn', content: diagram('petition-lifecycle.bpmn') }]);
     const events: UserTaskEvent[] = [];

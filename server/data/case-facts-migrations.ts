@@ -24,7 +24,7 @@ export const caseFactsMigrations: AppMigration[] = [
     async up({ sequelize }) {
       const qi = sequelize.getQueryInterface();
       const ms = (allowNull = true) => ({ type: BIGINT, allowNull });
-      await qi.createTable('case_facts', {
+      const columns = {
         received_ms: { type: BIGINT, primaryKey: true, allowNull: false },
         petition_id: { type: STRING(64), primaryKey: true, allowNull: false },
         channel: { type: STRING(16), allowNull: false },
@@ -54,7 +54,17 @@ export const caseFactsMigrations: AppMigration[] = [
         invalid_by: { type: STRING(128), allowNull: true },
         // `1:<status>` when the mark canceled the running process, `0:<status>` when it had ended: what 撤销认定 restores
         invalid_prev: { type: STRING(40), allowNull: true },
-      });
+      };
+      if (sequelize.getDialect() === 'sqlite') {
+        // clustered by the primary key as InnoDB is (SQLite's rowid tables are not): a period is one contiguous range
+        const ddl = Object.entries(columns).map(([name, c]) => {
+          const t = c.type as unknown as { key: string; options?: { length?: number } };
+          const type = t.key === 'STRING' ? `VARCHAR(${t.options?.length ?? 255})` : 'INTEGER';
+          const dflt = 'defaultValue' in c ? ` DEFAULT ${typeof c.defaultValue === 'string' ? `'${c.defaultValue}'` : c.defaultValue}` : '';
+          return `${name} ${type}${c.allowNull ? '' : ' NOT NULL'}${dflt}`;
+        });
+        await sequelize.query(`CREATE TABLE case_facts (${ddl.join(', ')}, PRIMARY KEY (received_ms, petition_id)) WITHOUT ROWID`);
+      } else await qi.createTable('case_facts', columns);
       await qi.addIndex('case_facts', ['petition_id'], { unique: true, name: 'case_facts_petition' });
       // the repeated sender's count (a phone's marked cases in 12 months) and the reconciler's cancels
       await qi.addIndex('case_facts', ['invalid_ms'], { name: 'case_facts_invalid' });

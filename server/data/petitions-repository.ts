@@ -30,7 +30,6 @@ import { bool, CHANNEL_LABELS, CHANNELS, toPetition, type Channel, type Petition
 export { CHANNEL_LABELS, CHANNELS, toPetition };
 export type { Channel, Petition, PetitionRow };
 
-
 export const LIMITS = { title: 100, content: 5000, name: 50 } as const;
 export const INITIAL_STATUS = 'submitted';
 
@@ -175,22 +174,14 @@ export interface PetitionsRepository {
   setCoUnits(petitionId: string, unitIds: string[], tx?: Transaction): Promise<void>;
   /** the co-handling units of a petition, sorted */
   coUnits(petitionId: string, tx?: Transaction): Promise<string[]>;
-  /**
-   * the status shown when tracking; `changed` false when it already was that status. A change the
-   * reports count (case-facts-repository.ts) is recorded with it; `context.finishDueAt` is the
-   * handling deadline in force when the reply goes out (按期办结).
-   */
+  /** the status shown when tracking (`changed` false: it was); the reports' facts with it, `context.finishDueAt`: the deadline in force (按期办结) */
   setStatus(petitionId: string, status: string, tx?: Transaction, context?: { finishDueAt?: unknown }): Promise<{ changed: boolean }>;
-  /** 第七条: the screening found the petition in scope (受理), for the reports; idempotent */
-  recordAccepted(petitionId: string, tx?: Transaction): Promise<void>;
-  /** 第十七条: the petitioner's rating of the case's answer, for the reports (the first and the latest are kept) */
-  recordRating(petitionId: string, rating: string, tx?: Transaction): Promise<void>;
-  /** 第二十三条: a 督办 of the case started (its 选择督办方式 task opened), with its item 一…五, for the reports; once per task */
-  recordSupervision(petitionId: string, userTaskKey: string, item: string, tx?: Transaction): Promise<void>;
+  /** for the reports (case-facts-repository.ts), at the repository's clock: 受理 (第七条), a rating (第十七条), a 督办 started (第二十三条; once per task) */
+  recordFact(petitionId: string, fact: { kind: 'accepted' } | { kind: 'rated'; rating: string } | { kind: 'supervised'; userTaskKey: string; item: string }, tx?: Transaction): Promise<void>;
   /** petitions created before `before` that no process instance handles (left by a crash before submissions were one transaction), oldest first */
   listWithoutProcess(before: Date, limit: number): Promise<Petition[]>;
-  /** 撤销认定 (第二十七条 附则): the petition is handled again by a new process instance, from `status` */
-  replaceProcess(petitionId: string, processInstanceKey: string, status: string, tx?: Transaction): Promise<void>;
+  /** 撤销认定 (第二十七条 附则): the petition is handled again, from `submitted`, by a new process instance */
+  replaceProcess(petitionId: string, processInstanceKey: string, tx?: Transaction): Promise<void>;
   /** link a petition to its process instance unless one is linked already: false when it was */
   linkProcess(petitionId: string, processInstanceKey: string, tx?: Transaction): Promise<boolean>;
   /** the petition's handling unit (null: none) and, when given, its process instance */
@@ -309,8 +300,7 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
   const cipher = createIdentityCipher(options.key);
   const now = () => (options.clock ?? { now: () => new Date() }).now().getTime();
   const audit = createAuditRepository(db, { now });
-  // the reports' projection, written in each event's transaction
-  const facts = createCaseFactsRepository(db);
+  const facts = createCaseFactsRepository(db); // the reports' projection, written in each event's transaction
   const COLS = PETITION_COLS;
   const IDENTITY_COLS = 'id, confidential, unit_id, petitioner_name_enc, petitioner_phone_enc';
 
@@ -496,16 +486,11 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
       return { changed: false };
     },
 
-    async recordAccepted(petitionId, outer) {
-      await facts.accepted(petitionId, new Date(now()), outer);
-    },
-
-    async recordRating(petitionId, rating, outer) {
-      await facts.rated(petitionId, rating, new Date(now()), outer);
-    },
-
-    async recordSupervision(petitionId, userTaskKey, item, outer) {
-      await facts.supervised(petitionId, userTaskKey, item, new Date(now()), outer);
+    async recordFact(petitionId, fact, outer) {
+      const at = new Date(now());
+      if (fact.kind === 'accepted') await facts.accepted(petitionId, at, outer);
+      else if (fact.kind === 'rated') await facts.rated(petitionId, fact.rating, at, outer);
+      else await facts.supervised(petitionId, fact.userTaskKey, fact.item, at, outer);
     },
 
     async setCoUnits(petitionId, unitIds, outer) {
@@ -535,9 +520,8 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
       return rows.map(toPetition);
     },
 
-    async replaceProcess(petitionId, processInstanceKey, status, outer) {
-      if (!STATUS_PATTERN.test(status)) throw new PetitionInputError('status must be a lower-case word such as "handling"', 'status');
-      const n = await withTx(db, outer, (tx) => exec(db, 'UPDATE petitions SET process_instance_key = ?, status = ?, updated_at = ? WHERE id = ?', [processInstanceKey, status, now(), petitionId], tx));
+    async replaceProcess(petitionId, processInstanceKey, outer) {
+      const n = await withTx(db, outer, (tx) => exec(db, 'UPDATE petitions SET process_instance_key = ?, status = ?, updated_at = ? WHERE id = ?', [processInstanceKey, INITIAL_STATUS, now(), petitionId], tx));
       if (n === 0) throw new PetitionNotFoundError(petitionId);
     },
 

@@ -151,7 +151,7 @@ export function createInvalidPetitionService(deps: InvalidPetitionServiceDeps) {
         await engine.start('petition-lifecycle', lifecycleStart(p), {
           transactional: async (tx, ref) => {
             await undo(tx);
-            await petitions.replaceProcess(p.id, ref.processInstanceKey, 'submitted', tx);
+            await petitions.replaceProcess(p.id, ref.processInstanceKey, tx);
           },
         });
         return { petitionId: p.id, trackingCode: p.trackingCode, status: 'submitted' };
@@ -171,7 +171,8 @@ export function createInvalidPetitionService(deps: InvalidPetitionServiceDeps) {
 
     /** the repeated-sender flag of a petition (never the phone): its count and its words */
     async repeatedSender(p: Pick<Petition, 'id' | 'createdAt'>): Promise<{ count: number; text: string } | undefined> {
-      const count = repeatedSender(await facts.markedCountForSenderOf(p.id, repeatWindowStart(p.createdAt), p.createdAt));
+      // received up to this one (the same instant included): 此前
+      const count = repeatedSender(await facts.markedCountForSenderOf(p.id, repeatWindowStart(p.createdAt), new Date(p.createdAt.getTime() + 1)));
       return count === undefined ? undefined : { count, text: repeatedSenderText(count) };
     },
 

@@ -156,7 +156,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
       transactional: async (tx, result) => {
         if (result.correlatedInstanceKeys.length === 0) throw new HttpError(409, 'NOT_RATABLE', '该诉求当前不在评价期内');
         await audit.append({ ...entry, petitionId: petition.id, detail: { rating } }, tx);
-        await petitions.recordRating(petition.id, rating as string, tx);
+        await petitions.recordFact(petition.id, { kind: 'rated', rating: rating as string }, tx);
       },
     });
   }

@@ -7,7 +7,7 @@
  * the units table (a township code no unit names is shown as it is stored). Hotspots come from an
  * injected source (the hotspot clustering is its own part); without one the list is empty.
  */
-import type { CaseFactsRepository, FactGroup, LedgerGroup } from '../data/case-facts-repository.js';
+import type { CaseFactsRepository, FactSlice, LedgerGroup } from '../data/case-facts-repository.js';
 import { createCaseFactsRepository } from '../data/case-facts-repository.js';
 import { CHANNEL_LABELS, CHANNELS } from '../data/petition-row.js';
 import type { Database } from '../data/sql.js';
@@ -71,15 +71,11 @@ export function createReportFiguresService(deps: ReportFiguresServiceDeps) {
     };
   }
 
-  /** the groups added up by one key, in a fixed order of keys first, then the rest by count */
-  function bySlice(groups: FactGroup[], keyOf: (g: FactGroup) => string | null, labelOf: (key: string) => string, order: readonly string[] = []): SliceRow[] {
+  /** a slice's rows with their labels: the keys of `order` first (zeros too), then the rest by count */
+  function bySlice(slices: FactSlice[], labelOf: (key: string) => string, order: readonly string[] = []): SliceRow[] {
     const sums = new Map<string, VolumeCounts>();
     for (const k of order) sums.set(k, { ...ZERO_COUNTS });
-    for (const g of groups) {
-      const k = keyOf(g);
-      if (k === null) continue;
-      sums.set(k, addCounts(sums.get(k) ?? { ...ZERO_COUNTS }, g));
-    }
+    for (const { key, ...counts } of slices) sums.set(key, addCounts(sums.get(key) ?? { ...ZERO_COUNTS }, counts));
     const rows = [...sums].map(([k, c]) => slice(k, labelOf(k), c));
     const fixed = rows.filter((r) => order.includes(r.key));
     const rest = rows.filter((r) => !order.includes(r.key)).sort((a, b) => b.received - a.received || a.label.localeCompare(b.label, 'zh-CN'));
@@ -97,9 +93,9 @@ export function createReportFiguresService(deps: ReportFiguresServiceDeps) {
       const { from, to } = periodRange(period);
       const prev = periodRange(previousPeriod(period));
       const last = periodRange(sameLastYear(period));
-      const [groups, totals, prevTotals, lastTotals, supervisions, ledger, labels, hotspots] = await Promise.all([
-        facts.groups(from, to),
-        totalsOf(from, to),
+      const [slices, setAside, prevTotals, lastTotals, supervisions, ledger, labels, hotspots] = await Promise.all([
+        facts.slices(from, to),
+        facts.setAside(from, to),
         totalsOf(prev.from, prev.to),
         totalsOf(last.from, last.to),
         facts.supervisionsByItem(from, to),
@@ -108,6 +104,9 @@ export function createReportFiguresService(deps: ReportFiguresServiceDeps) {
         deps.hotspots ? deps.hotspots(from, to, deps.hotspotLimit ?? 10) : Promise.resolve([] as HotspotFigure[]),
       ]);
 
+      // the period's counted cases are the sum of any one slice (every case has one channel)
+      const counts = slices.channel.reduce<VolumeCounts>((sum, { key: _key, ...c }) => addCounts(sum, c), { ...ZERO_COUNTS });
+      const totals: ReportFigures['totals'] = { ...counts, rates: ratesOf(counts), ...setAside };
       const against = (a: typeof totals, b: typeof totals) => ({
         received: compare(a.received, b.received),
         completion: compareRates(a.rates.completion, b.rates.completion),
@@ -115,10 +114,7 @@ export function createReportFiguresService(deps: ReportFiguresServiceDeps) {
         satisfaction: compareRates(a.rates.satisfaction, b.rates.satisfaction),
       });
 
-      const ratingCounts = new Map<string, number>();
-      for (const g of groups) if (g.rating) ratingCounts.set(g.rating, (ratingCounts.get(g.rating) ?? 0) + g.received);
-
-      const byUnit = bySlice(groups, (g) => g.unitId, (id) => labels.unit.get(id) ?? id);
+      const byUnit = bySlice(slices.unit, (id) => labels.unit.get(id) ?? id);
       const ledgerOf = new Map(ledger.map((l) => [l.unitId, l]));
       const warnings = ledger.reduce<WarningFigures>(
         (w, l) => ({ blue: w.blue + l.blue, yellow: w.yellow + l.yellow, red: w.red + l.red, deductionTenths: w.deductionTenths + l.deductionTenths, transfers: w.transfers + l.transfers, criticisms: w.criticisms + l.criticisms }),
@@ -135,11 +131,11 @@ export function createReportFiguresService(deps: ReportFiguresServiceDeps) {
         totals,
         previous: against(totals, prevTotals),
         lastYear: against(totals, lastTotals),
-        byChannel: bySlice(groups, (g) => g.channel, (k) => CHANNEL_LABELS[k as keyof typeof CHANNEL_LABELS] ?? k, CHANNELS),
-        byCategory: bySlice(groups, (g) => g.category, (k) => CATEGORY_LABELS[k as keyof typeof CATEGORY_LABELS] ?? k, CATEGORIES),
-        byTownship: bySlice(groups, (g) => g.township, (k) => (k === '' ? NO_TOWNSHIP_LABEL : (labels.township.get(k) ?? k))),
+        byChannel: bySlice(slices.channel, (k) => CHANNEL_LABELS[k as keyof typeof CHANNEL_LABELS] ?? k, CHANNELS),
+        byCategory: bySlice(slices.category, (k) => CATEGORY_LABELS[k as keyof typeof CATEGORY_LABELS] ?? k, CATEGORIES),
+        byTownship: bySlice(slices.township, (k) => (k === '' ? NO_TOWNSHIP_LABEL : (labels.township.get(k) ?? k))),
         byUnit,
-        satisfaction: RATINGS.map((r) => ({ rating: r, label: RATING_LABELS[r], count: ratingCounts.get(r) ?? 0 })),
+        satisfaction: RATINGS.map((r) => ({ rating: r, label: RATING_LABELS[r], count: slices.ratings.get(r) ?? 0 })),
         warnings,
         supervision: SUPERVISION_ITEMS.map((s) => ({ ...s, count: supervisions.get(s.item) ?? 0 })),
         hotspots,

@@ -44,11 +44,11 @@ export function createTaskEvents(deps: { petitions: PetitionsRepository }) {
       // 第二十五条: each 督办 counted once, by its 第二十三条 item (the platform's, or the lifecycle's 四)
       if (elementId === 'Task_ChooseSupervision') {
         const item = event.task.variables.supervisionTrigger;
-        await petitions.recordSupervision(petitionId, event.task.userTaskKey, typeof item === 'string' && item ? item : '五', tx);
+        await petitions.recordFact(petitionId, { kind: 'supervised', userTaskKey: event.task.userTaskKey, item: typeof item === 'string' && item ? item : '五' }, tx);
       }
     } else if (event.type === 'completed' && elementId === 'Task_ScreenPetition') {
       // 第七条: in scope is 受理 (a merge also completes the screening: that is no acceptance)
-      if (event.variables.inScope === true && event.variables.merged !== true) await petitions.recordAccepted(petitionId, tx);
+      if (event.variables.inScope === true && event.variables.merged !== true) await petitions.recordFact(petitionId, { kind: 'accepted' }, tx);
     } else if (event.type === 'completed' && elementId === 'Task_DispatchPetition') {
       // 第十二条: the dispatch decides the co-handling units (协办单位) besides the lead unit; they may
       // read the case. A later dispatch (after a return, 第十一条) replaces them.

@@ -95,6 +95,33 @@ describe('cancel a process instance', () => {
     expect((await engine.getProcessInstance(ref.processInstanceKey))?.state).toBe('canceled');
   });
 
+  it("given the app's writes with the cancel (transactional), then they commit with it; when they throw, the instance keeps running", async () => {
+    // given
+    await t.deploy('user-task.bpmn');
+    await t.db.sequelize.query('CREATE TABLE cancel_marks (k VARCHAR(64) PRIMARY KEY)');
+    const kept = await engine.start('user-task', { reviewer: 'a' });
+    const canceled = await engine.start('user-task', { reviewer: 'b' });
+    await t.idle();
+
+    // when: the app's write is refused
+    await expect(
+      engine.cancel(kept.processInstanceKey, {
+        transactional: async (tx) => {
+          await t.db.sequelize.query("INSERT INTO cancel_marks (k) VALUES ('kept')", { transaction: tx });
+          throw new Error('the mark was refused');
+        },
+      }),
+    ).rejects.toThrow('the mark was refused');
+    await engine.cancel(canceled.processInstanceKey, { transactional: async (tx) => void (await t.db.sequelize.query("INSERT INTO cancel_marks (k) VALUES ('canceled')", { transaction: tx })) });
+
+    // then
+    expect((await engine.getProcessInstance(kept.processInstanceKey))?.state).toBe('active');
+    expect((await engine.listUserTasks({ processInstanceKey: kept.processInstanceKey, state: 'created' })).length).toBe(1);
+    expect((await engine.getProcessInstance(canceled.processInstanceKey))?.state).toBe('canceled');
+    const [rows] = await t.db.sequelize.query('SELECT k FROM cancel_marks');
+    expect(rows).toEqual([{ k: 'canceled' }]);
+  });
+
   it('given two waiting instances, when one is canceled, then the other is untouched', async () => {
     // given
     await t.deploy('user-task.bpmn');
