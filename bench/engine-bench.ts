@@ -198,7 +198,7 @@ function startupInChild(file: string): { ms: number; completed: string } {
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
-const PARTS = ['throughput', 'parked', 'startup', 'lifecycle', 'queues', 'case-list', 'reports', 'assessment'] as const;
+const PARTS = ['throughput', 'parked', 'startup', 'lifecycle', 'queues', 'case-list', 'reports', 'assessment', 'board'] as const;
 type Part = (typeof PARTS)[number];
 
 /** `lifecycle --n=40 --c 8` → the parts named (all when none) and the options */
@@ -236,6 +236,10 @@ async function main() {
       Object.assign(figures, await runWorkQueue(process.env, out));
       const { runQueues } = await import('./queues.js');
       Object.assign(figures, await runQueues(process.env, out));
+    }
+    if (parts.has('board')) {
+      const { runBoard } = await import('./board.js');
+      Object.assign(figures, await runBoard(process.env, out));
     }
     if (parts.has('case-list')) {
       const { runCaseListPlans } = await import('./case-list-plans.js');

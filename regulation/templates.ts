@@ -181,8 +181,16 @@ const DEFS: TemplateDef[] = [
     // 第二十四条(一): the platform's one-click reminder on a case a unit has not answered yet
     id: 'case-urged',
     fields: [],
-    optional: REF,
-    text: (p) => `${SIGN}【催办】事项${code(p)}尚未办结,请分管领导督促承办人抓紧办理并按期答复(第二十四条(一))。`,
+    // urgeLevel: a 催办 from the 红黄蓝 board, to the person 第二十六条 names for the colour
+    optional: [...REF, 'urgeLevel'],
+    text: (p) =>
+      p.urgeLevel === 'blue'
+        ? `${SIGN}【催办】事项${code(p)}已超过办理期限(蓝色预警),请承办单位责任人抓紧办理并尽快答复(第二十六条)。`
+        : p.urgeLevel === 'red'
+          ? `${SIGN}【催办】事项${code(p)}已超过办理期限 4 个工作日以上(红色预警),请单位主要领导督促抓紧办理并尽快答复(第二十六条)。`
+          : p.urgeLevel === 'yellow'
+            ? `${SIGN}【催办】事项${code(p)}已超过办理期限 2 个工作日以上(黄色预警),请分管领导督促承办人抓紧办理并尽快答复(第二十六条)。`
+            : `${SIGN}【催办】事项${code(p)}尚未办结,请分管领导督促承办人抓紧办理并按期答复(第二十四条(一))。`,
   },
   {
     id: 'supervision-sms',

@@ -16,6 +16,8 @@ import type { AdminService } from './services/admin-service.js';
 import type { AttachmentService } from './services/attachment-service.js';
 import type { CaseService } from './services/case-service.js';
 import type { DecisionService } from './services/decision-service.js';
+import type { BoardService } from './services/board-service.js';
+import type { OverviewService } from './services/overview-service.js';
 import type { FormService } from './services/form-service.js';
 import type { InspectorService } from './services/inspector-service.js';
 import type { MergeService } from './services/merge-service.js';
@@ -40,6 +42,10 @@ export interface AppContext {
   /** the work queue: tabs, filters, pages, counts; claim, release, assign, priority */
   queueService: QueueService;
   caseService: CaseService;
+  /** the 红黄蓝 board (第二十六条) */
+  boardService: BoardService;
+  /** the leaders' overview (驾驶舱) */
+  overviewService: OverviewService;
   /** similar petitions at screening and 归并 (issue 15) */
   mergeService: MergeService;
   /** 恶意、虚假诉求 (第二十七条 附则): the mark, its undo, the repeated-sender flag */

@@ -46,6 +46,9 @@ import { processRoutes } from './routes/processes.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { inspectorRoutes } from './routes/inspector.js';
 import { formRoutes } from './routes/forms.js';
+import { boardRoutes } from './routes/board.js';
+import { overviewRoutes } from './routes/overview.js';
+import { createOverviewService, seesOverview } from './services/overview-service.js';
 import { createAdminService } from './services/admin-service.js';
 import { createAttachmentService } from './services/attachment-service.js';
 import { createCaseService, seesCases } from './services/case-service.js';
@@ -74,6 +77,8 @@ import { reportRoutes } from './routes/reports.js';
 import { createAssessmentService, maySeeAssessments } from './services/assessment-service.js';
 import { createAssessmentsRepository } from './data/assessments-repository.js';
 import { assessmentRoutes } from './routes/assessment.js';
+import { createBoardRepository } from './data/board-repository.js';
+import { createBoardService, seesBoard } from './services/board-service.js';
 
 /** the project folder (holding package.json), from the source tree or from dist/ */
 export const projectRoot = (() => {
@@ -194,6 +199,7 @@ export function createApp(deps: AppDeps): Express {
   });
   const unitDirectory = createUnitDirectory(units);
   const outbox = createOutboxRepository(db, { now });
+  const board = createBoardRepository(db);
   const caseService = createCaseService({
     engine,
     petitions,
@@ -206,7 +212,9 @@ export function createApp(deps: AppDeps): Express {
     transaction: (work) => db.transaction(work),
     openTasks: (petitionId) => workItems.openOfPetition(petitionId),
     views: createCaseViewsRepository(db, { now }),
+    explanations: board,
   });
+  const boardService = createBoardService({ board, units, calendar: workingCalendar, clock, cases: caseService });
   const staffing = createStaffingService({ engine, staff, units, queue: workItems });
   const caseFacts = createCaseFactsRepository(db);
   const invalidService = createInvalidPetitionService({
@@ -238,9 +246,11 @@ export function createApp(deps: AppDeps): Express {
     taskService,
     queueService,
     caseService,
+    boardService,
     mergeService,
     invalidService,
     reportFigures,
+    overviewService: createOverviewService({ figures: reportFigures, board: boardService, clock }),
     attachmentService: createAttachmentService({ attachments, cases: caseService }),
     adminService: createAdminService({ units, staff, sessions, calendar: createCalendarRepository(db, { now }), audit, ...(deps.calendarChanged && { calendarChanged: deps.calendarChanged }) }),
     gate,
@@ -269,6 +279,8 @@ export function createApp(deps: AppDeps): Express {
       const has = (r: string) => Boolean(s?.roles.includes(r as never));
       return {
         cases: Boolean(s && seesCases(s)),
+        board: Boolean(s && seesBoard(s)),
+        overview: Boolean(s && seesOverview(s)),
         hotline: has('intake-operator'),
         units: has('process-admin') || has('admin'),
         accounts: has('admin'),
@@ -373,6 +385,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(formRoutes(ctx));
   app.use(reportRoutes(ctx));
   app.use(assessmentRoutes(ctx));
+  app.use(boardRoutes(ctx));
+  app.use(overviewRoutes(ctx));
   app.use(apiRoutes(ctx));
   app.use(open311Routes(ctx));
 

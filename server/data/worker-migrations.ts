@@ -18,6 +18,7 @@
  */
 import { ledgerReportMigration } from './case-facts-migrations.js';
 import { DataTypes, QueryTypes, type Sequelize } from 'sequelize';
+import { boardMigration } from './board-migrations.js';
 
 const { STRING, INTEGER, BIGINT, TEXT } = DataTypes;
 
@@ -132,4 +133,6 @@ export const workerMigrations: WorkerMigration[] = [
   },
   // the reports' index ranges over the ledger (第二十五条)
   ledgerReportMigration,
+  // the 红黄蓝 board (issue 16): delay explanations, a unit's late tasks, transfers and criticisms by unit
+  boardMigration,
 ];

@@ -139,6 +139,36 @@ export function openApiDocument(baseUrl: string) {
             processInstanceKey: { type: ['string', 'null'], description: '定时出具的流程实例' },
           },
         },
+        UrgeResult: { type: 'object', properties: { outboxId: { type: 'integer' }, level: { type: 'string', enum: ['blue', 'yellow', 'red'] }, recipientKind: { type: 'string', enum: ['unit-contact', 'unit-leader', 'unit-head'] } } },
+        BoardRow: {
+          type: 'object',
+          properties: {
+            petitionId: { type: 'string' }, trackingCode: { type: 'string' }, title: { type: 'string' }, unitId: { type: 'string' }, unitName: { type: 'string' },
+            task: { type: 'object', properties: { key: { type: 'string' }, name: { type: 'string' }, elementId: { type: 'string' }, processId: { type: 'string' } } },
+            dueAt: { type: 'string', format: 'date-time' }, dueLabel: { type: 'string' },
+            overdueDays: { type: 'integer', description: '超过办理期限的完整工作日数(第二十六条的计数)' },
+            taskOverdueDays: { type: 'integer', description: '超过该待办自身期限的完整工作日数' },
+            level: { type: 'string', enum: ['blue', 'yellow', 'red'] }, colour: { type: 'string', enum: ['blue', 'yellow', 'red', 'transfer'] }, colourLabel: { type: 'string' },
+            transferredAt: { type: 'string', format: 'date-time' }, dueForTransfer: { type: 'boolean' },
+            explanation: { type: 'object', properties: { text: { type: 'string' }, at: { type: 'string', format: 'date-time' } } },
+            deductions: { type: 'array', items: { type: 'object', properties: { level: { type: 'string' }, levelLabel: { type: 'string' }, points: { type: 'string' }, at: { type: 'string', format: 'date-time' } } } },
+            deductionPoints: { type: 'string', description: '扣分合计,如 "4.5"' },
+            urge: { type: 'object', description: '本账号可发的催办(仅平台)', properties: { level: { type: 'string' }, recipientKind: { type: 'string' }, recipientLabel: { type: 'string' } } },
+          },
+        },
+        Board: {
+          type: 'object',
+          properties: {
+            scope: { type: 'string', enum: ['city', 'unit'] },
+            counts: { type: 'object', properties: { units: { type: 'array', items: { type: 'object', properties: { unitId: { type: 'string' }, unitName: { type: 'string' }, blue: { type: 'integer' }, yellow: { type: 'integer' }, red: { type: 'integer' }, transfer: { type: 'integer' }, overdue: { type: 'integer' } } } }, totals: { type: 'object' } } },
+            rows: { type: 'array', items: ref('BoardRow') },
+            next: { type: 'string', description: '下一页的查询串' },
+            transfers: { type: 'array', items: { type: 'object' } },
+            criticisms: { type: 'array', items: { type: 'object' } },
+            transfersNext: { type: 'string' }, criticismsNext: { type: 'string' },
+            mayUrge: { type: 'boolean' }, at: { type: 'string', format: 'date-time' },
+          },
+        },
         Error: {
           type: 'object',
           required: ['error'],
@@ -378,7 +408,28 @@ export function openApiDocument(baseUrl: string) {
         }),
       },
       '/api/cases/{id}/urge': {
-        post: op('催办(第二十四条(一)):短信提醒承办单位分管领导,记入办理记录;每件每天一次(受理员、审核员)', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', properties: { urgeNote: { type: 'string', maxLength: 200, description: '催办说明(记入办理记录,不发短信)' } } }), responses: { '202': ok('已催办,短信已排队'), ...errors, '409': { description: '该诉求没有承办单位在办理(NOT_HANDLING),或今天已催办过(ALREADY_URGED);未作任何变更', content: json(ref('Error')) } } }),
+        post: op('催办(第二十四条(一)):短信提醒承办单位分管领导,记入办理记录;给出 level 时按第二十六条提醒该预警级别对应的人员(蓝:责任人,黄:分管领导,红:主要领导);每件每天对每人一次(受理员、审核员)', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', properties: { urgeNote: { type: 'string', maxLength: 200, description: '催办说明(记入办理记录,不发短信)' }, level: { type: 'string', enum: ['blue', 'yellow', 'red'], description: '按预警级别催办(不得高于诉求已达到的级别)' } } }), responses: { '202': ok('已催办,短信已排队', ref('UrgeResult')), ...errors, '409': { description: '该诉求没有承办单位在办理(NOT_HANDLING),今天已催办过该人员(ALREADY_URGED),或尚未达到所给预警级别(LEVEL_NOT_REACHED);未作任何变更', content: json(ref('Error')) } } }),
+      },
+      '/api/board': {
+        get: op('红黄蓝预警看板(第二十六条):超期诉求按单位和颜色统计,超期工作日数、情况说明、扣分,移交督查室和通报批评记录。平台、市领导、审计员看全市,承办单位只看本单位', {
+          security: staff,
+          parameters: [
+            { name: 'unit', in: 'query', schema: { type: 'string' }, description: '单位编号(承办单位账号只能是本单位,否则 403)' },
+            { name: 'colour', in: 'query', schema: { type: 'string', enum: ['blue', 'yellow', 'red', 'transfer'] }, description: '蓝、黄、红色预警,或已移交督查室' },
+            { name: 'after', in: 'query', schema: { type: 'string' }, description: '翻页位置(来自 next)' },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 }, description: '每页条数,默认 50' },
+            { name: 'transfersBefore', in: 'query', schema: { type: 'integer' }, description: '移交记录翻页(来自 transfersNext)' },
+            { name: 'criticismsBefore', in: 'query', schema: { type: 'integer' }, description: '通报批评翻页(来自 criticismsNext)' },
+          ],
+          responses: { '200': ok('看板', ref('Board')), ...errors },
+        }),
+      },
+      '/api/board/urge': {
+        post: op('按预警级别催办(第二十六条):蓝色提醒承办单位责任人、黄色提醒分管领导、红色提醒主要领导,短信与办理记录一并记录;每件每天对每人一次(受理员、审核员)', {
+          security: staff,
+          requestBody: body({ type: 'object', required: ['petitionId', 'level'], properties: { petitionId: { type: 'string' }, level: { type: 'string', enum: ['blue', 'yellow', 'red'] }, urgeNote: { type: 'string', maxLength: 200 } } }),
+          responses: { '202': ok('已催办,短信已排队', ref('UrgeResult')), ...errors, '409': { description: '没有承办单位在办理(NOT_HANDLING)、今天已催办过该人员(ALREADY_URGED)或诉求尚未达到该预警级别(LEVEL_NOT_REACHED);未作任何变更', content: json(ref('Error')) } },
+        }),
       },
       '/api/cases/{id}/delay-explanation': {
         post: op('提交逾期情况说明(第二十六条)', { security: staff, parameters: [id('id', '诉求编号')], requestBody: body({ type: 'object', required: ['delayExplanation'], properties: { delayExplanation: { type: 'string' } } }), responses: { '202': ok('已提交'), ...errors } }),

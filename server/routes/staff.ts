@@ -15,6 +15,7 @@ import type { AppContext } from '../app-context.js';
 import { RATING_LABELS } from '../services/petition-service.js';
 import { PRIORITIES, PRIORITY_LABELS, QUEUE_SORT_LABELS, QUEUE_SORTS, QUEUE_TAB_LABELS, QUEUE_TABS, queueQueryString, type Priority } from '../../regulation/work-queue.js';
 import { WARNING_LABELS } from '../../regulation/task-deadline.js';
+import { RECIPIENT_LABELS } from '../../regulation/board.js';
 import { hasIdentityRole } from '../domain/roles.js';
 import { ratingOptions } from './portal.js';
 import { maySeeSimilar } from '../services/merge-service.js';
@@ -30,7 +31,7 @@ const ACTION_LABELS: Record<string, (d: Record<string, unknown>, names?: Map<str
   'case.supervision-refused': (d) => `发起督办未成功(第二十三条(${typeof d.trigger === 'string' ? d.trigger : ''})):${SUPERVISION_REFUSALS[d.code as string] ?? '未能发起'}`,
   'case.marked-invalid': (d) => `认定为${INVALID_KIND_LABELS[d.kind as InvalidKind] ?? '恶意或虚假诉求'}并关闭(第二十七条):${typeof d.reason === 'string' ? d.reason : ''}${typeof d.basis === 'string' && d.basis ? `;依据:${d.basis}` : ''}`,
   'case.unmarked-invalid': (d) => `撤销恶意、虚假诉求的认定${d.restarted ? ',重新进入受理审查' : ''}`,
-  'case.urged': (d) => `催办(短信提醒分管领导)${typeof d.note === 'string' && d.note ? `:${d.note}` : ''}`,
+  'case.urged': (d) => `催办(短信提醒${RECIPIENT_LABELS[d.recipientKind as keyof typeof RECIPIENT_LABELS] ?? '分管领导'})${typeof d.note === 'string' && d.note ? `:${d.note}` : ''}`,
   'petition.rated': () => '诉求人作出评价',
   'petition.rated-by-phone': (d) => `电话回访,录入诉求人评价:${RATING_LABELS[d.rating as keyof typeof RATING_LABELS] ?? ''}`,
   'identity.read-denied': () => '查看诉求人身份被拒绝',

@@ -18,7 +18,9 @@ import type { OutboxRepository } from '../data/outbox-repository.js';
 import { DEFAULT_CHANNEL } from '../../regulation/notifications.js';
 import { CHANNEL_LABELS, IdentityAccessDenied, type CaseFilter, type CaseOrder, type Petition, type PetitionerIdentity, type PetitionsRepository } from '../data/petitions-repository.js';
 import { CaseViewExists, type CaseView, type CaseViewsRepository } from '../data/case-views-repository.js';
-import { WARNING_LEVELS } from '../../regulation/warnings.js';
+import { WARNING_LEVELS, WARNING_RULES, type WarningLevel } from '../../regulation/warnings.js';
+import { levelAt, mayUrgeAt, parseUrgeLevel, RECIPIENT_LABELS, urgeRecipient, type UnitPersonRole, type WarningInstants } from '../../regulation/board.js';
+import type { BoardRepository } from '../data/board-repository.js';
 import { CASE_PAGE, KEYWORD_DEFAULT_DAYS, KEYWORD_MAX_DAYS, decodeCursor, encodeCursor, keywordRange, parseCaseQuery, shanghaiDayStart, toQueryString, trackingCodeOf, withoutPhone, type CaseQuery, type CaseSort } from './case-query.js';
 import type { StaffRecord } from '../data/staff-repository.js';
 import type { UnitsRepository } from '../data/units-repository.js';
@@ -69,10 +71,12 @@ export interface CaseServiceDeps {
   /** the 催办 SMS (第二十四条(一)) goes out through the outbox, in the transaction of its timeline entry */
   outbox: Pick<OutboxRepository, 'enqueue'>;
   /** a unit's person in a role, as an outbox recipient reference (UnitDirectory.recipient) */
-  recipient(unitId: string, role: 'leader'): Promise<string | undefined>;
+  recipient(unitId: string, role: UnitPersonRole): Promise<string | undefined>;
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
   /** the case's open user tasks, from the work queue (one index read, not every open task) */
-  openTasks(petitionId: string): Promise<{ processId: string; elementId: string; processInstanceKey: string }[]>;
+  openTasks(petitionId: string): Promise<({ processId: string; elementId: string; processInstanceKey: string } & WarningInstants)[]>;
+  /** 第二十六条: the unit's delay explanation, kept for the 红黄蓝 board (written with the message that tells the process) */
+  explanations?: Pick<BoardRepository, 'saveExplanation'>;
   /** the case list's saved views */
   views: CaseViewsRepository;
 }
@@ -282,9 +286,13 @@ export function createCaseService(deps: CaseServiceDeps) {
       const problems: FieldProblem[] = [];
       const explanation = text(body.delayExplanation, 'delayExplanation', '情况说明', 2000, problems);
       if (problems.length) throw inputError(problems);
-      // the diagram's 是否已说明原因? tests delayExplained (docs/process-contract.md): the message sets it with the text
-      await publishToHandling(p, 'delay-explained', { delayExplained: true, delayExplanation: explanation });
-      await audit.append({ actor: staff.id, action: 'case.delay-explained', petitionId: p.id });
+      // the diagram's 是否已说明原因? tests delayExplained (docs/process-contract.md): the message sets it with the
+      // text; the board's copy and the timeline line commit with the correlation (nothing when it found no handling)
+      const unitId = p.unitId as string;
+      await publishToHandling(p, 'delay-explained', { delayExplained: true, delayExplanation: explanation }, async (tx) => {
+        await deps.explanations?.saveExplanation({ petitionId: p.id, unitId, explanation, staffId: staff.id, at: deps.clock.now() }, tx);
+        await audit.append({ actor: staff.id, action: 'case.delay-explained', petitionId: p.id }, tx);
+      });
     },
 
     /** the cases the account sees, as CSV: never a petitioner's identity, for anyone */
@@ -292,29 +300,44 @@ export function createCaseService(deps: CaseServiceDeps) {
     visibleCase: (staff: StaffRecord, petitionId: string) => visible(staff, petitionId),
 
     /**
-     * 第二十四条(一) 催办: the platform reminds the unit's 分管领导 by SMS that a case it handles is not
-     * answered yet; the SMS and its line on the timeline commit together. At most once a day per case
-     * (Shanghai date): a second click that day is refused, not a second SMS.
+     * 催办: the platform reminds the unit by SMS that a case it handles is not answered yet; the SMS
+     * and its line on the timeline commit together. 第二十四条(一) names the unit's 分管领导 (the
+     * default); on the 红黄蓝 board the 催办 goes to the person 第二十六条 names for the colour the case
+     * has reached (`level`: blue → 责任人, yellow → 分管领导, red → 主要领导), never above it. At most
+     * once a day per case and recipient (Shanghai date): a second click that day is refused, not a
+     * second SMS.
      */
-    async urge(staff: StaffRecord, petitionId: string, input: unknown): Promise<{ outboxId: number }> {
+    async urge(staff: StaffRecord, petitionId: string, input: unknown): Promise<{ outboxId: number; level?: WarningLevel; recipientKind: string }> {
       if (!isPlatform(staff)) throw new HttpError(403, 'FORBIDDEN', '只有平台工作人员可以催办');
       const p = await visible(staff, petitionId);
       const b = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
       const problems: FieldProblem[] = [];
       const note = optionalText(b.urgeNote, 'urgeNote', '催办说明', 200, problems);
+      const level = b.level === undefined || b.level === '' ? undefined : parseUrgeLevel(b.level);
+      if (b.level !== undefined && b.level !== '' && !level) problems.push({ field: 'level', message: '催办级别须为 blue(蓝色,承办单位责任人)、yellow(黄色,分管领导)或 red(红色,主要领导)' });
       if (problems.length) throw inputError(problems);
       if (!HANDLING.has(p.status) || !p.unitId) throw new HttpError(409, 'NOT_HANDLING', '该诉求当前没有承办单位在办理,无需催办');
       const unitId = p.unitId;
+      if (level) {
+        const now = deps.clock.now();
+        const reached = (await deps.openTasks(p.id)).map((t) => levelAt(t, now)).reduce<WarningLevel | undefined>((hi, l) => (l && (!hi || WARNING_LEVELS.indexOf(l) > WARNING_LEVELS.indexOf(hi)) ? l : hi), undefined);
+        if (!mayUrgeAt(level, reached)) {
+          throw new HttpError(409, 'LEVEL_NOT_REACHED', reached ? `该诉求为${WARNING_RULES[reached].label}预警,不能按${WARNING_RULES[level].label}预警催办(第二十六条)` : `该诉求尚未达到${WARNING_RULES[level].label}预警,不能按预警级别催办(第二十六条)`);
+        }
+      }
+      const to = level ? urgeRecipient(level) : { kind: 'unit-leader' as const, role: 'leader' as const, label: RECIPIENT_LABELS['unit-leader'] };
       const day = formatShanghaiMoment(deps.clock.now()).slice(0, 10);
-      const recipientRef = (await deps.recipient(unitId, 'leader')) ?? `unit:${unitId}`;
+      const recipientRef = (await deps.recipient(unitId, to.role)) ?? `unit:${unitId}`;
+      // the 分管领导's key is the one 第二十四条(一) always used: a board 催办 at yellow and one from the case page the same day are one SMS
+      const dedupeKey = to.kind === 'unit-leader' ? `urge:${p.id}:${day}` : `urge:${p.id}:${day}:${to.kind}`;
       return deps.transaction(async (tx) => {
         const { id, created } = await deps.outbox.enqueue(
-          { channel: DEFAULT_CHANNEL['unit-leader'], recipientKind: 'unit-leader', recipientRef, template: 'case-urged', payload: { petitionId: p.id, trackingCode: p.trackingCode }, dedupeKey: `urge:${p.id}:${day}` },
+          { channel: DEFAULT_CHANNEL[to.kind], recipientKind: to.kind, recipientRef, template: 'case-urged', payload: { petitionId: p.id, trackingCode: p.trackingCode, ...(level && { urgeLevel: level }) }, dedupeKey },
           tx,
         );
-        if (!created) throw new HttpError(409, 'ALREADY_URGED', '今天已催办过该诉求,请明天再催');
-        await audit.append({ actor: staff.id, action: 'case.urged', petitionId: p.id, detail: { unitId, ...(note && { note }) } }, tx);
-        return { outboxId: id };
+        if (!created) throw new HttpError(409, 'ALREADY_URGED', `今天已催办过该诉求的${to.label},请明天再催`);
+        await audit.append({ actor: staff.id, action: 'case.urged', petitionId: p.id, detail: { unitId, recipientKind: to.kind, ...(level && { level }), ...(note && { note }) } }, tx);
+        return { outboxId: id, ...(level && { level }), recipientKind: to.kind };
       });
     },
 
@@ -508,8 +531,14 @@ export function createCaseService(deps: CaseServiceDeps) {
     return { pendingReview: tasks.some((t) => t.elementId === 'Task_ReviewExtension'), ...(vars && { vars }) };
   }
 
-  async function publishToHandling(p: Petition, name: string, variables: Record<string, unknown>) {
-    const result = await engine.publishMessage({ name, correlationKey: p.id, variables, timeToLive: 0 });
+  async function publishToHandling(p: Petition, name: string, variables: Record<string, unknown>, writes?: (tx: Transaction) => Promise<void>) {
+    const result = await engine.publishMessage({
+      name,
+      correlationKey: p.id,
+      variables,
+      timeToLive: 0,
+      ...(writes && { transactional: async (tx: Transaction, r: { correlatedInstanceKeys: string[] }) => void (r.correlatedInstanceKeys.length && (await writes(tx))) }),
+    });
     if (result.correlatedInstanceKeys.length === 0) throw new HttpError(409, 'NOT_HANDLING', '该诉求当前不在办理阶段');
   }
 
