@@ -11,6 +11,8 @@
  *     (bench/reports.ts; REPORTS_CASES, REPORTS_RUNS).
  *  6. `assessment`: a quarter's unit assessment (第二十七条) over the same seeding, request to done
  *     (bench/assessment.ts; ASSESSMENT_CASES, ASSESSMENT_RUNS).
+ *  7. `board`: the 红黄蓝 board over a million petitions and 100,000 open tasks (bench/board.ts).
+ *  `npm run bench -- reports` runs 5, 6 and 7: the office's figures (issue 16) in one JSON line.
  * The last line is one JSON object with the figures.
  *
  * Arguments pick parts by name (all when none): `throughput`, `parked`, `startup`, `lifecycle`, e.g.
@@ -200,6 +202,7 @@ function startupInChild(file: string): { ms: number; completed: string } {
 
 const PARTS = ['throughput', 'parked', 'startup', 'lifecycle', 'queues', 'case-list', 'reports', 'assessment', 'board'] as const;
 type Part = (typeof PARTS)[number];
+const OFFICE_PARTS: readonly Part[] = ['reports', 'assessment', 'board'];
 
 /** `lifecycle --n=40 --c 8` → the parts named (all when none) and the options */
 function parseArgs(argv: string[]): { parts: Set<Part>; options: Record<string, string> } {
@@ -214,6 +217,9 @@ function parseArgs(argv: string[]): { parts: Set<Part>; options: Record<string, 
     else throw new Error(`unknown benchmark "${a}": the parts are ${PARTS.join(', ')}`);
   }
   if (!parts.size) for (const p of PARTS) parts.add(p);
+  // the office's figures (issue 16) are one part to ask for: the month's report, the quarter's
+  // assessment and the board, each on its city-sized data
+  if (parts.has('reports')) for (const p of OFFICE_PARTS) parts.add(p);
   return { parts, options };
 }
 
