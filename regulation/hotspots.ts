@@ -1,0 +1,273 @@
+/**
+ * 第二十三条(二) 集中投诉、举报的热点 (and 第二十五条's reports, which name them): which matters many
+ * petitions of a window share, found from the keywords each petition keeps (its top words by TF-IDF,
+ * stored when it is submitted). Plain rules: the words come in already segmented.
+ *
+ * A hotspot is a group of cases of one township sharing at least two keywords (MIN_SHARED), at least
+ * MIN_CASES of them; cases of several townships sharing the same words form a city-wide one (township
+ * null). Thresholds chosen on the corpus of regulation/hotspots.test.ts: two shared words separate
+ * "the building site at night in 龙南镇" from "a road in 龙南镇" (one shared word, 龙南镇's 道路, is
+ * common), three cases make a concentration (第二十三条 “集中”), a matter in three townships is the city's.
+ */
+import { keywords as matterWords } from './similarity.js';
+
+/** keywords a petition keeps (its top words by TF-IDF, after the stop words) */
+export const KEYWORDS_PER_PETITION = 6;
+/** keywords two cases share to be the same matter */
+export const MIN_SHARED = 2;
+/** cases of one township that make a hotspot */
+export const MIN_CASES = 3;
+/** townships sharing a matter that make it the city's */
+export const CITY_MIN_TOWNSHIPS = 3;
+/** the default window: the last 30 days */
+export const DEFAULT_WINDOW_DAYS = 30;
+/** the longest window a hotspot list reads (a year and a day) */
+export const MAX_WINDOW_DAYS = 366;
+/** example cases shown with a hotspot */
+export const EXAMPLES = 3;
+
+/**
+ * Longnan's place names: the city and its 13 townships, whole and as people shorten them. Added to the
+ * segmenter's dictionary (so that 杨村镇中心小学 is 杨村镇 / 中心小学) and never keywords: the township
+ * is the cluster's own column, and the city's name is in every petition.
+ */
+export const PLACE_WORDS: readonly string[] = (
+  '龙南市 龙南县 龙南镇 武当镇 杨村镇 汶龙镇 程龙镇 关西镇 里仁镇 渡江镇 桃江乡 东江乡 临塘乡 南亨乡 夹湖乡 ' +
+  '龙南 武当 杨村 汶龙 程龙 关西 里仁 渡江 桃江 东江 临塘 南亨 夹湖'
+).split(/\s+/);
+
+/**
+ * Words every kind of petition uses (beyond similarity.ts' stop words: how people ask, time, degree):
+ * who complains (居民, 群众), what they want done (整改, 落实, 重视) and how long it has lasted. They say
+ * nothing about which matter it is, and would join unrelated cases into one hotspot.
+ */
+export const HOTSPOT_STOP_WORDS: readonly string[] = (
+  '诉求 投诉 反映 举报 问题 请求 希望 相关 有关 相关部门 有关部门 职能部门 工作人员 ' +
+  '居民 群众 市民 村民 老百姓 百姓 业主 本人 家里 我家 住户 周边 附近 旁边 ' +
+  '整改 落实 重视 关注 督促 协调 核实 调查 予以 给予 解决 处理 管理 监管 负责 责任 ' +
+  '每天 每天晚上 天天 经常 一直 至今 始终 多次 反复 长期 迟迟 没人 无人 不管 不理 ' +
+  '导致 造成 引起 影响 存在 发生 出现 情况 现象 事情 事项 东西 地方 生活 正常 ' +
+  '恳请 请求 要求 希望 尽快 早日 及时 立即 严重 非常 十分 真的 不能 无法 不了 ' +
+  '市长 书记 领导 政府 单位 公司 平台 热线 电话 联系 回复 答复 说明 告知 通知'
+).split(/\s+/);
+
+const PLACE_SET = new Set(PLACE_WORDS);
+const HOTSPOT_STOP_SET = new Set(HOTSPOT_STOP_WORDS);
+
+/**
+ * The keywords a petition keeps: its words ranked by weight (TF-IDF, best first), without similarity's
+ * stop words, single characters, numbers, punctuation, place names and the generic petition words;
+ * at most `limit`, best first.
+ */
+export function petitionKeywords(ranked: readonly { word: string; weight: number }[], limit = KEYWORDS_PER_PETITION): string[] {
+  const ordered = [...ranked].sort((a, b) => b.weight - a.weight);
+  const kept = new Set(matterWords(ordered.map((r) => r.word)));
+  const out: string[] = [];
+  for (const r of ordered) {
+    const w = r.word.trim();
+    if (!kept.has(w) || PLACE_SET.has(w) || HOTSPOT_STOP_SET.has(w) || out.includes(w) || [...w].length > 16) continue;
+    out.push(w);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/** a case as the clustering reads it: its township and its keywords, best first */
+export interface KeywordCase {
+  id: string;
+  township: string | null;
+  /** keywords, best first (their order names the cluster when members tie) */
+  words: readonly string[];
+  receivedMs: number;
+}
+
+export interface HotspotCluster {
+  /** stable for the same matter: the township (or `city`) and the two words it was found by */
+  id: string;
+  /** null: a city-wide hotspot */
+  township: string | null;
+  /** the townships its cases come from (one for a township's hotspot), most cases first */
+  townships: string[];
+  /** the words that name it, most telling first (shared by most of its cases) */
+  words: string[];
+  /** the pair of words the cluster was found by */
+  seed: [string, string];
+  /** its cases' ids, newest first */
+  members: string[];
+  count: number;
+}
+
+export interface ClusterOptions {
+  minShared?: number;
+  minCases?: number;
+  cityMinTownships?: number;
+}
+
+const pairKey = (a: string, b: string) => (a < b ? `${a}\u0001${b}` : `${b}\u0001${a}`);
+
+/** every pair of a case's keywords */
+function pairsOf(words: readonly string[]): string[] {
+  const out: string[] = [];
+  const u = [...new Set(words)];
+  for (let i = 0; i < u.length; i++) for (let j = i + 1; j < u.length; j++) out.push(pairKey(u[i], u[j]));
+  return out;
+}
+
+/**
+ * The hotspots of a window's cases, largest first. Per township, greedily: the pair of keywords most
+ * unassigned cases share seeds a cluster of those cases; its words are those at least half of them
+ * have; the township's other unassigned cases sharing `minShared` of those words join it. Then the same
+ * over the cases left, across the city, for pairs found in `cityMinTownships` townships or more. Last,
+ * township clusters found by the same pair in `cityMinTownships` townships or more become one
+ * city-wide hotspot. A case belongs to one hotspot at most.
+ */
+export function clusterHotspots(cases: readonly KeywordCase[], options: ClusterOptions = {}): HotspotCluster[] {
+  const minShared = options.minShared ?? MIN_SHARED;
+  const minCases = options.minCases ?? MIN_CASES;
+  const cityMin = options.cityMinTownships ?? CITY_MIN_TOWNSHIPS;
+  const assigned = new Set<number>();
+  const clusters: { township: string | null; seed: [string, string]; members: number[] }[] = [];
+
+  const byTownship = new Map<string, number[]>();
+  cases.forEach((c, i) => {
+    if (c.township === null) return;
+    const list = byTownship.get(c.township);
+    if (list) list.push(i);
+    else byTownship.set(c.township, [i]);
+  });
+  for (const township of [...byTownship.keys()].sort()) {
+    for (const members of greedy(cases, byTownship.get(township)!, assigned, { minShared, minCases, minTownships: 1 })) {
+      clusters.push({ township, ...members });
+    }
+  }
+  const rest = cases.map((_, i) => i).filter((i) => !assigned.has(i));
+  for (const members of greedy(cases, rest, assigned, { minShared, minCases: Math.max(minCases, cityMin), minTownships: cityMin })) {
+    clusters.push({ township: null, ...members });
+  }
+
+  // the same matter found in several townships separately is the city's
+  const bySeed = new Map<string, typeof clusters>();
+  for (const c of clusters) {
+    const k = pairKey(...c.seed);
+    bySeed.set(k, [...(bySeed.get(k) ?? []), c]);
+  }
+  const merged: typeof clusters = [];
+  for (const group of bySeed.values()) {
+    const townships = new Set(group.flatMap((c) => c.members.map((i) => cases[i].township)).filter((t) => t !== null));
+    if (group.length > 1 && townships.size >= cityMin) merged.push({ township: null, seed: group[0].seed, members: group.flatMap((c) => c.members) });
+    else merged.push(...group);
+  }
+
+  return merged
+    .map((c) => describe(cases, c.township, c.seed, c.members))
+    .sort((a, b) => b.count - a.count || a.id.localeCompare(b.id));
+}
+
+/** the clusters found greedily among `pool` (indexes into `cases`), marking their cases in `assigned` */
+function greedy(
+  cases: readonly KeywordCase[],
+  pool: readonly number[],
+  assigned: Set<number>,
+  o: { minShared: number; minCases: number; minTownships: number },
+): { seed: [string, string]; members: number[] }[] {
+  const holders = new Map<string, number[]>();
+  for (const i of pool) {
+    for (const p of pairsOf(cases[i].words)) {
+      const list = holders.get(p);
+      if (list) list.push(i);
+      else holders.set(p, [i]);
+    }
+  }
+  const live = (p: string) => (holders.get(p) ?? []).filter((i) => !assigned.has(i));
+  // the pairs enough cases hold, with how many of those are still free (kept up to date as cases are taken)
+  const free = new Map<string, number>();
+  for (const [p, ids] of holders) if (ids.length >= o.minCases) free.set(p, ids.length);
+  const take = (i: number) => {
+    assigned.add(i);
+    for (const p of pairsOf(cases[i].words)) {
+      const n = free.get(p);
+      if (n !== undefined) free.set(p, n - 1);
+    }
+  };
+  const out: { seed: [string, string]; members: number[] }[] = [];
+  for (;;) {
+    let best: string | undefined;
+    let bestN = 0;
+    for (const [p, n] of free) if (n >= o.minCases && (best === undefined || n > bestN || (n === bestN && p < best))) [best, bestN] = [p, n];
+    if (best === undefined) return out;
+    free.delete(best);
+    const core = live(best);
+    // fewer townships now than asked for: it never gains any, the pair is done
+    if (new Set(core.map((i) => cases[i].township).filter((t) => t !== null)).size < o.minTownships) continue;
+    const words = signature(cases, core, best);
+    const members = [...core];
+    const inCore = new Set(core);
+    for (const i of pool) {
+      if (assigned.has(i) || inCore.has(i)) continue;
+      let shared = 0;
+      for (const w of new Set(cases[i].words)) if (words.includes(w)) shared++;
+      if (shared >= o.minShared) members.push(i);
+    }
+    for (const i of members) take(i);
+    out.push({ seed: best.split('\u0001') as [string, string], members });
+  }
+}
+
+/** the words at least half of the cases have (the seed pair always), most frequent first */
+function signature(cases: readonly KeywordCase[], members: readonly number[], pair: string): string[] {
+  const seed = pair.split('\u0001');
+  const freq = new Map<string, { n: number; rank: number }>();
+  for (const i of members) {
+    cases[i].words.forEach((w, rank) => {
+      const f = freq.get(w) ?? { n: 0, rank: 0 };
+      f.n++;
+      f.rank += rank;
+      freq.set(w, f);
+    });
+  }
+  return [...freq]
+    .filter(([w, f]) => seed.includes(w) || f.n * 2 >= members.length)
+    .sort((a, b) => b[1].n - a[1].n || a[1].rank / a[1].n - b[1].rank / b[1].n || (a[0] < b[0] ? -1 : 1))
+    .map(([w]) => w)
+    .slice(0, KEYWORDS_PER_PETITION);
+}
+
+function describe(cases: readonly KeywordCase[], township: string | null, seed: [string, string], members: number[]): HotspotCluster {
+  const sorted = [...members].sort((a, b) => cases[b].receivedMs - cases[a].receivedMs || (cases[a].id < cases[b].id ? -1 : 1));
+  const perTownship = new Map<string, number>();
+  for (const i of members) {
+    const t = cases[i].township;
+    if (t !== null) perTownship.set(t, (perTownship.get(t) ?? 0) + 1);
+  }
+  const townships = [...perTownship].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([t]) => t);
+  const [a, b] = [...seed].sort();
+  return {
+    id: `${township ?? 'city'}:${a}+${b}`,
+    township,
+    townships,
+    words: signature(cases, members, pairKey(a, b)),
+    seed: [a, b],
+    members: sorted.map((i) => cases[i].id),
+    count: members.length,
+  };
+}
+
+/** whether a case (of another window) is the cluster's matter: its township, and `minShared` of its words */
+export function matches(cluster: Pick<HotspotCluster, 'township' | 'townships' | 'words'>, c: Pick<KeywordCase, 'township' | 'words'>, minShared = MIN_SHARED): boolean {
+  if (cluster.township !== null && c.township !== cluster.township) return false;
+  let shared = 0;
+  for (const w of new Set(c.words)) if (cluster.words.includes(w)) shared++;
+  return shared >= minShared;
+}
+
+export type Trend = 'new' | 'up' | 'down' | 'flat';
+
+export const TREND_LABELS: Record<Trend, string> = { new: '新出现', up: '上升', down: '下降', flat: '持平' };
+/** arrows beside the words (the page never says it by colour alone) */
+export const TREND_ARROWS: Record<Trend, string> = { new: '★', up: '↑', down: '↓', flat: '→' };
+
+/** the trend of a count against the window before */
+export function trendOf(count: number, previous: number): Trend {
+  if (previous === 0) return 'new';
+  return count > previous ? 'up' : count < previous ? 'down' : 'flat';
+}
