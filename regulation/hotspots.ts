@@ -271,3 +271,64 @@ export function trendOf(count: number, previous: number): Trend {
   if (previous === 0) return 'new';
   return count > previous ? 'up' : count < previous ? 'down' : 'flat';
 }
+
+const DAY_MS = 86_400_000;
+const SHANGHAI_MS = 8 * 3_600_000;
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** the Shanghai calendar day of an instant, `YYYY-MM-DD` */
+export const shanghaiDay = (at: Date) => new Date(at.getTime() + SHANGHAI_MS).toISOString().slice(0, 10);
+const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`);
+
+/** a window of whole Shanghai days, [from 00:00, the day after `to` 00:00), and the window of the same length before it */
+export interface HotspotWindow {
+  fromDay: string;
+  toDay: string;
+  from: Date;
+  to: Date;
+  previousFrom: Date;
+  days: number;
+}
+
+/**
+ * The window asked for: `from`/`to` as `YYYY-MM-DD` (both inclusive), each defaulting to the last 30
+ * days ending today (Shanghai). Problems (a bad date, from after to, over a year) are returned, never
+ * guessed around.
+ */
+export function hotspotWindow(input: { from?: unknown; to?: unknown }, now: Date): { window?: HotspotWindow; problems: { field: string; message: string }[] } {
+  const problems: { field: string; message: string }[] = [];
+  const day = (v: unknown, field: string, label: string): string | undefined => {
+    if (v === undefined || v === null || v === '') return undefined;
+    if (typeof v !== 'string' || !DAY_PATTERN.test(v) || Number.isNaN(dayStart(v).getTime()) || shanghaiDay(dayStart(v)) !== v) {
+      problems.push({ field, message: `「${label}」须为日期(如 2026-03-01)` });
+      return undefined;
+    }
+    return v;
+  };
+  const toGiven = day(input.to, 'to', '截止日期');
+  const fromGiven = day(input.from, 'from', '起始日期');
+  if (problems.length) return { problems };
+  const toDay = toGiven ?? shanghaiDay(now);
+  const fromDay = fromGiven ?? shanghaiDay(new Date(dayStart(toDay).getTime() - (DEFAULT_WINDOW_DAYS - 1) * DAY_MS));
+  const from = dayStart(fromDay);
+  const to = new Date(dayStart(toDay).getTime() + DAY_MS);
+  const days = Math.round((to.getTime() - from.getTime()) / DAY_MS);
+  if (days < 1) return { problems: [{ field: 'from', message: '起始日期不能晚于截止日期' }] };
+  if (days > MAX_WINDOW_DAYS) return { problems: [{ field: 'from', message: `时间段最长 ${MAX_WINDOW_DAYS} 天` }] };
+  return { window: { fromDay, toDay, from, to, previousFrom: new Date(from.getTime() - days * DAY_MS), days }, problems };
+}
+
+/** one 督办 per hotspot and window: pressing 「发起督办」 again for the same is the same 督办 */
+export const supervisionKey = (hotspotId: string, w: Pick<HotspotWindow, 'fromDay' | 'toDay'>) => `${hotspotId}|${w.fromDay}|${w.toDay}`;
+
+/** the window before and the window, cut into `perWindow` equal spans each: the trend chart's bars */
+export function trendSpans(w: HotspotWindow, perWindow = 3): { start: Date; end: Date; label: string; previous: boolean }[] {
+  const out: { start: Date; end: Date; label: string; previous: boolean }[] = [];
+  const len = (w.to.getTime() - w.from.getTime()) / perWindow;
+  for (let k = 0; k < perWindow * 2; k++) {
+    const start = new Date(w.previousFrom.getTime() + k * len);
+    const end = new Date(w.previousFrom.getTime() + (k + 1) * len);
+    out.push({ start, end, label: shanghaiDay(start).slice(5).replace('-', '/'), previous: k < perWindow });
+  }
+  return out;
+}

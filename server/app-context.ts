@@ -22,6 +22,7 @@ import type { PetitionService } from './services/petition-service.js';
 import type { StaffingService } from './services/staffing-service.js';
 import type { TaskService } from './services/task-service.js';
 import type { QueueService } from './services/queue-service.js';
+import type { HotspotService } from './services/hotspot-service.js';
 
 export interface AppContext {
   render: Render;
@@ -37,6 +38,8 @@ export interface AppContext {
   caseService: CaseService;
   /** similar petitions at screening and 归并 (issue 15) */
   mergeService: MergeService;
+  /** hotspots (第二十三条(二)): clusters of a window, and 督办 from one */
+  hotspotService: HotspotService;
   attachmentService: AttachmentService;
   adminService: AdminService;
   gate: DeployGate;

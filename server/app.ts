@@ -64,6 +64,9 @@ import { createTaskService, createTaskDocs } from './services/task-service.js';
 import { createFormsRepository } from './data/forms-repository.js';
 import { createFormGate } from './deploy/form-gate.js';
 import { createFormService } from './services/form-service.js';
+import { createHotspotService, mayReadHotspots } from './services/hotspot-service.js';
+import { createPetitionKeywordsRepository } from './data/petition-keywords-repository.js';
+import { hotspotRoutes } from './routes/hotspots.js';
 
 /** the project folder (holding package.json), from the source tree or from dist/ */
 export const projectRoot = (() => {
@@ -161,7 +164,28 @@ export function createApp(deps: AppDeps): Express {
   });
   queueService.attach(engine);
 
-  const petitionService = createPetitionService({ engine, petitions, attachments, audit, publications: createPublicationRepository(db), log, maxUploadBytes, transaction: (work) => db.transaction(work) });
+  // hotspots (第二十三条(二)): each petition's keywords are stored with its submission
+  const hotspotService = createHotspotService({
+    keywords: createPetitionKeywordsRepository(db, { now }),
+    units,
+    engine,
+    audit,
+    clock,
+    log,
+    transaction: (work) => db.transaction(work),
+    underSupervision: async (petitionId) => (await workItems.openOfPetition(petitionId)).some((t) => t.processId === 'supervision'),
+  });
+  const petitionService = createPetitionService({
+    engine,
+    petitions,
+    attachments,
+    audit,
+    publications: createPublicationRepository(db),
+    log,
+    maxUploadBytes,
+    transaction: (work) => db.transaction(work),
+    indexKeywords: (p, tx) => hotspotService.index(p, tx),
+  });
   const forms = deps.forms ?? loadForms(formsDir);
   const formService = createFormService({ repo: createFormsRepository(db, { now }), gate: createFormGate({ engine }), audit, forms, ...(!deps.forms && { importFrom: formsDir }) });
   const gate = deps.gate ?? createDeployGate({ engine, jobTypes: () => jobTypes, formIds: async () => (await formService.current()).keys(), root: projectRoot });
@@ -212,6 +236,7 @@ export function createApp(deps: AppDeps): Express {
     queueService,
     caseService,
     mergeService,
+    hotspotService,
     attachmentService: createAttachmentService({ attachments, cases: caseService }),
     adminService: createAdminService({ units, staff, sessions, calendar: createCalendarRepository(db, { now }), audit, ...(deps.calendarChanged && { calendarChanged: deps.calendarChanged }) }),
     gate,
@@ -245,6 +270,7 @@ export function createApp(deps: AppDeps): Express {
         processes: has('process-admin') || has('auditor'),
         forms: has('process-admin'),
         inspector: has('process-admin') || has('auditor'),
+        hotspots: Boolean(s && mayReadHotspots(s)),
       };
     },
     csrfTokenFor: (res) => csrf.tokenFor(res),
@@ -254,6 +280,7 @@ export function createApp(deps: AppDeps): Express {
   // main.ts runs the reconciler at start-up and periodically
   app.locals.petitionService = petitionService;
   app.locals.queueService = queueService;
+  app.locals.hotspotService = hotspotService;
   app.locals.gate = gate;
   app.disable('x-powered-by');
   app.set('trust proxy', o.trustProxy ?? 0);
@@ -326,6 +353,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(portalRoutes(ctx));
   app.use(staffRoutes(ctx));
+  app.use(hotspotRoutes(ctx));
   app.use(adminRoutes(ctx));
   app.use(processRoutes(ctx));
   app.use(inspectorRoutes(ctx));

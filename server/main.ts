@@ -21,6 +21,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import type { QueueService } from './services/queue-service.js';
 import type { PetitionService } from './services/petition-service.js';
+import type { HotspotService } from './services/hotspot-service.js';
 import { createJobHandlers, migrationsFor, openConfiguredEngine } from './engine-setup.js';
 import { workerOptions } from '../workers/registry.js';
 
@@ -151,6 +152,9 @@ async function main() {
   await reconcile();
   // once per database: the tasks opened before the work queue existed join it
   await (app.locals.queueService as QueueService).backfill();
+  // once per database: the petitions from before the keyword table get their keywords (hotspots);
+  // resumable and a page per transaction, so serving does not wait for it
+  (app.locals.hotspotService as HotspotService).backfill().catch((err) => log.error({ err }, 'hotspot keywords of earlier petitions: backfill failed'));
   const reconciler = setInterval(reconcile, 60_000);
   reconciler.unref();
 

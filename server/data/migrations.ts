@@ -12,6 +12,7 @@ import { formMigrations } from './form-migrations.js';
 import { draftMigrations } from './draft-migrations.js';
 import { guardMigrations } from './guard-migrations.js';
 import { queueViewsMigration, workQueueMigration } from './work-queue-migrations.js';
+import { hotspotMigrations } from './hotspot-migrations.js';
 import type { AppMigration } from './app-migration.js';
 
 const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
@@ -128,4 +129,6 @@ export const appMigrations: AppMigration[] = [
   },
   // the work queue's saved views
   queueViewsMigration,
+  // hotspots (第二十三条(二)): each petition's keywords, and the 督办 started from a hotspot
+  ...hotspotMigrations,
 ];

@@ -27,6 +27,8 @@ const ACTION_LABELS: Record<string, (d: Record<string, unknown>, names?: Map<str
   'case.delay-explained': () => '提交逾期情况说明',
   'case.supervision-started': (d) => `发起督办(第二十三条(${typeof d.trigger === 'string' ? d.trigger : ''}))`,
   'case.supervision-refused': (d) => `发起督办未成功(第二十三条(${typeof d.trigger === 'string' ? d.trigger : ''})):${SUPERVISION_REFUSALS[d.code as string] ?? '未能发起'}`,
+  // 第二十三条(二): a case of a hotspot whose 督办 was started on its lead case
+  'case.hotspot-supervised': (d) => `列入热点督办(第二十三条(二)):「${typeof d.hotspot === 'string' ? d.hotspot : ''}」,主办诉求 ${typeof d.lead === 'string' ? d.lead : ''}`,
   'case.urged': (d) => `催办(短信提醒分管领导)${typeof d.note === 'string' && d.note ? `:${d.note}` : ''}`,
   'petition.rated': () => '诉求人作出评价',
   'petition.rated-by-phone': (d) => `电话回访,录入诉求人评价:${RATING_LABELS[d.rating as keyof typeof RATING_LABELS] ?? ''}`,
