@@ -76,7 +76,7 @@ export function petitionKeywords(ranked: readonly { word: string; weight: number
 export interface KeywordCase {
   id: string;
   township: string | null;
-  /** keywords, best first (their order names the cluster when members tie) */
+  /** keywords, best first (their order names the cluster when members tie), each once (petitionKeywords) */
   words: readonly string[];
   receivedMs: number;
 }
@@ -103,15 +103,15 @@ export interface ClusterOptions {
   cityMinTownships?: number;
 }
 
-const pairKey = (a: string, b: string) => (a < b ? `${a}\u0001${b}` : `${b}\u0001${a}`);
-
-/** every pair of a case's keywords */
-function pairsOf(words: readonly string[]): string[] {
-  const out: string[] = [];
-  const u = [...new Set(words)];
-  for (let i = 0; i < u.length; i++) for (let j = i + 1; j < u.length; j++) out.push(pairKey(u[i], u[j]));
-  return out;
+/** a case's keywords as numbers (the clustering counts pairs of words: numbers are fast keys) */
+interface Coded {
+  township: string | null;
+  words: number[];
 }
+
+/** two word numbers (below PAIR_BASE) as one small integer */
+const PAIR_BASE = 32_768;
+const pairOf = (a: number, b: number) => (a < b ? a * PAIR_BASE + b : b * PAIR_BASE + a);
 
 /**
  * The hotspots of a window's cases, largest first. Per township, greedily: the pair of keywords most
@@ -125,127 +125,214 @@ export function clusterHotspots(cases: readonly KeywordCase[], options: ClusterO
   const minShared = options.minShared ?? MIN_SHARED;
   const minCases = options.minCases ?? MIN_CASES;
   const cityMin = options.cityMinTownships ?? CITY_MIN_TOWNSHIPS;
-  const assigned = new Set<number>();
-  const clusters: { township: string | null; seed: [string, string]; members: number[] }[] = [];
+  // the words of two cases or more, the commonest first, numbered: a word of one case seeds no pair
+  // and names no cluster (a cluster's words are held by half its cases, three at least); numbers
+  // below 2^15 keep a pair's key a small integer, fast as a Map key (a window's vocabulary this
+  // large keeps its 32,767 commonest words)
+  const seen = new Map<string, number>();
+  for (const c of cases) for (const w of c.words) seen.set(w, (seen.get(w) ?? 0) + 1);
+  const names = [...seen].filter(([, n]) => n >= 2).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, PAIR_BASE - 1).map(([w]) => w);
+  const vocabulary = new Map(names.map((w, n) => [w, n]));
+  const coded: Coded[] = cases.map((c) => {
+    const words: number[] = [];
+    for (const w of c.words) {
+      const n = vocabulary.get(w);
+      if (n !== undefined && !words.includes(n)) words.push(n);
+    }
+    return { township: c.township, words };
+  });
+  const assigned = new Uint8Array(cases.length);
+  const scratch: Scratch = { wordCount: new Int32Array(names.length), wordRank: new Float64Array(names.length), caseCount: new Uint8Array(cases.length) };
+  const clusters: { township: string | null; seed: number; members: number[] }[] = [];
 
   const byTownship = new Map<string, number[]>();
-  cases.forEach((c, i) => {
+  coded.forEach((c, i) => {
     if (c.township === null) return;
     const list = byTownship.get(c.township);
     if (list) list.push(i);
     else byTownship.set(c.township, [i]);
   });
   for (const township of [...byTownship.keys()].sort()) {
-    for (const members of greedy(cases, byTownship.get(township)!, assigned, { minShared, minCases, minTownships: 1 })) {
-      clusters.push({ township, ...members });
-    }
+    for (const found of greedy(coded, byTownship.get(township)!, assigned, scratch, { minShared, minCases, minTownships: 1 })) clusters.push({ township, ...found });
   }
-  const rest = cases.map((_, i) => i).filter((i) => !assigned.has(i));
-  for (const members of greedy(cases, rest, assigned, { minShared, minCases: Math.max(minCases, cityMin), minTownships: cityMin })) {
-    clusters.push({ township: null, ...members });
-  }
+  const rest: number[] = [];
+  for (let i = 0; i < coded.length; i++) if (!assigned[i]) rest.push(i);
+  for (const found of greedy(coded, rest, assigned, scratch, { minShared, minCases: Math.max(minCases, cityMin), minTownships: cityMin })) clusters.push({ township: null, ...found });
 
   // the same matter found in several townships separately is the city's
-  const bySeed = new Map<string, typeof clusters>();
-  for (const c of clusters) {
-    const k = pairKey(...c.seed);
-    bySeed.set(k, [...(bySeed.get(k) ?? []), c]);
-  }
+  const bySeed = new Map<number, typeof clusters>();
+  for (const c of clusters) bySeed.set(c.seed, [...(bySeed.get(c.seed) ?? []), c]);
   const merged: typeof clusters = [];
   for (const group of bySeed.values()) {
-    const townships = new Set(group.flatMap((c) => c.members.map((i) => cases[i].township)).filter((t) => t !== null));
-    if (group.length > 1 && townships.size >= cityMin) merged.push({ township: null, seed: group[0].seed, members: group.flatMap((c) => c.members) });
+    if (group.length > 1 && new Set(group.flatMap((c) => c.members.map((i) => coded[i].township)).filter((t) => t !== null)).size >= cityMin) merged.push({ township: null, seed: group[0].seed, members: group.flatMap((c) => c.members) });
     else merged.push(...group);
   }
 
+  let ordered = true;
+  for (let i = 1; i < cases.length && ordered; i++) {
+    const [x, y] = [cases[i - 1], cases[i]];
+    ordered = x.receivedMs < y.receivedMs || (x.receivedMs === y.receivedMs && x.id < y.id);
+  }
   return merged
-    .map((c) => describe(cases, c.township, c.seed, c.members))
-    .sort((a, b) => b.count - a.count || a.id.localeCompare(b.id));
+    .map((c) => describe(cases, ordered, coded, names, scratch, c.township, c.seed, c.members))
+    .sort((a, b) => b.count - a.count || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** the clusters found greedily among `pool` (indexes into `cases`), marking their cases in `assigned` */
-function greedy(
-  cases: readonly KeywordCase[],
-  pool: readonly number[],
-  assigned: Set<number>,
-  o: { minShared: number; minCases: number; minTownships: number },
-): { seed: [string, string]; members: number[] }[] {
-  const holders = new Map<string, number[]>();
-  for (const i of pool) {
-    for (const p of pairsOf(cases[i].words)) {
-      const list = holders.get(p);
-      if (list) list.push(i);
-      else holders.set(p, [i]);
+/** counters reused by every cluster: by word number and by case position */
+interface Scratch {
+  wordCount: Int32Array;
+  wordRank: Float64Array;
+  caseCount: Uint8Array;
+}
+
+/** a max-heap of [count, pair], larger counts first, then smaller pairs (deterministic ties) */
+function heapPush(heap: [number, number][], item: [number, number]) {
+  heap.push(item);
+  for (let i = heap.length - 1; i > 0; ) {
+    const up = (i - 1) >> 1;
+    if (!before(heap[i], heap[up])) break;
+    [heap[i], heap[up]] = [heap[up], heap[i]];
+    i = up;
+  }
+}
+function heapPop(heap: [number, number][]): [number, number] | undefined {
+  const top = heap[0];
+  const last = heap.pop();
+  if (heap.length && last) {
+    heap[0] = last;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && before(heap[l], heap[m])) m = l;
+      if (r < heap.length && before(heap[r], heap[m])) m = r;
+      if (m === i) break;
+      [heap[i], heap[m]] = [heap[m], heap[i]];
+      i = m;
     }
   }
-  const live = (p: string) => (holders.get(p) ?? []).filter((i) => !assigned.has(i));
-  // the pairs enough cases hold, with how many of those are still free (kept up to date as cases are taken)
-  const free = new Map<string, number>();
-  for (const [p, ids] of holders) if (ids.length >= o.minCases) free.set(p, ids.length);
+  return top;
+}
+const before = (x: [number, number], y: [number, number]) => x[0] > y[0] || (x[0] === y[0] && x[1] < y[1]);
+
+/** the clusters found greedily among `pool` (indexes into `coded`), marking their cases in `assigned` */
+function greedy(coded: readonly Coded[], pool: readonly number[], assigned: Uint8Array, scratch: Scratch, o: { minShared: number; minCases: number; minTownships: number }): { seed: number; members: number[] }[] {
+  // how many free cases of the pool hold each pair (kept up to date as cases are taken)
+  const free = new Map<number, number>();
+  for (const i of pool) {
+    const w = coded[i].words;
+    for (let x = 0; x < w.length; x++) for (let y = x + 1; y < w.length; y++) {
+      const p = pairOf(w[x], w[y]);
+      free.set(p, (free.get(p) ?? 0) + 1);
+    }
+  }
+  // the pairs by their count when last looked at: a popped pair whose count has since fallen goes back in
+  const heap: [number, number][] = [];
+  for (const [p, n] of free) {
+    if (n < o.minCases) free.delete(p);
+    else heapPush(heap, [n, p]);
+  }
+  // which cases of the pool hold each word: a cluster's cases are found through its words, not by
+  // reading the whole pool for each cluster
+  const holders = new Map<number, number[]>();
+  for (const i of pool) {
+    for (const w of coded[i].words) {
+      const list = holders.get(w);
+      if (list) list.push(i);
+      else holders.set(w, [i]);
+    }
+  }
   const take = (i: number) => {
-    assigned.add(i);
-    for (const p of pairsOf(cases[i].words)) {
+    assigned[i] = 1;
+    const w = coded[i].words;
+    for (let x = 0; x < w.length; x++) for (let y = x + 1; y < w.length; y++) {
+      const p = pairOf(w[x], w[y]);
       const n = free.get(p);
       if (n !== undefined) free.set(p, n - 1);
     }
   };
-  const out: { seed: [string, string]; members: number[] }[] = [];
+  const out: { seed: number; members: number[] }[] = [];
   for (;;) {
-    let best: string | undefined;
-    let bestN = 0;
-    for (const [p, n] of free) if (n >= o.minCases && (best === undefined || n > bestN || (n === bestN && p < best))) [best, bestN] = [p, n];
-    if (best === undefined) return out;
-    free.delete(best);
-    const core = live(best);
-    // fewer townships now than asked for: it never gains any, the pair is done
-    if (new Set(core.map((i) => cases[i].township).filter((t) => t !== null)).size < o.minTownships) continue;
-    const words = signature(cases, core, best);
-    const members = [...core];
-    const inCore = new Set(core);
-    for (const i of pool) {
-      if (assigned.has(i) || inCore.has(i)) continue;
-      let shared = 0;
-      for (const w of new Set(cases[i].words)) if (words.includes(w)) shared++;
-      if (shared >= o.minShared) members.push(i);
+    const top = heapPop(heap);
+    if (!top) return out;
+    const [was, best] = top;
+    const now = free.get(best) ?? 0;
+    if (now < was) {
+      if (now >= o.minCases) heapPush(heap, [now, best]);
+      continue;
     }
+    free.delete(best);
+    const a = Math.floor(best / PAIR_BASE);
+    const b = best % PAIR_BASE;
+    const [fewer, other] = (holders.get(a) ?? []).length <= (holders.get(b) ?? []).length ? [a, b] : [b, a];
+    const core = (holders.get(fewer) ?? []).filter((i) => !assigned[i] && coded[i].words.includes(other));
+    // fewer townships now than asked for: it never gains any, the pair is done
+    if (o.minTownships > 1 && new Set(core.map((i) => coded[i].township).filter((t) => t !== null)).size < o.minTownships) continue;
+    const members = core;
+    const { caseCount } = scratch;
+    for (const i of core) caseCount[i] = 255;
+    const touched: number[] = [];
+    for (const w of signature(coded, core, [a, b], scratch)) {
+      for (const i of holders.get(w) ?? []) {
+        if (assigned[i] || caseCount[i] === 255) continue;
+        if (caseCount[i]++ === 0) touched.push(i);
+      }
+    }
+    for (const i of touched) {
+      if (caseCount[i] >= o.minShared) members.push(i);
+      caseCount[i] = 0;
+    }
+    for (const i of core) caseCount[i] = 0;
     for (const i of members) take(i);
-    out.push({ seed: best.split('\u0001') as [string, string], members });
+    out.push({ seed: best, members });
   }
 }
 
-/** the words at least half of the cases have (the seed pair always), most frequent first */
-function signature(cases: readonly KeywordCase[], members: readonly number[], pair: string): string[] {
-  const seed = pair.split('\u0001');
-  const freq = new Map<string, { n: number; rank: number }>();
+/** the words at least half of the cases have (the seed pair always), most frequent first, then by rank */
+function signature(coded: readonly Coded[], members: readonly number[], seed: readonly number[], scratch: Scratch): number[] {
+  const { wordCount, wordRank } = scratch;
+  const seen: number[] = [];
   for (const i of members) {
-    cases[i].words.forEach((w, rank) => {
-      const f = freq.get(w) ?? { n: 0, rank: 0 };
-      f.n++;
-      f.rank += rank;
-      freq.set(w, f);
-    });
+    const words = coded[i].words;
+    for (let rank = 0; rank < words.length; rank++) {
+      const w = words[rank];
+      if (wordCount[w]++ === 0) seen.push(w);
+      wordRank[w] += rank;
+    }
   }
-  return [...freq]
-    .filter(([w, f]) => seed.includes(w) || f.n * 2 >= members.length)
-    .sort((a, b) => b[1].n - a[1].n || a[1].rank / a[1].n - b[1].rank / b[1].n || (a[0] < b[0] ? -1 : 1))
-    .map(([w]) => w)
+  const out = seen
+    .filter((w) => seed.includes(w) || wordCount[w] * 2 >= members.length)
+    .sort((x, y) => wordCount[y] - wordCount[x] || wordRank[x] / wordCount[x] - wordRank[y] / wordCount[y] || x - y)
     .slice(0, KEYWORDS_PER_PETITION);
+  for (const w of seen) {
+    wordCount[w] = 0;
+    wordRank[w] = 0;
+  }
+  return out;
 }
 
-function describe(cases: readonly KeywordCase[], township: string | null, seed: [string, string], members: number[]): HotspotCluster {
-  const sorted = [...members].sort((a, b) => cases[b].receivedMs - cases[a].receivedMs || (cases[a].id < cases[b].id ? -1 : 1));
+/** the members newest first (then by id): a numeric sort of their positions when the cases come oldest first, as a window's index range reads them */
+function newestFirst(cases: readonly KeywordCase[], members: readonly number[], ordered: boolean): number[] {
+  if (ordered) return [...Int32Array.from(members).sort()].reverse();
+  return [...members].sort((a, b) => cases[b].receivedMs - cases[a].receivedMs || (cases[a].id < cases[b].id ? -1 : 1));
+}
+
+function describe(cases: readonly KeywordCase[], ordered: boolean, coded: readonly Coded[], names: readonly string[], scratch: Scratch, township: string | null, seed: number, members: number[]): HotspotCluster {
+  const sorted = newestFirst(cases, members, ordered);
   const perTownship = new Map<string, number>();
   for (const i of members) {
     const t = cases[i].township;
     if (t !== null) perTownship.set(t, (perTownship.get(t) ?? 0) + 1);
   }
   const townships = [...perTownship].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([t]) => t);
-  const [a, b] = [...seed].sort();
+  const seedWords = [Math.floor(seed / PAIR_BASE), seed % PAIR_BASE];
+  const [a, b] = seedWords.map((n) => names[n]).sort();
   return {
     id: `${township ?? 'city'}:${a}+${b}`,
     township,
     townships,
-    words: signature(cases, members, pairKey(a, b)),
+    // ties of frequency and rank go by the words themselves, not by the order cases came in
+    words: signature(coded, members, seedWords, scratch).map((n) => names[n]),
     seed: [a, b],
     members: sorted.map((i) => cases[i].id),
     count: members.length,
@@ -253,11 +340,36 @@ function describe(cases: readonly KeywordCase[], township: string | null, seed: 
 }
 
 /** whether a case (of another window) is the cluster's matter: its township, and `minShared` of its words */
-export function matches(cluster: Pick<HotspotCluster, 'township' | 'townships' | 'words'>, c: Pick<KeywordCase, 'township' | 'words'>, minShared = MIN_SHARED): boolean {
+export function matches(cluster: Pick<HotspotCluster, 'township' | 'words'>, c: Pick<KeywordCase, 'township' | 'words'>, minShared = MIN_SHARED): boolean {
   if (cluster.township !== null && c.township !== cluster.township) return false;
   let shared = 0;
   for (const w of new Set(c.words)) if (cluster.words.includes(w)) shared++;
   return shared >= minShared;
+}
+
+/** for each cluster, the times of the cases (of the window before) that `matches` it; one pass over the cases */
+export function matchingTimes(clusters: readonly Pick<HotspotCluster, 'id' | 'township' | 'words'>[], cases: readonly KeywordCase[], minShared = MIN_SHARED): Map<string, number[]> {
+  const out = new Map<string, number[]>(clusters.map((c) => [c.id, []]));
+  const byWord = new Map<string, number[]>();
+  clusters.forEach((c, k) => {
+    for (const w of c.words) byWord.set(w, [...(byWord.get(w) ?? []), k]);
+  });
+  const shared = new Uint16Array(clusters.length);
+  const touched: number[] = [];
+  for (const c of cases) {
+    for (const w of c.words) {
+      for (const k of byWord.get(w) ?? []) {
+        if (shared[k]++ === 0) touched.push(k);
+      }
+    }
+    for (const k of touched) {
+      const cl = clusters[k];
+      if (shared[k] >= minShared && (cl.township === null || cl.township === c.township)) out.get(cl.id)!.push(c.receivedMs);
+      shared[k] = 0;
+    }
+    touched.length = 0;
+  }
+  return out;
 }
 
 export type Trend = 'new' | 'up' | 'down' | 'flat';

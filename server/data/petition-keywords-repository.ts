@@ -1,8 +1,8 @@
 /**
  * Each petition's keywords (migration 1501) and the 督办 started from hotspots (1502), for the
  * hotspot service (第二十三条(二)). Reads are index ranges: a window's keyword rows
- * (petition_keywords_window), the rows of some words (petition_keywords_word), the excluded cases of a
- * window (petitions_status_created), the cases of a hotspot by id.
+ * (petition_keywords_window), the excluded cases of a window (petitions_status_created), the cases of
+ * a hotspot by id.
  */
 import type { Transaction } from 'sequelize';
 import { exec, insertIfAbsent, select, type Database } from './sql.js';
@@ -10,8 +10,8 @@ import { exec, insertIfAbsent, select, type Database } from './sql.js';
 export interface KeywordRow {
   petitionId: string;
   township: string | null;
-  word: string;
-  rank: number;
+  /** best first */
+  words: string[];
   receivedMs: number;
 }
 
@@ -46,51 +46,29 @@ const CHUNK = 500;
 export function createPetitionKeywordsRepository(db: Database, opts: { now?: () => number } = {}) {
   const now = opts.now ?? (() => Date.now());
 
-  async function insertRows(petition: { id: string; township: string | null; createdAt: Date }, words: readonly string[], tx: Transaction) {
-    if (!words.length) return;
-    const values: unknown[] = [];
-    words.forEach((w, rank) => values.push(petition.id, w, rank, petition.township, petition.createdAt.getTime()));
-    await exec(db, `INSERT INTO petition_keywords (petition_id, word, word_rank, township, received_ms) VALUES ${words.map(() => '(?, ?, ?, ?, ?)').join(', ')}`, values, tx);
+  async function insertRow(petition: { id: string; township: string | null; createdAt: Date }, words: readonly string[], tx: Transaction) {
+    // words hold no spaces (the segmenter's words; petitionKeywords trims them)
+    const text = [...new Set(words)].filter((w) => w && !/\s/.test(w)).join(' ');
+    if (!text) return;
+    await exec(db, 'INSERT INTO petition_keywords (petition_id, township, received_ms, words) VALUES (?, ?, ?, ?)', [petition.id, petition.township, petition.createdAt.getTime(), text], tx);
   }
 
-  const toRow = (r: { petition_id: string; township: string | null; word: string; word_rank: number | string; received_ms: number | string }): KeywordRow => ({
-    petitionId: r.petition_id,
-    township: r.township,
-    word: r.word,
-    rank: Number(r.word_rank),
-    receivedMs: Number(r.received_ms),
-  });
+  type Raw = { petition_id: string; township: string | null; received_ms: number | string; words: string };
+  const toRow = (r: Raw): KeywordRow => ({ petitionId: r.petition_id, township: r.township, receivedMs: Number(r.received_ms), words: r.words.split(' ') });
 
   return {
-    /** a new petition's keywords, in its submission's transaction */
-    record: (petition: { id: string; township: string | null; createdAt: Date }, words: readonly string[], tx: Transaction) => insertRows(petition, [...new Set(words)], tx),
+    /** a new petition's keywords, in its submission's transaction (none: no row) */
+    record: (petition: { id: string; township: string | null; createdAt: Date }, words: readonly string[], tx: Transaction) => insertRow(petition, words, tx),
 
     /** a petition's keywords again (the backfill: written twice, stored once) */
     async replace(petition: { id: string; township: string | null; createdAt: Date }, words: readonly string[], tx: Transaction) {
       await exec(db, 'DELETE FROM petition_keywords WHERE petition_id = ?', [petition.id], tx);
-      await insertRows(petition, [...new Set(words)], tx);
+      await insertRow(petition, words, tx);
     },
 
-    /** every keyword row of the petitions received in [from, to) */
+    /** the keywords of every petition received in [from, to), oldest first (then by id: the index's order) */
     async inWindow(from: Date, to: Date): Promise<KeywordRow[]> {
-      const rows = await select<Parameters<typeof toRow>[0]>(db, 'SELECT petition_id, township, word, word_rank, received_ms FROM petition_keywords WHERE received_ms >= ? AND received_ms < ?', [from.getTime(), to.getTime()]);
-      return rows.map(toRow);
-    },
-
-    /** the rows of these words only, of the petitions received in [from, to) */
-    async withWords(from: Date, to: Date, words: readonly string[]): Promise<KeywordRow[]> {
-      const out: KeywordRow[] = [];
-      const unique = [...new Set(words)];
-      for (let i = 0; i < unique.length; i += CHUNK) {
-        const part = unique.slice(i, i + CHUNK);
-        const rows = await select<Parameters<typeof toRow>[0]>(
-          db,
-          `SELECT petition_id, township, word, word_rank, received_ms FROM petition_keywords WHERE word IN (${part.map(() => '?').join(', ')}) AND received_ms >= ? AND received_ms < ?`,
-          [...part, from.getTime(), to.getTime()],
-        );
-        out.push(...rows.map(toRow));
-      }
-      return out;
+      return (await select<Raw>(db, 'SELECT petition_id, township, received_ms, words FROM petition_keywords WHERE received_ms >= ? AND received_ms < ? ORDER BY received_ms, township, petition_id', [from.getTime(), to.getTime()])).map(toRow);
     },
 
     /** the ids of the cases received in [from, to) that no hotspot counts (恶意/虚假, 归并) */

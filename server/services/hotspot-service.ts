@@ -21,7 +21,7 @@ import {
   EXAMPLES,
   hotspotWindow,
   KEYWORDS_PER_PETITION,
-  matches,
+  matchingTimes,
   petitionKeywords,
   shanghaiDay,
   supervisionKey,
@@ -101,17 +101,9 @@ const BACKFILL_PAGE = 500;
 /** a petition's keywords, as stored (the segmenter's ranked words through the hotspot rules) */
 export const keywordsOf = (title: string, content: string) => petitionKeywords(rankedWords(`${title}\n${content}`, KEYWORDS_PER_PETITION * 4));
 
-/** the rows of a window as the clustering's cases, keywords in rank order, without the excluded ones */
-function casesOf(rows: readonly KeywordRow[], excluded: ReadonlySet<string>): KeywordCase[] {
-  const byId = new Map<string, { township: string | null; receivedMs: number; words: { w: string; r: number }[] }>();
-  for (const r of rows) {
-    if (excluded.has(r.petitionId)) continue;
-    const c = byId.get(r.petitionId);
-    if (c) c.words.push({ w: r.word, r: r.rank });
-    else byId.set(r.petitionId, { township: r.township, receivedMs: r.receivedMs, words: [{ w: r.word, r: r.rank }] });
-  }
-  return [...byId].map(([id, c]) => ({ id, township: c.township, receivedMs: c.receivedMs, words: c.words.sort((a, b) => a.r - b.r).map((x) => x.w) }));
-}
+/** the rows of a window as the clustering's cases, without the excluded ones */
+const casesOf = (rows: readonly KeywordRow[], excluded: ReadonlySet<string>): KeywordCase[] =>
+  rows.filter((r) => !excluded.has(r.petitionId)).map((r) => ({ id: r.petitionId, township: r.township, receivedMs: r.receivedMs, words: r.words }));
 
 export function createHotspotService(deps: HotspotServiceDeps) {
   const { keywords: repo, units } = deps;
@@ -126,10 +118,7 @@ export function createHotspotService(deps: HotspotServiceDeps) {
     const current = casesOf(await repo.inWindow(w.from, w.to), excluded);
     const clusters = clusterHotspots(current);
     const receivedOf = new Map(current.map((c) => [c.id, c.receivedMs]));
-    // the window before: only the rows of the clusters' words (a case sharing none cannot match)
-    const before = casesOf(await repo.withWords(w.previousFrom, w.from, [...new Set(clusters.flatMap((c) => c.words))]), excluded);
-    const previous = new Map<string, number[]>();
-    for (const c of clusters) previous.set(c.id, before.filter((b) => matches(c, b)).map((b) => b.receivedMs));
+    const previous = matchingTimes(clusters, casesOf(await repo.inWindow(w.previousFrom, w.from), excluded));
     return { clusters, receivedOf, previous };
   }
 
