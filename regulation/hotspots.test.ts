@@ -1,106 +1,97 @@
 /**
- * The hotspot rules (第二十三条(二)) on petitions as Longnan's citizens write them
- * (regulation/hotspots-corpus.ts), segmented by the app's own segmenter: the clusters found are the
- * intended ones, whole, and the single matters stay out, even those sharing a word with one.
+ * The hotspot rules (第二十三条(二)) on words given by hand: the keywords a petition keeps, the
+ * clusters (per township, city-wide, merged across townships), the window and the trend. The
+ * thresholds' proof on real petitions segmented by jieba is server/domain/hotspot-corpus.test.ts.
  */
 import { describe, it, expect } from '@jest/globals';
-import { rankedWords } from '../server/domain/word-segmentation.js';
-import { clusterHotspots, matches, petitionKeywords, trendOf, type KeywordCase } from './hotspots.js';
-import { CORPUS, INTENDED, TOWNSHIP } from './hotspots-corpus.js';
+import { clusterHotspots, hotspotWindow, matches, matchingTimes, petitionKeywords, supervisionKey, trendOf, trendSpans, type KeywordCase } from './hotspots.js';
 
-const DAY = 86_400_000;
-const wordsOf = (title: string, content: string) => petitionKeywords(rankedWords(`${title}\n${content}`, 20));
-const corpus: KeywordCase[] = CORPUS.map((p, i) => ({ id: `${p.matter}#${i}`, township: p.township, words: wordsOf(p.title, p.content), receivedMs: i * DAY }));
-const matterOf = (id: string) => id.split('#')[0];
+const T = { longnan: '360783100', guanxi: '360783105', liren: '360783106', taojiang: '360783200', dujiang: '360783107' };
+const ranked = (...words: string[]) => words.map((word, i) => ({ word, weight: 10 - i }));
+let n = 0;
+const kase = (township: string | null, words: string[], receivedMs = n): KeywordCase => ({ id: `c${String(n++).padStart(3, '0')}`, township, words, receivedMs });
 
 describe('hotspots: a petition’s keywords', () => {
-  it('keeps the matter’s words, best first, and drops place names, generic petition words and numbers', () => {
-    const words = wordsOf('反映渡江镇停水问题', '渡江镇圩镇片区频繁停水,供水不正常,希望自来水公司尽快解决,已经 3 天了。');
-    expect(words.slice(0, 2)).toEqual(expect.arrayContaining(['停水']));
-    expect(words).toEqual(expect.arrayContaining(['停水', '圩镇', '自来水', '供水']));
-    for (const w of ['渡江镇', '渡江', '反映', '问题', '希望', '解决', '尽快', '3', '天']) expect(words).not.toContain(w);
-    expect(words.length).toBeLessThanOrEqual(6);
-  });
-
-  it('cuts township names whole (杨村镇 / 中心小学, not 杨 / 村镇)', () => {
-    const words = wordsOf('校车超载', '杨村镇中心小学的校车每天接送学生严重超载。');
-    expect(words).toContain('中心小学');
-    expect(words).not.toContain('村镇');
+  it('keeps the best six by weight, without place names, generic petition words, single characters and numbers', () => {
+    expect(petitionKeywords(ranked('渡江镇', '停水', '反映', '圩镇', '问题', '自来水', '3', '水', '供水', '希望', '相关', '通知', '用水', '居民'))).toEqual(['停水', '圩镇', '自来水', '供水', '用水']);
+    expect(petitionKeywords([{ word: '供水', weight: 1 }, { word: '停水', weight: 5 }], 1)).toEqual(['停水']);
   });
 });
 
-describe('hotspots: clusters of a window', () => {
-  const clusters = clusterHotspots(corpus);
+describe('hotspots: clusters', () => {
+  const noise = (township: string, extra: string) => kase(township, ['工地', '施工', '噪音', extra]);
 
-  it('finds the four concentrated matters, each whole and alone, the 医保 one city-wide', () => {
-    const found = clusters.map((c) => ({ matters: [...new Set(c.members.map(matterOf))], township: c.township }));
-    expect(found).toHaveLength(4);
-    for (const [matter, township] of Object.entries(INTENDED)) {
-      const c = clusters.find((x) => x.members.some((id) => matterOf(id) === matter));
-      expect(c).toBeDefined();
-      expect([...new Set(c!.members.map(matterOf))]).toEqual([matter]);
-      expect(c!.count).toBe(CORPUS.filter((p) => p.matter === matter).length);
-      expect(c!.township).toBe(township);
-    }
-    const insurance = clusters.find((c) => c.township === null)!;
-    expect(insurance.townships).toHaveLength(4);
-    expect(insurance.townships[0]).toBe(TOWNSHIP.dongjiang);
+  it('makes a township’s hotspot of three cases sharing two words, with the case phrased differently that shares two of its words, and leaves a case sharing one out', () => {
+    const cases = [noise(T.longnan, '夜间'), noise(T.longnan, '打桩机'), noise(T.longnan, '扰民'), kase(T.longnan, ['噪音', '半夜', '工地', '孩子']), kase(T.longnan, ['广场舞', '噪音', '音响']), kase(T.longnan, ['路灯', '小区'])];
+    const [c, ...rest] = clusterHotspots(cases);
+    expect(rest).toEqual([]);
+    expect(c).toMatchObject({ township: T.longnan, townships: [T.longnan], count: 4 });
+    expect(c.members).toEqual([cases[3].id, cases[2].id, cases[1].id, cases[0].id]);
+    expect(c.words.slice(0, 3).sort()).toEqual(['噪音', '工地', '施工'].sort());
+    expect(c.id).toBe(`${T.longnan}:${[...c.seed].join('+')}`);
   });
 
-  it('leaves out the single matters, also those sharing a word with a hotspot (广场舞 noise, a dug-up road, the water works’ light, a dog at 金水湾)', () => {
-    const clustered = new Set(clusters.flatMap((c) => c.members));
-    const left = corpus.filter((c) => !clustered.has(c.id)).map((c) => matterOf(c.id));
-    expect(left.sort()).toEqual(CORPUS.filter((p) => !(p.matter in INTENDED)).map((p) => p.matter).sort());
+  it('needs three cases of a township, or of three townships: two are no hotspot, nor three in two townships', () => {
+    expect(clusterHotspots([noise(T.longnan, 'a'), noise(T.longnan, 'b')])).toEqual([]);
+    expect(clusterHotspots([noise(T.longnan, 'a'), noise(T.guanxi, 'b'), noise(T.guanxi, 'c')])).toEqual([]);
+    expect(clusterHotspots([noise(T.longnan, 'a'), noise(T.guanxi, 'b'), noise(T.liren, 'c')])).toMatchObject([{ township: null, count: 3 }]);
   });
 
-  it('names each by the words most of its cases share, largest first, newest case first', () => {
-    expect(clusters.map((c) => c.count)).toEqual([5, 5, 4, 3]);
-    const site = clusters.find((c) => c.township === TOWNSHIP.longnan)!;
-    expect(site.words).toEqual(expect.arrayContaining(['施工', '工地', '噪音']));
-    expect(clusters.find((c) => c.township === TOWNSHIP.dujiang)!.words.slice(0, 2).sort()).toEqual(['圩镇', '停水'].sort());
-    expect(clusters.find((c) => c.township === TOWNSHIP.yangcun)!.words).toEqual(expect.arrayContaining(['校车', '超载']));
-    expect(clusters.find((c) => c.township === null)!.words.slice(0, 2).sort()).toEqual(['医保', '缴费'].sort());
-    expect(site.members[0]).toBe(corpus.filter((c) => matterOf(c.id) === 'site-noise').pop()!.id);
-  });
-
-  it('is the same whatever order the cases come in, with the same ids', () => {
-    const again = clusterHotspots([...corpus].reverse());
-    expect(again.map((c) => [c.id, c.count, [...c.members].sort()])).toEqual(clusters.map((c) => [c.id, c.count, [...c.members].sort()]));
-  });
-
-  it('needs three cases in a township: two are no hotspot', () => {
-    const two = corpus.filter((c) => matterOf(c.id) === 'school-bus').slice(0, 2);
-    expect(clusterHotspots(two)).toEqual([]);
-  });
-
-  it('makes one city-wide hotspot of a matter found separately in three townships', () => {
-    const outage = (id: string, township: string): KeywordCase => ({ id, township, words: ['停电', '线路', '变压器'], receivedMs: 0 });
-    const cases = ['a', 'b', 'c'].flatMap((t, k) => [0, 1, 2].map((n) => outage(`${t}${n}`, [TOWNSHIP.guanxi, TOWNSHIP.liren, TOWNSHIP.taojiang][k])));
+  it('makes a city-wide hotspot of a matter in three townships, one or two cases each', () => {
+    const cases = [kase(T.guanxi, ['医保', '缴费', '失败']), kase(T.liren, ['医保', '缴费', '系统']), kase(T.taojiang, ['医保', '缴费']), kase(T.taojiang, ['缴费', '医保', '银行']), kase(null, ['医保', '缴费'])];
     const [city, ...rest] = clusterHotspots(cases);
     expect(rest).toEqual([]);
-    expect(city).toMatchObject({ township: null, count: 9 });
-    expect(city.townships.sort()).toEqual([TOWNSHIP.guanxi, TOWNSHIP.liren, TOWNSHIP.taojiang].sort());
-    // in two townships, it stays the townships’ own
-    expect(clusterHotspots(cases.slice(0, 6)).map((c) => c.township).sort()).toEqual([TOWNSHIP.guanxi, TOWNSHIP.liren].sort());
+    expect(city).toMatchObject({ township: null, count: 5, id: `city:${['医保', '缴费'].sort().join('+')}` });
+    // most cases first, then by code
+    expect(city.townships).toEqual([T.taojiang, T.guanxi, T.liren]);
   });
 
-  it('puts a case in one hotspot at most', () => {
-    const ids = clusters.flatMap((c) => c.members);
+  it('makes one city-wide hotspot of a matter found separately in three townships; in two it stays the townships’', () => {
+    const outage = (township: string) => [0, 1, 2].map(() => kase(township, ['停电', '线路', '变压器']));
+    const three = [...outage(T.guanxi), ...outage(T.liren), ...outage(T.taojiang)];
+    expect(clusterHotspots(three)).toMatchObject([{ township: null, count: 9 }]);
+    expect(clusterHotspots(three.slice(0, 6)).map((c) => c.township).sort()).toEqual([T.guanxi, T.liren].sort());
+  });
+
+  it('puts a case in one hotspot at most, and finds the same hotspots whatever order the cases come in', () => {
+    const cases = [noise(T.longnan, 'a'), noise(T.longnan, 'b'), noise(T.longnan, 'c'), kase(T.longnan, ['停水', '施工', '工地']), kase(T.longnan, ['停水', '自来水']), kase(T.longnan, ['停水', '自来水', '施工']), kase(T.longnan, ['自来水', '停水'])];
+    const found = clusterHotspots(cases);
+    const ids = found.flatMap((c) => c.members);
     expect(new Set(ids).size).toBe(ids.length);
+    const again = clusterHotspots([...cases].reverse());
+    expect(again.map((c) => [c.id, [...c.members].sort()])).toEqual(found.map((c) => [c.id, [...c.members].sort()]));
   });
 });
 
 describe('hotspots: the window before and the trend', () => {
-  it('counts the cases of the window before that are the same matter: its township and two of its words', () => {
-    const water = clusterHotspots(corpus).find((c) => c.township === TOWNSHIP.dujiang)!;
-    expect(matches(water, { township: TOWNSHIP.dujiang, words: wordsOf('又停水了', '圩镇又停水,自来水一滴都没有') })).toBe(true);
-    expect(matches(water, { township: TOWNSHIP.longnan, words: wordsOf('又停水了', '圩镇又停水,自来水一滴都没有') })).toBe(false);
-    expect(matches(water, { township: TOWNSHIP.dujiang, words: wordsOf('水厂门口路灯坏了', '自来水厂门口的路灯坏了') })).toBe(false);
-    const city = clusterHotspots(corpus).find((c) => c.township === null)!;
-    expect(matches(city, { township: TOWNSHIP.yangcun, words: ['医保', '缴费', '失败'] })).toBe(true);
+  const water = { id: 'w', township: T.dujiang, words: ['停水', '圩镇', '自来水', '供水'] };
+
+  it('counts a case of the window before as the matter when it is of the township and shares two of its words', () => {
+    expect(matches(water, { township: T.dujiang, words: ['又', '停水', '自来水'] })).toBe(true);
+    expect(matches(water, { township: T.longnan, words: ['停水', '自来水'] })).toBe(false);
+    expect(matches(water, { township: T.dujiang, words: ['路灯', '自来水'] })).toBe(false);
+    expect(matches({ ...water, township: null }, { township: T.longnan, words: ['停水', '自来水'] })).toBe(true);
+    const times = matchingTimes([water, { id: 'x', township: null, words: ['医保', '缴费'] }], [kase(T.dujiang, ['停水', '供水'], 5), kase(T.longnan, ['停水', '供水'], 6), kase(T.liren, ['缴费', '医保'], 7)]);
+    expect(Object.fromEntries(times)).toEqual({ w: [5], x: [7] });
   });
 
   it('says 新出现, 上升, 下降 or 持平', () => {
     expect([trendOf(3, 0), trendOf(5, 2), trendOf(2, 5), trendOf(4, 4)]).toEqual(['new', 'up', 'down', 'flat']);
+  });
+
+  it('reads the window in whole Shanghai days, the last 30 by default, the window before of the same length, and refuses what is not a window', () => {
+    const now = new Date('2026-03-02T17:30:00.000Z'); // 2026-03-03 01:30 in Longnan
+    const { window: w } = hotspotWindow({}, now);
+    expect(w).toMatchObject({ fromDay: '2026-02-02', toDay: '2026-03-03', days: 30 });
+    expect(w!.from.toISOString()).toBe('2026-02-01T16:00:00.000Z');
+    expect(w!.to.toISOString()).toBe('2026-03-03T16:00:00.000Z');
+    expect(w!.previousFrom.toISOString()).toBe('2026-01-02T16:00:00.000Z');
+    expect(hotspotWindow({ from: '2026-03-01', to: '2026-03-01' }, now).window).toMatchObject({ days: 1 });
+    expect(hotspotWindow({ from: '2026-02-30' }, now).problems.map((p) => p.field)).toEqual(['from']);
+    expect(hotspotWindow({ from: '2026-03-05', to: '2026-03-01' }, now).problems.map((p) => p.field)).toEqual(['from']);
+    expect(hotspotWindow({ from: '2025-01-01', to: '2026-03-01' }, now).problems[0].message).toContain('366');
+    expect(supervisionKey('x', w!)).toBe('x|2026-02-02|2026-03-03');
+    const spans = trendSpans(w!);
+    expect(spans.map((s) => [s.label, s.previous])).toEqual([['01/03', true], ['01/13', true], ['01/23', true], ['02/02', false], ['02/12', false], ['02/22', false]]);
   });
 });
