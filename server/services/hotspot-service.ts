@@ -187,13 +187,13 @@ export function createHotspotService(deps: HotspotServiceDeps) {
       if (!mayReadHotspots(staff)) throw new HttpError(403, 'FORBIDDEN', '只有平台工作人员、市领导和审计人员可以查看热点');
       const { window: w, problems } = hotspotWindow(raw, deps.clock.now());
       const names = await townshipNames();
-      const township = typeof raw.township === 'string' && raw.township !== '' ? raw.township : null;
-      if (township !== null && !names.has(township)) problems.push({ field: 'township', message: '请选择龙南市的乡镇' });
+      const township = raw.township === undefined || raw.township === '' ? null : raw.township;
+      if (township !== null && (typeof township !== 'string' || !names.has(township))) problems.push({ field: 'township', message: '请选择龙南市的乡镇' });
       const limit = raw.limit === undefined || raw.limit === '' ? LIST_LIMIT : Number(raw.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) problems.push({ field: 'limit', message: `显示条数须为 1–${MAX_LIMIT}` });
       if (problems.length || !w) throw inputError(problems, '查询条件有误');
       const { clusters, receivedOf, previous } = await compute(w);
-      const shown = clusters.filter((c) => township === null || c.township === township || (c.township === null && c.townships.includes(township))).slice(0, limit);
+      const shown = clusters.filter((c) => township === null || c.township === township || (c.township === null && c.townships.includes(township as string))).slice(0, limit);
       const cases = await examplesOf(shown);
       const started = new Map((await repo.supervisionsOf(shown.map((c) => c.id))).filter((s) => s.fromDay === w.fromDay && s.toDay === w.toDay).map((s) => [s.hotspotId, s]));
       const leads = new Map((await repo.cases([...started.values()].map((s) => s.petitionId))).map((r) => [r.id, r]));
@@ -201,7 +201,7 @@ export function createHotspotService(deps: HotspotServiceDeps) {
       const inSpan = (ms: number, s: { start: Date; end: Date }) => ms >= s.start.getTime() && ms < s.end.getTime();
       return {
         window: { from: w.fromDay, to: w.toDay, previousFrom: shanghaiDay(w.previousFrom), previousTo: shanghaiDay(new Date(w.from.getTime() - 1)), days: w.days },
-        township,
+        township: township as string | null,
         hotspots: shown.map((c) => {
           const before = previous.get(c.id) ?? [];
           const trend = trendOf(c.count, before.length);
