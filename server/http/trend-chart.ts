@@ -3,9 +3,13 @@
  * the page, prints as it shows): the window before in grey, the window in blue, each span's count on
  * its bar, so the figure is read without the colours.
  */
-import * as echarts from 'echarts';
+type ECharts = typeof import('echarts');
 
-export function trendSvg(spans: readonly { label: string; count: number; previous: boolean }[], size = { width: 300, height: 110 }): string {
+// loaded on the first chart, not at start-up (the library is large and most processes draw none)
+let loading: Promise<ECharts> | undefined;
+
+export async function trendSvg(spans: readonly { label: string; count: number; previous: boolean }[], size = { width: 300, height: 110 }): Promise<string> {
+  const echarts = await (loading ??= import('echarts'));
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width, height: size.height });
   try {
     chart.setOption({

@@ -45,7 +45,7 @@ export function hotspotRoutes(ctx: AppContext): Router {
         listQuery: qs,
         townships: townships.map((t) => ({ ...t, label: t.label.replace(/人民政府$/, ''), selected: t.value === list.township })),
         maySupervise: maySuperviseHotspots(staff),
-        hotspots: list.hotspots.map((h, i) => ({ ...h, n: i + 1, wordsText: h.words.join('、'), townshipsText: h.townshipNames.join('、'), chart: trendSvg(h.spans) })),
+        hotspots: await Promise.all(list.hotspots.map(async (h, i) => ({ ...h, n: i + 1, wordsText: h.words.join('、'), townshipsText: h.townshipNames.join('、'), chart: await trendSvg(h.spans) }))),
         spanDays: Math.max(1, Math.round(list.window.days / 3)),
         ...extra,
       },
