@@ -114,11 +114,12 @@ export function createHotspotService(deps: HotspotServiceDeps) {
 
   /** the window's clusters, each with the count of the window before and its cases' times */
   async function compute(w: HotspotWindow) {
-    const excluded = await repo.notCounted(w.previousFrom, w.to);
-    const current = casesOf(await repo.inWindow(w.from, w.to), excluded);
+    // the three reads at once (MariaDB: on three connections; SQLite: queued, read while the others are turned into rows)
+    const [excluded, rows, rowsBefore] = await Promise.all([repo.notCounted(w.previousFrom, w.to), repo.inWindow(w.from, w.to), repo.inWindow(w.previousFrom, w.from)]);
+    const current = casesOf(rows, excluded);
     const clusters = clusterHotspots(current);
     const receivedOf = new Map(current.map((c) => [c.id, c.receivedMs]));
-    const previous = matchingTimes(clusters, casesOf(await repo.inWindow(w.previousFrom, w.from), excluded));
+    const previous = matchingTimes(clusters, casesOf(rowsBefore, excluded));
     return { clusters, receivedOf, previous };
   }
 
