@@ -15,7 +15,8 @@
  *  `npm run bench -- reports` runs 5, 6 and 7: the office's figures (issue 16) in one JSON line.
  * The last line is one JSON object with the figures.
  *
- * Arguments pick parts by name (all when none): `throughput`, `parked`, `startup`, `lifecycle`, e.g.
+ * Arguments pick parts by name (all when none): `throughput`, `parked`, `startup`, `lifecycle`,
+ * `queues`, `case-list`, `hotspots` (bench/hotspots.ts: HOTSPOTS_CASES, HOTSPOTS_DAYS, HOTSPOTS_RUNS), e.g.
  * `npm run bench -- lifecycle`; `--n=40 --c=8 --blocks=2 --profile=1` (or LIFECYCLE_N, LIFECYCLE_C,
  * LIFECYCLE_BLOCKS, LIFECYCLE_PROFILE) size the lifecycle part, DB_URL=mysql://… runs it on MariaDB;
  * `--processes=2` (LIFECYCLE_PROCESSES=2) runs the jobs in a `dist/bin/workers.js` child process,
@@ -200,7 +201,7 @@ function startupInChild(file: string): { ms: number; completed: string } {
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
-const PARTS = ['throughput', 'parked', 'startup', 'lifecycle', 'queues', 'case-list', 'reports', 'assessment', 'board'] as const;
+const PARTS = ['throughput', 'parked', 'startup', 'lifecycle', 'queues', 'case-list', 'reports', 'assessment', 'board', 'hotspots'] as const;
 type Part = (typeof PARTS)[number];
 const OFFICE_PARTS: readonly Part[] = ['reports', 'assessment', 'board'];
 
@@ -250,6 +251,10 @@ async function main() {
     if (parts.has('case-list')) {
       const { runCaseListPlans } = await import('./case-list-plans.js');
       Object.assign(figures, await runCaseListPlans(process.env, out));
+    }
+    if (parts.has('hotspots')) {
+      const { runHotspots } = await import('./hotspots.js');
+      Object.assign(figures, await runHotspots(process.env, out));
     }
 
     if (parts.has('reports')) {

@@ -29,6 +29,7 @@ import type { TaskService } from './services/task-service.js';
 import type { QueueService } from './services/queue-service.js';
 import type { ReportService } from './services/report-service.js';
 import type { AssessmentService } from './services/assessment-service.js';
+import type { HotspotService } from './services/hotspot-service.js';
 
 export interface AppContext {
   render: Render;
@@ -52,6 +53,8 @@ export interface AppContext {
   invalidService: InvalidPetitionService;
   /** 第二十五条: the figures of a 月报/季报 and of any window */
   reportFigures: ReportFiguresService;
+  /** hotspots (第二十三条(二)): clusters of a window, and 督办 from one */
+  hotspotService: HotspotService;
   attachmentService: AttachmentService;
   adminService: AdminService;
   gate: DeployGate;

@@ -79,6 +79,9 @@ import { createAssessmentsRepository } from './data/assessments-repository.js';
 import { assessmentRoutes } from './routes/assessment.js';
 import { createBoardRepository } from './data/board-repository.js';
 import { createBoardService, seesBoard } from './services/board-service.js';
+import { createHotspotService, mayReadHotspots } from './services/hotspot-service.js';
+import { createPetitionKeywordsRepository } from './data/petition-keywords-repository.js';
+import { hotspotRoutes } from './routes/hotspots.js';
 
 /** the project folder (holding package.json), from the source tree or from dist/ */
 export const projectRoot = (() => {
@@ -180,7 +183,28 @@ export function createApp(deps: AppDeps): Express {
   });
   queueService.attach(engine);
 
-  const petitionService = createPetitionService({ engine, petitions, attachments, audit, publications: createPublicationRepository(db), log, maxUploadBytes, transaction: (work) => db.transaction(work) });
+  // hotspots (第二十三条(二)): each petition's keywords are stored with its submission
+  const hotspotService = createHotspotService({
+    keywords: createPetitionKeywordsRepository(db, { now }),
+    units,
+    engine,
+    audit,
+    clock,
+    log,
+    transaction: (work) => db.transaction(work),
+    underSupervision: async (petitionId) => (await workItems.openOfPetition(petitionId)).some((t) => t.processId === 'supervision'),
+  });
+  const petitionService = createPetitionService({
+    engine,
+    petitions,
+    attachments,
+    audit,
+    publications: createPublicationRepository(db),
+    log,
+    maxUploadBytes,
+    transaction: (work) => db.transaction(work),
+    indexKeywords: (p, tx) => hotspotService.index(p, tx),
+  });
   const forms = deps.forms ?? loadForms(formsDir);
   const formService = createFormService({ repo: createFormsRepository(db, { now }), gate: createFormGate({ engine }), audit, forms, ...(!deps.forms && { importFrom: formsDir }) });
   const gate = deps.gate ?? createDeployGate({ engine, jobTypes: () => jobTypes, formIds: async () => (await formService.current()).keys(), root: projectRoot });
@@ -228,7 +252,7 @@ export function createApp(deps: AppDeps): Express {
     visible: (s, id) => caseService.visible(s, id),
     openTasks: (petitionId) => workItems.openOfPetition(petitionId),
   });
-  const reportFigures = createReportFiguresService({ db, facts: caseFacts, units, clock, ...(deps.hotspots && { hotspots: deps.hotspots }) });
+  const reportFigures = createReportFiguresService({ db, facts: caseFacts, units, clock, hotspots: deps.hotspots ?? hotspotService.top });
   const mergeService = createMergeService({ engine, petitions, merges: createPetitionMergesRepository(db, { now }), units, audit, outbox, visible: (s, id) => caseService.visible(s, id) });
   const csrf = createCsrf(deps.secret, production, (req) => req.method === 'POST' && /^\/open311\/v2\/requests\.\w+$/.test(req.path));
   const sessionOptions: SessionOptions = { sessions, staff, secureCookies: production, ttlMs: (o.sessionTtlHours ?? 12) * 3600_000 };
@@ -251,6 +275,7 @@ export function createApp(deps: AppDeps): Express {
     invalidService,
     reportFigures,
     overviewService: createOverviewService({ figures: reportFigures, board: boardService, clock }),
+    hotspotService,
     attachmentService: createAttachmentService({ attachments, cases: caseService }),
     adminService: createAdminService({ units, staff, sessions, calendar: createCalendarRepository(db, { now }), audit, ...(deps.calendarChanged && { calendarChanged: deps.calendarChanged }) }),
     gate,
@@ -290,6 +315,7 @@ export function createApp(deps: AppDeps): Express {
         inspector: has('process-admin') || has('auditor'),
         reports: Boolean(s && reportAccess(s) !== 'none'),
         assessment: maySeeAssessments(s),
+        hotspots: Boolean(s && mayReadHotspots(s)),
       };
     },
     csrfTokenFor: (res) => csrf.tokenFor(res),
@@ -306,6 +332,7 @@ export function createApp(deps: AppDeps): Express {
   app.locals.caseFacts = caseFacts;
   app.locals.invalidService = invalidService;
   app.locals.reportFigures = reportFigures;
+  app.locals.hotspotService = hotspotService;
   app.locals.gate = gate;
   app.disable('x-powered-by');
   app.set('trust proxy', o.trustProxy ?? 0);
@@ -378,6 +405,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(portalRoutes(ctx));
   app.use(staffRoutes(ctx));
+  app.use(hotspotRoutes(ctx));
   app.use(adminRoutes(ctx));
   app.use(processRoutes(ctx));
   app.use(decisionRoutes(ctx));

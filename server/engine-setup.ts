@@ -21,6 +21,9 @@ import { reportServiceOn } from './services/report-service.js';
 import type { Logger } from './logger.js';
 import { createAssessmentStore } from './services/assessment-store.js';
 import { createReportFiguresService, type ReportFiguresService } from './services/report-figures-service.js';
+import { createHotspotReader } from './services/hotspot-service.js';
+import { createPetitionKeywordsRepository } from './data/petition-keywords-repository.js';
+import { createUnitsRepository } from './data/units-repository.js';
 
 /** the app's tables, and the Zeebe adapter's records when it is the engine */
 export function migrationsFor(config: Pick<Config, 'engine'>) {
@@ -45,8 +48,10 @@ export function createJobHandlers(deps: {
   reportFigures?: ReportFiguresService;
 }): Record<string, JobHandler> {
   const { db, key, log, config, clock = systemClock } = deps;
-  const reports = deps.reportFigures ?? createReportFiguresService({ db, clock });
   const now = () => clock.now().getTime();
+  // the scheduled reports name the period's hotspots as the on-demand ones do
+  const hotspots = createHotspotReader({ keywords: createPetitionKeywordsRepository(db, { now }), units: createUnitsRepository(db) });
+  const reports = deps.reportFigures ?? createReportFiguresService({ db, clock, hotspots: hotspots.top });
   const calendars = createCalendarRepository(db, { now });
   // the jobs of one step read the calendar within a second of each other (deadlines, warnings): one
   // read serves them, and an admin's change applies to the jobs a second later

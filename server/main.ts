@@ -24,6 +24,7 @@ import type { QueueService } from './services/queue-service.js';
 import type { PetitionService } from './services/petition-service.js';
 import type { InvalidPetitionService } from './services/invalid-petition-service.js';
 import type { CaseFactsRepository } from './data/case-facts-repository.js';
+import type { HotspotService } from './services/hotspot-service.js';
 import { createJobHandlers, migrationsFor, openConfiguredEngine } from './engine-setup.js';
 import { workerOptions } from '../workers/registry.js';
 
@@ -178,6 +179,9 @@ async function main() {
     },
   });
   if (brought) log.info({ petitions: brought }, 'case facts: petitions brought in');
+  // once per database: the petitions from before the keyword table get their keywords (hotspots);
+  // resumable and a page per transaction, so serving does not wait for it
+  (app.locals.hotspotService as HotspotService).backfill().catch((err) => log.error({ err }, 'hotspot keywords of earlier petitions: backfill failed'));
   const reconciler = setInterval(reconcile, 60_000);
   reconciler.unref();
 

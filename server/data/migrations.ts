@@ -13,6 +13,7 @@ import { decisionDraftMigration, draftMigrations } from './draft-migrations.js';
 import { guardMigrations } from './guard-migrations.js';
 import { queueViewsMigration, workQueueMigration } from './work-queue-migrations.js';
 import { reportMigration } from './report-migrations.js';
+import { hotspotMigrations } from './hotspot-migrations.js';
 import type { AppMigration } from './app-migration.js';
 import { assessmentMigrations } from './assessment-migrations.js';
 import { caseFactsMigrations } from './case-facts-migrations.js';
@@ -139,4 +140,6 @@ export const appMigrations: AppMigration[] = [
   reportMigration,
   // 第二十七条: the unit assessments and the 通报 templates
   ...assessmentMigrations,
+  // hotspots (第二十三条(二)): each petition's keywords, and the 督办 started from a hotspot
+  ...hotspotMigrations,
 ];

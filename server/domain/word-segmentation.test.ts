@@ -2,7 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import { keywords, scoreSimilar, textSimilarity, TEXT_THRESHOLD } from '../../regulation/similarity.js';
 import { contentWords, segmentWords } from './word-segmentation.js';
 
-const township = ['东江', '乡'];
+const township = contentWords('东江乡');
 const kw = (text: string) => keywords(contentWords(text), township);
 
 describe('word segmentation for similar petitions', () => {

@@ -254,6 +254,59 @@ export function openApiDocument(baseUrl: string) {
           },
         }),
       },
+      '/api/hotspots': {
+        get: op('热点诉求(第二十三条(二)):时间段内按乡镇和共同关键词归集的集中投诉举报(3 件以上;多个乡镇共有的为全市热点),与上一等长时段比较(新出现、上升、下降、持平);不含恶意、虚假诉求和已归并的诉求(平台工作人员、市领导、审计员)', {
+          security: staff,
+          parameters: [
+            { name: 'from', in: 'query', schema: { type: 'string', format: 'date' }, description: '起始日期(上海时间,含;默认截止日期前 29 天)' },
+            { name: 'to', in: 'query', schema: { type: 'string', format: 'date' }, description: '截止日期(上海时间,含;默认今天);时间段最长 366 天' },
+            { name: 'township', in: 'query', schema: { type: 'string' }, description: '乡镇区划代码:该乡镇的热点及涉及它的全市热点' },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 }, description: '最多返回的热点数(默认 20)' },
+          ],
+          responses: {
+            '200': ok('时间段与热点(件数多的在前)', {
+              type: 'object',
+              properties: {
+                window: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' }, previousFrom: { type: 'string' }, previousTo: { type: 'string' }, days: { type: 'integer' } } },
+                township: { type: ['string', 'null'] },
+                hotspots: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      id: { type: 'string', description: '热点编号(发起督办时使用)' },
+                      township: { type: ['string', 'null'], description: 'null 为全市热点' },
+                      townshipName: { type: 'string' },
+                      townshipNames: { type: 'array', items: { type: 'string' } },
+                      words: { type: 'array', items: { type: 'string' }, description: '关键词,最能说明事项的在前' },
+                      count: { type: 'integer' },
+                      previousCount: { type: 'integer' },
+                      trend: { enum: ['new', 'up', 'down', 'flat'] },
+                      trendLabel: { type: 'string' },
+                      examples: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, trackingCode: { type: 'string' }, title: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' } } } },
+                      spans: { type: 'array', items: { type: 'object', properties: { label: { type: 'string' }, count: { type: 'integer' }, previous: { type: 'boolean' } } } },
+                      supervision: { type: 'object', description: '本时段已就该热点发起的督办', properties: { petitionId: { type: 'string' }, trackingCode: { type: 'string' }, startedAt: { type: 'string', format: 'date-time' } } },
+                    },
+                  },
+                },
+              },
+            }),
+            ...errors,
+          },
+        }),
+      },
+      '/api/hotspots/supervise': {
+        post: op('就热点发起督办(第二十三条(二),审核员):为热点中最早的、由承办单位在办且未在督办中的诉求启动督办流程,督办说明列出热点的全部诉求,每件诉求的办理记录都记上;同一热点同一时段只发起一次(再次提交返回已发起的督办)', {
+          security: staff,
+          requestBody: body({ type: 'object', required: ['hotspotId'], properties: { hotspotId: { type: 'string', maxLength: 200 }, from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' }, note: { type: 'string', maxLength: 200, description: '督办说明(附在热点说明之前)' } } }),
+          responses: {
+            '202': ok('已发起', { type: 'object', properties: { started: { const: true }, petitionId: { type: 'string' }, trackingCode: { type: 'string' }, processInstanceKey: { type: 'string' }, cases: { type: 'integer' } } }),
+            '200': ok('该热点本时段已发起过督办,未重复发起(started 为 false)'),
+            ...errors,
+            '409': { description: '热点的诉求尚未转办到承办单位(NO_UNIT),或在办诉求都已在督办中(ALREADY_SUPERVISED);未作任何变更', content: json(ref('Error')) },
+          },
+        }),
+      },
       '/api/case-views': {
         get: op('我保存的诉求列表视图(仅本人)', { security: staff, responses: { '200': ok('视图', { type: 'array', items: ref('CaseView') }), ...errors } }),
         post: op('保存视图:名称与列表的查询字符串(不保存翻页位置和手机号码)', {

@@ -32,6 +32,8 @@ const ACTION_LABELS: Record<string, (d: Record<string, unknown>, names?: Map<str
   'case.marked-invalid': (d) => `认定为${INVALID_KIND_LABELS[d.kind as InvalidKind] ?? '恶意或虚假诉求'}并关闭(第二十七条):${typeof d.reason === 'string' ? d.reason : ''}${typeof d.basis === 'string' && d.basis ? `;依据:${d.basis}` : ''}`,
   'case.unmarked-invalid': (d) => `撤销恶意、虚假诉求的认定${d.restarted ? ',重新进入受理审查' : ''}`,
   'case.urged': (d) => `催办(短信提醒${RECIPIENT_LABELS[d.recipientKind as keyof typeof RECIPIENT_LABELS] ?? '分管领导'})${typeof d.note === 'string' && d.note ? `:${d.note}` : ''}`,
+  // 第二十三条(二): a case of a hotspot whose 督办 was started on its lead case
+  'case.hotspot-supervised': (d) => `列入热点督办(第二十三条(二)):「${typeof d.hotspot === 'string' ? d.hotspot : ''}」,主办诉求 ${typeof d.lead === 'string' ? d.lead : ''}`,
   'petition.rated': () => '诉求人作出评价',
   'petition.rated-by-phone': (d) => `电话回访,录入诉求人评价:${RATING_LABELS[d.rating as keyof typeof RATING_LABELS] ?? ''}`,
   'identity.read-denied': () => '查看诉求人身份被拒绝',

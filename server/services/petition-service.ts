@@ -107,6 +107,8 @@ export interface PetitionServiceDeps {
   maxUploadBytes: number;
   /** the rating of a merged petition and its line on the kept case's timeline commit together */
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+  /** the petition's keywords for hotspots (第二十三条(二)), stored in its submission's transaction */
+  indexKeywords?(petition: Petition, tx: Transaction): Promise<void>;
 }
 
 /** statuses in which a case's answer is shown to its petitioner */
@@ -243,6 +245,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
                 petition = await petitions.create(input as Parameters<PetitionsRepository['create']>[0], { tx, id, trackingCode, processInstanceKey: started.processInstanceKey });
                 for (const f of files) await attachments.store({ filename: f.filename, content: f.content, petitionId: id, purpose: 'petition', uploadedBy: options.actor === 'petitioner' ? 'petitioner' : options.actor }, tx);
                 await audit.append({ actor: options.actor, action: 'petition.submitted', petitionId: id, detail: { channel: petition.channel, category: petition.category, attachments: files.length } }, tx);
+                await deps.indexKeywords?.(petition, tx);
               },
             },
           );

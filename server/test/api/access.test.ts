@@ -155,6 +155,9 @@ const MATRIX: Row[] = [
   row('GET /api/cases?status=lost (unknown value)', 'api', () => '/api/cases?status=lost', [                401, 400,  400,   400,   400,  403,  403,  400,  400,  400]),
   row('GET /api/cases/export.xlsx', 'api', () => '/api/cases/export.xlsx', [                                401, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
   row('POST /api/cases/supervise (nothing selected)', 'api', () => '/api/cases/supervise', [                401, 403,  400,   403,   403,  403,  403,  403,  403,  403], { body: () => ({}) }),
+  // ---- hotspots (第二十三条(二)): the platform, leaders and auditors read; platform reviewers start 督办 from one
+  row('GET /api/hotspots', 'api', () => '/api/hotspots', [                                                   401, 200,  200,   200,   200,  403,  403,  403,  403,  403]),
+  row('POST /api/hotspots/supervise (nothing chosen)', 'api', () => '/api/hotspots/supervise', [            401, 403,  400,   403,   403,  403,  403,  403,  403,  403], { body: () => ({}) }),
   row('GET /api/case-views', 'api', () => '/api/case-views', [                                              401, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
   row('POST /api/case-views (no name)', 'api', () => '/api/case-views', [                                   401, 400,  400,   400,   403,  403,  403,  400,  400,  400], { body: () => ({ query: 'status=closed' }) }),
   row('DELETE /api/case-views/:id (unknown)', 'api', () => '/api/case-views/999999', [                      401, 404,  404,   404,   403,  403,  403,  404,  404,  404]),
@@ -285,6 +288,8 @@ const MATRIX: Row[] = [
   row('GET /staff/cases?phone=…', 'page', () => `/staff/cases?phone=${OTHER.petitionerPhone}`, [           303, 200,  200,   403,   403,  403,  403,  403,  403,  403]),
   row('GET /staff/cases.xlsx', 'page', () => '/staff/cases.xlsx', [                                          303, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
   row('POST /staff/cases/supervise (nothing selected)', 'page', () => '/staff/cases/supervise', [          401, 403,  400,   403,   403,  403,  403,  403,  403,  403]),
+  row('GET /staff/hotspots', 'page', () => '/staff/hotspots', [                                              303, 200,  200,   200,   200,  403,  403,  403,  403,  403]),
+  row('POST /staff/hotspots/supervise (nothing chosen)', 'page', () => '/staff/hotspots/supervise', [      401, 403,  400,   403,   403,  403,  403,  403,  403,  403]),
   row('POST /staff/cases/phone-search (no number)', 'page', () => '/staff/cases/phone-search', [            401, 200,  200,   403,   403,  403,  403,  403,  403,  403]),
   row('POST /staff/case-views (no name)', 'page', () => '/staff/case-views', [                              401, 400,  400,   400,   403,  403,  403,  400,  400,  400]),
   row('POST /staff/case-views/:id/delete (unknown)', 'page', () => '/staff/case-views/999999/delete', [    401, 404,  404,   404,   403,  403,  403,  404,  404,  404]),
@@ -749,6 +754,9 @@ describe('who may see and do what: every role on every route, through HTTP', () 
       // (no case has reached a colour yet: refused, nothing sent)
       w('POST /api/board/urge (not yet blue)', 'api', 'reviewer', 409, '/api/board/urge', () => ({ petitionId: f.caseC, level: 'blue' })),
       w('POST /api/hotline', 'api', 'intake', 201, '/api/hotline', () => ({ ...petition, urgent: false })),
+      // (no hotspot in these three cases: the reviewer's answer is that it is not found)
+      w('POST /api/hotspots/supervise', 'api', 'reviewer', 404, '/api/hotspots/supervise', () => ({ hotspotId: '360783100:排水沟+堵塞', from: '2026-02-01', to: '2026-03-02' })),
+      w('POST /staff/hotspots/supervise', 'page', 'reviewer', 404, '/staff/hotspots/supervise', () => ({ hotspotId: '360783100:排水沟+堵塞', from: '2026-02-01', to: '2026-03-02' })),
       w('POST /api/petitions', 'public', 'anonymous', 201, '/api/petitions', async (p) => ({ ...petition, agree: true, ...(await challenge(p)) })),
       w('POST /api/track', 'public', 'anonymous', 200, '/api/track', track),
       w('POST /api/rate (not yet answered)', 'public', 'anonymous', 409, '/api/rate', () => ({ ...track(), rating: 'satisfied' })),
