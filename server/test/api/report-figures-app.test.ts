@@ -12,7 +12,8 @@ import { solveChallenge } from '../../domain/challenge.js';
 import { REPLY, staff as staffOf, type Staff } from './articles/steps.js';
 import { createScoreLedgerRepository } from '../../data/score-ledger-repository.js';
 import type { ReportFiguresService } from '../../services/report-figures-service.js';
-import { monthPeriod, ratesOf, ZERO_COUNTS } from '../../../regulation/report-period.js';
+import { monthPeriod, periodRange, ratesOf, ZERO_COUNTS } from '../../../regulation/report-period.js';
+import type { HotspotService } from '../../services/hotspot-service.js';
 import { SATISFIED_RATINGS, type Rating } from '../../../regulation/ratings.js';
 import type { SliceRow, VolumeCounts } from '../../../regulation/report-figures.js';
 
@@ -306,7 +307,16 @@ describe('第二十五条 月报 figures from a month of petitions handled throu
     expect(f.previous.received).toEqual({ current: expected.received, previous: 0, change: null });
     expect(f.lastYear.received).toEqual({ current: expected.received, previous: 0, change: null });
     expect(f.previous.completion).toBeNull();
-    expect(f.hotspots).toEqual([]);
+    // the month's hotspots are the clustering's (hotspot-service) over the month: here the petitions
+    // share the form's text (路灯, 出行, 小区), so one city-wide hotspot of the counted cases
+    const { from, to } = periodRange(MARCH);
+    expect(f.hotspots).toEqual(await (h.app.locals.hotspotService as HotspotService).top(from, to, 10));
+    expect(f.hotspots.length).toBeGreaterThan(0);
+    const countedCodes = new Set(counted().map((c) => c.code));
+    for (const spot of f.hotspots) {
+      expect(spot.count).toBeLessThanOrEqual(countedCodes.size);
+      for (const example of spot.examples) expect(countedCodes.has(example.trackingCode)).toBe(true);
+    }
 
     // April's report counts the April answer as April's… no: it was received in March
     const april2026 = await figures.figures(monthPeriod(2026, 4));

@@ -178,7 +178,7 @@ describeBrowser('task-form bundle in Chromium (390×844, CSP)', () => {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(root, 'modeler', 'build.mjs')], { cwd: root });
     // per page: its script with the chunks it imports, its stylesheet, and the two as brotli
     const page = (name: string) => `${name} \\d+ kB js \\+ \\d+ kB css \\(br \\d+ kB\\)`;
-    expect(stdout).toMatch(new RegExp(`^modeler/dist: ${['task-form', 'modeler', 'viewer', 'portal-submit', 'form-editor'].map(page).join(', ')} \\(\\d+ ms\\)\n$`));
+    expect(stdout).toMatch(new RegExp(`^modeler/dist: ${['task-form', 'modeler', 'viewer', 'portal-submit', 'decision-editor', 'form-editor'].map(page).join(', ')} \\(\\d+ ms\\)\n$`));
     expect(stderr).toBe('');
     server = createServer((req, res) => {
       handle(req, res).catch((err) => {
