@@ -141,10 +141,12 @@ export async function startApp(url: string, processes: 1 | 2): Promise<RunningAp
   if (processes === 1) for (const [type, handler] of Object.entries(workers)) engine.registerWorker(type, handler, workerOptions(type, { timeout: 60_000 }));
   const { forms } = await importFormFiles({ repo: createFormsRepository(db), gate: createFormGate({ engine }), dir: join(projectRoot, 'forms') });
   const gate = createDeployGate({ engine, jobTypes: () => Object.keys(workers), formIds: () => forms.keys(), root: projectRoot });
-  const dir = join(projectRoot, 'processes');
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.bpmn'))
-    .map((name) => ({ name, content: readFileSync(join(dir, name), 'utf8') }));
+  // the diagrams and the decision tables they call, in one deployment (as main.ts deploys them)
+  const filesOf = (dir: string, ext: string) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith(ext))
+      .map((name) => ({ name, content: readFileSync(join(dir, name), 'utf8') }));
+  const files = [...filesOf(join(projectRoot, 'processes'), '.bpmn'), ...filesOf(join(projectRoot, 'decisions'), '.dmn')];
   const result = await gate.deploy(files, { deployedBy: 'start-up', confirmAffected: true });
   // the channels as configured without providers (written to the log), watched: a citizen waits for
   // the SMS the way one does, instead of re-tracking the case

@@ -20,6 +20,7 @@ import zeebeModdle from 'zeebe-bpmn-moddle/resources/zeebe.json';
 import ChineseModule, { translateTitles } from './i18n/index.js';
 import SimulationZhModule from './simulation-zh/index.js';
 import { lintConfig } from './lint.js';
+import { createJsonApi, errorText } from '../shared/json-api.js';
 
 interface PageData {
   processId: string;
@@ -52,6 +53,7 @@ interface Change {
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const data: PageData = JSON.parse($('modeler-data').textContent ?? '{}');
+const api = createJsonApi(data.csrf);
 const status = $('modeler-status');
 const problemList = $('problem-list');
 const problemCount = $('problem-count');
@@ -159,30 +161,6 @@ svc('eventBus').on('commandStack.changed', () => {
 window.addEventListener('beforeunload', (e) => {
   if (dirty) e.preventDefault();
 });
-
-async function api(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method,
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/json', 'x-csrf-token': data.csrf, accept: 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-  } catch {
-    return { status: 0, body: { error: { message: '无法连接服务器,请检查网络后重试' } } };
-  }
-  let json: any = null;
-  try {
-    json = await res.json();
-  } catch {
-    // an empty answer (204) or a proxy's page
-  }
-  return { status: res.status, body: json };
-}
-
-const errorText = (r: { status: number; body: any }) =>
-  r.body?.error?.message ?? (r.status === 403 ? '没有权限,或页面已过期,请刷新后重试' : r.status === 401 ? '登录已过期,请重新登录' : `操作失败(错误 ${r.status})`);
 
 async function currentXml(): Promise<string> {
   const { xml } = await modeler.saveXML({ format: true });
