@@ -9,6 +9,7 @@ import { PLACE_WORDS } from '../../regulation/hotspots.js';
 
 interface Segmenter {
   cut(text: string, hmm?: boolean): string[];
+  cutForSearch(text: string, hmm?: boolean): string[];
   tag(text: string, hmm?: boolean): { word: string; tag: string }[];
   loadDict(dict: Uint8Array): void;
 }
@@ -45,6 +46,14 @@ function tfIdf(): KeywordExtractor {
 /** the words of a text, in order (punctuation included: the keyword rules drop it) */
 export function segmentWords(text: string): string[] {
   return text ? jieba().cut(text, true) : [];
+}
+
+/**
+ * The words of a text for a search index (jieba's search mode): a long word is followed by the
+ * dictionary words inside it (居民身份证 → 居民, 身份, 身份证, 居民身份证), so that "身份证" finds it.
+ */
+export function searchWords(text: string): string[] {
+  return text ? jieba().cutForSearch(text, true) : [];
 }
 
 /**
