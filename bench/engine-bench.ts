@@ -13,6 +13,8 @@
  *     (bench/assessment.ts; ASSESSMENT_CASES, ASSESSMENT_RUNS).
  *  7. `board`: the 红黄蓝 board over a million petitions and 100,000 open tasks (bench/board.ts).
  *  `npm run bench -- reports` runs 5, 6 and 7: the office's figures (issue 16) in one JSON line.
+ *  8. `knowledge`: the knowledge base's search over 100,000 entries, latency and recall@5 of a
+ *     labelled set of paraphrased questions, against a plain SQL LIKE (bench/knowledge.ts).
  * The last line is one JSON object with the figures.
  *
  * Arguments pick parts by name (all when none): `throughput`, `parked`, `startup`, `lifecycle`,
@@ -201,7 +203,7 @@ function startupInChild(file: string): { ms: number; completed: string } {
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
-const PARTS = ['throughput', 'parked', 'startup', 'lifecycle', 'queues', 'case-list', 'reports', 'assessment', 'board', 'hotspots'] as const;
+const PARTS = ['throughput', 'parked', 'startup', 'lifecycle', 'queues', 'case-list', 'reports', 'assessment', 'board', 'hotspots', 'knowledge'] as const;
 type Part = (typeof PARTS)[number];
 const OFFICE_PARTS: readonly Part[] = ['reports', 'assessment', 'board'];
 
@@ -255,6 +257,10 @@ async function main() {
     if (parts.has('hotspots')) {
       const { runHotspots } = await import('./hotspots.js');
       Object.assign(figures, await runHotspots(process.env, out));
+    }
+    if (parts.has('knowledge')) {
+      const { runKnowledge } = await import('./knowledge.js');
+      Object.assign(figures, await runKnowledge(process.env, out));
     }
 
     if (parts.has('reports')) {
