@@ -199,10 +199,22 @@ export function createKnowledgeRepository(db: Database) {
       return withTx(db, tx, async (t) => {
         const sets = ['status = ?', 'updated_by = ?', 'updated_at = ?'];
         const params: unknown[] = [status, h.actor, h.at.getTime()];
-        if (extra.processInstanceKey !== undefined) (sets.push('process_instance_key = ?'), params.push(extra.processInstanceKey));
-        if (extra.published) (sets.push('published_at = ?'), params.push(h.at.getTime()));
-        if (extra.reviewed) (sets.push('reviewed_at = ?'), params.push(h.at.getTime()));
-        if (extra.validUntil !== undefined) (sets.push('valid_until = ?'), params.push(extra.validUntil));
+        if (extra.processInstanceKey !== undefined) {
+        sets.push('process_instance_key = ?');
+        params.push(extra.processInstanceKey);
+      }
+        if (extra.published) {
+        sets.push('published_at = ?');
+        params.push(h.at.getTime());
+      }
+        if (extra.reviewed) {
+        sets.push('reviewed_at = ?');
+        params.push(h.at.getTime());
+      }
+        if (extra.validUntil !== undefined) {
+        sets.push('valid_until = ?');
+        params.push(extra.validUntil);
+      }
         const n = await exec(db, `UPDATE knowledge_entries SET ${sets.join(', ')} WHERE id = ?`, [...params, id], t);
         if (n === 0) return undefined;
         const e = (await get(id, t)) as KnowledgeEntry;
@@ -233,9 +245,18 @@ export function createKnowledgeRepository(db: Database) {
     async list(f: KnowledgeListFilter): Promise<{ entries: KnowledgeEntry[]; total: number }> {
       const where: string[] = [];
       const params: unknown[] = [];
-      if (f.status) (where.push('status = ?'), params.push(f.status));
-      if (f.unitId) (where.push('owner_unit_id = ?'), params.push(f.unitId));
-      if (f.q) (where.push("question LIKE ? ESCAPE '!'"), params.push(containing(f.q)));
+      if (f.status) {
+        where.push('status = ?');
+        params.push(f.status);
+      }
+      if (f.unitId) {
+        where.push('owner_unit_id = ?');
+        params.push(f.unitId);
+      }
+      if (f.q) {
+        where.push("question LIKE ? ESCAPE '!'");
+        params.push(containing(f.q));
+      }
       const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const rows = await select<Raw>(db, `SELECT ${COLUMNS} FROM knowledge_entries ${w} ORDER BY updated_at DESC, id LIMIT ? OFFSET ?`, [...params, f.limit, f.offset ?? 0]);
       const [{ n }] = await select<{ n: number | string }>(db, `SELECT COUNT(*) AS n FROM knowledge_entries ${w}`, params);
