@@ -142,7 +142,8 @@ export function createKnowledgeIndex(): KnowledgeIndex {
         category || township
           ? (r: { id: string }) => {
               const f = facets.get(r.id);
-              return !!f && (!category || f.categories.includes(category)) && (!township || f.townships.includes(township));
+              // an entry of no township is the whole city's: it answers in every township
+              return !!f && (!category || f.categories.includes(category)) && (!township || !f.townships.length || f.townships.includes(township));
             }
           : undefined;
       const results = search.search([...weights.keys()].join(' '), {
