@@ -1,5 +1,5 @@
 /**
- * The knowledge base's search (issue 17): an in-memory BM25+ index (`minisearch`) of the published
+ * The knowledge base's search (issue 17): an in-memory BM25+ index (./bm25-index.ts) of the published
  * entries, Chinese cut by jieba in its search mode (a long word also gives the words inside it:
  * 居民身份证 → 身份证). Entries are indexed from their stored terms (question_terms / answer_terms,
  * written at each save), so that loading 100,000 entries never re-runs the segmenter.
@@ -9,7 +9,7 @@
  * lower; words that say nothing (请问, 一下, 的, punctuation) are dropped on both sides; a single
  * character that is left (办, 证, 钱) counts for less — mostly it is a fragment or a filler.
  */
-import MiniSearch from 'minisearch';
+import { Bm25Index } from './bm25-index.js';
 import { searchWords } from './word-segmentation.js';
 
 /** the terms of a text as stored in question_terms / answer_terms (jieba, lower-cased, punctuation dropped) */
@@ -65,7 +65,7 @@ export const KNOWLEDGE_STOP_WORDS: ReadonlySet<string> = new Set(
 );
 
 const QUESTION_BOOST = 3;
-const ANSWER_BOOST = 1;
+const ANSWER_BOOST = 0.3;
 /** a synonym counts a little less than the word the person used */
 const SYNONYM_WEIGHT = 0.7;
 /** a single character left after the stop words: often a fragment of an unknown word or a filler */
@@ -77,21 +77,9 @@ const DEFAULT_LIMIT = 10;
 const keep = (t: string) => t.length > 0 && !KNOWLEDGE_STOP_WORDS.has(t) && WORD.test(t);
 const splitTerms = (terms: string) => terms.split(' ').filter(keep);
 
-interface Doc {
-  id: string;
-  q: string;
-  a: string;
-}
-
 export function createKnowledgeIndex(): KnowledgeIndex {
-  const search = new MiniSearch<Doc>({
-    fields: ['q', 'a'],
-    storeFields: [],
-    // the stored terms are already cut and lower-cased: split them, drop the words that say nothing
-    tokenize: splitTerms,
-    processTerm: (t) => t,
-    searchOptions: { boost: { q: QUESTION_BOOST, a: ANSWER_BOOST }, combineWith: 'OR', prefix: false, fuzzy: false },
-  });
+  // field 0: the question's terms, 1: the answer's (and basis')
+  const index = new Bm25Index(2);
   const facets = new Map<string, { categories: readonly string[]; townships: readonly string[] }>();
   /** a synonym's terms (as the query's would be cut) → the other members' terms */
   let synonyms: { terms: string[]; others: string[][] }[] = [];
@@ -112,18 +100,16 @@ export function createKnowledgeIndex(): KnowledgeIndex {
 
   return {
     replace(entry) {
-      if (search.has(entry.id)) search.discard(entry.id);
-      search.add({ id: entry.id, q: entry.questionTerms, a: entry.answerTerms });
+      index.add(entry.id, [splitTerms(entry.questionTerms), splitTerms(entry.answerTerms)]);
       facets.set(entry.id, { categories: [...entry.categories], townships: [...entry.townships] });
     },
     remove(id) {
-      if (!search.has(id)) return;
-      search.discard(id);
+      index.remove(id);
       facets.delete(id);
     },
-    has: (id) => search.has(id),
+    has: (id) => index.has(id),
     get size() {
-      return search.documentCount;
+      return index.size;
     },
     setSynonyms(groups) {
       const next: typeof synonyms = [];
@@ -138,20 +124,16 @@ export function createKnowledgeIndex(): KnowledgeIndex {
       const weights = expand(query);
       if (!weights.size) return [];
       const { category, township } = opts;
-      const filter =
+      const accept =
         category || township
-          ? (r: { id: string }) => {
-              const f = facets.get(r.id);
+          ? (id: string) => {
+              const f = facets.get(id);
               // an entry of no township is the whole city's: it answers in every township
               return !!f && (!category || f.categories.includes(category)) && (!township || !f.townships.length || f.townships.includes(township));
             }
           : undefined;
-      const results = search.search([...weights.keys()].join(' '), {
-        boostTerm: (term) => weights.get(term) ?? 1,
-        ...(filter && { filter }),
-      });
       const limit = Math.max(1, Math.min(opts.limit ?? DEFAULT_LIMIT, 100));
-      return results.slice(0, limit).map((r) => ({ id: r.id as string, score: Number(r.score.toFixed(4)) }));
+      return index.search(weights, [QUESTION_BOOST, ANSWER_BOOST], limit, accept).map((h) => ({ id: h.key, score: Number(h.score.toFixed(4)) }));
     },
   };
 }
