@@ -5,7 +5,8 @@
  * repository with their terms (segmented once, as a save does); the index loaded from the table as an
  * app process loads it (pages of published rows → createKnowledgeIndex), with the office's synonyms (bench/knowledge-synonyms.ts).
  * Then every question of the labelled set (bench/data/knowledge-labelled.json: paraphrases made from
- * a seeded sample of the entries, each labelled with its entry) is searched once, timed one by one.
+ * a seeded sample of the entries, each labelled with its entry; the bench checks that the file is
+ * what the script makes) is searched once, timed one by one.
  * Baselines in the same run: the index asked the entries' own questions (exact recall), and a plain
  * SQL search of the first KNOWLEDGE_BASELINE (default 100) labelled questions — rows whose question
  * holds the most of the query's words (LIKE), the way a search without an index would do it.
@@ -25,7 +26,7 @@ import { createKnowledgeIndex, indexTerms, KNOWLEDGE_STOP_WORDS } from '../serve
 import { segmentWords } from '../server/domain/word-segmentation.js';
 import { knowledgeCorpus, type CorpusEntry } from './knowledge-corpus.js';
 import { KNOWLEDGE_SYNONYM_GROUPS } from './knowledge-synonyms.js';
-import { LABELLED_FILE, type LabelledQuestion } from './knowledge-labelled-set.js';
+import { LABELLED_FILE, labelledSet, type LabelledQuestion } from './knowledge-labelled-set.js';
 import { median, openTarget, p99, round } from './lifecycle/measure.js';
 
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
@@ -113,6 +114,9 @@ export async function runKnowledge(env: NodeJS.ProcessEnv, out: (line: string) =
     const ids = new Set(corpus.map((e) => e.id));
     const missing = labelled.filter((q) => !ids.has(q.expected)).length;
     if (missing) throw new Error(`${missing} labelled questions name entries not in a corpus of ${n}: the labelled set is of the 100,000-entry corpus`);
+    // the kept set is the script's output, not edited by hand
+    if (n === 100_000 && JSON.stringify(labelledSet(corpus)) !== JSON.stringify(labelled))
+      throw new Error('bench/data/knowledge-labelled.json differs from what bench/knowledge-labelled-set.ts makes: run `npm run knowledge-labelled`');
     await writeEntries(repo, corpus, new Date('2026-12-01T00:00:00Z'));
     await repo.replaceSynonyms(KNOWLEDGE_SYNONYM_GROUPS, 'bench', new Date('2026-12-01T00:00:00Z'));
     out(`  ${n} entries segmented and written (with their history and change rows) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -104,4 +104,18 @@ describe('knowledge search (issue 17)', () => {
     expect(index.size).toBe(ENTRIES.length - 1);
     expect(index.search('食品经营许可证').map((h) => h.id)).not.toContain('license');
   });
+
+  it('keeps finding the live entries after many are replaced and removed (the postings are compacted)', () => {
+    const index = createKnowledgeIndex();
+    const words = ['户口', '医保', '社保', '低保', '公积金'];
+    const terms = (i: number) => ({ id: `e${i}`, questionTerms: `${words[i % 5]} 办理 材料`, answerTerms: '窗口', categories: ['consultation'], townships: [] });
+    for (let i = 0; i < 3000; i++) index.replace(terms(i));
+    for (let i = 0; i < 2500; i++) index.remove(`e${i}`);
+    for (let i = 2500; i < 2600; i++) index.replace({ ...terms(i), questionTerms: `营业执照 ${terms(i).questionTerms}` });
+    expect(index.size).toBe(500);
+    const hits = index.search('户口', { limit: 100 });
+    expect(hits).toHaveLength(100);
+    expect(hits.every((h) => Number(h.id.slice(1)) >= 2500 && Number(h.id.slice(1)) % 5 === 0)).toBe(true);
+    expect(index.search('营业执照', { limit: 100 }).map((h) => h.id).sort()).toEqual(Array.from({ length: 100 }, (_, k) => `e${2500 + k}`).sort());
+  });
 });
