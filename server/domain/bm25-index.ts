@@ -3,9 +3,10 @@
  * k1 1.2, b 0.7, δ 0.5), over documents of a few fields of pre-cut terms. Made for the knowledge
  * base (issue 17): with 100,000 entries that share a small vocabulary (a few hundred words: every
  * entry says 办理, 材料, a township), a query's words are in tens of thousands of entries each. A
- * general-purpose library builds a result object per matching entry and merges maps term by term —
- * measured at 300–400 ms a query here; this one adds into one reused array of scores and keeps the
- * best k, about a hundred times less work.
+ * general-purpose library (minisearch 7.2, tried first) builds a result object per matching entry,
+ * merges maps term by term and sorts them all — a median of 0.4 s a query (p99 1.5 s) on the bench's
+ * 100,000 entries on the shared two-core machine; this one adds into one reused array of scores and
+ * keeps the best k: 2 ms (p99 < 10 ms) on the same machine.
  *
  * Postings are growable Int32Arrays of (document slot << 8 | term frequency ≤ 255). A removed
  * document's slot is marked dead and skipped; the postings are compacted when a quarter is dead.

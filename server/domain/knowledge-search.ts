@@ -4,7 +4,8 @@
  * 居民身份证 → 身份证). Entries are indexed from their stored terms (question_terms / answer_terms,
  * written at each save), so that loading 100,000 entries never re-runs the segmenter.
  *
- * Ranking: a match in the question weighs more than one in the answer; words of the office's synonym
+ * Ranking: a match in the question weighs more than one in the answer (the answer also counts, for
+ * the words a question does not say); words of the office's synonym
  * groups (户口 户籍 落户) found in the query also search the other words of their group, a little
  * lower; words that say nothing (请问, 一下, 的, punctuation) are dropped on both sides; a single
  * character that is left (办, 证, 钱) counts for less — mostly it is a fragment or a filler.
@@ -64,6 +65,11 @@ export const KNOWLEDGE_STOP_WORDS: ReadonlySet<string> = new Set(
   ).split(/\s+/),
 );
 
+/**
+ * A word found in the question counts ten times one found in the answer: answers repeat the place,
+ * the matter and the person's situation, so with answers weighed more, the entries of the same
+ * matter that ask something else (在哪里办 instead of 多久办结) outranked the one asked for.
+ */
 const QUESTION_BOOST = 3;
 const ANSWER_BOOST = 0.3;
 /** a synonym counts a little less than the word the person used */
