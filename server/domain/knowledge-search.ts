@@ -4,10 +4,9 @@
  * 居民身份证 → 身份证). Entries are indexed from their stored terms (question_terms / answer_terms,
  * written at each save), so that loading 100,000 entries never re-runs the segmenter.
  *
- * Ranking: a match in the question weighs more than one in the answer (the answer also counts, for
- * the words a question does not say); words of the office's synonym
- * groups (户口 户籍 落户) found in the query also search the other words of their group, a little
- * lower; words that say nothing (请问, 一下, 的, punctuation) are dropped on both sides; a single
+ * Ranking: a match in the question weighs more than one in the answer (which counts for the words a
+ * question does not say); words of the office's synonym groups (户口 户籍 落户) found in the query
+ * also search the other words of their group, a little lower; words that say nothing (请问, 一下, 的, punctuation) are dropped on both sides; a single
  * character that is left (办, 证, 钱) counts for less — mostly it is a fragment or a filler.
  */
 import { Bm25Index } from './bm25-index.js';
