@@ -17,6 +17,8 @@ import { hotspotMigrations } from './hotspot-migrations.js';
 import type { AppMigration } from './app-migration.js';
 import { assessmentMigrations } from './assessment-migrations.js';
 import { caseFactsMigrations } from './case-facts-migrations.js';
+// issue 17 reply templates (templates helper)
+import { replyTemplateMigrations } from './reply-template-migrations.js';
 
 const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
 
@@ -142,4 +144,6 @@ export const appMigrations: AppMigration[] = [
   ...assessmentMigrations,
   // hotspots (第二十三条(二)): each petition's keywords, and the 督办 started from a hotspot
   ...hotspotMigrations,
+  // issue 17: reply templates / 常用语 (1751–1759)
+  ...replyTemplateMigrations,
 ];
