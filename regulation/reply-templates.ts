@@ -44,3 +44,11 @@ export function fillPlaceholders(body: string, values: Partial<Record<ReplyPlace
     return typeof v === 'string' && v.trim() !== '' ? v.trim() : whole;
   });
 }
+
+/** a day as a reply writes it, on the Shanghai calendar: 2026年3月2日 (undefined for an invalid instant) */
+export function chineseDate(instant: Date | string): string | undefined {
+  const t = (typeof instant === 'string' ? new Date(instant) : instant).getTime();
+  if (Number.isNaN(t)) return undefined;
+  const d = new Date(t + 8 * 3_600_000);
+  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
+}

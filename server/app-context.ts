@@ -30,6 +30,8 @@ import type { QueueService } from './services/queue-service.js';
 import type { ReportService } from './services/report-service.js';
 import type { AssessmentService } from './services/assessment-service.js';
 import type { HotspotService } from './services/hotspot-service.js';
+// issue 17 reply templates (templates helper)
+import type { ReplyTemplateService } from './services/reply-template-service.js';
 
 export interface AppContext {
   render: Render;
@@ -87,4 +89,7 @@ export interface AppContext {
   csrfTokenFor(res: Response): string;
   /** 第二十五条: the 月报 and 季报 archive */
   reports: ReportService;
+  // ---- issue 17 reply templates (templates helper)
+  /** reply templates / 常用语 per category, and the draft-reply task's side panel */
+  replyTemplateService: ReplyTemplateService;
 }

@@ -82,6 +82,10 @@ import { createBoardService, seesBoard } from './services/board-service.js';
 import { createHotspotService, mayReadHotspots } from './services/hotspot-service.js';
 import { createPetitionKeywordsRepository } from './data/petition-keywords-repository.js';
 import { hotspotRoutes } from './routes/hotspots.js';
+// issue 17 reply templates (templates helper)
+import { createReplyTemplatesRepository } from './data/reply-templates-repository.js';
+import { createReplyTemplateService } from './services/reply-template-service.js';
+import { replyTemplateRoutes } from './routes/reply-templates.js';
 
 /** the project folder (holding package.json), from the source tree or from dist/ */
 export const projectRoot = (() => {
@@ -316,11 +320,15 @@ export function createApp(deps: AppDeps): Express {
         reports: Boolean(s && reportAccess(s) !== 'none'),
         assessment: maySeeAssessments(s),
         hotspots: Boolean(s && mayReadHotspots(s)),
+        // issue 17: reply templates, for those who draft or review replies
+        replyTemplates: Boolean(s && seesCases(s)),
       };
     },
     csrfTokenFor: (res) => csrf.tokenFor(res),
     reports: reportServiceOn(db, { clock, log, figures: deps.reportFigures ?? reportFigures }),
     assessmentService: createAssessmentService({ engine, repo: createAssessmentsRepository(db, { now }), audit, clock, log }),
+    // ---- issue 17 reply templates (templates helper)
+    replyTemplateService: createReplyTemplateService({ repo: createReplyTemplatesRepository(db, { now }), audit, units, clock, transaction: (work) => db.transaction(work), visible: (s, id) => caseService.visible(s, id) }),
     clock,
   };
 
@@ -406,6 +414,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(portalRoutes(ctx));
   app.use(staffRoutes(ctx));
   app.use(hotspotRoutes(ctx));
+  // issue 17 reply templates (templates helper)
+  app.use(replyTemplateRoutes(ctx));
   app.use(adminRoutes(ctx));
   app.use(processRoutes(ctx));
   app.use(decisionRoutes(ctx));
