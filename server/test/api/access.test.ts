@@ -158,6 +158,14 @@ const MATRIX: Row[] = [
   // ---- hotspots (第二十三条(二)): the platform, leaders and auditors read; platform reviewers start 督办 from one
   row('GET /api/hotspots', 'api', () => '/api/hotspots', [                                                   401, 200,  200,   200,   200,  403,  403,  403,  403,  403]),
   row('POST /api/hotspots/supervise (nothing chosen)', 'api', () => '/api/hotspots/supervise', [            401, 403,  400,   403,   403,  403,  403,  403,  403,  403], { body: () => ({}) }),
+  // ---- issue 17 reply templates (templates helper): every staff account reads (a case's filled: who may open it); platform reviewers write
+  row('GET /api/reply-templates', 'api', () => '/api/reply-templates', [                                    401, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
+  row('GET /api/reply-templates?category=weather (unknown)', 'api', () => '/api/reply-templates?category=weather', [401, 400, 400, 400, 400, 400, 400, 400, 400, 400]),
+  row('GET /api/reply-templates?petitionId= (龙南镇)', 'api', (f) => `/api/reply-templates?petitionId=${f.caseA}`, [401, 200, 200, 200, 200, 403, 403, 200, 200, 404]),
+  row('GET /api/reply-templates/:id (unknown)', 'api', () => '/api/reply-templates/no-such-template', [     401, 404,  404,   404,   404,  404,  404,  404,  404,  404]),
+  row('POST /api/reply-templates (nothing filled in)', 'api', () => '/api/reply-templates', [              401, 403,  400,   403,   403,  403,  403,  403,  403,  403], { body: () => ({}) }),
+  row('PUT /api/reply-templates/:id (unknown)', 'api', () => '/api/reply-templates/no-such-template', [     401, 403,  404,   403,   403,  403,  403,  403,  403,  403], { body: () => ({}) }),
+  row('DELETE /api/reply-templates/:id (unknown)', 'api', () => '/api/reply-templates/no-such-template', [  401, 403,  404,   403,   403,  403,  403,  403,  403,  403]),
   row('GET /api/case-views', 'api', () => '/api/case-views', [                                              401, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
   row('POST /api/case-views (no name)', 'api', () => '/api/case-views', [                                   401, 400,  400,   400,   403,  403,  403,  400,  400,  400], { body: () => ({ query: 'status=closed' }) }),
   row('DELETE /api/case-views/:id (unknown)', 'api', () => '/api/case-views/999999', [                      401, 404,  404,   404,   403,  403,  403,  404,  404,  404]),
@@ -288,6 +296,11 @@ const MATRIX: Row[] = [
   row('GET /staff/cases?phone=…', 'page', () => `/staff/cases?phone=${OTHER.petitionerPhone}`, [           303, 200,  200,   403,   403,  403,  403,  403,  403,  403]),
   row('GET /staff/cases.xlsx', 'page', () => '/staff/cases.xlsx', [                                          303, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
   row('POST /staff/cases/supervise (nothing selected)', 'page', () => '/staff/cases/supervise', [          401, 403,  400,   403,   403,  403,  403,  403,  403,  403]),
+  // ---- issue 17 reply templates (templates helper)
+  row('GET /staff/reply-templates', 'page', () => '/staff/reply-templates', [                              303, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
+  row('POST /staff/reply-templates (nothing filled in)', 'page', () => '/staff/reply-templates', [        401, 403,  400,   403,   403,  403,  403,  403,  403,  403]),
+  row('POST /staff/reply-templates/:id (unknown)', 'page', () => '/staff/reply-templates/no-such-template', [401, 403, 404,   403,   403,  403,  403,  403,  403,  403]),
+  row('POST /staff/reply-templates/:id/delete (unknown)', 'page', () => '/staff/reply-templates/no-such-template/delete', [401, 403, 404, 403, 403, 403, 403, 403, 403, 403]),
   row('GET /staff/hotspots', 'page', () => '/staff/hotspots', [                                              303, 200,  200,   200,   200,  403,  403,  403,  403,  403]),
   row('POST /staff/hotspots/supervise (nothing chosen)', 'page', () => '/staff/hotspots/supervise', [      401, 403,  400,   403,   403,  403,  403,  403,  403,  403]),
   row('POST /staff/cases/phone-search (no number)', 'page', () => '/staff/cases/phone-search', [            401, 200,  200,   403,   403,  403,  403,  403,  403,  403]),
@@ -757,6 +770,11 @@ describe('who may see and do what: every role on every route, through HTTP', () 
       // (no hotspot in these three cases: the reviewer's answer is that it is not found)
       w('POST /api/hotspots/supervise', 'api', 'reviewer', 404, '/api/hotspots/supervise', () => ({ hotspotId: '360783100:排水沟+堵塞', from: '2026-02-01', to: '2026-03-02' })),
       w('POST /staff/hotspots/supervise', 'page', 'reviewer', 404, '/staff/hotspots/supervise', () => ({ hotspotId: '360783100:排水沟+堵塞', from: '2026-02-01', to: '2026-03-02' })),
+      // issue 17 reply templates (templates helper): the defaults are there to change and delete
+      w('POST /api/reply-templates', 'api', 'reviewer', 201, '/api/reply-templates', () => ({ category: 'help', title: '访问控制测试模板', body: '{办理单位}已为您协调解决。' })),
+      w('PUT /api/reply-templates/:id', 'api', 'reviewer', 200, '/api/reply-templates/default-other-general', () => ({ category: 'other', title: '一般答复', body: '{办理单位}于{办理时间}办理完毕。' })),
+      w('DELETE /api/reply-templates/:id', 'api', 'reviewer', 204, '/api/reply-templates/default-help-done'),
+      w('POST /staff/reply-templates', 'page', 'reviewer', 303, '/staff/reply-templates', () => ({ category: 'other', title: '访问控制页面模板', body: '感谢您的来信。' })),
       w('POST /api/petitions', 'public', 'anonymous', 201, '/api/petitions', async (p) => ({ ...petition, agree: true, ...(await challenge(p)) })),
       w('POST /api/track', 'public', 'anonymous', 200, '/api/track', track),
       w('POST /api/rate (not yet answered)', 'public', 'anonymous', 409, '/api/rate', () => ({ ...track(), rating: 'satisfied' })),
