@@ -4,7 +4,7 @@
  * 办理时间, at the cursor of the text field last used (else into 答复正文); the 第十五条 checklist
  * ticks as the form's data changes; 知识库 search (`GET /api/knowledge/search?q=`) lists answers,
  * and 「插入答复」 puts the answer into 答复正文 and the basis into 法律法规政策依据.
- * Text is put in as typed text is (an `input` event), so form-js validates and keeps it as its own.
+ * Text goes in through form-js's own update, so the form validates and keeps it as typed text.
  */
 import type { Form } from '@bpmn-io/form-js-viewer';
 import { checkReply } from '../../regulation/reply-checklist.js';
@@ -33,18 +33,34 @@ const isTextField = (el: EventTarget | null): el is TextField =>
 /** the form's text field of a reply key (form-js ids end in `-<field id>`; ours are `Field_<key>`) */
 const fieldOf = (host: HTMLElement, key: string) => host.querySelector<TextField>(`[id$="-Field_${key}"]`);
 
-/** puts text where the field's cursor is (replacing a selection) and tells form-js as typing would */
-function insertAt(field: TextField, text: string, atEnd = false): void {
+interface FieldInstance {
+  id: string;
+  valuePath: (string | number)[];
+  indexes?: Record<string, number>;
+}
+
+/**
+ * Puts text where the field's cursor is (replacing a selection), or at the end on a line of its own.
+ * Through form-js's own update (as its fields do): the form's data, validation and re-render follow
+ * at once — a value set only in the page would be put back by the next re-render.
+ */
+function insertAt(form: Form, field: TextField, text: string, atEnd = false): void {
   const value = field.value;
   const start = atEnd ? value.length : (field.selectionStart ?? value.length);
   const end = atEnd ? value.length : (field.selectionEnd ?? start);
   const before = value.slice(0, start);
   const joiner = atEnd && before.trim() !== '' ? '\n' : '';
-  field.value = before + joiner + text + value.slice(end);
+  const next = before + joiner + text + value.slice(end);
   const caret = before.length + joiner.length + text.length;
+  const instance = form.get<{ getAllKeyed(): FieldInstance[] }>('formFieldInstanceRegistry').getAllKeyed().find((i) => field.id.endsWith(`-${i.id}`));
+  if (instance) (form as unknown as { _update(u: { fieldInstance: FieldInstance; value: string }): void })._update({ fieldInstance: instance, value: next });
+  else {
+    field.value = next;
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+  }
   field.focus();
-  field.setSelectionRange(caret, caret);
-  field.dispatchEvent(new Event('input', { bubbles: true }));
+  // after the re-render has written the value
+  requestAnimationFrame(() => field.setSelectionRange(caret, caret));
 }
 
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string) => {
@@ -78,7 +94,7 @@ export function attachReplyHelper(form: Form, host: HTMLElement): void {
       if (!field) return;
       const handledAt = reply().handledAt;
       const values = { ...data.values, ...(typeof handledAt === 'string' && chineseDate(handledAt) && { 办理时间: chineseDate(handledAt) }) };
-      insertAt(field, fillPlaceholders(template.body, values));
+      insertAt(form, field, fillPlaceholders(template.body, values));
     });
   }
 
@@ -108,9 +124,9 @@ export function attachReplyHelper(form: Form, host: HTMLElement): void {
   search.hidden = false;
   const insertAnswer = (item: KnowledgeItem) => {
     const text = fieldOf(host, 'replyText');
-    if (text) insertAt(text, item.answer, last !== text);
+    if (text) insertAt(form, text, item.answer, last !== text);
     const basis = fieldOf(host, 'legalBasis');
-    if (basis && item.basis && !basis.value.includes(item.basis)) insertAt(basis, item.basis, true);
+    if (basis && item.basis && !basis.value.includes(item.basis)) insertAt(form, basis, item.basis, true);
     status.textContent = '已插入答复内容和依据,请按本件情况修改。';
   };
   search.addEventListener('submit', async (event) => {

@@ -100,7 +100,7 @@ describe('reply templates (常用语) through the API', () => {
     expect(unknown.body.error.details[0].message).toContain('未知的占位符 {诉求人}');
     expect(unknown.body.error.details[0].message).toContain('{办理单位}');
     await reviewer.post('/api/reply-templates', { category: 'other', title: 't', body: '长'.repeat(2001) }).expect(400);
-    await reviewer.post('/api/reply-templates', 'not an object').expect(400);
+    await reviewer.post('/api/reply-templates', ['not', 'an object']).expect(400);
     const dup = await reviewer.post('/api/reply-templates', { category: 'consultation', title: '政策解答', body: '……' }).expect(409);
     expect(dup.body.error.code).toBe('TEMPLATE_EXISTS');
     const policy = (await reviewer.get('/api/reply-templates?category=consultation').expect(200)).body.items.find((t: { title: string }) => t.title === '政策解答');

@@ -9,7 +9,8 @@
 import { it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { completeTask, submitPetition, taskOf, type TestApp } from '../app-harness.js';
-import { describeBrowser } from './chromium.js';
+import { join } from 'node:path';
+import { describeBrowser, screenshotDir } from './chromium.js';
 import { closeAll, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp, suiteRecorder } from './session.js';
 
 const KNOWLEDGE = {
@@ -112,6 +113,8 @@ describeBrowser('the draft-reply side panel in Chromium: templates, the 第十�
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.locator('#reply-helper').scrollIntoViewIfNeeded();
     await shot(page, 'reply-templates-draft-phone.png');
+    // the panel alone, at the phone's width (the whole page is long)
+    await page.locator('#reply-helper').screenshot({ path: join(screenshotDir(), 'reply-templates-panel-phone.png') });
 
     // sent: the reply the process holds is what the panel put in
     await Promise.all([page.waitForURL(`${base}/staff`), page.getByRole('button', { name: '提交' }).click()]);
