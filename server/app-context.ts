@@ -30,6 +30,7 @@ import type { QueueService } from './services/queue-service.js';
 import type { ReportService } from './services/report-service.js';
 import type { AssessmentService } from './services/assessment-service.js';
 import type { HotspotService } from './services/hotspot-service.js';
+import type { KnowledgeService } from './services/knowledge-service.js';
 // issue 17 reply templates (templates helper)
 import type { ReplyTemplateService } from './services/reply-template-service.js';
 
@@ -57,6 +58,8 @@ export interface AppContext {
   reportFigures: ReportFiguresService;
   /** hotspots (第二十三条(二)): clusters of a window, and 督办 from one */
   hotspotService: HotspotService;
+  /** the knowledge base (知识库, issue 17): entries, history, synonyms, search */
+  knowledgeService: KnowledgeService;
   attachmentService: AttachmentService;
   adminService: AdminService;
   gate: DeployGate;
@@ -74,7 +77,7 @@ export interface AppContext {
   staffing: StaffingService;
   challenges: ChallengeIssuer;
   sessionOptions: SessionOptions;
-  limits: { portal: RequestHandler; login: RequestHandler };
+  limits: { portal: RequestHandler; login: RequestHandler; knowledge: RequestHandler };
   upload: { petition: RequestHandler; single: RequestHandler };
   uploadMaxMb: number;
   open311ApiKeys: string[];

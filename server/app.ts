@@ -82,6 +82,9 @@ import { createBoardService, seesBoard } from './services/board-service.js';
 import { createHotspotService, mayReadHotspots } from './services/hotspot-service.js';
 import { createPetitionKeywordsRepository } from './data/petition-keywords-repository.js';
 import { hotspotRoutes } from './routes/hotspots.js';
+import { knowledgeRoutes } from './routes/knowledge.js';
+import { createKnowledgeService } from './services/knowledge-service.js';
+import { createKnowledgeRepository } from './data/knowledge-repository.js';
 // issue 17 reply templates (templates helper)
 import { createReplyTemplatesRepository } from './data/reply-templates-repository.js';
 import { createReplyTemplateService } from './services/reply-template-service.js';
@@ -103,6 +106,8 @@ export interface AppOptions {
   publicBaseUrl?: string;
   uploadMaxMb?: number;
   portalRateLimit?: number;
+  /** public knowledge searches per visitor and minute (the portal asks as the citizen types) */
+  knowledgeRateLimit?: number;
   loginRateLimit?: number;
   open311ApiKeys?: string[];
   trustProxy?: number;
@@ -257,6 +262,7 @@ export function createApp(deps: AppDeps): Express {
     openTasks: (petitionId) => workItems.openOfPetition(petitionId),
   });
   const reportFigures = createReportFiguresService({ db, facts: caseFacts, units, clock, hotspots: deps.hotspots ?? hotspotService.top });
+  const knowledgeService = createKnowledgeService({ repo: createKnowledgeRepository(db), units, audit, clock, log, visible: (s, id) => caseService.visible(s, id) });
   const mergeService = createMergeService({ engine, petitions, merges: createPetitionMergesRepository(db, { now }), units, audit, outbox, visible: (s, id) => caseService.visible(s, id) });
   const csrf = createCsrf(deps.secret, production, (req) => req.method === 'POST' && /^\/open311\/v2\/requests\.\w+$/.test(req.path));
   const sessionOptions: SessionOptions = { sessions, staff, secureCookies: production, ttlMs: (o.sessionTtlHours ?? 12) * 3600_000 };
@@ -280,6 +286,7 @@ export function createApp(deps: AppDeps): Express {
     reportFigures,
     overviewService: createOverviewService({ figures: reportFigures, board: boardService, clock }),
     hotspotService,
+    knowledgeService,
     attachmentService: createAttachmentService({ attachments, cases: caseService }),
     adminService: createAdminService({ units, staff, sessions, calendar: createCalendarRepository(db, { now }), audit, ...(deps.calendarChanged && { calendarChanged: deps.calendarChanged }) }),
     gate,
@@ -295,6 +302,8 @@ export function createApp(deps: AppDeps): Express {
     sessionOptions,
     limits: {
       portal: limiter({ name: 'portal', windowMs: 10 * 60_000, limit: o.portalRateLimit ?? 30, store: createRateLimitStore(db, { name: 'portal', now }) }),
+      // the portal's 「可能已有答案」 asks as the citizen types: more than a submission's limit
+      knowledge: limiter({ name: 'knowledge', windowMs: 60_000, limit: o.knowledgeRateLimit ?? 120, store: createRateLimitStore(db, { name: 'knowledge', now }) }),
       login: limiter({ name: 'login', windowMs: 15 * 60_000, limit: o.loginRateLimit ?? 20, store: createRateLimitStore(db, { name: 'login', now }) }),
     },
     upload: uploads(maxUploadBytes),
@@ -341,6 +350,8 @@ export function createApp(deps: AppDeps): Express {
   app.locals.invalidService = invalidService;
   app.locals.reportFigures = reportFigures;
   app.locals.hotspotService = hotspotService;
+  // main.ts loads the knowledge index after start-up, before the first search asks for it
+  app.locals.knowledgeService = knowledgeService;
   app.locals.gate = gate;
   app.disable('x-powered-by');
   app.set('trust proxy', o.trustProxy ?? 0);
@@ -414,6 +425,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(portalRoutes(ctx));
   app.use(staffRoutes(ctx));
   app.use(hotspotRoutes(ctx));
+  app.use(knowledgeRoutes(ctx));
   // issue 17 reply templates (templates helper)
   app.use(replyTemplateRoutes(ctx));
   app.use(adminRoutes(ctx));

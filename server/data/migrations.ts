@@ -17,6 +17,7 @@ import { hotspotMigrations } from './hotspot-migrations.js';
 import type { AppMigration } from './app-migration.js';
 import { assessmentMigrations } from './assessment-migrations.js';
 import { caseFactsMigrations } from './case-facts-migrations.js';
+import { knowledgeMigrations } from './knowledge-migrations.js';
 // issue 17 reply templates (templates helper)
 import { replyTemplateMigrations } from './reply-template-migrations.js';
 
@@ -144,6 +145,8 @@ export const appMigrations: AppMigration[] = [
   ...assessmentMigrations,
   // hotspots (第二十三条(二)): each petition's keywords, and the 督办 started from a hotspot
   ...hotspotMigrations,
+  // the knowledge base (知识库, issue 17)
+  ...knowledgeMigrations,
   // issue 17: reply templates / 常用语 (1751–1759)
   ...replyTemplateMigrations,
 ];

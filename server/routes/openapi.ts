@@ -3,6 +3,7 @@
  * routes; a test checks that every route of server/routes/api.ts and open311.ts is described.
  */
 import { OFFICE_SCHEMAS } from './openapi-office-schemas.js';
+import { KNOWLEDGE_SCHEMAS, knowledgePaths } from './openapi-knowledge.js';
 // issue 17 reply templates (templates helper)
 import { REPLY_TEMPLATE_PATHS } from './openapi-reply-templates.js';
 
@@ -73,6 +74,7 @@ export function openApiDocument(baseUrl: string) {
       },
       schemas: {
         ...OFFICE_SCHEMAS,
+        ...KNOWLEDGE_SCHEMAS,
         Error: {
           type: 'object',
           required: ['error'],
@@ -123,6 +125,7 @@ export function openApiDocument(baseUrl: string) {
       },
     },
     paths: {
+      ...knowledgePaths({ op, ok, body, id, ref, json, errors, staff }),
       '/api/session': { get: op('当前会话与 CSRF 令牌') },
       '/api/login': { post: op('工作人员登录', { requestBody: body({ type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } }) }) },
       '/api/logout': { post: op('退出登录', { responses: { '204': ok('已退出') } }) },

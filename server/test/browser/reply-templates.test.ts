@@ -1,29 +1,25 @@
 /**
  * The draft-reply task's side panel in Chromium (issue 17): on a 390 px phone a 龙南镇 handler inserts
  * the 咨询 template 「政策解答」 into 答复正文 at the cursor, filled from the case; the 第十五条
- * checklist ticks as the fields are filled; 知识库 search (GET /api/knowledge/search, answered here
- * per the contract in docs/notes: { items: [{ question, answer, basis, … }] }) lists an answer, and
- * 「插入答复」 puts its answer and basis into the form; the form is submitted and the reply the
- * process holds has them. And a reviewer edits a template on /staff/reply-templates on the phone.
+ * checklist ticks as the fields are filled; 知识库 search (GET /api/knowledge/search) finds a
+ * published entry, and 「插入答复」 puts its answer and basis into the form; the form is submitted and
+ * the reply the process holds has them. And a reviewer edits a template on /staff/reply-templates on
+ * the phone.
  */
 import { it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { completeTask, submitPetition, taskOf, type TestApp } from '../app-harness.js';
+import { createKnowledgeRepository } from '../../data/knowledge-repository.js';
+import type { KnowledgeService } from '../../services/knowledge-service.js';
 import { join } from 'node:path';
 import { describeBrowser, screenshotDir } from './chromium.js';
 import { closeAll, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp, suiteRecorder } from './session.js';
 
 const KNOWLEDGE = {
-  id: 'k-1',
   question: '办理居住证需要哪些材料?',
   answer: '办理居住证需携带居民身份证、近期照片和居住证明,到居住地派出所或镇便民服务中心申请。',
   basis: '《居住证暂行条例》第九条',
-  ownerUnitId: 'u-longnan',
-  ownerUnitName: '龙南镇人民政府',
   categories: ['consultation'],
-  townships: [],
-  validUntil: null,
-  score: 3.2,
 };
 
 describeBrowser('the draft-reply side panel in Chromium: templates, the 第十五条 checklist, 知识库', () => {
@@ -41,7 +37,12 @@ describeBrowser('the draft-reply side panel in Chromium: templates, the 第十�
     const intake = await h.signIn('intake');
     await completeTask(h, intake, 'Task_ScreenPetition', { inScope: true, isMajor: false }, code);
     await completeTask(h, intake, 'Task_DispatchPetition', { unitId: 'u-longnan', jointMode: 'single' }, code);
-    await completeTask(h, await h.signIn('handler-longnan'), 'Task_SignOrReturn', { returnRequested: false }, code);
+    const handler = await h.signIn('handler-longnan');
+    await completeTask(h, handler, 'Task_SignOrReturn', { returnRequested: false }, code);
+    // a published 知识库 entry (seeding only: the review process publishes in the app)
+    const entry = (await handler.post('/api/knowledge', KNOWLEDGE).expect(201)).body;
+    await createKnowledgeRepository(h.t.db).setStatus(entry.id, 'published', { action: 'published', actor: 'st-test', at: h.t.clock.now() }, { published: true, reviewed: true });
+    await (h.app.locals.knowledgeService as KnowledgeService).changed(entry.id);
   }, 180_000);
 
   afterAll(async () => {
@@ -59,12 +60,6 @@ describeBrowser('the draft-reply side panel in Chromium: templates, the 第十�
 
   it('on a 390 px phone a handler inserts a template at the cursor, the checklist ticks as the form fills, a 知识库 answer goes into the reply, and the form is sent with them', async () => {
     const page = await newPage(await phoneContext(browser), 'handler-longnan');
-    // 知识库 search answers as the contract says (the lead's API); the query is checked
-    const asked: string[] = [];
-    await page.route('**/api/knowledge/search?*', async (route) => {
-      asked.push(new URL(route.request().url()).searchParams.get('q') ?? '');
-      await route.fulfill({ json: { items: [KNOWLEDGE] } });
-    });
     const key = (await taskOf(await h.signIn('handler-longnan'), 'Task_DraftReply', code)).key as string;
     await page.goto(`${base}/staff/tasks/${encodeURIComponent(key)}`);
     await page.getByRole('heading', { name: '起草助手' }).waitFor();
@@ -103,7 +98,7 @@ describeBrowser('the draft-reply side panel in Chromium: templates, the 第十�
     const result = page.locator('.rh-result').first();
     await result.getByText(KNOWLEDGE.question).waitFor();
     await expect(result.textContent()).resolves.toContain(`依据:${KNOWLEDGE.basis}`);
-    expect(asked).toEqual(['居住证 材料']);
+    await expect(result.textContent()).resolves.toContain('龙南镇人民政府');
     await result.getByRole('button', { name: '插入答复' }).click();
     await expect(page.getByLabel('法律法规政策依据').inputValue()).resolves.toBe(KNOWLEDGE.basis);
     await expect(text.inputValue()).resolves.toContain(KNOWLEDGE.answer);
