@@ -13,7 +13,7 @@ import { createKnowledgeRepository } from '../../data/knowledge-repository.js';
 import type { KnowledgeService } from '../../services/knowledge-service.js';
 import { join } from 'node:path';
 import { describeBrowser, screenshotDir } from './chromium.js';
-import { closeAll, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp, suiteRecorder } from './session.js';
+import { closeAll, deskContext, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp, suiteRecorder } from './session.js';
 
 const KNOWLEDGE = {
   question: '办理居住证需要哪些材料?',
@@ -57,6 +57,21 @@ describeBrowser('the draft-reply side panel in Chromium: templates, the 第十�
   };
   const count = (page: Page) => page.locator('#rh-count').textContent();
   const item = (page: Page, key: string) => page.locator(`#rh-checklist [data-item="${key}"]`);
+
+  it('at a desk the panel sits beside the form, with the 咨询 templates and the checklist still to fill', async () => {
+    const page = await newPage(await deskContext(browser), 'handler-longnan');
+    const key = (await taskOf(await h.signIn('handler-longnan'), 'Task_DraftReply', code)).key as string;
+    await page.goto(`${base}/staff/tasks/${encodeURIComponent(key)}`);
+    await page.locator('.fjs-form').waitFor();
+    await page.locator('.rh-insert').first().waitFor();
+    const panelBox = await page.locator('#reply-helper').boundingBox();
+    const formBox = await page.locator('#task-form').boundingBox();
+    expect(panelBox!.x).toBeGreaterThan(formBox!.x + formBox!.width - 1);
+    await expect(page.locator('.rh-template summary').allTextContents()).resolves.toEqual(['办事指引', '政策解答']);
+    await expect(count(page)).resolves.toBe('0/5');
+    await shot(page, 'reply-templates-draft-desk.png');
+    expect(problems).toEqual([]);
+  }, 120_000);
 
   it('on a 390 px phone a handler inserts a template at the cursor, the checklist ticks as the form fills, a 知识库 answer goes into the reply, and the form is sent with them', async () => {
     const page = await newPage(await phoneContext(browser), 'handler-longnan');
