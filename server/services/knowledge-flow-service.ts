@@ -148,6 +148,8 @@ export function createKnowledgeFlowService(deps: KnowledgeFlowDeps) {
         if (values.reviewApproved !== true || values.proposeKnowledge !== true) return undefined;
         const petitionId = task.variables.petitionId;
         if (typeof petitionId !== 'string') return undefined;
+        // the case has its entry already (proposed from the case): the approval goes on without a second
+        if (await repo.bySourcePetition(petitionId)) return undefined;
         const p = await deps.visible(staff, petitionId);
         const create = await proposal(staff, p, task.variables.reply);
         return { write: async (tx) => void (await create(tx)) };
