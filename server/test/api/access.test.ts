@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../app.js';
 import { solveChallenge } from '../../domain/challenge.js';
 import { createTestApp, submitPetition, type Person, type TestApp } from '../app-harness.js';
+import { PUBLISHED_RESIDENCE, seedKnowledge } from '../knowledge-seed.js';
 import { fixtureFigures } from '../../../workers/testing/report-figures-fixture.js';
 
 const ROLES = ['anonymous', 'intake', 'reviewer', 'leader', 'auditor', 'modeler', 'admin', 'handler-longnan', 'leader-longnan', 'handler-dongjiang'] as const;
@@ -64,6 +65,8 @@ interface Fixture {
   locked: string;
   /** a 月报 issued by the reviewer (figures from the fixture) */
   report: number;
+  /** a published knowledge entry (seeded) */
+  knowledgeEntry: string;
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -105,6 +108,8 @@ const MATRIX: Row[] = [
   row('GET /track', 'public', () => '/track', [                                                              200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
   row('GET /rules', 'public', () => '/rules', [                                                              200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
   row('GET /replies', 'public', () => '/replies', [                                                          200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
+  row('GET /knowledge', 'public', () => '/knowledge?q=医保', [                                                200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
+  row('GET /knowledge/:id', 'public', (f) => `/knowledge/${f.knowledgeEntry}`, [                            200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
   row('GET /rate/:code', 'public', (f) => `/rate/${f.codeA}`, [                                              200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
   row('GET /login', 'public', () => '/login', [                                                              200, 303,  303,   303,   303,  303,  303,  303,  303,  303]),
   row('GET /health', 'public', () => '/health', [                                                            200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
@@ -498,6 +503,7 @@ describe('who may see and do what: every role on every route, through HTTP', () 
       leaderMarket: idOf('leader-market'),
       locked: idOf('access-locked'),
       report: (await people.reviewer.post('/api/reports', { kind: 'month', year: 2026, index: 2 }).expect(201)).body.id,
+      knowledgeEntry: (await seedKnowledge(h.t.db, [PUBLISHED_RESIDENCE], h.t.clock.now()))[0],
     };
   }, TIMEOUT);
   afterAll(() => h.close());
