@@ -29,17 +29,17 @@ export function knowledgePages(ctx: AppContext): Router {
     handle(async (req, res) => {
       const raw = req.query.q;
       // the page without a question: the search box alone
-      if (raw === undefined) return page(res, 'knowledge', { title: TITLE });
+      if (raw === undefined) return page(res, 'public-knowledge', { title: TITLE });
       const q = typeof raw === 'string' ? raw : '';
       try {
         const { items } = await knowledge.publicSearch({ q, limit: '10' });
         res.set('cache-control', 'no-store');
-        page(res, 'knowledge', { title: `${q.trim()} - ${TITLE}`, q, searched: true, items: items.map((i) => ({ ...i, excerpt: excerpt(i.answer) })) });
+        page(res, 'public-knowledge', { title: `${q.trim()} - ${TITLE}`, q, searched: true, items: items.map((i) => ({ ...i, excerpt: excerpt(i.answer) })) });
       } catch (err) {
         // an empty or too long question: said beside the box, with what was typed
         if (!(err instanceof HttpError) || err.status !== 400) throw err;
         const details = Array.isArray(err.details) ? (err.details as { message: string }[]) : [];
-        page(res, 'knowledge', { title: TITLE, q: typeof raw === 'string' ? raw : '', errorMessage: details[0]?.message ?? err.message }, 400);
+        page(res, 'public-knowledge', { title: TITLE, q: typeof raw === 'string' ? raw : '', errorMessage: details[0]?.message ?? err.message }, 400);
       }
     }),
   );
@@ -49,7 +49,7 @@ export function knowledgePages(ctx: AppContext): Router {
     ctx.limits.knowledge,
     handle(async (req, res) => {
       const e = await knowledge.publicEntry(req.params.id);
-      page(res, 'knowledge-entry', { title: e.question, entry: e, day: chinaDay(e.publishedAt ?? e.updatedAt) });
+      page(res, 'public-knowledge-entry', { title: e.question, entry: e, day: chinaDay(e.publishedAt ?? e.updatedAt) });
     }),
   );
   return r;
