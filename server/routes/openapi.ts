@@ -4,6 +4,7 @@
  */
 import { OFFICE_SCHEMAS } from './openapi-office-schemas.js';
 import { KNOWLEDGE_SCHEMAS, knowledgePaths } from './openapi-knowledge.js';
+import { KNOWLEDGE_FLOW_PATHS } from './openapi-knowledge-flow.js';
 // issue 17 reply templates (templates helper)
 import { REPLY_TEMPLATE_PATHS } from './openapi-reply-templates.js';
 
@@ -126,6 +127,7 @@ export function openApiDocument(baseUrl: string) {
     },
     paths: {
       ...knowledgePaths({ op, ok, body, id, ref, json, errors, staff }),
+      ...KNOWLEDGE_FLOW_PATHS,
       '/api/session': { get: op('当前会话与 CSRF 令牌') },
       '/api/login': { post: op('工作人员登录', { requestBody: body({ type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } }) }) },
       '/api/logout': { post: op('退出登录', { responses: { '204': ok('已退出') } }) },

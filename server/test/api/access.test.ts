@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../app.js';
 import { solveChallenge } from '../../domain/challenge.js';
 import { createTestApp, submitPetition, type Person, type TestApp } from '../app-harness.js';
+import { PUBLISHED_RESIDENCE, seedKnowledge } from '../knowledge-seed.js';
 import { fixtureFigures } from '../../../workers/testing/report-figures-fixture.js';
 
 const ROLES = ['anonymous', 'intake', 'reviewer', 'leader', 'auditor', 'modeler', 'admin', 'handler-longnan', 'leader-longnan', 'handler-dongjiang'] as const;
@@ -64,6 +65,8 @@ interface Fixture {
   locked: string;
   /** a 月报 issued by the reviewer (figures from the fixture) */
   report: number;
+  /** a published knowledge entry (seeded) */
+  knowledgeEntry: string;
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -105,6 +108,8 @@ const MATRIX: Row[] = [
   row('GET /track', 'public', () => '/track', [                                                              200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
   row('GET /rules', 'public', () => '/rules', [                                                              200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
   row('GET /replies', 'public', () => '/replies', [                                                          200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
+  row('GET /knowledge', 'public', () => '/knowledge?q=医保', [                                                200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
+  row('GET /knowledge/:id', 'public', (f) => `/knowledge/${f.knowledgeEntry}`, [                            200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
   row('GET /rate/:code', 'public', (f) => `/rate/${f.codeA}`, [                                              200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
   row('GET /login', 'public', () => '/login', [                                                              200, 303,  303,   303,   303,  303,  303,  303,  303,  303]),
   row('GET /health', 'public', () => '/health', [                                                            200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
@@ -196,6 +201,10 @@ const MATRIX: Row[] = [
   row('POST /api/cases/:id/merge (东江乡, into itself)', 'api', (f) => `/api/cases/${f.caseC}/merge`, [401, 409, 403, 403, 403, 403, 403, 403, 403, 403], { body: (f) => ({ intoId: f.caseC }) }),
   row('POST /staff/tasks/:key/merge (龙南镇 签收, not a screening)', 'page', (f) => `/staff/tasks/${enc(f.taskA)}/merge`, [401, 404, 403, 403, 403, 403, 403, 403, 403, 403], { body: () => ({}) }),
   row('POST /api/cases/:id/supervise (龙南镇, no trigger)', 'api', (f) => `/api/cases/${f.caseA}/supervise`, [401, 403, 400, 403, 403, 403, 403, 403, 403, 403], { body: () => ({}) }),
+  // ---- 知识库's review process (issue 17): platform reviewers and the entry's or case's unit
+  row('POST /api/knowledge/:id/submit (unknown entry)', 'api', () => '/api/knowledge/00000000-0000-4000-8000-000000000000/submit', [401, 403, 404, 403, 403, 403, 403, 404, 404, 404]),
+  row('POST /api/knowledge/:id/retire (unknown entry)', 'api', () => '/api/knowledge/00000000-0000-4000-8000-000000000000/retire', [401, 403, 404, 403, 403, 403, 403, 404, 404, 404], { body: () => ({}) }),
+  row('POST /api/cases/:id/knowledge (龙南镇, reply not approved)', 'api', (f) => `/api/cases/${f.caseA}/knowledge`, [401, 403, 409, 403, 403, 403, 403, 409, 409, 404]),
   // 第二十七条 附则: the 恶意/虚假 mark and its undo, platform reviewers only (an empty body: 400; not marked: 409)
   row('POST /api/cases/:id/malicious (龙南镇, no kind)', 'api', (f) => `/api/cases/${f.caseA}/malicious`, [401, 403, 400, 403, 403, 403, 403, 403, 403, 403], { body: () => ({}) }),
   row('DELETE /api/cases/:id/malicious (龙南镇, not marked)', 'api', (f) => `/api/cases/${f.caseA}/malicious`, [401, 403, 409, 403, 403, 403, 403, 403, 403, 403]),
@@ -507,6 +516,7 @@ describe('who may see and do what: every role on every route, through HTTP', () 
       leaderMarket: idOf('leader-market'),
       locked: idOf('access-locked'),
       report: (await people.reviewer.post('/api/reports', { kind: 'month', year: 2026, index: 2 }).expect(201)).body.id,
+      knowledgeEntry: (await seedKnowledge(h.t.db, [PUBLISHED_RESIDENCE], h.t.clock.now()))[0],
     };
   }, TIMEOUT);
   afterAll(() => h.close());
