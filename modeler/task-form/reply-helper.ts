@@ -129,6 +129,38 @@ export function attachReplyHelper(form: Form, host: HTMLElement): void {
     if (basis && item.basis && !basis.value.includes(item.basis)) insertAt(form, basis, item.basis, true);
     status.textContent = '已插入答复内容和依据,请按本件情况修改。';
   };
+  const show = (items: KnowledgeItem[], found: string, none: string) => {
+    results.replaceChildren();
+    status.textContent = items.length ? found.replace('N', String(items.length)) : none;
+    for (const item of items) {
+      const li = el('li', 'rh-result');
+      li.append(el('strong', 'rh-q', item.question), el('p', 'rh-a', item.answer));
+      if (item.basis) li.append(el('p', 'rh-basis muted', `依据:${item.basis}`));
+      if (item.ownerUnitName) li.append(el('p', 'rh-owner muted', item.ownerUnitName));
+      const button = el('button', 'rh-use', '插入答复');
+      button.type = 'button';
+      button.addEventListener('click', () => insertAnswer(item));
+      li.append(button);
+      results.append(li);
+    }
+  };
+  const ask = async (href: string): Promise<KnowledgeItem[] | undefined> => {
+    const res = await fetch(href, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+    if (!res.ok) {
+      status.textContent = res.status === 404 ? '知识库暂不可用' : (await readError(res)).message;
+      return undefined;
+    }
+    return ((await res.json()) as { items?: KnowledgeItem[] }).items ?? [];
+  };
+  // before anything is typed: the entries the case's own text suggests
+  const suggestions = panel.dataset.suggestionsUrl;
+  if (suggestions) {
+    void ask(suggestions)
+      .then((items) => {
+        if (items && !results.childElementCount) show(items, '本件可能适用的 N 条', '');
+      })
+      .catch(() => undefined);
+  }
   search.addEventListener('submit', async (event) => {
     event.preventDefault();
     const q = (new FormData(search).get('q') ?? '').toString().trim();
@@ -139,24 +171,8 @@ export function attachReplyHelper(form: Form, host: HTMLElement): void {
     }
     status.textContent = '搜索中…';
     try {
-      const res = await fetch(`${url}?${new URLSearchParams({ q, limit: '5' })}`, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
-      if (!res.ok) {
-        status.textContent = res.status === 404 ? '知识库暂不可用' : (await readError(res)).message;
-        return;
-      }
-      const items = ((await res.json()) as { items?: KnowledgeItem[] }).items ?? [];
-      status.textContent = items.length ? `找到 ${items.length} 条` : '知识库中没有相关条目';
-      for (const item of items) {
-        const li = el('li', 'rh-result');
-        li.append(el('strong', 'rh-q', item.question), el('p', 'rh-a', item.answer));
-        if (item.basis) li.append(el('p', 'rh-basis muted', `依据:${item.basis}`));
-        if (item.ownerUnitName) li.append(el('p', 'rh-owner muted', item.ownerUnitName));
-        const button = el('button', 'rh-use', '插入答复');
-        button.type = 'button';
-        button.addEventListener('click', () => insertAnswer(item));
-        li.append(button);
-        results.append(li);
-      }
+      const items = await ask(`${url}?${new URLSearchParams({ q, limit: '5' })}`);
+      if (items) show(items, '找到 N 条', '知识库中没有相关条目');
     } catch {
       status.textContent = '网络连接失败,请稍后重试';
     }
