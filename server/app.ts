@@ -83,7 +83,8 @@ import { createHotspotService, mayReadHotspots } from './services/hotspot-servic
 import { createPetitionKeywordsRepository } from './data/petition-keywords-repository.js';
 import { hotspotRoutes } from './routes/hotspots.js';
 import { knowledgeRoutes } from './routes/knowledge.js';
-import { createKnowledgeService } from './services/knowledge-service.js';
+import { knowledgePageRoutes } from './routes/knowledge-pages.js';
+import { createKnowledgeService, mayReadKnowledge } from './services/knowledge-service.js';
 import { createKnowledgeRepository } from './data/knowledge-repository.js';
 
 /** the project folder (holding package.json), from the source tree or from dist/ */
@@ -325,6 +326,7 @@ export function createApp(deps: AppDeps): Express {
         reports: Boolean(s && reportAccess(s) !== 'none'),
         assessment: maySeeAssessments(s),
         hotspots: Boolean(s && mayReadHotspots(s)),
+        knowledge: mayReadKnowledge(s),
       };
     },
     csrfTokenFor: (res) => csrf.tokenFor(res),
@@ -416,6 +418,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(staffRoutes(ctx));
   app.use(hotspotRoutes(ctx));
   app.use(knowledgeRoutes(ctx));
+  app.use(knowledgePageRoutes(ctx));
   app.use(adminRoutes(ctx));
   app.use(processRoutes(ctx));
   app.use(decisionRoutes(ctx));
