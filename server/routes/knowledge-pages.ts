@@ -44,8 +44,12 @@ export function knowledgePageRoutes(ctx: AppContext): Router {
   async function unitNames() {
     return new Map((await ctx.adminService.listUnits()).map((u) => [u.id, u.name]));
   }
+  /** the townships by their own names (龙南镇, not 龙南镇人民政府: the place, not its government) */
+  async function townships() {
+    return (await ctx.townshipOptions()).map((t) => ({ value: t.value, label: t.label.replace(/人民政府$/, '') }));
+  }
   async function townshipNames() {
-    return new Map((await ctx.townshipOptions()).map((t) => [t.value, t.label]));
+    return new Map((await townships()).map((t) => [t.value, t.label]));
   }
   async function staffNames(ids: string[]) {
     const names = new Map<string, string>([['system', '系统']]);
@@ -159,7 +163,7 @@ export function knowledgePageRoutes(ctx: AppContext): Router {
         values: v,
         limits: LIMITS,
         categories: CATEGORIES.map((value) => ({ value, label: CATEGORY_LABELS[value], checked: cats.includes(value) })),
-        townships: (await ctx.townshipOptions()).map((t) => ({ ...t, checked: towns.includes(t.value) })),
+        townships: (await townships()).map((t) => ({ ...t, checked: towns.includes(t.value) })),
         units: units.map((u) => ({ value: u.id, label: u.name, selected: u.id === v.ownerUnitId })),
         ownUnit: !isKnowledgeReviewer(staff) && !data.entry ? (await unitNames()).get(staff.unitId ?? '') : undefined,
         errors: data.errors,

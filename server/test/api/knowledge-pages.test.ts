@@ -151,7 +151,8 @@ describe('知识库 staff pages', () => {
     }).expect(303).expect('location', `/staff/knowledge/${id}?done=saved`);
 
     const page = (await reviewer.get(`/staff/knowledge/${id}`).set(html).expect(200)).text;
-    expect(page).toContain('龙南镇人民政府');
+    expect(page).toContain('负责单位</dt><dd>龙南镇人民政府</dd>');
+    expect(page).toContain('乡镇</dt><dd>龙南镇</dd>');
     expect(page).toContain('第 2 版');
     expect(page).toContain('有效期至</dt><dd>2027-06-30');
     expect(page).toMatch(/<strong>修改<\/strong> <span class="muted">· 第 2 版 · 草稿<\/span><\/div>\s*<div class="muted">龙南镇承办人\(演示\) ·/);
