@@ -344,6 +344,8 @@ export function createApp(deps: AppDeps): Express {
   app.locals.invalidService = invalidService;
   app.locals.reportFigures = reportFigures;
   app.locals.hotspotService = hotspotService;
+  // main.ts loads the knowledge index after start-up, before the first search asks for it
+  app.locals.knowledgeService = knowledgeService;
   app.locals.gate = gate;
   app.disable('x-powered-by');
   app.set('trust proxy', o.trustProxy ?? 0);

@@ -25,6 +25,7 @@ import type { PetitionService } from './services/petition-service.js';
 import type { InvalidPetitionService } from './services/invalid-petition-service.js';
 import type { CaseFactsRepository } from './data/case-facts-repository.js';
 import type { HotspotService } from './services/hotspot-service.js';
+import type { KnowledgeService } from './services/knowledge-service.js';
 import { createJobHandlers, migrationsFor, openConfiguredEngine } from './engine-setup.js';
 import { workerOptions } from '../workers/registry.js';
 
@@ -182,6 +183,8 @@ async function main() {
   // once per database: the petitions from before the keyword table get their keywords (hotspots);
   // resumable and a page per transaction, so serving does not wait for it
   (app.locals.hotspotService as HotspotService).backfill().catch((err) => log.error({ err }, 'hotspot keywords of earlier petitions: backfill failed'));
+  // the knowledge index, loaded while the app serves (a search before it is ready waits for it)
+  (app.locals.knowledgeService as KnowledgeService).index().catch((err) => log.error({ err }, 'knowledge index: load failed'));
   const reconciler = setInterval(reconcile, 60_000);
   reconciler.unref();
 

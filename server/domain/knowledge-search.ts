@@ -59,7 +59,8 @@ export function createKnowledgeIndex(): KnowledgeIndex {
     },
     setSynonyms(groups) {
       synonyms = new Map();
-      for (const g of groups) for (const w of g) synonyms.set(w, g.filter((x) => x !== w) as string[]);
+      // a query word of a group also looks for the others' words (a phrase such as 灵活就业 by its words)
+      for (const g of groups) for (const w of g) synonyms.set(w, g.filter((x) => x !== w).flatMap((x) => indexTerms(x).split(' ').filter(Boolean)));
     },
     search(query, opts = {}) {
       const terms = indexTerms(query).split(' ').filter(Boolean);

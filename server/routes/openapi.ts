@@ -3,6 +3,7 @@
  * routes; a test checks that every route of server/routes/api.ts and open311.ts is described.
  */
 import { OFFICE_SCHEMAS } from './openapi-office-schemas.js';
+import { KNOWLEDGE_SCHEMAS, knowledgePaths } from './openapi-knowledge.js';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -71,6 +72,7 @@ export function openApiDocument(baseUrl: string) {
       },
       schemas: {
         ...OFFICE_SCHEMAS,
+        ...KNOWLEDGE_SCHEMAS,
         Error: {
           type: 'object',
           required: ['error'],
@@ -121,6 +123,7 @@ export function openApiDocument(baseUrl: string) {
       },
     },
     paths: {
+      ...knowledgePaths({ op, ok, body, id, ref, json, errors, staff }),
       '/api/session': { get: op('当前会话与 CSRF 令牌') },
       '/api/login': { post: op('工作人员登录', { requestBody: body({ type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } }) }) },
       '/api/logout': { post: op('退出登录', { responses: { '204': ok('已退出') } }) },

@@ -158,6 +158,17 @@ const MATRIX: Row[] = [
   // ---- hotspots (第二十三条(二)): the platform, leaders and auditors read; platform reviewers start 督办 from one
   row('GET /api/hotspots', 'api', () => '/api/hotspots', [                                                   401, 200,  200,   200,   200,  403,  403,  403,  403,  403]),
   row('POST /api/hotspots/supervise (nothing chosen)', 'api', () => '/api/hotspots/supervise', [            401, 403,  400,   403,   403,  403,  403,  403,  403,  403], { body: () => ({}) }),
+  // ---- the knowledge base (知识库, issue 17): the public searches published entries; staff read; the platform and units write
+  row('GET /api/public/knowledge/search?q=…', 'public', () => `/api/public/knowledge/search?q=${enc('户口迁移')}`, [200, 200, 200,   200,   200,  200,  200,  200,  200,  200]),
+  row('GET /api/public/knowledge/:id (unknown)', 'public', () => '/api/public/knowledge/00000000-0000-4000-8000-000000000000', [404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+  row('GET /api/knowledge/search?q=…', 'api', () => `/api/knowledge/search?q=${enc('户口迁移')}`, [       401, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
+  row('GET /api/knowledge/suggestions (龙南镇)', 'api', (f) => `/api/knowledge/suggestions?petitionId=${f.caseA}`, [401, 200, 200, 200, 200, 403, 403, 200, 200, 404]),
+  row('GET /api/knowledge-synonyms', 'api', () => '/api/knowledge-synonyms', [                              401, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
+  row('PUT /api/knowledge-synonyms (nothing)', 'api', () => '/api/knowledge-synonyms', [                    401, 403,  400,   403,   403,  403,  403,  403,  403,  403], { body: () => ({}) }),
+  row('GET /api/knowledge', 'api', () => '/api/knowledge', [                                                401, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
+  row('POST /api/knowledge (nothing filled in)', 'api', () => '/api/knowledge', [                           401, 403,  400,   403,   403,  403,  403,  400,  400,  400], { body: () => ({}) }),
+  row('GET /api/knowledge/:id (unknown)', 'api', () => '/api/knowledge/00000000-0000-4000-8000-000000000000', [401, 404, 404, 404, 404, 403, 403, 404, 404, 404]),
+  row('PUT /api/knowledge/:id (unknown)', 'api', () => '/api/knowledge/00000000-0000-4000-8000-000000000000', [401, 403, 404, 403, 403, 403, 403, 404, 404, 404], { body: () => ({}) }),
   row('GET /api/case-views', 'api', () => '/api/case-views', [                                              401, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
   row('POST /api/case-views (no name)', 'api', () => '/api/case-views', [                                   401, 400,  400,   400,   403,  403,  403,  400,  400,  400], { body: () => ({ query: 'status=closed' }) }),
   row('DELETE /api/case-views/:id (unknown)', 'api', () => '/api/case-views/999999', [                      401, 404,  404,   404,   403,  403,  403,  404,  404,  404]),
@@ -653,7 +664,8 @@ describe('who may see and do what: every role on every route, through HTTP', () 
   it('given an anonymous visitor, when they ask for any route, then only the portal and the public API answer; every staff page sends them to sign in (303) and every staff and admin API answers 401', async () => {
     // derived from the kind of route, not from the matrix: checks the matrix's first column too
     const anonymousExpected = (r: Row) => {
-      if (r.kind === 'public') return r.method === 'GET' ? 200 : r.expected[0];
+      // a public read of something that does not exist is a 404 for everyone
+      if (r.kind === 'public') return r.method === 'GET' ? (r.label.includes('(unknown)') ? 404 : 200) : r.expected[0];
       return r.kind === 'page' && r.method === 'GET' ? 303 : 401;
     };
     const problems = await walk(MATRIX, ['anonymous'], anonymousExpected);
