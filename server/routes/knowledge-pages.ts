@@ -295,7 +295,8 @@ export async function screeningSuggestions(ctx: Pick<AppContext, 'knowledgeServi
   if (!mayReadKnowledge(staff)) return undefined;
   try {
     const { items } = await ctx.knowledgeService.suggestions(staff, petitionId);
-    return items.map((i) => ({ ...i, answerShort: short(i.answer, 90), basisShort: short(i.basis, 60) }));
+    // an object, not the list: the panel shows (saying there is nothing near) when the list is empty
+    return { items: items.map((i) => ({ ...i, answerShort: short(i.answer, 90), basisShort: short(i.basis, 60) })) };
   } catch (err) {
     if (err instanceof HttpError && err.status < 500) return undefined;
     throw err;

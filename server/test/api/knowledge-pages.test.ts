@@ -227,5 +227,11 @@ describe('知识库 staff pages', () => {
     expect(panel).toContain('龙南镇人民政府');
     // the form is still there, before the panel (under it on a phone)
     expect(page.indexOf('id="task-form"')).toBeLessThan(page.indexOf('knowledge-suggestions'));
+
+    // nothing near: the panel says so, and links the search with the petition's title
+    const other = (await submitPetition(h, await h.visitor(), { title: '夜间施工噪音', content: '工地每天夜里十二点后还在打桩,吵得无法入睡。', township: '360783201', petitionerPhone: '13900005555' })).body.trackingCode;
+    const quiet = (await intake.get(`/staff/tasks/${enc((await taskOf(intake, 'Task_ScreenPetition', other)).key)}`).set(html).expect(200)).text;
+    expect(textById(quiet, 'no-suggestions')).toBe('知识库已发布的条目中没有与该诉求相近的问题。');
+    expect(quiet).toContain(`href="/staff/knowledge?q=${enc('夜间施工噪音')}"`);
   });
 });
