@@ -31,6 +31,7 @@ import type { ReportService } from './services/report-service.js';
 import type { AssessmentService } from './services/assessment-service.js';
 import type { HotspotService } from './services/hotspot-service.js';
 import type { KnowledgeService } from './services/knowledge-service.js';
+import type { KnowledgeFlowService } from './services/knowledge-flow-service.js';
 
 export interface AppContext {
   render: Render;
@@ -58,6 +59,8 @@ export interface AppContext {
   hotspotService: HotspotService;
   /** the knowledge base (知识库, issue 17): entries, history, synonyms, search */
   knowledgeService: KnowledgeService;
+  /** the knowledge base's review process: submit, retire, propose from a case's approved reply */
+  knowledgeFlow: KnowledgeFlowService;
   attachmentService: AttachmentService;
   adminService: AdminService;
   gate: DeployGate;

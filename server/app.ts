@@ -65,7 +65,7 @@ import { createWorkItemsRepository } from './data/work-items-repository.js';
 import { createWorkingCalendar } from '../regulation/calendar/working-calendar.js';
 import { createInspectorService } from './services/inspector-service.js';
 import { createOutboxRepository } from './data/outbox-repository.js';
-import { createUnitDirectory } from './data/directories.js';
+import { createPetitionDirectory, createUnitDirectory } from './data/directories.js';
 import { createStaffingService } from './services/staffing-service.js';
 import { createScoreLedgerRepository } from './data/score-ledger-repository.js';
 import { createTaskService, createTaskDocs } from './services/task-service.js';
@@ -86,6 +86,8 @@ import { knowledgeRoutes } from './routes/knowledge.js';
 import { knowledgePageRoutes } from './routes/knowledge-pages.js';
 import { createKnowledgeService, mayReadKnowledge } from './services/knowledge-service.js';
 import { createKnowledgeRepository } from './data/knowledge-repository.js';
+import { createKnowledgeFlowService } from './services/knowledge-flow-service.js';
+import { knowledgeFlowRoutes } from './routes/knowledge-flow.js';
 
 /** the project folder (holding package.json), from the source tree or from dist/ */
 export const projectRoot = (() => {
@@ -214,6 +216,22 @@ export function createApp(deps: AppDeps): Express {
   const forms = deps.forms ?? loadForms(formsDir);
   const formService = createFormService({ repo: createFormsRepository(db, { now }), gate: createFormGate({ engine }), audit, forms, ...(!deps.forms && { importFrom: formsDir }) });
   const gate = deps.gate ?? createDeployGate({ engine, jobTypes: () => jobTypes, formIds: async () => (await formService.current()).keys(), root: projectRoot });
+  // the knowledge base (issue 17); its review's tasks are the task service's (taskExtension)
+  const knowledgeRepo = createKnowledgeRepository(db);
+  const knowledgeService = createKnowledgeService({ repo: knowledgeRepo, units, audit, clock, log, visible: (s, id) => caseService.visible(s, id) });
+  const petitionDirectory = createPetitionDirectory(petitions);
+  const knowledgeFlow = createKnowledgeFlowService({
+    repo: knowledgeRepo,
+    engine,
+    units,
+    audit,
+    clock,
+    log,
+    transaction: (work) => db.transaction(work),
+    visible: (s, id) => caseService.visible(s, id),
+    publicationSource: (id) => petitionDirectory.getPublicationSource(id),
+    changed: (id) => knowledgeService.changed(id),
+  });
   const taskService = createTaskService({
     engine,
     petitions,
@@ -226,6 +244,7 @@ export function createApp(deps: AppDeps): Express {
     attachments,
     inStep: (task) => taskEvents.onEvent({ type: 'created', task }),
     queue: queueService,
+    extensions: [knowledgeFlow.taskExtension],
   });
   const unitDirectory = createUnitDirectory(units);
   const outbox = createOutboxRepository(db, { now });
@@ -259,7 +278,6 @@ export function createApp(deps: AppDeps): Express {
     openTasks: (petitionId) => workItems.openOfPetition(petitionId),
   });
   const reportFigures = createReportFiguresService({ db, facts: caseFacts, units, clock, hotspots: deps.hotspots ?? hotspotService.top });
-  const knowledgeService = createKnowledgeService({ repo: createKnowledgeRepository(db), units, audit, clock, log, visible: (s, id) => caseService.visible(s, id) });
   const mergeService = createMergeService({ engine, petitions, merges: createPetitionMergesRepository(db, { now }), units, audit, outbox, visible: (s, id) => caseService.visible(s, id) });
   const csrf = createCsrf(deps.secret, production, (req) => req.method === 'POST' && /^\/open311\/v2\/requests\.\w+$/.test(req.path));
   const sessionOptions: SessionOptions = { sessions, staff, secureCookies: production, ttlMs: (o.sessionTtlHours ?? 12) * 3600_000 };
@@ -284,6 +302,7 @@ export function createApp(deps: AppDeps): Express {
     overviewService: createOverviewService({ figures: reportFigures, board: boardService, clock }),
     hotspotService,
     knowledgeService,
+    knowledgeFlow,
     attachmentService: createAttachmentService({ attachments, cases: caseService }),
     adminService: createAdminService({ units, staff, sessions, calendar: createCalendarRepository(db, { now }), audit, ...(deps.calendarChanged && { calendarChanged: deps.calendarChanged }) }),
     gate,
@@ -420,6 +439,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(staffRoutes(ctx));
   app.use(hotspotRoutes(ctx));
   app.use(knowledgeRoutes(ctx));
+  app.use(knowledgeFlowRoutes(ctx));
   app.use(knowledgePageRoutes(ctx));
   app.use(adminRoutes(ctx));
   app.use(processRoutes(ctx));

@@ -4,6 +4,7 @@
  */
 import { OFFICE_SCHEMAS } from './openapi-office-schemas.js';
 import { KNOWLEDGE_SCHEMAS, knowledgePaths } from './openapi-knowledge.js';
+import { KNOWLEDGE_FLOW_PATHS } from './openapi-knowledge-flow.js';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -124,6 +125,7 @@ export function openApiDocument(baseUrl: string) {
     },
     paths: {
       ...knowledgePaths({ op, ok, body, id, ref, json, errors, staff }),
+      ...KNOWLEDGE_FLOW_PATHS,
       '/api/session': { get: op('当前会话与 CSRF 令牌') },
       '/api/login': { post: op('工作人员登录', { requestBody: body({ type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } }) }) },
       '/api/logout': { post: op('退出登录', { responses: { '204': ok('已退出') } }) },

@@ -188,6 +188,10 @@ const MATRIX: Row[] = [
   row('POST /api/cases/:id/merge (东江乡, into itself)', 'api', (f) => `/api/cases/${f.caseC}/merge`, [401, 409, 403, 403, 403, 403, 403, 403, 403, 403], { body: (f) => ({ intoId: f.caseC }) }),
   row('POST /staff/tasks/:key/merge (龙南镇 签收, not a screening)', 'page', (f) => `/staff/tasks/${enc(f.taskA)}/merge`, [401, 404, 403, 403, 403, 403, 403, 403, 403, 403], { body: () => ({}) }),
   row('POST /api/cases/:id/supervise (龙南镇, no trigger)', 'api', (f) => `/api/cases/${f.caseA}/supervise`, [401, 403, 400, 403, 403, 403, 403, 403, 403, 403], { body: () => ({}) }),
+  // ---- 知识库's review process (issue 17): platform reviewers and the entry's or case's unit
+  row('POST /api/knowledge/:id/submit (unknown entry)', 'api', () => '/api/knowledge/00000000-0000-4000-8000-000000000000/submit', [401, 403, 404, 403, 403, 403, 403, 404, 404, 404]),
+  row('POST /api/knowledge/:id/retire (unknown entry)', 'api', () => '/api/knowledge/00000000-0000-4000-8000-000000000000/retire', [401, 403, 404, 403, 403, 403, 403, 404, 404, 404], { body: () => ({}) }),
+  row('POST /api/cases/:id/knowledge (龙南镇, reply not approved)', 'api', (f) => `/api/cases/${f.caseA}/knowledge`, [401, 403, 409, 403, 403, 403, 403, 409, 409, 404]),
   // 第二十七条 附则: the 恶意/虚假 mark and its undo, platform reviewers only (an empty body: 400; not marked: 409)
   row('POST /api/cases/:id/malicious (龙南镇, no kind)', 'api', (f) => `/api/cases/${f.caseA}/malicious`, [401, 403, 400, 403, 403, 403, 403, 403, 403, 403], { body: () => ({}) }),
   row('DELETE /api/cases/:id/malicious (龙南镇, not marked)', 'api', (f) => `/api/cases/${f.caseA}/malicious`, [401, 403, 409, 403, 403, 403, 403, 403, 403, 403]),
