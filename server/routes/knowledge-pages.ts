@@ -25,6 +25,9 @@ const DONE: Record<string, string> = {
   created: '草稿已保存。编辑完成后可提交审核。',
   saved: '修改已保存,形成新的版本。',
   synonyms: '同义词已保存,搜索在一秒内按新的同义词查找。',
+  submitted: '已提交审核,由平台审核员审核;审核期间条目不能修改。',
+  retired: '条目已停用,不再出现在搜索和建议中。',
+  retiring: '已提交停用,审核流程停用后条目即不再出现在搜索和建议中。',
 };
 
 const SHORT = 120;
@@ -240,30 +243,52 @@ export function knowledgePageRoutes(ctx: AppContext): Router {
     }),
   );
 
-  // ---- an entry with its history
-  r.get(
-    '/staff/knowledge/:id',
-    requireRole(...READERS),
-    handle(async (req: Request, res) => {
-      const staff = me(res);
-      const e = await knowledge.get(staff, String(req.params.id));
-      const towns = await townshipNames();
-      const actors = await staffNames(e.history.map((h) => h.actor));
-      const today = chinaDay(ctx.clock.now());
-      ctx.page(res, 'knowledge-entry', {
+  // ---- an entry with its history; 提交审核 and 停用 (the review process: knowledge-flow-service)
+  async function entryPage(res: Response, id: string, extra: Record<string, unknown> = {}, status = 200) {
+    const staff = me(res);
+    const e = await knowledge.get(staff, id);
+    const towns = await townshipNames();
+    const actors = await staffNames([...e.history.map((h) => h.actor), e.createdBy]);
+    const today = chinaDay(ctx.clock.now());
+    const writer = mayWriteEntry(staff, e.ownerUnitId);
+    ctx.page(
+      res,
+      'knowledge-entry',
+      {
         title: short(e.question, 30),
         entry: {
           ...e,
           categoriesText: e.categories.map((c: Category) => CATEGORY_LABELS[c] ?? c).join('、'),
           townshipsText: e.townships.map((t) => towns.get(t) ?? t).join('、'),
           expired: isExpired(e.validUntil, today),
-          createdByName: actors.get(e.createdBy) ?? (await staffNames([e.createdBy])).get(e.createdBy),
+          createdByName: actors.get(e.createdBy),
         },
+        maySubmit: writer && e.status === 'draft',
+        mayRetire: writer && (e.status === 'draft' || e.status === 'published'),
         history: historyView(e.history, actors),
-        done: DONE[str(req.query.done)],
-      });
-    }),
-  );
+        ...extra,
+      },
+      status,
+    );
+  }
+  r.get('/staff/knowledge/:id', requireRole(...READERS), handle(async (req: Request, res) => entryPage(res, String(req.params.id), { done: DONE[str(req.query.done)] })));
+
+  /** a step of the review from the entry page: its refusals (400, 409) shown on the page, the typed reason kept */
+  const flowStep = (step: (staff: StaffRecord, id: string, body: Record<string, unknown>) => Promise<{ status: string }>, done: (status: string) => string) =>
+    handle(async (req, res) => {
+      const id = String(req.params.id);
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      try {
+        const next = await step(me(res), id, b);
+        res.redirect(303, `/staff/knowledge/${id}?done=${done(next.status)}`);
+      } catch (err) {
+        const e = shown(err, [400, 409]);
+        await entryPage(res, id, { errors: e.errors, errorMessage: e.errorMessage, reason: str(b.reason), retireOpen: 'reason' in b }, e.status);
+      }
+    });
+  r.post('/staff/knowledge/:id/submit', requireRole(...WRITERS), flowStep((s, id) => ctx.knowledgeFlow.submit(s, id), () => 'submitted'));
+  // a published entry is retired by its review process's 停用 step (a moment later); a draft at once
+  r.post('/staff/knowledge/:id/retire', requireRole(...WRITERS), flowStep((s, id, b) => ctx.knowledgeFlow.retire(s, id, { reason: str(b.reason) }), (status) => (status === 'retired' ? 'retired' : 'retiring')));
   return r;
 }
 

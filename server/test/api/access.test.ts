@@ -312,6 +312,8 @@ const MATRIX: Row[] = [
   row('GET /staff/knowledge/:id (unknown)', 'page', () => '/staff/knowledge/00000000-0000-4000-8000-000000000000', [303, 404, 404, 404, 404, 403, 403, 404, 404, 404]),
   row('GET /staff/knowledge/:id/edit (unknown)', 'page', () => '/staff/knowledge/00000000-0000-4000-8000-000000000000/edit', [303, 403, 404, 403, 403, 403, 403, 404, 404, 404]),
   row('POST /staff/knowledge/:id (unknown)', 'page', () => '/staff/knowledge/00000000-0000-4000-8000-000000000000', [401, 403, 404, 403, 403, 403, 403, 404, 404, 404]),
+  row('POST /staff/knowledge/:id/submit (unknown)', 'page', () => '/staff/knowledge/00000000-0000-4000-8000-000000000000/submit', [401, 403, 404, 403, 403, 403, 403, 404, 404, 404]),
+  row('POST /staff/knowledge/:id/retire (unknown)', 'page', () => '/staff/knowledge/00000000-0000-4000-8000-000000000000/retire', [401, 403, 404, 403, 403, 403, 403, 404, 404, 404]),
   row('GET /staff/knowledge/synonyms', 'page', () => '/staff/knowledge/synonyms', [                          303, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
   row('POST /staff/knowledge/synonyms (a one-word group)', 'page', () => '/staff/knowledge/synonyms', [      401, 403,  400,   403,   403,  403,  403,  403,  403,  403], { body: () => ({ groups: '单' }) }),
   row('POST /staff/cases/phone-search (no number)', 'page', () => '/staff/cases/phone-search', [            401, 200,  200,   403,   403,  403,  403,  403,  403,  403]),

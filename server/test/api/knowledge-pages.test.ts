@@ -5,14 +5,13 @@
  * the problem beside its field and changes nothing), the office's synonyms, and who sees what:
  * a unit sees its own drafts and the published entries, auditors read and change nothing, accounts
  * without a knowledge role get 403. And the screening task's panel 「知识库中可能的答案」.
- *
- * The published entry is seeded by writing its status through the repository (as the review
- * process's publication step writes it): this test is about the pages, not the review.
+ * 提交审核 and 停用 from an entry's page run the review process (knowledge-review): an entry the
+ * page submitted is published by the platform's 审核 task, a draft or a published entry is retired
+ * with a reason.
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { QueryTypes } from 'sequelize';
-import { createKnowledgeRepository } from '../../data/knowledge-repository.js';
-import { createTestApp, submitPetition, taskOf, type Person, type TestApp } from '../app-harness.js';
+import { completeTask, createTestApp, submitPetition, taskOf, type Person, type TestApp } from '../app-harness.js';
 
 const html = { accept: 'text/html' };
 const enc = encodeURIComponent;
@@ -61,10 +60,9 @@ describe('知识库 staff pages', () => {
       ['reviewer', 'intake', 'handler-longnan', 'handler-dongjiang', 'auditor', 'leader', 'modeler'].map((u) => h.signIn(u)),
     );
     published = (await reviewer.post('/api/knowledge', { ...PUBLISHED, ownerUnitId: 'u-longnan' }).expect(201)).body.id;
-    // published as the review process's last step writes it (the review itself is not this test's subject)
-    const repo = createKnowledgeRepository(h.t.db);
-    const reviewerId = (await reviewer.get('/api/session').expect(200)).body.staff.id as string;
-    await repo.setStatus(published, 'published', { action: 'published', actor: reviewerId, at: h.t.clock.now() }, { published: true, reviewed: true });
+    // published as the office publishes: 提交审核 on its page, then the platform's 审核 task approves it
+    await postForm(reviewer, `/staff/knowledge/${published}/submit`, { _csrf: reviewer.csrf }).expect(303).expect('location', `/staff/knowledge/${published}?done=submitted`);
+    await completeTask(h, reviewer, 'Task_ReviewEntry', { knowledgeApproved: true });
     draftLongnan = (await handlerLongnan.post('/api/knowledge', DRAFT_LONGNAN).expect(201)).body.id;
     draftDongjiang = (await handlerDongjiang.post('/api/knowledge', DRAFT_DONGJIANG).expect(201)).body.id;
   }, 120_000);
@@ -192,8 +190,46 @@ describe('知识库 staff pages', () => {
     await postForm(handlerLongnan, '/staff/knowledge/synonyms', { _csrf: handlerLongnan.csrf, groups: '甲 乙' }).expect(403);
   });
 
+  it('given a unit’s draft, when its handler presses 提交审核 and the platform approves it, then it is 审核中 and then 已发布 and found by search; a draft with a phone number in it is refused on its page; 停用 needs a reason and takes the entry out of search', async () => {
+    const draft = (await handlerLongnan.post('/api/knowledge', { question: '龙南镇的公租房怎么申请?', answer: '携带户口簿和收入证明到龙南镇人民政府民政办申请,每年 3 月、9 月集中受理。', basis: '《龙南市公共租赁住房管理办法》' }).expect(201)).body.id as string;
+    const before = (await handlerLongnan.get(`/staff/knowledge/${draft}`).set(html).expect(200)).text;
+    expect(before).toContain('>提交审核</button>');
+    await postForm(handlerLongnan, `/staff/knowledge/${draft}/submit`, { _csrf: handlerLongnan.csrf }).expect(303).expect('location', `/staff/knowledge/${draft}?done=submitted`);
+    const inReview = (await handlerLongnan.get(`/staff/knowledge/${draft}?done=submitted`).set(html).expect(200)).text;
+    expect(inReview).toContain('knowledge-status-review">审核中');
+    expect(inReview).toContain('已提交审核');
+    expect(inReview).not.toContain('>提交审核</button>');
+    expect(inReview).not.toContain(`/staff/knowledge/${draft}/edit`);
+    await completeTask(h, reviewer, 'Task_ReviewEntry', { knowledgeApproved: true });
+    const live = (await handlerLongnan.get(`/staff/knowledge/${draft}`).set(html).expect(200)).text;
+    expect(live).toContain('knowledge-status-published">已发布');
+    expect(live).toMatch(/<strong>审核通过并发布<\/strong>[\s\S]*审核员\(演示\)/);
+    expect((await intake.get(`/staff/knowledge?q=${enc('公租房申请')}`).set(html).expect(200)).text).toContain(`href="/staff/knowledge/${draft}"`);
+
+    // personal data left in a draft: 提交审核 refused on the page, still a draft
+    const withPhone = (await handlerLongnan.post('/api/knowledge', { question: '低保怎么申请?', answer: '请联系张科长 13912345678 办理。' }).expect(201)).body.id as string;
+    const refused = await postForm(handlerLongnan, `/staff/knowledge/${withPhone}/submit`, { _csrf: handlerLongnan.csrf }).expect(400);
+    expect(refused.text).toContain('条目还不能提交审核,请先修改');
+    expect(refused.text).toContain('答案中含有疑似个人信息');
+    expect((await handlerLongnan.get(`/api/knowledge/${withPhone}`).expect(200)).body.status).toBe('draft');
+
+    // 停用 without a reason: refused beside the field; with one: retired, out of search, the reason in the history
+    const noReason = await postForm(handlerLongnan, `/staff/knowledge/${draft}/retire`, { _csrf: handlerLongnan.csrf, reason: '' }).expect(400);
+    expect(textById(noReason.text, 'error-reason')).toBe('请写明停用理由');
+    expect(noReason.text).toMatch(/<details class="panel knowledge-retire" open>/);
+    await postForm(handlerDongjiang, `/staff/knowledge/${draft}/retire`, { _csrf: handlerDongjiang.csrf, reason: '不是本单位的' }).expect(403);
+    const retired = await postForm(handlerLongnan, `/staff/knowledge/${draft}/retire`, { _csrf: handlerLongnan.csrf, reason: '公租房改由市住建局统一受理' }).expect(303);
+    expect(retired.headers.location).toMatch(new RegExp(`^/staff/knowledge/${draft}\\?done=retir(ed|ing)$`));
+    await h.settle();
+    const gone = (await handlerLongnan.get(`/staff/knowledge/${draft}`).set(html).expect(200)).text;
+    expect(gone).toContain('knowledge-status-retired">已停用');
+    expect(gone).toContain('意见:公租房改由市住建局统一受理');
+    expect(gone).not.toContain('停用条目');
+    expect((await intake.get(`/staff/knowledge?q=${enc('公租房申请')}`).set(html).expect(200)).text).not.toContain(`href="/staff/knowledge/${draft}"`);
+  });
+
   it('given an auditor and a city leader, when they read and try to change entries and synonyms through the pages, then they read everything and every change is refused with nothing written', async () => {
-    const tables = ['knowledge_entries', 'knowledge_history', 'knowledge_synonyms', 'knowledge_changes'];
+    const tables = ['knowledge_entries', 'knowledge_history', 'knowledge_synonyms', 'knowledge_changes', 'audit_log'];
     const before = await Promise.all(tables.map(rows));
     for (const p of [auditor, cityLeader]) {
       const list = (await p.get('/staff/knowledge').set(html).expect(200)).text;
@@ -205,6 +241,8 @@ describe('知识库 staff pages', () => {
       await postForm(p, '/staff/knowledge', { _csrf: p.csrf, ...DRAFT_LONGNAN, ownerUnitId: 'u-longnan' }).expect(403);
       await postForm(p, `/staff/knowledge/${draftLongnan}`, { _csrf: p.csrf, version: '1', question: '改掉', answer: '改掉' }).expect(403);
       await postForm(p, '/staff/knowledge/synonyms', { _csrf: p.csrf, groups: '甲 乙' }).expect(403);
+      await postForm(p, `/staff/knowledge/${draftLongnan}/submit`, { _csrf: p.csrf }).expect(403);
+      await postForm(p, `/staff/knowledge/${published}/retire`, { _csrf: p.csrf, reason: '审计不应能停用' }).expect(403);
     }
     expect(await Promise.all(tables.map(rows))).toEqual(before);
     // no knowledge role: no menu link, 403; signed out: to the sign-in page

@@ -4,20 +4,19 @@
  * staff list searched on a phone, an entry with its history and the marked changes of an edit, the
  * draft form refusing a bad input beside its field, and the synonyms page.
  *
- * The published entries are seeded through the API and their status written through the repository
- * as the review process's publication step writes it: the pages are the subject here, not the review.
+ * The published entries went through the review process (提交审核, the platform's 审核 task); the
+ * handler presses 提交审核 on a draft's page.
  */
 import { it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createKnowledgeRepository } from '../../data/knowledge-repository.js';
-import { submitPetition, taskOf, type Person, type TestApp } from '../app-harness.js';
+import { completeTask, submitPetition, taskOf, type Person, type TestApp } from '../app-harness.js';
 import { describeBrowser } from './chromium.js';
 import { closeAll, deskContext, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp, suiteRecorder } from './session.js';
 
 const RESIDENCE = {
   question: '外地户籍在城区怎么办理居住证?',
   answer:
-    '在龙南城区居住满半年、有合法稳定就业或住所的外地户籍人员,可携带本人身份证、近期一寸照片和租房合同(或房产证明、单位出具的就业证明),到居住地派出所户籍窗口申请。材料齐全的,15 个工作日内办结;办理进度可拨打 0797-3511234 咨询。',
+    '在龙南城区居住满半年、有合法稳定就业或住所的外地户籍人员,可携带身份证、近期一寸照片和租房合同(或房产证明、单位出具的就业证明),到居住地派出所户籍窗口申请。材料齐全的,15 个工作日内办结;办理进度可到派出所户籍窗口查询。',
   basis: '《居住证暂行条例》第九条、第十条;《江西省居住证实施办法》第八条',
   categories: ['consultation'],
   townships: ['360783100'],
@@ -46,11 +45,12 @@ describeBrowser('知识库 in Chromium', () => {
     app = await startBrowserApp({ start: '2026-03-02T02:00:00.000Z' });
     ({ h, base, browser } = app);
     const reviewer: Person = await h.signIn('reviewer');
-    const reviewerId = (await reviewer.get('/api/session').expect(200)).body.staff.id as string;
-    const repo = createKnowledgeRepository(h.t.db);
+    // published as the office publishes: 提交审核, then the platform's 审核 task approves
     for (const entry of [RESIDENCE, STREETLIGHT]) {
       const id = (await reviewer.post('/api/knowledge', entry).expect(201)).body.id as string;
-      await repo.setStatus(id, 'published', { action: 'published', actor: reviewerId, at: h.t.clock.now() }, { published: true, reviewed: true });
+      const submitted = await reviewer.post(`/api/knowledge/${id}/submit`);
+      expect([submitted.status, submitted.body.error]).toEqual([200, undefined]);
+      await completeTask(h, reviewer, 'Task_ReviewEntry', { knowledgeApproved: true });
       if (entry === RESIDENCE) residence = id;
     }
     // a draft its unit wrote and then changed: the history shows the change
@@ -137,14 +137,22 @@ describeBrowser('知识库 in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot(page, 'knowledge-entry-phone.png');
 
-    await page.getByRole('link', { name: '修改草稿' }).click();
+    await page.getByRole('button', { name: '提交审核' }).click();
+    await page.getByRole('status').filter({ hasText: '已提交审核' }).waitFor();
+    await expect(page.locator('.knowledge-meta .badge').first().textContent()).resolves.toBe('审核中');
+    await expect(page.getByRole('link', { name: '修改草稿' }).count()).resolves.toBe(0);
+    await shot(page, 'knowledge-entry-submitted-phone.png');
+
+    await page.goto(`${base}/staff/knowledge/new`);
+    await page.getByLabel('问题').fill('龙南镇哪里可以办理残疾人证?');
+    await page.getByLabel('答案').fill('到龙南镇便民服务中心残联窗口申请,需带身份证、户口簿和近期一寸照片。');
     await page.getByLabel('有效期至').fill('2026-01-01');
     await page.getByRole('button', { name: '保存草稿' }).click();
     await page.locator('#error-validUntil').filter({ hasText: '有效期应晚于今天' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot(page, 'knowledge-form-error-phone.png');
     // the refused form is answered 400, as a form with problems is; Chromium logs that status, and nothing else may be logged
-    const refused = problems.filter((p) => p.includes('status of 400') && p.includes(`/staff/knowledge/${edited}`));
+    const refused = problems.filter((p) => p.includes('status of 400') && p.includes('/staff/knowledge)'));
     expect(refused).toHaveLength(1);
     expect(problems.filter((p) => !refused.includes(p))).toEqual([]);
     problems.length = 0;
