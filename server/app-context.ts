@@ -32,6 +32,8 @@ import type { AssessmentService } from './services/assessment-service.js';
 import type { HotspotService } from './services/hotspot-service.js';
 import type { KnowledgeService } from './services/knowledge-service.js';
 import type { KnowledgeFlowService } from './services/knowledge-flow-service.js';
+// issue 17 reply templates (templates helper)
+import type { ReplyTemplateService } from './services/reply-template-service.js';
 
 export interface AppContext {
   render: Render;
@@ -93,4 +95,7 @@ export interface AppContext {
   csrfTokenFor(res: Response): string;
   /** 第二十五条: the 月报 and 季报 archive */
   reports: ReportService;
+  // ---- issue 17 reply templates (templates helper)
+  /** reply templates / 常用语 per category, and the draft-reply task's side panel */
+  replyTemplateService: ReplyTemplateService;
 }

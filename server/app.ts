@@ -88,6 +88,10 @@ import { createKnowledgeService, mayReadKnowledge } from './services/knowledge-s
 import { createKnowledgeRepository } from './data/knowledge-repository.js';
 import { createKnowledgeFlowService } from './services/knowledge-flow-service.js';
 import { knowledgeFlowRoutes } from './routes/knowledge-flow.js';
+// issue 17 reply templates (templates helper)
+import { createReplyTemplatesRepository } from './data/reply-templates-repository.js';
+import { createReplyTemplateService } from './services/reply-template-service.js';
+import { replyTemplateRoutes } from './routes/reply-templates.js';
 
 /** the project folder (holding package.json), from the source tree or from dist/ */
 export const projectRoot = (() => {
@@ -346,11 +350,15 @@ export function createApp(deps: AppDeps): Express {
         assessment: maySeeAssessments(s),
         hotspots: Boolean(s && mayReadHotspots(s)),
         knowledge: mayReadKnowledge(s),
+        // issue 17: reply templates, for those who draft or review replies
+        replyTemplates: Boolean(s && seesCases(s)),
       };
     },
     csrfTokenFor: (res) => csrf.tokenFor(res),
     reports: reportServiceOn(db, { clock, log, figures: deps.reportFigures ?? reportFigures }),
     assessmentService: createAssessmentService({ engine, repo: createAssessmentsRepository(db, { now }), audit, clock, log }),
+    // ---- issue 17 reply templates (templates helper)
+    replyTemplateService: createReplyTemplateService({ repo: createReplyTemplatesRepository(db, { now }), audit, units, clock, transaction: (work) => db.transaction(work), visible: (s, id) => caseService.visible(s, id) }),
     clock,
   };
 
@@ -441,6 +449,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(knowledgeRoutes(ctx));
   app.use(knowledgeFlowRoutes(ctx));
   app.use(knowledgePageRoutes(ctx));
+  // issue 17 reply templates (templates helper)
+  app.use(replyTemplateRoutes(ctx));
   app.use(adminRoutes(ctx));
   app.use(processRoutes(ctx));
   app.use(decisionRoutes(ctx));

@@ -213,7 +213,9 @@ export function staffRoutes(ctx: AppContext): Router {
     const repeatedSender = task.petition && task.elementId === 'Task_ScreenPetition' ? (await ctx.invalidService.caseFlags(me(res), task.petition)).repeatedSender : undefined;
     // issue 17: at screening, the published knowledge entries the petition's text suggests
     const knowledge = task.petition && task.elementId === 'Task_ScreenPetition' ? await screeningSuggestions(ctx, me(res), task.petition.id) : undefined;
-    page(res, 'task', { title: task.name, task, held, assignees, priorities, history, formPage: true, ...(similar && { similar, mayMerge }), ...(repeatedSender && { repeatedSender }), ...(knowledge && { knowledge }), ...extra }, status);
+    // issue 17 (templates helper): beside the draft-reply form, templates, the 第十五条 checklist, knowledge search
+    const replyHelper = task.petition && task.formId === 'draft-reply' && task.mayAct ? await ctx.replyTemplateService.panel(task.petition, task.data.reply) : undefined;
+    page(res, 'task', { title: task.name, task, held, assignees, priorities, history, formPage: true, ...(similar && { similar, mayMerge }), ...(repeatedSender && { repeatedSender }), ...(knowledge && { knowledge }), ...(replyHelper && { replyHelper }), ...extra }, status);
   };
   r.get('/staff/tasks/:key', requireRole(), handle(async (req, res) => taskPage(res, String(req.params.key), noticeOf(req))));
   r.post(
