@@ -83,7 +83,8 @@ import { createHotspotService, mayReadHotspots } from './services/hotspot-servic
 import { createPetitionKeywordsRepository } from './data/petition-keywords-repository.js';
 import { hotspotRoutes } from './routes/hotspots.js';
 import { knowledgeRoutes } from './routes/knowledge.js';
-import { createKnowledgeService } from './services/knowledge-service.js';
+import { knowledgePageRoutes } from './routes/knowledge-pages.js';
+import { createKnowledgeService, mayReadKnowledge } from './services/knowledge-service.js';
 import { createKnowledgeRepository } from './data/knowledge-repository.js';
 import { createKnowledgeFlowService } from './services/knowledge-flow-service.js';
 import { knowledgeFlowRoutes } from './routes/knowledge-flow.js';
@@ -348,6 +349,7 @@ export function createApp(deps: AppDeps): Express {
         reports: Boolean(s && reportAccess(s) !== 'none'),
         assessment: maySeeAssessments(s),
         hotspots: Boolean(s && mayReadHotspots(s)),
+        knowledge: mayReadKnowledge(s),
         // issue 17: reply templates, for those who draft or review replies
         replyTemplates: Boolean(s && seesCases(s)),
       };
@@ -446,6 +448,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(hotspotRoutes(ctx));
   app.use(knowledgeRoutes(ctx));
   app.use(knowledgeFlowRoutes(ctx));
+  app.use(knowledgePageRoutes(ctx));
   // issue 17 reply templates (templates helper)
   app.use(replyTemplateRoutes(ctx));
   app.use(adminRoutes(ctx));
