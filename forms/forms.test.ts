@@ -118,9 +118,22 @@ const EXPECTED: Record<string, Expected> = {
   },
   'review-reply': {
     task: '办结审核 第十六条、第二十条',
-    sets: ['reviewApproved', 'reviewReason', 'publishable', 'publicationReason'],
+    sets: ['reviewApproved', 'reviewReason', 'publishable', 'publicationReason', 'proposeKnowledge'],
     required: ['reviewApproved', 'reviewReason', 'publicationReason'],
     reads: ['reply'],
+  },
+  'review-knowledge': {
+    task: '审核知识条目 第十六条、第二十条(知识库)',
+    sets: ['knowledgeApproved', 'knowledgeReturnReason'],
+    required: ['knowledgeApproved', 'knowledgeReturnReason'],
+    // the entry as it is now, passed by the app
+    reads: ['question', 'answer', 'basis', 'ownerUnitName', 'validUntil', 'version'],
+  },
+  'revise-knowledge': {
+    task: '复核知识条目 第十六条(知识库)',
+    sets: ['knowledgeRevision', 'question', 'answer', 'basis', 'validUntil', 'retireReason'],
+    required: ['knowledgeRevision', 'question', 'answer', 'validUntil', 'retireReason'],
+    reads: ['knowledgeReturnReason'],
   },
   'redo-handling': {
     task: '重办 第十八条',
@@ -157,7 +170,7 @@ const NOT_IN_CONTRACT = new Set([
 
 /** variables whose contract meaning is a boolean: their radios must offer exactly true and false */
 const BOOLEAN_RADIOS = [
-  'inScope', 'returnRequested', 'returnApproved', 'reportAccepted', 'signOffApproved', 'extensionApproved', 'reviewApproved', 'attributable',
+  'inScope', 'returnRequested', 'returnApproved', 'reportAccepted', 'signOffApproved', 'extensionApproved', 'reviewApproved', 'attributable', 'knowledgeApproved',
 ];
 
 // ---------------------------------------------------------------------------------------- helpers
@@ -534,7 +547,7 @@ describe('conditional fields show when the regulation needs them', () => {
   it('oa-sign-off, review-reply: an opinion or reason only when sent back; publishing decided on approval', () => {
     expect(shownPaths('oa-sign-off', { signOffApproved: true })).toEqual(['signOffApproved']);
     expect(shownPaths('oa-sign-off', { signOffApproved: false })).toEqual(['signOffApproved', 'signOffOpinion']);
-    expect(shownPaths('review-reply', { reviewApproved: true })).toEqual(['publishable', 'reviewApproved']);
+    expect(shownPaths('review-reply', { reviewApproved: true })).toEqual(['proposeKnowledge', 'publishable', 'reviewApproved']);
     expect(shownPaths('review-reply', { reviewApproved: false })).toEqual(['reviewApproved', 'reviewReason']);
   });
 
@@ -542,9 +555,17 @@ describe('conditional fields show when the regulation needs them', () => {
     expect(readonlyFor('review-reply', 'publishable', { reply: { publishable: false } })).toBe(true);
     expect(readonlyFor('review-reply', 'publishable', { reply: {} })).toBe(true);
     expect(readonlyFor('review-reply', 'publishable', { reply: { publishable: true } })).toBe(false);
-    expect(shownPaths('review-reply', { reviewApproved: true, reply: { publishable: true }, publishable: true })).toEqual(['publishable', 'reviewApproved']);
-    expect(shownPaths('review-reply', { reviewApproved: true, reply: { publishable: true }, publishable: false })).toEqual(['publicationReason', 'publishable', 'reviewApproved']);
-    expect(shownPaths('review-reply', { reviewApproved: true, reply: { publishable: false }, publishable: false })).toEqual(['publishable', 'reviewApproved']);
+    expect(shownPaths('review-reply', { reviewApproved: true, reply: { publishable: true }, publishable: true })).toEqual(['proposeKnowledge', 'publishable', 'reviewApproved']);
+    expect(shownPaths('review-reply', { reviewApproved: true, reply: { publishable: true }, publishable: false })).toEqual(['proposeKnowledge', 'publicationReason', 'publishable', 'reviewApproved']);
+    expect(shownPaths('review-reply', { reviewApproved: true, reply: { publishable: false }, publishable: false })).toEqual(['proposeKnowledge', 'publishable', 'reviewApproved']);
+  });
+
+  it('知识库: a reason only when an entry is returned; the revised content when submitted, the reason when retired', () => {
+    expect(shownPaths('review-knowledge', { knowledgeApproved: true })).toEqual(['knowledgeApproved']);
+    expect(shownPaths('review-knowledge', { knowledgeApproved: false })).toEqual(['knowledgeApproved', 'knowledgeReturnReason']);
+    expect(shownPaths('revise-knowledge', { knowledgeRevision: 'submit' })).toEqual(['answer', 'basis', 'knowledgeRevision', 'question', 'validUntil']);
+    expect(shownPaths('revise-knowledge', { knowledgeRevision: 'retire' })).toEqual(['knowledgeRevision', 'retireReason']);
+    expect(shownPaths('review-reply', { reviewApproved: false })).not.toContain('proposeKnowledge');
   });
 
   it('review-extension: the request is read-only; the days become editable on approval; a refusal needs its reason', () => {

@@ -65,6 +65,7 @@ describe('the diagrams', () => {
   it('are the processes of the contract, each named after its file', () => {
     expect(diagrams.map((d) => [d.file, d.processId]).sort()).toEqual([
       ['evaluation.bpmn', 'evaluation'],
+      ['knowledge-review.bpmn', 'knowledge-review'],
       ['office-reports.bpmn', 'office-reports'],
       ['petition-lifecycle.bpmn', 'petition-lifecycle'],
       ['supervision.bpmn', 'supervision'],

@@ -25,7 +25,15 @@ describe('第二十七条 the decision table\'s inputs', () => {
       deductionPoints: 4.5,
       transfers: 1,
       criticisms: 1,
+      knowledgeKept: 0,
+      knowledgeLapsed: 0,
     });
+  });
+
+  it('takes the knowledge upkeep as counts; upkeep alone does not make a unit assessed', () => {
+    expect(assessmentInputs(figures({ knowledge: { kept: 3, lapsed: 1 } }))).toMatchObject({ knowledgeKept: 3, knowledgeLapsed: 1 });
+    const idle = figures({ received: 0, accepted: 0, closed: 0, closedOnTime: 0, rated: 0, satisfied: 0, redone: 0, knowledge: { kept: 2, lapsed: 1 } });
+    expect(isAssessed(idle)).toBe(false);
   });
 
   it('keeps a rate without a denominator null (not 0)', () => {

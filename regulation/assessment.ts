@@ -12,7 +12,11 @@
  * - 表扬: the first three places (ties included) with a score of at least 60 and no 通报批评 in the
  *   period; 批评: a score below 60, or the last three places when at least six units are ranked —
  *   never a unit that is praised. With fewer than six ranked units only the score threshold names
- *   anyone for 批评, so a small period does not criticise half the city.
+ *   anyone for 批评, so a small period does not criticise half the city;
+ * - 知识库维护 (issue 17): the entries a unit published in the period (new or renewed after review) and
+ *   the entries it let lapse — expired (valid-until passed) and neither resubmitted, published nor
+ *   retired within `KNOWLEDGE_UPKEEP.graceDays` days, counted in the period that grace ended in. The
+ *   table scores them; upkeep alone does not rank a unit (it is not a case to assess).
  */
 import type { Rates, VolumeCounts, WarningFigures } from './report-figures.js';
 
@@ -20,7 +24,22 @@ import type { Rates, VolumeCounts, WarningFigures } from './report-figures.js';
 export interface AssessmentFigures extends VolumeCounts {
   rates: Rates;
   warnings: WarningFigures;
+  /** 知识库维护 in the period; absent in assessments taken before it was counted (read as none) */
+  knowledge?: KnowledgeUpkeep;
 }
+
+/** a unit's knowledge-base upkeep in a period (see the module's comment) */
+export interface KnowledgeUpkeep {
+  /** entries published in the period: new ones and those renewed after review (each entry once) */
+  kept: number;
+  /** expired entries left without review for the grace days, the grace ending in the period */
+  lapsed: number;
+}
+
+/** how long a unit has to review an expired entry before it counts against it (calendar days) */
+export const KNOWLEDGE_UPKEEP = Object.freeze({ graceDays: 15 });
+
+export const NO_UPKEEP: Readonly<KnowledgeUpkeep> = Object.freeze({ kept: 0, lapsed: 0 });
 
 /** the decision table's inputs (decisions/unit-assessment.dmn): rates 0–1 or null, points, counts */
 export interface AssessmentInputs {
@@ -34,6 +53,10 @@ export interface AssessmentInputs {
   transfers: number;
   /** 通报批评 */
   criticisms: number;
+  /** 知识库: entries published or renewed in the period */
+  knowledgeKept: number;
+  /** 知识库: expired entries left without review past the grace days */
+  knowledgeLapsed: number;
 }
 
 export type NoticeKind = 'praise' | 'criticism';
@@ -58,6 +81,8 @@ export function assessmentInputs(f: AssessmentFigures): AssessmentInputs {
     deductionPoints: f.warnings.deductionTenths / 10,
     transfers: f.warnings.transfers,
     criticisms: f.warnings.criticisms,
+    knowledgeKept: f.knowledge?.kept ?? 0,
+    knowledgeLapsed: f.knowledge?.lapsed ?? 0,
   };
 }
 

@@ -169,7 +169,8 @@ export function draftFromReply(
   const r = reply as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
   const exact = [source.petitionerName, source.petitionerPhone, source.address];
-  const mask = (t: string) => maskPersonalData(t, { exact });
+  // an office's landline in the answer stays (the petitioner's own is one of `exact`)
+  const mask = (t: string) => maskPersonalData(t, { exact, keepLandlines: true });
   const answerParts = [str(r.result), str(r.replyText)].filter(Boolean);
   // the same sentence written in both fields once
   const answer = [...new Set(answerParts)].join('\n\n');
@@ -182,12 +183,13 @@ const clip = (t: string, n: number) => ([...t].length > n ? [...t].slice(0, n - 
 
 /**
  * What still looks like personal data in a text after masking (checked before an entry is
- * published, as a publication is): masking it again would change it.
+ * published, as a publication is): masking it again would change it. Landlines with an area code are
+ * an office's number here (the petitioner's own was masked by name when the draft was made).
  */
 export function personalDataLeft(content: Pick<KnowledgeContent, 'question' | 'answer' | 'basis'>): ContentProblem[] {
   const problems: ContentProblem[] = [];
   for (const [field, label] of [['question', '问题'], ['answer', '答案'], ['basis', '政策依据']] as const) {
-    if (maskPersonalData(content[field]) !== content[field]) problems.push({ field, message: `${label}中含有疑似个人信息(姓名、电话、身份证号、邮箱),请删除后再提交` });
+    if (maskPersonalData(content[field], { keepLandlines: true }) !== content[field]) problems.push({ field, message: `${label}中含有疑似个人信息(姓名、电话、身份证号、邮箱),请删除后再提交` });
   }
   return problems;
 }

@@ -38,7 +38,7 @@ const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9
 const NAME_CUES = ['我叫', '本人姓名', '姓名', '联系人', '诉求人', '举报人', '投诉人', '反映人', '本人'];
 const NAME_AFTER = '(?=[\\s,，。.;；、:：()（）!！?？"“”]|$|电话|手机|联系|身份证|住|家住|地址|先生|女士|同志)';
 /** words that follow 本人 and are no name */
-const NOT_A_NAME = '(?!认为|希望|反映|要求|申请|现在|现住|是|在|于|已|家|住|的|曾|多次|一直|所|因|对|向|和|与|及|名下|户籍|居住|购买|承包)';
+const NOT_A_NAME = '(?!身份|户口|签字|签名|亲自|持有|携带|名义|认为|希望|反映|要求|申请|现在|现住|是|在|于|已|家|住|的|曾|多次|一直|所|因|对|向|和|与|及|名下|户籍|居住|购买|承包)';
 const NAME_PATTERN = new RegExp(`(${NAME_CUES.map(escapeRe).join('|')})([为是]?[::]?\\s?)${NOT_A_NAME}([\\u4e00-\\u9fa5·]{2,4}?)${NAME_AFTER}`, 'g');
 
 /**
@@ -62,6 +62,11 @@ function splitIds(text: string): string[] {
 export interface MaskOptions {
   /** exact strings to mask wherever they occur (the petitioner's name, phone, address…); blanks are ignored */
   exact?: (string | null | undefined)[];
+  /**
+   * landlines with an area code stay (the knowledge base's answers: an office's number is public;
+   * the petitioner's own is still masked through `exact`)
+   */
+  keepLandlines?: boolean;
 }
 
 export function maskMobile(digits: string): string {
@@ -100,8 +105,10 @@ function maskText(text: string, options: MaskOptions): string {
     const prefix = m.slice(0, m.indexOf(a));
     return `${prefix}${maskMobile(a + b + c)}`;
   });
-  out = out.replace(LANDLINE, (_m, area1: string | undefined, area2: string | undefined, number: string) => `${area1 ?? area2}-${stars(number)}`);
-  out = out.replace(LANDLINE_PLAIN, (_m, area: string, number: string) => `${area}-${stars(number)}`);
+  if (!options.keepLandlines) {
+    out = out.replace(LANDLINE, (_m, area1: string | undefined, area2: string | undefined, number: string) => `${area1 ?? area2}-${stars(number)}`);
+    out = out.replace(LANDLINE_PLAIN, (_m, area: string, number: string) => `${area}-${stars(number)}`);
+  }
   out = out.replace(EMAIL, (_m, first: string, domain: string) => `${first}***@${domain}`);
   out = out.replace(NAME_PATTERN, (_m, cue: string, sep: string, name: string) => `${cue}${sep}${stars(name)}`);
   return out;

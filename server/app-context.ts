@@ -31,6 +31,9 @@ import type { ReportService } from './services/report-service.js';
 import type { AssessmentService } from './services/assessment-service.js';
 import type { HotspotService } from './services/hotspot-service.js';
 import type { KnowledgeService } from './services/knowledge-service.js';
+import type { KnowledgeFlowService } from './services/knowledge-flow-service.js';
+// issue 17 reply templates (templates helper)
+import type { ReplyTemplateService } from './services/reply-template-service.js';
 
 export interface AppContext {
   render: Render;
@@ -58,6 +61,8 @@ export interface AppContext {
   hotspotService: HotspotService;
   /** the knowledge base (知识库, issue 17): entries, history, synonyms, search */
   knowledgeService: KnowledgeService;
+  /** the knowledge base's review process: submit, retire, propose from a case's approved reply */
+  knowledgeFlow: KnowledgeFlowService;
   attachmentService: AttachmentService;
   adminService: AdminService;
   gate: DeployGate;
@@ -90,4 +95,7 @@ export interface AppContext {
   csrfTokenFor(res: Response): string;
   /** 第二十五条: the 月报 and 季报 archive */
   reports: ReportService;
+  // ---- issue 17 reply templates (templates helper)
+  /** reply templates / 常用语 per category, and the draft-reply task's side panel */
+  replyTemplateService: ReplyTemplateService;
 }

@@ -65,7 +65,7 @@ import { createWorkItemsRepository } from './data/work-items-repository.js';
 import { createWorkingCalendar } from '../regulation/calendar/working-calendar.js';
 import { createInspectorService } from './services/inspector-service.js';
 import { createOutboxRepository } from './data/outbox-repository.js';
-import { createUnitDirectory } from './data/directories.js';
+import { createPetitionDirectory, createUnitDirectory } from './data/directories.js';
 import { createStaffingService } from './services/staffing-service.js';
 import { createScoreLedgerRepository } from './data/score-ledger-repository.js';
 import { createTaskService, createTaskDocs } from './services/task-service.js';
@@ -83,8 +83,15 @@ import { createHotspotService, mayReadHotspots } from './services/hotspot-servic
 import { createPetitionKeywordsRepository } from './data/petition-keywords-repository.js';
 import { hotspotRoutes } from './routes/hotspots.js';
 import { knowledgeRoutes } from './routes/knowledge.js';
-import { createKnowledgeService } from './services/knowledge-service.js';
+import { knowledgePageRoutes } from './routes/knowledge-pages.js';
+import { createKnowledgeService, mayReadKnowledge } from './services/knowledge-service.js';
 import { createKnowledgeRepository } from './data/knowledge-repository.js';
+import { createKnowledgeFlowService } from './services/knowledge-flow-service.js';
+import { knowledgeFlowRoutes } from './routes/knowledge-flow.js';
+// issue 17 reply templates (templates helper)
+import { createReplyTemplatesRepository } from './data/reply-templates-repository.js';
+import { createReplyTemplateService } from './services/reply-template-service.js';
+import { replyTemplateRoutes } from './routes/reply-templates.js';
 
 /** the project folder (holding package.json), from the source tree or from dist/ */
 export const projectRoot = (() => {
@@ -213,6 +220,22 @@ export function createApp(deps: AppDeps): Express {
   const forms = deps.forms ?? loadForms(formsDir);
   const formService = createFormService({ repo: createFormsRepository(db, { now }), gate: createFormGate({ engine }), audit, forms, ...(!deps.forms && { importFrom: formsDir }) });
   const gate = deps.gate ?? createDeployGate({ engine, jobTypes: () => jobTypes, formIds: async () => (await formService.current()).keys(), root: projectRoot });
+  // the knowledge base (issue 17); its review's tasks are the task service's (taskExtension)
+  const knowledgeRepo = createKnowledgeRepository(db);
+  const knowledgeService = createKnowledgeService({ repo: knowledgeRepo, units, audit, clock, log, visible: (s, id) => caseService.visible(s, id) });
+  const petitionDirectory = createPetitionDirectory(petitions);
+  const knowledgeFlow = createKnowledgeFlowService({
+    repo: knowledgeRepo,
+    engine,
+    units,
+    audit,
+    clock,
+    log,
+    transaction: (work) => db.transaction(work),
+    visible: (s, id) => caseService.visible(s, id),
+    publicationSource: (id) => petitionDirectory.getPublicationSource(id),
+    changed: (id) => knowledgeService.changed(id),
+  });
   const taskService = createTaskService({
     engine,
     petitions,
@@ -225,6 +248,7 @@ export function createApp(deps: AppDeps): Express {
     attachments,
     inStep: (task) => taskEvents.onEvent({ type: 'created', task }),
     queue: queueService,
+    extensions: [knowledgeFlow.taskExtension],
   });
   const unitDirectory = createUnitDirectory(units);
   const outbox = createOutboxRepository(db, { now });
@@ -258,7 +282,6 @@ export function createApp(deps: AppDeps): Express {
     openTasks: (petitionId) => workItems.openOfPetition(petitionId),
   });
   const reportFigures = createReportFiguresService({ db, facts: caseFacts, units, clock, hotspots: deps.hotspots ?? hotspotService.top });
-  const knowledgeService = createKnowledgeService({ repo: createKnowledgeRepository(db), units, audit, clock, log, visible: (s, id) => caseService.visible(s, id) });
   const mergeService = createMergeService({ engine, petitions, merges: createPetitionMergesRepository(db, { now }), units, audit, outbox, visible: (s, id) => caseService.visible(s, id) });
   const csrf = createCsrf(deps.secret, production, (req) => req.method === 'POST' && /^\/open311\/v2\/requests\.\w+$/.test(req.path));
   const sessionOptions: SessionOptions = { sessions, staff, secureCookies: production, ttlMs: (o.sessionTtlHours ?? 12) * 3600_000 };
@@ -283,6 +306,7 @@ export function createApp(deps: AppDeps): Express {
     overviewService: createOverviewService({ figures: reportFigures, board: boardService, clock }),
     hotspotService,
     knowledgeService,
+    knowledgeFlow,
     attachmentService: createAttachmentService({ attachments, cases: caseService }),
     adminService: createAdminService({ units, staff, sessions, calendar: createCalendarRepository(db, { now }), audit, ...(deps.calendarChanged && { calendarChanged: deps.calendarChanged }) }),
     gate,
@@ -325,11 +349,16 @@ export function createApp(deps: AppDeps): Express {
         reports: Boolean(s && reportAccess(s) !== 'none'),
         assessment: maySeeAssessments(s),
         hotspots: Boolean(s && mayReadHotspots(s)),
+        knowledge: mayReadKnowledge(s),
+        // issue 17: reply templates, for those who draft or review replies
+        replyTemplates: Boolean(s && seesCases(s)),
       };
     },
     csrfTokenFor: (res) => csrf.tokenFor(res),
     reports: reportServiceOn(db, { clock, log, figures: deps.reportFigures ?? reportFigures }),
     assessmentService: createAssessmentService({ engine, repo: createAssessmentsRepository(db, { now }), audit, clock, log }),
+    // ---- issue 17 reply templates (templates helper)
+    replyTemplateService: createReplyTemplateService({ repo: createReplyTemplatesRepository(db, { now }), audit, units, clock, transaction: (work) => db.transaction(work), visible: (s, id) => caseService.visible(s, id) }),
     clock,
   };
 
@@ -418,6 +447,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(staffRoutes(ctx));
   app.use(hotspotRoutes(ctx));
   app.use(knowledgeRoutes(ctx));
+  app.use(knowledgeFlowRoutes(ctx));
+  app.use(knowledgePageRoutes(ctx));
+  // issue 17 reply templates (templates helper)
+  app.use(replyTemplateRoutes(ctx));
   app.use(adminRoutes(ctx));
   app.use(processRoutes(ctx));
   app.use(decisionRoutes(ctx));

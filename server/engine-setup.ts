@@ -24,6 +24,7 @@ import { createReportFiguresService, type ReportFiguresService } from './service
 import { createHotspotReader } from './services/hotspot-service.js';
 import { createPetitionKeywordsRepository } from './data/petition-keywords-repository.js';
 import { createUnitsRepository } from './data/units-repository.js';
+import { createKnowledgeStore } from './data/knowledge-store.js';
 
 /** the app's tables, and the Zeebe adapter's records when it is the engine */
 export function migrationsFor(config: Pick<Config, 'engine'>) {
@@ -75,6 +76,7 @@ export function createJobHandlers(deps: {
     logger: log.child({ part: 'workers' }),
     config: { publicBaseUrl: config.publicBaseUrl },
     assessments: createAssessmentStore({ db, unitFigures: (period) => reports.unitFigures(period), ...(deps.engine && { engine: deps.engine }) }),
+    knowledge: createKnowledgeStore(db),
   });
 }
 

@@ -28,7 +28,7 @@ function setUp() {
   const deps = createTestDeps({ now: '2026-04-02T02:00:00.000Z' });
   deps.assessments.add('a1', { kind: 'quarter', year: 2026, index: 1 });
   deps.assessments.periodFigures.set('quarter:2026:1', [
-    unit('u-longnan', '龙南镇人民政府', { warnings: { blue: 1, yellow: 1, red: 0, deductionTenths: 15, transfers: 0, criticisms: 0 } }),
+    unit('u-longnan', '龙南镇人民政府', { warnings: { blue: 1, yellow: 1, red: 0, deductionTenths: 15, transfers: 0, criticisms: 0 }, knowledge: { kept: 2, lapsed: 1 } }),
     unit('u-dongjiang', '东江乡人民政府', { rates: { acceptance: 1, completion: 1, onTime: null, satisfaction: null, redo: null } }),
     idle('u-market', '龙南市市场监督管理局'),
   ]);
@@ -36,13 +36,13 @@ function setUp() {
 }
 
 describe('gather-assessment (第二十七条)', () => {
-  it('saves every unit\'s figures and answers the table\'s inputs of the units with something to assess', async () => {
+  it('saves every unit\'s figures and answers the table\'s inputs of the units with something to assess (知识库 upkeep as counts, none when not given)', async () => {
     const deps = setUp();
     const out = await createGatherAssessment(deps)({ assessmentId: 'a1' }, jobContext('gather-assessment'));
     expect(out).toEqual({
       units: [
-        { unitId: 'u-longnan', completionRate: 1, onTimeRate: 0.75, satisfactionRate: 1, redoRate: 0, deductionPoints: 1.5, transfers: 0, criticisms: 0 },
-        { unitId: 'u-dongjiang', completionRate: 1, onTimeRate: null, satisfactionRate: null, redoRate: null, deductionPoints: 0, transfers: 0, criticisms: 0 },
+        { unitId: 'u-longnan', completionRate: 1, onTimeRate: 0.75, satisfactionRate: 1, redoRate: 0, deductionPoints: 1.5, transfers: 0, criticisms: 0, knowledgeKept: 2, knowledgeLapsed: 1 },
+        { unitId: 'u-dongjiang', completionRate: 1, onTimeRate: null, satisfactionRate: null, redoRate: null, deductionPoints: 0, transfers: 0, criticisms: 0, knowledgeKept: 0, knowledgeLapsed: 0 },
       ],
     });
     expect((await deps.assessments.figures('a1')).map((f) => f.unitId)).toEqual(['u-longnan', 'u-dongjiang', 'u-market']);

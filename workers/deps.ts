@@ -13,6 +13,7 @@ import type { PeriodRef } from '../regulation/report-schedule.js';
 import type { AppTransaction } from '../engine/port.js';
 import type { AssessmentFigures, Standing } from '../regulation/assessment.js';
 import type { ReportKind } from '../regulation/report-figures.js';
+import type { KnowledgeAction, KnowledgeStatus } from '../regulation/knowledge.js';
 
 export type { UnitInfo, PublicationSource, OutboxEntry };
 
@@ -153,6 +154,56 @@ export interface Assessments {
   complete(assessmentId: string, results: AssessmentResult[], meta: { decisionVersion: number | null; at: Date }, tx?: AppTransaction): Promise<{ completed: boolean }>;
 }
 
+/** an entry of the knowledge base (知识库, issue 17) as the review process's workers see it */
+export interface KnowledgeEntryState {
+  id: string;
+  status: KnowledgeStatus;
+  version: number;
+  question: string;
+  answer: string;
+  basis: string;
+  /** YYYY-MM-DD (China time), or null */
+  validUntil: string | null;
+  ownerUnitId: string;
+}
+
+/** one step of an entry's review, written with its history row */
+export interface KnowledgeStep {
+  /** the statuses the step moves from: in any other the entry is left as it is (a retried job finds it done) */
+  from: readonly KnowledgeStatus[];
+  to: KnowledgeStatus;
+  action: KnowledgeAction;
+  /** a staff id, or `system` */
+  actor: string;
+  at: Date;
+  note?: string | null;
+  /** publication: `published_at` (and `reviewed_at`) set to `at` */
+  published?: boolean;
+  /** a review's outcome: `reviewed_at` set to `at` */
+  reviewed?: boolean;
+  validUntil?: string;
+}
+
+/**
+ * The knowledge base's entries (server/data/knowledge-store.ts over the app's knowledge repository):
+ * every write appends the entry's history row and the change its search indexes catch up from.
+ */
+export interface KnowledgeStore {
+  get(entryId: string, tx?: AppTransaction): Promise<KnowledgeEntryState | undefined>;
+  /** the step, when the entry is in one of `from` (`changed` false otherwise) */
+  step(entryId: string, step: KnowledgeStep, tx?: AppTransaction): Promise<{ changed: boolean }>;
+  /**
+   * the owner unit's revised content as a new version and the entry back in review (复核后提交审核),
+   * when the entry is a draft (`changed` false otherwise: a retried job finds it in review)
+   */
+  revise(
+    entryId: string,
+    content: { question: string; answer: string; basis: string; validUntil: string | null },
+    h: { actor: string; at: Date; note?: string | null },
+    tx?: AppTransaction,
+  ): Promise<{ changed: boolean }>;
+}
+
 export interface WorkerConfig {
   /** the portal's public address, for the evaluation link `${publicBaseUrl}/rate/${trackingCode}` */
   publicBaseUrl: string;
@@ -174,4 +225,9 @@ export interface WorkerDeps {
    * without them (the case scenarios) fails an assessment's jobs, saying so
    */
   assessments?: Assessments;
+  /**
+   * the knowledge base (issue 17): the app and `npm run workers` wire it (server/engine-setup.ts); a
+   * set-up without it (the case scenarios) fails the review process's jobs, saying so
+   */
+  knowledge?: KnowledgeStore;
 }

@@ -146,6 +146,18 @@ const DEFS: Record<JobType, { name: string; description: string; keywords: strin
     headers: [header('kind', '报告类型', [{ name: '月报(上月)', value: 'month' }, { name: '季报(上季度)', value: 'quarter' }])],
   },
   'gather-assessment': { name: '汇总考核数据', description: '汇总考核期内各承办单位的办结率、按期办结率、满意率、重办率与扣分(第二十七条),输出单位列表 units', keywords: ['考核', '汇总'] },
+  'set-knowledge-status': {
+    name: '设置知识条目状态',
+    description: '知识库条目的审核步骤并记入条目历史:发布(发布前检查个人信息,未通过的抛出业务错误 KNOWLEDGE_PERSONAL_DATA,输出有效期届满时刻 expiresAt)、退回、有效期届满退回复核、停用(第十六条、第二十条)',
+    keywords: ['知识库', '发布', '停用'],
+    headers: [header('action', '步骤', [
+      { name: '审核通过并发布', value: 'published' },
+      { name: '审核退回', value: 'returned' },
+      { name: '有效期届满,退回复核', value: 'expired' },
+      { name: '停用', value: 'retired' },
+    ])],
+  },
+  'save-knowledge-revision': { name: '保存复核修订', description: '承办单位复核后的问题、答案、政策依据与有效期存为新版本,条目重新进入审核(第十六条)', keywords: ['知识库', '复核'] },
   'record-assessment': { name: '记录考核结果', description: '按得分排名并记录考核结果,确定通报表扬、通报批评的单位(第二十七条)', keywords: ['考核', '排名', '通报'] },
 };
 

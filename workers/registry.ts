@@ -18,6 +18,8 @@ import { createSuggestUnit } from './suggest-unit.js';
 import { createTransferToInspection } from './transfer-to-inspection.js';
 import { createGatherAssessment } from './gather-assessment.js';
 import { createRecordAssessment } from './record-assessment.js';
+import { createSetKnowledgeStatus } from './set-knowledge-status.js';
+import { createSaveKnowledgeRevision } from './save-knowledge-revision.js';
 
 export const jobTypes = [
   'compute-deadlines',
@@ -34,6 +36,8 @@ export const jobTypes = [
   'issue-report',
   'gather-assessment',
   'record-assessment',
+  'set-knowledge-status',
+  'save-knowledge-revision',
 ] as const;
 
 export type JobType = (typeof jobTypes)[number];
@@ -69,5 +73,7 @@ export function createWorkers(deps: WorkerDeps): Record<JobType, JobHandler> {
     'issue-report': createIssueReport(deps),
     'gather-assessment': createGatherAssessment(deps),
     'record-assessment': createRecordAssessment(deps),
+    'set-knowledge-status': createSetKnowledgeStatus(deps),
+    'save-knowledge-revision': createSaveKnowledgeRevision(deps),
   };
 }

@@ -4,7 +4,10 @@
  * with fetch and a refusal's messages, and its new challenge, are put into this page — the text and
  * the files stay. Without JavaScript the form posts as before and the server's page shows every
  * problem at once (server/routes/portal.ts), the files to be chosen again.
+ * It also suggests published knowledge entries as the citizen types (knowledge-suggestions.ts).
  */
+import './knowledge-suggestions.js';
+
 const form = document.querySelector<HTMLFormElement>('form[data-keep-files]');
 
 /** the refused answer's errors, challenge and tokens into this page's form */

@@ -24,6 +24,7 @@ import { uploadFiles, UploadError, type UploadTarget } from './files.js';
 import { readError, type ApiError } from './http.js';
 import { setUpDatePicker } from './locale.js';
 import { translateDom, translateValidator } from './messages.js';
+import { attachReplyHelper } from './reply-helper.js';
 
 interface PageConfig extends UploadTarget {
   completeUrl: string;
@@ -126,6 +127,9 @@ async function start(section: HTMLElement): Promise<void> {
     status.show('error', `表单加载失败:${err instanceof Error ? err.message : String(err)}。请刷新页面重试。`);
     return;
   }
+
+  // the draft-reply task's side panel (templates, 第十五条 checklist, 知识库), when the page has one
+  attachReplyHelper(form, host);
 
   const showApiError = (error: ApiError) => {
     if (error.status === 409) {

@@ -139,6 +139,12 @@ export function createKnowledgeRepository(db: Database) {
   return {
     get,
 
+    /** the entry proposed from a case's reply (one per case: a unique index) */
+    async bySourcePetition(petitionId: string, tx?: Transaction): Promise<KnowledgeEntry | undefined> {
+      const [r] = await select<Raw>(db, `SELECT ${COLUMNS} FROM knowledge_entries WHERE source_petition_id = ?`, [petitionId], tx);
+      return r ? toEntry(r) : undefined;
+    },
+
     /** a new entry with its first history row */
     async create(row: NewEntryRow, h: { action: KnowledgeAction; note?: string | null }, tx?: Transaction): Promise<KnowledgeEntry> {
       return withTx(db, tx, async (t) => {

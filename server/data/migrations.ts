@@ -18,6 +18,8 @@ import type { AppMigration } from './app-migration.js';
 import { assessmentMigrations } from './assessment-migrations.js';
 import { caseFactsMigrations } from './case-facts-migrations.js';
 import { knowledgeMigrations } from './knowledge-migrations.js';
+// issue 17 reply templates (templates helper)
+import { replyTemplateMigrations } from './reply-template-migrations.js';
 
 const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
 
@@ -145,4 +147,6 @@ export const appMigrations: AppMigration[] = [
   ...hotspotMigrations,
   // the knowledge base (知识库, issue 17)
   ...knowledgeMigrations,
+  // issue 17: reply templates / 常用语 (1751–1759)
+  ...replyTemplateMigrations,
 ];

@@ -163,6 +163,8 @@ export function assessmentRoutes(ctx: AppContext): Router {
           satisfaction: formatRate(u.figures.rates.satisfaction),
           redo: formatRate(u.figures.rates.redo),
           deductions: formatPoints(u.figures.warnings.deductionTenths),
+          // 知识库维护: published / lapsed (an assessment from before it was counted: —)
+          knowledge: u.figures.knowledge ? `${u.figures.knowledge.kept} / ${u.figures.knowledge.lapsed}` : '—',
           standingLabel: u.standing ? STANDING_LABELS[u.standing] : '',
         })),
         running: a.state === 'running',

@@ -4,6 +4,9 @@
  */
 import { OFFICE_SCHEMAS } from './openapi-office-schemas.js';
 import { KNOWLEDGE_SCHEMAS, knowledgePaths } from './openapi-knowledge.js';
+import { KNOWLEDGE_FLOW_PATHS } from './openapi-knowledge-flow.js';
+// issue 17 reply templates (templates helper)
+import { REPLY_TEMPLATE_PATHS } from './openapi-reply-templates.js';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -124,6 +127,7 @@ export function openApiDocument(baseUrl: string) {
     },
     paths: {
       ...knowledgePaths({ op, ok, body, id, ref, json, errors, staff }),
+      ...KNOWLEDGE_FLOW_PATHS,
       '/api/session': { get: op('当前会话与 CSRF 令牌') },
       '/api/login': { post: op('工作人员登录', { requestBody: body({ type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } }) }) },
       '/api/logout': { post: op('退出登录', { responses: { '204': ok('已退出') } }) },
@@ -565,6 +569,8 @@ export function openApiDocument(baseUrl: string) {
       '/api/admin/staff/{id}/password': { put: op('重设密码', { security: staff, parameters: [id('id', '账号编号')], requestBody: body({ type: 'object', properties: { password: { type: 'string' } } }) }) },
       '/api/admin/staff/{id}/unlock': { post: op('解除登录锁定', { security: staff, parameters: [id('id', '账号编号')] }) },
       '/api/process-instances/{key}': { get: op('流程实例状态(不含变量)', { security: staff, parameters: [id('key', '流程实例编号')] }) },
+      // issue 17: reply templates (templates helper)
+      ...REPLY_TEMPLATE_PATHS,
       '/open311/v2/discovery.json': { get: op('Open311 服务发现') },
       '/open311/v2/services.json': { get: op('Open311 服务列表(诉求类别)') },
       '/open311/v2/services/{code}.json': { get: op('Open311 服务定义', { parameters: [id('code', '类别')] }) },

@@ -1,6 +1,7 @@
 /**
  * The public portal (no sign-in; also the WeChat official account's H5 page, 第六条): submit,
- * track with code + phone, rate after the reply, published replies, channels and rules (第二十二条).
+ * track with code + phone, rate after the reply, published replies, channels and rules (第二十二条),
+ * the public knowledge base (public-knowledge-pages.ts; the submit page suggests its entries as one types).
  * Submitting, tracking and rating are rate-limited per IP; submitting also asks the challenge and
  * has a honeypot field.
  */
@@ -11,6 +12,7 @@ import { HttpError, known } from '../http-error.js';
 import { inputError, RATINGS, RATING_LABELS } from '../services/petition-service.js';
 import { field, handle } from '../http/web.js';
 import type { AppContext } from '../app-context.js';
+import { knowledgePages } from './public-knowledge-pages.js';
 
 export const categoryOptions = () => CATEGORIES.map((value) => ({ value, label: CATEGORY_LABELS[value] }));
 export const ratingOptions = () => RATINGS.map((value) => ({ value, label: RATING_LABELS[value] }));
@@ -34,6 +36,8 @@ export function portalRoutes(ctx: AppContext): Router {
 
   r.get('/', (_req, res) => page(res, 'home', {}));
   r.get('/rules', (_req, res) => page(res, 'rules', { title: '渠道与规则' }));
+  // 公开知识库 (issue 17)
+  r.use(knowledgePages(ctx));
 
   const submitPage = async (res: any, data: Record<string, unknown>, status = 200) =>
     page(res, 'submit', { title: '我要反映', action: '/submit', categories: categoryOptions(), townships: await ctx.townshipOptions(), maxMb: ctx.uploadMaxMb, challenge: challenges.issue(), ...data }, status);

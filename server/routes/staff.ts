@@ -19,6 +19,7 @@ import { RECIPIENT_LABELS } from '../../regulation/board.js';
 import { hasIdentityRole } from '../domain/roles.js';
 import { ratingOptions } from './portal.js';
 import { maySeeSimilar } from '../services/merge-service.js';
+import { screeningSuggestions } from './knowledge-pages.js';
 import { INVALID_KIND_LABELS, INVALID_KINDS, type InvalidKind } from '../../regulation/invalid-petitions.js';
 import { filterOptions, parseCaseQuery, toQueryString, withoutPhone } from '../services/case-query.js';
 
@@ -210,7 +211,11 @@ export function staffRoutes(ctx: AppContext): Router {
     const mayMerge = Boolean(similar && task.mayAct && me(res).roles.includes('intake-operator'));
     // 第二十七条 附则: at screening, a sender whose earlier petitions were marked 恶意/虚假
     const repeatedSender = task.petition && task.elementId === 'Task_ScreenPetition' ? (await ctx.invalidService.caseFlags(me(res), task.petition)).repeatedSender : undefined;
-    page(res, 'task', { title: task.name, task, held, assignees, priorities, history, formPage: true, ...(similar && { similar, mayMerge }), ...(repeatedSender && { repeatedSender }), ...extra }, status);
+    // issue 17: at screening, the published knowledge entries the petition's text suggests
+    const knowledge = task.petition && task.elementId === 'Task_ScreenPetition' ? await screeningSuggestions(ctx, me(res), task.petition.id) : undefined;
+    // issue 17 (templates helper): beside the draft-reply form, templates, the 第十五条 checklist, knowledge search
+    const replyHelper = task.petition && task.formId === 'draft-reply' && task.mayAct ? await ctx.replyTemplateService.panel(task.petition, task.data.reply) : undefined;
+    page(res, 'task', { title: task.name, task, held, assignees, priorities, history, formPage: true, ...(similar && { similar, mayMerge }), ...(repeatedSender && { repeatedSender }), ...(knowledge && { knowledge }), ...(replyHelper && { replyHelper }), ...extra }, status);
   };
   r.get('/staff/tasks/:key', requireRole(), handle(async (req, res) => taskPage(res, String(req.params.key), noticeOf(req))));
   r.post(

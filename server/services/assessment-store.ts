@@ -2,14 +2,16 @@
  * What the assessment's workers stand on (workers/deps.ts `Assessments`): the assessments table and
  * each unit's figures for the period — the 月报/季报's own unit rows (第二十五条: the case-facts
  * projection and the score ledger), so an assessment and a report of the same period agree. Every
- * member unit is listed, those without a case in the period with zero counts and rates of “—”.
+ * member unit is listed, those without a case in the period with zero counts and rates of “—”; each
+ * with its 知识库 upkeep in the period (server/data/knowledge-upkeep.ts).
  */
 import type { EnginePort } from '../../engine/port.js';
-import { ZERO_WARNINGS } from '../../regulation/assessment.js';
+import { KNOWLEDGE_UPKEEP, NO_UPKEEP, ZERO_WARNINGS } from '../../regulation/assessment.js';
 import type { ReportPeriod, UnitRankRow } from '../../regulation/report-figures.js';
-import { ratesOf, reportPeriod, ZERO_COUNTS } from '../../regulation/report-period.js';
+import { periodRange, ratesOf, reportPeriod, ZERO_COUNTS } from '../../regulation/report-period.js';
 import type { Assessments, UnitFigures } from '../../workers/deps.js';
 import { createAssessmentsRepository } from '../data/assessments-repository.js';
+import { knowledgeUpkeep } from '../data/knowledge-upkeep.js';
 import { withTx, type Database } from '../data/sql.js';
 import { createUnitsRepository } from '../data/units-repository.js';
 
@@ -41,7 +43,9 @@ export function createAssessmentStore(deps: AssessmentStoreDeps): Assessments {
       });
     },
     async unitFigures(p) {
-      const [reported, directory] = await Promise.all([deps.unitFigures(reportPeriod(p.kind, p.year, p.index)), units.list()]);
+      const period = reportPeriod(p.kind, p.year, p.index);
+      const { from, to } = periodRange(period);
+      const [reported, directory, upkeep] = await Promise.all([deps.unitFigures(period), units.list(), knowledgeUpkeep(deps.db, from, to, KNOWLEDGE_UPKEEP.graceDays)]);
       const rows: UnitFigures[] = reported.map((r) => ({
         unitId: r.key,
         unitName: r.label,
@@ -55,10 +59,11 @@ export function createAssessmentStore(deps: AssessmentStoreDeps): Assessments {
         redone: r.redone,
         rates: { ...r.rates },
         warnings: { ...r.warnings },
+        knowledge: { ...(upkeep.get(r.key) ?? NO_UPKEEP) },
       }));
       const listed = new Set(rows.map((r) => r.unitId));
       for (const u of directory) {
-        if (!listed.has(u.id)) rows.push({ unitId: u.id, unitName: u.name, ...ZERO_COUNTS, rates: ratesOf(ZERO_COUNTS), warnings: { ...ZERO_WARNINGS } });
+        if (!listed.has(u.id)) rows.push({ unitId: u.id, unitName: u.name, ...ZERO_COUNTS, rates: ratesOf(ZERO_COUNTS), warnings: { ...ZERO_WARNINGS }, knowledge: { ...(upkeep.get(u.id) ?? NO_UPKEEP) } });
       }
       return rows;
     },

@@ -61,6 +61,21 @@ export interface TaskServiceDeps {
   inStep?: (task: UserTask) => Promise<void>;
   /** the work queue: a task held by someone else is theirs to complete; a completion records who did it */
   queue?: { checkHolder(staff: StaffRecord, userTaskKey: string): Promise<void>; finishedBy(userTaskKey: string, staff: StaffRecord, tx: AppTransaction): Promise<void> };
+  extensions?: readonly TaskExtension[];
+}
+
+/**
+ * What another part of the app adds to the tasks it owns (the knowledge base's review:
+ * knowledge-flow-service.ts): the form's data, a submission's own checks (an HttpError refuses it)
+ * with variables the app records (who decided), and writes that commit with the completion.
+ */
+export interface TaskExtension {
+  formData?(task: UserTask): Promise<Record<string, unknown> | undefined>;
+  completing?(
+    task: UserTask,
+    values: Record<string, unknown>,
+    staff: StaffRecord,
+  ): Promise<{ variables?: Record<string, unknown>; write?: (tx: AppTransaction) => Promise<void>; after?: () => Promise<void> } | undefined>;
 }
 
 /** accounts that see every task without acting (auditors) */
@@ -130,6 +145,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       const reply = data.reply as Record<string, unknown> | undefined;
       data.publishable = reply?.publishable === true;
     }
+    for (const x of deps.extensions ?? []) Object.assign(data, await x.formData?.(task));
     return data;
   }
 
@@ -171,14 +187,25 @@ export function createTaskService(deps: TaskServiceDeps) {
         values = result.values;
         await checkAttachments(values, typeof task.variables.petitionId === 'string' ? task.variables.petitionId : undefined);
       }
+      // what the app adds (who decided) and writes with the completion, after the form's own checks
+      const writes: ((tx: AppTransaction) => Promise<void>)[] = [];
+      const afters: (() => Promise<void>)[] = [];
+      const formValues = values;
+      for (const x of deps.extensions ?? []) {
+        const added = await x.completing?.(task, formValues, staff);
+        if (added?.variables) values = { ...values, ...added.variables };
+        if (added?.write) writes.push(added.write);
+        if (added?.after) afters.push(added.after);
+      }
       const petitionId = typeof task.variables.petitionId === 'string' ? task.variables.petitionId : null;
-      const entry = { actor: staff.id, action: 'task.completed', petitionId, detail: { elementId: task.elementId, task: task.name ?? task.elementId, formId: task.formId ?? null, userTaskKey: task.userTaskKey, outcome: outcomeOf(values) } };
+      const entry = { actor: staff.id, action: 'task.completed', petitionId, detail: { elementId: task.elementId, task: task.name ?? task.elementId, formId: task.formId ?? null, userTaskKey: task.userTaskKey, outcome: outcomeOf(formValues) } };
       try {
         // the audit row commits with the completion: no completed task without its record
         await engine.completeUserTask(task.userTaskKey, values, {
           transactional: async (tx) => {
             await audit.append(entry, tx);
             await deps.queue?.finishedBy(task.userTaskKey, staff, tx);
+            for (const write of writes) await write(tx);
           },
         });
       } catch (err) {
@@ -186,6 +213,7 @@ export function createTaskService(deps: TaskServiceDeps) {
         throw err;
       }
       deps.log.info({ userTaskKey: task.userTaskKey, elementId: task.elementId, staffId: staff.id }, 'task completed');
+      for (const after of afters) await after();
       return { task: await view({ ...task, state: 'completed' }, staff, await deps.docs()) };
     },
   };

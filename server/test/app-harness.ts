@@ -37,6 +37,7 @@ import { reportServiceOn, type ReportFiguresSource } from '../services/report-se
 import { startWorkerEngines, urlOf, workerEnginesWanted, type WorkerEngines } from './worker-engines.js';
 import { createAssessmentStore } from '../services/assessment-store.js';
 import { createReportFiguresService } from '../services/report-figures-service.js';
+import { createKnowledgeStore } from '../data/knowledge-store.js';
 
 export { urlOf };
 
@@ -117,6 +118,7 @@ export async function createTestApp(options: { start?: string; app?: AppOptions;
     logger: silent,
     config: { publicBaseUrl: 'https://wz.longnan.example' },
     assessments: createAssessmentStore({ db: t.db, engine: t.engine, unitFigures: (period) => createReportFiguresService({ db: t.db, clock: t.clock }).unitFigures(period) }),
+    knowledge: createKnowledgeStore(t.db),
   });
   // SCENARIO_WORKERS=N: the jobs are the worker engines' (below), none the app's
   const workerCount = workerEnginesWanted();

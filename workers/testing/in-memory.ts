@@ -16,6 +16,9 @@ import {
   type AssessmentResult,
   type Assessments,
   type UnitFigures,
+  type KnowledgeEntryState,
+  type KnowledgeStep,
+  type KnowledgeStore,
   type Outbox,
   type PetitionDirectory,
   type Publications,
@@ -190,6 +193,36 @@ export class InMemoryAssessments implements Assessments {
   }
 }
 
+/** the knowledge base in memory: entries as the test adds them, each write's history row */
+export class InMemoryKnowledge implements KnowledgeStore {
+  readonly entries = new Map<string, KnowledgeEntryState & { publishedAt?: Date; reviewedAt?: Date }>();
+  readonly history: { entryId: string; version: number; action: string; status: string; actor: string; at: Date; note: string | null }[] = [];
+  add(entry: Partial<KnowledgeEntryState> & { id: string }) {
+    this.entries.set(entry.id, { status: 'review', version: 1, question: '问题', answer: '答案', basis: '', validUntil: '2027-03-01', ownerUnitId: 'u-longnan', ...entry });
+  }
+  async get(id: string) {
+    const e = this.entries.get(id);
+    return e && { ...e };
+  }
+  async step(id: string, s: KnowledgeStep) {
+    const e = this.entries.get(id);
+    if (!e || !s.from.includes(e.status)) return { changed: false };
+    e.status = s.to;
+    if (s.validUntil !== undefined) e.validUntil = s.validUntil;
+    if (s.published) e.publishedAt = s.at;
+    if (s.published || s.reviewed) e.reviewedAt = s.at;
+    this.history.push({ entryId: id, version: e.version, action: s.action, status: e.status, actor: s.actor, at: s.at, note: s.note ?? null });
+    return { changed: true };
+  }
+  async revise(id: string, content: { question: string; answer: string; basis: string; validUntil: string | null }, h: { actor: string; at: Date; note?: string | null }) {
+    const e = this.entries.get(id);
+    if (!e || e.status !== 'draft') return { changed: false };
+    Object.assign(e, content, { status: 'review', version: e.version + 1 });
+    this.history.push({ entryId: id, version: e.version, action: 'renewed', status: 'review', actor: h.actor, at: h.at, note: h.note ?? null });
+    return { changed: true };
+  }
+}
+
 export interface LogEntry {
   level: 'info' | 'warn' | 'error';
   obj: object;
@@ -244,6 +277,7 @@ export interface TestDeps extends WorkerDeps {
   logger: MemoryLogger;
   workingCalendar: WorkingCalendar;
   assessments: InMemoryAssessments;
+  knowledge: InMemoryKnowledge;
 }
 
 /** every dependency in memory; the calendar is the official schedule without overrides */
@@ -262,6 +296,7 @@ export function createTestDeps(options: { now?: string; units?: UnitInfo[]; cale
     logger: new MemoryLogger(),
     config: { publicBaseUrl: 'https://wz.example.gov.cn' },
     assessments: new InMemoryAssessments(),
+    knowledge: new InMemoryKnowledge(),
   };
 }
 

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../app.js';
 import { solveChallenge } from '../../domain/challenge.js';
 import { createTestApp, submitPetition, type Person, type TestApp } from '../app-harness.js';
+import { PUBLISHED_RESIDENCE, seedKnowledge } from '../knowledge-seed.js';
 import { fixtureFigures } from '../../../workers/testing/report-figures-fixture.js';
 
 const ROLES = ['anonymous', 'intake', 'reviewer', 'leader', 'auditor', 'modeler', 'admin', 'handler-longnan', 'leader-longnan', 'handler-dongjiang'] as const;
@@ -64,6 +65,8 @@ interface Fixture {
   locked: string;
   /** a 月报 issued by the reviewer (figures from the fixture) */
   report: number;
+  /** a published knowledge entry (seeded) */
+  knowledgeEntry: string;
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -105,6 +108,8 @@ const MATRIX: Row[] = [
   row('GET /track', 'public', () => '/track', [                                                              200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
   row('GET /rules', 'public', () => '/rules', [                                                              200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
   row('GET /replies', 'public', () => '/replies', [                                                          200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
+  row('GET /knowledge', 'public', () => '/knowledge?q=医保', [                                                200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
+  row('GET /knowledge/:id', 'public', (f) => `/knowledge/${f.knowledgeEntry}`, [                            200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
   row('GET /rate/:code', 'public', (f) => `/rate/${f.codeA}`, [                                              200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
   row('GET /login', 'public', () => '/login', [                                                              200, 303,  303,   303,   303,  303,  303,  303,  303,  303]),
   row('GET /health', 'public', () => '/health', [                                                            200, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
@@ -169,6 +174,14 @@ const MATRIX: Row[] = [
   row('POST /api/knowledge (nothing filled in)', 'api', () => '/api/knowledge', [                           401, 403,  400,   403,   403,  403,  403,  400,  400,  400], { body: () => ({}) }),
   row('GET /api/knowledge/:id (unknown)', 'api', () => '/api/knowledge/00000000-0000-4000-8000-000000000000', [401, 404, 404, 404, 404, 403, 403, 404, 404, 404]),
   row('PUT /api/knowledge/:id (unknown)', 'api', () => '/api/knowledge/00000000-0000-4000-8000-000000000000', [401, 403, 404, 403, 403, 403, 403, 404, 404, 404], { body: () => ({}) }),
+  // ---- issue 17 reply templates (templates helper): every staff account reads (a case's filled: who may open it); platform reviewers write
+  row('GET /api/reply-templates', 'api', () => '/api/reply-templates', [                                    401, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
+  row('GET /api/reply-templates?category=weather (unknown)', 'api', () => '/api/reply-templates?category=weather', [401, 400, 400, 400, 400, 400, 400, 400, 400, 400]),
+  row('GET /api/reply-templates?petitionId= (龙南镇)', 'api', (f) => `/api/reply-templates?petitionId=${f.caseA}`, [401, 200, 200, 200, 200, 403, 403, 200, 200, 404]),
+  row('GET /api/reply-templates/:id (unknown)', 'api', () => '/api/reply-templates/no-such-template', [     401, 404,  404,   404,   404,  404,  404,  404,  404,  404]),
+  row('POST /api/reply-templates (nothing filled in)', 'api', () => '/api/reply-templates', [              401, 403,  400,   403,   403,  403,  403,  403,  403,  403], { body: () => ({}) }),
+  row('PUT /api/reply-templates/:id (unknown)', 'api', () => '/api/reply-templates/no-such-template', [     401, 403,  404,   403,   403,  403,  403,  403,  403,  403], { body: () => ({}) }),
+  row('DELETE /api/reply-templates/:id (unknown)', 'api', () => '/api/reply-templates/no-such-template', [  401, 403,  404,   403,   403,  403,  403,  403,  403,  403]),
   row('GET /api/case-views', 'api', () => '/api/case-views', [                                              401, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
   row('POST /api/case-views (no name)', 'api', () => '/api/case-views', [                                   401, 400,  400,   400,   403,  403,  403,  400,  400,  400], { body: () => ({ query: 'status=closed' }) }),
   row('DELETE /api/case-views/:id (unknown)', 'api', () => '/api/case-views/999999', [                      401, 404,  404,   404,   403,  403,  403,  404,  404,  404]),
@@ -188,6 +201,10 @@ const MATRIX: Row[] = [
   row('POST /api/cases/:id/merge (东江乡, into itself)', 'api', (f) => `/api/cases/${f.caseC}/merge`, [401, 409, 403, 403, 403, 403, 403, 403, 403, 403], { body: (f) => ({ intoId: f.caseC }) }),
   row('POST /staff/tasks/:key/merge (龙南镇 签收, not a screening)', 'page', (f) => `/staff/tasks/${enc(f.taskA)}/merge`, [401, 404, 403, 403, 403, 403, 403, 403, 403, 403], { body: () => ({}) }),
   row('POST /api/cases/:id/supervise (龙南镇, no trigger)', 'api', (f) => `/api/cases/${f.caseA}/supervise`, [401, 403, 400, 403, 403, 403, 403, 403, 403, 403], { body: () => ({}) }),
+  // ---- 知识库's review process (issue 17): platform reviewers and the entry's or case's unit
+  row('POST /api/knowledge/:id/submit (unknown entry)', 'api', () => '/api/knowledge/00000000-0000-4000-8000-000000000000/submit', [401, 403, 404, 403, 403, 403, 403, 404, 404, 404]),
+  row('POST /api/knowledge/:id/retire (unknown entry)', 'api', () => '/api/knowledge/00000000-0000-4000-8000-000000000000/retire', [401, 403, 404, 403, 403, 403, 403, 404, 404, 404], { body: () => ({}) }),
+  row('POST /api/cases/:id/knowledge (龙南镇, reply not approved)', 'api', (f) => `/api/cases/${f.caseA}/knowledge`, [401, 403, 409, 403, 403, 403, 403, 409, 409, 404]),
   // 第二十七条 附则: the 恶意/虚假 mark and its undo, platform reviewers only (an empty body: 400; not marked: 409)
   row('POST /api/cases/:id/malicious (龙南镇, no kind)', 'api', (f) => `/api/cases/${f.caseA}/malicious`, [401, 403, 400, 403, 403, 403, 403, 403, 403, 403], { body: () => ({}) }),
   row('DELETE /api/cases/:id/malicious (龙南镇, not marked)', 'api', (f) => `/api/cases/${f.caseA}/malicious`, [401, 403, 409, 403, 403, 403, 403, 403, 403, 403]),
@@ -299,8 +316,24 @@ const MATRIX: Row[] = [
   row('GET /staff/cases?phone=…', 'page', () => `/staff/cases?phone=${OTHER.petitionerPhone}`, [           303, 200,  200,   403,   403,  403,  403,  403,  403,  403]),
   row('GET /staff/cases.xlsx', 'page', () => '/staff/cases.xlsx', [                                          303, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
   row('POST /staff/cases/supervise (nothing selected)', 'page', () => '/staff/cases/supervise', [          401, 403,  400,   403,   403,  403,  403,  403,  403,  403]),
+  // ---- issue 17 reply templates (templates helper)
+  row('GET /staff/reply-templates', 'page', () => '/staff/reply-templates', [                              303, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
+  row('POST /staff/reply-templates (nothing filled in)', 'page', () => '/staff/reply-templates', [        401, 403,  400,   403,   403,  403,  403,  403,  403,  403]),
+  row('POST /staff/reply-templates/:id (unknown)', 'page', () => '/staff/reply-templates/no-such-template', [401, 403, 404,   403,   403,  403,  403,  403,  403,  403]),
+  row('POST /staff/reply-templates/:id/delete (unknown)', 'page', () => '/staff/reply-templates/no-such-template/delete', [401, 403, 404, 403, 403, 403, 403, 403, 403, 403]),
   row('GET /staff/hotspots', 'page', () => '/staff/hotspots', [                                              303, 200,  200,   200,   200,  403,  403,  403,  403,  403]),
   row('POST /staff/hotspots/supervise (nothing chosen)', 'page', () => '/staff/hotspots/supervise', [      401, 403,  400,   403,   403,  403,  403,  403,  403,  403]),
+  // 知识库 pages (issue 17): staff with a knowledge role read; the platform and units write drafts; platform reviewers keep the synonyms
+  row('GET /staff/knowledge', 'page', () => '/staff/knowledge', [                                            303, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
+  row('GET /staff/knowledge/new', 'page', () => '/staff/knowledge/new', [                                    303, 403,  200,   403,   403,  403,  403,  200,  200,  200]),
+  row('POST /staff/knowledge (nothing filled in)', 'page', () => '/staff/knowledge', [                       401, 403,  400,   403,   403,  403,  403,  400,  400,  400]),
+  row('GET /staff/knowledge/:id (unknown)', 'page', () => '/staff/knowledge/00000000-0000-4000-8000-000000000000', [303, 404, 404, 404, 404, 403, 403, 404, 404, 404]),
+  row('GET /staff/knowledge/:id/edit (unknown)', 'page', () => '/staff/knowledge/00000000-0000-4000-8000-000000000000/edit', [303, 403, 404, 403, 403, 403, 403, 404, 404, 404]),
+  row('POST /staff/knowledge/:id (unknown)', 'page', () => '/staff/knowledge/00000000-0000-4000-8000-000000000000', [401, 403, 404, 403, 403, 403, 403, 404, 404, 404]),
+  row('POST /staff/knowledge/:id/submit (unknown)', 'page', () => '/staff/knowledge/00000000-0000-4000-8000-000000000000/submit', [401, 403, 404, 403, 403, 403, 403, 404, 404, 404]),
+  row('POST /staff/knowledge/:id/retire (unknown)', 'page', () => '/staff/knowledge/00000000-0000-4000-8000-000000000000/retire', [401, 403, 404, 403, 403, 403, 403, 404, 404, 404]),
+  row('GET /staff/knowledge/synonyms', 'page', () => '/staff/knowledge/synonyms', [                          303, 200,  200,   200,   200,  403,  403,  200,  200,  200]),
+  row('POST /staff/knowledge/synonyms (a one-word group)', 'page', () => '/staff/knowledge/synonyms', [      401, 403,  400,   403,   403,  403,  403,  403,  403,  403], { body: () => ({ groups: '单' }) }),
   row('POST /staff/cases/phone-search (no number)', 'page', () => '/staff/cases/phone-search', [            401, 200,  200,   403,   403,  403,  403,  403,  403,  403]),
   row('POST /staff/case-views (no name)', 'page', () => '/staff/case-views', [                              401, 400,  400,   400,   403,  403,  403,  400,  400,  400]),
   row('POST /staff/case-views/:id/delete (unknown)', 'page', () => '/staff/case-views/999999/delete', [    401, 404,  404,   404,   403,  403,  403,  404,  404,  404]),
@@ -494,6 +527,7 @@ describe('who may see and do what: every role on every route, through HTTP', () 
       leaderMarket: idOf('leader-market'),
       locked: idOf('access-locked'),
       report: (await people.reviewer.post('/api/reports', { kind: 'month', year: 2026, index: 2 }).expect(201)).body.id,
+      knowledgeEntry: (await seedKnowledge(h.t.db, [PUBLISHED_RESIDENCE], h.t.clock.now()))[0],
     };
   }, TIMEOUT);
   afterAll(() => h.close());
@@ -769,6 +803,11 @@ describe('who may see and do what: every role on every route, through HTTP', () 
       // (no hotspot in these three cases: the reviewer's answer is that it is not found)
       w('POST /api/hotspots/supervise', 'api', 'reviewer', 404, '/api/hotspots/supervise', () => ({ hotspotId: '360783100:排水沟+堵塞', from: '2026-02-01', to: '2026-03-02' })),
       w('POST /staff/hotspots/supervise', 'page', 'reviewer', 404, '/staff/hotspots/supervise', () => ({ hotspotId: '360783100:排水沟+堵塞', from: '2026-02-01', to: '2026-03-02' })),
+      // issue 17 reply templates (templates helper): the defaults are there to change and delete
+      w('POST /api/reply-templates', 'api', 'reviewer', 201, '/api/reply-templates', () => ({ category: 'help', title: '访问控制测试模板', body: '{办理单位}已为您协调解决。' })),
+      w('PUT /api/reply-templates/:id', 'api', 'reviewer', 200, '/api/reply-templates/default-other-general', () => ({ category: 'other', title: '一般答复', body: '{办理单位}于{办理时间}办理完毕。' })),
+      w('DELETE /api/reply-templates/:id', 'api', 'reviewer', 204, '/api/reply-templates/default-help-done'),
+      w('POST /staff/reply-templates', 'page', 'reviewer', 303, '/staff/reply-templates', () => ({ category: 'other', title: '访问控制页面模板', body: '感谢您的来信。' })),
       w('POST /api/petitions', 'public', 'anonymous', 201, '/api/petitions', async (p) => ({ ...petition, agree: true, ...(await challenge(p)) })),
       w('POST /api/track', 'public', 'anonymous', 200, '/api/track', track),
       w('POST /api/rate (not yet answered)', 'public', 'anonymous', 409, '/api/rate', () => ({ ...track(), rating: 'satisfied' })),

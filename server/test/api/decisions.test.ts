@@ -56,7 +56,7 @@ describe('第二十七条 the unit assessment’s decision table, edited and dep
   });
   afterAll(() => h.close());
 
-  it('given the table of decisions/, when the app starts, then it is deployed as version 1 with its seven inputs and one output', async () => {
+  it('given the table of decisions/, when the app starts, then it is deployed as version 1 with its nine inputs and one output', async () => {
     const list = (await auditor.get('/api/decisions').expect(200)).body;
     expect(list).toEqual([expect.objectContaining({ decisionId: 'unit-assessment', name: '单位考核得分', version: 1, versions: 1, resourceName: 'unit-assessment.dmn' })]);
     const one = (await auditor.get('/api/decisions/unit-assessment').expect(200)).body;
@@ -68,6 +68,8 @@ describe('第二十七条 the unit assessment’s decision table, edited and dep
       ['扣分', 'deductionPoints', 'number'],
       ['移交督查室', 'transfers', 'number'],
       ['通报批评', 'criticisms', 'number'],
+      ['知识库发布', 'knowledgeKept', 'number'],
+      ['知识库逾期未复核', 'knowledgeLapsed', 'number'],
     ]);
     expect(one.outputs).toEqual([expect.objectContaining({ label: '得分', name: 'score', typeRef: 'number' })]);
     const v1 = (await auditor.get('/api/decisions/unit-assessment/versions/1').expect(200)).body;
@@ -87,6 +89,10 @@ describe('第二十七条 the unit assessment’s decision table, edited and dep
     // a unit with full rates and nothing against it gets the full 100
     const perfect = await modeler.post('/api/decisions/unit-assessment/evaluate', { variables: { onTimeRate: 1, satisfactionRate: 1, completionRate: 1, redoRate: 0, deductionPoints: 0, transfers: 0, criticisms: 0 } }).expect(200);
     expect(perfect.body.result).toBe(100);
+    // 知识库维护 on top: +0.5 per entry published up to +2, −1 per entry left past its review
+    const upkeep = async (knowledgeKept: number, knowledgeLapsed: number) =>
+      (await modeler.post('/api/decisions/unit-assessment/evaluate', { variables: { onTimeRate: 1, satisfactionRate: 1, completionRate: 1, redoRate: 0, deductionPoints: 0, transfers: 0, criticisms: 0, knowledgeKept, knowledgeLapsed } }).expect(200)).body.result;
+    expect([await upkeep(0, 0), await upkeep(3, 0), await upkeep(9, 0), await upkeep(4, 3)]).toEqual([100, 101.5, 102, 99]);
     // inputs that are not values are refused before the engine sees them
     const bad = await modeler.post('/api/decisions/unit-assessment/evaluate', { variables: { onTimeRate: { x: 1 } } }).expect(400);
     expect(bad.body.error.details).toEqual([{ field: 'variables.onTimeRate', message: '须为数字、文本、true/false 或 null' }]);
@@ -212,7 +218,7 @@ describe('第二十七条 the unit assessment’s decision table, edited and dep
     const page = await modeler.get('/decisions/unit-assessment/edit').set('accept', 'text/html').expect(200);
     const data = JSON.parse(/<script type="application\/json" id="decision-editor-data">([\s\S]*?)<\/script>/.exec(page.text)?.[1] ?? 'null');
     expect(data).toMatchObject({ decisionId: 'unit-assessment', resourceName: 'unit-assessment.dmn', version: await latest(), urls: { check: '/api/decisions/unit-assessment/check', deploy: '/api/decisions/unit-assessment/deployments', evaluate: '/api/decisions/unit-assessment/evaluate' } });
-    expect(data.inputs).toHaveLength(7);
+    expect(data.inputs).toHaveLength(9);
     expect(page.text).toContain('试算');
     expect(page.text).toContain('版本历史');
     await modeler.get('/decisions/unit-assessment/edit?version=1').set('accept', 'text/html').expect(200);

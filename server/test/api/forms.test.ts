@@ -31,7 +31,7 @@ describe('the form editor: versions of the user-task forms behind the form gate'
 
   it('given a fresh database, when the app starts, then every file of forms/ is version 1 by start-up, listed with its title', async () => {
     const list = (await modeler.get('/api/forms').expect(200)).body as { formId: string; title: string; version: number; deployedBy: string }[];
-    expect(list).toHaveLength(16);
+    expect(list).toHaveLength(18);
     expect(list.every((f) => f.version === 1 && f.deployedBy === 'start-up')).toBe(true);
     expect(list.find((f) => f.formId === 'sign-or-return')).toMatchObject({ title: '签收或申请退回', version: 1 });
     const one = await latest('sign-or-return');
@@ -47,7 +47,7 @@ describe('the form editor: versions of the user-task forms behind the form gate'
     const changed = relabel(before.schema, 'returnReason', '申请退回的具体理由');
     const checked = await modeler.post('/api/forms/sign-or-return/check', { schema: changed }).expect(200);
     expect(checked.body).toMatchObject({ problems: [], warnings: [], removed: [], unchanged: false, latestVersion: 1 });
-    expect(await count()).toBe(16);
+    expect(await count()).toBe(18);
 
     const saved = await modeler.post('/api/forms/sign-or-return/versions', { schema: changed });
     expect([saved.status, saved.body]).toEqual([201, { formId: 'sign-or-return', version: 2, created: true }]);
@@ -64,7 +64,7 @@ describe('the form editor: versions of the user-task forms behind the form gate'
     const again = await modeler.post('/api/forms/sign-or-return/versions', { schema: Object.fromEntries(Object.entries(changed).reverse()) });
     expect([again.status, again.body]).toEqual([200, { formId: 'sign-or-return', version: 2, created: false }]);
     expect((await modeler.post('/api/forms/sign-or-return/check', { schema: changed }).expect(200)).body.unchanged).toBe(true);
-    expect(await count()).toBe(17);
+    expect(await count()).toBe(19);
   });
 
   it('given a schema with an unknown component, a duplicate key and a field without a key, when saved, then 400 lists every problem and nothing is saved', async () => {

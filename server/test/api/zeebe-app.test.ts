@@ -90,12 +90,12 @@ describe('the app on the Zeebe adapter (Camunda replaced at the SDK boundary)', 
 
   it('given the diagrams deployed through the gate, then Zeebe got each with its listeners and the forms they link, and /health names the engine', async () => {
     const sent = broker.calls.find((c) => c[0] === 'deployResources')![1] as string[];
-    expect(sent.filter((n) => n.endsWith('.bpmn')).sort()).toEqual(['evaluation.bpmn', 'office-reports.bpmn', 'petition-lifecycle.bpmn', 'supervision.bpmn', 'unit-assessment.bpmn', 'unit-handling.bpmn']);
+    expect(sent.filter((n) => n.endsWith('.bpmn')).sort()).toEqual(['evaluation.bpmn', 'knowledge-review.bpmn', 'office-reports.bpmn', 'petition-lifecycle.bpmn', 'supervision.bpmn', 'unit-assessment.bpmn', 'unit-handling.bpmn']);
     expect(sent).toEqual(expect.arrayContaining(['screen-petition.form', 'dispatch-petition.form', 'sign-or-return.form']));
     const health = await request(app).get('/health').expect(200);
     expect(health.body.engine).toBe('zeebe');
     expect(health.body.history).toMatch(/二级存储/);
-    expect((await engine.listProcessDefinitions()).map((d) => d.processId).sort()).toEqual(['evaluation', 'office-reports', 'petition-lifecycle', 'supervision', 'unit-assessment', 'unit-handling']);
+    expect((await engine.listProcessDefinitions()).map((d) => d.processId).sort()).toEqual(['evaluation', 'knowledge-review', 'office-reports', 'petition-lifecycle', 'supervision', 'unit-assessment', 'unit-handling']);
   });
 
   it('given a portal submission, when Camunda makes the screening task, then the intake operator sees it and completing it in the app completes it in Camunda', async () => {
