@@ -118,4 +118,15 @@ describe('knowledge search (issue 17)', () => {
     expect(hits.every((h) => Number(h.id.slice(1)) >= 2500 && Number(h.id.slice(1)) % 5 === 0)).toBe(true);
     expect(index.search('营业执照', { limit: 100 }).map((h) => h.id).sort()).toEqual(Array.from({ length: 100 }, (_, k) => `e${2500 + k}`).sort());
   });
+
+  it('leaves out, when asked, hits far below the best: they share a common word, not the matter; an entry of no category answers in every category', () => {
+    const index = build();
+    index.replace(entry('streetlight', '城区路灯不亮找哪个部门报修?', '城区道路路灯由城市管理局负责维修,村道路灯由村委会报修。', []));
+    const all = index.search('外地户籍在城区怎么办理居住证需要哪些材料');
+    expect(all.length).toBeGreaterThan(1);
+    const near = index.search('外地户籍在城区怎么办理居住证需要哪些材料', { minShare: 0.4 });
+    expect(near.length).toBeLessThan(all.length);
+    expect(near.every((h) => h.score >= near[0].score * 0.4)).toBe(true);
+    expect(index.search('路灯不亮', { category: 'complaint' })[0]?.id).toBe('streetlight');
+  });
 });

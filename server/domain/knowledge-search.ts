@@ -43,7 +43,8 @@ export interface KnowledgeIndex {
   /** query-time expansion; no re-index */
   setSynonyms(groups: readonly (readonly string[])[]): void;
   /** best first */
-  search(query: string, opts?: { limit?: number; category?: string; township?: string }): KnowledgeHit[];
+  /** best first; `minShare`: leave out hits scoring below this share of the best one's score */
+  search(query: string, opts?: { limit?: number; category?: string; township?: string; minShare?: number }): KnowledgeHit[];
 }
 
 /** a term holds a letter or a digit: punctuation and symbols alone are not words */
@@ -133,12 +134,15 @@ export function createKnowledgeIndex(): KnowledgeIndex {
         category || township
           ? (id: string) => {
               const f = facets.get(id);
-              // an entry of no township is the whole city's: it answers in every township
-              return !!f && (!category || f.categories.includes(category)) && (!township || !f.townships.length || f.townships.includes(township));
+              // an entry of no township is the whole city's: it answers in every township (of no category: in every category)
+              return !!f && (!category || !f.categories.length || f.categories.includes(category)) && (!township || !f.townships.length || f.townships.includes(township));
             }
           : undefined;
       const limit = Math.max(1, Math.min(opts.limit ?? DEFAULT_LIMIT, 100));
-      return index.search(weights, [QUESTION_BOOST, ANSWER_BOOST], limit, accept).map((h) => ({ id: h.key, score: Number(h.score.toFixed(4)) }));
+      const hits = index.search(weights, [QUESTION_BOOST, ANSWER_BOOST], limit, accept);
+      // suggestions offered unasked: an entry far below the best one shares a common word, not the matter
+      const floor = opts.minShare && hits.length ? hits[0].score * opts.minShare : 0;
+      return hits.filter((h) => h.score >= floor).map((h) => ({ id: h.key, score: Number(h.score.toFixed(4)) }));
     },
   };
 }

@@ -65,6 +65,11 @@ const UNIT_ROLES = ['unit-handler', 'unit-leader'] as const;
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const MAX_QUERY = 200;
 const LOAD_PAGE = 5000;
+/**
+ * Suggestions shown unasked (screening, the portal) leave out entries scoring below this share of the
+ * best: below it they share a common word (办理, 城区) with the text, not its matter.
+ */
+export const SUGGESTION_SHARE = 0.4;
 
 export const mayReadKnowledge = (s: Pick<StaffRecord, 'roles'> | undefined) => Boolean(s?.roles.some((r) => (READ_ROLES as readonly string[]).includes(r)));
 export const isKnowledgeReviewer = (s: Pick<StaffRecord, 'roles'>) => s.roles.includes('platform-reviewer');
@@ -219,7 +224,7 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
       const p = await deps.visible(staff, petitionId);
       const idx = await ready();
       const text = `${p.title} ${p.content}`.slice(0, 400);
-      return { items: await items(idx.search(text, { limit: 5, township: p.township ?? undefined })) };
+      return { items: await items(idx.search(text, { limit: 5, township: p.township ?? undefined, minShare: SUGGESTION_SHARE })) };
     },
 
     /** the public's search (the portal's 「可能已有答案」, the public pages, the API): published entries */
@@ -227,7 +232,7 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
       const q = parseQuery(raw.q);
       const limit = parseLimit(raw.limit, 20, 5);
       const idx = await ready();
-      return { items: (await items(idx.search(q, { limit }))).map((i) => ({ id: i.id, question: i.question, answer: i.answer, basis: i.basis, ownerUnitName: i.ownerUnitName, url: `/knowledge/${i.id}` })) };
+      return { items: (await items(idx.search(q, { limit, minShare: SUGGESTION_SHARE }))).map((i) => ({ id: i.id, question: i.question, answer: i.answer, basis: i.basis, ownerUnitName: i.ownerUnitName, url: `/knowledge/${i.id}` })) };
     },
 
     /** one published entry for the public page (404 for any other) */
