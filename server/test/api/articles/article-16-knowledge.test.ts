@@ -118,7 +118,15 @@ describe('第十六条 知识库:办结审核通过的答复转为知识条目,�
     // then: the screener sees the entry suggested, and a citizen finds it on the portal
     const suggested = (await (await as('intake')).get(`/api/knowledge/suggestions?petitionId=${next.id}`).expect(200)).body.items as { id: string }[];
     expect(suggested.map((s) => s.id)).toContain(entry.id);
+    // the screening page itself, beside the form
+    const intake = await as('intake');
+    const screening = await taskOf(intake, 'Task_ScreenPetition', next.code);
+    const page = (await intake.get(`/staff/tasks/${encodeURIComponent(screening.key)}`).expect(200)).text;
+    expect(page).toContain('知识库中可能的答案');
+    expect(page).toContain(`/staff/knowledge/${entry.id}`);
     expect(await publicIds(h, '新生儿医保在哪里办理')).toContain(entry.id);
+    // and the portal's public page of the entry
+    expect((await (await h.visitor()).get(`/knowledge/${entry.id}`).expect(200)).text).toContain(entry.question);
   });
 
   it('第十六条(约定) 有效期届满的条目退回负责单位复核,不再对外提供;单位修订后重新审核,也可停用', async () => {
