@@ -8,6 +8,7 @@
  * are paraphrased (bench/knowledge-labelled-set.ts).
  */
 import { LONGNAN_TOWNSHIPS } from '../server/data/longnan-units.js';
+import { prng } from './prng.js';
 
 export interface CorpusEntry {
   id: string;
@@ -126,17 +127,6 @@ export const ASPECTS: readonly Aspect[] = [
 const PLACES: readonly string[] = [...LONGNAN_TOWNSHIPS.map((t) => t.name.replace('人民政府', '')), '龙南市'];
 const TOWNSHIP_UNITS = new Map(LONGNAN_TOWNSHIPS.map((t) => [t.name.replace('人民政府', ''), t.id]));
 
-/** a small fixed generator: the same corpus on every run */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const CORPUS_SIZE_MAX = PLACES.length * MATTERS.length * SITUATIONS.length * ASPECTS.length;
 

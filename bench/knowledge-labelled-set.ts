@@ -13,7 +13,8 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { knowledgeCorpus, prng, type CorpusEntry } from './knowledge-corpus.js';
+import { knowledgeCorpus, type CorpusEntry } from './knowledge-corpus.js';
+import { prng } from './prng.js';
 import { KNOWLEDGE_SYNONYM_GROUPS } from './knowledge-synonyms.js';
 
 export const LABELLED_SEED = 17_0500;

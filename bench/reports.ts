@@ -24,22 +24,11 @@ import { generateIdentityKey } from '../server/domain/identity-crypto.js';
 import { createReportFiguresService } from '../server/services/report-figures-service.js';
 import { monthPeriod, periodRange, quarterPeriod } from '../regulation/report-period.js';
 import { median, openTarget, round } from './lifecycle/measure.js';
+import { prng } from './prng.js';
 
 const DAY = 86_400_000;
 const END = Date.parse('2026-11-30T16:00:00.000Z');
 const SPAN = 3 * 365 * DAY;
-
-/** a small fixed generator: the same mix on every run */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FACT_COLUMNS = [
   'received_ms', 'petition_id', 'channel', 'category', 'township', 'unit_id', 'accepted_ms', 'rejected_ms', 'closed_ms', 'due_ms', 'on_time',
