@@ -331,6 +331,31 @@ export interface PendingTimer {
   dueAt: Date;
 }
 
+// ---------------------------------------------------------------- process-instance modification
+/**
+ * Operate's "modify": activate an element (a token added before it: what entering it sets up —
+ * input mappings, boundary timers and subscriptions, its task or job — is set up), terminate an
+ * element instance (its task, job, timers and subscriptions go, as on cancellation), or both in one
+ * command (a token moved). Activations are applied first, then terminations.
+ */
+export interface ModifyInstructions {
+  /** `variables`: merged into the process variables before the element is entered */
+  activate?: { elementId: string; variables?: Variables }[];
+  /**
+   * an element instance by its key (embedded: the execution id of the history's `executionId`, or
+   * the key of its user task or job), or every active instance of an element by `elementId`
+   */
+  terminate?: { elementInstanceKey?: string; elementId?: string }[];
+}
+
+export interface ModifyOptions {
+  /**
+   * The app's writes that belong to the modification (its audit line). Embedded: in the transaction
+   * that modifies the instance. Zeebe: in an app transaction that commits only once the broker took it.
+   */
+  transactional?: (tx: AppTransaction) => Promise<void>;
+}
+
 export interface EnginePort {
   /**
    * Parse and deploy diagrams (`.bpmn`) and decisions (`.dmn`); a changed process or DMN resource
@@ -387,6 +412,16 @@ export interface EnginePort {
   listTimers(processInstanceKey: string): Promise<PendingTimer[]>;
   getProcessInstance(processInstanceKey: string): Promise<ProcessInstance | undefined>;
   getHistory(processInstanceKey: string): Promise<HistoryEvent[]>;
+
+  // ---------------------------------------------------------------- process-instance modification
+  /**
+   * Move, add or cancel tokens of a running instance (ModifyInstructions). Refused (EngineError with
+   * its code): UNKNOWN_ELEMENT, ELEMENT_NOT_ACTIVATABLE (a start or boundary event), SCOPE_NOT_ACTIVE
+   * (inside a sub-process with no active instance, or several), UNKNOWN_ELEMENT_INSTANCE,
+   * INSTANCE_NOT_ACTIVE, NO_TOKEN_LEFT (nothing would run on: cancel the instance instead),
+   * NOTHING_TO_DO.
+   */
+  modifyProcessInstance(processInstanceKey: string, instructions: ModifyInstructions, options?: ModifyOptions): Promise<void>;
 
   /** begin working: timers, jobs, message expiry (an engine serves deploy/start/... without it too) */
   open(): Promise<void>;

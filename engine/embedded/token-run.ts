@@ -100,6 +100,37 @@ export class TokenRun extends TokenRunBase {
     });
   }
 
+  /**
+   * Process-instance modification (modify.ts checks the instructions against the tokens first):
+   * the elements named are entered as a flow entering them would be (input mappings, boundary
+   * events, waits), then the element instances named end as a cancellation ends them; a scope left
+   * with nothing running ends with them (the process itself: modify.ts refuses that).
+   */
+  modify(activate: { elementId: string; scope?: string; variables?: Variables }[], terminate: string[]) {
+    this.guard(() => {
+      for (const a of activate) {
+        if (a.variables) this.variables = { ...this.variables, ...a.variables };
+        this.activate(a.elementId, a.scope);
+      }
+      for (const id of terminate) {
+        const t = this.tokens.get(id);
+        if (!t) continue;
+        this.terminate(t);
+        this.endEmptied(t.scope);
+      }
+    });
+  }
+
+  private endEmptied(scope: string | undefined) {
+    for (let s = scope; s; ) {
+      const owner = this.tokens.get(s);
+      if (!owner || this.hasChildren(s)) return;
+      s = owner.scope;
+      this.terminate(owner);
+    }
+    this.emptied.add('');
+  }
+
   // ---------------------------------------------------------------- running
 
   /** run `first`, then everything it set going, until only waits are left; a failure stops the run */

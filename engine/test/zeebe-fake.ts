@@ -57,8 +57,10 @@ export function fakeBroker() {
     updateJobRetries: async (r) => void calls.push(['updateJobRetries', r]),
     resolveIncident: async (r) => void calls.push(['resolveIncident', r]),
     close: async () => undefined,
+    modifyProcessInstance: async (r) => void calls.push(['modifyProcessInstance', r]),
   };
   let incidentSearch: (jobKey: string) => Promise<string | undefined> = async () => undefined;
+  let elementInstances: (elementId: string) => string[] = () => [];
   const rest: ZeebeRestApi = {
     createJobWorker: (config) => {
       listener = config.jobHandler;
@@ -67,6 +69,7 @@ export function fakeBroker() {
     completeUserTask: async (k, variables) => void calls.push(['completeUserTask', { userTaskKey: k, variables }]),
     pinClock: async (ms) => void calls.push(['pinClock', ms]),
     activeIncidentKeyOfJob: (jobKey) => (calls.push(['searchIncidents', jobKey]), incidentSearch(jobKey)),
+    activeElementInstanceKeys: async (processInstanceKey, elementId) => (calls.push(['searchElementInstances', { processInstanceKey, elementId }]), elementInstances(elementId)),
   };
   const acks: [string, any][] = [];
   const job = (type: string, over: Partial<GrpcJob> = {}): GrpcJob => ({
@@ -110,6 +113,8 @@ export function fakeBroker() {
     deliverListener: (j: RestListenerJob) => listener!(j),
     handlerTypes: () => [...handlers.keys()],
     setIncidentSearch: (fn: typeof incidentSearch) => void (incidentSearch = fn),
+    /** process-instance modification: the active instances of an element the REST search answers */
+    setElementInstances: (fn: typeof elementInstances) => void (elementInstances = fn),
     /** what the broker answers to EvaluateDecision */
     setEvaluation: (fn: typeof evaluation) => void (evaluation = fn),
   };

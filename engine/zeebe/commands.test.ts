@@ -23,6 +23,7 @@ function fakeGrpc(answers: Partial<Record<keyof ZeebeGrpcApi, (arg: any) => unkn
     setVariables: call('setVariables', () => ({ key: '9' })),
     updateJobRetries: call('updateJobRetries', () => undefined),
     resolveIncident: call('resolveIncident', () => undefined),
+    modifyProcessInstance: call('modifyProcessInstance', () => ({})),
     createWorker: () => ({ close: async () => null }),
     close: async () => undefined,
   } as unknown as ZeebeGrpcApi;
@@ -123,5 +124,33 @@ describe('the Zeebe commands', () => {
       ['resolveIncident', { incidentKey: '2251799813685501' }],
     ]);
     await expect(commands.retryIncident({ incidentKey: '1' }, 0)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  // ---------------------------------------------------------------- process-instance modification
+  it('given a modification, when sent, then it is ModifyProcessInstance with each element in its active flow scope, variables global; Zeebe’s reasons become the port’s codes', async () => {
+    const { grpc, calls } = fakeGrpc({ modifyProcessInstance: () => ({}) });
+    const commands = createZeebeCommands(grpc);
+    await commands.modify('2251799813685300', [{ elementId: 'Task_Handle', variables: { handlingTime: 'PT2H' } }, { elementId: 'Task_Check' }], ['2251799813685311']);
+    expect(calls).toEqual([
+      [
+        'modifyProcessInstance',
+        {
+          processInstanceKey: '2251799813685300',
+          activateInstructions: [
+            { elementId: 'Task_Handle', ancestorElementInstanceKey: '-1', variableInstructions: [{ variables: { handlingTime: 'PT2H' }, scopeId: '' }] },
+            { elementId: 'Task_Check', ancestorElementInstanceKey: '-1', variableInstructions: [] },
+          ],
+          terminateInstructions: [{ elementInstanceKey: '2251799813685311' }],
+        },
+      ],
+    ]);
+    const rejected = async (err: Error) => {
+      const c = createZeebeCommands(fakeGrpc({ modifyProcessInstance: reject(err) }).grpc);
+      return c.modify('1', [{ elementId: 'x' }], []).catch((e) => e.code);
+    };
+    expect(await rejected(grpcError(GRPC.INVALID_ARGUMENT, "Expected to modify instance of process 'p' but it contains one or more activate instructions with an element that could not be found: 'x'"))).toBe('UNKNOWN_ELEMENT');
+    expect(await rejected(grpcError(GRPC.INVALID_ARGUMENT, "Expected to modify instance of process 'p' but it contains one or more terminate instructions with an element instance that could not be found: '9'"))).toBe('UNKNOWN_ELEMENT_INSTANCE');
+    expect(await rejected(grpcError(GRPC.INVALID_ARGUMENT, "Expected to modify instance of process 'p' but it contains one or more activate instructions for elements that are unsupported: 'Start_1'"))).toBe('ELEMENT_NOT_ACTIVATABLE');
+    expect(await rejected(grpcError(GRPC.NOT_FOUND, "Expected to modify a process instance with key '1', but no such process was found"))).toBe('INSTANCE_NOT_ACTIVE');
   });
 });

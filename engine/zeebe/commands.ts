@@ -175,7 +175,39 @@ export function createZeebeCommands(grpc: ZeebeGrpcApi, options: CommandOptions 
         throw portError(err, `incident ${incident.incidentKey} not found`);
       }
     },
+
+    // ---------------------------------------------------------------- process-instance modification
+    /** ModifyProcessInstance: each element activated in the active instance of its flow scope, its variables global */
+    async modify(processInstanceKey: string, activate: { elementId: string; variables?: Variables }[], terminateKeys: string[]): Promise<void> {
+      try {
+        await grpc.modifyProcessInstance({
+          processInstanceKey,
+          activateInstructions: activate.map((a) => ({ elementId: a.elementId, ancestorElementInstanceKey: '-1', variableInstructions: a.variables ? [{ variables: a.variables, scopeId: '' }] : [] })),
+          terminateInstructions: terminateKeys.map((k) => ({ elementInstanceKey: k })),
+        });
+      } catch (err) {
+        throw modifyError(err, processInstanceKey);
+      }
+    },
   };
+}
+
+/** Zeebe's rejections of a modification, with the port's codes where its reason says which */
+export function modifyError(err: unknown, processInstanceKey: string): unknown {
+  const e = (err ?? {}) as GrpcErrorLike;
+  if (e.code === GRPC.NOT_FOUND) return new EngineError(`process instance ${processInstanceKey} is not active: ${reason(e)}`, 409, 'INSTANCE_NOT_ACTIVE');
+  if (e.code !== GRPC.INVALID_ARGUMENT) return portError(err, `process instance ${processInstanceKey} not found`);
+  const msg = reason(e);
+  const code = /element instance that could not be found|element instances? that (?:is|are) not active/i.test(msg)
+    ? 'UNKNOWN_ELEMENT_INSTANCE'
+    : /element that could not be found/i.test(msg)
+      ? 'UNKNOWN_ELEMENT'
+      : /unsupported|start event|boundary event/i.test(msg)
+        ? 'ELEMENT_NOT_ACTIVATABLE'
+        : /flow scope|ancestor/i.test(msg)
+          ? 'SCOPE_NOT_ACTIVE'
+          : 'INVALID_ARGUMENT';
+  return new EngineError(msg, 400, code);
 }
 
 export type ZeebeCommands = ReturnType<typeof createZeebeCommands>;

@@ -64,6 +64,35 @@ describe('the Zeebe adapter (SDK replaced at its boundary)', () => {
     expect(await engine.getProcessDefinitionXml(def.processDefinitionKey)).toBe(xml.trim());
   });
 
+  // ---------------------------------------------------------------- process-instance modification
+  it('given a modification naming an element to end, then its active instances are looked up, ModifyProcessInstance is sent, and the app’s writes commit only once Zeebe took it', async () => {
+    broker.setElementInstances((elementId) => (elementId === 'Task_ScreenPetition' ? ['2251799813699001'] : []));
+    const order: string[] = [];
+    const original = broker.grpc.modifyProcessInstance;
+    broker.grpc.modifyProcessInstance = async (r) => (order.push('modify'), original(r));
+
+    await engine.modifyProcessInstance(
+      '2251799813690001',
+      { activate: [{ elementId: 'Task_HandlePetition', variables: { unitId: 'u-1' } }], terminate: [{ elementId: 'Task_ScreenPetition' }] },
+      { transactional: async () => void order.push('write') },
+    );
+
+    expect(order).toEqual(['modify', 'write']);
+    expect(broker.calls.filter((c) => ['searchElementInstances', 'modifyProcessInstance'].includes(c[0]))).toEqual([
+      ['searchElementInstances', { processInstanceKey: '2251799813690001', elementId: 'Task_ScreenPetition' }],
+      [
+        'modifyProcessInstance',
+        {
+          processInstanceKey: '2251799813690001',
+          activateInstructions: [{ elementId: 'Task_HandlePetition', ancestorElementInstanceKey: '-1', variableInstructions: [{ variables: { unitId: 'u-1' }, scopeId: '' }] }],
+          terminateInstructions: [{ elementInstanceKey: '2251799813699001' }],
+        },
+      ],
+    ]);
+    await expect(engine.modifyProcessInstance('2251799813690001', { terminate: [{ elementId: 'Task_Nowhere' }] })).rejects.toMatchObject({ code: 'UNKNOWN_ELEMENT_INSTANCE' });
+    await expect(engine.modifyProcessInstance('2251799813690001', {})).rejects.toMatchObject({ code: 'NOTHING_TO_DO' });
+  });
+
   it('given a port call, then the SDK call it stands for is made, and the instance is on record', async () => {
     const ref = await engine.start('petition-lifecycle', { petitionId: 'p-1' });
     await engine.publishMessage({ name: 'extension-requested', correlationKey: 'p-1', variables: { extensionDays: 3 } });

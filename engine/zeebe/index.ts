@@ -26,6 +26,8 @@ import type {
   InstanceFilter,
   Job,
   JobHandler,
+  ModifyInstructions,
+  ModifyOptions,
   ProcessInstanceRef,
   PublishMessageRequest,
   StartOptions,
@@ -334,6 +336,31 @@ export function createZeebeEngine(o: ZeebeEngineOptions): ZeebeEngine {
       if (!variables || typeof variables !== 'object' || Array.isArray(variables)) throw new InvalidArgumentError('variables must be an object');
       await commands.setVariables(processInstanceKey, variables);
       await records.mergeVariables(processInstanceKey, variables, now());
+    },
+
+    // ---------------------------------------------------------------- process-instance modification
+    async modifyProcessInstance(processInstanceKey: string, instructions: ModifyInstructions, options: ModifyOptions = {}) {
+      if (typeof processInstanceKey !== 'string' || !processInstanceKey) throw new InvalidArgumentError('processInstanceKey is required');
+      const { transactional } = options;
+      if (transactional !== undefined && typeof transactional !== 'function') throw new InvalidArgumentError('transactional must be a function');
+      const activate = instructions?.activate ?? [];
+      const terminate = instructions?.terminate ?? [];
+      if (!activate.length && !terminate.length) throw new EngineError('a modification needs at least one instruction', 400, 'NOTHING_TO_DO');
+      for (const a of activate) if (typeof a?.elementId !== 'string' || !a.elementId) throw new InvalidArgumentError('an activation needs an elementId');
+      // Zeebe terminates by element instance key only: an element's active instances are looked up
+      const keys: string[] = [];
+      for (const t of terminate) {
+        if (t?.elementInstanceKey) keys.push(t.elementInstanceKey);
+        else if (t?.elementId) {
+          const found = await o.rest.activeElementInstanceKeys(processInstanceKey, t.elementId);
+          if (!found.length) throw new EngineError(`element ${t.elementId} is not active in process instance ${processInstanceKey}`, 400, 'UNKNOWN_ELEMENT_INSTANCE', { elementId: t.elementId });
+          keys.push(...found);
+        } else throw new InvalidArgumentError('a termination needs an elementInstanceKey or an elementId');
+      }
+      const send = () => commands.modify(processInstanceKey, activate, keys);
+      // no transaction spans Zeebe: the app's rows commit only once the broker took the modification
+      if (transactional) await o.db.transaction(async (tx) => (await send(), await transactional(tx)));
+      else await send();
     },
 
     onUserTask(listener) {

@@ -28,6 +28,7 @@ function fakeRest() {
     completeUserTask: async () => { throw new Error('not used here'); },
     pinClock: async () => { throw new Error('not used here'); },
     activeIncidentKeyOfJob: async () => { throw new Error('not used here'); },
+    activeElementInstanceKeys: async () => { throw new Error('not used here'); },
   };
   return { rest, configs, stopped };
 }

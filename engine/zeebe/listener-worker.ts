@@ -28,6 +28,8 @@ export interface ZeebeRestApi {
   pinClock(epochMs: number): Promise<unknown>;
   /** the active incident of a job (`POST /v2/incidents/search`): needs secondary storage, fails without */
   activeIncidentKeyOfJob(jobKey: string): Promise<string | undefined>;
+  /** process-instance modification: the active instances of an element (`POST /v2/element-instances/search`): needs secondary storage */
+  activeElementInstanceKeys(processInstanceKey: string, elementId: string): Promise<string[]>;
 }
 
 export interface ListenerWorkerDeps {

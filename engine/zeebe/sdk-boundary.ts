@@ -80,6 +80,15 @@ export interface ZeebeGrpcApi {
   updateJobRetries(request: { jobKey: string; retries: number }): Promise<unknown>;
   resolveIncident(request: { incidentKey: string }): Promise<unknown>;
   close(timeout?: number): Promise<unknown>;
+  // ---------------------------------------------------------------- process-instance modification
+  /** ModifyProcessInstance: `ancestorElementInstanceKey` '-1' = the one active instance of the element's flow scope; `scopeId` '' = global variables */
+  modifyProcessInstance(request: GrpcModifyRequest): Promise<unknown>;
+}
+
+export interface GrpcModifyRequest {
+  processInstanceKey: string;
+  activateInstructions: { elementId: string; ancestorElementInstanceKey: string; variableInstructions: { variables: GrpcVariables; scopeId: string }[] }[];
+  terminateInstructions: { elementInstanceKey: string }[];
 }
 
 /** a gRPC status the SDK raises (`code` is the gRPC status number) */

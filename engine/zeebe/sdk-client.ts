@@ -4,7 +4,7 @@
  * an SDK upgrade that changes one fails the build here. Types only: the caller passes the client
  * (`new Camunda8().getZeebeGrpcApiClient()`), so nothing of the SDK loads unless Zeebe is used.
  */
-import type { CamundaClient, JobKey, UserTaskKey } from '@camunda8/orchestration-cluster-api';
+import type { CamundaClient, ElementId, JobKey, ProcessInstanceKey, UserTaskKey } from '@camunda8/orchestration-cluster-api';
 import type { Zeebe } from '@camunda8/sdk';
 import type { ZeebeRestApi } from './listener-worker.js';
 import type { GrpcVariables, GrpcWorker, ZeebeGrpcApi } from './sdk-boundary.js';
@@ -38,6 +38,8 @@ export function wrapGrpcClient(c: Client, options: { stdout?: SdkLogSink } = {})
     updateJobRetries: (r) => c.updateJobRetries(r),
     resolveIncident: (r) => c.resolveIncident(r),
     close: (timeout) => c.close(timeout),
+    // process-instance modification
+    modifyProcessInstance: (r) => c.modifyProcessInstance(r),
   };
 }
 
@@ -64,6 +66,14 @@ export function wrapRestClient(c: CamundaClient): ZeebeRestApi {
       const r = await c.searchIncidents({ filter: { jobKey: jobKey as JobKey, state: 'ACTIVE' }, page: { limit: 1 } }, { consistency: { waitUpToMs: 0 } });
       const key = r.items?.[0]?.incidentKey;
       return key ? String(key) : undefined;
+    },
+    // process-instance modification: an element's active instances (a terminate instruction names keys only)
+    activeElementInstanceKeys: async (processInstanceKey, elementId) => {
+      const r = await c.searchElementInstances(
+        { filter: { processInstanceKey: processInstanceKey as ProcessInstanceKey, elementId: elementId as ElementId, state: 'ACTIVE' }, page: { limit: 100 } },
+        { consistency: { waitUpToMs: 0 } },
+      );
+      return (r.items ?? []).map((i) => String(i.elementInstanceKey));
     },
   };
 }
