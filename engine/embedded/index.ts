@@ -17,6 +17,7 @@ import * as instances from './instances.js';
 import * as jobs from './jobs.js';
 import * as lifecycle from './lifecycle.js';
 import * as messages from './messages.js';
+import * as migration from './migrate.js';
 import * as queries from './queries.js';
 import * as settling from './settle.js';
 import * as timers from './timers.js';
@@ -73,6 +74,11 @@ class Embedded extends Core implements EmbeddedEngine {
   addWait(...a: Args<typeof waits.addWait>) { return waits.addWait(this, ...a); }
   removeWait(...a: Args<typeof waits.removeWait>) { return waits.removeWait(this, ...a); }
   childIncident(...a: Args<typeof waits.childIncident>) { return waits.childIncident(this, ...a); }
+
+  // ---------------------------------------------------------------- process-instance migration (issue 18)
+  checkMigration(...a: Args<typeof migration.checkMigration>) { return migration.checkMigration(this, ...a); }
+  migrateProcessInstance(...a: Args<typeof migration.migrateProcessInstance>) { return migration.migrateProcessInstance(this, ...a); }
+  // ---------------------------------------------------------------- end of process-instance migration
 
   // ---------------------------------------------------------------- read queries
   getProcessInstance(...a: Args<typeof queries.getProcessInstance>) { return queries.getProcessInstance(this, ...a); }

@@ -38,6 +38,7 @@ export function wrapGrpcClient(c: Client, options: { stdout?: SdkLogSink } = {})
     updateJobRetries: (r) => c.updateJobRetries(r),
     resolveIncident: (r) => c.resolveIncident(r),
     close: (timeout) => c.close(timeout),
+    migrateProcessInstance: (r) => c.migrateProcessInstance(r),
   };
 }
 
