@@ -122,6 +122,26 @@ describe('process-instance migration', () => {
     expect((await engine.listTimers(started.processInstanceKey)).map((x) => x.dueAt.getTime())).toEqual([T0 + HOUR]);
   });
 
+  it('given a version without the deadline, when migrated to one with it, then the timer is armed from when the task began and fires then', async () => {
+    // given
+    const noDeadline = v1.replace(/<bpmn:boundaryEvent[\s\S]*?<\/bpmn:boundaryEvent>/, '').replace(/<bpmn:sequenceFlow id="Flow_DeadlineToEnd"[^>]*\/>/, '').replace(/<bpmn:endEvent id="End_DeadlineMissed"[\s\S]*?<\/bpmn:endEvent>/, '');
+    await deploy(noDeadline);
+    const started = await engine.start('timer-boundary', { caseId: 'C-5', urgent: true });
+    expect(await engine.listTimers(started.processInstanceKey)).toEqual([]);
+    const target = await deploy(v2);
+    t.clock.advance(HOUR);
+
+    // when
+    await engine.migrateProcessInstance(started.processInstanceKey, plan(target));
+
+    // then
+    expect((await engine.listTimers(started.processInstanceKey)).map((x) => x.dueAt.getTime())).toEqual([T0 + 2 * HOUR]);
+    t.clock.advance(HOUR);
+    await t.idle();
+    expect((await engine.getProcessInstance(started.processInstanceKey))?.state).toBe('completed');
+    expect((await engine.getHistory(started.processInstanceKey)).some((e) => e.event === 'timer-fired' && e.elementId === 'Timer_HandlingDeadline')).toBe(true);
+  });
+
   it('given a user task mapped to an end event, when checked, then the element type change is the reason', async () => {
     await deploy(v1);
     const started = await engine.start('timer-boundary', {});
