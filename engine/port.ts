@@ -249,7 +249,9 @@ export type HistoryEventType =
   | 'incident'
   | 'incident-resolved'
   | 'variables-updated'
-  | 'canceled';
+  | 'canceled'
+  /** the instance moved to another version of its process (migrateProcessInstance) */
+  | 'migrated';
 
 export interface HistoryEvent {
   id: number;
@@ -356,7 +358,86 @@ export interface ModifyOptions {
   transactional?: (tx: AppTransaction) => Promise<void>;
 }
 
-export interface EnginePort {
+// ---------------------------------------------------------------- process-instance migration (issue 18)
+
+/** one element of the running version and the element of the target version it moves to */
+export interface MigrationMappingInstruction {
+  sourceElementId: string;
+  targetElementId: string;
+}
+
+/** Camunda 8.8's migration plan: elements with the same id in both versions map without an instruction */
+export interface MigrationPlan {
+  targetProcessDefinitionKey: string;
+  mappingInstructions: MigrationMappingInstruction[];
+}
+
+export type MigrationProblemCode =
+  /** the instance ended or is canceled */
+  | 'NOT_ACTIVE'
+  /** the instance has an active incident: resolve it first */
+  | 'HAS_INCIDENT'
+  | 'TARGET_NOT_FOUND'
+  /** the target definition is of another process id */
+  | 'DIFFERENT_PROCESS'
+  /** a mapping instruction names an element that is not in its version, or maps one element twice */
+  | 'INVALID_MAPPING'
+  /** an active element has no element in the target (no instruction, no element of the same id) */
+  | 'UNMAPPED_ELEMENT'
+  /** an active element maps to an element of another type (a user task to a service task …) */
+  | 'ELEMENT_TYPE_CHANGED'
+  /** a waiting event's kind changed (a timer boundary that became a message …) */
+  | 'EVENT_TYPE_CHANGED'
+  /** an element would land in another sub-process (or out of one) */
+  | 'SCOPE_CHANGED'
+  /** the instance waits at a call activity: its child instance is not migrated along */
+  | 'CALL_ACTIVITY'
+  /** a state the engine does not move (a token waiting at a parallel join, a multi-instance change …) */
+  | 'UNSUPPORTED';
+
+export interface MigrationProblem {
+  code: MigrationProblemCode;
+  /** the element of the running version concerned, when one is */
+  elementId?: string;
+  message: string;
+}
+
+export interface MigrationCheck {
+  processInstanceKey: string;
+  /** the version the instance runs on, when it was found */
+  sourceProcessDefinitionKey?: string;
+  targetProcessDefinitionKey: string;
+  migratable: boolean;
+  problems: MigrationProblem[];
+  /** the active elements and where they go (same ids included) */
+  elements: MigrationMappingInstruction[];
+  /** 'engine': checked here against the instance's state; 'broker': Zeebe checks at migration, `problems` are what the diagrams alone show */
+  checkedBy: 'engine' | 'broker';
+}
+
+export interface MigrateOptions {
+  /**
+   * The app's writes that belong to the migration (its audit line). Embedded: in the transaction that
+   * moves the instance, so both commit or neither. Zeebe: in an app transaction that commits only once
+   * the broker accepted the migration.
+   */
+  transactional?: (tx: AppTransaction) => Promise<void>;
+}
+
+export interface EngineMigrationPort {
+  /** whether an instance can move to the plan's target version, and each reason it cannot */
+  checkMigration(processInstanceKey: string, plan: MigrationPlan): Promise<MigrationCheck>;
+  /**
+   * Move an instance to the plan's target version: its tokens, user tasks, jobs, timers (re-armed from
+   * its variables by the target's timer definition, from when the element was entered) and message
+   * subscriptions; variables and history stay. InvalidArgumentError with the check's reasons when it
+   * cannot move; NotFoundError when the instance is unknown.
+   */
+  migrateProcessInstance(processInstanceKey: string, plan: MigrationPlan, options?: MigrateOptions): Promise<void>;
+}
+// ---------------------------------------------------------------- end of process-instance migration
+
+export interface EnginePort extends EngineMigrationPort {
   /**
    * Parse and deploy diagrams (`.bpmn`) and decisions (`.dmn`); a changed process or DMN resource
    * becomes version N+1 (of each decision in it). Rejects unparsable resources, all or nothing.

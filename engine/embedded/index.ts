@@ -18,6 +18,7 @@ import * as jobs from './jobs.js';
 import * as lifecycle from './lifecycle.js';
 import * as messages from './messages.js';
 import * as modification from './modify.js';
+import * as migration from './migrate.js';
 import * as queries from './queries.js';
 import * as settling from './settle.js';
 import * as timers from './timers.js';
@@ -77,6 +78,10 @@ class Embedded extends Core implements EmbeddedEngine {
 
   // ---------------------------------------------------------------- process-instance modification
   modifyProcessInstance(...a: Args<typeof modification.modifyProcessInstance>) { return modification.modifyProcessInstance(this, ...a); }
+  // ---------------------------------------------------------------- process-instance migration (issue 18)
+  checkMigration(...a: Args<typeof migration.checkMigration>) { return migration.checkMigration(this, ...a); }
+  migrateProcessInstance(...a: Args<typeof migration.migrateProcessInstance>) { return migration.migrateProcessInstance(this, ...a); }
+  // ---------------------------------------------------------------- end of process-instance migration
 
   // ---------------------------------------------------------------- read queries
   getProcessInstance(...a: Args<typeof queries.getProcessInstance>) { return queries.getProcessInstance(this, ...a); }

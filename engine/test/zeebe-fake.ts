@@ -56,6 +56,7 @@ export function fakeBroker() {
     },
     updateJobRetries: async (r) => void calls.push(['updateJobRetries', r]),
     resolveIncident: async (r) => void calls.push(['resolveIncident', r]),
+    migrateProcessInstance: async (r) => void calls.push(['migrateProcessInstance', r]),
     close: async () => undefined,
     modifyProcessInstance: async (r) => void calls.push(['modifyProcessInstance', r]),
   };

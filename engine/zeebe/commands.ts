@@ -5,7 +5,7 @@
  * NOT_FOUND → NotFoundError, ALREADY_EXISTS on a message id → ConflictError('ALREADY_EXISTS').
  */
 import { ConflictError, EngineError, InvalidArgumentError, InvalidResourceError, NotFoundError } from '../errors.js';
-import type { DecisionEvaluation, DeployedDecision, DeployResource, DeploymentResult, ProcessInstanceRef, PublishMessageRequest, PublishMessageResult, StartOptions, Variables } from '../port.js';
+import type { MigrationPlan, DecisionEvaluation, DeployedDecision, DeployResource, DeploymentResult, ProcessInstanceRef, PublishMessageRequest, PublishMessageResult, StartOptions, Variables } from '../port.js';
 import { GRPC, type GrpcDecisionMetadata, type GrpcDecisionRequirementsMetadata, type GrpcErrorLike, type GrpcProcessMetadata, type ZeebeGrpcApi } from './sdk-boundary.js';
 
 const text = (c: string | Buffer) => (Buffer.isBuffer(c) ? c : Buffer.from(c, 'utf8'));
@@ -152,6 +152,18 @@ export function createZeebeCommands(grpc: ZeebeGrpcApi, options: CommandOptions 
     async cancel(processInstanceKey: string): Promise<void> {
       try {
         await grpc.cancelProcessInstance(processInstanceKey);
+      } catch (err) {
+        throw portError(err, `process instance ${processInstanceKey} not found`);
+      }
+    },
+
+    /** process-instance migration (issue 18): the broker's own check refuses with INVALID_ARGUMENT / FAILED_PRECONDITION */
+    async migrate(processInstanceKey: string, plan: MigrationPlan): Promise<void> {
+      try {
+        await grpc.migrateProcessInstance({
+          processInstanceKey,
+          migrationPlan: { targetProcessDefinitionKey: plan.targetProcessDefinitionKey, mappingInstructions: plan.mappingInstructions.map((m) => ({ sourceElementId: m.sourceElementId, targetElementId: m.targetElementId })) },
+        });
       } catch (err) {
         throw portError(err, `process instance ${processInstanceKey} not found`);
       }

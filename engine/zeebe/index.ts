@@ -42,6 +42,7 @@ import { createZeebeCommands } from './commands.js';
 import type { JobOutcome } from './job-outcome.js';
 import { createListenerWorker, type ZeebeRestApi } from './listener-worker.js';
 import { INSTANCE_END_TYPE, INSTANCE_START_TYPE, withAdapterListeners } from './listeners.js';
+import { checkZeebeMigration, migrateOnZeebe, type MigrationDeps } from './migration.js';
 import { createZeebeRecords } from './records.js';
 import type { GrpcJob, GrpcWorker, ZeebeGrpcApi } from './sdk-boundary.js';
 import { createZeebeWorkers } from './workers.js';
@@ -237,6 +238,7 @@ export function createZeebeEngine(o: ZeebeEngineOptions): ZeebeEngine {
   let unsubscribeClock: (() => void) | undefined;
 
   let opened = false;
+  const migration: MigrationDeps = { records, migrate: (key, plan) => commands.migrate(key, plan), transaction: (fn) => o.db.transaction(fn), now };
 
   const engine: ZeebeEngine = {
     async deploy(resources: DeployResource[], meta: { deployedBy?: string } = {}): Promise<DeploymentResult> {
@@ -436,6 +438,16 @@ export function createZeebeEngine(o: ZeebeEngineOptions): ZeebeEngine {
       await commands.retryIncident({ incidentKey: zeebeKey, jobKey: incident.jobKey }, retries);
       await records.resolveIncident(incidentKey, now());
     },
+
+    // ---------------------------------------------------------------- process-instance migration (issue 18)
+    /** what the records and the two diagrams show; the broker checks the instance's state at migration (checkedBy 'broker') */
+    checkMigration: async (processInstanceKey, plan) => {
+      const check = await checkZeebeMigration(migration, processInstanceKey, plan);
+      delete check.targetVersion;
+      return check;
+    },
+    migrateProcessInstance: (processInstanceKey, plan, options) => migrateOnZeebe(migration, processInstanceKey, plan, options),
+    // ---------------------------------------------------------------- end of process-instance migration
 
     listProcessDefinitions: (filter = {}) => records.listDefinitions(filter),
     getProcessDefinitionXml: (key: string) => records.definitionXml(key),

@@ -234,6 +234,21 @@ export function createZeebeRecords(db: Database) {
       });
     },
 
+    // ------------------------------------------------------------ process-instance migration (issue 18)
+
+    /** the broker moved an instance: the record follows (version, definition, open tasks' elements) with a history row */
+    async migrateInstance(processInstanceKey: string, target: { processDefinitionKey: string; version: number }, elements: Map<string, string>, at: number, detail: Record<string, unknown>) {
+      await db.transaction(async (tx) => {
+        const row = await store.one<{ process_id: string }>(`SELECT process_id FROM zeebe_instances WHERE id = ?${forUpdate}`, [processInstanceKey], tx);
+        if (!row) return;
+        await store.exec('UPDATE zeebe_instances SET version = ?, definition_key = ? WHERE id = ?', [target.version, target.processDefinitionKey, processInstanceKey], tx);
+        for (const [from, to] of elements) {
+          if (from !== to) await store.exec("UPDATE zeebe_user_tasks SET element_id = ? WHERE instance_id = ? AND element_id = ? AND state = 'created'", [to, processInstanceKey, from], tx);
+        }
+        await appendHistory(processInstanceKey, [{ elementId: row.process_id, elementType: 'bpmn:Process', event: 'migrated', at, detail }], tx);
+      });
+    },
+
     // ------------------------------------------------------------ user tasks
 
     /**

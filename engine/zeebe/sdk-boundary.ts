@@ -80,6 +80,9 @@ export interface ZeebeGrpcApi {
   updateJobRetries(request: { jobKey: string; retries: number }): Promise<unknown>;
   resolveIncident(request: { incidentKey: string }): Promise<unknown>;
   close(timeout?: number): Promise<unknown>;
+  // ---------------------------------------------------------------- process-instance migration (issue 18)
+  /** Zeebe's MigrateProcessInstance (8.5+): the broker checks the plan against the instance and refuses with INVALID_ARGUMENT */
+  migrateProcessInstance(request: { processInstanceKey: string; migrationPlan: { targetProcessDefinitionKey: string; mappingInstructions: { sourceElementId: string; targetElementId: string }[] } }): Promise<unknown>;
   // ---------------------------------------------------------------- process-instance modification
   /** ModifyProcessInstance: `ancestorElementInstanceKey` '-1' = the one active instance of the element's flow scope; `scopeId` '' = global variables */
   modifyProcessInstance(request: GrpcModifyRequest): Promise<unknown>;

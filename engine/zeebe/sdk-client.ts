@@ -40,6 +40,7 @@ export function wrapGrpcClient(c: Client, options: { stdout?: SdkLogSink } = {})
     close: (timeout) => c.close(timeout),
     // process-instance modification
     modifyProcessInstance: (r) => c.modifyProcessInstance(r),
+    migrateProcessInstance: (r) => c.migrateProcessInstance(r),
   };
 }
 

@@ -49,6 +49,7 @@ const EVENT_LABELS: Record<string, string> = {
   'incident-resolved': '事故已解决',
   'variables-updated': '变量更新',
   canceled: '实例取消',
+  migrated: '迁移到新版本',
 };
 
 const FILTER_FIELDS = ['processId', 'version', 'state', 'unitId', 'category', 'overdue', 'from', 'to', 'page'] as const;
