@@ -45,6 +45,7 @@ import { staffRoutes } from './routes/staff.js';
 import { processRoutes } from './routes/processes.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { inspectorRoutes } from './routes/inspector.js';
+import { inspectorOperationRoutes } from './routes/inspector-ops.js';
 import { formRoutes } from './routes/forms.js';
 import { boardRoutes } from './routes/board.js';
 import { overviewRoutes } from './routes/overview.js';
@@ -455,6 +456,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(processRoutes(ctx));
   app.use(decisionRoutes(ctx));
   app.use(inspectorRoutes(ctx));
+  app.use(inspectorOperationRoutes(ctx));
   app.use(formRoutes(ctx));
   app.use(reportRoutes(ctx));
   app.use(assessmentRoutes(ctx));

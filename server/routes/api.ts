@@ -13,6 +13,7 @@ import { field, handle, locals, requireRole, sendCsv, sendXlsx, signIn, signOut,
 import { categoryOptions, filesOf, portalChannel, ratingOptions } from './portal.js';
 import type { AppContext } from '../app-context.js';
 import { parseCaseQuery } from '../services/case-query.js';
+import { timelineKindOf } from '../services/inspector-service.js';
 
 const publicAccount = (s: StaffRecord) => ({ id: s.id, username: s.username, displayName: s.displayName, roles: s.roles, roleLabels: s.roles.map((r) => ROLE_LABELS[r]), unitId: s.unitId });
 
@@ -351,7 +352,8 @@ export function apiRoutes(ctx: AppContext): Router {
       res.json(await ctx.inspector.list(q));
     }),
   );
-  r.get('/api/inspector/instances/:key', readers, handle(async (req, res) => res.json(await ctx.inspector.get(String(req.params.key)))));
+  // `?kind=elements|tasks|warnings|operator`: the timeline of that kind only
+  r.get('/api/inspector/instances/:key', readers, handle(async (req, res) => res.json(await ctx.inspector.get(String(req.params.key), timelineKindOf(field(req.query, 'kind'))))));
   r.get(
     '/api/inspector/incidents',
     readers,

@@ -16,7 +16,7 @@ import { ELEMENT_TYPE_LABELS, VARIABLE_LABELS } from '../../regulation/process-v
 import { WARNING_LEVELS, WARNING_RULES, type WarningLevel } from '../../regulation/warnings.js';
 import { HttpError } from '../http-error.js';
 import { field, handle, requireRole, staffOf } from '../http/web.js';
-import { maskVariables, type InspectorFilter } from '../services/inspector-service.js';
+import { maskVariables, TIMELINE_KINDS, timelineKindOf, type InspectorFilter, type TimelineEntry, type TimelineKind } from '../services/inspector-service.js';
 import type { AppContext } from '../app-context.js';
 
 export const STATE_LABELS: Record<InstanceState, string> = { active: '进行中', completed: '已完成', incident: '事故', canceled: '已取消' };
@@ -83,6 +83,24 @@ function valueText(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
+}
+
+const TIMELINE_KIND_LABELS: Record<TimelineKind, string> = { elements: '环节', tasks: '办理', warnings: '预警', operator: '运维操作' };
+const OPERATOR_ACTION_LABELS: Record<string, string> = { 'instance.variables-edited': '修改变量', 'instance.canceled': '取消实例', 'incident.retried': '重试事故' };
+
+/** an operator's action as the timeline shows it: what, why, each changed variable before → after (as audited: masked) */
+function operatorActionRow(e: Extract<TimelineEntry, { kind: 'operator-action' }>) {
+  const d = e.detail ?? {};
+  const changes = Array.isArray(d.changes) ? (d.changes as { variable: string; before: unknown; after: unknown }[]) : [];
+  return {
+    kind: 'operator-action',
+    at: e.at,
+    action: e.action,
+    actionLabel: OPERATOR_ACTION_LABELS[e.action] ?? e.action,
+    reason: typeof d.reason === 'string' ? maskPersonalData(d.reason) : '',
+    changes: changes.map((c) => ({ name: c.variable, before: c.before === null ? '(空)' : valueText(c.before), after: c.after === null ? '(空)' : valueText(c.after) })),
+    elementId: typeof d.elementId === 'string' ? d.elementId : undefined,
+  };
 }
 
 export function inspectorRoutes(ctx: AppContext): Router {
@@ -223,6 +241,12 @@ export function inspectorRoutes(ctx: AppContext): Router {
     readers,
     handle(async (req, res) => {
       const look = lookups();
+      let kind: TimelineKind | undefined;
+      try {
+        kind = timelineKindOf(field(req.query, 'kind'));
+      } catch {
+        kind = undefined;
+      }
       const detail = await ctx.inspector.get(String(req.params.key));
       const xml = await look.xmlOf(detail.processDefinitionKey);
       const names = xml ? elementNames(xml) : new Map<string, string>();
@@ -233,7 +257,9 @@ export function inspectorRoutes(ctx: AppContext): Router {
       const incidents = detail.incidents.map((i) => incidentRow(i, nameOf, isProcessAdmin(res)));
       const timers = detail.timers.map((t, n) => ({ n: n + 1, elementId: t.elementId, elementName: nameOf(t.elementId), dueAt: t.dueAt }));
       const timeline = [];
+      // the filter shows one kind; the diagram's path below still reads the whole timeline
       for (const e of detail.timeline) {
+        if (kind && e.kind !== TIMELINE_KINDS[kind]) continue;
         if (e.kind === 'element') {
           const ev = e.event;
           const message = typeof ev.detail?.message === 'string' ? maskPersonalData(ev.detail.message) : typeof ev.detail?.code === 'string' ? `错误代码 ${ev.detail.code}` : '';
@@ -248,8 +274,10 @@ export function inspectorRoutes(ctx: AppContext): Router {
             elementId: e.elementId,
             outcome: Object.entries(outcome && typeof outcome === 'object' ? outcome : {}).map(([k, v]) => ({ name: k, label: Object.hasOwn(VARIABLE_LABELS, k) ? VARIABLE_LABELS[k] : '', value: valueText(v) })),
           });
-        } else {
+        } else if (e.kind === 'warning') {
           timeline.push({ kind: 'warning', at: e.at, level: e.level, levelLabel: `${WARNING_RULES[e.level].label}预警`, points: e.points, reason: maskPersonalData(e.reason) });
+        } else {
+          timeline.push({ ...operatorActionRow(e), actor: await look.staffName(e.actor) });
         }
       }
       const tokens = detail.tokens.map((t) => ({ ...t, elementName: nameOf(t.elementId) }));
@@ -274,10 +302,18 @@ export function inspectorRoutes(ctx: AppContext): Router {
         openIncidents: incidents.filter((i) => i.state === 'active').length,
         timers,
         timeline,
+        kindFilters: [{ value: '', label: '全部' }, ...Object.keys(TIMELINE_KINDS).map((k) => ({ value: k, label: TIMELINE_KIND_LABELS[k as TimelineKind] }))].map((f) => ({
+          ...f,
+          href: `/inspector/instances/${enc(detail.processInstanceKey)}${f.value ? `?kind=${f.value}` : ''}#timeline-panel`,
+          current: (kind ?? '') === f.value,
+        })),
+        children: detail.children.map((c) => ({ ...c, href: `/inspector/instances/${enc(c.processInstanceKey)}`, stateLabel: STATE_LABELS[c.state] })),
+        mayOperate: isProcessAdmin(res) && (detail.state === 'active' || detail.state === 'incident'),
+        operationsAction: `/inspector/instances/${enc(detail.processInstanceKey)}`,
         notifications: detail.notifications.map((n) => ({ ...n, recipientLabel: RECIPIENT_LABELS[n.recipientKind] ?? n.recipientKind })),
         variablesJson: JSON.stringify(detail.variables, null, 2),
         hasDiagram: Boolean(xml),
-        done: retried ? '已重试该事故;引擎将重新执行出错的环节。' : undefined,
+        done: retried ? '已重试该事故;引擎将重新执行出错的环节。' : req.query.done === 'variables' ? '已修改变量,并记入审计日志。' : req.query.done === 'canceled' ? '已取消该流程实例,并记入审计日志。' : undefined,
         viewer: {
           mode: 'instance',
           xml: xml ?? '',

@@ -7,6 +7,7 @@ import { KNOWLEDGE_SCHEMAS, knowledgePaths } from './openapi-knowledge.js';
 import { KNOWLEDGE_FLOW_PATHS } from './openapi-knowledge-flow.js';
 // issue 17 reply templates (templates helper)
 import { REPLY_TEMPLATE_PATHS } from './openapi-reply-templates.js';
+import { INSPECTOR_OPS_PATHS } from './openapi-inspector-ops.js';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -422,7 +423,14 @@ export function openApiDocument(baseUrl: string) {
           parameters: ['processId', 'version', 'state', 'unitId', 'category', 'overdue', 'from', 'to', 'page'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })),
         }),
       },
-      '/api/inspector/instances/{key}': { get: op('流程实例详情:当前令牌、已走路径、事故、待触发定时器、时间线、变量(个人信息已隐去)', { security: staff, parameters: [id('key', '流程实例编号')] }) },
+      '/api/inspector/instances/{key}': {
+        get: op('流程实例详情:当前令牌、已走路径、事故、待触发定时器、上下级实例、时间线(kind 筛选:环节、办理、预警、运维操作)、变量(个人信息已隐去)', {
+          security: staff,
+          parameters: [id('key', '流程实例编号'), { name: 'kind', in: 'query', schema: { enum: ['elements', 'tasks', 'warnings', 'operator'] } }],
+        }),
+      },
+      // issue 18: the inspector's operator actions
+      ...INSPECTOR_OPS_PATHS,
       '/api/inspector/incidents': { get: op('事故列表', { security: staff, parameters: [{ name: 'state', in: 'query', schema: { enum: ['active', 'resolved'] } }] }) },
       '/api/inspector/incidents/{key}/retry': { post: op('重试事故(流程管理员)', { security: staff, parameters: [id('key', '事故编号')], responses: { '202': ok('已重试'), ...errors } }) },
       // ---- the form editor (server/routes/forms.ts): process admins and auditors read, process admins check and save

@@ -18,6 +18,7 @@ import { OUTBOX_STATE_LABELS, type OutboxRecord } from '../domain/notifications.
 import { taskDeadline } from '../../regulation/task-deadline.js';
 import { isWarningLevel, type WarningLevel } from '../../regulation/warnings.js';
 import { HttpError } from '../http-error.js';
+import { createInspectorOperations } from './inspector-operations.js';
 import type { StaffingService, UnassignableTask } from './staffing-service.js';
 
 const STATES: readonly InstanceState[] = ['active', 'completed', 'canceled', 'incident'];
@@ -26,7 +27,19 @@ const PERSONAL_KEY = /^(petitioner(Name|Phone)|name|phone|mobile|idNumber|addres
 export type TimelineEntry =
   | { kind: 'element'; at: Date; event: HistoryEvent }
   | { kind: 'task-action'; at: Date; actor: string; action: string; elementId?: string; detail: Record<string, unknown> | null }
-  | { kind: 'warning'; at: Date; level: WarningLevel; points: number; reason: string };
+  | { kind: 'warning'; at: Date; level: WarningLevel; points: number; reason: string }
+  | { kind: 'operator-action'; at: Date; actor: string; action: string; detail: Record<string, unknown> | null };
+
+/** the timeline's kinds by the names `?kind=` takes */
+export const TIMELINE_KINDS = { elements: 'element', tasks: 'task-action', warnings: 'warning', operator: 'operator-action' } as const;
+export type TimelineKind = keyof typeof TIMELINE_KINDS;
+
+/** `?kind=`: one of the kinds, or all when absent; 400 otherwise */
+export function timelineKindOf(v: string | undefined): TimelineKind | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (!Object.hasOwn(TIMELINE_KINDS, v)) throw new HttpError(400, 'INVALID_INPUT', `kind 须为 ${Object.keys(TIMELINE_KINDS).join('、')} 之一`, [{ field: 'kind', message: `须为 ${Object.keys(TIMELINE_KINDS).join('、')} 之一` }]);
+  return v as TimelineKind;
+}
 
 export interface InstanceSummary {
   processInstanceKey: string;
@@ -139,7 +152,10 @@ export function createInspectorService(deps: {
   clock: { now(): Date };
 }) {
   const { engine } = deps;
+  const operations = createInspectorOperations(deps);
   return {
+    editVariables: operations.editVariables,
+    cancel: operations.cancel,
     /** instances, newest first, 50 a page; unit, category and overdue level are read from the instances' variables */
     async list(q: InspectorFilter): Promise<InstanceSummary[]> {
       const problems: { field: string; message: string }[] = [];
@@ -191,7 +207,8 @@ export function createInspectorService(deps: {
       return incident;
     },
 
-    async get(key: string) {
+    /** one instance; `kind`: its timeline of that kind only (tokens and path still from the whole history) */
+    async get(key: string, kind?: TimelineKind) {
       const instance = typeof key === 'string' && /^[\w.:/-]{1,255}$/.test(key) ? await engine.getProcessInstance(key) : undefined;
       if (!instance) throw new HttpError(404, 'NOT_FOUND', '未找到该流程实例');
       const history = await engine.getHistory(instance.processInstanceKey);
@@ -205,9 +222,13 @@ export function createInspectorService(deps: {
         }
         for (const w of await deps.ledger.listForPetition(s.petitionId)) timeline.push({ kind: 'warning', at: w.at, level: w.level, points: w.points / 10, reason: w.reason });
       }
+      for (const a of await operations.actionsOn({ processInstanceKey: instance.processInstanceKey, ...(s.petitionId && { petitionId: s.petitionId }) })) {
+        timeline.push({ kind: 'operator-action', at: a.at, actor: a.actor, action: a.action, detail: a.detail });
+      }
       // a stable order: by time, element events first among equals (they come in the engine's order)
-      const rank = { element: 0, 'task-action': 1, warning: 2 } as const;
+      const rank = { element: 0, 'task-action': 1, warning: 2, 'operator-action': 3 } as const;
       timeline.sort((a, b) => a.at.getTime() - b.at.getTime() || rank[a.kind] - rank[b.kind]);
+      const children = (await operations.childrenOf(instance)).map((c) => ({ processInstanceKey: c.processInstanceKey, processId: c.processId, version: c.version, state: c.state, startedAt: c.startedAt }));
       return {
         ...s,
         processDefinitionKey: instance.processDefinitionKey,
@@ -217,7 +238,8 @@ export function createInspectorService(deps: {
         path: history.filter((e) => e.event === 'completed').map((e) => e.elementId),
         incidents: await engine.listIncidents({ processInstanceKey: instance.processInstanceKey }),
         timers: await engine.listTimers(instance.processInstanceKey),
-        timeline,
+        timeline: kind ? timeline.filter((e) => e.kind === TIMELINE_KINDS[kind]) : timeline,
+        children,
         // the case's notifications (on the instance that carries the petition, and its called processes)
         notifications: s.petitionId && deps.outbox ? (await deps.outbox.listForPetition(s.petitionId)).map(notificationView) : [],
         // this instance's open tasks nobody active can act on, and its case's in the processes it called

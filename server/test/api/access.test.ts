@@ -239,6 +239,12 @@ const MATRIX: Row[] = [
   row('GET /inspector/instances/:key', 'page', (f) => `/inspector/instances/${enc(f.instanceA)}`, [          303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
   row('GET /inspector/incidents', 'page', () => '/inspector/incidents', [                                    303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
   row('POST /inspector/incidents/:key/retry (unknown)', 'page', () => '/inspector/incidents/no-such-incident/retry', [401, 403, 403, 403, 403, 404, 403, 403,  403,  403]),
+  // issue 18: operator actions on an instance, process admins only (no reason: 400, nothing changed); auditors 403
+  row('PATCH /api/inspector/instances/:key/variables (no reason)', 'api', (f) => `/api/inspector/instances/${enc(f.instanceA)}/variables`, [401, 403, 403, 403, 403, 400, 403, 403, 403, 403], { body: () => ({ variables: { opsNote: '检查' } }) }),
+  row('POST /api/inspector/instances/:key/cancel (no reason)', 'api', (f) => `/api/inspector/instances/${enc(f.instanceA)}/cancel`, [401, 403, 403, 403, 403, 400, 403, 403, 403, 403]),
+  row('POST /inspector/instances/:key/variables (no reason)', 'page', (f) => `/inspector/instances/${enc(f.instanceA)}/variables`, [401, 403, 403, 403, 403, 400, 403, 403, 403, 403], { body: () => ({ variables: '{"opsNote": "检查"}' }) }),
+  row('POST /inspector/instances/:key/cancel (no reason)', 'page', (f) => `/inspector/instances/${enc(f.instanceA)}/cancel`, [401, 403, 403, 403, 403, 400, 403, 403, 403, 403]),
+  row('GET /api/inspector/instances/:key?kind=operator', 'api', (f) => `/api/inspector/instances/${enc(f.instanceA)}?kind=operator`, [401, 403, 403, 403, 200, 200, 403, 403, 403, 403]),
   row('GET /processes/:processId/diff', 'page', () => '/processes/petition-lifecycle/diff?from=1&to=1', [    303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
   // ---- the form editor (process admins; auditors read the API)
   row('GET /api/forms', 'api', () => '/api/forms', [                                                         401, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
@@ -841,6 +847,9 @@ describe('who may see and do what: every role on every route, through HTTP', () 
       w('POST /admin/staff/:id/unlock', 'page', 'admin', 200, `/admin/staff/${f.locked}/unlock`),
       w('PUT /api/decisions/:decisionId/draft', 'api', 'modeler', 200, '/api/decisions/unit-assessment/draft', () => ({ xml: changedTable, baseVersion: 1 })),
       w('POST /api/decisions/:decisionId/deployments', 'api', 'modeler', 201, '/api/decisions/unit-assessment/deployments', () => ({ xml: changedTable })),
+      // issue 18: an operator's variable edit and, last, the cancellation of case A's instance
+      w('PATCH /api/inspector/instances/:key/variables', 'api', 'modeler', 200, `/api/inspector/instances/${enc(f.instanceA)}/variables`, () => ({ variables: { opsNote: '访问控制测试' }, reason: '访问控制测试' })),
+      w('POST /inspector/instances/:key/cancel', 'page', 'modeler', 303, `/inspector/instances/${enc(f.instanceA)}/cancel`, () => ({ reason: '访问控制测试' })),
       w('POST /api/decisions/:decisionId/evaluate', 'api', 'modeler', 200, '/api/decisions/unit-assessment/evaluate', () => ({ variables: { onTimeRate: 1, satisfactionRate: 1, completionRate: 1, redoRate: 0, deductionPoints: 0, transfers: 0, criticisms: 0 } })),
     ];
 

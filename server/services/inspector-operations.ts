@@ -1,0 +1,159 @@
+/**
+ * The inspector's operator actions that the engine port already offers (issue 18): a process admin
+ * edits a running instance's variables or cancels it, each with a required reason and an audit entry
+ * (who, when, what, before → after). Auditors reach none of this (readOnlyGuard, requireRole).
+ *
+ * Personal data: the audit log refuses it, and the inspector shows variables masked. So an entry keeps
+ * each changed variable's name with its before and after *as the inspector shows them* — a key that
+ * names a person (petitionerName, phone…) becomes `***`, a string goes through maskPersonalData, a
+ * value still looking personal or longer than 500 characters is left out. Nothing here writes a log
+ * line with a value.
+ */
+import { ConflictError } from '../../engine/errors.js';
+import type { AppTransaction, EnginePort, ProcessInstance, Variables } from '../../engine/port.js';
+import type { AuditRecord, AuditRepository } from '../data/audit-repository.js';
+import { looksPersonal, maskPersonalData } from '../../regulation/masking.js';
+import { HttpError } from '../http-error.js';
+
+export const OPERATOR_ACTIONS = ['instance.variables-edited', 'instance.canceled', 'incident.retried'] as const;
+export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** what ties the instance to its case and to its place in the app: not an operator's to change */
+const PROTECTED = new Set(['petitionId', 'trackingCode']);
+const MAX_VARIABLES = 20;
+const MAX_JSON = 10_000;
+const REASON_MAX = 500;
+
+type Problem = { field: string; message: string };
+
+/** the reason, trimmed; 400 when missing or too long. Masked: it goes into the audit log. */
+export function reasonOf(v: unknown): string {
+  const s = typeof v === 'string' ? v.trim() : '';
+  if (s.length < 2) throw new HttpError(400, 'INVALID_INPUT', '请填写操作理由(至少 2 个字)', [{ field: 'reason', message: '请填写操作理由(至少 2 个字)' }]);
+  if (s.length > REASON_MAX) throw new HttpError(400, 'INVALID_INPUT', `操作理由最多 ${REASON_MAX} 字`, [{ field: 'reason', message: `最多 ${REASON_MAX} 字` }]);
+  return maskPersonalData(s);
+}
+
+/** the variables to set: a JSON object of 1–20 named values; every problem at once */
+export function variablesOf(v: unknown): Variables {
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      throw new HttpError(400, 'INVALID_INPUT', '变量须为 JSON 对象,如 {"isMajor": true}', [{ field: 'variables', message: '不是合法的 JSON' }]);
+    }
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new HttpError(400, 'INVALID_INPUT', '变量须为 JSON 对象,如 {"isMajor": true}', [{ field: 'variables', message: '须为 JSON 对象' }]);
+  const entries = Object.entries(v as Record<string, unknown>);
+  const problems: Problem[] = [];
+  if (entries.length === 0) problems.push({ field: 'variables', message: '至少修改一个变量' });
+  if (entries.length > MAX_VARIABLES) problems.push({ field: 'variables', message: `一次最多修改 ${MAX_VARIABLES} 个变量` });
+  for (const [k, value] of entries) {
+    if (!NAME.test(k)) problems.push({ field: `variables.${k.slice(0, 64)}`, message: '变量名须以字母或下划线开头,只含字母、数字、下划线' });
+    else if (PROTECTED.has(k)) problems.push({ field: `variables.${k}`, message: '该变量关联诉求,不能修改' });
+    else if (value === undefined) problems.push({ field: `variables.${k}`, message: '须有值(可为 null)' });
+  }
+  if (JSON.stringify(v).length > MAX_JSON) problems.push({ field: 'variables', message: `变量内容过长(最多 ${MAX_JSON} 字符)` });
+  if (problems.length) throw new HttpError(400, 'INVALID_INPUT', '变量有误', problems);
+  return v as Variables;
+}
+
+/** a variable's value as the audit may keep it: masked like the inspector shows it, or left out */
+export function auditValue(name: string, value: unknown): unknown {
+  if (value === undefined) return null;
+  if (/^(petitioner(Name|Phone)|name|phone|mobile|tel|telephone|idNumber|idCard|address|email)$/i.test(name)) return '***';
+  const mask = (x: unknown): unknown => {
+    if (typeof x === 'string') return maskPersonalData(x);
+    if (Array.isArray(x)) return x.map(mask);
+    if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, /^(petitioner(Name|Phone)|name|phone|mobile|tel|telephone|idNumber|idCard|address|email)$/i.test(k) ? '***' : mask(y)]));
+    return x;
+  };
+  const masked = mask(value);
+  const json = JSON.stringify(masked) ?? 'null';
+  if (json.length > 500 || looksPersonal(json)) return { omitted: true, length: json.length };
+  return masked;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+export function createInspectorOperations(deps: { engine: EnginePort; audit: AuditRepository }) {
+  const { engine } = deps;
+
+  async function running(key: string): Promise<ProcessInstance> {
+    const instance = typeof key === 'string' && /^[\w.:/-]{1,255}$/.test(key) ? await engine.getProcessInstance(key) : undefined;
+    if (!instance) throw new HttpError(404, 'NOT_FOUND', '未找到该流程实例');
+    if (instance.state !== 'active' && instance.state !== 'incident') throw new HttpError(409, 'INSTANCE_ENDED', '该流程实例已结束,不能再操作');
+    return instance;
+  }
+
+  const petitionOf = (i: ProcessInstance) => (typeof i.variables.petitionId === 'string' && /^[\w.:-]{1,64}$/.test(i.variables.petitionId) ? i.variables.petitionId : null);
+
+  return {
+    /** set (merge) variables of a running instance; 400 for bad input or no change, nothing set then */
+    async editVariables(actorId: string, key: string, input: { variables: unknown; reason: unknown }): Promise<AuditRecord> {
+      // input first: a bad request changes nothing and says so whatever the instance
+      const variables = variablesOf(input.variables);
+      const reason = reasonOf(input.reason);
+      const instance = await running(key);
+      const changed = Object.entries(variables).filter(([k, v]) => !same(instance.variables[k], v));
+      if (!changed.length) throw new HttpError(400, 'NO_CHANGE', '填写的变量与当前值相同,未作任何变更', [{ field: 'variables', message: '与当前值相同' }]);
+      const changes = changed.map(([variable, after]) => ({ variable, before: auditValue(variable, instance.variables[variable]), after: auditValue(variable, after), created: !Object.hasOwn(instance.variables, variable) }));
+      await engine.setVariables(instance.processInstanceKey, Object.fromEntries(changed));
+      return deps.audit.append({
+        actor: actorId,
+        action: 'instance.variables-edited',
+        petitionId: petitionOf(instance),
+        detail: { processInstanceKey: instance.processInstanceKey, processId: instance.processId, version: instance.version, reason, changes },
+      });
+    },
+
+    /** cancel a running instance; the audit entry commits with the cancellation (embedded engine) */
+    async cancel(actorId: string, key: string, input: { reason: unknown }): Promise<void> {
+      const reason = reasonOf(input.reason);
+      const instance = await running(key);
+      try {
+        await engine.cancel(instance.processInstanceKey, {
+          transactional: async (tx: AppTransaction) => {
+            await deps.audit.append(
+              {
+                actor: actorId,
+                action: 'instance.canceled',
+                petitionId: petitionOf(instance),
+                detail: { processInstanceKey: instance.processInstanceKey, processId: instance.processId, version: instance.version, reason, before: { state: instance.state }, after: { state: 'canceled' } },
+              },
+              tx,
+            );
+          },
+        });
+      } catch (err) {
+        // it ended meanwhile
+        if (err instanceof ConflictError) throw new HttpError(409, 'INSTANCE_ENDED', '该流程实例已结束,不能再操作');
+        throw err;
+      }
+    },
+
+    /** the operator actions on one instance, oldest first */
+    async actionsOn(instance: { processInstanceKey: string; petitionId?: string }): Promise<AuditRecord[]> {
+      const found = new Map<number, AuditRecord>();
+      const mine = (a: AuditRecord) => (OPERATOR_ACTIONS as readonly string[]).includes(a.action) && a.detail?.processInstanceKey === instance.processInstanceKey;
+      if (instance.petitionId) for (const a of await deps.audit.listByPetition(instance.petitionId)) if (mine(a)) found.set(a.id, a);
+      // entries without the case (an instance without a petition, a retried incident): the latest 1,000 of each action
+      for (const action of OPERATOR_ACTIONS) for (const a of await deps.audit.list({ action, limit: 1000 })) if (mine(a)) found.set(a.id, a);
+      return [...found.values()].sort((a, b) => a.id - b.id);
+    },
+
+    /** call-activity children of an instance: started after it, found among the next 2,000 instances */
+    async childrenOf(instance: ProcessInstance): Promise<ProcessInstance[]> {
+      const out: ProcessInstance[] = [];
+      for (let offset = 0; offset < 2_000; offset += 500) {
+        const batch = await engine.listProcessInstances({ startedFrom: instance.startedAt, limit: 500, offset });
+        out.push(...batch.filter((i) => i.parentProcessInstanceKey === instance.processInstanceKey));
+        if (batch.length < 500) break;
+      }
+      return out.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+    },
+  };
+}
+
+export type InspectorOperations = ReturnType<typeof createInspectorOperations>;

@@ -1,0 +1,84 @@
+/**
+ * The inspector's operator actions in real Chromium, on a phone: a process admin opens a case whose
+ * unit-handling instance is stuck (a mistyped deadline), fixes the variable through the page's form
+ * with a reason, then sees the action in the timeline filtered to operator actions; an auditor opens
+ * the same page and finds no form. Screenshots go to test-output/screenshots/inspector-ops-*.png.
+ */
+import { it, expect, beforeAll, afterAll } from '@jest/globals';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { completeTask, submitPetition, type Person, type TestApp } from '../app-harness.js';
+import { describeBrowser, screenshotDir } from './chromium.js';
+import { closeAll, phoneContext, signInPage, startBrowserApp, watchPage, type BrowserApp } from './session.js';
+
+const enc = encodeURIComponent;
+
+describeBrowser('the inspector’s operator actions in Chromium, on a phone', () => {
+  let app: BrowserApp | undefined;
+  let h: TestApp;
+  let base: string;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let auditorApi: Person;
+  let childKey: string;
+  const shots = screenshotDir();
+  const problems: string[] = [];
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, name), fullPage: true });
+
+  const signIn = async (username: string) => {
+    const context = await phoneContext(browser, { width: 375, height: 740 }, 30_000);
+    contexts.push(context);
+    const page = watchPage(await context.newPage(), problems);
+    await signInPage(page, base, username);
+    return page;
+  };
+
+  beforeAll(async () => {
+    app = await startBrowserApp();
+    ({ h, base, browser } = app);
+    const citizen = await h.visitor();
+    const code = (await submitPetition(h, citizen, { title: '路灯不亮' })).body.trackingCode;
+    const intake = await h.signIn('intake');
+    await completeTask(h, intake, 'Task_ScreenPetition', { inScope: true, isMajor: false }, code);
+    await completeTask(h, intake, 'Task_DispatchPetition', { unitId: 'u-longnan', jointMode: 'single' }, code);
+    auditorApi = await h.signIn('auditor');
+    const list = (await auditorApi.get('/api/inspector/instances?processId=unit-handling').expect(200)).body as { processInstanceKey: string }[];
+    childKey = list[0].processInstanceKey;
+    // a worker's mistake: the deadline is no date, so signing for the case leaves it stuck
+    await h.t.engine.setVariables(childKey, { firstStepDueAt: '下周一' });
+    await completeTask(h, await h.signIn('handler-longnan'), 'Task_SignOrReturn', { returnRequested: false }, code);
+  }, 180_000);
+
+  afterAll(() => closeAll(...contexts, app));
+
+  it('given a stuck case, when a process admin fixes its variable on a phone with a reason, then the page says so, the timeline shows who did what, and an auditor sees it without any form', async () => {
+    const page = await signIn('modeler');
+    await page.goto(`${base}/inspector/instances/${enc(childKey)}`);
+    await page.locator('#operations').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.fill('#variables-input', '{"firstStepDueAt": "2026-03-20T09:00:00.000Z"}');
+    await page.fill('#variables-reason', '首次响应期限被误写为“下周一”,按转办单改正');
+    await shot(page, 'inspector-ops-form-phone.png');
+    await page.locator('#operations').screenshot({ path: join(shots, 'inspector-ops-form-panel-phone.png') });
+    await page.locator('#edit-variables-form button[type=submit]').click();
+    await page.locator('p.success').waitFor();
+    await expect(page.locator('p.success').textContent()).resolves.toContain('已修改变量');
+    expect((await h.t.engine.getProcessInstance(childKey))!.variables.firstStepDueAt).toBe('2026-03-20T09:00:00.000Z');
+
+    // the auditor: the action in the filtered timeline, and no form to act
+    const auditor = await signIn('auditor');
+    await auditor.goto(`${base}/inspector/instances/${enc(childKey)}`);
+    await auditor.locator('.wz-kind-filter a[data-kind="operator"]').click();
+    await auditor.locator('li[data-kind="operator-action"]').first().waitFor();
+    await expect(auditor.locator('li[data-kind="element"]').count()).resolves.toBe(0);
+    const text = await auditor.locator('li[data-kind="operator-action"]').first().textContent();
+    expect(text).toContain('修改变量');
+    expect(text).toContain('firstStepDueAt');
+    expect(text).toContain('流程管理员');
+    await expect(auditor.locator('#operations').count()).resolves.toBe(0);
+    expect(await auditor.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await shot(auditor, 'inspector-ops-timeline-phone.png');
+    await auditor.locator('#timeline-panel').screenshot({ path: join(shots, 'inspector-ops-timeline-panel-phone.png') });
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
