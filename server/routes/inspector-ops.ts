@@ -36,6 +36,33 @@ export function inspectorOperationRoutes(ctx: AppContext): Router {
     }),
   );
 
+  // Operate's modify and migrate (the engine port's commands; refusals come back with the engine's code)
+  r.post(
+    '/api/inspector/instances/:key/modify',
+    admins,
+    handle(async (req, res) => {
+      const b = body(req);
+      await ctx.inspector.modify(me(res).id, String(req.params.key), { activate: b.activate, terminate: b.terminate, reason: b.reason });
+      res.json({ processInstanceKey: String(req.params.key), modified: true });
+    }),
+  );
+  r.post(
+    '/api/inspector/instances/:key/migration-check',
+    admins,
+    handle(async (req, res) => {
+      const b = body(req);
+      res.json(await ctx.inspector.checkMigration(String(req.params.key), { targetVersion: b.targetVersion, targetProcessDefinitionKey: b.targetProcessDefinitionKey, mapping: b.mapping }));
+    }),
+  );
+  r.post(
+    '/api/inspector/instances/:key/migrate',
+    admins,
+    handle(async (req, res) => {
+      const b = body(req);
+      res.json(await ctx.inspector.migrate(me(res).id, String(req.params.key), { targetVersion: b.targetVersion, targetProcessDefinitionKey: b.targetProcessDefinitionKey, mapping: b.mapping, reason: b.reason }));
+    }),
+  );
+
   // the page's forms: the variables come as a JSON text
   r.post(
     '/inspector/instances/:key/variables',
@@ -53,6 +80,26 @@ export function inspectorOperationRoutes(ctx: AppContext): Router {
       const key = String(req.params.key);
       await ctx.inspector.cancel(me(res).id, key, { reason: body(req).reason });
       res.redirect(303, `/inspector/instances/${enc(key)}?done=canceled`);
+    }),
+  );
+  r.post(
+    '/inspector/instances/:key/modify',
+    admins,
+    handle(async (req, res) => {
+      const key = String(req.params.key);
+      const b = body(req);
+      await ctx.inspector.modify(me(res).id, key, { activate: b.activate, terminate: b.terminate, reason: b.reason });
+      res.redirect(303, `/inspector/instances/${enc(key)}?done=modified`);
+    }),
+  );
+  r.post(
+    '/inspector/instances/:key/migrate',
+    admins,
+    handle(async (req, res) => {
+      const key = String(req.params.key);
+      const b = body(req);
+      await ctx.inspector.migrate(me(res).id, key, { targetVersion: b.targetVersion, mapping: b.mapping, reason: b.reason });
+      res.redirect(303, `/inspector/instances/${enc(key)}?done=migrated`);
     }),
   );
   return r;

@@ -10,12 +10,12 @@
  * line with a value.
  */
 import { ConflictError } from '../../engine/errors.js';
-import type { AppTransaction, EnginePort, ProcessInstance, Variables } from '../../engine/port.js';
+import type { AppTransaction, EnginePort, MigrationCheck, MigrationPlan, ModifyInstructions, ProcessInstance, Variables } from '../../engine/port.js';
 import type { AuditRecord, AuditRepository } from '../data/audit-repository.js';
 import { looksPersonal, maskPersonalData } from '../../regulation/masking.js';
 import { HttpError } from '../http-error.js';
 
-export const OPERATOR_ACTIONS = ['instance.variables-edited', 'instance.canceled', 'incident.retried'] as const;
+export const OPERATOR_ACTIONS = ['instance.variables-edited', 'instance.canceled', 'instance.modified', 'instance.migrated', 'incident.retried'] as const;
 export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -77,6 +77,59 @@ export function auditValue(name: string, value: unknown): unknown {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+const ELEMENT = /^[A-Za-z_][\w.-]{0,127}$/;
+const MAX_INSTRUCTIONS = 20;
+
+/** an element id list from outside input (a JSON array, or one id / ids separated by commas from a form) */
+function idsOf(v: unknown, field: string, problems: Problem[]): string[] {
+  const list = v === undefined || v === null || v === '' ? [] : typeof v === 'string' ? v.split(/[\s,，]+/).filter(Boolean) : Array.isArray(v) ? v : undefined;
+  if (!list) {
+    problems.push({ field, message: '须为元素编号的列表' });
+    return [];
+  }
+  const ids: string[] = [];
+  for (const x of list) {
+    const id = typeof x === 'object' && x !== null ? (x as Record<string, unknown>).elementId ?? (x as Record<string, unknown>).elementInstanceKey : x;
+    if (typeof id !== 'string' || !(ELEMENT.test(id) || /^[\w.:/-]{1,255}$/.test(id))) problems.push({ field, message: `「${String(id).slice(0, 40)}」不是元素编号` });
+    else ids.push(id);
+  }
+  if (ids.length > MAX_INSTRUCTIONS) problems.push({ field, message: `一次最多 ${MAX_INSTRUCTIONS} 项` });
+  return ids;
+}
+
+/** Operate's modification from outside input: elements to activate (a token added before each) and element instances or elements to terminate */
+export function modificationOf(input: { activate?: unknown; terminate?: unknown }): ModifyInstructions {
+  const problems: Problem[] = [];
+  const activate = idsOf(input.activate, 'activate', problems).map((elementId) => ({ elementId }));
+  const terminate = idsOf(input.terminate, 'terminate', problems).map((id) => (ELEMENT.test(id) && !/^\d+$/.test(id) ? { elementId: id } : { elementInstanceKey: id }));
+  if (!problems.length && !activate.length && !terminate.length) problems.push({ field: 'activate', message: '请指明要激活或终止的元素' });
+  if (problems.length) throw new HttpError(400, 'INVALID_INPUT', '修改指令有误', problems);
+  return { activate, terminate };
+}
+
+/** a migration plan from outside input: the target version (number or definition key) and the mapping of elements whose ids differ */
+function planInput(input: { targetVersion?: unknown; targetProcessDefinitionKey?: unknown; mapping?: unknown }): { targetVersion?: number; targetKey?: string; mapping: { sourceElementId: string; targetElementId: string }[] } {
+  const problems: Problem[] = [];
+  const v = input.targetVersion;
+  const targetVersion = v === undefined || v === '' ? undefined : Number(v);
+  if (targetVersion !== undefined && (!Number.isInteger(targetVersion) || targetVersion < 1)) problems.push({ field: 'targetVersion', message: '目标版本须为正整数' });
+  const k = input.targetProcessDefinitionKey;
+  const targetKey = typeof k === 'string' && k ? k : undefined;
+  if (targetVersion === undefined && !targetKey) problems.push({ field: 'targetVersion', message: '请选择目标版本' });
+  let raw = input.mapping;
+  if (typeof raw === 'string') raw = raw.trim() ? raw.split(/\r?\n/).filter((l) => l.trim()).map((l) => l.split(/\s*(?:->|→|=>|,)\s*/)) : [];
+  const mapping: { sourceElementId: string; targetElementId: string }[] = [];
+  if (raw !== undefined && !Array.isArray(raw)) problems.push({ field: 'mapping', message: '映射须为列表,每项 源元素 → 目标元素' });
+  for (const m of (Array.isArray(raw) ? raw : []) as unknown[]) {
+    const pair = Array.isArray(m) ? { sourceElementId: m[0], targetElementId: m[1] } : (m as Record<string, unknown>);
+    if (typeof pair?.sourceElementId !== 'string' || typeof pair.targetElementId !== 'string' || !ELEMENT.test(pair.sourceElementId) || !ELEMENT.test(pair.targetElementId)) problems.push({ field: 'mapping', message: '每项须为 源元素编号 → 目标元素编号' });
+    else mapping.push({ sourceElementId: pair.sourceElementId, targetElementId: pair.targetElementId });
+  }
+  if (mapping.length > 200) problems.push({ field: 'mapping', message: '映射最多 200 项' });
+  if (problems.length) throw new HttpError(400, 'INVALID_INPUT', '迁移计划有误', problems);
+  return { targetVersion, targetKey, mapping };
+}
+
 export function createInspectorOperations(deps: { engine: EnginePort; audit: AuditRepository }) {
   const { engine } = deps;
 
@@ -88,6 +141,17 @@ export function createInspectorOperations(deps: { engine: EnginePort; audit: Aud
   }
 
   const petitionOf = (i: ProcessInstance) => (typeof i.variables.petitionId === 'string' && /^[\w.:-]{1,64}$/.test(i.variables.petitionId) ? i.variables.petitionId : null);
+
+  /** the plan for a migration to another version of the instance's process */
+  async function planFor(key: string, input: { targetVersion?: unknown; targetProcessDefinitionKey?: unknown; mapping?: unknown }): Promise<{ instance: ProcessInstance; plan: MigrationPlan; targetVersion: number }> {
+    const p = planInput(input);
+    const instance = await running(key);
+    const versions = await engine.listProcessDefinitions({ processId: instance.processId });
+    const target = versions.find((d) => (p.targetKey ? d.processDefinitionKey === p.targetKey : d.version === p.targetVersion));
+    if (!target) throw new HttpError(400, 'INVALID_INPUT', '目标版本不存在', [{ field: 'targetVersion', message: `${instance.processId} 没有该版本` }]);
+    if (target.version === instance.version) throw new HttpError(400, 'INVALID_INPUT', '实例已在该版本上', [{ field: 'targetVersion', message: '实例已在该版本上' }]);
+    return { instance, plan: { targetProcessDefinitionKey: target.processDefinitionKey, mappingInstructions: p.mapping }, targetVersion: target.version };
+  }
 
   return {
     /** set (merge) variables of a running instance; 400 for bad input or no change, nothing set then */
@@ -131,6 +195,44 @@ export function createInspectorOperations(deps: { engine: EnginePort; audit: Aud
         if (err instanceof ConflictError) throw new HttpError(409, 'INSTANCE_ENDED', '该流程实例已结束,不能再操作');
         throw err;
       }
+    },
+
+    /** Operate's modify: move a token (terminate + activate), add one before an element, or cancel one; audited in the same transaction */
+    async modify(actorId: string, key: string, input: { activate?: unknown; terminate?: unknown; reason: unknown }): Promise<void> {
+      const instructions = modificationOf(input);
+      const reason = reasonOf(input.reason);
+      const instance = await running(key);
+      await engine.modifyProcessInstance(instance.processInstanceKey, instructions, {
+        transactional: async (tx: AppTransaction) => {
+          await deps.audit.append(
+            { actor: actorId, action: 'instance.modified', petitionId: petitionOf(instance), detail: { processInstanceKey: instance.processInstanceKey, processId: instance.processId, version: instance.version, reason, activate: instructions.activate?.map((a) => a.elementId) ?? [], terminate: instructions.terminate ?? [] } },
+            tx,
+          );
+        },
+      });
+    },
+
+    /** whether the instance can move, and each reason it cannot (changes nothing) */
+    async checkMigration(key: string, input: { targetVersion?: unknown; targetProcessDefinitionKey?: unknown; mapping?: unknown }): Promise<MigrationCheck & { targetVersion: number }> {
+      const { instance, plan, targetVersion } = await planFor(key, input);
+      return { ...(await engine.checkMigration(instance.processInstanceKey, plan)), targetVersion };
+    },
+
+    /** migrate the instance to another version; refused (409, with the reasons) when the check says it cannot; audited in the same transaction */
+    async migrate(actorId: string, key: string, input: { targetVersion?: unknown; targetProcessDefinitionKey?: unknown; mapping?: unknown; reason: unknown }): Promise<MigrationCheck & { targetVersion: number }> {
+      const reason = reasonOf(input.reason);
+      const { instance, plan, targetVersion } = await planFor(key, input);
+      const check = await engine.checkMigration(instance.processInstanceKey, plan);
+      if (!check.migratable) throw new HttpError(409, 'NOT_MIGRATABLE', `该实例不能迁移:${check.problems.map((p) => p.message).join(';')}`, check.problems);
+      await engine.migrateProcessInstance(instance.processInstanceKey, plan, {
+        transactional: async (tx: AppTransaction) => {
+          await deps.audit.append(
+            { actor: actorId, action: 'instance.migrated', petitionId: petitionOf(instance), detail: { processInstanceKey: instance.processInstanceKey, processId: instance.processId, reason, before: { version: instance.version }, after: { version: targetVersion }, mapping: check.elements } },
+            tx,
+          );
+        },
+      });
+      return { ...check, targetVersion };
     },
 
     /** the operator actions on one instance, oldest first */

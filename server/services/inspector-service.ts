@@ -156,6 +156,9 @@ export function createInspectorService(deps: {
   return {
     editVariables: operations.editVariables,
     cancel: operations.cancel,
+    modify: operations.modify,
+    checkMigration: operations.checkMigration,
+    migrate: operations.migrate,
     /** instances, newest first, 50 a page; unit, category and overdue level are read from the instances' variables */
     async list(q: InspectorFilter): Promise<InstanceSummary[]> {
       const problems: { field: string; message: string }[] = [];

@@ -244,6 +244,11 @@ const MATRIX: Row[] = [
   row('POST /api/inspector/instances/:key/cancel (no reason)', 'api', (f) => `/api/inspector/instances/${enc(f.instanceA)}/cancel`, [401, 403, 403, 403, 403, 400, 403, 403, 403, 403]),
   row('POST /inspector/instances/:key/variables (no reason)', 'page', (f) => `/inspector/instances/${enc(f.instanceA)}/variables`, [401, 403, 403, 403, 403, 400, 403, 403, 403, 403], { body: () => ({ variables: '{"opsNote": "检查"}' }) }),
   row('POST /inspector/instances/:key/cancel (no reason)', 'page', (f) => `/inspector/instances/${enc(f.instanceA)}/cancel`, [401, 403, 403, 403, 403, 400, 403, 403, 403, 403]),
+  row('POST /api/inspector/instances/:key/modify (no reason)', 'api', (f) => `/api/inspector/instances/${enc(f.instanceA)}/modify`, [401, 403, 403, 403, 403, 400, 403, 403, 403, 403], { body: () => ({ activate: ['Task_ScreenPetition'] }) }),
+  row('POST /api/inspector/instances/:key/migration-check (no version)', 'api', (f) => `/api/inspector/instances/${enc(f.instanceA)}/migration-check`, [401, 403, 403, 403, 403, 400, 403, 403, 403, 403], { body: () => ({}) }),
+  row('POST /api/inspector/instances/:key/migrate (no reason)', 'api', (f) => `/api/inspector/instances/${enc(f.instanceA)}/migrate`, [401, 403, 403, 403, 403, 400, 403, 403, 403, 403], { body: () => ({ targetVersion: 2 }) }),
+  row('POST /inspector/instances/:key/modify (no reason)', 'page', (f) => `/inspector/instances/${enc(f.instanceA)}/modify`, [401, 403, 403, 403, 403, 400, 403, 403, 403, 403], { body: () => ({ activate: 'Task_ScreenPetition' }) }),
+  row('POST /inspector/instances/:key/migrate (no reason)', 'page', (f) => `/inspector/instances/${enc(f.instanceA)}/migrate`, [401, 403, 403, 403, 403, 400, 403, 403, 403, 403], { body: () => ({ targetVersion: '2' }) }),
   row('GET /api/inspector/instances/:key?kind=operator', 'api', (f) => `/api/inspector/instances/${enc(f.instanceA)}?kind=operator`, [401, 403, 403, 403, 200, 200, 403, 403, 403, 403]),
   row('GET /processes/:processId/diff', 'page', () => '/processes/petition-lifecycle/diff?from=1&to=1', [    303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
   // ---- the form editor (process admins; auditors read the API)
