@@ -86,7 +86,7 @@ function valueText(v: unknown): string {
 }
 
 const TIMELINE_KIND_LABELS: Record<TimelineKind, string> = { elements: '环节', tasks: '办理', warnings: '预警', operator: '运维操作' };
-const OPERATOR_ACTION_LABELS: Record<string, string> = { 'instance.variables-edited': '修改变量', 'instance.canceled': '取消实例', 'incident.retried': '重试事故' };
+const OPERATOR_ACTION_LABELS: Record<string, string> = { 'instance.variables-edited': '修改变量', 'instance.canceled': '取消实例', 'instance.modified': '修改令牌', 'instance.migrated': '迁移版本', 'incident.retried': '重试事故' };
 
 /** an operator's action as the timeline shows it: what, why, each changed variable before → after (as audited: masked) */
 function operatorActionRow(e: Extract<TimelineEntry, { kind: 'operator-action' }>) {
@@ -98,7 +98,14 @@ function operatorActionRow(e: Extract<TimelineEntry, { kind: 'operator-action' }
     action: e.action,
     actionLabel: OPERATOR_ACTION_LABELS[e.action] ?? e.action,
     reason: typeof d.reason === 'string' ? maskPersonalData(d.reason) : '',
-    changes: changes.map((c) => ({ name: c.variable, before: c.before === null ? '(空)' : valueText(c.before), after: c.after === null ? '(空)' : valueText(c.after) })),
+    changes: [
+      ...changes.map((c) => ({ name: c.variable, before: c.before === null ? '(空)' : valueText(c.before), after: c.after === null ? '(空)' : valueText(c.after) })),
+      // a migration: the version before → after; a modification: what was terminated → activated
+      ...(e.action === 'instance.migrated' ? [{ name: '版本', before: `第 ${String((d.before as { version?: unknown })?.version ?? '?')} 版`, after: `第 ${String((d.after as { version?: unknown })?.version ?? '?')} 版` }] : []),
+      ...(e.action === 'instance.modified'
+        ? [{ name: '令牌', before: ((d.terminate as { elementId?: string; elementInstanceKey?: string }[]) ?? []).map((t) => t.elementId ?? t.elementInstanceKey).join('、') || '(无)', after: ((d.activate as string[]) ?? []).join('、') || '(无)' }]
+        : []),
+    ],
     elementId: typeof d.elementId === 'string' ? d.elementId : undefined,
   };
 }
@@ -310,10 +317,13 @@ export function inspectorRoutes(ctx: AppContext): Router {
         children: detail.children.map((c) => ({ ...c, href: `/inspector/instances/${enc(c.processInstanceKey)}`, stateLabel: STATE_LABELS[c.state] })),
         mayOperate: isProcessAdmin(res) && (detail.state === 'active' || detail.state === 'incident'),
         operationsAction: `/inspector/instances/${enc(detail.processInstanceKey)}`,
+        // 迁移: the process's other versions, newest first
+        otherVersions: defs.filter((d) => d.version !== detail.version).sort((a, b) => b.version - a.version).map((d) => d.version),
+        activeElements: [...new Set(detail.tokens.map((t) => t.elementId))].map((id) => ({ elementId: id, elementName: nameOf(id) })),
         notifications: detail.notifications.map((n) => ({ ...n, recipientLabel: RECIPIENT_LABELS[n.recipientKind] ?? n.recipientKind })),
         variablesJson: JSON.stringify(detail.variables, null, 2),
         hasDiagram: Boolean(xml),
-        done: retried ? '已重试该事故;引擎将重新执行出错的环节。' : req.query.done === 'variables' ? '已修改变量,并记入审计日志。' : req.query.done === 'canceled' ? '已取消该流程实例,并记入审计日志。' : undefined,
+        done: retried ? '已重试该事故;引擎将重新执行出错的环节。' : req.query.done === 'variables' ? '已修改变量,并记入审计日志。' : req.query.done === 'canceled' ? '已取消该流程实例,并记入审计日志。' : req.query.done === 'modified' ? '已修改令牌,并记入审计日志。' : req.query.done === 'migrated' ? '已迁移到新版本,定时器已按新版本重新计算,并记入审计日志。' : undefined,
         viewer: {
           mode: 'instance',
           xml: xml ?? '',

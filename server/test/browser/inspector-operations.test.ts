@@ -5,7 +5,9 @@
  * the same page and finds no form. Screenshots go to test-output/screenshots/inspector-ops-*.png.
  */
 import { it, expect, beforeAll, afterAll } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { projectRoot } from '../../app.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { completeTask, submitPetition, type Person, type TestApp } from '../app-harness.js';
 import { describeBrowser, screenshotDir } from './chromium.js';
@@ -21,6 +23,8 @@ describeBrowser('the inspector’s operator actions in Chromium, on a phone', ()
   const contexts: BrowserContext[] = [];
   let auditorApi: Person;
   let childKey: string;
+  /** a second case's unit-handling instance, running normally: migrated through the page */
+  let movingKey: string;
   const shots = screenshotDir();
   const problems: string[] = [];
   const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, name), fullPage: true });
@@ -47,6 +51,11 @@ describeBrowser('the inspector’s operator actions in Chromium, on a phone', ()
     // a worker's mistake: the deadline is no date, so signing for the case leaves it stuck
     await h.t.engine.setVariables(childKey, { firstStepDueAt: '下周一' });
     await completeTask(h, await h.signIn('handler-longnan'), 'Task_SignOrReturn', { returnRequested: false }, code);
+    const second = (await submitPetition(h, citizen, { title: '井盖缺失' })).body.trackingCode;
+    await completeTask(h, intake, 'Task_ScreenPetition', { inScope: true, isMajor: false }, second);
+    await completeTask(h, intake, 'Task_DispatchPetition', { unitId: 'u-longnan', jointMode: 'single' }, second);
+    const all = (await auditorApi.get('/api/inspector/instances?processId=unit-handling').expect(200)).body as { processInstanceKey: string }[];
+    movingKey = all.map((i) => i.processInstanceKey).find((k) => k !== childKey) as string;
   }, 180_000);
 
   afterAll(() => closeAll(...contexts, app));
@@ -79,6 +88,34 @@ describeBrowser('the inspector’s operator actions in Chromium, on a phone', ()
     expect(await auditor.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await shot(auditor, 'inspector-ops-timeline-phone.png');
     await auditor.locator('#timeline-panel').screenshot({ path: join(shots, 'inspector-ops-timeline-panel-phone.png') });
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('given a new version of the diagram, when a process admin migrates a running case to it on a phone with a reason, then it runs on the new version and the auditor reads the migration', async () => {
+    const modelerApi = await h.signIn('modeler');
+    const v1 = readFileSync(join(projectRoot, 'processes', 'unit-handling.bpmn'), 'utf8');
+    const v2 = v1.replace('<bpmn:timeDate xsi:type="bpmn:tFormalExpression">=blueAt</bpmn:timeDate>', '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">=yellowAt</bpmn:timeDate>');
+    await modelerApi.post('/api/deployments', { resources: [{ name: 'unit-handling.bpmn', content: v2 }] }).expect(201);
+
+    const page = await signIn('modeler');
+    await page.goto(`${base}/inspector/instances/${enc(movingKey)}`);
+    await page.locator('#migrate-instance-form').waitFor();
+    await page.selectOption('#migrate-version', '2');
+    await page.fill('#migrate-reason', '蓝色预警规则调整,在办案件一并适用');
+    await page.locator('#migrate-instance-form').screenshot({ path: join(shots, 'inspector-ops-migrate-phone.png') });
+    await page.locator('#migrate-instance-form button[type=submit]').click();
+    await page.locator('p.success').waitFor();
+    await expect(page.locator('p.success').textContent()).resolves.toContain('已迁移到新版本');
+    expect((await h.t.engine.getProcessInstance(movingKey))!.version).toBe(2);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+
+    const auditor = await signIn('auditor');
+    await auditor.goto(`${base}/inspector/instances/${enc(movingKey)}?kind=operator`);
+    const text = await auditor.locator('li[data-kind="operator-action"]').first().textContent();
+    expect(text).toContain('迁移版本');
+    expect(text).toContain('第 2 版');
+    await expect(auditor.locator('#migrate-instance-form').count()).resolves.toBe(0);
+    await auditor.locator('#timeline-panel').screenshot({ path: join(shots, 'inspector-ops-migrated-timeline-phone.png') });
     expect(problems).toEqual([]);
   }, 120_000);
 });
