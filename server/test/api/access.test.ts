@@ -239,6 +239,13 @@ const MATRIX: Row[] = [
   row('GET /inspector/instances/:key', 'page', (f) => `/inspector/instances/${enc(f.instanceA)}`, [          303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
   row('GET /inspector/incidents', 'page', () => '/inspector/incidents', [                                    303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
   row('POST /inspector/incidents/:key/retry (unknown)', 'page', () => '/inspector/incidents/no-such-incident/retry', [401, 403, 403, 403, 403, 404, 403, 403,  403,  403]),
+  // ---- issue 18 batch operations (batch helper): auditors read, process admins act
+  row('GET /api/inspector/batches', 'api', () => '/api/inspector/batches', [                                  401, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
+  row('GET /api/inspector/batches/:id (unknown)', 'api', () => '/api/inspector/batches/no-such-batch', [      401, 403,  403,   403,   404,  404,  403,  403,  403,  403]),
+  row('POST /api/inspector/batches (nothing filled in)', 'api', () => '/api/inspector/batches', [            401, 403,  403,   403,   403,  400,  403,  403,  403,  403], { body: () => ({}) }),
+  row('POST /api/inspector/batches/:id/pause (unknown)', 'api', () => '/api/inspector/batches/no-such-batch/pause', [401, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
+  row('POST /api/inspector/batches/:id/resume (unknown)', 'api', () => '/api/inspector/batches/no-such-batch/resume', [401, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
+  row('POST /api/inspector/batches/:id/cancel (unknown)', 'api', () => '/api/inspector/batches/no-such-batch/cancel', [401, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
   row('GET /processes/:processId/diff', 'page', () => '/processes/petition-lifecycle/diff?from=1&to=1', [    303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
   // ---- the form editor (process admins; auditors read the API)
   row('GET /api/forms', 'api', () => '/api/forms', [                                                         401, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
