@@ -170,6 +170,21 @@ export function createBatchesRepository(db: Database, opts: { now?: () => number
       return n === 1;
     },
 
+    /**
+     * a done item's outcome replaced (Zeebe: the item committed before the broker refused the change);
+     * false when it was not done
+     */
+    async redoItem(id: string, key: string, outcome: { state: 'failed'; error: string }): Promise<boolean> {
+      const n = await exec(db, "UPDATE operation_batch_items SET state = ?, error = ?, done_at = ? WHERE batch_id = ? AND process_instance_key = ? AND state = 'done'", [outcome.state, outcome.error.slice(0, 1000), now(), id, key]);
+      return n === 1;
+    },
+
+    /** the items finished last as done, newest first: what a crash may have cut after their commit */
+    async lastDone(id: string, limit: number): Promise<{ processInstanceKey: string; result: Record<string, unknown> | null }[]> {
+      const rows = await select<{ process_instance_key: string; result: string | null }>(db, `SELECT process_instance_key, result FROM operation_batch_items WHERE batch_id = ? AND state = 'done' ORDER BY done_at DESC, seq DESC LIMIT ${Math.max(1, Math.floor(limit))}`, [id]);
+      return rows.map((r) => ({ processInstanceKey: r.process_instance_key, result: parse(r.result, null) }));
+    },
+
     /** a canceled batch's pending items: skipped, so its counts add up */
     async skipPending(id: string, tx?: Transaction): Promise<number> {
       return exec(db, "UPDATE operation_batch_items SET state = 'skipped', error = ?, done_at = ? WHERE batch_id = ? AND state = 'pending'", ['批量操作已取消', now(), id], tx);

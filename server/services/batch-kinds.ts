@@ -23,6 +23,8 @@ export interface BatchItemContext {
   reason: string;
   /** finish this instance's item (in `tx` when given): false when it was no longer pending */
   finish(outcome: ItemOutcome, tx?: AppTransaction): Promise<boolean>;
+  /** a done item failed after all (Zeebe: the item committed first, then the broker refused) */
+  redo(outcome: { state: 'failed'; error: string }): Promise<boolean>;
 }
 
 export interface BatchKind {
@@ -32,6 +34,12 @@ export interface BatchKind {
   params(raw: unknown): Record<string, unknown>;
   /** do it to one instance and finish its item; throws when the engine refused (the item fails) */
   apply(processInstanceKey: string, params: Record<string, unknown>, ctx: BatchItemContext): Promise<void>;
+  /**
+   * At start-up, for the items a batch finished last: make sure the effect is there. Where the app's
+   * row commits before the engine's change (Zeebe), a crash between the two leaves an item done
+   * whose change never happened; this finishes it (idempotent, never a second change).
+   */
+  recheck?(processInstanceKey: string, params: Record<string, unknown>, engine: EnginePort): Promise<boolean>;
 }
 
 /** thrown inside an engine transaction to roll the change back: the item was finished by another runner */
@@ -70,22 +78,33 @@ export const cancelKind: BatchKind = {
   async apply(key, _params, ctx) {
     const seen = await skippedIfEnded(key, ctx);
     if (seen.ended) return;
+    let marked = false;
     try {
       // embedded: the item is finished in the cancel's transaction (both or neither); Zeebe: the
       // item commits first and the cancel follows (an instance already gone counts as canceled)
       await ctx.engine.cancel(key, {
         transactional: async (tx) => {
           if (!(await ctx.finish({ state: 'done', result: { canceled: true, from: seen.instance.state } }, tx))) throw new ItemTaken();
+          marked = true;
         },
       });
     } catch (err) {
-      // ended between the look and the cancel
+      if (err instanceof ItemTaken) throw err;
+      // ended between the look and the cancel (embedded: the item's row rolled back with it)
       if (err instanceof ConflictError || err instanceof NotFoundError) {
         await skippedIfEnded(key, ctx);
         return;
       }
+      // Zeebe: the item committed, the broker refused: it is not done (embedded: nothing to redo)
+      if (marked) await ctx.redo({ state: 'failed', error: err instanceof Error ? err.message : String(err) });
       throw err;
     }
+  },
+  async recheck(key, _params, engine) {
+    const instance = await engine.getProcessInstance(key);
+    if (!instance || (instance.state !== 'active' && instance.state !== 'incident')) return false;
+    await engine.cancel(key);
+    return true;
   },
 };
 

@@ -96,7 +96,7 @@ export function createBatchService(deps: BatchServiceDeps) {
   async function applyOne(batch: BatchRecord, kind: BatchKind, key: string) {
     const finish = (outcome: Parameters<typeof repo.finishItem>[2], tx?: Parameters<typeof repo.finishItem>[3]) => repo.finishItem(batch.id, key, outcome, tx);
     try {
-      await kind.apply(key, batch.params, { engine, batchId: batch.id, reason: batch.reason, finish });
+      await kind.apply(key, batch.params, { engine, batchId: batch.id, reason: batch.reason, finish, redo: (outcome) => repo.redoItem(batch.id, key, outcome) });
     } catch (err) {
       if (err instanceof ItemTaken) return;
       const message = err instanceof Error ? err.message : String(err);
@@ -196,9 +196,24 @@ export function createBatchService(deps: BatchServiceDeps) {
     },
     cancel: (actor: string, id: string) => changeState(actor, id, 'canceled', ['running', 'paused'], 'batch.canceled'),
 
-    /** start-up: every running batch goes on in the background */
+    /**
+     * start-up: the items each unfinished batch finished last are rechecked (a crash after an item's
+     * commit and before the engine's change, on Zeebe), then every running batch goes on in the background
+     */
     async resumeRunning(): Promise<number> {
       const ids = await repo.idsInState('running');
+      for (const id of [...ids, ...(await repo.idsInState('paused'))]) {
+        const batch = await repo.get(id);
+        const kind = batch && kinds[batch.kind];
+        if (!batch || !kind?.recheck) continue;
+        for (const item of await repo.lastDone(id, pageSize)) {
+          try {
+            if (await kind.recheck(item.processInstanceKey, batch.params, engine)) log.warn({ batchId: id, processInstanceKey: item.processInstanceKey }, 'a batch item done before a crash had no effect yet: finished now');
+          } catch (err) {
+            log.error({ err, batchId: id, processInstanceKey: item.processInstanceKey }, 'rechecking a batch item failed');
+          }
+        }
+      }
       for (const id of ids) work(id);
       if (ids.length) log.info({ batches: ids.length }, 'running batches resumed');
       return ids.length;
