@@ -246,6 +246,11 @@ const MATRIX: Row[] = [
   row('POST /api/inspector/batches/:id/pause (unknown)', 'api', () => '/api/inspector/batches/no-such-batch/pause', [401, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
   row('POST /api/inspector/batches/:id/resume (unknown)', 'api', () => '/api/inspector/batches/no-such-batch/resume', [401, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
   row('POST /api/inspector/batches/:id/cancel (unknown)', 'api', () => '/api/inspector/batches/no-such-batch/cancel', [401, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
+  row('GET /inspector/batches', 'page', () => '/inspector/batches', [                                          303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
+  row('GET /inspector/batches/:id (unknown)', 'page', () => '/inspector/batches/no-such-batch', [              303, 403,  403,   403,   404,  404,  403,  403,  403,  403]),
+  row('POST /inspector/batches/:id/pause (unknown)', 'page', () => '/inspector/batches/no-such-batch/pause', [401, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
+  row('POST /inspector/batches/:id/resume (unknown)', 'page', () => '/inspector/batches/no-such-batch/resume', [401, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
+  row('POST /inspector/batches/:id/cancel (unknown)', 'page', () => '/inspector/batches/no-such-batch/cancel', [401, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
   row('GET /processes/:processId/diff', 'page', () => '/processes/petition-lifecycle/diff?from=1&to=1', [    303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
   // ---- the form editor (process admins; auditors read the API)
   row('GET /api/forms', 'api', () => '/api/forms', [                                                         401, 403,  403,   403,   200,  200,  403,  403,  403,  403]),

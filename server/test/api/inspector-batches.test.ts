@@ -103,8 +103,21 @@ describe('批量操作(检查器,流程管理员)', () => {
     // pausing twice is refused
     expect((await admin.post(`/api/inspector/batches/${id}/pause`)).status).toBe(409);
 
+    // the batch's page: progress and results for the auditor, the actions for the process admin only
+    const html = { accept: 'text/html' };
+    const seen = await auditor.get(`/inspector/batches/${id}`).set(html).expect(200);
+    expect(seen.text).toContain('已暂停');
+    expect(seen.text).toContain('完成 5 · 跳过 0 · 失败 0 · 待处理 7');
+    expect(seen.text).not.toContain('/resume');
+    const adminPage = await admin.get(`/inspector/batches/${id}`).set(html).expect(200);
+    expect(adminPage.text).toContain(`/inspector/batches/${id}/resume`);
+    expect(adminPage.text).not.toContain(`/inspector/batches/${id}/pause`);
+    expect((await auditor.get('/inspector/batches').set(html).expect(200)).text).toContain(`data-batch-id="${id}" data-state="paused"`);
+
+    // resumed from the page
     gate.open();
-    expect((await admin.post(`/api/inspector/batches/${id}/resume`).expect(200)).body.state).toBe('running');
+    const resumed = await admin.post(`/inspector/batches/${id}/resume`).set(html).expect(303);
+    expect(resumed.headers.location).toBe(`/inspector/batches/${id}?done=resumed`);
     await until('the batch to finish', async () => (await auditor.get(`/api/inspector/batches/${id}`)).body.state === 'done');
     const done = (await auditor.get(`/api/inspector/batches/${id}?limit=100`).expect(200)).body;
     expect(done.counts).toEqual({ pending: 0, done: 11, failed: 0, skipped: 1 });
@@ -123,6 +136,9 @@ describe('批量操作(检查器,流程管理员)', () => {
     expect(JSON.parse(actions[audits + 3].detail)).toMatchObject({ batchId: id, done: 11, skipped: 1, failed: 0 });
 
     expect((await auditor.get('/api/inspector/batches').expect(200)).body[0]).toMatchObject({ id, state: 'done', total: 12 });
+    const skippedPage = await auditor.get(`/inspector/batches/${id}?state=skipped`).set(html).expect(200);
+    expect(skippedPage.text).toContain(keys[3]);
+    expect(skippedPage.text).toContain('实例已取消');
     // a finished batch cannot be canceled
     expect((await admin.post(`/api/inspector/batches/${id}/cancel`)).status).toBe(409);
   });
