@@ -30,8 +30,11 @@ export interface BatchItemContext {
 export interface BatchKind {
   /** how the pages name it */
   label: string;
-  /** the parameters as sent → as stored; an HttpError 400 when they are wrong */
-  params(raw: unknown): Record<string, unknown>;
+  /**
+   * the parameters as sent → as stored, checked once for the whole batch (migrate: the target
+   * version and the element mapping); an HttpError 400 when they are wrong
+   */
+  params(raw: unknown, engine: EnginePort): Record<string, unknown> | Promise<Record<string, unknown>>;
   /** do it to one instance and finish its item; throws when the engine refused (the item fails) */
   apply(processInstanceKey: string, params: Record<string, unknown>, ctx: BatchItemContext): Promise<void>;
   /**

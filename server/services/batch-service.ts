@@ -160,7 +160,7 @@ export function createBatchService(deps: BatchServiceDeps) {
       const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
       if (!reason) throw bad('reason', '须填写操作原因');
       if (reason.length > 500) throw bad('reason', '操作原因不超过 500 字');
-      const params = kind.params(input.params);
+      const params = await kind.params(input.params, engine);
       const filter = parseFilter(input.filter);
       const keys = await resolve(filter);
       const id = await deps.db
