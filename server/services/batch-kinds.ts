@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { ConflictError, NotFoundError } from '../../engine/errors.js';
 import type { AppTransaction, EnginePort, Variables } from '../../engine/port.js';
 import { HttpError } from '../http-error.js';
+import { maskVariables } from './inspector-service.js';
 import type { ItemState } from '../data/batches-repository.js';
 
 export interface ItemOutcome {
@@ -129,8 +130,11 @@ export const setVariablesKind: BatchKind = {
     // the port has no transaction for setVariables: values already in place (a run cut after the
     // engine's write) finish the item without writing them again
     const already = names.every((n) => isDeepStrictEqual(seen.instance.variables[n], vars[n]));
-    if (!already) await ctx.engine.setVariables(key, vars);
-    await ctx.finish({ state: 'done', result: { names, ...(already && { alreadySet: true }) } });
+    if (already) return void (await ctx.finish({ state: 'done', result: { names, alreadySet: true } }));
+    // what the instance had before, with personal data masked as the inspector shows variables
+    const before = maskVariables(Object.fromEntries(names.map((n) => [n, seen.instance.variables[n] ?? null])));
+    await ctx.engine.setVariables(key, vars);
+    await ctx.finish({ state: 'done', result: { names, before } });
   },
 };
 

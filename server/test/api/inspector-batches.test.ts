@@ -152,6 +152,7 @@ describe('批量操作(检查器,流程管理员)', () => {
     const done = (await auditor.get(`/api/inspector/batches/${made.body.id}`).expect(200)).body;
     expect(done.counts).toEqual({ pending: 0, done: 3, failed: 0, skipped: 0 });
     expect(done.items.find((i: { processInstanceKey: string }) => i.processInstanceKey === keys[1]).result).toEqual({ names: ['priority'], alreadySet: true });
+    expect(done.items.find((i: { processInstanceKey: string }) => i.processInstanceKey === keys[0]).result).toEqual({ names: ['priority'], before: { priority: 'normal' } });
     for (const k of keys) {
       expect((await h.t.engine.getProcessInstance(k))?.variables.priority).toBe('urgent');
       expect((await h.t.engine.getHistory(k)).filter((e) => e.event === 'variables-updated')).toHaveLength(1);
