@@ -20,6 +20,7 @@ import type { BoardService } from './services/board-service.js';
 import type { OverviewService } from './services/overview-service.js';
 import type { FormService } from './services/form-service.js';
 import type { InspectorService } from './services/inspector-service.js';
+import type { BatchService } from './services/batch-service.js';
 import type { MergeService } from './services/merge-service.js';
 import type { InvalidPetitionService } from './services/invalid-petition-service.js';
 import type { ReportFiguresService } from './services/report-figures-service.js';
@@ -98,4 +99,7 @@ export interface AppContext {
   // ---- issue 17 reply templates (templates helper)
   /** reply templates / 常用语 per category, and the draft-reply task's side panel */
   replyTemplateService: ReplyTemplateService;
+  // ---- issue 18 batch operations (batch helper)
+  /** the inspector's batch operations over a filter (cancel, set variables …) */
+  batchService: BatchService;
 }

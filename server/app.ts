@@ -46,6 +46,10 @@ import { processRoutes } from './routes/processes.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { inspectorRoutes } from './routes/inspector.js';
 import { inspectorOperationRoutes } from './routes/inspector-ops.js';
+// issue 18 batch operations (batch helper)
+import { inspectorBatchRoutes } from './routes/inspector-batches.js';
+import { createBatchService } from './services/batch-service.js';
+import { createBatchesRepository } from './data/batches-repository.js';
 import { formRoutes } from './routes/forms.js';
 import { boardRoutes } from './routes/board.js';
 import { overviewRoutes } from './routes/overview.js';
@@ -119,6 +123,8 @@ export interface AppOptions {
   /** which engine runs the diagrams (for /health; default embedded) */
   engineKind?: 'embedded' | 'zeebe';
   formsDir?: string;
+  /** issue 18: instances per page of a batch, and a hook awaited before each page (tests) */
+  batches?: { pageSize?: number; beforePage?: (batchId: string) => Promise<void> };
 }
 
 export interface AppDeps {
@@ -288,6 +294,9 @@ export function createApp(deps: AppDeps): Express {
   const sessionOptions: SessionOptions = { sessions, staff, secureCookies: production, ttlMs: (o.sessionTtlHours ?? 12) * 3600_000 };
   const assets = createAssets(join(projectRoot, 'modeler', 'dist'));
   const render = createViews(join(projectRoot, 'server', 'views'), assets);
+  const inspector = createInspectorService({ engine, audit, ledger: createScoreLedgerRepository(db), outbox, staffing, clock });
+  // issue 18: batches over the inspector's filter; main.ts resumes the running ones at start-up
+  const batchService = createBatchService({ db, repo: createBatchesRepository(db, { now }), audit, engine, inspector, log, ...o.batches });
   const ctx: AppContext = {
     render,
     page: (res, view, data, status = 200) => {
@@ -316,7 +325,7 @@ export function createApp(deps: AppDeps): Express {
     drafts: createDraftsRepository(db, { now }),
     decisionService: createDecisionService({ engine, gate, audit, drafts: createDecisionDraftsRepository(db, { now }) }),
     engine,
-    inspector: createInspectorService({ engine, audit, ledger: createScoreLedgerRepository(db), outbox, staffing, clock }),
+    inspector,
     staffing,
     // the answered challenges and the rate limits are counted in the database: one for every app process
     challenges: createChallenges(deps.secret, clock, createChallengeUses(db, { now })),
@@ -359,6 +368,7 @@ export function createApp(deps: AppDeps): Express {
     reports: reportServiceOn(db, { clock, log, figures: deps.reportFigures ?? reportFigures }),
     assessmentService: createAssessmentService({ engine, repo: createAssessmentsRepository(db, { now }), audit, clock, log }),
     // ---- issue 17 reply templates (templates helper)
+    batchService,
     replyTemplateService: createReplyTemplateService({ repo: createReplyTemplatesRepository(db, { now }), audit, units, clock, transaction: (work) => db.transaction(work), visible: (s, id) => caseService.visible(s, id) }),
     clock,
   };
@@ -375,6 +385,8 @@ export function createApp(deps: AppDeps): Express {
   // main.ts loads the knowledge index after start-up, before the first search asks for it
   app.locals.knowledgeService = knowledgeService;
   app.locals.gate = gate;
+  // main.ts: the running batches go on at start-up and stop with the app
+  app.locals.batchService = batchService;
   app.disable('x-powered-by');
   app.set('trust proxy', o.trustProxy ?? 0);
   app.use(securityHeaders());
@@ -457,6 +469,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(decisionRoutes(ctx));
   app.use(inspectorRoutes(ctx));
   app.use(inspectorOperationRoutes(ctx));
+  app.use(inspectorBatchRoutes(ctx));
   app.use(formRoutes(ctx));
   app.use(reportRoutes(ctx));
   app.use(assessmentRoutes(ctx));

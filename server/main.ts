@@ -26,6 +26,7 @@ import type { InvalidPetitionService } from './services/invalid-petition-service
 import type { CaseFactsRepository } from './data/case-facts-repository.js';
 import type { HotspotService } from './services/hotspot-service.js';
 import type { KnowledgeService } from './services/knowledge-service.js';
+import type { BatchService } from './services/batch-service.js';
 import { createJobHandlers, migrationsFor, openConfiguredEngine } from './engine-setup.js';
 import { workerOptions } from '../workers/registry.js';
 
@@ -185,6 +186,9 @@ async function main() {
   (app.locals.hotspotService as HotspotService).backfill().catch((err) => log.error({ err }, 'hotspot keywords of earlier petitions: backfill failed'));
   // the knowledge index, loaded while the app serves (a search before it is ready waits for it)
   (app.locals.knowledgeService as KnowledgeService).index().catch((err) => log.error({ err }, 'knowledge index: load failed'));
+  // issue 18: the batches a stop or a crash interrupted go on with their pending items
+  const batches = app.locals.batchService as BatchService;
+  await batches.resumeRunning().catch((err) => log.error({ err }, 'resuming running batches failed'));
   const reconciler = setInterval(reconcile, 60_000);
   reconciler.unref();
 
@@ -194,6 +198,7 @@ async function main() {
     server.close();
     clearInterval(sweeper);
     clearInterval(reconciler);
+    await batches.stop();
     await dispatcher.stop();
     await gate.close();
     await engine.close();

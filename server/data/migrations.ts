@@ -20,6 +20,8 @@ import { caseFactsMigrations } from './case-facts-migrations.js';
 import { knowledgeMigrations } from './knowledge-migrations.js';
 // issue 17 reply templates (templates helper)
 import { replyTemplateMigrations } from './reply-template-migrations.js';
+// issue 18 batch operations (batch helper)
+import { batchMigrations } from './batch-migrations.js';
 
 const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
 
@@ -149,4 +151,6 @@ export const appMigrations: AppMigration[] = [
   ...knowledgeMigrations,
   // issue 17: reply templates / 常用语 (1751–1759)
   ...replyTemplateMigrations,
+  // issue 18: batch operations over the inspector's filter (1811–1819)
+  ...batchMigrations,
 ];

@@ -8,6 +8,8 @@ import { KNOWLEDGE_FLOW_PATHS } from './openapi-knowledge-flow.js';
 // issue 17 reply templates (templates helper)
 import { REPLY_TEMPLATE_PATHS } from './openapi-reply-templates.js';
 import { INSPECTOR_OPS_PATHS } from './openapi-inspector-ops.js';
+// issue 18 batch operations (batch helper)
+import { BATCH_PATHS } from './openapi-batches.js';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -579,6 +581,7 @@ export function openApiDocument(baseUrl: string) {
       '/api/process-instances/{key}': { get: op('流程实例状态(不含变量)', { security: staff, parameters: [id('key', '流程实例编号')] }) },
       // issue 17: reply templates (templates helper)
       ...REPLY_TEMPLATE_PATHS,
+      ...BATCH_PATHS,
       '/open311/v2/discovery.json': { get: op('Open311 服务发现') },
       '/open311/v2/services.json': { get: op('Open311 服务列表(诉求类别)') },
       '/open311/v2/services/{code}.json': { get: op('Open311 服务定义', { parameters: [id('code', '类别')] }) },

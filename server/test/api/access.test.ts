@@ -250,6 +250,18 @@ const MATRIX: Row[] = [
   row('POST /inspector/instances/:key/modify (no reason)', 'page', (f) => `/inspector/instances/${enc(f.instanceA)}/modify`, [401, 403, 403, 403, 403, 400, 403, 403, 403, 403], { body: () => ({ activate: 'Task_ScreenPetition' }) }),
   row('POST /inspector/instances/:key/migrate (no reason)', 'page', (f) => `/inspector/instances/${enc(f.instanceA)}/migrate`, [401, 403, 403, 403, 403, 400, 403, 403, 403, 403], { body: () => ({ targetVersion: '2' }) }),
   row('GET /api/inspector/instances/:key?kind=operator', 'api', (f) => `/api/inspector/instances/${enc(f.instanceA)}?kind=operator`, [401, 403, 403, 403, 200, 200, 403, 403, 403, 403]),
+  // ---- issue 18 batch operations (batch helper): auditors read, process admins act
+  row('GET /api/inspector/batches', 'api', () => '/api/inspector/batches', [                                  401, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
+  row('GET /api/inspector/batches/:id (unknown)', 'api', () => '/api/inspector/batches/no-such-batch', [      401, 403,  403,   403,   404,  404,  403,  403,  403,  403]),
+  row('POST /api/inspector/batches (nothing filled in)', 'api', () => '/api/inspector/batches', [            401, 403,  403,   403,   403,  400,  403,  403,  403,  403], { body: () => ({}) }),
+  row('POST /api/inspector/batches/:id/pause (unknown)', 'api', () => '/api/inspector/batches/no-such-batch/pause', [401, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
+  row('POST /api/inspector/batches/:id/resume (unknown)', 'api', () => '/api/inspector/batches/no-such-batch/resume', [401, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
+  row('POST /api/inspector/batches/:id/cancel (unknown)', 'api', () => '/api/inspector/batches/no-such-batch/cancel', [401, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
+  row('GET /inspector/batches', 'page', () => '/inspector/batches', [                                          303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
+  row('GET /inspector/batches/:id (unknown)', 'page', () => '/inspector/batches/no-such-batch', [              303, 403,  403,   403,   404,  404,  403,  403,  403,  403]),
+  row('POST /inspector/batches/:id/pause (unknown)', 'page', () => '/inspector/batches/no-such-batch/pause', [401, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
+  row('POST /inspector/batches/:id/resume (unknown)', 'page', () => '/inspector/batches/no-such-batch/resume', [401, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
+  row('POST /inspector/batches/:id/cancel (unknown)', 'page', () => '/inspector/batches/no-such-batch/cancel', [401, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
   row('GET /processes/:processId/diff', 'page', () => '/processes/petition-lifecycle/diff?from=1&to=1', [    303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
   // ---- the form editor (process admins; auditors read the API)
   row('GET /api/forms', 'api', () => '/api/forms', [                                                         401, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
