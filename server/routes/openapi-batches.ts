@@ -22,7 +22,7 @@ const batch = {
   type: 'object',
   properties: {
     id: { type: 'string' },
-    kind: { enum: ['cancel', 'set-variables'] },
+    kind: { enum: ['cancel', 'set-variables', 'modify', 'migrate'] },
     params: { type: 'object' },
     filter,
     reason: { type: 'string' },
@@ -61,9 +61,9 @@ export const BATCH_PATHS = {
           type: 'object',
           required: ['kind', 'reason'],
           properties: {
-            kind: { enum: ['cancel', 'set-variables'] },
+            kind: { enum: ['cancel', 'set-variables', 'modify', 'migrate'] },
             filter,
-            params: { type: 'object', description: 'cancel:无;set-variables:{ variables: { 名称: 值 } }' },
+            params: { type: 'object', description: 'cancel:无;set-variables:{ variables: { 名称: 值 } };modify:{ activate: [元素编号], terminate: [元素编号] };migrate:{ targetProcessDefinitionKey, mapping: [{ sourceElementId, targetElementId }] }(每个实例先检查,不能迁移的跳过并写明原因)' },
             reason: { type: 'string', maxLength: 500 },
           },
         }),

@@ -2,12 +2,13 @@
  * What a batch can do to each instance (issue 18): one entry per kind. An entry checks its
  * parameters once, when the batch is made, and applies itself to one instance, finishing that
  * instance's item — in the engine's own transaction where the port offers one (cancel), otherwise
- * idempotently (an effect already there is finished as done, never applied again). `modify` and
- * `migrate` join as two more entries once the port has their commands.
+ * idempotently (an effect already there is finished as done, never applied again): cancel, set
+ * variables, modify (Operate's token moves) and migrate to another version.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { ConflictError, NotFoundError } from '../../engine/errors.js';
-import type { AppTransaction, EnginePort, Variables } from '../../engine/port.js';
+import type { AppTransaction, EnginePort, MigrationPlan, ModifyInstructions, Variables } from '../../engine/port.js';
+import { modificationOf } from './inspector-operations.js';
 import { HttpError } from '../http-error.js';
 import { maskVariables } from './inspector-service.js';
 import type { ItemState } from '../data/batches-repository.js';
@@ -138,7 +139,55 @@ export const setVariablesKind: BatchKind = {
   },
 };
 
+/** finish the item in the engine's transaction; ItemTaken when another runner finished it first */
+const inEngineTx = (ctx: BatchItemContext, outcome: ItemOutcome) => async (tx: AppTransaction) => {
+  if (!(await ctx.finish(outcome, tx))) throw new ItemTaken();
+};
+
+export const modifyKind: BatchKind = {
+  label: '修改令牌',
+  params(raw) {
+    const p = (raw ?? {}) as { activate?: unknown; terminate?: unknown };
+    const m = modificationOf({ activate: p.activate, terminate: p.terminate });
+    return { activate: m.activate ?? [], terminate: m.terminate ?? [] };
+  },
+  async apply(key, params, ctx) {
+    const seen = await skippedIfEnded(key, ctx);
+    if (seen.ended) return;
+    const instructions = params as unknown as ModifyInstructions;
+    // an instance whose tokens are already where the move takes them (a run cut after the engine's
+    // commit cannot happen embedded: the item commits with it) is left alone
+    await ctx.engine.modifyProcessInstance(key, instructions, { transactional: inEngineTx(ctx, { state: 'done', result: { activated: (instructions.activate ?? []).map((a) => a.elementId) } }) });
+  },
+};
+
+export const migrateKind: BatchKind = {
+  label: '迁移版本',
+  async params(raw, engine) {
+    const p = (raw ?? {}) as { targetProcessDefinitionKey?: unknown; mapping?: unknown };
+    const key = typeof p.targetProcessDefinitionKey === 'string' ? p.targetProcessDefinitionKey : '';
+    const target = key ? (await engine.listProcessDefinitions()).find((d) => d.processDefinitionKey === key) : undefined;
+    if (!target) throw new HttpError(400, 'INVALID_INPUT', '目标版本不存在', [{ field: 'params.targetProcessDefinitionKey', message: '请选择目标版本' }]);
+    const raws = Array.isArray(p.mapping) ? p.mapping : p.mapping === undefined ? [] : undefined;
+    const mapping = (raws ?? []).filter((m): m is { sourceElementId: string; targetElementId: string } => typeof m?.sourceElementId === 'string' && typeof m?.targetElementId === 'string' && NAME.test(m.sourceElementId.replace(/[.-]/g, '_')) && NAME.test(m.targetElementId.replace(/[.-]/g, '_')));
+    if (!raws || mapping.length !== raws.length || mapping.length > 200) throw new HttpError(400, 'INVALID_INPUT', '元素映射不正确', [{ field: 'params.mapping', message: '每项须为 {sourceElementId, targetElementId},最多 200 项' }]);
+    return { targetProcessDefinitionKey: key, processId: target.processId, version: target.version, mappingInstructions: mapping.map((m) => ({ sourceElementId: m.sourceElementId, targetElementId: m.targetElementId })) };
+  },
+  async apply(key, params, ctx) {
+    const seen = await skippedIfEnded(key, ctx);
+    if (seen.ended) return;
+    if (seen.instance.processDefinitionKey === params.targetProcessDefinitionKey) return void (await ctx.finish({ state: 'done', result: { alreadyOnTarget: true } }));
+    const plan: MigrationPlan = { targetProcessDefinitionKey: String(params.targetProcessDefinitionKey), mappingInstructions: params.mappingInstructions as MigrationPlan['mappingInstructions'] };
+    // each instance is checked: one that cannot move is skipped with why, the others go on
+    const check = await ctx.engine.checkMigration(key, plan);
+    if (!check.migratable) return void (await ctx.finish({ state: 'skipped', result: { problems: check.problems }, error: check.problems.map((p) => p.message).join(';') }));
+    await ctx.engine.migrateProcessInstance(key, plan, { transactional: inEngineTx(ctx, { state: 'done', result: { from: seen.instance.version, to: params.version } }) });
+  },
+};
+
 export const DEFAULT_KINDS: Record<string, BatchKind> = {
   cancel: cancelKind,
   'set-variables': setVariablesKind,
+  modify: modifyKind,
+  migrate: migrateKind,
 };

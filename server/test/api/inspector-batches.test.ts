@@ -174,6 +174,33 @@ describe('批量操作(检查器,流程管理员)', () => {
     expect((await admin.post(`/api/inspector/batches/${made.body.id}/resume`)).status).toBe(409);
   });
 
+  it('given a new version of the process, when a process admin migrates its running instances as a batch, then each is checked first: without a mapping each is skipped with why; with it each moves, its timer re-armed from when it was entered', async () => {
+    const v2 = BATCH_PROBE.replace(/id="Wait"/, 'id="Pause"').replace('targetRef="Wait"', 'targetRef="Pause"').replace('sourceRef="Wait"', 'sourceRef="Pause"').replace('P30D', 'P10D');
+    await startProbes(2);
+    const [target] = (await h.t.engine.deploy([{ name: 'batch-probe.bpmn', content: v2 }])).processes;
+    const targetKey = target.processDefinitionKey;
+    const filter = { processId: 'batch-probe', version: '1', state: 'active' };
+
+    // no mapping: the renamed element has no target; every instance is skipped with the reason, none moves
+    const refused = await admin.post('/api/inspector/batches', { kind: 'migrate', filter, params: { targetProcessDefinitionKey: targetKey }, reason: '改为等待十天' }).expect(201);
+    await until('the first batch to finish', async () => (await auditor.get(`/api/inspector/batches/${refused.body.id}`)).body.state === 'done');
+    const r = (await auditor.get(`/api/inspector/batches/${refused.body.id}`).expect(200)).body;
+    expect(r.counts).toEqual({ pending: 0, done: 0, failed: 0, skipped: r.total });
+    expect(r.items[0].result.problems[0]).toMatchObject({ code: 'UNMAPPED_ELEMENT', elementId: 'Wait' });
+
+    // with the mapping: every instance moves; the timer counts ten days from when it was entered
+    const made = await admin.post('/api/inspector/batches', { kind: 'migrate', filter, params: { targetProcessDefinitionKey: targetKey, mapping: [{ sourceElementId: 'Wait', targetElementId: 'Pause' }] }, reason: '改为等待十天' }).expect(201);
+    await until('the batch to finish', async () => (await auditor.get(`/api/inspector/batches/${made.body.id}`)).body.state === 'done');
+    const b = (await auditor.get(`/api/inspector/batches/${made.body.id}`).expect(200)).body;
+    expect(b.counts).toEqual({ pending: 0, done: b.total, failed: 0, skipped: 0 });
+    expect((await h.t.engine.listProcessInstances({ processId: 'batch-probe', version: 1, state: 'active' })).length).toBe(0);
+    const moved = await h.t.engine.listProcessInstances({ processId: 'batch-probe', version: 2, state: 'active' });
+    expect(moved).toHaveLength(b.total);
+    for (const i of moved) expect((await h.t.engine.listTimers(i.processInstanceKey))[0]).toMatchObject({ elementId: 'Pause', dueAt: new Date(i.startedAt.getTime() + 10 * 86_400_000) });
+    // a target that does not exist is refused before anything is stored
+    expect((await admin.post('/api/inspector/batches', { kind: 'migrate', filter, params: { targetProcessDefinitionKey: 'nope' }, reason: '测试' })).status).toBe(400);
+  });
+
   it('given bad input, when a batch is asked for, then 400 and nothing is stored; an auditor cannot start or change one', async () => {
     const before = { batches: await count('SELECT COUNT(*) AS n FROM operation_batches'), audit: await count('SELECT COUNT(*) AS n FROM audit_log') };
     const bad = [
