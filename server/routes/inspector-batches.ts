@@ -106,6 +106,26 @@ export function inspectorBatchRoutes(ctx: AppContext): Router {
       });
     }),
   );
+  // the inspector list's form: its filter, an operation (cancel, or migrate:<target definition key>), the mapping's lines, a reason
+  r.post(
+    '/inspector/batches',
+    admins,
+    handle(async (req, res) => {
+      const b = body(req);
+      const filter: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(b)) if (k.startsWith('filter.') && typeof v === 'string' && v) filter[k.slice('filter.'.length)] = v;
+      const kindField = typeof b.kind === 'string' ? b.kind : '';
+      const [kind, target] = kindField.startsWith('migrate:') ? ['migrate', kindField.slice('migrate:'.length)] : [kindField, undefined];
+      const lines = typeof b.mapping === 'string' ? b.mapping.split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : [];
+      const mapping = lines.map((l) => {
+        const [sourceElementId, targetElementId] = l.split(/\s*(?:->|→|=>|,)\s*/);
+        return { sourceElementId, targetElementId };
+      });
+      const params = kind === 'migrate' ? { targetProcessDefinitionKey: target, mapping } : undefined;
+      const made = await ctx.batchService.create(me(res).id, { kind, filter, params, reason: b.reason });
+      res.redirect(303, `/inspector/batches/${encodeURIComponent(made.id)}`);
+    }),
+  );
   for (const [action, word] of [['pause', 'paused'], ['resume', 'resumed'], ['cancel', 'canceled']] as const) {
     r.post(
       `/inspector/batches/:id/${action}`,

@@ -231,6 +231,17 @@ export function inspectorRoutes(ctx: AppContext): Router {
           categories: CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c], selected: c === values.category })),
           overdueLevels: WARNING_LEVELS.map((l) => ({ value: l, label: OVERDUE_LABELS[l], selected: l === values.overdue })),
           rows,
+          // 批量操作 over this filter (process admins): cancel, or migrate to another version of the process
+          ...(isProcessAdmin(res) &&
+            !problems.length &&
+            rows.length > 0 && {
+              batch: {
+                filter: Object.entries(values).filter(([k]) => k !== 'page').map(([name, value]) => ({ name, value })),
+                versions: values.processId
+                  ? defs.filter((d) => d.processId === values.processId && String(d.version) !== values.version).sort((a, b) => b.version - a.version).map((d) => ({ key: d.processDefinitionKey, version: d.version }))
+                  : [],
+              },
+            }),
           errors: problems.length ? problems : undefined,
           errorMessage: problems.length ? '筛选条件有误,请按提示修改' : undefined,
           ...(pageNo > 1 && { prev: query(pageNo - 1) }),

@@ -8,7 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ConflictError, NotFoundError } from '../../engine/errors.js';
 import type { AppTransaction, EnginePort, MigrationPlan, ModifyInstructions, Variables } from '../../engine/port.js';
-import { modificationOf } from './inspector-operations.js';
+import { migrationProblemText, modificationOf } from './inspector-operations.js';
 import { HttpError } from '../http-error.js';
 import { maskVariables } from './inspector-service.js';
 import type { ItemState } from '../data/batches-repository.js';
@@ -180,7 +180,7 @@ export const migrateKind: BatchKind = {
     const plan: MigrationPlan = { targetProcessDefinitionKey: String(params.targetProcessDefinitionKey), mappingInstructions: params.mappingInstructions as MigrationPlan['mappingInstructions'] };
     // each instance is checked: one that cannot move is skipped with why, the others go on
     const check = await ctx.engine.checkMigration(key, plan);
-    if (!check.migratable) return void (await ctx.finish({ state: 'skipped', result: { problems: check.problems }, error: check.problems.map((p) => p.message).join(';') }));
+    if (!check.migratable) return void (await ctx.finish({ state: 'skipped', result: { problems: check.problems }, error: check.problems.map(migrationProblemText).join(';') }));
     await ctx.engine.migrateProcessInstance(key, plan, { transactional: inEngineTx(ctx, { state: 'done', result: { from: seen.instance.version, to: params.version } }) });
   },
 };

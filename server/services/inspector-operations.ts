@@ -10,7 +10,7 @@
  * line with a value.
  */
 import { ConflictError } from '../../engine/errors.js';
-import type { AppTransaction, EnginePort, MigrationCheck, MigrationPlan, ModifyInstructions, ProcessInstance, Variables } from '../../engine/port.js';
+import type { AppTransaction, EnginePort, MigrationCheck, MigrationPlan, MigrationProblem, MigrationProblemCode, ModifyInstructions, ProcessInstance, Variables } from '../../engine/port.js';
 import type { AuditRecord, AuditRepository } from '../data/audit-repository.js';
 import { looksPersonal, maskPersonalData } from '../../regulation/masking.js';
 import { HttpError } from '../http-error.js';
@@ -78,6 +78,27 @@ export function auditValue(name: string, value: unknown): unknown {
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 const ELEMENT = /^[A-Za-z_][\w.-]{0,127}$/;
+
+/** why an instance cannot move, as the office reads it (the engine's messages are for developers) */
+const MIGRATION_PROBLEM_LABELS: Record<MigrationProblemCode, string> = {
+  NOT_ACTIVE: '实例已结束',
+  HAS_INCIDENT: '实例有未解决的事故,请先处理事故',
+  TARGET_NOT_FOUND: '目标版本不存在',
+  DIFFERENT_PROCESS: '目标版本属于另一个流程',
+  INVALID_MAPPING: '映射中的元素不存在',
+  UNMAPPED_ELEMENT: '活动元素在新版本中没有对应的元素,请在映射中指定',
+  ELEMENT_TYPE_CHANGED: '对应元素的类型不同',
+  EVENT_TYPE_CHANGED: '对应事件的类型不同(如定时器改为消息)',
+  SCOPE_CHANGED: '对应元素所在的子流程不同',
+  CALL_ACTIVITY: '实例停在调用活动上,子流程不随之迁移',
+  UNSUPPORTED: '该状态的实例暂不支持迁移(如停在并行汇聚处)',
+};
+
+/** a migration problem in the office's words, with the element it names */
+export function migrationProblemText(p: MigrationProblem): string {
+  const label = MIGRATION_PROBLEM_LABELS[p.code] ?? p.message;
+  return p.elementId ? `${label}(${p.elementId})` : label;
+}
 const MAX_INSTRUCTIONS = 20;
 
 /** an element id list from outside input (a JSON array, or one id / ids separated by commas from a form) */
@@ -215,7 +236,8 @@ export function createInspectorOperations(deps: { engine: EnginePort; audit: Aud
     /** whether the instance can move, and each reason it cannot (changes nothing) */
     async checkMigration(key: string, input: { targetVersion?: unknown; targetProcessDefinitionKey?: unknown; mapping?: unknown }): Promise<MigrationCheck & { targetVersion: number }> {
       const { instance, plan, targetVersion } = await planFor(key, input);
-      return { ...(await engine.checkMigration(instance.processInstanceKey, plan)), targetVersion };
+      const check = await engine.checkMigration(instance.processInstanceKey, plan);
+      return { ...check, problems: check.problems.map((p) => ({ ...p, message: migrationProblemText(p) })), targetVersion };
     },
 
     /** migrate the instance to another version; refused (409, with the reasons) when the check says it cannot; audited in the same transaction */
@@ -223,7 +245,7 @@ export function createInspectorOperations(deps: { engine: EnginePort; audit: Aud
       const reason = reasonOf(input.reason);
       const { instance, plan, targetVersion } = await planFor(key, input);
       const check = await engine.checkMigration(instance.processInstanceKey, plan);
-      if (!check.migratable) throw new HttpError(409, 'NOT_MIGRATABLE', `该实例不能迁移:${check.problems.map((p) => p.message).join(';')}`, check.problems);
+      if (!check.migratable) throw new HttpError(409, 'NOT_MIGRATABLE', `该实例不能迁移:${check.problems.map(migrationProblemText).join(';')}`, check.problems.map((p) => ({ ...p, message: migrationProblemText(p) })));
       await engine.migrateProcessInstance(instance.processInstanceKey, plan, {
         transactional: async (tx: AppTransaction) => {
           await deps.audit.append(

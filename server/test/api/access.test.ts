@@ -259,6 +259,7 @@ const MATRIX: Row[] = [
   row('POST /api/inspector/batches/:id/cancel (unknown)', 'api', () => '/api/inspector/batches/no-such-batch/cancel', [401, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
   row('GET /inspector/batches', 'page', () => '/inspector/batches', [                                          303, 403,  403,   403,   200,  200,  403,  403,  403,  403]),
   row('GET /inspector/batches/:id (unknown)', 'page', () => '/inspector/batches/no-such-batch', [              303, 403,  403,   403,   404,  404,  403,  403,  403,  403]),
+  row('POST /inspector/batches (nothing filled in)', 'page', () => '/inspector/batches', [                     401, 403,  403,   403,   403,  400,  403,  403,  403,  403], { body: () => ({}) }),
   row('POST /inspector/batches/:id/pause (unknown)', 'page', () => '/inspector/batches/no-such-batch/pause', [401, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
   row('POST /inspector/batches/:id/resume (unknown)', 'page', () => '/inspector/batches/no-such-batch/resume', [401, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
   row('POST /inspector/batches/:id/cancel (unknown)', 'page', () => '/inspector/batches/no-such-batch/cancel', [401, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
