@@ -177,4 +177,62 @@ describe('process-instance migration', () => {
 
     expect(check.problems).toEqual([expect.objectContaining({ code: 'CALL_ACTIVITY', elementId: 'Call_HandleInUnit' })]);
   });
+
+  it('given a mapping that names an element the running version does not have, when checked, then the invalid mapping is the reason', async () => {
+    await deploy(v1);
+    const started = await engine.start('timer-boundary', {});
+    const target = await deploy(v2);
+
+    const check = await engine.checkMigration(started.processInstanceKey, plan(target, [{ sourceElementId: 'Task_Nowhere', targetElementId: 'Task_HandlePetition' }]));
+
+    expect(check.migratable).toBe(false);
+    expect(check.problems.map((p) => p.code)).toContain('INVALID_MAPPING');
+  });
+
+  it('given an instance with an open incident, when checked, then the incident is the reason and the move is refused with nothing changed', async () => {
+    engine.registerWorker('compute-total', () => {
+      throw new Error('pricing service down');
+    });
+    await t.deploy('service-task.bpmn');
+    const started = await engine.start('service-task', { price: 1, quantity: 1 });
+    for (let i = 0; i < 6 && (await engine.listIncidents({ processInstanceKey: started.processInstanceKey, state: 'active' })).length === 0; i++) {
+      await t.idle();
+      t.clock.advance(60_000);
+    }
+    await t.idle();
+    expect(await engine.listIncidents({ processInstanceKey: started.processInstanceKey, state: 'active' })).toHaveLength(1);
+    const target = await deploy(fixture('service-task.bpmn').content.replace('name="Service task"', 'name="Service task v2"'), 'service-task.bpmn');
+
+    const check = await engine.checkMigration(started.processInstanceKey, plan(target));
+    await expect(engine.migrateProcessInstance(started.processInstanceKey, plan(target))).rejects.toBeInstanceOf(InvalidArgumentError);
+
+    expect(check.problems.map((p) => p.code)).toEqual(['HAS_INCIDENT']);
+    expect((await engine.getProcessInstance(started.processInstanceKey))?.version).toBe(1);
+  });
+
+  it('given a token inside a sub-process mapped to an element outside it, when checked, then the changed scope is the reason', async () => {
+    const sub = fixture('sub-process.bpmn').content;
+    await deploy(sub, 'sub-process.bpmn');
+    const started = await engine.start('sub-process', {});
+    const target = await deploy(sub.replace('name="Embedded sub-process"', 'name="Embedded sub-process v2"'), 'sub-process.bpmn');
+
+    const check = await engine.checkMigration(started.processInstanceKey, plan(target, [{ sourceElementId: 'Task_ScorePetition', targetElementId: 'Task_WriteReport' }]));
+
+    expect(check.migratable).toBe(false);
+    expect(check.problems).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'SCOPE_CHANGED', elementId: 'Task_ScorePetition' })]));
+  });
+
+  it('given a token waiting at a parallel join, when checked, then the unsupported state is the reason', async () => {
+    engine.registerWorker('check-legal', () => ({}));
+    const review = fixture('parallel-review.bpmn').content;
+    await deploy(review, 'parallel-review.bpmn');
+    const started = await engine.start('parallel-review', {});
+    await t.idle();
+    const target = await deploy(review.replace('name="Parallel review"', 'name="Parallel review v2"'), 'parallel-review.bpmn');
+
+    const check = await engine.checkMigration(started.processInstanceKey, plan(target));
+
+    expect(check.migratable).toBe(false);
+    expect(check.problems).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'UNSUPPORTED' })]));
+  });
 });
