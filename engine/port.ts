@@ -70,6 +70,15 @@ export interface StartOptions {
   transactional?: (tx: AppTransaction, ref: ProcessInstanceRef) => Promise<void>;
 }
 
+export interface SetVariablesOptions {
+  /**
+   * The app's record of the change (an operator's audit entry). Embedded: in the transaction that
+   * sets the variables, both or neither. Zeebe: in an app transaction that commits once the broker
+   * took the variables (a crash between the two leaves the change without its record).
+   */
+  transactional?: (tx: AppTransaction) => Promise<void>;
+}
+
 export interface CancelOptions {
   /**
    * The app's writes that belong to the cancellation (the case's status, its mark, the audit line).
@@ -447,7 +456,7 @@ export interface EnginePort extends EngineMigrationPort {
   publishMessage(request: PublishMessageRequest): Promise<PublishMessageResult>;
   cancel(processInstanceKey: string, options?: CancelOptions): Promise<void>;
   /** set (merge) process variables, e.g. to fix the cause of an incident before retrying it */
-  setVariables(processInstanceKey: string, variables: Variables): Promise<void>;
+  setVariables(processInstanceKey: string, variables: Variables, options?: SetVariablesOptions): Promise<void>;
 
   /** user tasks */
   onUserTask(listener: (event: UserTaskEvent) => void | Promise<void>): () => void;

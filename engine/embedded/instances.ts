@@ -4,7 +4,7 @@
  */
 import type { Clock } from '../clock.js';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js';
-import type { CancelOptions, ProcessInstanceRef, StartOptions, Variables } from '../port.js';
+import type { CancelOptions, ProcessInstanceRef, SetVariablesOptions, StartOptions, Variables } from '../port.js';
 import { assertName, assertVariables, parseJson } from './checks.js';
 import type { Core } from './core.js';
 import { type Ctx, NEW_ROW, type Run } from './ctx.js';
@@ -115,9 +115,11 @@ export async function cancelIn(core: Core, ctx: Ctx, id: string) {
   for (const c of children) await cancelIn(core, ctx, c.id);
 }
 
-export async function setVariables(core: Core, processInstanceKey: string, variables: Variables) {
+export async function setVariables(core: Core, processInstanceKey: string, variables: Variables, options: SetVariablesOptions = {}) {
   assertName(processInstanceKey, 'processInstanceKey');
   const vars = assertVariables(variables);
+  const { transactional } = options;
+  if (transactional !== undefined && typeof transactional !== 'function') throw new InvalidArgumentError('transactional must be a function');
   await inTx(core, async (ctx) => {
     const row = await core.store.getInstance(processInstanceKey, ctx.tx);
     if (!row) throw new NotFoundError(`process instance ${processInstanceKey} not found`);
@@ -126,5 +128,7 @@ export async function setVariables(core: Core, processInstanceKey: string, varia
     const n = await core.store.exec('UPDATE engine_instances SET variables = ?, lock_version = lock_version + 1 WHERE id = ? AND lock_version = ?', [JSON.stringify(merged), row.id, row.lock_version], ctx.tx);
     if (n !== 1) throw new ConflictError(`process instance ${row.id} was changed concurrently`);
     await core.store.appendHistory(row.id, [{ elementId: row.process_id, elementType: 'bpmn:Process', event: 'variables-updated', at: core.now(), detail: { names: Object.keys(vars) } }], ctx.tx);
+    // the app's record of the change (an operator's audit entry) commits with it, or neither does
+    if (transactional) await transactional(ctx.tx);
   });
 }

@@ -19,6 +19,7 @@ import type { Database } from '../embedded/store/database.js';
 import { ConflictError, EngineError, InvalidArgumentError, InvalidResourceError, NotFoundError } from '../errors.js';
 import type {
   CancelOptions,
+  SetVariablesOptions,
   DeployResource,
   DeploymentResult,
   EnginePort,
@@ -334,10 +335,14 @@ export function createZeebeEngine(o: ZeebeEngineOptions): ZeebeEngine {
       await records.endInstance(processInstanceKey, 'canceled', now());
     },
 
-    async setVariables(processInstanceKey: string, variables: Variables) {
+    async setVariables(processInstanceKey: string, variables: Variables, options: SetVariablesOptions = {}) {
       if (!variables || typeof variables !== 'object' || Array.isArray(variables)) throw new InvalidArgumentError('variables must be an object');
+      const { transactional } = options;
+      if (transactional !== undefined && typeof transactional !== 'function') throw new InvalidArgumentError('transactional must be a function');
       await commands.setVariables(processInstanceKey, variables);
       await records.mergeVariables(processInstanceKey, variables, now());
+      // the broker took them: the app's record follows
+      if (transactional) await o.db.transaction((tx) => transactional(tx));
     },
 
     // ---------------------------------------------------------------- process-instance modification

@@ -113,6 +113,11 @@ export const cancelKind: BatchKind = {
   },
 };
 
+/** finish the item in the engine's transaction; ItemTaken when another runner finished it first */
+const inEngineTx = (ctx: BatchItemContext, outcome: ItemOutcome) => async (tx: AppTransaction) => {
+  if (!(await ctx.finish(outcome, tx))) throw new ItemTaken();
+};
+
 export const setVariablesKind: BatchKind = {
   label: '修改变量',
   params(raw) {
@@ -128,20 +133,15 @@ export const setVariablesKind: BatchKind = {
     if (seen.ended) return;
     const vars = params.variables as Variables;
     const names = Object.keys(vars);
-    // the port has no transaction for setVariables: values already in place (a run cut after the
-    // engine's write) finish the item without writing them again
+    // values already in place (on Zeebe, a run cut after the broker's write) finish the item without
+    // writing them again
     const already = names.every((n) => isDeepStrictEqual(seen.instance.variables[n], vars[n]));
     if (already) return void (await ctx.finish({ state: 'done', result: { names, alreadySet: true } }));
     // what the instance had before, with personal data masked as the inspector shows variables
     const before = maskVariables(Object.fromEntries(names.map((n) => [n, seen.instance.variables[n] ?? null])));
-    await ctx.engine.setVariables(key, vars);
-    await ctx.finish({ state: 'done', result: { names, before } });
+    // the item is finished in the engine's transaction (embedded): both or neither
+    await ctx.engine.setVariables(key, vars, { transactional: inEngineTx(ctx, { state: 'done', result: { names, before } }) });
   },
-};
-
-/** finish the item in the engine's transaction; ItemTaken when another runner finished it first */
-const inEngineTx = (ctx: BatchItemContext, outcome: ItemOutcome) => async (tx: AppTransaction) => {
-  if (!(await ctx.finish(outcome, tx))) throw new ItemTaken();
 };
 
 export const modifyKind: BatchKind = {

@@ -184,13 +184,17 @@ export function createInspectorOperations(deps: { engine: EnginePort; audit: Aud
       const changed = Object.entries(variables).filter(([k, v]) => !same(instance.variables[k], v));
       if (!changed.length) throw new HttpError(400, 'NO_CHANGE', '填写的变量与当前值相同,未作任何变更', [{ field: 'variables', message: '与当前值相同' }]);
       const changes = changed.map(([variable, after]) => ({ variable, before: auditValue(variable, instance.variables[variable]), after: auditValue(variable, after), created: !Object.hasOwn(instance.variables, variable) }));
-      await engine.setVariables(instance.processInstanceKey, Object.fromEntries(changed));
-      return deps.audit.append({
-        actor: actorId,
-        action: 'instance.variables-edited',
-        petitionId: petitionOf(instance),
-        detail: { processInstanceKey: instance.processInstanceKey, processId: instance.processId, version: instance.version, reason, changes },
+      let entry: AuditRecord | undefined;
+      // the audit entry commits with the change (embedded), or once the broker took it (Zeebe)
+      await engine.setVariables(instance.processInstanceKey, Object.fromEntries(changed), {
+        transactional: async (tx: AppTransaction) => {
+          entry = await deps.audit.append(
+            { actor: actorId, action: 'instance.variables-edited', petitionId: petitionOf(instance), detail: { processInstanceKey: instance.processInstanceKey, processId: instance.processId, version: instance.version, reason, changes } },
+            tx,
+          );
+        },
       });
+      return entry as AuditRecord;
     },
 
     /** cancel a running instance; the audit entry commits with the cancellation (embedded engine) */
