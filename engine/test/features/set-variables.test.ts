@@ -14,7 +14,9 @@ describe('setVariables with the app\'s writes', () => {
   afterEach(() => t.close());
 
   const notes = async () => (await t.db.sequelize.query<{ note: string }>('SELECT note FROM app_notes', { type: QueryTypes.SELECT })).map((r) => r.note);
-  const insert = (tx: unknown, note: string) => t.db.sequelize.query('INSERT INTO app_notes (note) VALUES (?)', { replacements: [note], transaction: tx as never });
+  const insert = async (tx: unknown, note: string) => {
+    await t.db.sequelize.query('INSERT INTO app_notes (note) VALUES (?)', { replacements: [note], transaction: tx as never });
+  };
 
   it('given an edit with the app\'s record, when it commits, then both are there; when the record fails, then neither is', async () => {
     const { processInstanceKey: key } = await t.engine.start('user-task', { amount: 1 });
