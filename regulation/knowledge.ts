@@ -39,6 +39,19 @@ export type KnowledgeAction = keyof typeof KNOWLEDGE_ACTIONS;
 
 export const LIMITS = { question: 300, answer: 4000, basis: 1000, note: 500, townships: 20 } as const;
 
+/** an entry as the review sees it: its content version, status, text and owner */
+export interface KnowledgeEntryCore {
+  id: string;
+  status: KnowledgeStatus;
+  version: number;
+  question: string;
+  answer: string;
+  basis: string;
+  /** YYYY-MM-DD (China time), or null */
+  validUntil: string | null;
+  ownerUnitId: string;
+}
+
 /** an entry's content, as staff write it */
 export interface KnowledgeContent {
   question: string;

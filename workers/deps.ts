@@ -13,7 +13,7 @@ import type { PeriodRef } from '../regulation/report-schedule.js';
 import type { AppTransaction } from '../engine/port.js';
 import type { AssessmentFigures, Standing } from '../regulation/assessment.js';
 import type { ReportKind } from '../regulation/report-figures.js';
-import type { KnowledgeAction, KnowledgeStatus } from '../regulation/knowledge.js';
+import type { KnowledgeAction, KnowledgeEntryCore, KnowledgeStatus } from '../regulation/knowledge.js';
 
 export type { UnitInfo, PublicationSource, OutboxEntry };
 
@@ -155,17 +155,7 @@ export interface Assessments {
 }
 
 /** an entry of the knowledge base (知识库, issue 17) as the review process's workers see it */
-export interface KnowledgeEntryState {
-  id: string;
-  status: KnowledgeStatus;
-  version: number;
-  question: string;
-  answer: string;
-  basis: string;
-  /** YYYY-MM-DD (China time), or null */
-  validUntil: string | null;
-  ownerUnitId: string;
-}
+export type KnowledgeEntryState = KnowledgeEntryCore;
 
 /** one step of an entry's review, written with its history row */
 export interface KnowledgeStep {

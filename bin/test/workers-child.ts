@@ -12,30 +12,40 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-let bundled: Promise<string> | undefined;
+const bundles = new Map<string, Promise<string>>();
 
-/** bin/workers.ts as one ES module under .cache/ (built once per test file) */
-export function bundleWorkers(): Promise<string> {
-  bundled ??= (async () => {
-    const dir = join(root, '.cache', `workers-child-${process.pid}`);
-    mkdirSync(dir, { recursive: true });
-    const outfile = join(dir, 'workers.mjs');
-    await build({
-      entryPoints: [join(root, 'bin', 'workers.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'silent',
-      // the sources use require() (createRequire) and __dirname-free paths: give ESM a require
-      banner: { js: "import { createRequire as __wzRequire } from 'node:module'; const require = __wzRequire(import.meta.url);" },
-    });
-    return outfile;
-  })();
+/**
+ * A TypeScript entry of the project as one ES module under .cache/ (built once per test file and
+ * entry), its packages external so that it loads the project's node_modules.
+ */
+export function bundleEntry(entry: string, name: string): Promise<string> {
+  let bundled = bundles.get(entry);
+  if (!bundled) {
+    bundled = (async () => {
+      const dir = join(root, '.cache', `${name}-${process.pid}`);
+      mkdirSync(dir, { recursive: true });
+      const outfile = join(dir, `${name}.mjs`);
+      await build({
+        entryPoints: [join(root, entry)],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        packages: 'external',
+        logLevel: 'silent',
+        // the sources use require() (createRequire) and __dirname-free paths: give ESM a require
+        banner: { js: "import { createRequire as __wzRequire } from 'node:module'; const require = __wzRequire(import.meta.url);" },
+      });
+      return outfile;
+    })();
+    bundles.set(entry, bundled);
+  }
   return bundled;
 }
+
+/** bin/workers.ts as one ES module under .cache/ (built once per test file) */
+export const bundleWorkers = () => bundleEntry(join('bin', 'workers.ts'), 'workers-child');
 
 export interface WorkersChild {
   child: ChildProcess;

@@ -5,20 +5,12 @@
  */
 import type { Transaction } from 'sequelize';
 import type { Category } from '../../regulation/categories.js';
-import type { KnowledgeAction, KnowledgeStatus } from '../../regulation/knowledge.js';
+import type { KnowledgeAction, KnowledgeEntryCore, KnowledgeStatus } from '../../regulation/knowledge.js';
 import { exec, insertReturningId, select, toDate, toDateOrNull, withTx, type Database } from './sql.js';
 
-export interface KnowledgeEntry {
-  id: string;
-  status: KnowledgeStatus;
-  version: number;
-  question: string;
-  answer: string;
-  basis: string;
-  ownerUnitId: string;
+export interface KnowledgeEntry extends KnowledgeEntryCore {
   categories: Category[];
   townships: string[];
-  validUntil: string | null;
   sourcePetitionId: string | null;
   processInstanceKey: string | null;
   createdBy: string;

@@ -2,36 +2,16 @@
  * The app as a process of its own (server/main.ts as it is in the working tree, bundled by esbuild
  * with its packages external, run by node), for tests that kill it with SIGKILL and start it again.
  */
-import { build } from 'esbuild';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleEntry } from '../../bin/test/workers-child.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-let bundled: Promise<string> | undefined;
 
-function bundleApp(): Promise<string> {
-  bundled ??= (async () => {
-    const dir = join(root, '.cache', `app-child-${process.pid}`);
-    mkdirSync(dir, { recursive: true });
-    const outfile = join(dir, 'main.mjs');
-    await build({
-      entryPoints: [join(root, 'server', 'main.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'silent',
-      banner: { js: "import { createRequire as __wzRequire } from 'node:module'; const require = __wzRequire(import.meta.url);" },
-    });
-    return outfile;
-  })();
-  return bundled;
-}
+/** server/main.ts as one ES module under .cache/ (built once per test file) */
+const bundleApp = () => bundleEntry(join('server', 'main.ts'), 'app-child');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
