@@ -41,6 +41,13 @@ export class InvalidResourceError extends EngineError {
   }
 }
 
+/** an external task locked by another worker, or whose lock ran out (Camunda 7: 400) */
+export class ExternalTaskLockError extends EngineError {
+  constructor(message: string) {
+    super(message, 400, 'NOT_LOCKED_BY_WORKER');
+  }
+}
+
 export class InvalidArgumentError extends EngineError {
   constructor(message: string, details?: unknown) {
     super(message, 400, 'INVALID_ARGUMENT', details);
