@@ -45,9 +45,10 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, log?: L
   createTaskEvents({ petitions }).attach(engine);
   // and the work queue's row of each task (server/services/queue-service.ts)
   engine.projectUserTasks(createWorkQueueProjector({ workItems: createWorkItemsRepository(db), petitions, clock: clock ?? { now: () => new Date() } }));
-  for (const [type, handler] of Object.entries(handlers)) engine.registerWorker(type, handler, workerOptions(type, { timeout: config.jobTimeoutSeconds * 1000 }));
+  // REMOTE_JOB_TYPES: left to remote workers on /engine-rest (issue 19)
+  const types = Object.keys(handlers).filter((t) => !config.remoteJobTypes.includes(t));
+  for (const type of types) engine.registerWorker(type, handlers[type as keyof typeof handlers], workerOptions(type, { timeout: config.jobTimeoutSeconds * 1000 }));
   await engine.open();
-  const types = Object.keys(handlers);
   logger.info({ engine: config.engine, types: types.length }, '作业处理进程已启动');
   return {
     engine,

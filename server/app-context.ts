@@ -33,6 +33,8 @@ import type { AssessmentService } from './services/assessment-service.js';
 import type { HotspotService } from './services/hotspot-service.js';
 import type { KnowledgeService } from './services/knowledge-service.js';
 import type { KnowledgeFlowService } from './services/knowledge-flow-service.js';
+import type { Logger } from './logger.js';
+import type { RemoteWorkerService } from './services/remote-worker-service.js';
 // issue 17 reply templates (templates helper)
 import type { ReplyTemplateService } from './services/reply-template-service.js';
 
@@ -102,4 +104,9 @@ export interface AppContext {
   // ---- issue 18 batch operations (batch helper)
   /** the inspector's batch operations over a filter (cancel, set variables …) */
   batchService: BatchService;
+  // ---- issue 19 remote workers (engine-rest helper)
+  /** remote workers' credentials and the record of their calls (/engine-rest) */
+  remoteWorkers: RemoteWorkerService;
+  /** /engine-rest: calls per credential and minute, how often a long poll looks for other processes' jobs (ms), where failures are logged */
+  engineRest: { rateLimit: number; pollMs: number; log: Logger };
 }

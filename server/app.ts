@@ -97,6 +97,11 @@ import { knowledgeFlowRoutes } from './routes/knowledge-flow.js';
 import { createReplyTemplatesRepository } from './data/reply-templates-repository.js';
 import { createReplyTemplateService } from './services/reply-template-service.js';
 import { replyTemplateRoutes } from './routes/reply-templates.js';
+// issue 19 remote workers (engine-rest helper)
+import { createRemoteWorkersRepository } from './data/remote-workers-repository.js';
+import { createRemoteWorkerService } from './services/remote-worker-service.js';
+import { engineRestRoutes } from './routes/engine-rest.js';
+import { remoteWorkerRoutes } from './routes/remote-workers.js';
 
 /** the project folder (holding package.json), from the source tree or from dist/ */
 export const projectRoot = (() => {
@@ -125,6 +130,10 @@ export interface AppOptions {
   formsDir?: string;
   /** issue 18: instances per page of a batch, and a hook awaited before each page (tests) */
   batches?: { pageSize?: number; beforePage?: (batchId: string) => Promise<void> };
+  /** issue 19: /engine-rest calls per remote-worker credential and minute (default 12000) */
+  engineRestRateLimit?: number;
+  /** issue 19: ms between a long poll's looks for jobs other processes made (default 500) */
+  engineRestPollMs?: number;
 }
 
 export interface AppDeps {
@@ -369,6 +378,9 @@ export function createApp(deps: AppDeps): Express {
     assessmentService: createAssessmentService({ engine, repo: createAssessmentsRepository(db, { now }), audit, clock, log }),
     // ---- issue 17 reply templates (templates helper)
     batchService,
+    // ---- issue 19 remote workers (engine-rest helper)
+    remoteWorkers: createRemoteWorkerService({ repo: createRemoteWorkersRepository(db, { now }), audit, jobTypes, clock, transaction: (work) => db.transaction(work), log }),
+    engineRest: { rateLimit: o.engineRestRateLimit ?? 12_000, pollMs: o.engineRestPollMs ?? 500, log },
     replyTemplateService: createReplyTemplateService({ repo: createReplyTemplatesRepository(db, { now }), audit, units, clock, transaction: (work) => db.transaction(work), visible: (s, id) => caseService.visible(s, id) }),
     clock,
   };
@@ -395,6 +407,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(compression());
   app.use('/static', express.static(join(projectRoot, 'server', 'public'), { maxAge: production ? '1d' : 0 }));
   app.use('/assets', assets.handler);
+  // issue 19: Camunda 7's external-task REST API for remote workers — HTTP Basic with a credential,
+  // no session, no CSRF, its own body parser and error shape: before all of those
+  app.use('/engine-rest', engineRestRoutes(ctx));
   // diagrams: a draft or a deployment file may be up to 2 MB (the deploy gate's limit), a deployment several files
   app.use(['/api/deployments', '/api/processes', '/api/decisions'], express.json({ limit: '12mb' }));
   app.use(express.json({ limit: '1mb' }));
@@ -465,6 +480,7 @@ export function createApp(deps: AppDeps): Express {
   // issue 17 reply templates (templates helper)
   app.use(replyTemplateRoutes(ctx));
   app.use(adminRoutes(ctx));
+  app.use(remoteWorkerRoutes(ctx));
   app.use(processRoutes(ctx));
   app.use(decisionRoutes(ctx));
   app.use(inspectorRoutes(ctx));

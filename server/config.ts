@@ -4,6 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import { IdentityKeyError, parseIdentityKey } from './domain/identity-crypto.js';
+import { jobTypes } from '../workers/registry.js';
 
 export type EngineKind = 'embedded' | 'zeebe';
 
@@ -58,6 +59,15 @@ export interface Config {
   open311ApiKeys: string[];
   /** the app runs behind this many reverse proxies (TRUST_PROXY, default 0): client IPs for rate limits come from X-Forwarded-For */
   trustProxy: number;
+  /** /engine-rest calls (Camunda 7 external tasks, issue 19) per remote-worker credential per minute (ENGINE_REST_RATE_LIMIT, default 12000) */
+  engineRestRateLimit: number;
+  /** ms between a long poll's looks for jobs another process made (ENGINE_REST_POLL_MS, default 500): what a remote worker's fetch waits at most for such a job */
+  engineRestPollMs: number;
+  /**
+   * job types the app (and `npm run workers`) leave to remote workers on /engine-rest (REMOTE_JOB_TYPES:
+   * comma-separated job types, or `*` for all; default none). Each must be a registered job type.
+   */
+  remoteJobTypes: string[];
   production: boolean;
 }
 
@@ -143,6 +153,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const trustProxy = int('TRUST_PROXY', 0, 0, 10);
   const open311ApiKeys = (env.OPEN311_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
   if (open311ApiKeys.some((k) => !/^[A-Za-z0-9_-]{16,128}$/.test(k))) problems.push('OPEN311_API_KEYS must be comma-separated keys of 16–128 letters, digits, - or _');
+  const engineRestRateLimit = int('ENGINE_REST_RATE_LIMIT', 12_000, 1, 1_000_000);
+  const engineRestPollMs = int('ENGINE_REST_POLL_MS', 500, 50, 60_000);
+  const remoteRaw = (env.REMOTE_JOB_TYPES ?? '').trim();
+  const remoteJobTypes = remoteRaw === '*' ? [...jobTypes] : [...new Set(remoteRaw.split(',').map((t) => t.trim()).filter(Boolean))];
+  const unknownTypes = remoteJobTypes.filter((t) => !(jobTypes as readonly string[]).includes(t));
+  if (unknownTypes.length) problems.push(`REMOTE_JOB_TYPES must list registered job types or be * (unknown: ${unknownTypes.join(', ')}; known: ${jobTypes.join(', ')})`);
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
@@ -165,6 +181,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimit,
     open311ApiKeys,
     trustProxy,
+    engineRestRateLimit,
+    engineRestPollMs,
+    remoteJobTypes,
     production,
   };
 }

@@ -58,7 +58,9 @@ async function main() {
   const engine = await openConfiguredEngine(config, { db, log, role: 'app' });
   // every job type's worker, before the diagrams are deployed (unless worker processes run them: WORKERS_IN_APP=false)
   const workers = createJobHandlers({ db, key, log, config, engine });
-  if (config.workersInApp) for (const [type, handler] of Object.entries(workers)) engine.registerWorker(type, handler, workerOptions(type, { timeout: config.jobTimeoutSeconds * 1000 }));
+  // REMOTE_JOB_TYPES: left to remote workers on /engine-rest (issue 19); the deploy gate still knows them
+  if (config.workersInApp) for (const [type, handler] of Object.entries(workers)) if (!config.remoteJobTypes.includes(type)) engine.registerWorker(type, handler, workerOptions(type, { timeout: config.jobTimeoutSeconds * 1000 }));
+  if (config.remoteJobTypes.length) log.info({ types: config.remoteJobTypes }, '以下作业类型由远程作业进程通过 /engine-rest 领取');
 
   // forms/ into the form store first (a changed file becomes the next version; a form that fails the
   // form gate stops start-up): the diagrams are checked against the forms there are, the latest versions
@@ -154,6 +156,8 @@ async function main() {
       trustProxy: config.trustProxy,
       sessionTtlHours: config.sessionTtlHours,
       engineKind: config.engine,
+      engineRestRateLimit: config.engineRestRateLimit,
+      engineRestPollMs: config.engineRestPollMs,
     },
   });
   // only now, with the app's task projection attached (createApp), may the engine run what is due

@@ -22,6 +22,8 @@ import { knowledgeMigrations } from './knowledge-migrations.js';
 import { replyTemplateMigrations } from './reply-template-migrations.js';
 // issue 18 batch operations (batch helper)
 import { batchMigrations } from './batch-migrations.js';
+// issue 19 remote workers (engine-rest helper)
+import { remoteWorkerMigrations } from './remote-worker-migrations.js';
 
 const { STRING, INTEGER, BIGINT, BOOLEAN } = DataTypes;
 
@@ -153,4 +155,6 @@ export const appMigrations: AppMigration[] = [
   ...replyTemplateMigrations,
   // issue 18: batch operations over the inspector's filter (1811–1819)
   ...batchMigrations,
+  // issue 19: remote workers' credentials and the record of their calls (1901–1909)
+  ...remoteWorkerMigrations,
 ];

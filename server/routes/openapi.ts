@@ -10,6 +10,7 @@ import { REPLY_TEMPLATE_PATHS } from './openapi-reply-templates.js';
 import { INSPECTOR_OPS_PATHS } from './openapi-inspector-ops.js';
 // issue 18 batch operations (batch helper)
 import { BATCH_PATHS } from './openapi-batches.js';
+import { REMOTE_WORKER_PATHS } from './openapi-remote-workers.js';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -582,6 +583,7 @@ export function openApiDocument(baseUrl: string) {
       // issue 17: reply templates (templates helper)
       ...REPLY_TEMPLATE_PATHS,
       ...BATCH_PATHS,
+      ...REMOTE_WORKER_PATHS,
       '/open311/v2/discovery.json': { get: op('Open311 服务发现') },
       '/open311/v2/services.json': { get: op('Open311 服务列表(诉求类别)') },
       '/open311/v2/services/{code}.json': { get: op('Open311 服务定义', { parameters: [id('code', '类别')] }) },

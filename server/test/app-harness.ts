@@ -91,7 +91,7 @@ async function signInTo(app: Parameters<typeof request.agent>[0], username: stri
   return person(agent, res.body.csrfToken);
 }
 
-export async function createTestApp(options: { start?: string; app?: AppOptions; reportFigures?: ReportFiguresSource } = {}): Promise<TestApp> {
+export async function createTestApp(options: { start?: string; app?: AppOptions; reportFigures?: ReportFiguresSource; remoteJobTypes?: string[] } = {}): Promise<TestApp> {
   const t = await createTestEngine({ start: options.start ?? '2026-03-02T01:00:00.000Z', migrations: [...appMigrations, ...workerMigrations] });
   const dir = join(projectRoot, 'processes');
   // the diagrams and, as main.ts deploys them beside the diagrams, the decision tables (decisions/)
@@ -122,7 +122,8 @@ export async function createTestApp(options: { start?: string; app?: AppOptions;
   });
   // SCENARIO_WORKERS=N: the jobs are the worker engines' (below), none the app's
   const workerCount = workerEnginesWanted();
-  if (!workerCount) for (const [type, handler] of Object.entries(workers)) t.engine.registerWorker(type, handler, workerOptions(type));
+  // remoteJobTypes (issue 19): left to remote workers on /engine-rest, as REMOTE_JOB_TYPES does in main.ts
+  if (!workerCount) for (const [type, handler] of Object.entries(workers)) if (!options.remoteJobTypes?.includes(type)) t.engine.registerWorker(type, handler, workerOptions(type));
   // forms/ as version 1 of each form, as main.ts does at start
   const { forms } = await importFormFiles({ repo: createFormsRepository(t.db, { now }), gate: createFormGate({ engine: t.engine }), dir: join(projectRoot, 'forms') });
   const app = createApp({
