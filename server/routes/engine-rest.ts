@@ -43,7 +43,7 @@ export const REALM = 'wenzheng engine-rest';
 export const MAX_ASYNC_RESPONSE_MS = 5 * 60_000;
 const MAX_LOCK_MS = 24 * 3600_000;
 const MAX_TASKS = 100;
-const TASK_ID = /^[\w.:-]{1,191}$/;
+const TASK_ID = /^[\w.:/-]{1,191}$/;
 
 /** the caller of an /engine-rest request (after Basic auth) */
 export function remoteWorkerOf(res: Response): RemoteWorkerIdentity {
@@ -317,9 +317,9 @@ export function engineRestRoutes(ctx: AppContext): Router {
       try {
         for (;;) {
           locked = await tasks().fetchAndLock(request, {
-            transactional: async (tx: Transaction, got?: LockedExternalTask[]) => {
+            transactional: async (tx: Transaction, got: LockedExternalTask[]) => {
               note.recorded = true;
-              await record({ credentialId: me.credentialId, workerId, call: 'fetchAndLock', topic: note.topic, status: 200, detail: { ...note.detail, locked: got?.length ?? null } }, tx);
+              await record({ credentialId: me.credentialId, workerId, call: 'fetchAndLock', topic: note.topic, status: 200, detail: { ...note.detail, locked: got.length } }, tx);
             },
           });
           if (locked.length || gone.signal.aborted) break;
@@ -367,7 +367,7 @@ export function engineRestRoutes(ctx: AppContext): Router {
   });
 
   r.post(
-    '/external-task/:id/complete',
+    '/external-task/*id/complete',
     call('complete', async (req, res, note, me) => {
       const b = body(req);
       const workerId = workerIdOf(b, me.credentialId) as string;
@@ -377,7 +377,7 @@ export function engineRestRoutes(ctx: AppContext): Router {
       // one output: a local value is the more specific one
       const output = { ...variables, ...local };
       note.detail = { variables: Object.keys(output).length };
-      const id = String(req.params.id);
+      const id = taskIdOf(req);
       await ownTask(id, me, note, true, 'completed');
       await tasks().complete(id, engineWorkerId(me.credentialId, workerId), output, inTx(me, 'complete', note));
       res.status(204).end();
@@ -385,7 +385,7 @@ export function engineRestRoutes(ctx: AppContext): Router {
   );
 
   r.post(
-    '/external-task/:id/failure',
+    '/external-task/*id/failure',
     call('failure', async (req, res, note, me) => {
       const b = body(req);
       const workerId = workerIdOf(b, me.credentialId) as string;
@@ -394,7 +394,7 @@ export function engineRestRoutes(ctx: AppContext): Router {
       const errorDetails = optString(b, 'errorDetails', 20_000);
       const retryTimeout = intField(b, 'retryTimeout', 0, MAX_LOCK_MS, 0);
       const givenRetries = b.retries === undefined || b.retries === null ? undefined : intField(b, 'retries', 0, 1_000_000);
-      const id = String(req.params.id);
+      const id = taskIdOf(req);
       const task = await ownTask(id, me, note, true, 'failed');
       // absent: one fewer than the task has (Camunda 7 would keep them; a worker that forgets must not retry forever)
       const retries = givenRetries ?? Math.max(0, task.retries - 1);
@@ -405,7 +405,7 @@ export function engineRestRoutes(ctx: AppContext): Router {
   );
 
   r.post(
-    '/external-task/:id/bpmnError',
+    '/external-task/*id/bpmnError',
     call('bpmnError', async (req, res, note, me) => {
       const b = body(req);
       const workerId = workerIdOf(b, me.credentialId) as string;
@@ -415,7 +415,7 @@ export function engineRestRoutes(ctx: AppContext): Router {
       const errorMessage = optString(b, 'errorMessage', 4000);
       const variables = variablesOf(b, 'variables');
       note.detail = { errorCode, variables: Object.keys(variables).length };
-      const id = String(req.params.id);
+      const id = taskIdOf(req);
       await ownTask(id, me, note, true, 'given a BPMN error');
       await tasks().bpmnError(id, engineWorkerId(me.credentialId, workerId), { errorCode, ...(errorMessage !== undefined && { errorMessage }), variables }, inTx(me, 'bpmnError', note));
       res.status(204).end();
@@ -423,14 +423,14 @@ export function engineRestRoutes(ctx: AppContext): Router {
   );
 
   r.post(
-    '/external-task/:id/extendLock',
+    '/external-task/*id/extendLock',
     call('extendLock', async (req, res, note, me) => {
       const b = body(req);
       const workerId = workerIdOf(b, me.credentialId) as string;
       note.workerId = workerId;
       const newDuration = intField(b, 'newDuration', 1, MAX_LOCK_MS);
       note.detail = { newDuration };
-      const id = String(req.params.id);
+      const id = taskIdOf(req);
       await ownTask(id, me, note, true, 'extended');
       await tasks().extendLock(id, engineWorkerId(me.credentialId, workerId), newDuration, inTx(me, 'extendLock', note));
       res.status(204).end();
@@ -438,10 +438,10 @@ export function engineRestRoutes(ctx: AppContext): Router {
   );
 
   r.post(
-    '/external-task/:id/unlock',
+    '/external-task/*id/unlock',
     call('unlock', async (req, res, note, me) => {
       body(req);
-      const id = String(req.params.id);
+      const id = taskIdOf(req);
       await ownTask(id, me, note, false, 'unlocked');
       await tasks().unlock(id, inTx(me, 'unlock', note));
       res.status(204).end();
@@ -450,9 +450,9 @@ export function engineRestRoutes(ctx: AppContext): Router {
 
   // Camunda 7.21's lock of one known task: not offered (fetchAndLock is the way to take a task)
   r.post(
-    '/external-task/:id/lock',
+    '/external-task/*id/lock',
     call('lock', async (req, _res, note) => {
-      note.taskId = String(req.params.id).slice(0, 191);
+      note.taskId = taskIdOf(req).slice(0, 191);
       body(req);
       throw invalid('locking a single external task is not supported: use fetchAndLock');
     }),
@@ -473,9 +473,18 @@ export function engineRestRoutes(ctx: AppContext): Router {
   return r;
 }
 
+/**
+ * The task id of the path: the engine's job keys hold a `/` (instance/execution), and Camunda's
+ * clients put the id in the path unencoded, so it may span segments (an encoded %2F works too).
+ */
+function taskIdOf(req: Request): string {
+  const id = (req.params as Record<string, string | string[]>).id;
+  return Array.isArray(id) ? id.join('/') : String(id);
+}
+
 /** the call a request path names (for the record of a refusal before its handler ran) */
 function callNameOf(req: Request): string {
-  const m = /^\/external-task\/(?:fetchAndLock|[^/]+\/(complete|failure|bpmnError|extendLock|unlock|lock))$/.exec(req.path);
+  const m = /^\/external-task\/(?:fetchAndLock|.+\/(complete|failure|bpmnError|extendLock|unlock|lock))$/.exec(req.path);
   if (m) return m[1] ?? 'fetchAndLock';
   const s = /^\/worker-services\/([\w-]{1,40})/.exec(req.path);
   return s ? `worker-service:${s[1]}` : 'other';

@@ -324,6 +324,13 @@ const MATRIX: Row[] = [
   row('PATCH /api/admin/staff/:id (unknown)', 'api', () => '/api/admin/staff/nobody', [                     401, 403,  403,   403,   403,  403,  404,  403,  403,  403], { area: 'accounts' }),
   row('PUT /api/admin/staff/:id/password (unknown)', 'api', () => '/api/admin/staff/nobody/password', [     401, 403,  403,   403,   403,  403,  404,  403,  403,  403], { area: 'accounts', body: () => ({ password: 'a-long-password-2026' }) }),
   row('POST /api/admin/staff/:id/unlock (unknown)', 'api', () => '/api/admin/staff/nobody/unlock', [       401, 403,  403,   403,   403,  403,  404,  403,  403,  403], { area: 'accounts' }),
+  // ---- issue 19 remote workers' credentials (engine-rest helper): admins only
+  row('GET /api/remote-workers', 'api', () => '/api/remote-workers', [                                       401, 403,  403,   403,   403,  403,  200,  403,  403,  403], { area: 'accounts' }),
+  row('POST /api/remote-workers (nothing filled in)', 'api', () => '/api/remote-workers', [                 401, 403,  403,   403,   403,  403,  400,  403,  403,  403], { area: 'accounts' }),
+  row('POST /api/remote-workers/:id/revoke (unknown)', 'api', () => '/api/remote-workers/rw_nosuchcredential/revoke', [401, 403, 403, 403, 403, 403, 404, 403, 403, 403], { area: 'accounts' }),
+  row('GET /api/remote-workers/:id/calls (unknown)', 'api', () => '/api/remote-workers/rw_nosuchcredential/calls', [401, 403, 403, 403, 403, 403, 404, 403, 403, 403], { area: 'accounts' }),
+  // /engine-rest: HTTP Basic with a remote worker's credential; a staff session is none (and no CSRF check answers first)
+  row('POST /engine-rest/external-task/fetchAndLock (a session, no credential)', 'public', () => '/engine-rest/external-task/fetchAndLock', [401, 401, 401, 401, 401, 401, 401, 401, 401, 401], { body: () => ({ workerId: 'w', topics: [{ topicName: 'notify', lockDuration: 1000 }] }) }),
 
   // ---- staff pages (anonymous: to the sign-in page)
   row('GET /staff', 'page', () => '/staff', [                                                                303, 200,  200,   200,   200,  200,  200,  200,  200,  200]),
@@ -393,6 +400,11 @@ const MATRIX: Row[] = [
   row('POST /admin/staff (nothing filled in)', 'page', () => '/admin/staff', [                              401, 403,  403,   403,   403,  403,  400,  403,  403,  403], { area: 'accounts' }),
   row('POST /admin/staff/:id (unknown)', 'page', () => '/admin/staff/nobody', [                             401, 403,  403,   403,   403,  403,  404,  403,  403,  403], { area: 'accounts' }),
   row('POST /admin/staff/:id/unlock (unknown)', 'page', () => '/admin/staff/nobody/unlock', [               401, 403,  403,   403,   403,  403,  404,  403,  403,  403], { area: 'accounts' }),
+  // issue 19: remote workers' credentials (admins)
+  row('GET /admin/remote-workers', 'page', () => '/admin/remote-workers', [                                  303, 403,  403,   403,   403,  403,  200,  403,  403,  403], { area: 'accounts' }),
+  row('POST /admin/remote-workers (nothing filled in)', 'page', () => '/admin/remote-workers', [            401, 403,  403,   403,   403,  403,  400,  403,  403,  403], { area: 'accounts' }),
+  row('POST /admin/remote-workers/:id/revoke (unknown)', 'page', () => '/admin/remote-workers/rw_nosuchcredential/revoke', [401, 403, 403, 403, 403, 403, 404, 403, 403, 403], { area: 'accounts' }),
+  row('GET /admin/remote-workers/:id/calls (unknown)', 'page', () => '/admin/remote-workers/rw_nosuchcredential/calls', [303, 403, 403, 403, 403, 403, 404, 403, 403, 403], { area: 'accounts' }),
 ];
 
 /** the request of a row, as the role's browser (pages: accept HTML, form posts) or client (JSON) sends it */
@@ -863,6 +875,8 @@ describe('who may see and do what: every role on every route, through HTTP', () 
       w('POST /admin/staff', 'page', 'admin', 200, '/admin/staff', () => ({ username: 'reviewer-new', displayName: '新审核员', password: 'a-long-password-2026', roles: 'platform-reviewer' })),
       w('POST /admin/staff/:id', 'page', 'admin', 200, `/admin/staff/${f.handlerMarket}`, () => ({ displayName: '市场监管局承办人' })),
       w('POST /admin/staff/:id/unlock', 'page', 'admin', 200, `/admin/staff/${f.locked}/unlock`),
+      // issue 19: a remote worker's credential
+      w('POST /api/remote-workers', 'api', 'admin', 201, '/api/remote-workers', () => ({ name: '访问控制测试', topics: ['notify'] })),
       w('PUT /api/decisions/:decisionId/draft', 'api', 'modeler', 200, '/api/decisions/unit-assessment/draft', () => ({ xml: changedTable, baseVersion: 1 })),
       w('POST /api/decisions/:decisionId/deployments', 'api', 'modeler', 201, '/api/decisions/unit-assessment/deployments', () => ({ xml: changedTable })),
       // issue 18: an operator's variable edit and, last, the cancellation of case A's instance
