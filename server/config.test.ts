@@ -26,6 +26,9 @@ describe('configuration', () => {
       loginRateLimit: 20,
       open311ApiKeys: [],
       trustProxy: 0,
+      engineRestRateLimit: 12_000,
+      engineRestPollMs: 500,
+      remoteJobTypes: [],
       production: false,
     });
   });
@@ -43,6 +46,16 @@ describe('configuration', () => {
     expect(loadConfig({ OUTBOX_POLL_MS: '250' }).outboxPollMs).toBe(250);
     const ok = loadConfig({ NODE_ENV: 'production', PII_KEY: key, SESSION_SECRET: key, OPEN311_API_KEYS: 'intake-app-key-000001, other-app-key-0000002', TRUST_PROXY: '1' });
     expect([ok.sessionSecret, ok.open311ApiKeys, ok.trustProxy]).toEqual([key, ['intake-app-key-000001', 'other-app-key-0000002'], 1]);
+  });
+
+  it('given the remote workers’ settings (issue 19), when read, then REMOTE_JOB_TYPES takes registered job types or *, an unknown one stops start-up, and the /engine-rest limits are checked', () => {
+    const d = loadConfig({});
+    expect([d.remoteJobTypes, d.engineRestRateLimit, d.engineRestPollMs]).toEqual([[], 12_000, 500]);
+    expect(loadConfig({ REMOTE_JOB_TYPES: ' notify, publish-reply,notify ' }).remoteJobTypes).toEqual(['notify', 'publish-reply']);
+    expect(loadConfig({ REMOTE_JOB_TYPES: '*' }).remoteJobTypes).toContain('compute-deadlines');
+    expect(() => loadConfig({ REMOTE_JOB_TYPES: 'notify,send-fax' })).toThrow(/REMOTE_JOB_TYPES must list registered job types or be \* \(unknown: send-fax/);
+    expect(() => loadConfig({ ENGINE_REST_RATE_LIMIT: '0', ENGINE_REST_POLL_MS: '10' })).toThrow(/ENGINE_REST_RATE_LIMIT[\s\S]*ENGINE_REST_POLL_MS/);
+    expect(loadConfig({ ENGINE_REST_RATE_LIMIT: '600', ENGINE_REST_POLL_MS: '250' })).toMatchObject({ engineRestRateLimit: 600, engineRestPollMs: 250 });
   });
 
   it('given ENGINE=zeebe, when read, then the broker addresses are required and taken; WORKERS_IN_APP=false leaves the handlers to worker processes', () => {

@@ -6,7 +6,9 @@
  * failure counts a retry down; an unlock frees the task; a long poll answers when a job comes; every
  * call, accepted or refused, is recorded with its outcome.
  */
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect, beforeAll, afterAll, jest } from '@jest/globals';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { QueryTypes } from 'sequelize';
 import { createTestApp, submitPetition, type Person, type TestApp } from '../app-harness.js';
@@ -179,6 +181,32 @@ describe('/engine-rest external tasks on the embedded engine', () => {
     expect(res.body).toHaveLength(1);
     expect(res.body[0].topicName).toBe('notify');
     await post(oa, `/${res.body[0].id}/complete`, { workerId: 'oa-1' }).expect(204);
+  });
+
+  it('given a long poll whose client goes away, when a job comes afterwards, then the poll has stopped: the job is not locked for nobody, and the call is recorded as gone', async () => {
+    const server = h.app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const waiting = jest.spyOn(h.t.engine.externalTasks!, 'waitForTasks');
+    try {
+      const body = JSON.stringify({ workerId: 'gone-1', maxTasks: 1, asyncResponseTimeout: 60_000, topics: [{ topicName: 'notify', lockDuration: 60_000 }] });
+      const req = httpRequest({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, method: 'POST', path: '/engine-rest/external-task/fetchAndLock', headers: { authorization: basic(oa), 'content-type': 'application/json' } });
+      req.on('error', () => undefined);
+      req.end(body);
+      // the poll is waiting: the client goes away
+      for (let i = 0; i < 200 && !waiting.mock.calls.length; i++) await new Promise((r) => setImmediate(r));
+      expect(waiting).toHaveBeenCalled();
+      req.destroy();
+      const gone = async () => (await callsOf(oa.id)).some((c) => c.worker_id === 'gone-1' && c.status === 499);
+      for (let i = 0; i < 500 && !(await gone()); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await gone()).toBe(true);
+      await submit();
+      expect((await notifyJobs()).map((j) => j.state)).toEqual(['activatable']);
+      const [task] = (await fetch(oa, 'oa-1')).body;
+      await post(oa, `/${task.id}/complete`, { workerId: 'oa-1' }).expect(204);
+    } finally {
+      waiting.mockRestore();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('given a BPMN error without a code, then 400; with one the engine takes it (no boundary here: an incident), and the call is recorded', async () => {
