@@ -208,7 +208,7 @@ export function engineRestRoutes(ctx: AppContext): Router {
   const { pollMs, rateLimit: perMinute, log } = ctx.engineRest;
   const record = (entry: RemoteCallEntry, tx?: Transaction) => remoteWorkers.recordCall(entry, tx);
 
-  // a body the parser refuses is answered after authentication (body()), so the refusal is the credential's
+  // a body the parser refuses is answered after authentication (below), so the refusal is recorded as the credential's
   const json = express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] });
   r.use((req, res, next) =>
     json(req, res, (err?: unknown) => {
@@ -414,7 +414,8 @@ export function engineRestRoutes(ctx: AppContext): Router {
       if (typeof errorCode !== 'string' || !errorCode.trim() || errorCode.length > 255) throw invalid('errorCode is required: a non-empty string of at most 255 characters');
       const errorMessage = optString(b, 'errorMessage', 4000);
       const variables = variablesOf(b, 'variables');
-      note.detail = { errorCode, variables: Object.keys(variables).length };
+      // the code when it looks like one (the record holds no free text of the client's)
+      note.detail = { ...(/^[\w.:-]{1,64}$/.test(errorCode) && { errorCode }), variables: Object.keys(variables).length };
       const id = taskIdOf(req);
       await ownTask(id, me, note, true, 'given a BPMN error');
       await tasks().bpmnError(id, engineWorkerId(me.credentialId, workerId), { errorCode, ...(errorMessage !== undefined && { errorMessage }), variables }, inTx(me, 'bpmnError', note));

@@ -127,7 +127,8 @@ export function createRemoteWorkerService(deps: RemoteWorkerServiceDeps) {
       const last = touched.get(id) ?? row.lastUsedAt?.getTime();
       if (last === undefined || at - last >= touchEveryMs) {
         touched.set(id, at);
-        repo.touch(id, at).catch((err) => deps.log?.warn({ err, credentialId: id }, 'remote worker: last_used_at not written'));
+        // awaited (once a minute per credential): no write is left running after the call
+        await repo.touch(id, at).catch((err) => deps.log?.warn({ err, credentialId: id }, 'remote worker: last_used_at not written'));
       }
       return { known: true, identity: { credentialId: row.id, name: row.name, topics: row.topics } };
     },

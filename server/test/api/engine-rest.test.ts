@@ -187,24 +187,28 @@ describe('/engine-rest external tasks on the embedded engine', () => {
     const server = h.app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     const waiting = jest.spyOn(h.t.engine.externalTasks!, 'waitForTasks');
+    const until = async (what: () => boolean | Promise<boolean>) => {
+      const end = Date.now() + 10_000;
+      while (!(await what()) && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+      return what();
+    };
+    const body = JSON.stringify({ workerId: 'gone-1', maxTasks: 1, asyncResponseTimeout: 60_000, topics: [{ topicName: 'notify', lockDuration: 60_000 }] });
+    const req = httpRequest({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, method: 'POST', path: '/engine-rest/external-task/fetchAndLock', headers: { authorization: basic(oa), 'content-type': 'application/json' } });
+    req.on('error', () => undefined);
     try {
-      const body = JSON.stringify({ workerId: 'gone-1', maxTasks: 1, asyncResponseTimeout: 60_000, topics: [{ topicName: 'notify', lockDuration: 60_000 }] });
-      const req = httpRequest({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, method: 'POST', path: '/engine-rest/external-task/fetchAndLock', headers: { authorization: basic(oa), 'content-type': 'application/json' } });
-      req.on('error', () => undefined);
       req.end(body);
       // the poll is waiting: the client goes away
-      for (let i = 0; i < 200 && !waiting.mock.calls.length; i++) await new Promise((r) => setImmediate(r));
-      expect(waiting).toHaveBeenCalled();
+      expect(await until(() => waiting.mock.calls.length > 0)).toBe(true);
       req.destroy();
-      const gone = async () => (await callsOf(oa.id)).some((c) => c.worker_id === 'gone-1' && c.status === 499);
-      for (let i = 0; i < 500 && !(await gone()); i++) await new Promise((r) => setTimeout(r, 10));
-      expect(await gone()).toBe(true);
+      expect(await until(async () => (await callsOf(oa.id)).some((c) => c.worker_id === 'gone-1' && c.status === 499))).toBe(true);
       await submit();
       expect((await notifyJobs()).map((j) => j.state)).toEqual(['activatable']);
       const [task] = (await fetch(oa, 'oa-1')).body;
       await post(oa, `/${task.id}/complete`, { workerId: 'oa-1' }).expect(204);
     } finally {
+      req.destroy();
       waiting.mockRestore();
+      server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
   });

@@ -187,6 +187,9 @@ describe('remote workers: credentials and the /engine-rest gate', () => {
     expect(page1.body.calls[0].call).toBe('failure');
     const page2 = await admin.get(`/api/remote-workers/${c.id}/calls?limit=4&before=${page1.body.next}`).expect(200);
     expect(page2.body.calls[0].id).toBeLessThan(page1.body.calls[3].id);
+    // its authenticated calls mark it used
+    const listed = (await admin.get('/api/remote-workers').expect(200)).body.find((x: { id: string }) => x.id === c.id);
+    expect(listed.lastUsedAt).toBe(h.t.clock.now().toISOString());
     await admin.get('/api/remote-workers/rw_nosuchcredential/calls').expect(404);
     await admin.get(`/api/remote-workers/${c.id}/calls?before=abc`).expect(400);
     const html = await admin.get(`/admin/remote-workers/${c.id}/calls`).expect(200);
