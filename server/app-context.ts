@@ -4,6 +4,7 @@
  */
 import type { RequestHandler, Response } from 'express';
 import type { EnginePort } from '../engine/port.js';
+import type { AppWorkerDeps } from './engine-setup.js';
 import type { AuditRepository } from './data/audit-repository.js';
 import type { DraftsRepository } from './data/drafts-repository.js';
 import type { PetitionsRepository } from './data/petitions-repository.js';
@@ -102,4 +103,7 @@ export interface AppContext {
   // ---- issue 18 batch operations (batch helper)
   /** the inspector's batch operations over a filter (cancel, set variables …) */
   batchService: BatchService;
+  // ---- issue 19 remote workers (worker services helper)
+  /** what the job handlers use, served to remote workers by server/routes/worker-services.ts */
+  workerDeps: AppWorkerDeps;
 }

@@ -97,6 +97,7 @@ import { knowledgeFlowRoutes } from './routes/knowledge-flow.js';
 import { createReplyTemplatesRepository } from './data/reply-templates-repository.js';
 import { createReplyTemplateService } from './services/reply-template-service.js';
 import { replyTemplateRoutes } from './routes/reply-templates.js';
+import { createWorkerDeps } from './engine-setup.js';
 
 /** the project folder (holding package.json), from the source tree or from dist/ */
 export const projectRoot = (() => {
@@ -369,6 +370,8 @@ export function createApp(deps: AppDeps): Express {
     assessmentService: createAssessmentService({ engine, repo: createAssessmentsRepository(db, { now }), audit, clock, log }),
     // ---- issue 17 reply templates (templates helper)
     batchService,
+    // issue 19: the job handlers' stores, as the worker services serve them to remote workers
+    workerDeps: createWorkerDeps({ db, key: deps.key, log, clock, engine, config: { publicBaseUrl: o.publicBaseUrl ?? 'http://localhost:3000' }, reportFigures }),
     replyTemplateService: createReplyTemplateService({ repo: createReplyTemplatesRepository(db, { now }), audit, units, clock, transaction: (work) => db.transaction(work), visible: (s, id) => caseService.visible(s, id) }),
     clock,
   };
