@@ -58,6 +58,8 @@ export abstract class Core {
   /** compiled DMN resources by their key (engine_decisions_requirements.id): a deployed version never changes */
   readonly decisionResources = new Map<string, Promise<ParsedDmn>>();
   readonly workers = new Map<string, Worker>();
+  /** long polls of remote workers (external-tasks.ts): woken when a job of one of their types is created here */
+  readonly jobWaiters = new Set<{ types: ReadonlySet<string>; wake: () => void }>();
   readonly taskListeners = new Set<(e: UserTaskEvent) => void | Promise<void>>();
   readonly projectors = new Set<UserTaskProjector>();
   messageStarts: Promise<MessageStarts> | undefined;
@@ -108,6 +110,11 @@ export abstract class Core {
 
   now() {
     return this.clock.now().getTime();
+  }
+
+  /** the long polls waiting for a job of this type: look again now */
+  wakeJobWaiters(type: string) {
+    for (const w of this.jobWaiters) if (w.types.has(type)) w.wake();
   }
 
   // ---------------------------------------------------------------- calls across modules

@@ -8,9 +8,10 @@
  * The Embedded class only composes: its state is the Core (core.ts), every call is a function of
  * the module for its concern (engine/README.md lists them), given the engine as `core`.
  */
-import type { EnginePort } from '../port.js';
+import type { EnginePort, ExternalTaskPort } from '../port.js';
 import { Core } from './core.js';
 import * as decisions from './decisions.js';
+import * as external from './external-tasks.js';
 import * as definitions from './definitions.js';
 import * as incidents from './incidents.js';
 import * as instances from './instances.js';
@@ -106,6 +107,18 @@ class Embedded extends Core implements EmbeddedEngine {
   listJobs(...a: Args<typeof jobs.listJobs>) { return jobs.listJobs(this, ...a); }
   lockDueJobs(...a: Args<typeof jobs.lockDueJobs>) { return jobs.lockDueJobs(this, ...a); }
   runJob(...a: Args<typeof jobs.runJob>) { return jobs.runJob(this, ...a); }
+
+  // ---------------------------------------------------------------- external tasks (issue 19)
+  readonly externalTasks: ExternalTaskPort = {
+    fetchAndLock: (...a) => external.fetchAndLock(this, ...a),
+    waitForTasks: (...a) => external.waitForTasks(this, ...a),
+    getExternalTask: (...a) => external.getExternalTask(this, ...a),
+    complete: (...a) => external.complete(this, ...a),
+    fail: (...a) => external.fail(this, ...a),
+    bpmnError: (...a) => external.bpmnError(this, ...a),
+    extendLock: (...a) => external.extendLock(this, ...a),
+    unlock: (...a) => external.unlock(this, ...a),
+  };
 
   // ---------------------------------------------------------------- incidents
   listIncidents(...a: Args<typeof incidents.listIncidents>) { return incidents.listIncidents(this, ...a); }

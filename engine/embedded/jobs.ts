@@ -65,7 +65,7 @@ export async function lockDueJobs(core: Core, limit: number): Promise<(JobRow & 
       const until = Math.max(now + timeout, Number(job.locked_until ?? 0) + 1);
       // the state check makes the lock safe against another process taking the same job
       const n = await core.store.exec(
-        "UPDATE engine_jobs SET state = 'activated', locked_until = ? WHERE id = ? AND ((state = 'activatable' AND not_before <= ?) OR (state = 'activated' AND locked_until < ?))",
+        "UPDATE engine_jobs SET state = 'activated', locked_until = ?, worker_id = NULL WHERE id = ? AND ((state = 'activatable' AND not_before <= ?) OR (state = 'activated' AND locked_until < ?))",
         [until, job.id, now, now],
         ctx.tx,
       );
@@ -131,12 +131,35 @@ export async function runJob(core: Core, job: JobRow & { instance_variables: str
   await finish({ kind: 'complete', execId, output: out }, 'job-completed', {});
 }
 
-/** `writes`: the handler's own (JobContext.transactional), in the completion's transaction */
-async function finishJob(core: Core, job: JobRow, event: PendingEvent, historyEvent: HistoryRecord['event'], detail: Record<string, unknown>, writes: JobWrite[] = []) {
+/**
+ * Who may finish a job: the engine's own worker by its lock's expiry (the lock's token), a remote
+ * worker by its id (Camunda 7: the worker that most recently locked it).
+ */
+export type JobLock = { lockedUntil: number } | { workerId: string };
+
+const lockCondition = (lock: JobLock): [string, unknown] =>
+  'workerId' in lock ? ['worker_id = ?', lock.workerId] : ['locked_until = ?', lock.lockedUntil];
+
+/**
+ * `writes`: the handler's own (JobContext.transactional), in the completion's transaction. False
+ * when the job was not there to finish (canceled, or its lock taken by another worker).
+ */
+export async function finishJob(
+  core: Core,
+  job: JobRow,
+  event: PendingEvent,
+  historyEvent: HistoryRecord['event'],
+  detail: Record<string, unknown>,
+  writes: JobWrite[] = [],
+  lock: JobLock = { lockedUntil: Number(job.locked_until) },
+): Promise<boolean> {
   const record = (): HistoryRecord => ({ elementId: job.element_id, elementType: 'job', event: historyEvent as any, at: core.now(), detail: { jobKey: job.id, ...detail } });
+  const [cond, arg] = lockCondition(lock);
+  let applied = false;
   const deleteJob = async (ctx: Ctx) => {
     // 0 rows: canceled, or taken back after its timeout: the result is dropped, as in Zeebe
-    if ((await core.store.exec("DELETE FROM engine_jobs WHERE id = ? AND state = 'activated' AND locked_until = ?", [job.id, Number(job.locked_until)], ctx.tx)) !== 1) return false;
+    applied = (await core.store.exec(`DELETE FROM engine_jobs WHERE id = ? AND state = 'activated' AND ${cond}`, [job.id, arg], ctx.tx)) === 1;
+    if (!applied) return false;
     for (const w of writes) await w(ctx.tx);
     return true;
   };
@@ -156,7 +179,7 @@ async function finishJob(core: Core, job: JobRow, event: PendingEvent, historyEv
         await inTx(core, async (ctx) => {
           if (await deleteJob(ctx)) await core.settle(ctx, { ...hot.row }, run, oldWaits, event);
         });
-        return;
+        return applied;
       } catch (err) {
         // a deadlock rolled it back whole: redo it from the database below
         if (!(err instanceof ConflictError) && !isTransient(err)) throw err;
@@ -171,7 +194,7 @@ async function finishJob(core: Core, job: JobRow, event: PendingEvent, historyEv
       await inTx(core, async (ctx) => {
         if (await deleteJob(ctx)) await core.withInstance(ctx, job.instance_id, event, [record()]);
       });
-      return;
+      return applied;
     } catch (err) {
       if (err instanceof ConflictError && ++conflicts < 3) continue;
       if (!isTransient(err) || ++transients >= 8) throw err;
@@ -184,24 +207,51 @@ async function finishJob(core: Core, job: JobRow, event: PendingEvent, historyEv
 async function failJob(core: Core, job: JobRow, worker: Worker, err: Error) {
   const retries = job.retries - 1;
   const message = err?.message ?? String(err);
-  const now = core.now();
+  // the failure's time is when the handler gave up, not when its record is written
+  const at = core.now();
   const attempt = Math.max(1, 1 + (await countFailures(core, job.id)));
   const b = worker.options.backoff ?? DEFAULT_BACKOFF;
   const backoff = typeof b === 'function' ? b(attempt) : b;
   core.log.warn({ jobKey: job.id, type: job.type, retries, err: message }, 'job failed');
-  await retryTransient(() => inTx(core, async (ctx) => {
-    const history = [{ elementId: job.element_id, elementType: 'job', event: 'job-failed', at: now, detail: { jobKey: job.id, retries, message } }];
+  await recordFailure(core, job, { lockedUntil: Number(job.locked_until) }, { retries, retryTimeout: backoff, message, at });
+}
+
+/**
+ * A failed attempt: the job waits `retryTimeout` ms for its next one, or with no retries left it is
+ * an incident (JOB_NO_RETRIES) and its instance shows it. False when the job was not there to fail
+ * (canceled, or its lock taken by another worker).
+ */
+export async function recordFailure(
+  core: Core,
+  job: JobRow,
+  lock: JobLock,
+  failure: { retries: number; retryTimeout: number; message: string; details?: string; at?: number },
+  writes: JobWrite[] = [],
+): Promise<boolean> {
+  const { retries, retryTimeout, message } = failure;
+  const [cond, arg] = lockCondition(lock);
+  const now = failure.at ?? core.now();
+  return retryTransient(() => inTx(core, async (ctx) => {
+    const detail = { jobKey: job.id, retries, message, ...(failure.details && { details: failure.details }) };
+    const history = [{ elementId: job.element_id, elementType: 'job', event: 'job-failed' as const, at: now, detail }];
     if (retries > 0) {
-      await core.store.exec(
-        "UPDATE engine_jobs SET state = 'activatable', retries = ?, not_before = ?, locked_until = NULL, error_message = ? WHERE id = ? AND state = 'activated' AND locked_until = ?",
-        [retries, now + backoff, message, job.id, Number(job.locked_until)],
+      const n = await core.store.exec(
+        `UPDATE engine_jobs SET state = 'activatable', retries = ?, not_before = ?, locked_until = NULL, worker_id = NULL, error_message = ? WHERE id = ? AND state = 'activated' AND ${cond}`,
+        [retries, now + retryTimeout, message, job.id, arg],
         ctx.tx,
       );
+      if (n !== 1) return false;
+      for (const w of writes) await w(ctx.tx);
       await core.store.appendHistory(job.instance_id, history, ctx.tx);
-      return;
+      return true;
     }
-    const n = await core.store.exec("UPDATE engine_jobs SET state = 'incident', retries = 0, locked_until = NULL, error_message = ? WHERE id = ? AND state = 'activated' AND locked_until = ?", [message, job.id, Number(job.locked_until)], ctx.tx);
-    if (n !== 1) return;
+    const n = await core.store.exec(
+      `UPDATE engine_jobs SET state = 'incident', retries = 0, locked_until = NULL, worker_id = NULL, error_message = ? WHERE id = ? AND state = 'activated' AND ${cond}`,
+      [message, job.id, arg],
+      ctx.tx,
+    );
+    if (n !== 1) return false;
+    for (const w of writes) await w(ctx.tx);
     await core.store.insert(
       'engine_incidents',
       {
@@ -225,6 +275,7 @@ async function failJob(core: Core, job: JobRow, worker: Worker, err: Error) {
       [...history, { elementId: job.element_id, elementType: 'job', event: 'incident', at: now, detail: { errorType: 'JOB_NO_RETRIES', message } }],
       ctx.tx,
     );
+    return true;
   }));
 }
 

@@ -71,6 +71,9 @@ export async function addWait(core: Core, ctx: Ctx, row: InstanceRow, w: Wait, h
           core.backlog = true;
           core.scheduleJobs(0);
         });
+      } else if (core.jobWaiters.size) {
+        // a remote worker's long poll for this type takes it at once (external-tasks.ts)
+        ctx.effects.push(() => core.wakeJobWaiters(w.type));
       }
       return;
     }

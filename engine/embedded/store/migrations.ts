@@ -191,4 +191,12 @@ export const engineMigrations = [
       await qi.addIndex('engine_decisions', ['decision_id', 'version'], { unique: true, name: 'engine_decisions_version' });
     },
   },
+  {
+    // issue 19: who holds a job's lock when a remote worker (Camunda 7's external-task protocol)
+    // took it; NULL for the engine's own workers, whose lock's token is its expiry alone
+    name: '0003-engine-job-worker',
+    async up({ sequelize }: { sequelize: Sequelize }) {
+      await sequelize.getQueryInterface().addColumn('engine_jobs', 'worker_id', { type: STRING(255), allowNull: true });
+    },
+  },
 ];

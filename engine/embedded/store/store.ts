@@ -60,6 +60,8 @@ export interface JobRow {
   headers: string | null;
   error_message: string | null;
   created_at: number;
+  /** a remote worker's lock (`<credential>/<workerId>`); null for the engine's own workers */
+  worker_id?: string | null;
 }
 
 export interface UserTaskRow {
