@@ -188,10 +188,7 @@ export interface PetitionsRepository {
   assign(petitionId: string, unitId: string | null, processInstanceKey?: string | null, tx?: Transaction): Promise<Petition>;
   /** the decrypted identity, when the reader may see it (logged); IdentityAccessDenied otherwise */
   readIdentity(petitionId: string, reader: IdentityReader): Promise<PetitionerIdentity>;
-  /**
-   * the decrypted identity for the system itself (publication masking, SMS to the petitioner), logged
-   * as staff `system` (or `actor`: a remote worker's credential, issue 19); undefined for an unknown petition
-   */
+  /** the decrypted identity for the system itself (publication masking, SMS), logged as staff `system` or `actor` (a remote worker's credential); undefined for an unknown petition */
   readIdentityAsSystem(petitionId: string, purpose: string, actor?: string): Promise<PetitionerIdentity | undefined>;
   /** the identity reads of a petition, oldest first */
   identityAccessLog(petitionId: string): Promise<IdentityAccessRecord[]>;
