@@ -5,12 +5,16 @@
  * ENGINE=embedded: the jobs in the shared database, locked per job (timers and messages stay with
  * the app). The app migrates the database and deploys the diagrams; start it first.
  * Stops on SIGINT / SIGTERM after the jobs in hand are finished.
+ *
+ * With ENGINE_REST_URL (issue 19) it runs remote instead: no database, the same handlers as Camunda 7
+ * external-task workers against the app's /engine-rest with a remote worker's credential
+ * (ENGINE_REST_USER / ENGINE_REST_PASSWORD), their stores reached through the app's worker services.
  */
 import { pathToFileURL } from 'node:url';
 import { createDatabase } from '../engine/embedded/store/database.js';
 import type { Clock } from '../engine/clock.js';
 import type { EnginePort } from '../engine/port.js';
-import { ConfigError, loadConfig } from '../server/config.js';
+import { ConfigError, loadConfig, loadRemoteWorkerConfig } from '../server/config.js';
 import { createJobHandlers, migrationsFor, openConfiguredEngine } from '../server/engine-setup.js';
 import { createLogger, type Logger } from '../server/logger.js';
 import { resolvePiiKey } from '../server/secrets.js';
@@ -18,7 +22,9 @@ import { createPetitionsRepository } from '../server/data/petitions-repository.j
 import { createTaskEvents } from '../server/services/task-events.js';
 import { createWorkQueueProjector } from '../server/services/queue-service.js';
 import { createWorkItemsRepository } from '../server/data/work-items-repository.js';
-import { workerOptions } from '../workers/registry.js';
+import { createWorkers, workerOptions, type JobType } from '../workers/registry.js';
+import { remoteDepsFactory } from '../workers/remote/remote-deps.js';
+import { startRemoteWorkers } from '../workers/remote/external-task-runner.js';
 
 export interface RunningWorkers {
   engine: EnginePort;
@@ -60,9 +66,47 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, log?: L
   };
 }
 
+export interface RunningRemoteWorkerProcess {
+  workerId: string;
+  types: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * `npm run workers` with ENGINE_REST_URL: the handlers of ENGINE_REST_TOPICS (default all) as remote
+ * workers; `clock`: the time the handlers read (the runner's own, not the app's).
+ */
+export function startRemoteWorkerProcess(env: NodeJS.ProcessEnv = process.env, log?: Logger, options: { clock?: Clock; asyncResponseTimeout?: number } = {}): RunningRemoteWorkerProcess {
+  const config = loadRemoteWorkerConfig(env);
+  const logger = log ?? createLogger(config.logLevel);
+  const workerLog = logger.child({ part: 'workers' });
+  const depsFor = remoteDepsFactory({
+    baseUrl: config.engineRestUrl,
+    user: config.user,
+    password: config.password,
+    publicBaseUrl: config.publicBaseUrl,
+    logger: workerLog,
+    ...(options.clock && { clock: options.clock }),
+  });
+  const running = startRemoteWorkers({
+    baseUrl: config.engineRestUrl,
+    user: config.user,
+    password: config.password,
+    types: config.topics,
+    // the deps carry the job's id: the app serves a store call only for the job it belongs to
+    handlerFor: (task) => createWorkers(depsFor(String(task.id)))[task.topicName as JobType],
+    logger: workerLog,
+    maxTasks: config.maxTasks,
+    lockDuration: config.lockDurationMs,
+    ...(options.asyncResponseTimeout !== undefined && { asyncResponseTimeout: options.asyncResponseTimeout }),
+  });
+  logger.info({ engineRest: config.engineRestUrl, types: running.types.length }, '作业处理进程已启动(远程)');
+  return running;
+}
+
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
-  startWorkers().then(
+  (process.env.ENGINE_REST_URL ? Promise.resolve().then(() => startRemoteWorkerProcess()) : startWorkers()).then(
     (running) => {
       // the engine's loops use unref'd timers (they must not hold the app or a test open): without
       // this the process would end with code 0 between two polls, leaving the jobs it locked to

@@ -4,6 +4,7 @@
  */
 import type { RequestHandler, Response } from 'express';
 import type { EnginePort } from '../engine/port.js';
+import type { AppWorkerDeps } from './engine-setup.js';
 import type { AuditRepository } from './data/audit-repository.js';
 import type { DraftsRepository } from './data/drafts-repository.js';
 import type { PetitionsRepository } from './data/petitions-repository.js';
@@ -109,4 +110,7 @@ export interface AppContext {
   remoteWorkers: RemoteWorkerService;
   /** /engine-rest: calls per credential and minute, how often a long poll looks for other processes' jobs (ms), where failures are logged */
   engineRest: { rateLimit: number; pollMs: number; log: Logger };
+  // ---- issue 19 remote workers (worker services helper)
+  /** what the job handlers use, served to remote workers by server/routes/worker-services.ts */
+  workerDeps: AppWorkerDeps;
 }

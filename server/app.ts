@@ -102,6 +102,7 @@ import { createRemoteWorkersRepository } from './data/remote-workers-repository.
 import { createRemoteWorkerService } from './services/remote-worker-service.js';
 import { engineRestRoutes } from './routes/engine-rest.js';
 import { remoteWorkerRoutes } from './routes/remote-workers.js';
+import { createWorkerDeps } from './engine-setup.js';
 
 /** the project folder (holding package.json), from the source tree or from dist/ */
 export const projectRoot = (() => {
@@ -381,6 +382,8 @@ export function createApp(deps: AppDeps): Express {
     // ---- issue 19 remote workers (engine-rest helper)
     remoteWorkers: createRemoteWorkerService({ repo: createRemoteWorkersRepository(db, { now }), audit, jobTypes, clock, transaction: (work) => db.transaction(work), log }),
     engineRest: { rateLimit: o.engineRestRateLimit ?? 12_000, pollMs: o.engineRestPollMs ?? 500, log },
+    // issue 19: the job handlers' stores, as the worker services serve them to remote workers
+    workerDeps: createWorkerDeps({ db, key: deps.key, log, clock, engine, config: { publicBaseUrl: o.publicBaseUrl ?? 'http://localhost:3000' }, reportFigures }),
     replyTemplateService: createReplyTemplateService({ repo: createReplyTemplatesRepository(db, { now }), audit, units, clock, transaction: (work) => db.transaction(work), visible: (s, id) => caseService.visible(s, id) }),
     clock,
   };

@@ -224,3 +224,72 @@ describeCompose('docker-compose.yml', () => {
     await expect(compose(broken, KEYS, ['config', '-q'])).rejects.toMatchObject({ stderr: expect.stringMatching(/condition/) });
   });
 });
+
+// issue 19: the embedded engine's stack, its workers remote over /engine-rest
+const embeddedFile = join(projectRoot, 'docker-compose.embedded.yml');
+const DB_SETTINGS = ['DB_URL', 'PII_KEY', 'SESSION_SECRET', 'ZEEBE_GRPC_ADDRESS', 'ZEEBE_REST_ADDRESS'];
+
+/** what the README promises of the embedded stack; [] when all holds */
+function embeddedProblems(config: Resolved): string[] {
+  const problems: string[] = [];
+  const check = (ok: boolean, problem: string) => { if (!ok) problems.push(problem); };
+  const { mysql, app, workers } = config.services;
+  if (!mysql || !app || !workers) return ['services mysql, app and workers are needed'];
+  check(!config.services.camunda, 'the embedded stack has no camunda service');
+  const aenv = app.environment ?? {};
+  const wenv = workers.environment ?? {};
+  check(aenv.ENGINE === 'embedded' && aenv.WORKERS_IN_APP === 'false', 'the app runs the embedded engine and leaves the job handlers to the workers');
+  check(URL.canParse(aenv.DB_URL ?? '') && new URL(aenv.DB_URL).hostname === 'mysql', 'the app: DB_URL points at the mysql service');
+  check(wenv.ENGINE_REST_URL === 'http://app:3000/engine-rest', `workers: ENGINE_REST_URL is the app's /engine-rest (got ${wenv.ENGINE_REST_URL})`);
+  check('ENGINE_REST_USER' in wenv && 'ENGINE_REST_PASSWORD' in wenv, 'workers get the credential (ENGINE_REST_USER, ENGINE_REST_PASSWORD)');
+  const leaked = DB_SETTINGS.filter((k) => k in wenv);
+  check(leaked.length === 0, `workers carry no database settings or keys (got ${leaked.join(', ')})`);
+  check(app.image !== undefined && app.image === workers.image, 'app and workers run the same image');
+  check(JSON.stringify(workers.command) === JSON.stringify(['node', 'dist/bin/workers.js']), 'workers run node dist/bin/workers.js');
+  check((workers.ports ?? []).length === 0, 'workers publish no port (so they scale)');
+  check(workers.depends_on?.app?.condition === 'service_healthy' && workers.depends_on?.mysql === undefined, 'workers wait for a healthy app, not for the database');
+  return problems;
+}
+
+describe('docker-compose.embedded.yml (read as YAML)', () => {
+  const text = readFileSync(embeddedFile, 'utf8');
+  const raw = parseYaml(text) as Resolved;
+
+  it('given the embedded stack, when its wiring is checked, then the workers run remote against the app with no database settings', () => {
+    expect(embeddedProblems(raw)).toEqual([]);
+    expect(raw.services.workers.environment).toMatchObject({ ENGINE_REST_URL: 'http://app:3000/engine-rest', ENGINE_REST_USER: '${ENGINE_REST_USER:-}', ENGINE_REST_PASSWORD: '${ENGINE_REST_PASSWORD:-}' });
+    expect(raw.services.workers.environment).not.toHaveProperty('DB_URL');
+  });
+
+  it.each([
+    ['a DB_URL for the workers', (t: string) => t.replace('      ENGINE_REST_URL: http://app:3000/engine-rest\n', '      ENGINE_REST_URL: http://app:3000/engine-rest\n      DB_URL: mysql://wenzheng:x@mysql:3306/wenzheng\n'), /no database settings or keys \(got DB_URL\)/],
+    ['the workers pointed elsewhere', (t: string) => t.replace('http://app:3000/engine-rest', 'http://app:3000/api'), /ENGINE_REST_URL is the app's/],
+    ['the handlers in the app too', (t: string) => t.replace('WORKERS_IN_APP: "false"', 'WORKERS_IN_APP: "true"'), /leaves the job handlers to the workers/],
+  ])('given a copy with %s, when its wiring is checked, then the check says what is wrong', (_what, mutate, problem) => {
+    const copy = mutate(text);
+    expect(copy).not.toBe(text);
+    expect(embeddedProblems(parseYaml(copy) as Resolved)).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
+  });
+
+  it('given the Zeebe stack, when read, then its workers still have the database (the Zeebe variant is unchanged)', () => {
+    const zeebe = parseYaml(readFileSync(file, 'utf8')) as Resolved;
+    expect(zeebe.services.workers.environment ?? {}).not.toHaveProperty('ENGINE_REST_URL');
+  });
+});
+
+describeCompose('docker-compose.embedded.yml (resolved by docker-compose)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'wz-compose-embedded-'));
+    writeFileSync(join(dir, 'empty.env'), '');
+    work = dir;
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('given the keys, when docker-compose resolves it, then it is valid and wired as the README says', async () => {
+    const config = await resolve(embeddedFile);
+    expect(Object.keys(config.services).sort()).toEqual(['app', 'mysql', 'workers']);
+    expect(embeddedProblems(config)).toEqual([]);
+    expect(config.services.workers.environment).not.toHaveProperty('DB_URL');
+  });
+});

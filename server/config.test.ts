@@ -1,5 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, loadRemoteWorkerConfig } from './config.js';
+import { jobTypes } from '../workers/registry.js';
 
 // keys as `openssl rand -base64 32` makes them (a key of one repeated byte is refused)
 const KEY = 'GE4NZQj+PERaSx8QGKKa5+N5UejDQfQqxBXA76Uiizk=';
@@ -113,5 +114,40 @@ describe('configuration', () => {
     const problems = (error as ConfigError).problems;
     expect(problems).toHaveLength(4);
     expect(problems.join('\n')).toMatch(/PORT[\s\S]*DB_URL[\s\S]*ENGINE[\s\S]*LOG_LEVEL/);
+  });
+});
+
+describe('remote worker configuration (issue 19)', () => {
+  const remote = { ENGINE_REST_URL: 'http://app:3000/engine-rest/', ENGINE_REST_USER: 'c0ffee', ENGINE_REST_PASSWORD: 'secret' };
+
+  it('given the address and the credential, when loaded, then every job type is taken, with no database setting needed', () => {
+    expect(loadRemoteWorkerConfig({ ...remote, LOG_LEVEL: 'warn' })).toEqual({
+      engineRestUrl: 'http://app:3000/engine-rest',
+      user: 'c0ffee',
+      password: 'secret',
+      topics: [...jobTypes],
+      lockDurationMs: 60_000,
+      maxTasks: 16,
+      publicBaseUrl: 'http://localhost:3000',
+      logLevel: 'warn',
+    });
+    expect(loadRemoteWorkerConfig({ ...remote, ENGINE_REST_TOPICS: 'notify, publish-reply,notify', JOB_TIMEOUT_SECONDS: '120' })).toMatchObject({ topics: ['notify', 'publish-reply'], lockDurationMs: 120_000 });
+  });
+
+  it('given missing or wrong settings, when loaded, then it fails at once naming each', () => {
+    let error: unknown;
+    try {
+      loadRemoteWorkerConfig({ ENGINE_REST_URL: 'app:3000', ENGINE_REST_TOPICS: 'notify,sign-off', NODE_ENV: 'production', ENGINE_REST_MAX_TASKS: '0' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/ENGINE_REST_URL must be the app's http\(s\) address/);
+    expect(problems).toMatch(/ENGINE_REST_USER is required .*\/admin\/remote-workers/);
+    expect(problems).toMatch(/ENGINE_REST_PASSWORD is required/);
+    expect(problems).toMatch(/ENGINE_REST_TOPICS names job types there are no handlers for: sign-off/);
+    expect(problems).toMatch(/PUBLIC_BASE_URL is required when NODE_ENV=production/);
+    expect(problems).toMatch(/ENGINE_REST_MAX_TASKS must be a whole number 1–100/);
   });
 });

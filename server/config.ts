@@ -4,7 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import { IdentityKeyError, parseIdentityKey } from './domain/identity-crypto.js';
-import { jobTypes } from '../workers/registry.js';
+import { jobTypes as allJobTypes } from '../workers/registry.js';
 
 export type EngineKind = 'embedded' | 'zeebe';
 
@@ -156,9 +156,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const engineRestRateLimit = int('ENGINE_REST_RATE_LIMIT', 12_000, 1, 1_000_000);
   const engineRestPollMs = int('ENGINE_REST_POLL_MS', 500, 50, 60_000);
   const remoteRaw = (env.REMOTE_JOB_TYPES ?? '').trim();
-  const remoteJobTypes = remoteRaw === '*' ? [...jobTypes] : [...new Set(remoteRaw.split(',').map((t) => t.trim()).filter(Boolean))];
-  const unknownTypes = remoteJobTypes.filter((t) => !(jobTypes as readonly string[]).includes(t));
-  if (unknownTypes.length) problems.push(`REMOTE_JOB_TYPES must list registered job types or be * (unknown: ${unknownTypes.join(', ')}; known: ${jobTypes.join(', ')})`);
+  const remoteJobTypes = remoteRaw === '*' ? [...allJobTypes] : [...new Set(remoteRaw.split(',').map((t) => t.trim()).filter(Boolean))];
+  const unknownTypes = remoteJobTypes.filter((t) => !(allJobTypes as readonly string[]).includes(t));
+  if (unknownTypes.length) problems.push(`REMOTE_JOB_TYPES must list registered job types or be * (unknown: ${unknownTypes.join(', ')}; known: ${allJobTypes.join(', ')})`);
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
@@ -186,4 +186,58 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     remoteJobTypes,
     production,
   };
+}
+
+/**
+ * `npm run workers` as a remote worker (issue 19: ENGINE_REST_URL set): the job handlers against the
+ * app's `/engine-rest` over Camunda 7's external-task protocol, with a remote worker's credential
+ * (an admin makes it at /admin/remote-workers) and no database at all.
+ */
+export interface RemoteWorkerConfig {
+  /** the app's external-task REST address (ENGINE_REST_URL, e.g. http://app:3000/engine-rest) */
+  engineRestUrl: string;
+  /** the credential (ENGINE_REST_USER: its id; ENGINE_REST_PASSWORD: its secret) */
+  user: string;
+  password: string;
+  /** the job types to take (ENGINE_REST_TOPICS, comma-separated; default every job type) */
+  topics: string[];
+  /** ms a fetched job stays locked (JOB_TIMEOUT_SECONDS × 1000, default 60 s): how long a crashed worker's jobs wait */
+  lockDurationMs: number;
+  /** jobs fetched and held at once (ENGINE_REST_MAX_TASKS, default 16) */
+  maxTasks: number;
+  /** the portal's public address, for the evaluation link in SMS (PUBLIC_BASE_URL; required when NODE_ENV=production) */
+  publicBaseUrl: string;
+  logLevel: string;
+}
+
+export function loadRemoteWorkerConfig(env: NodeJS.ProcessEnv = process.env, jobTypes: readonly string[] = allJobTypes): RemoteWorkerConfig {
+  const problems: string[] = [];
+  const engineRestUrl = (env.ENGINE_REST_URL ?? '').trim().replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(engineRestUrl)) problems.push(`ENGINE_REST_URL must be the app's http(s) address of /engine-rest, such as http://app:3000/engine-rest (got "${env.ENGINE_REST_URL ?? ''}")`);
+  const user = (env.ENGINE_REST_USER ?? '').trim();
+  if (!user) problems.push('ENGINE_REST_USER is required with ENGINE_REST_URL: the id of a remote worker credential (an admin creates one at /admin/remote-workers)');
+  const password = env.ENGINE_REST_PASSWORD ?? '';
+  if (!password) problems.push("ENGINE_REST_PASSWORD is required with ENGINE_REST_URL: the credential's secret, shown once when it was created");
+  const rawTopics = (env.ENGINE_REST_TOPICS ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  const unknown = rawTopics.filter((t) => !jobTypes.includes(t));
+  if (unknown.length) problems.push(`ENGINE_REST_TOPICS names job types there are no handlers for: ${unknown.join(', ')} (known: ${jobTypes.join(', ')})`);
+  const topics = rawTopics.length ? [...new Set(rawTopics)] : [...jobTypes];
+  const production = env.NODE_ENV === 'production';
+  const publicBaseUrl = env.PUBLIC_BASE_URL ?? (production ? '' : 'http://localhost:3000');
+  if (!/^https?:\/\/[^\s]+$/.test(publicBaseUrl)) problems.push(production && !env.PUBLIC_BASE_URL ? 'PUBLIC_BASE_URL is required when NODE_ENV=production (the evaluation link in SMS)' : `PUBLIC_BASE_URL must be an http(s) address (got "${publicBaseUrl}")`);
+  const logLevel = env.LOG_LEVEL ?? (env.NODE_ENV === 'test' || env.JEST_WORKER_ID ? 'silent' : 'info');
+  if (!LEVELS.has(logLevel)) problems.push(`LOG_LEVEL must be one of ${[...LEVELS].join(', ')} (got "${logLevel}")`);
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    const v = raw === undefined || raw === '' ? fallback : Number(raw);
+    if (!Number.isInteger(v) || v < min || v > max) {
+      problems.push(`${name} must be a whole number ${min}–${max} (got "${raw}")`);
+      return fallback;
+    }
+    return v;
+  };
+  const lockDurationMs = int('JOB_TIMEOUT_SECONDS', 60, 1, 3600) * 1000;
+  const maxTasks = int('ENGINE_REST_MAX_TASKS', 16, 1, 100);
+  if (problems.length) throw new ConfigError(problems);
+  return { engineRestUrl, user, password, topics, lockDurationMs, maxTasks, publicBaseUrl, logLevel };
 }

@@ -8,9 +8,12 @@ import { systemClock, type Clock } from '../engine/clock.js';
 import type { DeployResource, EnginePort, JobHandler } from '../engine/port.js';
 import { zeebeRecordMigrations } from '../engine/zeebe/records-migrations.js';
 import { createWorkers } from '../workers/registry.js';
+import type { Assessments, KnowledgeStore, WorkerDeps } from '../workers/deps.js';
+import { createWorkingCalendar, type WorkingCalendar, type WorkingCalendarOptions } from '../regulation/calendar/working-calendar.js';
+import type { PetitionsRepositoryOptions } from './data/petitions-repository.js';
 import type { Config } from './config.js';
 import { createCalendarRepository } from './data/calendar-repository.js';
-import { createPetitionDirectory, createUnitDirectory } from './data/directories.js';
+import { createPetitionDirectory, createUnitDirectory, type AppPetitionDirectory } from './data/directories.js';
 import { createFormsRepository } from './data/forms-repository.js';
 import { appMigrations } from './data/migrations.js';
 import { createOutboxRepository } from './data/outbox-repository.js';
@@ -33,39 +36,61 @@ export function migrationsFor(config: Pick<Config, 'engine'>) {
 
 const CALENDAR_TTL_MS = 1_000;
 
-/**
- * every registered job handler, on the real stores (on the system clock unless a test passes its fake
- * one); `engine`: where the assessment reads the decision's version (none recorded without it);
- * `reportFigures`: the figures the reports and the assessment count from (the app passes its own, with
- * the hotspots)
- */
-export function createJobHandlers(deps: {
+export interface WorkerDepsInput {
   db: Database;
-  key: string;
+  key: PetitionsRepositoryOptions['key'];
   log: Logger;
   config: Pick<Config, 'publicBaseUrl'>;
   clock?: Clock;
   engine?: Pick<EnginePort, 'listDecisionDefinitions'>;
   reportFigures?: ReportFiguresService;
-}): Record<string, JobHandler> {
+}
+
+/**
+ * The job handlers' dependencies on the real stores, with what the worker services (issue 19:
+ * server/routes/worker-services.ts) serve remote workers beyond WorkerDeps: the data the working
+ * calendar is built from, and the publication's identity read logged as the calling credential.
+ */
+export interface AppWorkerDeps extends WorkerDeps {
+  petitions: AppPetitionDirectory;
+  assessments: Assessments;
+  knowledge: KnowledgeStore;
+  /** the overrides and complete years the calendar is built from (the same second's read as `calendar`) */
+  calendarOptions(): Promise<WorkingCalendarOptions>;
+}
+
+/**
+ * every job handler's dependencies, on the real stores (on the system clock unless a test passes its
+ * fake one); `engine`: where the assessment reads the decision's version (none recorded without it);
+ * `reportFigures`: the figures the reports and the assessment count from (the app passes its own, with
+ * the hotspots)
+ */
+export function createWorkerDeps(deps: WorkerDepsInput): AppWorkerDeps {
   const { db, key, log, config, clock = systemClock } = deps;
   const now = () => clock.now().getTime();
   // the scheduled reports name the period's hotspots as the on-demand ones do
-  const hotspots = createHotspotReader({ keywords: createPetitionKeywordsRepository(db, { now }), units: createUnitsRepository(db) });
-  const reports = deps.reportFigures ?? createReportFiguresService({ db, clock, hotspots: hotspots.top });
+  const reports =
+    deps.reportFigures ??
+    createReportFiguresService({
+      db,
+      clock,
+      hotspots: createHotspotReader({ keywords: createPetitionKeywordsRepository(db, { now }), units: createUnitsRepository(db) }).top,
+    });
   const calendars = createCalendarRepository(db, { now });
   // the jobs of one step read the calendar within a second of each other (deadlines, warnings): one
   // read serves them, and an admin's change applies to the jobs a second later
-  let calendar: { at: number; loaded: ReturnType<typeof calendars.loadCalendar> } | undefined;
-  return createWorkers({
-    calendar: () => {
-      if (!calendar || Date.now() - calendar.at >= CALENDAR_TTL_MS) {
-        const loaded = calendars.loadCalendar();
-        calendar = { at: Date.now(), loaded };
-        loaded.catch(() => (calendar = undefined));
-      }
-      return calendar.loaded;
-    },
+  let cached: { at: number; loaded: Promise<{ options: WorkingCalendarOptions; calendar: WorkingCalendar }> } | undefined;
+  const load = () => {
+    if (!cached || Date.now() - cached.at >= CALENDAR_TTL_MS) {
+      const loaded = calendars.loadOptions().then((options) => ({ options, calendar: createWorkingCalendar(options) }));
+      cached = { at: Date.now(), loaded };
+      loaded.catch(() => (cached = undefined));
+    }
+    return cached.loaded;
+  };
+  return {
+    calendar: () => load().then((l) => l.calendar),
+    calendarOptions: () => load().then((l) => l.options),
     clock,
     outbox: createOutboxRepository(db, { now }),
     ledger: createScoreLedgerRepository(db),
@@ -77,7 +102,12 @@ export function createJobHandlers(deps: {
     config: { publicBaseUrl: config.publicBaseUrl },
     assessments: createAssessmentStore({ db, unitFigures: (period) => reports.unitFigures(period), ...(deps.engine && { engine: deps.engine }) }),
     knowledge: createKnowledgeStore(db),
-  });
+  };
+}
+
+/** every registered job handler, on the real stores (see createWorkerDeps) */
+export function createJobHandlers(deps: WorkerDepsInput): Record<string, JobHandler> {
+  return createWorkers(createWorkerDeps(deps));
 }
 
 /**

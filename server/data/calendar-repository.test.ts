@@ -7,6 +7,7 @@ import { createDatabase, type Database } from '../../engine/embedded/store/datab
 import { openTestDatabase } from '../../engine/test/harness.js';
 import { CalendarInputError } from '../../regulation/calendar/working-calendar.js';
 import { createCalendarRepository, loadCalendar, type CalendarRepository } from './calendar-repository.js';
+import { createWorkingCalendar } from '../../regulation/calendar/working-calendar.js';
 import { appMigrations } from './migrations.js';
 
 let target: { url: string; drop(): Promise<void> };
@@ -80,6 +81,14 @@ describe('calendar overrides and complete years (migration 0101-calendar)', () =
     expect(calendar.isWorkday('2026-03-09')).toBe(false);
     // Fri 03-06: Sat 03-07 (1), Sun off, Mon 03-09 off, Tue 03-10 (2)
     expect(calendar.dueAfter(new Date('2026-03-06T02:00:00.000Z'), 2).dueAt.toISOString()).toBe('2026-03-10T16:00:00.000Z');
+  });
+
+  it('given the overrides, when their data is loaded (what a remote worker builds its calendar from, issue 19), then it survives JSON and builds the same calendar', async () => {
+    const options = JSON.parse(JSON.stringify(await repo.loadOptions()));
+    expect(options.overrides.map((o: { date: string; workday: boolean }) => [o.date, o.workday])).toEqual([['2026-01-10', true], ['2026-03-07', true], ['2026-03-09', false]]);
+    const rebuilt = createWorkingCalendar(options);
+    const from = new Date('2026-03-06T02:00:00.000Z');
+    expect(rebuilt.dueAfter(from, 2)).toEqual((await loadCalendar(db)).dueAfter(from, 2));
   });
 
   it('given an override, when it is removed, then the official schedule applies again; removing it twice answers false', async () => {

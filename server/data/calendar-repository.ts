@@ -12,6 +12,7 @@ import {
   createWorkingCalendar,
   type DayOverride,
   type WorkingCalendar,
+  type WorkingCalendarOptions,
 } from '../../regulation/calendar/working-calendar.js';
 
 export interface CalendarOverrideRecord extends DayOverride {
@@ -42,6 +43,8 @@ export interface CalendarRepository {
   markYearComplete(year: number, complete: boolean, by: string): Promise<CalendarYearRecord>;
   /** the years marked complete, ascending */
   listCompleteYears(): Promise<number[]>;
+  /** what the working calendar is built from: the overrides and complete years now in the tables */
+  loadOptions(): Promise<WorkingCalendarOptions>;
   /** the working calendar with the overrides and complete years now in the tables */
   loadCalendar(): Promise<WorkingCalendar>;
 }
@@ -150,12 +153,13 @@ export function createCalendarRepository(db: Database, options: CalendarReposito
       return rows.map((r) => Number(r.year));
     },
 
-    async loadCalendar() {
+    async loadOptions() {
       const [overrides, completeYears] = await Promise.all([repository.listOverrides(), repository.listCompleteYears()]);
-      return createWorkingCalendar({
-        overrides: overrides.map(({ date, workday, label, source }) => ({ date, workday, label, source })),
-        completeYears,
-      });
+      return { overrides: overrides.map(({ date, workday, label, source }) => ({ date, workday, label, source })), completeYears };
+    },
+
+    async loadCalendar() {
+      return createWorkingCalendar(await repository.loadOptions());
     },
   };
   return repository;

@@ -106,4 +106,11 @@ describe('PetitionDirectory', () => {
     expect(published.maskedText).not.toMatch(/王五|13700001111/);
     expect(await directory.getPublicationSource('no-such-petition')).toBeUndefined();
   });
+
+  it('given a remote worker’s credential as the reader (issue 19), when the publication reads the identity, then the read is logged as that credential', async () => {
+    const directory = createPetitionDirectory({ db, key: KEY });
+    const p = await petitions.create({ channel: 'web', category: 'complaint', title: '赵六反映路灯', content: '路灯不亮', confidential: false, petitionerName: '赵六', petitionerPhone: '13700002222' });
+    expect(await directory.getPublicationSource(p.id, 'remote-worker:cred-1')).toMatchObject({ petitionerName: '赵六' });
+    expect((await petitions.identityAccessLog(p.id)).map((r) => [r.staffId, r.purpose])).toEqual([['remote-worker:cred-1', PUBLICATION_PURPOSE]]);
+  });
 });

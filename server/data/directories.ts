@@ -58,21 +58,26 @@ export function createUnitDirectory(source: Database | UnitsRepository): UnitDir
 /** how long the member units read for the jobs are reused */
 const LIST_TTL_MS = 1_000;
 
+/** the app's PetitionDirectory: the identity read of a publication logged as `actor` when given (a remote worker's credential) */
+export interface AppPetitionDirectory extends PetitionDirectory {
+  getPublicationSource(petitionId: string, actor?: string): Promise<PublicationSource | undefined>;
+}
+
 /** `merges` (归并): whose petitioners are told with the kept case's (given the database, read from it) */
 export function createPetitionDirectory(
   source: PetitionsRepository | { db: Database; key: PetitionsRepositoryOptions['key']; clock?: PetitionsRepositoryOptions['clock'] },
   mergesRepository?: PetitionMergesRepository,
-): PetitionDirectory {
+): AppPetitionDirectory {
   const petitions = 'db' in source ? createPetitionsRepository(source.db, { key: source.key, clock: source.clock }) : source;
   const merges = mergesRepository ?? ('db' in source ? createPetitionMergesRepository(source.db) : undefined);
   return {
     async setStatus(petitionId, status, tx, context) {
       await petitions.setStatus(petitionId, status, tx, context);
     },
-    async getPublicationSource(petitionId): Promise<PublicationSource | undefined> {
+    async getPublicationSource(petitionId, actor): Promise<PublicationSource | undefined> {
       const petition = await petitions.get(petitionId);
       if (!petition) return undefined;
-      const identity = await petitions.readIdentityAsSystem(petitionId, PUBLICATION_PURPOSE);
+      const identity = await petitions.readIdentityAsSystem(petitionId, PUBLICATION_PURPOSE, actor);
       if (!identity) return undefined;
       return { title: petition.title, petitionerName: identity.name, petitionerPhone: identity.phone };
     },

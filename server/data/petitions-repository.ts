@@ -188,8 +188,8 @@ export interface PetitionsRepository {
   assign(petitionId: string, unitId: string | null, processInstanceKey?: string | null, tx?: Transaction): Promise<Petition>;
   /** the decrypted identity, when the reader may see it (logged); IdentityAccessDenied otherwise */
   readIdentity(petitionId: string, reader: IdentityReader): Promise<PetitionerIdentity>;
-  /** the decrypted identity for the system itself (publication masking, SMS to the petitioner), logged as staff `system`; undefined for an unknown petition */
-  readIdentityAsSystem(petitionId: string, purpose: string): Promise<PetitionerIdentity | undefined>;
+  /** the decrypted identity for the system itself (publication masking, SMS), logged as staff `system` or `actor` (a remote worker's credential); undefined for an unknown petition */
+  readIdentityAsSystem(petitionId: string, purpose: string, actor?: string): Promise<PetitionerIdentity | undefined>;
   /** the identity reads of a petition, oldest first */
   identityAccessLog(petitionId: string): Promise<IdentityAccessRecord[]>;
 }
@@ -579,10 +579,10 @@ export function createPetitionsRepository(db: Database, options: PetitionsReposi
       return decryptAndLog(row, staffId, purpose);
     },
 
-    async readIdentityAsSystem(petitionId, purpose) {
+    async readIdentityAsSystem(petitionId, purpose, actor = SYSTEM_ACTOR) {
       const p = checkPurpose(purpose);
       const row = await identityRow(petitionId);
-      return row && decryptAndLog(row, SYSTEM_ACTOR, p);
+      return row && decryptAndLog(row, actor, p);
     },
 
     async identityAccessLog(petitionId) {

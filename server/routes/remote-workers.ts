@@ -58,7 +58,7 @@ export function remoteWorkerRoutes(ctx: AppContext): Router {
   const usage = (c: RemoteWorkerRecord, secret: string) => ({
     baseUrl: endpoint(),
     curl: `curl -u '${c.id}:${secret}' -H 'content-type: application/json' -d '{"workerId":"worker-1","maxTasks":1,"asyncResponseTimeout":20000,"topics":[{"topicName":"${c.topics[0]}","lockDuration":60000}]}' ${endpoint()}/external-task/fetchAndLock`,
-    env: [`ENGINE_REST_URL=${endpoint()}`, `ENGINE_REST_CREDENTIAL=${c.id}`, `ENGINE_REST_SECRET=${secret}`, `ENGINE_REST_TOPICS=${c.topics.join(',')}`],
+    env: [`ENGINE_REST_URL=${endpoint()}`, `ENGINE_REST_USER=${c.id}`, `ENGINE_REST_PASSWORD=${secret}`, `ENGINE_REST_TOPICS=${c.topics.join(',')}`],
   });
 
   // ---- API

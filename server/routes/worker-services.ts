@@ -1,10 +1,207 @@
 /**
- * Placeholder (issue 19): the worker services the remote handlers call for their data are built
- * elsewhere and replace this file; the signature stays.
+ * The worker services (issue 19): what a remote `npm run workers` (workers/remote/remote-deps.ts)
+ * calls instead of the database, mounted by the engine-rest router under `/engine-rest/worker-services`
+ * after its Basic authentication (the caller on `res.locals.remoteWorker`). Each method of the job
+ * handlers' WorkerDeps is `POST /<service>/<method>` with `{ taskId, args }` → `{ result }`.
+ *
+ * A call is allowed only for the job it serves: `taskId` must be an external task locked now by the
+ * caller's credential, of a topic whose handler uses the method (workers/remote/service-use.ts), and
+ * the case it touches must be that job's own (see scopeProblem). Errors have Camunda's shape
+ * `{ type, message, code }`. Every call is audited through the remote workers' call audit.
  */
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
+import type { AppTransaction } from '../../engine/port.js';
+import type { OutboxEntry, UnitRole, AssessmentPeriodRef, UnitFigures, AssessmentResult, KnowledgeStep, ScoreLedger, Publications, Assessments, KnowledgeStore } from '../../workers/deps.js';
+import type { PeriodRef } from '../../regulation/report-schedule.js';
+import type { ReportFigures } from '../../regulation/report-figures.js';
+import { scheduledAssessmentId } from '../../workers/gather-assessment.js';
+import { SERVICE_METHODS, servicePath, usesService, type ServiceMethod } from '../../workers/remote/service-use.js';
 import type { AppContext } from '../app-context.js';
+import type { AppWorkerDeps } from '../engine-setup.js';
+import { clientWorkerId, credentialOfLock, type RemoteWorkerIdentity } from '../domain/remote-worker.js';
+import { ArgError, parseServiceCall } from './worker-service-args.js';
 
-export function workerServicesRoutes(_ctx: AppContext): Router {
-  return Router();
+/** one audited call (the engine-rest helper's call audit) */
+export interface RemoteCallRecord {
+  credentialId: string;
+  workerId: string | null;
+  call: string;
+  taskId: string | null;
+  topic: string | null;
+  status: number;
+  detail: Record<string, unknown> | null;
+}
+
+interface RemoteCallAudit {
+  recordCall(entry: RemoteCallRecord, tx?: AppTransaction): Promise<unknown>;
+}
+
+/** the identity-read log's actor for a remote worker's credential (identity_access_log.staff_id) */
+export const remoteActor = (credentialId: string) => `remote-worker:${credentialId}`;
+
+type Args = Record<string, unknown>;
+type Invoke = (deps: AppWorkerDeps, args: Args, caller: RemoteWorkerIdentity) => Promise<unknown>;
+
+const INVOKE: Record<ServiceMethod, Invoke> = {
+  'calendar.load': (d) => d.calendarOptions(),
+  'outbox.enqueue': (d, a) => d.outbox.enqueue(a.entry as OutboxEntry),
+  'ledger.recordWarning': (d, a) => d.ledger.recordWarning(a.entry as Parameters<ScoreLedger['recordWarning']>[0]),
+  'ledger.recordTransfer': (d, a) => d.ledger.recordTransfer(a.entry as Parameters<ScoreLedger['recordTransfer']>[0]),
+  'publications.publish': (d, a) => d.publications.publish(a.entry as Parameters<Publications['publish']>[0]),
+  'units.list': (d) => d.units.list(),
+  'units.recipient': (d, a) => d.units.recipient(a.unitId as string, a.role as UnitRole),
+  'petitions.setStatus': (d, a) => d.petitions.setStatus(a.petitionId as string, a.status as string, undefined, a.context as { finishDueAt?: string } | undefined),
+  // a logged read of identity, logged as the credential that asked
+  'petitions.getPublicationSource': (d, a, caller) => d.petitions.getPublicationSource(a.petitionId as string, remoteActor(caller.credentialId)),
+  'petitions.mergedFrom': (d, a) => d.petitions.mergedFrom(a.petitionId as string),
+  'reports.scheduled': (d, a) => d.reports.scheduled(a.ref as PeriodRef),
+  'reports.figures': (d, a) => d.reports.figures(a.ref as PeriodRef),
+  'reports.archiveScheduled': (d, a) => d.reports.archiveScheduled(a.figures as unknown as ReportFigures, a.processInstanceKey as string),
+  'assessments.get': (d, a) => d.assessments.get(a.assessmentId as string),
+  'assessments.createScheduled': (d, a) => d.assessments.createScheduled(a.assessment as Parameters<Assessments['createScheduled']>[0]),
+  'assessments.unitFigures': (d, a) => d.assessments.unitFigures(a.period as AssessmentPeriodRef),
+  'assessments.saveFigures': (d, a) => d.assessments.saveFigures(a.assessmentId as string, a.rows as UnitFigures[]),
+  'assessments.figures': (d, a) => d.assessments.figures(a.assessmentId as string),
+  'assessments.decisionVersion': (d) => d.assessments.decisionVersion(),
+  'assessments.complete': (d, a) => d.assessments.complete(a.assessmentId as string, a.results as AssessmentResult[], a.meta as { decisionVersion: number | null; at: Date }),
+  'knowledge.get': (d, a) => d.knowledge.get(a.entryId as string),
+  'knowledge.step': (d, a) => d.knowledge.step(a.entryId as string, a.step as KnowledgeStep),
+  'knowledge.revise': (d, a) =>
+    d.knowledge.revise(a.entryId as string, a.content as Parameters<KnowledgeStore['revise']>[1], a.h as Parameters<KnowledgeStore['revise']>[2]),
+};
+
+type Task = NonNullable<Awaited<ReturnType<NonNullable<AppContext['engine']['externalTasks']>['getExternalTask']>>>;
+
+const PETITION_SCOPED: ReadonlySet<ServiceMethod> = new Set<ServiceMethod>([
+  'petitions.setStatus',
+  'petitions.getPublicationSource',
+  'petitions.mergedFrom',
+  'ledger.recordWarning',
+  'ledger.recordTransfer',
+  'publications.publish',
+]);
+
+/**
+ * Why a call reaches beyond its job's own case (undefined: it does not). The lock is the credential's
+ * capability, and it covers one case: without this, a credential holding any `publish-reply` job could
+ * read every petitioner's identity, and one holding a `set-petition-status` job could change the
+ * status of every case. So the petition (knowledge entry, assessment, process instance) named in the
+ * arguments must be the one in the job's own variables.
+ */
+async function scopeProblem(method: ServiceMethod, args: Args, task: Task, deps: AppWorkerDeps): Promise<string | undefined> {
+  const vars = task.variables ?? {};
+  const own = (name: string) => (typeof vars[name] === 'string' ? (vars[name] as string) : undefined);
+  const entry = (args.entry ?? {}) as Record<string, unknown>;
+  if (PETITION_SCOPED.has(method)) {
+    const asked = (args.petitionId ?? entry.petitionId) as string;
+    if (own('petitionId') === undefined || asked !== own('petitionId')) return `petition ${asked} is not the case of external task ${task.id}`;
+  }
+  if (method === 'outbox.enqueue' && entry.recipientKind === 'petitioner') {
+    // the case's petitioner, or those of the petitions merged into it (notify tells them too)
+    const petitionId = own('petitionId');
+    const ref = entry.recipientRef as string;
+    const merged = petitionId === undefined || ref === petitionId ? [] : await deps.petitions.mergedFrom(petitionId);
+    if (petitionId === undefined || (ref !== petitionId && !merged.some((m) => m.petitionId === ref))) return `petitioner ${ref} is not of the case of external task ${task.id}`;
+  }
+  if (method.startsWith('knowledge.') && args.entryId !== own('entryId')) return `knowledge entry ${String(args.entryId)} is not the entry of external task ${task.id}`;
+  if (method === 'assessments.createScheduled') {
+    const a = args.assessment as { id: string; processInstanceKey: string };
+    // a scheduled assessment's id is derived from the job's key (gather-assessment.ts)
+    if (own('assessmentId') !== undefined || a.id !== scheduledAssessmentId(task.id) || a.processInstanceKey !== task.processInstanceId) {
+      return `assessment ${a.id} is not the one external task ${task.id} schedules`;
+    }
+  } else if (method.startsWith('assessments.') && args.assessmentId !== undefined) {
+    const expected = own('assessmentId') ?? scheduledAssessmentId(task.id);
+    if (args.assessmentId !== expected) return `assessment ${String(args.assessmentId)} is not the assessment of external task ${task.id}`;
+  }
+  if (method === 'reports.archiveScheduled' && args.processInstanceKey !== task.processInstanceId) return `process instance ${String(args.processInstanceKey)} is not that of external task ${task.id}`;
+  return undefined;
+}
+
+class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** a store's refusal of its input (a 4xx error, or one of the stores' input errors) */
+function isInputError(err: unknown): boolean {
+  const e = err as { status?: unknown; name?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return true;
+  return typeof e.name === 'string' && /(Input|Variable|Period)Error$/.test(e.name);
+}
+
+export function workerServicesRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const audit = (ctx as AppContext & { remoteWorkers?: RemoteCallAudit }).remoteWorkers;
+
+  async function serve(method: ServiceMethod, req: Request, res: Response): Promise<void> {
+    const caller = res.locals.remoteWorker as RemoteWorkerIdentity | undefined;
+    let task: Task | undefined;
+    let taskId: string | null = null;
+    let status = 200;
+    let detail: Record<string, unknown> | null = null;
+    let body: unknown;
+    try {
+      if (!caller) throw new Refusal(401, 'AuthenticationException', 'the worker services need a remote worker credential');
+      let call;
+      try {
+        call = parseServiceCall(method, req.body);
+      } catch (err) {
+        if (err instanceof ArgError) throw new Refusal(400, 'InvalidRequestException', `${method}: ${err.message}`);
+        throw err;
+      }
+      taskId = call.taskId;
+      const port = ctx.engine.externalTasks;
+      if (!port) throw new Refusal(400, 'InvalidRequestException', 'this engine has no external tasks');
+      task = (await port.getExternalTask(call.taskId)) ?? undefined;
+      if (!task) throw new Refusal(404, 'InvalidRequestException', `external task ${call.taskId} does not exist`);
+      const lockLive = task.lockExpirationTime !== null && task.lockExpirationTime.getTime() > ctx.clock.now().getTime();
+      if (credentialOfLock(task.workerId) !== caller.credentialId || !lockLive) throw new Refusal(403, 'AuthorizationException', `external task ${task.id} is not locked by this credential`);
+      if (!caller.topics.includes(task.topicName) || !usesService(task.topicName, method)) {
+        throw new Refusal(403, 'AuthorizationException', `a ${task.topicName} job does not call ${method}`);
+      }
+      const problem = await scopeProblem(method, call.args, task, ctx.workerDeps);
+      if (problem) throw new Refusal(403, 'AuthorizationException', problem);
+      const result = await INVOKE[method](ctx.workerDeps, call.args, caller);
+      body = { result: result === undefined ? null : result };
+    } catch (err) {
+      if (err instanceof Refusal) {
+        status = err.status;
+        body = { type: err.type, message: err.message, code: null };
+      } else if (isInputError(err)) {
+        status = 400;
+        body = { type: 'InvalidRequestException', message: `${method}: ${(err as Error).message}`, code: null };
+      } else {
+        status = 500;
+        // the message may hold a driver's text: kept in the audit, not sent
+        body = { type: 'ProcessEngineException', message: `${method} failed (${(err as Error)?.name ?? 'Error'}): see the remote-worker call audit`, code: null };
+        detail = { error: String((err as Error)?.message ?? err).slice(0, 300) };
+      }
+      if (status !== 500) detail = { message: (body as { message: string }).message.slice(0, 300) };
+    }
+    if (caller && audit) {
+      await audit.recordCall({
+        credentialId: caller.credentialId,
+        workerId: task?.workerId ? clientWorkerId(task.workerId) : null,
+        call: `worker-service:${method}`,
+        taskId,
+        topic: task?.topicName ?? null,
+        status,
+        detail,
+      });
+    }
+    res.status(status).json(body);
+  }
+
+  for (const method of SERVICE_METHODS) r.post(servicePath(method), (req, res, next) => serve(method, req, res).catch(next));
+  r.use((req, res) => {
+    res.status(404).json({ type: 'InvalidRequestException', message: `no worker service ${req.method} ${req.path}`, code: null });
+  });
+  return r;
 }

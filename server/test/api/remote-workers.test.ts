@@ -56,7 +56,7 @@ describe('remote workers: credentials and the /engine-rest gate', () => {
     expect(c.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(c.topics).toEqual(['notify', 'publish-reply']);
     expect(c.usage.curl).toContain(`${c.id}:${c.secret}`);
-    expect(c.usage.env).toContain(`ENGINE_REST_SECRET=${c.secret}`);
+    expect(c.usage.env).toContain(`ENGINE_REST_PASSWORD=${c.secret}`);
     const hash = createHash('sha256').update(c.secret).digest('hex');
     const list = await admin.get('/api/remote-workers').expect(200);
     expect(list.body.map((x: { id: string }) => x.id)).toContain(c.id);
@@ -81,7 +81,7 @@ describe('remote workers: credentials and the /engine-rest gate', () => {
     expect(res.status).toBe(200);
     const secret = /data-secret>([A-Za-z0-9_-]{43})</.exec(res.text)?.[1];
     expect(secret).toBeDefined();
-    expect(res.text).toContain(`ENGINE_REST_SECRET&#x3D;${secret}`);
+    expect(res.text).toContain(`ENGINE_REST_PASSWORD&#x3D;${secret}`);
     expect(res.text).toContain('curl -u');
     expect(res.text).toContain('只显示这一次');
     const again = await admin.get('/admin/remote-workers').expect(200);

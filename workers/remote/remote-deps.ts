@@ -1,0 +1,140 @@
+/**
+ * WorkerDeps over the app's worker services (issue 19): a remote `npm run workers` has no database;
+ * each store call is `POST <baseUrl>/worker-services/<service>/<method>` with `{ taskId, args }`,
+ * Basic-authenticated by the worker's credential, and the app allows it only for the job `taskId`
+ * this credential holds (server/routes/worker-services.ts). So deps are made per job
+ * (`remoteDepsFactory(...)(taskId)`: a few closures). Writes are done at once (no engine
+ * transaction reaches here) and repeat safely: the stores are idempotent, as workers/deps.ts says.
+ * A refused or failed call throws an Error with the app's message: the job fails and is retried.
+ */
+import { createWorkingCalendar, type WorkingCalendar, type WorkingCalendarOptions } from '../../regulation/calendar/working-calendar.js';
+import type { WorkerClock, WorkerDeps, WorkerLogger } from '../deps.js';
+import { servicePath, type ServiceMethod } from './service-use.js';
+
+export interface RemoteDepsOptions {
+  /** the app's `/engine-rest` address, e.g. `http://app:3000/engine-rest` */
+  baseUrl: string;
+  user: string;
+  password: string;
+  /** the portal's public address (notify's evaluation link) */
+  publicBaseUrl: string;
+  logger: WorkerLogger;
+  /** the worker process's own clock */
+  clock?: WorkerClock;
+  fetch?: typeof fetch;
+  /** ms a call may take before it fails (default 30 s) */
+  timeoutMs?: number;
+}
+
+/** how long a calendar read serves the jobs (as the app's own: an admin's change applies a second later) */
+const CALENDAR_TTL_MS = 1_000;
+
+export class WorkerServiceError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'WorkerServiceError';
+  }
+}
+
+/** makes the deps of one job; the calendar read is shared by the jobs of the same second */
+export function remoteDepsFactory(options: RemoteDepsOptions): (taskId: string) => WorkerDeps {
+  const doFetch = options.fetch ?? fetch;
+  const base = `${options.baseUrl.replace(/\/+$/, '')}/worker-services`;
+  const authorization = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}`;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const clock = options.clock ?? { now: () => new Date() };
+
+  async function call<T>(method: ServiceMethod, taskId: string, args: Record<string, unknown> = {}): Promise<T> {
+    let res: Response;
+    try {
+      res = await doFetch(`${base}${servicePath(method)}`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ taskId, args }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      throw new WorkerServiceError(`worker service ${method}: the app is not reachable (${(err as Error)?.message ?? err})`, 0);
+    }
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (!res.ok) {
+      const message = (body as { message?: unknown } | undefined)?.message;
+      throw new WorkerServiceError(`worker service ${method}: ${res.status} ${typeof message === 'string' ? message : res.statusText}`, res.status);
+    }
+    if (typeof body !== 'object' || body === null || !('result' in body)) throw new WorkerServiceError(`worker service ${method}: the app's answer has no result`, res.status);
+    return (body as { result: T }).result;
+  }
+  /** the app sends null for "none" (JSON has no undefined) */
+  const orUndefined = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+
+  let calendar: { at: number; loaded: Promise<WorkingCalendar> } | undefined;
+
+  return (taskId) => ({
+    calendar: () => {
+      if (!calendar || Date.now() - calendar.at >= CALENDAR_TTL_MS) {
+        // built by the same rules code as the app's, from the same overrides and complete years
+        const loaded = call<WorkingCalendarOptions>('calendar.load', taskId).then((o) => createWorkingCalendar(o));
+        calendar = { at: Date.now(), loaded };
+        loaded.catch(() => (calendar = undefined));
+      }
+      return calendar.loaded;
+    },
+    clock,
+    logger: options.logger,
+    config: { publicBaseUrl: options.publicBaseUrl },
+    outbox: { enqueue: (entry) => call('outbox.enqueue', taskId, { entry }) },
+    ledger: {
+      recordWarning: (entry) => call('ledger.recordWarning', taskId, { entry }),
+      recordTransfer: (entry) => call('ledger.recordTransfer', taskId, { entry }),
+    },
+    publications: { publish: (entry) => call('publications.publish', taskId, { entry }) },
+    units: {
+      list: () => call('units.list', taskId),
+      recipient: async (unitId, role) => orUndefined(await call<string | null>('units.recipient', taskId, { unitId, role })),
+    },
+    petitions: {
+      setStatus: async (petitionId, status, _tx, context) => {
+        await call('petitions.setStatus', taskId, { petitionId, status, ...(context && { context }) });
+      },
+      getPublicationSource: async (petitionId) => orUndefined(await call('petitions.getPublicationSource', taskId, { petitionId })),
+      mergedFrom: (petitionId) => call('petitions.mergedFrom', taskId, { petitionId }),
+    },
+    reports: {
+      scheduled: async (ref) => orUndefined(await call('reports.scheduled', taskId, { ref })),
+      figures: (ref) => call('reports.figures', taskId, { ref }),
+      archiveScheduled: (figures, processInstanceKey) => call('reports.archiveScheduled', taskId, { figures, processInstanceKey }),
+    },
+    assessments: {
+      get: async (assessmentId) => orUndefined(await call('assessments.get', taskId, { assessmentId })),
+      createScheduled: async (assessment) => {
+        await call('assessments.createScheduled', taskId, { assessment });
+      },
+      unitFigures: (period) => call('assessments.unitFigures', taskId, { period }),
+      saveFigures: async (assessmentId, rows) => {
+        await call('assessments.saveFigures', taskId, { assessmentId, rows });
+      },
+      figures: (assessmentId) => call('assessments.figures', taskId, { assessmentId }),
+      decisionVersion: () => call('assessments.decisionVersion', taskId),
+      complete: (assessmentId, results, meta) => call('assessments.complete', taskId, { assessmentId, results, meta }),
+    },
+    knowledge: {
+      get: async (entryId) => orUndefined(await call('knowledge.get', taskId, { entryId })),
+      step: (entryId, step) => call('knowledge.step', taskId, { entryId, step }),
+      revise: (entryId, content, h) => call('knowledge.revise', taskId, { entryId, content, h }),
+    },
+  });
+}
+
+/** the deps of one job (see remoteDepsFactory, which shares the calendar read between jobs) */
+export function createRemoteDeps(options: RemoteDepsOptions & { taskId: string }): WorkerDeps {
+  return remoteDepsFactory(options)(options.taskId);
+}
