@@ -46,6 +46,17 @@ const MAX_TASKS = 100;
 const TASK_ID = /^[\w.:/-]{1,191}$/;
 
 /** the caller of an /engine-rest request (after Basic auth) */
+/**
+ * JSON as Camunda 7 answers it: `Content-Type: application/json` exactly. camunda-external-task-client-js
+ * parses a body only under that header (Express adds `; charset=utf-8`), so the
+ * header is set on the bare response and the body goes out as bytes.
+ */
+function sendJson(res: Response, body: unknown) {
+  // node's setHeader: Express's res.set and res.type add the charset
+  res.setHeader('Content-Type', 'application/json');
+  res.send(Buffer.from(JSON.stringify(body)));
+}
+
 export function remoteWorkerOf(res: Response): RemoteWorkerIdentity {
   const identity = res.locals.remoteWorker as RemoteWorkerIdentity | undefined;
   if (!identity) throw new Error('remoteWorkerOf: the request did not pass the /engine-rest authentication');
@@ -188,7 +199,7 @@ function camundaOf(err: unknown): CamundaRestError | undefined {
 
 function send(res: Response, e: CamundaRestError): void {
   if (e.status === 401) res.set('WWW-Authenticate', `Basic realm="${REALM}"`);
-  res.status(e.status).json({ type: e.type, message: e.message, code: null });
+  sendJson(res.status(e.status), { type: e.type, message: e.message, code: null });
 }
 
 /** the Basic credentials of a request; undefined when missing or malformed */
@@ -341,7 +352,7 @@ export function engineRestRoutes(ctx: AppContext): Router {
         return;
       }
       if (!locked.length) note.detail = { ...note.detail, locked: 0 };
-      res.json(locked.map((t) => lockedDto(t, workerId, byName.get(t.topicName))));
+      sendJson(res, locked.map((t) => lockedDto(t, workerId, byName.get(t.topicName))));
     }),
   );
 
