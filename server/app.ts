@@ -402,6 +402,8 @@ export function createApp(deps: AppDeps): Express {
   app.locals.gate = gate;
   // main.ts: the running batches go on at start-up and stop with the app
   app.locals.batchService = batchService;
+  // the test harnesses' remote workers (SCENARIO_REMOTE_WORKERS) get their credential here
+  app.locals.remoteWorkers = ctx.remoteWorkers;
   app.disable('x-powered-by');
   app.set('trust proxy', o.trustProxy ?? 0);
   app.use(securityHeaders());

@@ -30,6 +30,8 @@ import { generateIdentityKey } from '../../server/domain/identity-crypto.js';
 import { createLogger } from '../../server/logger.js';
 import { startWorkerEngines, urlOf, workerEnginesWanted } from '../../server/test/worker-engines.js';
 import { reportServiceOn } from '../../server/services/report-service.js';
+import { remoteWorkersWanted, startRemoteWorkerSet } from '../../server/test/remote-workers.js';
+import { createApp } from '../../server/app.js';
 
 const processesDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const formsDir = join(processesDir, '..', 'forms');
@@ -148,8 +150,16 @@ export async function createScenario(options: { start: string; engine?: Scenario
   const workerEngines = workerCount
     ? await startWorkerEngines({ count: workerCount, url: urlOf(t.db), key, clock: t.clock, app: t.engine, appIdle: () => t.idle() })
     : undefined;
-  if (!workerEngines) for (const [type, handler] of Object.entries(workers)) t.engine.registerWorker(type, handler, workerOptions(type));
-  const idle = () => (workerEngines ? workerEngines.settle() : t.idle());
+  // SCENARIO_REMOTE_WORKERS=N (embedded engine, issue 19): every job taken by N remote workers on
+  // the app's /engine-rest (camunda-external-task-client-js, as `npm run workers` with
+  // ENGINE_REST_URL); the app around the scenario's engine serves them
+  const remoteCount = kind === 'embedded' && !workerEngines ? remoteWorkersWanted() : 0;
+  const remoteApp = remoteCount
+    ? createApp({ engine: t.engine, db: t.db, log: createLogger('silent'), key, secret: 'the session secret of this scenario, long enough', deployed: [], clock: t.clock, calendar: () => calendar.loadCalendar() })
+    : undefined;
+  const remote = remoteApp ? await startRemoteWorkerSet({ count: remoteCount, app: remoteApp, clock: t.clock, engine: t.engine, appIdle: () => t.idle() }) : undefined;
+  if (!workerEngines && !remote) for (const [type, handler] of Object.entries(workers)) t.engine.registerWorker(type, handler, workerOptions(type));
+  const idle = () => (workerEngines ? workerEngines.settle() : remote ? remote.settle() : t.idle());
 
   const openTasks = () => t.engine.listUserTasks({ state: 'created' });
   const s: Scenario = {
@@ -225,6 +235,8 @@ export async function createScenario(options: { start: string; engine?: Scenario
     idle,
     async close() {
       await workerEngines?.close();
+      await remote?.close();
+      await remoteApp?.locals.gate.close();
       await t.close();
     },
   };

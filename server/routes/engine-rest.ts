@@ -351,7 +351,11 @@ export function engineRestRoutes(ctx: AppContext): Router {
         await record({ credentialId: me.credentialId, workerId, call: 'unlock', topic: note.topic, status: 499, detail: { reason: 'client-gone', unlocked: locked.length } });
         return;
       }
-      if (!locked.length) note.detail = { ...note.detail, locked: 0 };
+      if (!locked.length) {
+        // recorded before the answer, as a fetch that locked is (in its transaction): an answered call is on record
+        note.recorded = true;
+        await record({ credentialId: me.credentialId, workerId, call: 'fetchAndLock', topic: note.topic, status: 200, detail: { ...note.detail, locked: 0 } });
+      }
       sendJson(res, locked.map((t) => lockedDto(t, workerId, byName.get(t.topicName))));
     }),
   );

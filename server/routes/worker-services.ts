@@ -169,6 +169,8 @@ export function workerServicesRoutes(ctx: AppContext): Router {
       const problem = await scopeProblem(method, call.args, task, ctx.workerDeps);
       if (problem) throw new Refusal(403, 'AuthorizationException', problem);
       const result = await INVOKE[method](ctx.workerDeps, call.args, caller);
+      // this process's search index shows the entry's new state now, as after the app's own job (others catch up)
+      if ((method === 'knowledge.step' || method === 'knowledge.revise') && (result as { changed?: boolean } | undefined)?.changed) await ctx.knowledgeService.changed(call.args.entryId as string);
       body = { result: result === undefined ? null : result };
     } catch (err) {
       if (err instanceof Refusal) {

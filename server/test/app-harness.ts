@@ -35,6 +35,7 @@ import { createLogger } from '../logger.js';
 import { createWorkers, workerOptions } from '../../workers/registry.js';
 import { reportServiceOn, type ReportFiguresSource } from '../services/report-service.js';
 import { startWorkerEngines, urlOf, workerEnginesWanted, type WorkerEngines } from './worker-engines.js';
+import { remoteWorkersWanted, startRemoteWorkerSet } from './remote-workers.js';
 import { createAssessmentStore } from '../services/assessment-store.js';
 import { createReportFiguresService } from '../services/report-figures-service.js';
 import { createKnowledgeStore } from '../data/knowledge-store.js';
@@ -122,8 +123,10 @@ export async function createTestApp(options: { start?: string; app?: AppOptions;
   });
   // SCENARIO_WORKERS=N: the jobs are the worker engines' (below), none the app's
   const workerCount = workerEnginesWanted();
+  // SCENARIO_REMOTE_WORKERS=N (issue 19): every job is the remote workers' (below), none the app's
+  const remoteCount = remoteWorkersWanted();
   // remoteJobTypes (issue 19): left to remote workers on /engine-rest, as REMOTE_JOB_TYPES does in main.ts
-  if (!workerCount) for (const [type, handler] of Object.entries(workers)) if (!options.remoteJobTypes?.includes(type)) t.engine.registerWorker(type, handler, workerOptions(type));
+  if (!workerCount && !remoteCount) for (const [type, handler] of Object.entries(workers)) if (!options.remoteJobTypes?.includes(type)) t.engine.registerWorker(type, handler, workerOptions(type));
   // forms/ as version 1 of each form, as main.ts does at start
   const { forms } = await importFormFiles({ repo: createFormsRepository(t.db, { now }), gate: createFormGate({ engine: t.engine }), dir: join(projectRoot, 'forms') });
   const app = createApp({
@@ -143,6 +146,7 @@ export async function createTestApp(options: { start?: string; app?: AppOptions;
   const workerEngines: WorkerEngines | undefined = workerCount
     ? await startWorkerEngines({ count: workerCount, url: urlOf(t.db), key, clock: t.clock, app: t.engine, appIdle: () => t.idle() })
     : undefined;
+  const remote = remoteCount ? await startRemoteWorkerSet({ count: remoteCount, app, clock: t.clock, engine: t.engine, appIdle: () => t.idle() }) : undefined;
 
   const harness: TestApp = {
     app,
@@ -158,6 +162,7 @@ export async function createTestApp(options: { start?: string; app?: AppOptions;
     signIn: (username) => signInTo(app, username),
     async settle() {
       if (workerEngines) return workerEngines.settle();
+      if (remote) return remote.settle();
       for (let i = 0; i < 20; i++) {
         await t.idle();
         if ((await t.engine.listJobs()).every((j) => j.state !== 'activatable' || (j.notBefore && j.notBefore > t.clock.now()))) return;
@@ -166,6 +171,7 @@ export async function createTestApp(options: { start?: string; app?: AppOptions;
     async close() {
       await app.locals.gate.close();
       await workerEngines?.close();
+      await remote?.close();
       await t.close();
     },
   };

@@ -55,24 +55,32 @@ export async function startWorkerEngines(options: {
   for (let i = 0; i < count; i++) workers.push(await startWorkers(env, createLogger('silent'), { clock }));
   return {
     workers,
-    async settle() {
-      const deadline = Date.now() + timeout;
-      for (;;) {
-        await appIdle();
-        if (!pending(await app.listJobs(), clock.now()).length) return;
-        // a jump of no time wakes the worker engines' job loops at once, as a real jump does (else
-        // they find the app's new jobs at their next poll, a second later)
-        clock.advance(0);
-        for (;;) {
-          const left = pending(await app.listJobs(), clock.now());
-          if (!left.length) break;
-          if (Date.now() > deadline) throw new Error(`settle: jobs not done by the worker engines within ${timeout} ms: ${JSON.stringify(left.map((j) => [j.elementId, j.state, j.errorMessage]))}`);
-          await new Promise((r) => setTimeout(r, 5));
-        }
-      }
-    },
+    settle: () => settleJobs({ app, appIdle, clock, timeout, who: 'the worker engines' }),
     async close() {
       await Promise.all(workers.map((w) => w.stop()));
     },
   };
+}
+
+/**
+ * Run the app's engine (timers, messages) and wait for the jobs done elsewhere (worker engines,
+ * remote workers), until nothing is due or locked on the fake clock; fails after `timeout` ms,
+ * naming the jobs left.
+ */
+export async function settleJobs(o: { app: EnginePort; appIdle(): Promise<void>; clock: FakeClock; timeout: number; who: string }): Promise<void> {
+  const { app, appIdle, clock, timeout } = o;
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    await appIdle();
+    if (!pending(await app.listJobs(), clock.now()).length) return;
+    // a jump of no time wakes the other processes' job loops and long polls at once, as a real jump
+    // does (else they find the app's new jobs at their next poll)
+    clock.advance(0);
+    for (;;) {
+      const left = pending(await app.listJobs(), clock.now());
+      if (!left.length) break;
+      if (Date.now() > deadline) throw new Error(`settle: jobs not done by ${o.who} within ${timeout} ms: ${JSON.stringify(left.map((j) => [j.elementId, j.state, j.errorMessage]))}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
 }
