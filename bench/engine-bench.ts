@@ -15,6 +15,8 @@
  *  `npm run bench -- reports` runs 5, 6 and 7: the office's figures (issue 16) in one JSON line.
  *  8. `knowledge`: the knowledge base's search over 100,000 entries, latency and recall@5 of a
  *     labelled set of paraphrased questions, against a plain SQL LIKE (bench/knowledge.ts).
+ *  9. `remote`: jobs/s of two remote worker processes (Camunda 7 external tasks on /engine-rest)
+ *     against the app's own workers, the same backlog of real jobs (bench/remote-workers.ts).
  * The last line is one JSON object with the figures.
  *
  * Arguments pick parts by name (all when none): `throughput`, `parked`, `startup`, `lifecycle`,
@@ -203,7 +205,7 @@ function startupInChild(file: string): { ms: number; completed: string } {
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
-const PARTS = ['throughput', 'parked', 'startup', 'lifecycle', 'queues', 'case-list', 'reports', 'assessment', 'board', 'hotspots', 'knowledge'] as const;
+const PARTS = ['throughput', 'parked', 'startup', 'lifecycle', 'queues', 'case-list', 'reports', 'assessment', 'board', 'hotspots', 'knowledge', 'remote'] as const;
 type Part = (typeof PARTS)[number];
 const OFFICE_PARTS: readonly Part[] = ['reports', 'assessment', 'board'];
 
@@ -257,6 +259,10 @@ async function main() {
     if (parts.has('hotspots')) {
       const { runHotspots } = await import('./hotspots.js');
       Object.assign(figures, await runHotspots(process.env, out));
+    }
+    if (parts.has('remote')) {
+      const { runRemoteWorkers } = await import('./remote-workers.js');
+      Object.assign(figures, await runRemoteWorkers(process.env, out));
     }
     if (parts.has('knowledge')) {
       const { runKnowledge } = await import('./knowledge.js');

@@ -98,7 +98,11 @@ export function watchUserTasks(db: Database, waiters: ReturnType<typeof taskWait
  * the app as server/main.ts assembles it, on `url`, serving on 127.0.0.1: with the job handlers in
  * its engine (1 process), or none there (WORKERS_IN_APP=false) and a worker process taking the jobs (2)
  */
-export async function startApp(url: string, processes: 1 | 2): Promise<RunningApp> {
+/**
+ * `processes`: 1, the app takes every job; 2, a `npm run workers` child process does; 0, none is
+ * taken until `startOwnWorkers()` (the remote-workers bench: remote worker processes take them first)
+ */
+export async function startApp(url: string, processes: 0 | 1 | 2): Promise<RunningApp> {
   const log = createLogger('silent');
   const db = await createDatabase({ url, migrations: migrationsFor({ engine: 'embedded' }) });
   await db.migrate();
@@ -138,7 +142,10 @@ export async function startApp(url: string, processes: 1 | 2): Promise<RunningAp
 
   const workers = createJobHandlers({ db, key, log, config: { publicBaseUrl: 'http://127.0.0.1' } });
   // as main.ts with WORKERS_IN_APP=false: the handlers exist (the deploy gate checks the job types) but this engine takes no job
-  if (processes === 1) for (const [type, handler] of Object.entries(workers)) engine.registerWorker(type, handler, workerOptions(type, { timeout: 60_000 }));
+  const startOwnWorkers = () => {
+    for (const [type, handler] of Object.entries(workers)) engine.registerWorker(type, handler, workerOptions(type, { timeout: 60_000 }));
+  };
+  if (processes === 1) startOwnWorkers();
   const { forms } = await importFormFiles({ repo: createFormsRepository(db), gate: createFormGate({ engine }), dir: join(projectRoot, 'forms') });
   const gate = createDeployGate({ engine, jobTypes: () => Object.keys(workers), formIds: () => forms.keys(), root: projectRoot });
   // the diagrams and the decision tables they call, in one deployment (as main.ts deploys them)
@@ -193,7 +200,7 @@ export async function startApp(url: string, processes: 1 | 2): Promise<RunningAp
     deployed: result.processes.map((p) => ({ processId: p.processId, version: p.version })),
     forms,
     calendar: () => loadCalendar(db),
-    options: { portalRateLimit: 10_000_000, loginRateLimit: 10_000_000, open311ApiKeys: [OPEN311_KEY], publicBaseUrl: 'http://127.0.0.1' },
+    options: { portalRateLimit: 10_000_000, loginRateLimit: 10_000_000, engineRestRateLimit: 10_000_000, open311ApiKeys: [OPEN311_KEY], publicBaseUrl: 'http://127.0.0.1' },
   });
   await engine.open();
   // the worker process once the app has migrated, seeded and deployed (as `npm run workers` beside a started app)
@@ -223,6 +230,7 @@ export async function startApp(url: string, processes: 1 | 2): Promise<RunningAp
     completeCalls,
     recording,
     viaHttp: false,
+    ...(processes === 0 && { startOwnWorkers }),
     taskCreated: waiters.taskCreated,
     startDispatch: () => dispatcher.start(DISPATCH_MS),
     stopDispatch: () => dispatcher.stop(),

@@ -39,10 +39,23 @@ export interface WorkerChild {
  * dist/bin/workers.js` on the same database, with the app's identity key (PII_KEY: the seed and the
  * handlers must read the same petitioners) and the app's public address; resolves once it serves.
  */
-export async function spawnWorkers(url: string, key: string): Promise<WorkerChild> {
+export function spawnWorkers(url: string, key: string): Promise<WorkerChild> {
+  return spawnWorkerProcess({ DB_URL: url, ENGINE: 'embedded', PII_KEY: key, PUBLIC_BASE_URL: 'http://127.0.0.1', JOB_TIMEOUT_SECONDS: '60', LOG_LEVEL: 'info' });
+}
+
+/**
+ * `npm run workers` as a remote worker (issue 19): on the app's /engine-rest with a credential, no
+ * database (the database's variables of this process are not passed on)
+ */
+export function spawnRemoteWorkers(engineRest: { url: string; user: string; password: string }): Promise<WorkerChild> {
+  return spawnWorkerProcess({ ENGINE_REST_URL: engineRest.url, ENGINE_REST_USER: engineRest.user, ENGINE_REST_PASSWORD: engineRest.password, PUBLIC_BASE_URL: 'http://127.0.0.1', LOG_LEVEL: 'info' }, ['DB_URL', 'PII_KEY']);
+}
+
+async function spawnWorkerProcess(vars: NodeJS.ProcessEnv, without: string[] = []): Promise<WorkerChild> {
   const script = join(projectRoot, 'dist', 'bin', 'workers.js');
-  const env: NodeJS.ProcessEnv = { ...process.env, DB_URL: url, ENGINE: 'embedded', PII_KEY: key, PUBLIC_BASE_URL: 'http://127.0.0.1', JOB_TIMEOUT_SECONDS: '60', LOG_LEVEL: 'info' };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...vars };
   delete env.NODE_ENV;
+  for (const name of without) delete env[name];
   const child: ChildProcess = spawn(process.execPath, [script], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const w: WorkerChild = {
     pid: child.pid!,
@@ -68,7 +81,7 @@ export async function spawnWorkers(url: string, key: string): Promise<WorkerChil
       } catch {
         continue;
       }
-      if (entry.msg === '作业处理进程已启动') ready();
+      if (entry.msg?.startsWith('作业处理进程已启动')) ready();
       if ((entry.level ?? 0) >= 40) w.warnings.push(`${entry.msg}${entry.err?.message ? `: ${entry.err.message}` : ''}`);
     }
   });

@@ -308,6 +308,8 @@ export class Driver {
 export interface RunningApp {
   /** where the app serves: one address, or one per app child (a petition's people use one, round-robin) */
   bases: string[];
+  /** the app's own job handlers registered now (an app started with none: startApp(url, 0)) */
+  startOwnWorkers?: () => void;
   /** the worker process taking every job (2 processes) */
   workers?: WorkerChild;
   /** the app child processes (LIFECYCLE_APPS) */

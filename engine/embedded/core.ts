@@ -68,6 +68,9 @@ export abstract class Core {
   closed = false;
   timerHandle: NodeJS.Timeout | undefined;
   jobHandle: NodeJS.Timeout | undefined;
+  /** a job poll is running (lifecycle.ts: one at a time); another was asked for meanwhile */
+  jobTicking = false;
+  jobTickAgain = false;
   unsubscribeClock: (() => void) | undefined;
   jobsInFlight = 0;
   /** the last timer pass left a due timer it could not fire */

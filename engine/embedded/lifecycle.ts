@@ -61,6 +61,12 @@ async function timerTick(core: Core) {
 
 export function scheduleJobs(core: Core, delay: number) {
   if (!core.background || !core.opened || core.closed) return;
+  // one poll at a time: two at once would race for the same first rows, and the one that lost them
+  // would take its short haul for the end of the backlog and leave the rest to the next poll
+  if (core.jobTicking) {
+    if (delay === 0) core.jobTickAgain = true;
+    return;
+  }
   if (core.jobHandle) clearTimeout(core.jobHandle);
   core.jobHandle = setTimeout(() => {
     core.jobHandle = undefined;
@@ -87,6 +93,7 @@ export function dispatch(core: Core, job: JobRow & { instance_variables: string 
  */
 async function jobTick(core: Core) {
   const delay = core.pollInterval;
+  core.jobTicking = true;
   try {
     const free = core.maxJobsInFlight - core.jobsInFlight - core.jobsReserved;
     if (free > 0) {
@@ -96,9 +103,14 @@ async function jobTick(core: Core) {
     }
   } catch (err) {
     core.log.error({ err }, 'job loop failed');
+  } finally {
+    core.jobTicking = false;
   }
-  // a finishing job reschedules at once while there is a backlog (dispatch)
-  if (!core.jobHandle) scheduleJobs(core, delay);
+  // a finishing job reschedules at once while there is a backlog (dispatch), also while this poll ran
+  if (core.jobTickAgain) {
+    core.jobTickAgain = false;
+    scheduleJobs(core, 0);
+  } else if (!core.jobHandle) scheduleJobs(core, delay);
 }
 
 export async function idle(core: Core) {
