@@ -87,9 +87,11 @@ export async function runRemoteWorkers(env: NodeJS.ProcessEnv, out: Out): Promis
     const remoteFrom = await lastHistoryId(app.db);
     const appCpu0 = process.cpuUsage();
     for (let i = 0; i < processes; i++) children.push(await spawnRemoteWorkers({ url: `${base}/engine-rest`, user: credential.id, password: credential.secret }));
+    // their CPU from when they serve (loading the code is not a job's)
+    const started = children.map((c) => c.cpuMs());
     await drained(app.db, 'remote');
     const appCpuRemote = cpuMs(process.cpuUsage(appCpu0));
-    const workerCpu = children.reduce((sum, c) => sum + c.cpuMs(), 0);
+    const workerCpu = children.reduce((sum, c, i) => sum + c.cpuMs() - started[i], 0);
     const warnings = children.flatMap((c) => c.warnings);
     for (const c of children.splice(0)) await c.stop();
     const remote = await completions(app.db, remoteFrom);

@@ -406,15 +406,16 @@ export function createApp(deps: AppDeps): Express {
   app.locals.remoteWorkers = ctx.remoteWorkers;
   app.disable('x-powered-by');
   app.set('trust proxy', o.trustProxy ?? 0);
+  // issue 19: Camunda 7's external-task REST API for remote workers — HTTP Basic with a credential,
+  // no session, no CSRF, its own body parser and error shape: before all of those; machines' small
+  // JSON calls, a few per job, so without a browser's security headers and without compression
+  app.use('/engine-rest', engineRestRoutes(ctx));
   app.use(securityHeaders());
   // pages, JSON and unhashed files compressed as they are sent (br or gzip, as the client takes them);
   // the bundles under /assets are sent already compressed
   app.use(compression());
   app.use('/static', express.static(join(projectRoot, 'server', 'public'), { maxAge: production ? '1d' : 0 }));
   app.use('/assets', assets.handler);
-  // issue 19: Camunda 7's external-task REST API for remote workers — HTTP Basic with a credential,
-  // no session, no CSRF, its own body parser and error shape: before all of those
-  app.use('/engine-rest', engineRestRoutes(ctx));
   // diagrams: a draft or a deployment file may be up to 2 MB (the deploy gate's limit), a deployment several files
   app.use(['/api/deployments', '/api/processes', '/api/decisions'], express.json({ limit: '12mb' }));
   app.use(express.json({ limit: '1mb' }));

@@ -4,7 +4,11 @@
  * calls table is append-only: there is no update or delete.
  */
 import type { Transaction } from 'sequelize';
-import { exec, insertReturningId, select, toDate, toDateOrNull, withTx, type Database } from './sql.js';
+import { exec, insertReturningId, select, toDate, toDateOrNull, type Database } from './sql.js';
+
+const CALL_COLUMNS = 'credential_id, worker_id, call_name, topic, task_id, status, detail, at';
+/** rows per group INSERT (8 parameters each: SQLite allows 999 in one statement) */
+const GROUP_MAX = 100;
 
 export interface RemoteWorkerRecord {
   id: string;
@@ -86,6 +90,23 @@ const clip = (s: string | null | undefined, n: number): string | null => (s === 
 export function createRemoteWorkersRepository(db: Database, opts: { now?: () => number } = {}) {
   const now = opts.now ?? Date.now;
   const COLS = 'id, name, topics, secret_hash, created_by, created_at, revoked_at, revoked_by, last_used_at';
+  // the calls' rows waiting for the next group INSERT (recordCall without a transaction)
+  const group = { rows: [] as unknown[][], waiters: [] as { resolve: () => void; reject: (err: unknown) => void }[], writing: false };
+  async function writeGroup() {
+    const rows = group.rows.splice(0, GROUP_MAX);
+    const waiters = group.waiters.splice(0, GROUP_MAX);
+    try {
+      // in a transaction of its own, as every write of the app's (SQLite: a bare write on the shared connection meets a busy database at once)
+      await db.transaction((tx) => exec(db, `INSERT INTO remote_worker_calls (${CALL_COLUMNS}) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`, rows.flat(), tx));
+      for (const w of waiters) w.resolve();
+    } catch (err) {
+      for (const w of waiters) w.reject(err);
+    }
+    // the rows that came while this one was written: the next group, at once
+    if (group.rows.length) setImmediate(writeGroup);
+    else group.writing = false;
+  }
+
   return {
     async insert(w: { id: string; name: string; topics: string[]; secretHash: string; createdBy: string }, tx?: Transaction): Promise<RemoteWorkerRecord> {
       const at = now();
@@ -112,14 +133,25 @@ export function createRemoteWorkersRepository(db: Database, opts: { now?: () => 
     async touch(id: string, at: number): Promise<void> {
       await db.transaction((tx) => exec(db, 'UPDATE remote_workers SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)', [at, id, at], tx));
     },
-    /** one INSERT; in the caller's transaction when given (the call's engine change and its row commit together) */
+    /**
+     * In the caller's transaction when given (the call's engine change and its row commit together).
+     * Otherwise group-committed: the rows of the calls answered at about the same moment go in one
+     * INSERT, and each caller goes on (answers its call) only once its row is written.
+     */
     async recordCall(e: RemoteCallEntry, tx?: Transaction): Promise<void> {
-      await withTx(db, tx, (t) => insertReturningId(
-        db,
-        'INSERT INTO remote_worker_calls (credential_id, worker_id, call_name, topic, task_id, status, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        [clip(e.credentialId, 64), clip(e.workerId, 255), e.call.slice(0, 64), clip(e.topic, 255), clip(e.taskId, 191), e.status, e.detail ? JSON.stringify(e.detail).slice(0, 4000) : null, now()],
-        t,
-      ));
+      const row = [clip(e.credentialId, 64), clip(e.workerId, 255), e.call.slice(0, 64), clip(e.topic, 255), clip(e.taskId, 191), e.status, e.detail ? JSON.stringify(e.detail).slice(0, 4000) : null, now()];
+      if (tx) {
+        await insertReturningId(db, `INSERT INTO remote_worker_calls (${CALL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, row, tx);
+        return;
+      }
+      await new Promise<void>((resolve, reject) => {
+        group.rows.push(row);
+        group.waiters.push({ resolve, reject });
+        if (!group.writing) {
+          group.writing = true;
+          setImmediate(writeGroup);
+        }
+      });
     },
     /** a credential's calls, newest first; `beforeId` pages back */
     async listCalls(credentialId: string, page: { beforeId?: number; limit?: number } = {}): Promise<RemoteCallRecord[]> {

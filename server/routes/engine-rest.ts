@@ -23,6 +23,7 @@ import { camundaDate, fromTypedMap, toTypedMap, VariableInputError } from '../do
 import { credentialOfLock, engineWorkerId, type RemoteWorkerIdentity } from '../domain/remote-worker.js';
 import type { RemoteCallEntry } from '../data/remote-workers-repository.js';
 import { workerServicesRoutes } from './worker-services.js';
+import { createHeldTaskCache } from '../services/held-task-cache.js';
 
 /** an answer in Camunda 7's error shape */
 export class CamundaRestError extends Error {
@@ -282,6 +283,8 @@ export function engineRestRoutes(ctx: AppContext): Router {
   });
 
   const tasks = (): ExternalTaskPort => ctx.engine.externalTasks as ExternalTaskPort;
+  // the tasks locked through here, for the few calls each job makes about its own (held-task-cache.ts)
+  const heldTasks = createHeldTaskCache();
 
   /** a handler whose refusal is recorded as the call it was, with what it had learned */
   const call = (name: string, fn: (req: Request, res: Response, note: CallNote, me: RemoteWorkerIdentity) => Promise<void>): RequestHandler => async (req, res, next) => {
@@ -351,6 +354,7 @@ export function engineRestRoutes(ctx: AppContext): Router {
         await record({ credentialId: me.credentialId, workerId, call: 'unlock', topic: note.topic, status: 499, detail: { reason: 'client-gone', unlocked: locked.length } });
         return;
       }
+      for (const t of locked) heldTasks.put(t);
       if (!locked.length) {
         // recorded before the answer, as a fetch that locked is (in its transaction): an answered call is on record
         note.recorded = true;
@@ -364,7 +368,7 @@ export function engineRestRoutes(ctx: AppContext): Router {
   async function ownTask(id: string, me: RemoteWorkerIdentity, note: CallNote, held: boolean, doing: string) {
     note.taskId = id.slice(0, 191);
     if (!TASK_ID.test(id)) throw new CamundaRestError(404, 'RestException', 'External task with this id does not exist');
-    const task = await tasks().getExternalTask(id);
+    const task = (held && heldTasks.get(id, ctx.clock.now().getTime())) || (await tasks().getExternalTask(id));
     if (!task) throw new CamundaRestError(404, 'RestException', `External task with id ${id} does not exist`);
     note.topic = task.topicName;
     if (!me.topics.includes(task.topicName)) throw new CamundaRestError(403, 'AuthorizationException', `the credential ${me.credentialId} may not work on tasks of topic ${task.topicName}`);
@@ -394,6 +398,7 @@ export function engineRestRoutes(ctx: AppContext): Router {
       note.detail = { variables: Object.keys(output).length };
       const id = taskIdOf(req);
       await ownTask(id, me, note, true, 'completed');
+      heldTasks.drop(id);
       await tasks().complete(id, engineWorkerId(me.credentialId, workerId), output, inTx(me, 'complete', note));
       res.status(204).end();
     }),
@@ -414,6 +419,7 @@ export function engineRestRoutes(ctx: AppContext): Router {
       // absent: one fewer than the task has (Camunda 7 would keep them; a worker that forgets must not retry forever)
       const retries = givenRetries ?? Math.max(0, task.retries - 1);
       note.detail = { retries, retryTimeout, incident: retries === 0 };
+      heldTasks.drop(id);
       await tasks().fail(id, engineWorkerId(me.credentialId, workerId), { errorMessage, ...(errorDetails && { errorDetails }), retries, retryTimeout }, inTx(me, 'failure', note));
       res.status(204).end();
     }),
@@ -433,6 +439,7 @@ export function engineRestRoutes(ctx: AppContext): Router {
       note.detail = { ...(/^[\w.:-]{1,64}$/.test(errorCode) && { errorCode }), variables: Object.keys(variables).length };
       const id = taskIdOf(req);
       await ownTask(id, me, note, true, 'given a BPMN error');
+      heldTasks.drop(id);
       await tasks().bpmnError(id, engineWorkerId(me.credentialId, workerId), { errorCode, ...(errorMessage !== undefined && { errorMessage }), variables }, inTx(me, 'bpmnError', note));
       res.status(204).end();
     }),
@@ -448,6 +455,7 @@ export function engineRestRoutes(ctx: AppContext): Router {
       note.detail = { newDuration };
       const id = taskIdOf(req);
       await ownTask(id, me, note, true, 'extended');
+      heldTasks.drop(id);
       await tasks().extendLock(id, engineWorkerId(me.credentialId, workerId), newDuration, inTx(me, 'extendLock', note));
       res.status(204).end();
     }),
@@ -459,6 +467,7 @@ export function engineRestRoutes(ctx: AppContext): Router {
       body(req);
       const id = taskIdOf(req);
       await ownTask(id, me, note, false, 'unlocked');
+      heldTasks.drop(id);
       await tasks().unlock(id, inTx(me, 'unlock', note));
       res.status(204).end();
     }),
@@ -475,7 +484,7 @@ export function engineRestRoutes(ctx: AppContext): Router {
   );
 
   // the data the remote handlers need (worker-services.ts), as the same credential
-  r.use('/worker-services', workerServicesRoutes(ctx));
+  r.use('/worker-services', workerServicesRoutes(ctx, heldTasks));
 
   r.use((req, _res, next) => next(new CamundaRestError(404, 'RestException', `no resource ${req.method} ${req.path.slice(0, 200)}`)));
 

@@ -16,6 +16,7 @@ import type { PeriodRef } from '../../regulation/report-schedule.js';
 import type { ReportFigures } from '../../regulation/report-figures.js';
 import { scheduledAssessmentId } from '../../workers/gather-assessment.js';
 import { SERVICE_METHODS, servicePath, usesService, type ServiceMethod } from '../../workers/remote/service-use.js';
+import type { HeldTaskCache } from '../services/held-task-cache.js';
 import type { AppContext } from '../app-context.js';
 import type { AppWorkerDeps } from '../engine-setup.js';
 import { clientWorkerId, credentialOfLock, type RemoteWorkerIdentity } from '../domain/remote-worker.js';
@@ -136,7 +137,8 @@ function isInputError(err: unknown): boolean {
   return typeof e.name === 'string' && /(Input|Variable|Period)Error$/.test(e.name);
 }
 
-export function workerServicesRoutes(ctx: AppContext): Router {
+/** `held`: the tasks /engine-rest saw locked (one read serves a job's calls); none: each call reads its task */
+export function workerServicesRoutes(ctx: AppContext, held?: HeldTaskCache): Router {
   const r = Router();
   const audit = (ctx as AppContext & { remoteWorkers?: RemoteCallAudit }).remoteWorkers;
 
@@ -159,7 +161,8 @@ export function workerServicesRoutes(ctx: AppContext): Router {
       taskId = call.taskId;
       const port = ctx.engine.externalTasks;
       if (!port) throw new Refusal(400, 'InvalidRequestException', 'this engine has no external tasks');
-      task = (await port.getExternalTask(call.taskId)) ?? undefined;
+      task = held?.get(call.taskId, ctx.clock.now().getTime()) ?? (await port.getExternalTask(call.taskId)) ?? undefined;
+      if (task) held?.put(task);
       if (!task) throw new Refusal(404, 'InvalidRequestException', `external task ${call.taskId} does not exist`);
       const lockLive = task.lockExpirationTime !== null && task.lockExpirationTime.getTime() > ctx.clock.now().getTime();
       if (credentialOfLock(task.workerId) !== caller.credentialId || !lockLive) throw new Refusal(403, 'AuthorizationException', `external task ${task.id} is not locked by this credential`);

@@ -7,6 +7,8 @@
  * transaction reaches here) and repeat safely: the stores are idempotent, as workers/deps.ts says.
  * A refused or failed call throws an Error with the app's message: the job fails and is retried.
  */
+import http from 'node:http';
+import https from 'node:https';
 import { createWorkingCalendar, type WorkingCalendar, type WorkingCalendarOptions } from '../../regulation/calendar/working-calendar.js';
 import type { WorkerClock, WorkerDeps, WorkerLogger } from '../deps.js';
 import { servicePath, type ServiceMethod } from './service-use.js';
@@ -21,6 +23,7 @@ export interface RemoteDepsOptions {
   logger: WorkerLogger;
   /** the worker process's own clock */
   clock?: WorkerClock;
+  /** how the calls are sent (tests); default node:http with kept-alive connections */
   fetch?: typeof fetch;
   /** ms a call may take before it fails (default 30 s) */
   timeoutMs?: number;
@@ -40,33 +43,67 @@ export class WorkerServiceError extends Error {
 }
 
 /** makes the deps of one job; the calendar read is shared by the jobs of the same second */
+interface Answer {
+  status: number;
+  statusText: string;
+  text: string;
+}
+
+type Send = (url: string, headers: Record<string, string>, body: string, timeoutMs: number) => Promise<Answer>;
+
+/**
+ * A POST over node:http(s) on kept-alive connections: a job's few store calls cost a fraction of what
+ * the global fetch costs (its web streams), and the connection to the app is reused.
+ */
+function nodeSend(): Send {
+  const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }) };
+  return (url, headers, body, timeoutMs) =>
+    new Promise<Answer>((resolve, reject) => {
+      const u = new URL(url);
+      const lib = u.protocol === 'https:' ? https : http;
+      const req = lib.request(u, { method: 'POST', agent: agents[u.protocol as 'http:' | 'https:'], headers: { ...headers, 'content-length': Buffer.byteLength(body) }, timeout: timeoutMs }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(body);
+    });
+}
+
+function fetchSend(doFetch: typeof fetch): Send {
+  return async (url, headers, body, timeoutMs) => {
+    const res = await doFetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    return { status: res.status, statusText: res.statusText, text: await res.text() };
+  };
+}
+
+/** makes the deps of one job; the calendar read is shared by the jobs of the same second */
 export function remoteDepsFactory(options: RemoteDepsOptions): (taskId: string) => WorkerDeps {
-  const doFetch = options.fetch ?? fetch;
+  const send = options.fetch ? fetchSend(options.fetch) : nodeSend();
   const base = `${options.baseUrl.replace(/\/+$/, '')}/worker-services`;
   const authorization = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}`;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const clock = options.clock ?? { now: () => new Date() };
 
   async function call<T>(method: ServiceMethod, taskId: string, args: Record<string, unknown> = {}): Promise<T> {
-    let res: Response;
+    let res: Answer;
     try {
-      res = await doFetch(`${base}${servicePath(method)}`, {
-        method: 'POST',
-        headers: { authorization, 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ taskId, args }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      res = await send(`${base}${servicePath(method)}`, { authorization, 'content-type': 'application/json', accept: 'application/json' }, JSON.stringify({ taskId, args }), timeoutMs);
     } catch (err) {
       throw new WorkerServiceError(`worker service ${method}: the app is not reachable (${(err as Error)?.message ?? err})`, 0);
     }
-    const text = await res.text();
+    const text = res.text;
     let body: unknown;
     try {
       body = text === '' ? undefined : JSON.parse(text);
     } catch {
       body = undefined;
     }
-    if (!res.ok) {
+    const ok = res.status >= 200 && res.status < 300;
+    if (!ok) {
       const message = (body as { message?: unknown } | undefined)?.message;
       throw new WorkerServiceError(`worker service ${method}: ${res.status} ${typeof message === 'string' ? message : res.statusText}`, res.status);
     }
