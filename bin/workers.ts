@@ -23,7 +23,7 @@ import { createTaskEvents } from '../server/services/task-events.js';
 import { createWorkQueueProjector } from '../server/services/queue-service.js';
 import { createWorkItemsRepository } from '../server/data/work-items-repository.js';
 import { createWorkers, workerOptions, type JobType } from '../workers/registry.js';
-import { remoteDepsFactory } from '../workers/remote/remote-deps.js';
+import { remoteCompletion, remoteDepsFactory } from '../workers/remote/remote-deps.js';
 import { startRemoteWorkers } from '../workers/remote/external-task-runner.js';
 
 export interface RunningWorkers {
@@ -95,6 +95,8 @@ export function startRemoteWorkerProcess(env: NodeJS.ProcessEnv = process.env, l
     types: config.topics,
     // the deps carry the job's id: the app serves a store call only for the job it belongs to
     handlerFor: (task) => createWorkers(depsFor(String(task.id)))[task.topicName as JobType],
+    // the handlers' completion writes commit with the completion in the app, as the app's own workers' do
+    completeWithWrites: remoteCompletion({ baseUrl: config.engineRestUrl, user: config.user, password: config.password }),
     logger: workerLog,
     maxTasks: config.maxTasks,
     lockDuration: config.lockDurationMs,

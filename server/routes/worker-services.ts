@@ -19,7 +19,8 @@ import { SERVICE_METHODS, servicePath, usesService, type ServiceMethod } from '.
 import type { HeldTaskCache } from '../services/held-task-cache.js';
 import type { AppContext } from '../app-context.js';
 import type { AppWorkerDeps } from '../engine-setup.js';
-import { clientWorkerId, credentialOfLock, type RemoteWorkerIdentity } from '../domain/remote-worker.js';
+import { clientWorkerId, credentialOfLock, engineWorkerId, type RemoteWorkerIdentity } from '../domain/remote-worker.js';
+import { EngineError } from '../../engine/errors.js';
 import { ArgError, parseServiceCall } from './worker-service-args.js';
 
 /** one audited call (the engine-rest helper's call audit) */
@@ -35,40 +36,57 @@ export interface RemoteCallRecord {
 
 interface RemoteCallAudit {
   recordCall(entry: RemoteCallRecord, tx?: AppTransaction): Promise<unknown>;
+  /** the call's writes and its row in one transaction */
+  withCall?<T>(work: (tx: AppTransaction) => Promise<T>, entry: (result: T) => RemoteCallRecord): Promise<T>;
 }
 
 /** the identity-read log's actor for a remote worker's credential (identity_access_log.staff_id) */
 export const remoteActor = (credentialId: string) => `remote-worker:${credentialId}`;
 
 type Args = Record<string, unknown>;
-type Invoke = (deps: AppWorkerDeps, args: Args, caller: RemoteWorkerIdentity) => Promise<unknown>;
+type Invoke = (deps: AppWorkerDeps, args: Args, caller: RemoteWorkerIdentity, tx?: AppTransaction) => Promise<unknown>;
+
+/** the writes: done with their call's row in one transaction (a call answered is on record, a write recorded with it) */
+const WRITES: ReadonlySet<ServiceMethod> = new Set<ServiceMethod>([
+  'outbox.enqueue',
+  'ledger.recordWarning',
+  'ledger.recordTransfer',
+  'publications.publish',
+  'petitions.setStatus',
+  'reports.archiveScheduled',
+  'assessments.createScheduled',
+  'assessments.saveFigures',
+  'assessments.complete',
+  'knowledge.step',
+  'knowledge.revise',
+]);
 
 const INVOKE: Record<ServiceMethod, Invoke> = {
   'calendar.load': (d) => d.calendarOptions(),
-  'outbox.enqueue': (d, a) => d.outbox.enqueue(a.entry as OutboxEntry),
-  'ledger.recordWarning': (d, a) => d.ledger.recordWarning(a.entry as Parameters<ScoreLedger['recordWarning']>[0]),
-  'ledger.recordTransfer': (d, a) => d.ledger.recordTransfer(a.entry as Parameters<ScoreLedger['recordTransfer']>[0]),
-  'publications.publish': (d, a) => d.publications.publish(a.entry as Parameters<Publications['publish']>[0]),
+  'outbox.enqueue': (d, a, _c, tx) => d.outbox.enqueue(a.entry as OutboxEntry, tx),
+  'ledger.recordWarning': (d, a, _c, tx) => d.ledger.recordWarning(a.entry as Parameters<ScoreLedger['recordWarning']>[0], tx),
+  'ledger.recordTransfer': (d, a, _c, tx) => d.ledger.recordTransfer(a.entry as Parameters<ScoreLedger['recordTransfer']>[0], tx),
+  'publications.publish': (d, a, _c, tx) => d.publications.publish(a.entry as Parameters<Publications['publish']>[0], tx),
   'units.list': (d) => d.units.list(),
   'units.recipient': (d, a) => d.units.recipient(a.unitId as string, a.role as UnitRole),
-  'petitions.setStatus': (d, a) => d.petitions.setStatus(a.petitionId as string, a.status as string, undefined, a.context as { finishDueAt?: string } | undefined),
+  'petitions.setStatus': (d, a, _c, tx) => d.petitions.setStatus(a.petitionId as string, a.status as string, tx, a.context as { finishDueAt?: string } | undefined),
   // a logged read of identity, logged as the credential that asked
   'petitions.getPublicationSource': (d, a, caller) => d.petitions.getPublicationSource(a.petitionId as string, remoteActor(caller.credentialId)),
   'petitions.mergedFrom': (d, a) => d.petitions.mergedFrom(a.petitionId as string),
   'reports.scheduled': (d, a) => d.reports.scheduled(a.ref as PeriodRef),
   'reports.figures': (d, a) => d.reports.figures(a.ref as PeriodRef),
-  'reports.archiveScheduled': (d, a) => d.reports.archiveScheduled(a.figures as unknown as ReportFigures, a.processInstanceKey as string),
+  'reports.archiveScheduled': (d, a, _c, tx) => d.reports.archiveScheduled(a.figures as unknown as ReportFigures, a.processInstanceKey as string, tx),
   'assessments.get': (d, a) => d.assessments.get(a.assessmentId as string),
-  'assessments.createScheduled': (d, a) => d.assessments.createScheduled(a.assessment as Parameters<Assessments['createScheduled']>[0]),
+  'assessments.createScheduled': (d, a, _c, tx) => d.assessments.createScheduled(a.assessment as Parameters<Assessments['createScheduled']>[0], tx),
   'assessments.unitFigures': (d, a) => d.assessments.unitFigures(a.period as AssessmentPeriodRef),
-  'assessments.saveFigures': (d, a) => d.assessments.saveFigures(a.assessmentId as string, a.rows as UnitFigures[]),
+  'assessments.saveFigures': (d, a, _c, tx) => d.assessments.saveFigures(a.assessmentId as string, a.rows as UnitFigures[], tx),
   'assessments.figures': (d, a) => d.assessments.figures(a.assessmentId as string),
   'assessments.decisionVersion': (d) => d.assessments.decisionVersion(),
-  'assessments.complete': (d, a) => d.assessments.complete(a.assessmentId as string, a.results as AssessmentResult[], a.meta as { decisionVersion: number | null; at: Date }),
+  'assessments.complete': (d, a, _c, tx) => d.assessments.complete(a.assessmentId as string, a.results as AssessmentResult[], a.meta as { decisionVersion: number | null; at: Date }, tx),
   'knowledge.get': (d, a) => d.knowledge.get(a.entryId as string),
-  'knowledge.step': (d, a) => d.knowledge.step(a.entryId as string, a.step as KnowledgeStep),
-  'knowledge.revise': (d, a) =>
-    d.knowledge.revise(a.entryId as string, a.content as Parameters<KnowledgeStore['revise']>[1], a.h as Parameters<KnowledgeStore['revise']>[2]),
+  'knowledge.step': (d, a, _c, tx) => d.knowledge.step(a.entryId as string, a.step as KnowledgeStep, tx),
+  'knowledge.revise': (d, a, _c, tx) =>
+    d.knowledge.revise(a.entryId as string, a.content as Parameters<KnowledgeStore['revise']>[1], a.h as Parameters<KnowledgeStore['revise']>[2], tx),
 };
 
 type Task = NonNullable<Awaited<ReturnType<NonNullable<AppContext['engine']['externalTasks']>['getExternalTask']>>>;
@@ -149,6 +167,7 @@ export function workerServicesRoutes(ctx: AppContext, held?: HeldTaskCache): Rou
     let status = 200;
     let detail: Record<string, unknown> | null = null;
     let body: unknown;
+    let recorded = false;
     try {
       if (!caller) throw new Refusal(401, 'AuthenticationException', 'the worker services need a remote worker credential');
       let call;
@@ -171,7 +190,10 @@ export function workerServicesRoutes(ctx: AppContext, held?: HeldTaskCache): Rou
       }
       const problem = await scopeProblem(method, call.args, task, ctx.workerDeps);
       if (problem) throw new Refusal(403, 'AuthorizationException', problem);
-      const result = await INVOKE[method](ctx.workerDeps, call.args, caller);
+      const entry = (): RemoteCallRecord => ({ credentialId: caller.credentialId, workerId: task?.workerId ? clientWorkerId(task.workerId) : null, call: `worker-service:${method}`, taskId, topic: task?.topicName ?? null, status: 200, detail: null });
+      const result = WRITES.has(method) && audit?.withCall
+        ? await audit.withCall((tx) => INVOKE[method](ctx.workerDeps, call.args, caller, tx), entry).then((r) => ((recorded = true), r))
+        : await INVOKE[method](ctx.workerDeps, call.args, caller);
       // this process's search index shows the entry's new state now, as after the app's own job (others catch up)
       if ((method === 'knowledge.step' || method === 'knowledge.revise') && (result as { changed?: boolean } | undefined)?.changed) await ctx.knowledgeService.changed(call.args.entryId as string);
       body = { result: result === undefined ? null : result };
@@ -190,7 +212,7 @@ export function workerServicesRoutes(ctx: AppContext, held?: HeldTaskCache): Rou
       }
       if (status !== 500) detail = { message: (body as { message: string }).message.slice(0, 300) };
     }
-    if (caller && audit) {
+    if (caller && audit && !recorded) {
       await audit.recordCall({
         credentialId: caller.credentialId,
         workerId: task?.workerId ? clientWorkerId(task.workerId) : null,
@@ -203,6 +225,87 @@ export function workerServicesRoutes(ctx: AppContext, held?: HeldTaskCache): Rou
     }
     res.status(status).json(body);
   }
+
+  /**
+   * `POST /complete` { taskId, workerId, variables, writes: [{ method, args }] }: `npm run workers`'
+   * completion of a job whose handler wrote at completion (JobContext.transactional) — the writes,
+   * each checked as its own call would be, commit in the engine's completion transaction with the
+   * call's row, as the app's own workers' do; 204. Other clients complete through Camunda's
+   * /external-task/{id}/complete.
+   */
+  r.post('/complete', (req, res, next) =>
+    (async () => {
+      const caller = res.locals.remoteWorker as RemoteWorkerIdentity | undefined;
+      const b = req.body as { taskId?: unknown; workerId?: unknown; variables?: unknown; writes?: unknown } | undefined;
+      let task: Task | undefined;
+      let status = 204;
+      let detail: Record<string, unknown> | null = null;
+      let body: unknown;
+      let recorded = false;
+      const taskId = typeof b?.taskId === 'string' ? b.taskId.slice(0, 191) : null;
+      try {
+        if (!caller) throw new Refusal(401, 'AuthenticationException', 'the worker services need a remote worker credential');
+        if (!b || typeof b !== 'object' || Array.isArray(b)) throw new Refusal(400, 'InvalidRequestException', 'the body must be a JSON object { taskId, workerId, variables, writes }');
+        for (const k of Object.keys(b)) if (!['taskId', 'workerId', 'variables', 'writes'].includes(k)) throw new Refusal(400, 'InvalidRequestException', `${k} is not expected`);
+        if (typeof b.workerId !== 'string' || !b.workerId || b.workerId.length > 200) throw new Refusal(400, 'InvalidRequestException', 'workerId must be a non-empty string');
+        const variables = b.variables ?? {};
+        if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) throw new Refusal(400, 'InvalidRequestException', 'variables must be a JSON object');
+        if (!Array.isArray(b.writes) || b.writes.length > 100) throw new Refusal(400, 'InvalidRequestException', 'writes must be a list of at most 100 { method, args }');
+        const writes = b.writes.map((w: unknown, i: number) => {
+          const m = (w as { method?: unknown })?.method;
+          if (typeof m !== 'string' || !WRITES.has(m as ServiceMethod)) throw new Refusal(400, 'InvalidRequestException', `writes[${i}].method must be one of ${[...WRITES].join(', ')}`);
+          try {
+            return { method: m as ServiceMethod, args: parseServiceCall(m as ServiceMethod, { taskId, args: (w as { args?: unknown }).args }).args };
+          } catch (err) {
+            if (err instanceof ArgError) throw new Refusal(400, 'InvalidRequestException', `writes[${i}] ${m}: ${err.message}`);
+            throw err;
+          }
+        });
+        const port = ctx.engine.externalTasks;
+        if (!port || taskId === null) throw new Refusal(400, 'InvalidRequestException', 'taskId must name an external task');
+        task = held?.get(taskId, ctx.clock.now().getTime()) ?? (await port.getExternalTask(taskId)) ?? undefined;
+        if (!task) throw new Refusal(404, 'RestException', `External task with id ${taskId} does not exist`);
+        if (credentialOfLock(task.workerId) !== caller.credentialId) throw new Refusal(400, 'BadUserRequestException', `External task ${taskId} cannot be completed: it is not locked by this credential`);
+        for (const w of writes) {
+          if (!caller.topics.includes(task.topicName) || !usesService(task.topicName, w.method)) throw new Refusal(403, 'AuthorizationException', `a ${task.topicName} job does not call ${w.method}`);
+          const problem = await scopeProblem(w.method, w.args, task, ctx.workerDeps);
+          if (problem) throw new Refusal(403, 'AuthorizationException', problem);
+        }
+        const t = task;
+        held?.drop(taskId);
+        await port.complete(taskId, engineWorkerId(caller.credentialId, b.workerId), variables as Record<string, unknown>, {
+          transactional: async (tx) => {
+            for (const w of writes) await INVOKE[w.method](ctx.workerDeps, w.args, caller, tx);
+            recorded = true;
+            await audit?.recordCall({ credentialId: caller.credentialId, workerId: b.workerId as string, call: 'complete', taskId, topic: t.topicName, status: 204, detail: { writes: writes.length } }, tx);
+          },
+        });
+        for (const w of writes) if (w.method === 'knowledge.step' || w.method === 'knowledge.revise') await ctx.knowledgeService.changed(w.args.entryId as string);
+      } catch (err) {
+        recorded = false;
+        if (err instanceof Refusal) {
+          status = err.status;
+          body = { type: err.type, message: err.message, code: null };
+        } else if (err instanceof EngineError && (err.status === 404 || err.status === 400)) {
+          status = err.status;
+          body = { type: err.status === 404 ? 'RestException' : err.code === 'NOT_LOCKED_BY_WORKER' ? 'BadUserRequestException' : 'InvalidRequestException', message: err.message, code: null };
+        } else if (isInputError(err)) {
+          status = 400;
+          body = { type: 'InvalidRequestException', message: `complete: ${(err as Error).message}`, code: null };
+        } else {
+          status = 500;
+          body = { type: 'ProcessEngineException', message: 'complete failed: see the remote-worker call audit', code: null };
+          detail = { error: String((err as Error)?.message ?? err).slice(0, 300) };
+        }
+        if (status !== 500) detail = { message: (body as { message: string }).message.slice(0, 300) };
+      }
+      if (caller && audit && !recorded) {
+        await audit.recordCall({ credentialId: caller.credentialId, workerId: typeof b?.workerId === 'string' ? b.workerId.slice(0, 200) : null, call: 'complete', taskId, topic: task?.topicName ?? null, status, detail });
+      }
+      if (status === 204) res.status(204).end();
+      else res.status(status).json(body);
+    })().catch(next),
+  );
 
   for (const method of SERVICE_METHODS) r.post(servicePath(method), (req, res, next) => serve(method, req, res).catch(next));
   r.use((req, res) => {

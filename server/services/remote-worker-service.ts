@@ -134,6 +134,14 @@ export function createRemoteWorkerService(deps: RemoteWorkerServiceDeps) {
     },
     /** one row of the calls' record, in the caller's transaction when given */
     recordCall: (entry: RemoteCallEntry, tx?: Transaction) => repo.recordCall(entry, tx),
+    /** a call's writes and its row in one transaction: both or neither (`entry` once the work is done) */
+    async withCall<T>(work: (tx: Transaction) => Promise<T>, entry: (result: T) => RemoteCallEntry): Promise<T> {
+      return deps.transaction(async (tx) => {
+        const result = await work(tx);
+        await repo.recordCall(entry(result), tx);
+        return result;
+      });
+    },
     async listCalls(id: string, page: { beforeId?: number; limit?: number } = {}): Promise<RemoteCallRecord[]> {
       await this.get(id);
       return repo.listCalls(id, page);

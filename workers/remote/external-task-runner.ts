@@ -13,6 +13,7 @@ import { BasicAuthInterceptor, Client, Variables } from 'camunda-external-task-c
 import type { JobContext, JobHandler } from '../../engine/port.js';
 import { workerOptions } from '../registry.js';
 import type { WorkerLogger } from '../deps.js';
+import { DeferredWrites } from './remote-deps.js';
 
 /** what the runner reads of a fetched task (the client's Task) */
 export interface ExternalTaskLike {
@@ -76,23 +77,49 @@ const variablesOf = (values: Record<string, unknown> | undefined): VariablesOut 
  * id), then the outcome goes back through `taskService`. Never throws (a failed report is logged: the
  * lock runs out and the job is offered again).
  */
-export function createTaskAdapter(options: { handlerFor: (task: ExternalTaskLike) => JobHandler | undefined; logger: WorkerLogger }) {
+export function createTaskAdapter(options: {
+  handlerFor: (task: ExternalTaskLike) => JobHandler | undefined;
+  logger: WorkerLogger;
+  /**
+   * a completion that carries the writes the handler kept for it (remote-deps.ts remoteCompletion):
+   * given, the handler's completion writes (JobContext.transactional) commit with the completion in
+   * the app; without it they are done before the completion (idempotent, at least once)
+   */
+  completeWithWrites?: (taskId: string, variables: Record<string, unknown>, writes: DeferredWrites['writes']) => Promise<void>;
+}) {
   const { logger } = options;
   return async ({ task, taskService }: { task: ExternalTaskLike; taskService: TaskServiceLike }): Promise<void> => {
     const ctx = jobContextOf(task, logger);
     const t = task as never;
     const log = { jobKey: ctx.jobKey, type: ctx.type };
+    // the handler's completion writes, run once its outcome is known (a failed job runs none)
+    const works: Parameters<NonNullable<JobContext['transactional']>>[0][] = [];
+    if (options.completeWithWrites) ctx.transactional = (work) => void works.push(work);
+    const deferred = new DeferredWrites();
     let run: { ok: true; output: Record<string, unknown> } | { ok: false; error: unknown };
     try {
       const handler = options.handlerFor(task);
       if (!handler) throw new Error(`${ctx.type}: no handler for this topic in this worker process`);
-      run = { ok: true, output: (await handler(plainVariables(task.variables.getAll()), ctx)) ?? {} };
+      const output = (await handler(plainVariables(task.variables.getAll()), ctx)) ?? {};
+      // those whose results it reads are sent now; the others are kept for the completion
+      for (const work of works) await work(deferred as never);
+      run = { ok: true, output };
     } catch (error) {
       run = { ok: false, error };
+      // a business outcome's writes go with it, as the app's own workers' do (sent now: at least once)
+      if (isBusinessError(error)) {
+        try {
+          for (const work of works) await work(undefined as never);
+        } catch (err) {
+          run = { ok: false, error: err };
+        }
+      }
     }
     const outcome = run.ok ? 'complete' : isBusinessError(run.error) ? 'bpmnError' : 'failure';
     try {
-      if (run.ok) {
+      if (run.ok && deferred.writes.length && options.completeWithWrites) {
+        await options.completeWithWrites(String(task.id), run.output, deferred.writes);
+      } else if (run.ok) {
         await taskService.complete(t, variablesOf(run.output));
       } else if (isBusinessError(run.error)) {
         await taskService.handleBpmnError(t, run.error.code, run.error.message, variablesOf(run.error.variables));
@@ -123,6 +150,8 @@ export interface RemoteWorkersOptions {
   /** the handler of a task (made per job: e.g. `createWorkers(depsFor(task.id))[task.topicName]`) */
   handlerFor: (task: ExternalTaskLike) => JobHandler | undefined;
   logger: WorkerLogger;
+  /** `npm run workers`: the completion that carries the handler's kept writes (remote-deps.ts remoteCompletion) */
+  completeWithWrites?: (taskId: string, workerId: string, variables: Record<string, unknown>, writes: DeferredWrites['writes']) => Promise<void>;
   /** tasks locked per fetch and held at once (default 16) */
   maxTasks?: number;
   /** ms a fetched task stays locked (default 5 min, as the app's job timeout) */
@@ -173,7 +202,12 @@ export function startRemoteWorkers(options: RemoteWorkersOptions): RunningRemote
   };
 
   const inHand = new Set<Promise<void>>();
-  const adapter = createTaskAdapter({ handlerFor: options.handlerFor, logger });
+  const completeWithWrites = options.completeWithWrites;
+  const adapter = createTaskAdapter({
+    handlerFor: options.handlerFor,
+    logger,
+    ...(completeWithWrites && { completeWithWrites: (taskId: string, variables: Record<string, unknown>, writes: DeferredWrites['writes']) => completeWithWrites(taskId, workerId, variables, writes) }),
+  });
   for (const type of options.types) {
     client.subscribe(type, { lockDuration: options.lockDuration ?? 5 * 60_000, includeExtensionProperties: true } as never, ({ task, taskService }) => {
       const p = adapter({ task: task as ExternalTaskLike, taskService: taskService as unknown as TaskServiceLike });

@@ -29,6 +29,19 @@ export interface RemoteDepsOptions {
   timeoutMs?: number;
 }
 
+/**
+ * The writes of a job's completion (JobContext.transactional), kept to go with it: the runner gives
+ * this as the "transaction" to the handler's completion writes, and a write whose result the
+ * handlers do not use is kept here instead of sent (DEFERRABLE), to commit in the app with the
+ * completion — as the app's own workers' writes commit with theirs. Any other write is sent at once.
+ */
+export class DeferredWrites {
+  readonly writes: { method: ServiceMethod; args: Record<string, unknown> }[] = [];
+}
+
+/** the writes kept for the completion (their results: none the handlers read, see each) */
+export const DEFERRABLE: ReadonlySet<ServiceMethod> = new Set<ServiceMethod>(['outbox.enqueue', 'petitions.setStatus', 'assessments.createScheduled', 'assessments.saveFigures']);
+
 /** how long a calendar read serves the jobs (as the app's own: an admin's change applies a second later) */
 const CALENDAR_TTL_MS = 1_000;
 
@@ -110,6 +123,14 @@ export function remoteDepsFactory(options: RemoteDepsOptions): (taskId: string) 
     if (typeof body !== 'object' || body === null || !('result' in body)) throw new WorkerServiceError(`worker service ${method}: the app's answer has no result`, res.status);
     return (body as { result: T }).result;
   }
+  /** a write: kept for the completion when the handler gives the completion's DeferredWrites and the write's result is not read */
+  async function write<T>(method: ServiceMethod, taskId: string, args: Record<string, unknown>, tx: unknown, provisional: T): Promise<T> {
+    if (tx instanceof DeferredWrites && DEFERRABLE.has(method)) {
+      tx.writes.push({ method, args });
+      return provisional;
+    }
+    return call<T>(method, taskId, args);
+  }
   /** the app sends null for "none" (JSON has no undefined) */
   const orUndefined = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
@@ -128,7 +149,8 @@ export function remoteDepsFactory(options: RemoteDepsOptions): (taskId: string) 
     clock,
     logger: options.logger,
     config: { publicBaseUrl: options.publicBaseUrl },
-    outbox: { enqueue: (entry) => call('outbox.enqueue', taskId, { entry }) },
+    // its id is known only once written: 0 until then (notify logs it)
+    outbox: { enqueue: (entry, tx) => write('outbox.enqueue', taskId, { entry }, tx, { id: 0, created: true }) },
     ledger: {
       recordWarning: (entry) => call('ledger.recordWarning', taskId, { entry }),
       recordTransfer: (entry) => call('ledger.recordTransfer', taskId, { entry }),
@@ -139,8 +161,8 @@ export function remoteDepsFactory(options: RemoteDepsOptions): (taskId: string) 
       recipient: async (unitId, role) => orUndefined(await call<string | null>('units.recipient', taskId, { unitId, role })),
     },
     petitions: {
-      setStatus: async (petitionId, status, _tx, context) => {
-        await call('petitions.setStatus', taskId, { petitionId, status, ...(context && { context }) });
+      setStatus: async (petitionId, status, tx, context) => {
+        await write('petitions.setStatus', taskId, { petitionId, status, ...(context && { context }) }, tx, undefined);
       },
       getPublicationSource: async (petitionId) => orUndefined(await call('petitions.getPublicationSource', taskId, { petitionId })),
       mergedFrom: (petitionId) => call('petitions.mergedFrom', taskId, { petitionId }),
@@ -152,12 +174,12 @@ export function remoteDepsFactory(options: RemoteDepsOptions): (taskId: string) 
     },
     assessments: {
       get: async (assessmentId) => orUndefined(await call('assessments.get', taskId, { assessmentId })),
-      createScheduled: async (assessment) => {
-        await call('assessments.createScheduled', taskId, { assessment });
+      createScheduled: async (assessment, tx) => {
+        await write('assessments.createScheduled', taskId, { assessment }, tx, undefined);
       },
       unitFigures: (period) => call('assessments.unitFigures', taskId, { period }),
-      saveFigures: async (assessmentId, rows) => {
-        await call('assessments.saveFigures', taskId, { assessmentId, rows });
+      saveFigures: async (assessmentId, rows, tx) => {
+        await write('assessments.saveFigures', taskId, { assessmentId, rows }, tx, undefined);
       },
       figures: (assessmentId) => call('assessments.figures', taskId, { assessmentId }),
       decisionVersion: () => call('assessments.decisionVersion', taskId),
@@ -169,6 +191,30 @@ export function remoteDepsFactory(options: RemoteDepsOptions): (taskId: string) 
       revise: (entryId, content, h) => call('knowledge.revise', taskId, { entryId, content, h }),
     },
   });
+}
+
+/**
+ * A job's completion with the writes its handler kept for it (DeferredWrites): one call to the app's
+ * worker services, which commits them with the completion (server/routes/worker-services.ts
+ * `POST /complete`). A refusal throws with the app's message.
+ */
+export function remoteCompletion(options: Pick<RemoteDepsOptions, 'baseUrl' | 'user' | 'password' | 'fetch' | 'timeoutMs'>) {
+  const send = options.fetch ? fetchSend(options.fetch) : nodeSend();
+  const url = `${options.baseUrl.replace(/\/+$/, '')}/worker-services/complete`;
+  const authorization = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}`;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  return async (taskId: string, workerId: string, variables: Record<string, unknown>, writes: DeferredWrites['writes']): Promise<void> => {
+    const res = await send(url, { authorization, 'content-type': 'application/json', accept: 'application/json' }, JSON.stringify({ taskId, workerId, variables, writes }), timeoutMs);
+    if (res.status < 200 || res.status >= 300) {
+      let message = res.statusText;
+      try {
+        message = (JSON.parse(res.text) as { message?: string }).message ?? message;
+      } catch {
+        // not JSON: the status text
+      }
+      throw new WorkerServiceError(`completing ${taskId}: ${res.status} ${message}`, res.status);
+    }
+  };
 }
 
 /** the deps of one job (see remoteDepsFactory, which shares the calendar read between jobs) */
