@@ -175,7 +175,7 @@ export interface RunningRemoteWorkers {
 export function startRemoteWorkers(options: RemoteWorkersOptions): RunningRemoteWorkers {
   const { logger } = options;
   const maxTasks = options.maxTasks ?? 16;
-  const interval = options.interval ?? 50;
+  const interval = options.interval ?? 10;
   const maxBackoff = options.maxPollBackoffMs ?? 10_000;
   const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
   const client = new Client({
