@@ -71,6 +71,19 @@ export interface Config {
   production: boolean;
 }
 
+/** a whole-number setting in [min, max], its default when unset; a bad value is a problem named */
+function wholeNumber(env: NodeJS.ProcessEnv, problems: string[]) {
+  return (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    const v = raw === undefined || raw === '' ? fallback : Number(raw);
+    if (!Number.isInteger(v) || v < min || v > max) {
+      problems.push(`${name} must be a whole number ${min}–${max} (got "${raw}")`);
+      return fallback;
+    }
+    return v;
+  };
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -134,15 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const sessionSecret = env.SESSION_SECRET;
   if (sessionSecret !== undefined && Buffer.from(sessionSecret, 'base64').length < 32) problems.push('SESSION_SECRET must be at least 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
   if (sessionSecret === undefined && production) problems.push('SESSION_SECRET is required when NODE_ENV=production (32 bytes, base64)');
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    const v = raw === undefined || raw === '' ? fallback : Number(raw);
-    if (!Number.isInteger(v) || v < min || v > max) {
-      problems.push(`${name} must be a whole number ${min}–${max} (got "${raw}")`);
-      return fallback;
-    }
-    return v;
-  };
+  const int = wholeNumber(env, problems);
   const sessionTtlHours = int('SESSION_TTL_HOURS', 12, 1, 24 * 30);
   const uploadMaxMb = int('UPLOAD_MAX_MB', 10, 1, 100);
   const jobTimeoutSeconds = int('JOB_TIMEOUT_SECONDS', 60, 1, 3600);
@@ -227,15 +232,7 @@ export function loadRemoteWorkerConfig(env: NodeJS.ProcessEnv = process.env, job
   if (!/^https?:\/\/[^\s]+$/.test(publicBaseUrl)) problems.push(production && !env.PUBLIC_BASE_URL ? 'PUBLIC_BASE_URL is required when NODE_ENV=production (the evaluation link in SMS)' : `PUBLIC_BASE_URL must be an http(s) address (got "${publicBaseUrl}")`);
   const logLevel = env.LOG_LEVEL ?? (env.NODE_ENV === 'test' || env.JEST_WORKER_ID ? 'silent' : 'info');
   if (!LEVELS.has(logLevel)) problems.push(`LOG_LEVEL must be one of ${[...LEVELS].join(', ')} (got "${logLevel}")`);
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    const v = raw === undefined || raw === '' ? fallback : Number(raw);
-    if (!Number.isInteger(v) || v < min || v > max) {
-      problems.push(`${name} must be a whole number ${min}–${max} (got "${raw}")`);
-      return fallback;
-    }
-    return v;
-  };
+  const int = wholeNumber(env, problems);
   const lockDurationMs = int('JOB_TIMEOUT_SECONDS', 60, 1, 3600) * 1000;
   const maxTasks = int('ENGINE_REST_MAX_TASKS', 16, 1, 100);
   if (problems.length) throw new ConfigError(problems);

@@ -331,6 +331,8 @@ const MATRIX: Row[] = [
   row('GET /api/remote-workers/:id/calls (unknown)', 'api', () => '/api/remote-workers/rw_nosuchcredential/calls', [401, 403, 403, 403, 403, 403, 404, 403, 403, 403], { area: 'accounts' }),
   // /engine-rest: HTTP Basic with a remote worker's credential; a staff session is none (and no CSRF check answers first)
   row('POST /engine-rest/external-task/fetchAndLock (a session, no credential)', 'public', () => '/engine-rest/external-task/fetchAndLock', [401, 401, 401, 401, 401, 401, 401, 401, 401, 401], { body: () => ({ workerId: 'w', topics: [{ topicName: 'notify', lockDuration: 1000 }] }) }),
+  row('POST /engine-rest/worker-services/petitions/mergedFrom (a session, no credential)', 'public', () => '/engine-rest/worker-services/petitions/mergedFrom', [401, 401, 401, 401, 401, 401, 401, 401, 401, 401], { body: () => ({ taskId: 'x', args: { petitionId: 'p' } }) }),
+  row('POST /engine-rest/worker-services/complete (a session, no credential)', 'public', () => '/engine-rest/worker-services/complete', [401, 401, 401, 401, 401, 401, 401, 401, 401, 401], { body: () => ({ taskId: 'x', workerId: 'w', variables: {}, writes: [] }) }),
 
   // ---- staff pages (anonymous: to the sign-in page)
   row('GET /staff', 'page', () => '/staff', [                                                                303, 200,  200,   200,   200,  200,  200,  200,  200,  200]),

@@ -17,7 +17,7 @@ import { createWorkerDeps } from '../../engine-setup.js';
 import type { AppContext } from '../../app-context.js';
 import { workerServicesRoutes } from '../../routes/worker-services.js';
 import { createWorkers } from '../../../workers/registry.js';
-import { remoteDepsFactory } from '../../../workers/remote/remote-deps.js';
+import { remoteCompletion, remoteDepsFactory } from '../../../workers/remote/remote-deps.js';
 import { MemoryLogger } from '../../../workers/testing/in-memory.js';
 
 const BPMN = `<?xml version="1.0" encoding="UTF-8"?>
@@ -96,5 +96,28 @@ describe('worker services on the embedded engine', () => {
     const [task] = await t.engine.externalTasks!.fetchAndLock({ workerId: 'cred-1/host-1', maxTasks: 1, topics: [{ topicName: 'set-petition-status', lockDuration: 1_000 }] });
     t.clock.advance(1_001);
     await expect(depsAs('cred-1')(task.id).petitions.setStatus(p.id, 'handling')).rejects.toThrow(/403/);
+  });
+
+  it('given a job whose status write is kept for its completion, when it completes through POST /complete, then the write and the completion commit together; a write outside its case, or an unknown write, is refused and changes nothing', async () => {
+    const p = await petitions.create({ channel: 'web', category: 'complaint', title: '噪音', content: '噪音', confidential: false, petitionerName: '周九', petitionerPhone: '13700005555' });
+    const other = await petitions.create({ channel: 'web', category: 'complaint', title: '占道', content: '占道', confidential: false, petitionerName: '吴十', petitionerPhone: '13700006666' });
+    const { processInstanceKey } = await t.engine.start('remote-status', { petitionId: p.id });
+    // this case's job (an earlier test's, its lock run out, is due as well)
+    const task = (await t.engine.externalTasks!.fetchAndLock({ workerId: 'cred-1/host-1', maxTasks: 10, topics: [{ topicName: 'set-petition-status', lockDuration: 60_000 }] })).find((x) => x.variables.petitionId === p.id)!;
+    const complete = remoteCompletion({ baseUrl, user: 'cred-1', password: 'x' });
+    const statusOf = async (id: string) => (await petitions.get(id))?.status;
+    const before = await statusOf(other.id);
+
+    await expect(complete(task.id, 'host-1', {}, [{ method: 'petitions.setStatus', args: { petitionId: other.id, status: 'handling' } }])).rejects.toThrow(/403 .*not the case/);
+    await expect(complete(task.id, 'host-1', {}, [{ method: 'petitions.mergedFrom' as never, args: { petitionId: p.id } }])).rejects.toThrow(/400 writes\[0\]\.method/);
+    await expect(remoteCompletion({ baseUrl, user: 'cred-2', password: 'x' })(task.id, 'host-1', {}, [])).rejects.toThrow(/400 .*not locked by this credential/);
+    expect(await statusOf(other.id)).toBe(before);
+    expect((await instanceOf(t.engine, processInstanceKey)).state).toBe('active');
+
+    await complete(task.id, 'host-1', { handled: true }, [{ method: 'petitions.setStatus', args: { petitionId: p.id, status: 'handling' } }]);
+    expect(await statusOf(p.id)).toBe('handling');
+    const done = await instanceOf(t.engine, processInstanceKey);
+    expect([done.state, done.variables.handled]).toEqual(['completed', true]);
+    await expect(complete(task.id, 'host-1', {}, [])).rejects.toThrow(/404/);
   });
 });
