@@ -385,80 +385,94 @@ export function engineRestRoutes(ctx: AppContext): Router {
     },
   });
 
-  r.post(
-    '/external-task/*id/complete',
-    call('complete', async (req, res, note, me) => {
+  /**
+   * A call on a task this credential holds: the body and its worker read, `parse` (the call's fields,
+   * checked before anything is read), the task checked as this credential's, then `act` with the
+   * engine's lock holder; 204.
+   */
+  const onHeldTask = <A>(
+    name: string,
+    doing: string,
+    parse: (b: Record<string, unknown>, note: CallNote) => A,
+    act: (id: string, lockHolder: string, args: A, task: LockedExternalTask, options: ReturnType<typeof inTx>, note: CallNote) => Promise<void>,
+  ) =>
+    call(name, async (req, res, note, me) => {
       const b = body(req);
       const workerId = workerIdOf(b, me.credentialId) as string;
       note.workerId = workerId;
-      const variables = variablesOf(b, 'variables');
-      const local = variablesOf(b, 'localVariables');
-      // one output: a local value is the more specific one
-      const output = { ...variables, ...local };
-      note.detail = { variables: Object.keys(output).length };
+      const args = parse(b, note);
       const id = taskIdOf(req);
-      await ownTask(id, me, note, true, 'completed');
+      const task = await ownTask(id, me, note, true, doing);
       heldTasks.drop(id);
-      await tasks().complete(id, engineWorkerId(me.credentialId, workerId), output, inTx(me, 'complete', note));
+      await act(id, engineWorkerId(me.credentialId, workerId), args, task as LockedExternalTask, inTx(me, name, note), note);
       res.status(204).end();
-    }),
+    });
+
+  r.post(
+    '/external-task/*id/complete',
+    onHeldTask(
+      'complete',
+      'completed',
+      (b, note) => {
+        // one output: a local value is the more specific one
+        const output = { ...variablesOf(b, 'variables'), ...variablesOf(b, 'localVariables') };
+        note.detail = { variables: Object.keys(output).length };
+        return output;
+      },
+      (id, holder, output, _task, options) => tasks().complete(id, holder, output, options),
+    ),
   );
 
   r.post(
     '/external-task/*id/failure',
-    call('failure', async (req, res, note, me) => {
-      const b = body(req);
-      const workerId = workerIdOf(b, me.credentialId) as string;
-      note.workerId = workerId;
-      const errorMessage = optString(b, 'errorMessage', 4000) ?? 'the remote worker reported a failure';
-      const errorDetails = optString(b, 'errorDetails', 20_000);
-      const retryTimeout = intField(b, 'retryTimeout', 0, MAX_LOCK_MS, 0);
-      const givenRetries = b.retries === undefined || b.retries === null ? undefined : intField(b, 'retries', 0, 1_000_000);
-      const id = taskIdOf(req);
-      const task = await ownTask(id, me, note, true, 'failed');
-      // absent: one fewer than the task has (Camunda 7 would keep them; a worker that forgets must not retry forever)
-      const retries = givenRetries ?? Math.max(0, task.retries - 1);
-      note.detail = { retries, retryTimeout, incident: retries === 0 };
-      heldTasks.drop(id);
-      await tasks().fail(id, engineWorkerId(me.credentialId, workerId), { errorMessage, ...(errorDetails && { errorDetails }), retries, retryTimeout }, inTx(me, 'failure', note));
-      res.status(204).end();
-    }),
+    onHeldTask(
+      'failure',
+      'failed',
+      (b) => ({
+        errorMessage: optString(b, 'errorMessage', 4000) ?? 'the remote worker reported a failure',
+        errorDetails: optString(b, 'errorDetails', 20_000),
+        retryTimeout: intField(b, 'retryTimeout', 0, MAX_LOCK_MS, 0),
+        givenRetries: b.retries === undefined || b.retries === null ? undefined : intField(b, 'retries', 0, 1_000_000),
+      }),
+      (id, holder, { errorMessage, errorDetails, retryTimeout, givenRetries }, task, options, note) => {
+        // absent: one fewer than the task has (Camunda 7 would keep them; a worker that forgets must not retry forever)
+        const retries = givenRetries ?? Math.max(0, task.retries - 1);
+        note.detail = { retries, retryTimeout, incident: retries === 0 };
+        return tasks().fail(id, holder, { errorMessage, ...(errorDetails && { errorDetails }), retries, retryTimeout }, options);
+      },
+    ),
   );
 
   r.post(
     '/external-task/*id/bpmnError',
-    call('bpmnError', async (req, res, note, me) => {
-      const b = body(req);
-      const workerId = workerIdOf(b, me.credentialId) as string;
-      note.workerId = workerId;
-      const errorCode = b.errorCode;
-      if (typeof errorCode !== 'string' || !errorCode.trim() || errorCode.length > 255) throw invalid('errorCode is required: a non-empty string of at most 255 characters');
-      const errorMessage = optString(b, 'errorMessage', 4000);
-      const variables = variablesOf(b, 'variables');
-      // the code when it looks like one (the record holds no free text of the client's)
-      note.detail = { ...(/^[\w.:-]{1,64}$/.test(errorCode) && { errorCode }), variables: Object.keys(variables).length };
-      const id = taskIdOf(req);
-      await ownTask(id, me, note, true, 'given a BPMN error');
-      heldTasks.drop(id);
-      await tasks().bpmnError(id, engineWorkerId(me.credentialId, workerId), { errorCode, ...(errorMessage !== undefined && { errorMessage }), variables }, inTx(me, 'bpmnError', note));
-      res.status(204).end();
-    }),
+    onHeldTask(
+      'bpmnError',
+      'given a BPMN error',
+      (b, note) => {
+        const errorCode = b.errorCode;
+        if (typeof errorCode !== 'string' || !errorCode.trim() || errorCode.length > 255) throw invalid('errorCode is required: a non-empty string of at most 255 characters');
+        const errorMessage = optString(b, 'errorMessage', 4000);
+        const variables = variablesOf(b, 'variables');
+        // the code when it looks like one (the record holds no free text of the client's)
+        note.detail = { ...(/^[\w.:-]{1,64}$/.test(errorCode) && { errorCode }), variables: Object.keys(variables).length };
+        return { errorCode, ...(errorMessage !== undefined && { errorMessage }), variables };
+      },
+      (id, holder, error, _task, options) => tasks().bpmnError(id, holder, error, options),
+    ),
   );
 
   r.post(
     '/external-task/*id/extendLock',
-    call('extendLock', async (req, res, note, me) => {
-      const b = body(req);
-      const workerId = workerIdOf(b, me.credentialId) as string;
-      note.workerId = workerId;
-      const newDuration = intField(b, 'newDuration', 1, MAX_LOCK_MS);
-      note.detail = { newDuration };
-      const id = taskIdOf(req);
-      await ownTask(id, me, note, true, 'extended');
-      heldTasks.drop(id);
-      await tasks().extendLock(id, engineWorkerId(me.credentialId, workerId), newDuration, inTx(me, 'extendLock', note));
-      res.status(204).end();
-    }),
+    onHeldTask(
+      'extendLock',
+      'extended',
+      (b, note) => {
+        const newDuration = intField(b, 'newDuration', 1, MAX_LOCK_MS);
+        note.detail = { newDuration };
+        return newDuration;
+      },
+      (id, holder, newDuration, _task, options) => tasks().extendLock(id, holder, newDuration, options),
+    ),
   );
 
   r.post(

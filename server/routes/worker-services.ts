@@ -155,6 +155,25 @@ function isInputError(err: unknown): boolean {
   return typeof e.name === 'string' && /(Input|Variable|Period)Error$/.test(e.name);
 }
 
+/**
+ * How a refused or failed call is answered and recorded: a refusal and an input error as they are
+ * (for a completion, `engine`: the engine's 404 or lock refusal in Camunda's types); anything else a 500 whose message (it
+ * may hold a driver's text) goes to the call's record, not to the client.
+ */
+function answerOf(err: unknown, what: string, engine = false): { status: number; body: { type: string; message: string; code: null }; detail: Record<string, unknown> } {
+  const answer = (status: number, type: string, message: string) => ({ status, body: { type, message, code: null }, detail: { message: message.slice(0, 300) } });
+  if (err instanceof Refusal) return answer(err.status, err.type, err.message);
+  if (engine && err instanceof EngineError && (err.status === 404 || err.status === 400)) {
+    return answer(err.status, err.status === 404 ? 'RestException' : err.code === 'NOT_LOCKED_BY_WORKER' ? 'BadUserRequestException' : 'InvalidRequestException', err.message);
+  }
+  if (isInputError(err)) return answer(400, 'InvalidRequestException', `${what}: ${(err as Error).message}`);
+  return {
+    status: 500,
+    body: { type: 'ProcessEngineException', message: `${what} failed (${(err as Error)?.name ?? 'Error'}): see the remote-worker call audit`, code: null },
+    detail: { error: String((err as Error)?.message ?? err).slice(0, 300) },
+  };
+}
+
 /** `held`: the tasks /engine-rest saw locked (one read serves a job's calls); none: each call reads its task */
 export function workerServicesRoutes(ctx: AppContext, held?: HeldTaskCache): Router {
   const r = Router();
@@ -198,19 +217,7 @@ export function workerServicesRoutes(ctx: AppContext, held?: HeldTaskCache): Rou
       if ((method === 'knowledge.step' || method === 'knowledge.revise') && (result as { changed?: boolean } | undefined)?.changed) await ctx.knowledgeService.changed(call.args.entryId as string);
       body = { result: result === undefined ? null : result };
     } catch (err) {
-      if (err instanceof Refusal) {
-        status = err.status;
-        body = { type: err.type, message: err.message, code: null };
-      } else if (isInputError(err)) {
-        status = 400;
-        body = { type: 'InvalidRequestException', message: `${method}: ${(err as Error).message}`, code: null };
-      } else {
-        status = 500;
-        // the message may hold a driver's text: kept in the audit, not sent
-        body = { type: 'ProcessEngineException', message: `${method} failed (${(err as Error)?.name ?? 'Error'}): see the remote-worker call audit`, code: null };
-        detail = { error: String((err as Error)?.message ?? err).slice(0, 300) };
-      }
-      if (status !== 500) detail = { message: (body as { message: string }).message.slice(0, 300) };
+      ({ status, body, detail } = answerOf(err, method));
     }
     if (caller && audit && !recorded) {
       await audit.recordCall({
@@ -283,21 +290,7 @@ export function workerServicesRoutes(ctx: AppContext, held?: HeldTaskCache): Rou
         for (const w of writes) if (w.method === 'knowledge.step' || w.method === 'knowledge.revise') await ctx.knowledgeService.changed(w.args.entryId as string);
       } catch (err) {
         recorded = false;
-        if (err instanceof Refusal) {
-          status = err.status;
-          body = { type: err.type, message: err.message, code: null };
-        } else if (err instanceof EngineError && (err.status === 404 || err.status === 400)) {
-          status = err.status;
-          body = { type: err.status === 404 ? 'RestException' : err.code === 'NOT_LOCKED_BY_WORKER' ? 'BadUserRequestException' : 'InvalidRequestException', message: err.message, code: null };
-        } else if (isInputError(err)) {
-          status = 400;
-          body = { type: 'InvalidRequestException', message: `complete: ${(err as Error).message}`, code: null };
-        } else {
-          status = 500;
-          body = { type: 'ProcessEngineException', message: 'complete failed: see the remote-worker call audit', code: null };
-          detail = { error: String((err as Error)?.message ?? err).slice(0, 300) };
-        }
-        if (status !== 500) detail = { message: (body as { message: string }).message.slice(0, 300) };
+        ({ status, body, detail } = answerOf(err, 'complete', true));
       }
       if (caller && audit && !recorded) {
         await audit.recordCall({ credentialId: caller.credentialId, workerId: typeof b?.workerId === 'string' ? b.workerId.slice(0, 200) : null, call: 'complete', taskId, topic: task?.topicName ?? null, status, detail });
