@@ -46,7 +46,6 @@ const MAX_LOCK_MS = 24 * 3600_000;
 const MAX_TASKS = 100;
 const TASK_ID = /^[\w.:/-]{1,191}$/;
 
-/** the caller of an /engine-rest request (after Basic auth) */
 /**
  * JSON as Camunda 7 answers it: `Content-Type: application/json` exactly. camunda-external-task-client-js
  * parses a body only under that header (Express adds `; charset=utf-8`), so the
@@ -58,15 +57,11 @@ function sendJson(res: Response, body: unknown) {
   res.send(Buffer.from(JSON.stringify(body)));
 }
 
+/** the caller of an /engine-rest request (after Basic auth) */
 export function remoteWorkerOf(res: Response): RemoteWorkerIdentity {
   const identity = res.locals.remoteWorker as RemoteWorkerIdentity | undefined;
   if (!identity) throw new Error('remoteWorkerOf: the request did not pass the /engine-rest authentication');
   return identity;
-}
-
-/** record one call of a remote worker (after a refusal, or where no engine transaction is at hand) */
-export function auditRemoteCall(ctx: AppContext, entry: RemoteCallEntry, tx?: Transaction): Promise<void> {
-  return ctx.remoteWorkers.recordCall(entry, tx);
 }
 
 /** what a handler notes as it goes, for the record of a refusal */
