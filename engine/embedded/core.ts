@@ -60,6 +60,8 @@ export abstract class Core {
   readonly workers = new Map<string, Worker>();
   /** long polls of remote workers (external-tasks.ts): woken when a job of one of their types is created here */
   readonly jobWaiters = new Set<{ types: ReadonlySet<string>; wake: () => void }>();
+  /** the rows this process locked for remote workers (external-tasks.ts), so their completion needs no second read */
+  readonly lockedTasks = new Map<string, { row: JobRow; workerId: string; until: number }>();
   readonly taskListeners = new Set<(e: UserTaskEvent) => void | Promise<void>>();
   readonly projectors = new Set<UserTaskProjector>();
   messageStarts: Promise<MessageStarts> | undefined;

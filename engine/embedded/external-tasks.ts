@@ -88,25 +88,41 @@ export async function fetchAndLock(core: Core, request: FetchAndLockRequest, opt
     [now, now, ...types],
   );
   if (!candidates.length) return [];
+  const stillDue = "((state = 'activatable' AND not_before <= ?) OR (state = 'activated' AND locked_until < ?))";
+  // the candidates in order, a statement for as many as are still wanted (per lock duration); the
+  // state check makes the lock safe against another process taking the same job, and only when it
+  // took some are ours read back
   const lock = () =>
     inTx(core, async (ctx) => {
       const locked: LockedExternalTask[] = [];
-      for (const row of candidates) {
-        if (locked.length >= maxTasks) break;
-        const until = now + lockFor.get(row.type)!;
-        // the state check makes the lock safe against another process taking the same job
-        const n = await core.store.exec(
-          "UPDATE engine_jobs SET state = 'activated', locked_until = ?, worker_id = ? WHERE id = ? AND ((state = 'activatable' AND not_before <= ?) OR (state = 'activated' AND locked_until < ?))",
-          [until, workerId, row.id, now, now],
-          ctx.tx,
-        );
-        if (n === 1) locked.push(toTask(row, until, workerId) as LockedExternalTask);
+      for (let next = 0; locked.length < maxTasks && next < candidates.length; ) {
+        const part = candidates.slice(next, next + maxTasks - locked.length);
+        next += part.length;
+        const byUntil = new Map<number, TaskRow[]>();
+        for (const row of part) {
+          const until = now + lockFor.get(row.type)!;
+          byUntil.set(until, [...(byUntil.get(until) ?? []), row]);
+        }
+        for (const [until, rows] of byUntil) {
+          const ids = rows.map((r) => r.id);
+          const marks = ids.map(() => '?').join(', ');
+          const n = await core.store.exec(`UPDATE engine_jobs SET state = 'activated', locked_until = ?, worker_id = ? WHERE id IN (${marks}) AND ${stillDue}`, [until, workerId, ...ids, now, now], ctx.tx);
+          let ours = rows;
+          if (n < rows.length) {
+            const mine = new Set((await core.store.select<{ id: string }>(`SELECT id FROM engine_jobs WHERE id IN (${marks}) AND state = 'activated' AND worker_id = ? AND locked_until = ?`, [...ids, workerId, until], ctx.tx)).map((r) => r.id));
+            ours = rows.filter((r) => mine.has(r.id));
+          }
+          for (const row of ours) locked.push(toTask(row, until, workerId) as LockedExternalTask);
+        }
       }
       if (locked.length && options.transactional) await options.transactional(ctx.tx, locked);
       return locked;
     });
   try {
-    return await retryTransient(lock, { attempts: 3 });
+    const locked = await retryTransient(lock, { attempts: 3 });
+    const rows = new Map(candidates.map((r) => [r.id, r]));
+    for (const t of locked) remember(core, rows.get(t.id)!, workerId, t.lockExpirationTime!.getTime());
+    return locked;
   } catch (err) {
     if (!isTransient(err)) throw err;
     // still contended: the jobs stay as they were for the next fetch
@@ -147,6 +163,30 @@ export async function getExternalTask(core: Core, id: string) {
   return toTask(row, held ? Number(row.locked_until) : null, held) as LockedExternalTask;
 }
 
+/** at most this many locked rows are kept (a flood of fetches keeps the newest) */
+const MAX_REMEMBERED = 10_000;
+
+function remember(core: Core, row: TaskRow, workerId: string, until: number) {
+  if (core.lockedTasks.size >= MAX_REMEMBERED) core.lockedTasks.delete(core.lockedTasks.keys().next().value as string);
+  // the job's own columns (the instance's variables are not the job's, and may be large)
+  const job: JobRow & Partial<TaskRow> = { ...row, state: 'activated', worker_id: workerId, locked_until: until };
+  delete job.instance_variables;
+  delete job.definition_id;
+  core.lockedTasks.set(row.id, { row: job, workerId, until });
+}
+
+/**
+ * The row this process locked for `workerId`, while that lock holds: what a completion needs of it
+ * (its id, instance and element) does not change, and finishJob's delete checks the lock again in
+ * its transaction, so a row that changed meanwhile is refused there, never finished twice.
+ */
+function remembered(core: Core, id: string, workerId: string): JobRow | undefined {
+  const e = core.lockedTasks.get(id);
+  if (!e) return undefined;
+  core.lockedTasks.delete(id);
+  return e.workerId === workerId && e.until > core.now() ? e.row : undefined;
+}
+
 /** the job as this worker holds it; otherwise why not (Camunda 7: 404 for a missing task, 400 for another's lock) */
 async function heldBy(core: Core, id: string, workerId: string, doing: string): Promise<JobRow> {
   const row = await core.store.one<JobRow>('SELECT * FROM engine_jobs WHERE id = ?', [checkId(id)]);
@@ -171,7 +211,7 @@ const writesOf = (options: ExternalTaskOptions) => (options.transactional ? [opt
 export async function complete(core: Core, id: string, workerId: string, variables: Variables, options: ExternalTaskOptions = {}): Promise<void> {
   checkWorkerId(workerId);
   const output = assertVariables(variables, 'the variables of a completion');
-  const row = await heldBy(core, id, workerId, 'completed');
+  const row = remembered(core, checkId(id), workerId) ?? (await heldBy(core, id, workerId, 'completed'));
   const done = await finishJob(core, row, { kind: 'complete', execId: execIdOf(row.id), output }, 'job-completed', { remote: true }, writesOf(options), { workerId });
   if (!done) await refusal(core, id, workerId, 'completed');
 }
@@ -183,6 +223,7 @@ export async function fail(core: Core, id: string, workerId: string, failure: Ex
   const retryTimeout = checkMs(failure.retryTimeout ?? 0, 'retryTimeout', 0, MAX_LOCK_MS);
   const message = typeof failure.errorMessage === 'string' && failure.errorMessage.trim() ? failure.errorMessage.slice(0, 4000) : 'the remote worker reported a failure';
   const details = typeof failure.errorDetails === 'string' && failure.errorDetails ? failure.errorDetails.slice(0, 4000) : undefined;
+  core.lockedTasks.delete(id);
   const row = await heldBy(core, id, workerId, 'failed');
   const done = await recordFailure(core, row, { workerId }, { retries, retryTimeout, message, ...(details && { details }) }, writesOf(options));
   if (!done) await refusal(core, id, workerId, 'failed');
@@ -201,7 +242,7 @@ export async function bpmnError(
   if (typeof error?.errorCode !== 'string' || !error.errorCode.trim()) throw new InvalidArgumentError('errorCode must be a non-empty string');
   const variables = assertVariables(error.variables, 'the variables of a BPMN error');
   const message = typeof error.errorMessage === 'string' && error.errorMessage ? error.errorMessage.slice(0, 4000) : error.errorCode;
-  const row = await heldBy(core, id, workerId, 'given a BPMN error');
+  const row = remembered(core, checkId(id), workerId) ?? (await heldBy(core, id, workerId, 'given a BPMN error'));
   const event = { kind: 'error' as const, execId: execIdOf(row.id), code: error.errorCode, message, ...(Object.keys(variables).length && { variables }) };
   const done = await finishJob(core, row, event, 'job-error-thrown', { code: error.errorCode, remote: true }, writesOf(options), { workerId });
   if (!done) await refusal(core, id, workerId, 'given a BPMN error');
@@ -218,11 +259,14 @@ export async function extendLock(core: Core, id: string, workerId: string, newDu
     if (n === 1) for (const w of writesOf(options)) await w(ctx.tx);
     return n === 1;
   });
+  const kept = core.lockedTasks.get(id);
+  if (extended && kept?.workerId === workerId) kept.until = now + duration;
   if (!extended) throw new ExternalTaskLockError(`The lock of external task ${id} cannot be extended by worker '${lockName(workerId)}': it ran out`);
 }
 
 export async function unlock(core: Core, id: string, options: ExternalTaskOptions = {}): Promise<void> {
   checkId(id);
+  core.lockedTasks.delete(id);
   const found = await inTx(core, async (ctx) => {
     const row = await core.store.one<JobRow>('SELECT id, type, state FROM engine_jobs WHERE id = ?', [id], ctx.tx);
     if (!row) return undefined;

@@ -14,7 +14,7 @@
  * to give back).
  */
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { MemoryStore, rateLimit } from 'express-rate-limit';
 import type { Transaction } from 'sequelize';
 import { EngineError, ExternalTaskLockError, NotFoundError } from '../../engine/errors.js';
 import type { ExternalTaskPort, LockedExternalTask, Variables } from '../../engine/port.js';
@@ -244,9 +244,17 @@ export function engineRestRoutes(ctx: AppContext): Router {
     }
   });
 
-  // per credential, in this process's memory (a credential's calls come to the app process it reaches)
+  // per credential, in this process's memory (a credential's calls come to the app process it reaches);
+  // a worker-service batch counts each of its calls (chargeCalls)
+  const limits = new MemoryStore();
+  const chargeCalls = async (me: RemoteWorkerIdentity, more: number) => {
+    let hits = 0;
+    for (let i = 0; i < more; i++) hits = (await limits.increment(me.credentialId)).totalHits;
+    return hits <= perMinute;
+  };
   r.use(
     rateLimit({
+      store: limits,
       windowMs: 60_000,
       limit: perMinute,
       standardHeaders: 'draft-7',
@@ -493,7 +501,7 @@ export function engineRestRoutes(ctx: AppContext): Router {
   );
 
   // the data the remote handlers need (worker-services.ts), as the same credential
-  r.use('/worker-services', workerServicesRoutes(ctx, heldTasks));
+  r.use('/worker-services', workerServicesRoutes(ctx, heldTasks, chargeCalls));
 
   r.use((req, _res, next) => next(new CamundaRestError(404, 'RestException', `no resource ${req.method} ${req.path.slice(0, 200)}`)));
 

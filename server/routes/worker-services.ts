@@ -2,7 +2,8 @@
  * The worker services (issue 19): what a remote `npm run workers` (workers/remote/remote-deps.ts)
  * calls instead of the database, mounted by the engine-rest router under `/engine-rest/worker-services`
  * after its Basic authentication (the caller on `res.locals.remoteWorker`). Each method of the job
- * handlers' WorkerDeps is `POST /<service>/<method>` with `{ taskId, args }` → `{ result }`.
+ * handlers' WorkerDeps is `POST /<service>/<method>` with `{ taskId, args }` → `{ result }`; `POST
+ * /batch` carries several such calls, and `POST /complete` one completion or several.
  *
  * A call is allowed only for the job it serves: `taskId` must be an external task locked now by the
  * caller's credential, of a topic whose handler uses the method (workers/remote/service-use.ts), and
@@ -174,13 +175,34 @@ function answerOf(err: unknown, what: string, engine = false): { status: number;
   };
 }
 
-/** `held`: the tasks /engine-rest saw locked (one read serves a job's calls); none: each call reads its task */
-export function workerServicesRoutes(ctx: AppContext, held?: HeldTaskCache): Router {
+/** one call's or one completion's answer: its status and JSON body (a completion's 204: none) */
+interface Outcome {
+  status: number;
+  body?: unknown;
+}
+
+/** most calls (or completions) one batch may carry */
+export const MAX_BATCH = 100;
+
+/**
+ * `held`: the tasks /engine-rest saw locked (one read serves a job's calls); none: each call reads its
+ * task. `charge`: counts a batch's further calls against the credential's rate limit (false: over it).
+ */
+export function workerServicesRoutes(ctx: AppContext, held?: HeldTaskCache, charge?: (caller: RemoteWorkerIdentity, calls: number) => Promise<boolean>): Router {
   const r = Router();
   const audit = (ctx as AppContext & { remoteWorkers?: RemoteCallAudit }).remoteWorkers;
 
-  async function serve(method: ServiceMethod, req: Request, res: Response): Promise<void> {
-    const caller = res.locals.remoteWorker as RemoteWorkerIdentity | undefined;
+  /** the task `taskId` as last read (within the held-task window) or read now */
+  async function taskOf(taskId: string): Promise<Task | undefined> {
+    const port = ctx.engine.externalTasks;
+    if (!port) throw new Refusal(400, 'InvalidRequestException', 'this engine has no external tasks');
+    const task = held?.get(taskId, ctx.clock.now().getTime()) ?? (await port.getExternalTask(taskId)) ?? undefined;
+    if (task) held?.put(task);
+    return task;
+  }
+
+  /** one call `{ taskId, args }` of `method` by `caller`: checked, run, recorded */
+  async function runCall(method: ServiceMethod, input: unknown, caller: RemoteWorkerIdentity): Promise<Outcome> {
     let task: Task | undefined;
     let taskId: string | null = null;
     let status = 200;
@@ -188,19 +210,15 @@ export function workerServicesRoutes(ctx: AppContext, held?: HeldTaskCache): Rou
     let body: unknown;
     let recorded = false;
     try {
-      if (!caller) throw new Refusal(401, 'AuthenticationException', 'the worker services need a remote worker credential');
       let call;
       try {
-        call = parseServiceCall(method, req.body);
+        call = parseServiceCall(method, input);
       } catch (err) {
         if (err instanceof ArgError) throw new Refusal(400, 'InvalidRequestException', `${method}: ${err.message}`);
         throw err;
       }
       taskId = call.taskId;
-      const port = ctx.engine.externalTasks;
-      if (!port) throw new Refusal(400, 'InvalidRequestException', 'this engine has no external tasks');
-      task = held?.get(call.taskId, ctx.clock.now().getTime()) ?? (await port.getExternalTask(call.taskId)) ?? undefined;
-      if (task) held?.put(task);
+      task = await taskOf(call.taskId);
       if (!task) throw new Refusal(404, 'InvalidRequestException', `external task ${call.taskId} does not exist`);
       const lockLive = task.lockExpirationTime !== null && task.lockExpirationTime.getTime() > ctx.clock.now().getTime();
       if (credentialOfLock(task.workerId) !== caller.credentialId || !lockLive) throw new Refusal(403, 'AuthorizationException', `external task ${task.id} is not locked by this credential`);
@@ -219,7 +237,7 @@ export function workerServicesRoutes(ctx: AppContext, held?: HeldTaskCache): Rou
     } catch (err) {
       ({ status, body, detail } = answerOf(err, method));
     }
-    if (caller && audit && !recorded) {
+    if (audit && !recorded) {
       await audit.recordCall({
         credentialId: caller.credentialId,
         workerId: task?.workerId ? clientWorkerId(task.workerId) : null,
@@ -230,77 +248,148 @@ export function workerServicesRoutes(ctx: AppContext, held?: HeldTaskCache): Rou
         detail,
       });
     }
-    res.status(status).json(body);
+    return { status, body };
   }
 
   /**
-   * `POST /complete` { taskId, workerId, variables, writes: [{ method, args }] }: `npm run workers`'
-   * completion of a job whose handler wrote at completion (JobContext.transactional) — the writes,
-   * each checked as its own call would be, commit in the engine's completion transaction with the
-   * call's row, as the app's own workers' do; 204. Other clients complete through Camunda's
+   * One completion `{ taskId, workerId, variables, writes: [{ method, args }] }` of a job whose handler
+   * wrote at completion (JobContext.transactional): the writes, each checked as its own call would be,
+   * commit in the engine's completion transaction with the call's row, as the app's own workers' do.
+   */
+  async function completeOne(input: unknown, caller: RemoteWorkerIdentity): Promise<Outcome> {
+    const b = input as { taskId?: unknown; workerId?: unknown; variables?: unknown; writes?: unknown } | undefined;
+    let task: Task | undefined;
+    let status = 204;
+    let detail: Record<string, unknown> | null = null;
+    let body: unknown;
+    let recorded = false;
+    const taskId = typeof b?.taskId === 'string' ? b.taskId.slice(0, 191) : null;
+    try {
+      if (!b || typeof b !== 'object' || Array.isArray(b)) throw new Refusal(400, 'InvalidRequestException', 'a completion must be a JSON object { taskId, workerId, variables, writes }');
+      for (const k of Object.keys(b)) if (!['taskId', 'workerId', 'variables', 'writes'].includes(k)) throw new Refusal(400, 'InvalidRequestException', `${k} is not expected`);
+      if (typeof b.workerId !== 'string' || !b.workerId || b.workerId.length > 200) throw new Refusal(400, 'InvalidRequestException', 'workerId must be a non-empty string');
+      const variables = b.variables ?? {};
+      if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) throw new Refusal(400, 'InvalidRequestException', 'variables must be a JSON object');
+      if (!Array.isArray(b.writes) || b.writes.length > 100) throw new Refusal(400, 'InvalidRequestException', 'writes must be a list of at most 100 { method, args }');
+      const writes = b.writes.map((w: unknown, i: number) => {
+        const m = (w as { method?: unknown })?.method;
+        if (typeof m !== 'string' || !WRITES.has(m as ServiceMethod)) throw new Refusal(400, 'InvalidRequestException', `writes[${i}].method must be one of ${[...WRITES].join(', ')}`);
+        try {
+          return { method: m as ServiceMethod, args: parseServiceCall(m as ServiceMethod, { taskId, args: (w as { args?: unknown }).args }).args };
+        } catch (err) {
+          if (err instanceof ArgError) throw new Refusal(400, 'InvalidRequestException', `writes[${i}] ${m}: ${err.message}`);
+          throw err;
+        }
+      });
+      const port = ctx.engine.externalTasks;
+      if (!port || taskId === null) throw new Refusal(400, 'InvalidRequestException', 'taskId must name an external task');
+      task = await taskOf(taskId);
+      if (!task) throw new Refusal(404, 'RestException', `External task with id ${taskId} does not exist`);
+      if (credentialOfLock(task.workerId) !== caller.credentialId) throw new Refusal(400, 'BadUserRequestException', `External task ${taskId} cannot be completed: it is not locked by this credential`);
+      for (const w of writes) {
+        if (!caller.topics.includes(task.topicName) || !usesService(task.topicName, w.method)) throw new Refusal(403, 'AuthorizationException', `a ${task.topicName} job does not call ${w.method}`);
+        const problem = await scopeProblem(w.method, w.args, task, ctx.workerDeps);
+        if (problem) throw new Refusal(403, 'AuthorizationException', problem);
+      }
+      const t = task;
+      held?.drop(taskId);
+      await port.complete(taskId, engineWorkerId(caller.credentialId, b.workerId), variables as Record<string, unknown>, {
+        transactional: async (tx) => {
+          for (const w of writes) await INVOKE[w.method](ctx.workerDeps, w.args, caller, tx);
+          recorded = true;
+          await audit?.recordCall({ credentialId: caller.credentialId, workerId: b.workerId as string, call: 'complete', taskId, topic: t.topicName, status: 204, detail: { writes: writes.length } }, tx);
+        },
+      });
+      for (const w of writes) if (w.method === 'knowledge.step' || w.method === 'knowledge.revise') await ctx.knowledgeService.changed(w.args.entryId as string);
+    } catch (err) {
+      recorded = false;
+      ({ status, body, detail } = answerOf(err, 'complete', true));
+    }
+    if (audit && !recorded) {
+      await audit.recordCall({ credentialId: caller.credentialId, workerId: typeof b?.workerId === 'string' ? b.workerId.slice(0, 200) : null, call: 'complete', taskId, topic: task?.topicName ?? null, status, detail });
+    }
+    return { status, body };
+  }
+
+  /** the caller, or the request answered 401 */
+  function callerOf(res: Response): RemoteWorkerIdentity | undefined {
+    const caller = res.locals.remoteWorker as RemoteWorkerIdentity | undefined;
+    if (!caller) res.status(401).json({ type: 'AuthenticationException', message: 'the worker services need a remote worker credential', code: null });
+    return caller;
+  }
+
+  const answer = (res: Response, o: Outcome) => (o.status === 204 ? res.status(204).end() : res.status(o.status).json(o.body));
+
+  /**
+   * A batch's items (`key`: a list of 1–MAX_BATCH), each run by `run` at once and answered in order
+   * as `{ results: [{ status, ...body }] }` (200); a batch counts its items against the rate limit.
+   */
+  const batch = (key: 'calls' | 'completions', run: (item: unknown, caller: RemoteWorkerIdentity) => Promise<Outcome>) => async (req: Request, res: Response, caller: RemoteWorkerIdentity) => {
+    const items = (req.body as Record<string, unknown> | undefined)?.[key];
+    const keys = req.body && typeof req.body === 'object' ? Object.keys(req.body as object) : [];
+    // a batch refused whole is on record as the credential's call, with nothing run
+    const refuse = async (status: number, type: string, message: string) => {
+      await audit?.recordCall({ credentialId: caller.credentialId, workerId: null, call: key === 'calls' ? 'worker-service:batch' : 'complete', taskId: null, topic: null, status, detail: { items: Array.isArray(items) ? items.length : null } });
+      answer(res, { status, body: { type, message, code: null } });
+    };
+    if (!Array.isArray(items) || !items.length || items.length > MAX_BATCH || keys.length !== 1) {
+      return refuse(400, 'InvalidRequestException', `the body must be { ${key}: [...] } with 1 to ${MAX_BATCH} entries`);
+    }
+    if (charge && !(await charge(caller, items.length - 1))) {
+      return refuse(429, 'RestException', 'too many requests: the batch’s calls pass the credential’s limit per minute');
+    }
+    const outcomes = await Promise.all(items.map((item) => run(item, caller)));
+    res.status(200).json({ results: outcomes.map((o) => ({ status: o.status, ...(o.body as object | undefined) })) });
+  };
+
+  const callBatch = batch('calls', (item, caller) => {
+    const method = (item as { method?: unknown } | null)?.method;
+    if (typeof method !== 'string' || !(SERVICE_METHODS as readonly string[]).includes(method)) {
+      const taskId = (item as { taskId?: unknown } | null)?.taskId;
+      const outcome = { status: 404, body: { type: 'InvalidRequestException', message: `no worker service ${JSON.stringify(method)?.slice(0, 60)}`, code: null } };
+      const entry = { credentialId: caller.credentialId, workerId: null, call: 'worker-service:unknown', taskId: typeof taskId === 'string' ? taskId.slice(0, 191) : null, topic: null, status: 404, detail: null };
+      return (audit ? audit.recordCall(entry) : Promise.resolve()).then(() => outcome);
+    }
+    const call = { ...(item as Record<string, unknown>) };
+    delete call.method;
+    return runCall(method as ServiceMethod, call, caller);
+  });
+  const completionBatch = batch('completions', completeOne);
+
+  /**
+   * `POST /batch` { calls: [{ method, taskId, args }] } → { results: [{ status, result } | { status,
+   * type, message }] }: the calls a worker process's jobs make at the same moment, in one request
+   * (workers/remote/remote-deps.ts sends them so); each is checked, run and recorded as on its own.
+   */
+  r.post('/batch', (req, res, next) =>
+    (async () => {
+      const caller = callerOf(res);
+      if (caller) await callBatch(req, res, caller);
+    })().catch(next),
+  );
+
+  /**
+   * `POST /complete`: one completion (completeOne; 204), or `{ completions: [...] }`, several at once,
+   * each its own transaction ({ results }, 200). Other clients complete through Camunda's
    * /external-task/{id}/complete.
    */
   r.post('/complete', (req, res, next) =>
     (async () => {
-      const caller = res.locals.remoteWorker as RemoteWorkerIdentity | undefined;
-      const b = req.body as { taskId?: unknown; workerId?: unknown; variables?: unknown; writes?: unknown } | undefined;
-      let task: Task | undefined;
-      let status = 204;
-      let detail: Record<string, unknown> | null = null;
-      let body: unknown;
-      let recorded = false;
-      const taskId = typeof b?.taskId === 'string' ? b.taskId.slice(0, 191) : null;
-      try {
-        if (!caller) throw new Refusal(401, 'AuthenticationException', 'the worker services need a remote worker credential');
-        if (!b || typeof b !== 'object' || Array.isArray(b)) throw new Refusal(400, 'InvalidRequestException', 'the body must be a JSON object { taskId, workerId, variables, writes }');
-        for (const k of Object.keys(b)) if (!['taskId', 'workerId', 'variables', 'writes'].includes(k)) throw new Refusal(400, 'InvalidRequestException', `${k} is not expected`);
-        if (typeof b.workerId !== 'string' || !b.workerId || b.workerId.length > 200) throw new Refusal(400, 'InvalidRequestException', 'workerId must be a non-empty string');
-        const variables = b.variables ?? {};
-        if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) throw new Refusal(400, 'InvalidRequestException', 'variables must be a JSON object');
-        if (!Array.isArray(b.writes) || b.writes.length > 100) throw new Refusal(400, 'InvalidRequestException', 'writes must be a list of at most 100 { method, args }');
-        const writes = b.writes.map((w: unknown, i: number) => {
-          const m = (w as { method?: unknown })?.method;
-          if (typeof m !== 'string' || !WRITES.has(m as ServiceMethod)) throw new Refusal(400, 'InvalidRequestException', `writes[${i}].method must be one of ${[...WRITES].join(', ')}`);
-          try {
-            return { method: m as ServiceMethod, args: parseServiceCall(m as ServiceMethod, { taskId, args: (w as { args?: unknown }).args }).args };
-          } catch (err) {
-            if (err instanceof ArgError) throw new Refusal(400, 'InvalidRequestException', `writes[${i}] ${m}: ${err.message}`);
-            throw err;
-          }
-        });
-        const port = ctx.engine.externalTasks;
-        if (!port || taskId === null) throw new Refusal(400, 'InvalidRequestException', 'taskId must name an external task');
-        task = held?.get(taskId, ctx.clock.now().getTime()) ?? (await port.getExternalTask(taskId)) ?? undefined;
-        if (!task) throw new Refusal(404, 'RestException', `External task with id ${taskId} does not exist`);
-        if (credentialOfLock(task.workerId) !== caller.credentialId) throw new Refusal(400, 'BadUserRequestException', `External task ${taskId} cannot be completed: it is not locked by this credential`);
-        for (const w of writes) {
-          if (!caller.topics.includes(task.topicName) || !usesService(task.topicName, w.method)) throw new Refusal(403, 'AuthorizationException', `a ${task.topicName} job does not call ${w.method}`);
-          const problem = await scopeProblem(w.method, w.args, task, ctx.workerDeps);
-          if (problem) throw new Refusal(403, 'AuthorizationException', problem);
-        }
-        const t = task;
-        held?.drop(taskId);
-        await port.complete(taskId, engineWorkerId(caller.credentialId, b.workerId), variables as Record<string, unknown>, {
-          transactional: async (tx) => {
-            for (const w of writes) await INVOKE[w.method](ctx.workerDeps, w.args, caller, tx);
-            recorded = true;
-            await audit?.recordCall({ credentialId: caller.credentialId, workerId: b.workerId as string, call: 'complete', taskId, topic: t.topicName, status: 204, detail: { writes: writes.length } }, tx);
-          },
-        });
-        for (const w of writes) if (w.method === 'knowledge.step' || w.method === 'knowledge.revise') await ctx.knowledgeService.changed(w.args.entryId as string);
-      } catch (err) {
-        recorded = false;
-        ({ status, body, detail } = answerOf(err, 'complete', true));
-      }
-      if (caller && audit && !recorded) {
-        await audit.recordCall({ credentialId: caller.credentialId, workerId: typeof b?.workerId === 'string' ? b.workerId.slice(0, 200) : null, call: 'complete', taskId, topic: task?.topicName ?? null, status, detail });
-      }
-      if (status === 204) res.status(204).end();
-      else res.status(status).json(body);
+      const caller = callerOf(res);
+      if (!caller) return;
+      if (req.body && typeof req.body === 'object' && 'completions' in req.body) return completionBatch(req, res, caller);
+      answer(res, await completeOne(req.body, caller));
     })().catch(next),
   );
 
-  for (const method of SERVICE_METHODS) r.post(servicePath(method), (req, res, next) => serve(method, req, res).catch(next));
+  for (const method of SERVICE_METHODS) {
+    r.post(servicePath(method), (req, res, next) =>
+      (async () => {
+        const caller = callerOf(res);
+        if (caller) answer(res, await runCall(method, req.body, caller));
+      })().catch(next),
+    );
+  }
   r.use((req, res) => {
     res.status(404).json({ type: 'InvalidRequestException', message: `no worker service ${req.method} ${req.path}`, code: null });
   });

@@ -158,7 +158,7 @@ export interface RemoteWorkersOptions {
   lockDuration?: number;
   /** ms the app holds a fetch open when nothing is due (long polling; default 10 s) */
   asyncResponseTimeout?: number;
-  /** ms between two fetches (default 50) */
+  /** ms after a fetch before the client looks again (default 2): a fetch long-polls and asks only for free slots, so a short pause costs no requests, and the slots a finished fetch freed are filled at once */
   interval?: number;
   workerId?: string;
   /** the longest wait before fetching again after a failed fetch (default 10 s) */
@@ -175,7 +175,7 @@ export interface RunningRemoteWorkers {
 export function startRemoteWorkers(options: RemoteWorkersOptions): RunningRemoteWorkers {
   const { logger } = options;
   const maxTasks = options.maxTasks ?? 16;
-  const interval = options.interval ?? 10;
+  const interval = options.interval ?? 2;
   const maxBackoff = options.maxPollBackoffMs ?? 10_000;
   const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
   const client = new Client({

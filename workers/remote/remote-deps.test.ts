@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach } from '@jest/glo
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemoryLogger } from '../testing/in-memory.js';
-import { createRemoteDeps, remoteDepsFactory, WorkerServiceError } from './remote-deps.js';
+import { createRemoteDeps, remoteCompletion, remoteDepsFactory, WorkerServiceError } from './remote-deps.js';
 
 interface Seen {
   path: string;
@@ -13,9 +13,14 @@ interface Seen {
 
 let server: Server;
 let baseUrl: string;
+/** the calls, one per entry, as the app took them from its batches */
 const seen: Seen[] = [];
-/** what the stand-in app answers, by path */
+/** the requests: path and how many calls (or completions) each carried */
+const requests: { path: string; items: number }[] = [];
+/** what the stand-in app answers for a call, by the method's path */
 let answers: Record<string, { status: number; body: unknown }>;
+/** what it answers for a whole request (an authentication refusal, a proxy's error), when set */
+let whole: { status: number; body: unknown } | undefined;
 
 const read = (req: IncomingMessage) =>
   new Promise<string>((resolve) => {
@@ -25,12 +30,25 @@ const read = (req: IncomingMessage) =>
   });
 
 beforeAll(async () => {
+  // the app's batch endpoints (server/routes/worker-services.ts): one result per item, in order
   server = createServer(async (req, res) => {
     const text = await read(req);
     const path = (req.url ?? '').replace('/engine-rest/worker-services', '');
-    seen.push({ path, authorization: req.headers.authorization, contentType: req.headers['content-type'], body: JSON.parse(text) });
-    const answer = answers[path] ?? { status: 200, body: { result: null } };
-    res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+    const body = JSON.parse(text) as { calls?: { method: string; taskId: string; args: Record<string, unknown> }[]; completions?: { taskId: string }[] };
+    const items = body.calls ?? body.completions ?? [];
+    requests.push({ path, items: items.length });
+    if (whole) return res.writeHead(whole.status, { 'content-type': 'application/json' }).end(JSON.stringify(whole.body));
+    const results = items.map((item) => {
+      const at = body.calls ? `/${(item as unknown as { method: string }).method.replace('.', '/')}` : `/complete/${item.taskId}`;
+      if (body.calls) {
+        const call = { ...item } as { method?: string; taskId: string; args: Record<string, unknown> };
+        delete call.method;
+        seen.push({ path: at, authorization: req.headers.authorization, contentType: req.headers['content-type'], body: call });
+      }
+      const answer = answers[at] ?? { status: body.calls ? 200 : 204, body: body.calls ? { result: null } : {} };
+      return { status: answer.status, ...(answer.body as object) };
+    });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/engine-rest/`;
@@ -38,13 +56,15 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 beforeEach(() => {
   seen.length = 0;
+  requests.length = 0;
   answers = {};
+  whole = undefined;
 });
 
 const options = () => ({ baseUrl, user: 'cred-1', password: 's3cret', publicBaseUrl: 'https://wz.example.gov.cn', logger: new MemoryLogger() });
 
 describe('remote worker deps', () => {
-  it('given a write, when the handler makes it, then it is POSTed to its service path with Basic auth, the job’s task id and instants as ISO text', async () => {
+  it('given a write, when the handler makes it, then it goes to the worker services’ batch with Basic auth, its method, the job’s task id and instants as ISO text', async () => {
     answers['/ledger/recordWarning'] = { status: 200, body: { result: { created: true } } };
     const deps = createRemoteDeps({ ...options(), taskId: 'job-1' });
     const at = new Date('2026-03-05T16:00:00.000Z');
@@ -82,8 +102,39 @@ describe('remote worker deps', () => {
     const call = deps.outbox.enqueue({ channel: 'sms', recipientKind: 'petitioner', recipientRef: 'p1', template: 'petition-received', payload: {}, dedupeKey: 'notify:job-3' });
     await expect(call).rejects.toThrow('worker service outbox.enqueue: 403 external task job-3 is not locked by this credential');
     await expect(call).rejects.toBeInstanceOf(WorkerServiceError);
-    answers['/units/list'] = { status: 502, body: 'bad gateway' };
+    whole = { status: 502, body: 'bad gateway' };
     await expect(deps.units.list()).rejects.toThrow(/worker service units\.list: 502/);
+    whole = { status: 401, body: { type: 'AuthenticationException', message: 'the credential is unknown, revoked, or its secret is wrong', code: null } };
+    await expect(deps.units.list()).rejects.toThrow('worker service units.list: 401 the credential is unknown, revoked, or its secret is wrong');
+  });
+
+  it('given the jobs of one fetch calling at the same moment, when they call, then one request carries their calls and each job gets its own answer', async () => {
+    answers['/petitions/mergedFrom'] = { status: 200, body: { result: [] } };
+    answers['/units/recipient'] = { status: 403, body: { type: 'AuthorizationException', message: 'a notify job may not', code: null } };
+    const depsFor = remoteDepsFactory(options());
+    const jobs = Array.from({ length: 130 }, (_, i) => depsFor(`job-${i}`));
+    const out = await Promise.allSettled([...jobs.map((d, i) => d.petitions.mergedFrom(`p${i}`)), jobs[0].units.recipient('u-1', 'leader')]);
+    expect(out.slice(0, 130).every((o) => o.status === 'fulfilled' && Array.isArray(o.value))).toBe(true);
+    expect(out[130]).toMatchObject({ status: 'rejected', reason: { message: 'worker service units.recipient: 403 a notify job may not' } });
+    // at most 100 calls a request
+    expect(requests).toEqual([
+      { path: '/batch', items: 100 },
+      { path: '/batch', items: 31 },
+    ]);
+    expect(seen.slice(0, 2).map((s) => s.body)).toEqual([
+      { taskId: 'job-0', args: { petitionId: 'p0' } },
+      { taskId: 'job-1', args: { petitionId: 'p1' } },
+    ]);
+  });
+
+  it('given completions at the same moment, when sent, then one request carries them and a refused one throws with the app’s message', async () => {
+    answers['/complete/job-b'] = { status: 400, body: { type: 'BadUserRequestException', message: 'External task job-b cannot be completed: it is not locked by this credential', code: null } };
+    const complete = remoteCompletion(options());
+    const write = { method: 'outbox.enqueue' as const, args: { entry: { dedupeKey: 'notify:job-a' } } };
+    const out = await Promise.allSettled([complete('job-a', 'w-1', { ok: true }, [write]), complete('job-b', 'w-1', {}, [])]);
+    expect(out[0]).toEqual({ status: 'fulfilled', value: undefined });
+    expect(out[1]).toMatchObject({ status: 'rejected', reason: { message: 'completing job-b: 400 External task job-b cannot be completed: it is not locked by this credential' } });
+    expect(requests).toEqual([{ path: '/complete', items: 2 }]);
   });
 
   it('given the app is not reachable, when a call is made, then it throws saying so', async () => {

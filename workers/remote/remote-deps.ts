@@ -1,17 +1,19 @@
 /**
  * WorkerDeps over the app's worker services (issue 19): a remote `npm run workers` has no database;
- * each store call is `POST <baseUrl>/worker-services/<service>/<method>` with `{ taskId, args }`,
- * Basic-authenticated by the worker's credential, and the app allows it only for the job `taskId`
- * this credential holds (server/routes/worker-services.ts). So deps are made per job
- * (`remoteDepsFactory(...)(taskId)`: a few closures). Writes are done at once (no engine
- * transaction reaches here) and repeat safely: the stores are idempotent, as workers/deps.ts says.
- * A refused or failed call throws an Error with the app's message: the job fails and is retried.
+ * each store call is `{ method, taskId, args }`, Basic-authenticated by the worker's credential, and
+ * the app allows it only for the job `taskId` this credential holds (server/routes/worker-services.ts).
+ * The calls the jobs of a fetch make at the same moment go as one `POST <baseUrl>/worker-services/batch`
+ * (batch-sender.ts), each answered on its own. Deps are made per job (`remoteDepsFactory(...)(taskId)`:
+ * a few closures). Writes not kept for the completion are done at once (no engine transaction reaches
+ * here) and repeat safely: the stores are idempotent, as workers/deps.ts says. A refused or failed
+ * call throws an Error with the app's message: the job fails and is retried.
  */
 import http from 'node:http';
 import https from 'node:https';
 import { createWorkingCalendar, type WorkingCalendar, type WorkingCalendarOptions } from '../../regulation/calendar/working-calendar.js';
 import type { WorkerClock, WorkerDeps, WorkerLogger } from '../deps.js';
-import { servicePath, type ServiceMethod } from './service-use.js';
+import type { ServiceMethod } from './service-use.js';
+import { batchSender } from './batch-sender.js';
 
 export interface RemoteDepsOptions {
   /** the app's `/engine-rest` address, e.g. `http://app:3000/engine-rest` */
@@ -97,32 +99,28 @@ function fetchSend(doFetch: typeof fetch): Send {
 export function remoteDepsFactory(options: RemoteDepsOptions): (taskId: string) => WorkerDeps {
   const send = options.fetch ? fetchSend(options.fetch) : nodeSend();
   const base = `${options.baseUrl.replace(/\/+$/, '')}/worker-services`;
-  const authorization = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}`;
+  const headers = headersOf(options);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const clock = options.clock ?? { now: () => new Date() };
 
-  async function call<T>(method: ServiceMethod, taskId: string, args: Record<string, unknown> = {}): Promise<T> {
+  // the calls of this moment's jobs go as one request (batch-sender.ts); each answers for itself
+  const calls = batchSender<{ method: ServiceMethod; taskId: string; args: Record<string, unknown> }, unknown>(async (items) => {
+    const what = (m: ServiceMethod) => `worker service ${m}`;
     let res: Answer;
     try {
-      res = await send(`${base}${servicePath(method)}`, { authorization, 'content-type': 'application/json', accept: 'application/json' }, JSON.stringify({ taskId, args }), timeoutMs);
+      res = await send(`${base}/batch`, headers, JSON.stringify({ calls: items }), timeoutMs);
     } catch (err) {
-      throw new WorkerServiceError(`worker service ${method}: the app is not reachable (${(err as Error)?.message ?? err})`, 0);
+      return items.map((c) => ({ ok: false, error: new WorkerServiceError(`${what(c.method)}: the app is not reachable (${(err as Error)?.message ?? err})`, 0) }));
     }
-    const text = res.text;
-    let body: unknown;
-    try {
-      body = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    const ok = res.status >= 200 && res.status < 300;
-    if (!ok) {
-      const message = (body as { message?: unknown } | undefined)?.message;
-      throw new WorkerServiceError(`worker service ${method}: ${res.status} ${typeof message === 'string' ? message : res.statusText}`, res.status);
-    }
-    if (typeof body !== 'object' || body === null || !('result' in body)) throw new WorkerServiceError(`worker service ${method}: the app's answer has no result`, res.status);
-    return (body as { result: T }).result;
-  }
+    const results = batchResults(res, items.length);
+    return items.map((c, i) => {
+      const r = results[i];
+      if (r.status < 200 || r.status >= 300) return { ok: false, error: new WorkerServiceError(`${what(c.method)}: ${r.status} ${r.message}`, r.status) };
+      if (!('result' in r.body)) return { ok: false, error: new WorkerServiceError(`${what(c.method)}: the app's answer has no result`, r.status) };
+      return { ok: true, value: r.body.result };
+    });
+  });
+  const call = <T>(method: ServiceMethod, taskId: string, args: Record<string, unknown> = {}) => calls({ method, taskId, args }) as Promise<T>;
   /** a write: kept for the completion when the handler gives the completion's DeferredWrites and the write's result is not read */
   async function write<T>(method: ServiceMethod, taskId: string, args: Record<string, unknown>, tx: unknown, provisional: T): Promise<T> {
     if (tx instanceof DeferredWrites && DEFERRABLE.has(method)) {
@@ -194,27 +192,60 @@ export function remoteDepsFactory(options: RemoteDepsOptions): (taskId: string) 
 }
 
 /**
- * A job's completion with the writes its handler kept for it (DeferredWrites): one call to the app's
- * worker services, which commits them with the completion (server/routes/worker-services.ts
- * `POST /complete`). A refusal throws with the app's message.
+ * A job's completion with the writes its handler kept for it (DeferredWrites), through the app's
+ * worker services, which commit them with the completion (server/routes/worker-services.ts
+ * `POST /complete`); the completions of the same moment go as one request. A refusal throws with the
+ * app's message.
  */
 export function remoteCompletion(options: Pick<RemoteDepsOptions, 'baseUrl' | 'user' | 'password' | 'fetch' | 'timeoutMs'>) {
   const send = options.fetch ? fetchSend(options.fetch) : nodeSend();
   const url = `${options.baseUrl.replace(/\/+$/, '')}/worker-services/complete`;
-  const authorization = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}`;
+  const headers = headersOf(options);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  return async (taskId: string, workerId: string, variables: Record<string, unknown>, writes: DeferredWrites['writes']): Promise<void> => {
-    const res = await send(url, { authorization, 'content-type': 'application/json', accept: 'application/json' }, JSON.stringify({ taskId, workerId, variables, writes }), timeoutMs);
-    if (res.status < 200 || res.status >= 300) {
-      let message = res.statusText;
-      try {
-        message = (JSON.parse(res.text) as { message?: string }).message ?? message;
-      } catch {
-        // not JSON: the status text
-      }
-      throw new WorkerServiceError(`completing ${taskId}: ${res.status} ${message}`, res.status);
-    }
+  type Completion = { taskId: string; workerId: string; variables: Record<string, unknown>; writes: DeferredWrites['writes'] };
+  const completions = batchSender<Completion, void>(async (items) => {
+    const res = await send(url, headers, JSON.stringify({ completions: items }), timeoutMs);
+    const results = batchResults(res, items.length);
+    return items.map((c, i) => {
+      const r = results[i];
+      return r.status >= 200 && r.status < 300 ? { ok: true, value: undefined } : { ok: false, error: new WorkerServiceError(`completing ${c.taskId}: ${r.status} ${r.message}`, r.status) };
+    });
+  });
+  return (taskId: string, workerId: string, variables: Record<string, unknown>, writes: DeferredWrites['writes']): Promise<void> => completions({ taskId, workerId, variables, writes });
+}
+
+const headersOf = (o: { user: string; password: string }) => ({
+  authorization: `Basic ${Buffer.from(`${o.user}:${o.password}`).toString('base64')}`,
+  'content-type': 'application/json',
+  accept: 'application/json',
+});
+
+/**
+ * A batch's answer, one `{ status, message, body }` per item: its own (`{ results }`, 200), or the
+ * request's refusal (an authentication, a rate limit, a proxy's error) for every item.
+ */
+function batchResults(res: Answer, n: number): { status: number; message: string; body: Record<string, unknown> }[] {
+  let body: unknown;
+  try {
+    body = res.text === '' ? undefined : JSON.parse(res.text);
+  } catch {
+    body = undefined;
+  }
+  const messageOf = (b: unknown, fallback: string) => {
+    const m = (b as { message?: unknown } | undefined)?.message;
+    return typeof m === 'string' ? m : fallback;
   };
+  const results = (body as { results?: unknown } | undefined)?.results;
+  if (res.status !== 200 || !Array.isArray(results) || results.length !== n) {
+    const status = res.status === 200 ? 502 : res.status;
+    const message = res.status === 200 ? 'the app’s answer is not one result per call' : messageOf(body, res.statusText);
+    return Array.from({ length: n }, () => ({ status, message, body: {} }));
+  }
+  return results.map((r) => {
+    const item = (typeof r === 'object' && r !== null ? r : {}) as Record<string, unknown>;
+    const status = typeof item.status === 'number' ? item.status : 502;
+    return { status, message: messageOf(item, String(status)), body: item };
+  });
 }
 
 /** the deps of one job (see remoteDepsFactory, which shares the calendar read between jobs) */

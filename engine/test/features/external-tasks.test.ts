@@ -113,6 +113,29 @@ describe('external tasks (remote workers)', () => {
     expect(await fetch('c/w', 'compute-total', 3)).toHaveLength(2);
   });
 
+  it('given workers fetching at the same moment over the same jobs of two topics, then each job is locked to one worker only, with its topic’s lock, and the next fetch takes the rest', async () => {
+    for (let i = 0; i < 12; i++) await t.engine.start('service-task', { i });
+    for (let i = 0; i < 6; i++) await t.engine.start('error-boundary', { i });
+    const topics = [
+      { topicName: 'compute-total', lockDuration: 60_000 },
+      { topicName: 'verify-identity', lockDuration: 30_000 },
+    ];
+    const got = await Promise.all(['c/w1', 'c/w2', 'c/w3', 'c/w4'].map((workerId) => ext.fetchAndLock({ workerId, maxTasks: 5, topics })));
+    const all = got.flat();
+    // each read the same first candidates (twice its maxTasks): the later ones found some taken and took the next
+    expect(all.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(all.map((x) => x.id)).size).toBe(all.length);
+    got.forEach((tasks) => expect(tasks.length).toBeLessThanOrEqual(5));
+    const now = t.clock.now().getTime();
+    for (const x of all) expect(x.lockExpirationTime.getTime() - now).toBe(x.topicName === 'compute-total' ? 60_000 : 30_000);
+    // the rows say the same: each locked job is held by the worker that was given it
+    const rows = await t.db.sequelize.query<{ id: string; worker_id: string | null }>("SELECT id, worker_id FROM engine_jobs WHERE state = 'activated'", { type: QueryTypes.SELECT });
+    const holder = new Map(got.flatMap((tasks, i) => tasks.map((x) => [x.id, `c/w${i + 1}`] as const)));
+    expect(new Map(rows.map((r) => [r.id, r.worker_id]))).toEqual(holder);
+    // the rest go to the next fetch
+    expect(await ext.fetchAndLock({ workerId: 'c/w5', maxTasks: 20, topics })).toHaveLength(18 - all.length);
+  });
+
   it('given bad requests, then they are refused and nothing is locked', async () => {
     await t.engine.start('service-task', {});
     await expect(ext.fetchAndLock({ workerId: '', maxTasks: 1, topics: [{ topicName: 'compute-total', lockDuration: 1000 }] })).rejects.toBeInstanceOf(InvalidArgumentError);

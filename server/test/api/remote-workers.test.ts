@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import express from 'express';
 import request from 'supertest';
 import { QueryTypes } from 'sequelize';
-import { createTestApp, type Person, type TestApp } from '../app-harness.js';
+import { createTestApp, submitPetition, type Person, type TestApp } from '../app-harness.js';
 import { engineRestRoutes } from '../../routes/engine-rest.js';
 import { createRemoteWorkerService } from '../../services/remote-worker-service.js';
 import { createRemoteWorkersRepository } from '../../data/remote-workers-repository.js';
@@ -196,6 +196,59 @@ describe('remote workers: credentials and the /engine-rest gate', () => {
     expect(html.text).toContain('InvalidRequestException');
   });
 
+  it('given the jobs of one worker process, when their calls come as one batch, then each is checked, answered and recorded on its own; a malformed batch is a 400 on record; completions come as a batch too', async () => {
+    const c = await create('批量调用', ['notify']);
+    const auth = basic(c.id, c.secret);
+    for (let i = 0; i < 2; i++) expect((await submitPetition(h, await h.visitor())).status).toBe(201);
+    const fetched = await request(h.app).post('/engine-rest/external-task/fetchAndLock').set('authorization', auth).send({ workerId: 'w1', maxTasks: 10, topics: [{ topicName: 'notify', lockDuration: 60_000 }] });
+    expect(fetched.status).toBe(200);
+    const [one, two] = fetched.body as { id: string; variables: { petitionId: { value: string } } }[];
+    expect(two).toBeDefined();
+    const [p1, p2] = [one.variables.petitionId.value, two.variables.petitionId.value];
+    const before = (await calls()).length;
+
+    const batch = (body: unknown) => request(h.app).post('/engine-rest/worker-services/batch').set('authorization', auth).send(body as object);
+    const res = await batch({
+      calls: [
+        { method: 'petitions.mergedFrom', taskId: one.id, args: { petitionId: p1 } },
+        { method: 'petitions.mergedFrom', taskId: one.id, args: { petitionId: p2 } },
+        { method: 'petitions.getPublicationSource', taskId: two.id, args: { petitionId: p2 } },
+        { method: 'petitions.dropAll', taskId: two.id, args: {} },
+        { method: 'petitions.mergedFrom', taskId: two.id, args: { petitionId: 5 } },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.results).toEqual([
+      { status: 200, result: [] },
+      { status: 403, type: 'AuthorizationException', message: expect.stringContaining('is not the case of external task'), code: null },
+      { status: 403, type: 'AuthorizationException', message: 'a notify job does not call petitions.getPublicationSource', code: null },
+      { status: 404, type: 'InvalidRequestException', message: expect.stringContaining('petitions.dropAll'), code: null },
+      { status: 400, type: 'InvalidRequestException', message: expect.stringContaining('petitionId'), code: null },
+    ]);
+    // each call on record, as it would be on its own
+    const recorded = (await calls()).slice(before).map((r) => `${r.call_name} ${r.status}`);
+    expect(recorded.sort()).toEqual(['worker-service:petitions.getPublicationSource 403', 'worker-service:petitions.mergedFrom 200', 'worker-service:petitions.mergedFrom 400', 'worker-service:petitions.mergedFrom 403', 'worker-service:unknown 404']);
+
+    const jobs = JSON.stringify(await h.t.engine.listJobs());
+    for (const bad of [{}, { calls: [] }, { calls: 'all' }, { calls: Array.from({ length: 101 }, () => ({ method: 'units.list', taskId: one.id, args: {} })) }, { calls: [{ method: 'units.list', taskId: one.id, args: {} }], also: 1 }]) {
+      const r = await batch(bad);
+      expect({ status: r.status, type: r.body.type }).toEqual({ status: 400, type: 'InvalidRequestException' });
+    }
+    expect(JSON.stringify(await h.t.engine.listJobs())).toBe(jobs);
+    expect((await calls()).slice(before + 5).map((r) => `${r.call_name} ${r.status}`)).toEqual(Array(5).fill('worker-service:batch 400'));
+
+    // two completions in one request: each its own outcome
+    const done = await request(h.app)
+      .post('/engine-rest/worker-services/complete')
+      .set('authorization', auth)
+      .send({ completions: [{ taskId: one.id, workerId: 'w1', variables: {}, writes: [] }, { taskId: 'no-such-task', workerId: 'w1', variables: {}, writes: [] }] });
+    expect(done.status).toBe(200);
+    expect(done.body.results).toEqual([{ status: 204 }, { status: 404, type: 'RestException', message: expect.stringContaining('no-such-task'), code: null }]);
+    const left = (await h.t.engine.listJobs()).map((j) => j.jobKey);
+    expect(left).not.toContain(one.id);
+    expect(left).toContain(two.id);
+  });
+
   it('given a credential past its calls per minute, when it calls again, then it is Camunda’s 429, recorded; another credential is not limited', async () => {
     const limited = await createTestApp({ app: { engineRestRateLimit: 3 } });
     try {
@@ -208,8 +261,19 @@ describe('remote workers: credentials and the /engine-rest gate', () => {
       expect(res.status).toBe(429);
       expect(res.body).toEqual({ type: 'RestException', message: expect.stringContaining('3'), code: null });
       expect((await hit(two)).status).not.toBe(429);
+      // a batch counts each of its calls: four are past three a minute, and none is run
+      const three = (await a.post('/api/remote-workers', { name: '限流三', topics: ['notify'] }).expect(201)).body;
+      const batch = await request(limited.app)
+        .post('/engine-rest/worker-services/batch')
+        .set('authorization', basic(three.id, three.secret))
+        .send({ calls: Array.from({ length: 4 }, () => ({ method: 'units.list', taskId: 'some-task', args: {} })) });
+      expect(batch.status).toBe(429);
+      expect(batch.body.type).toBe('RestException');
       const rows = (await limited.t.db.sequelize.query('SELECT credential_id, call_name, status FROM remote_worker_calls WHERE status = 429', { type: QueryTypes.SELECT })) as CallRow[];
-      expect(rows).toEqual([{ credential_id: one.id, call_name: 'lock', status: 429 }]);
+      expect(rows).toEqual([
+        { credential_id: one.id, call_name: 'lock', status: 429 },
+        { credential_id: three.id, call_name: 'worker-service:batch', status: 429 },
+      ]);
     } finally {
       await limited.close();
     }
