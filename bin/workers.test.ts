@@ -9,7 +9,7 @@ import { createDatabase } from '../engine/embedded/store/database.js';
 import { openTestDatabase } from '../engine/test/harness.js';
 import { ConfigError } from '../server/config.js';
 import { migrationsFor } from '../server/engine-setup.js';
-import { startWorkers } from './workers.js';
+import { startWorkers } from './database-workers.js';
 
 const diagram = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Definitions_rating" targetNamespace="http://bpmn.io/schema/bpmn">

@@ -1,7 +1,7 @@
 /**
  * Issue 19 in the test harnesses: SCENARIO_REMOTE_WORKERS=N runs the same tests with the app's
  * engine holding no job handlers and N remote worker processes' runners — what `npm run workers`
- * starts with ENGINE_REST_URL (bin/workers.ts startRemoteWorkerProcess: camunda-external-task-client-js
+ * starts with ENGINE_REST_URL (bin/remote-workers.ts startRemoteWorkerProcess: camunda-external-task-client-js
  * against the app's /engine-rest, the same handlers, their data through the worker services, no
  * database) — taking every job. The app listens on a local port; one credential scoped to every job
  * type; the runners read the test's fake clock. `settle()` waits until nothing is due or locked.
@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { startRemoteWorkerProcess, type RunningRemoteWorkerProcess } from '../../bin/workers.js';
+import { startRemoteWorkerProcess, type RunningRemoteWorkerProcess } from '../../bin/remote-workers.js';
 import type { FakeClock } from '../../engine/clock.js';
 import type { EnginePort } from '../../engine/port.js';
 import { jobTypes } from '../../workers/registry.js';

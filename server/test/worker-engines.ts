@@ -1,12 +1,12 @@
 /**
  * Issue 13 in the test harnesses: SCENARIO_WORKERS=N runs the same tests with the app's engine
  * holding no job handlers (as with WORKERS_IN_APP=false) and N worker engines doing the jobs, each
- * what `npm run workers` starts (bin/workers.ts's startWorkers: its own database connection, an
+ * what `npm run workers` starts (bin/database-workers.ts's startWorkers: its own database connection, an
  * embedded engine with `jobsOnly`, the real handlers and task projection) on the test's database
  * and fake clock. Their job loops run in the background as in production; `settle()` waits until
  * the app's engine and every worker engine are idle.
  */
-import { startWorkers, type RunningWorkers } from '../../bin/workers.js';
+import { startWorkers, type RunningWorkers } from '../../bin/database-workers.js';
 import type { FakeClock } from '../../engine/clock.js';
 import type { Database } from '../../engine/embedded/store/database.js';
 import type { EnginePort, Job } from '../../engine/port.js';

@@ -14,7 +14,7 @@ import { QueryTypes } from 'sequelize';
 import { BasicAuthInterceptor, Client } from 'camunda-external-task-client-js';
 import { BusinessError } from '../../../engine/errors.js';
 import { createTestApp, PETITION_FIELDS, submitPetition, taskOf, type Person, type TestApp } from '../app-harness.js';
-import { startRemoteWorkerProcess } from '../../../bin/workers.js';
+import { startRemoteWorkerProcess } from '../../../bin/remote-workers.js';
 import { createLogger } from '../../logger.js';
 import { projectRoot } from '../../app.js';
 import { remoteDepsFactory } from '../../../workers/remote/remote-deps.js';

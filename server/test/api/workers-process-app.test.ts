@@ -3,10 +3,10 @@
  * database. The user tasks a job creates are created in the workers process's transaction; what
  * the app shows for them (the case's status, the unit it is assigned to) must come from the
  * database, not from an event only the workers process saw. Driven through the app's HTTP API;
- * the workers process is bin/workers.ts's startWorkers (its engine polls the shared tables).
+ * the workers process is bin/database-workers.ts's startWorkers (its engine polls the shared tables).
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { startWorkers, type RunningWorkers } from '../../../bin/workers.js';
+import { startWorkers, type RunningWorkers } from '../../../bin/database-workers.js';
 import { createTestApp, openSecondApp, PETITIONER, submitPetition, taskOf, urlOf, type Person, type SecondApp, type TestApp } from '../app-harness.js';
 
 /** resolves when `check` answers something truthy; fails after `ms` with the last answer */
