@@ -80,15 +80,15 @@ export async function fetchAndLock(core: Core, request: FetchAndLockRequest, opt
   }
   const types = [...lockFor.keys()];
   const now = core.now();
-  const due = "((j.state = 'activatable' AND j.not_before <= ?) OR (j.state = 'activated' AND j.locked_until < ?))";
+  // new or backed off and due, or its lock ran out (`p`: the table's alias)
+  const due = (p: string) => `((${p}state = 'activatable' AND ${p}not_before <= ?) OR (${p}state = 'activated' AND ${p}locked_until < ?))`;
   // more than asked for: a worker racing us for the first rows leaves us the next ones
   const candidates = await core.store.select<TaskRow>(
-    `${SELECT_TASK} WHERE ${due} AND j.type IN (${types.map(() => '?').join(', ')})
+    `${SELECT_TASK} WHERE ${due('j.')} AND j.type IN (${types.map(() => '?').join(', ')})
      ORDER BY j.not_before, j.created_at, j.id LIMIT ${Math.min(2 * maxTasks, MAX_TASKS)}`,
     [now, now, ...types],
   );
   if (!candidates.length) return [];
-  const stillDue = "((state = 'activatable' AND not_before <= ?) OR (state = 'activated' AND locked_until < ?))";
   // the candidates in order, a statement for as many as are still wanted (per lock duration); the
   // state check makes the lock safe against another process taking the same job, and only when it
   // took some are ours read back
@@ -101,12 +101,14 @@ export async function fetchAndLock(core: Core, request: FetchAndLockRequest, opt
         const byUntil = new Map<number, TaskRow[]>();
         for (const row of part) {
           const until = now + lockFor.get(row.type)!;
-          byUntil.set(until, [...(byUntil.get(until) ?? []), row]);
+          const group = byUntil.get(until);
+          if (group) group.push(row);
+          else byUntil.set(until, [row]);
         }
         for (const [until, rows] of byUntil) {
           const ids = rows.map((r) => r.id);
           const marks = ids.map(() => '?').join(', ');
-          const n = await core.store.exec(`UPDATE engine_jobs SET state = 'activated', locked_until = ?, worker_id = ? WHERE id IN (${marks}) AND ${stillDue}`, [until, workerId, ...ids, now, now], ctx.tx);
+          const n = await core.store.exec(`UPDATE engine_jobs SET state = 'activated', locked_until = ?, worker_id = ? WHERE id IN (${marks}) AND ${due('')}`, [until, workerId, ...ids, now, now], ctx.tx);
           let ours = rows;
           if (n < rows.length) {
             const mine = new Set((await core.store.select<{ id: string }>(`SELECT id FROM engine_jobs WHERE id IN (${marks}) AND state = 'activated' AND worker_id = ? AND locked_until = ?`, [...ids, workerId, until], ctx.tx)).map((r) => r.id));
